@@ -1,0 +1,53 @@
+# Two commands on a fresh machine: `make report` and `make test`.
+# Both create .venv when missing and install the package with its dependencies first.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Re-install when the dependency list changes.
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: setup report test validate lint format lab data clean-venv
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# A kernel spec inside the environment, so papermill and JupyterLab find it without set-up.
+	$(BIN)/python -m ipykernel install --sys-prefix --name mali-reports --display-name "Python (mali-reports)" >/dev/null
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+## report: build today's reports into reports/YYYY-MM-DD/
+report: setup
+	$(BIN)/python -m analysis build $(ARGS)
+
+## test: the whole test suite, including nbval on the notebooks
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## validate: check every curated table and print a summary
+validate: setup
+	$(BIN)/python -m analysis validate
+
+## lint: ruff on the package, tests and notebooks
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## lab: JupyterLab on the notebooks, with the project's kernel
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+## data: download the open datasets into data/raw/ (MIRROR=dir to copy from a local folder)
+data: setup
+	$(BIN)/python -m analysis data fetch $(if $(MIRROR),--mirror $(MIRROR))
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,104 @@
+"""Resolve any spelling of an armed group's name to its group_id."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+
+class UnknownGroupError(KeyError):
+    """A name that matches no alias; the message lists the closest known names."""
+
+    def __init__(self, name: str, suggestions: list[str]):
+        self.name = name
+        self.suggestions = suggestions
+        hint = f"; closest known names: {', '.join(suggestions)}" if suggestions else ""
+        super().__init__(f"unknown group name '{name}'{hint}")
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self.args[0]
+
+
+def alias_key(name: str) -> str:
+    """Comparison key: no case, accents, apostrophes, hyphens or spaces ("Jama’at" == "jamaat")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return "".join(ch for ch in without_marks.casefold() if ch.isalnum())
+
+
+def group_names(row: pd.Series) -> list[str]:
+    """Every name a groups.csv row answers to: id, name, acronym and aliases."""
+    names = [row["group_id"], row["name"]]
+    if isinstance(row.get("acronym"), str) and row["acronym"]:
+        names.append(row["acronym"])
+    names.extend(row.get("aliases") or [])
+    return [n for n in names if isinstance(n, str) and n.strip()]
+
+
+class AliasResolver:
+    """Maps names to group ids; built from groups.csv."""
+
+    def __init__(self, groups: pd.DataFrame):
+        self._by_key: dict[str, str] = {}
+        self._display: dict[str, str] = {}
+        for _, row in groups.iterrows():
+            for name in group_names(row):
+                key = alias_key(name)
+                if key:
+                    self._by_key.setdefault(key, row["group_id"])
+                    self._display.setdefault(key, name)
+
+    def resolve(self, name: str) -> str:
+        """The group_id for a name; raises UnknownGroupError with suggestions."""
+        found = self.get(name)
+        if found is None:
+            raise UnknownGroupError(name, self.suggest(name))
+        return found
+
+    def get(self, name: str) -> str | None:
+        """The group_id for a name, or None when it is unknown."""
+        if not isinstance(name, str):
+            return None
+        return self._by_key.get(alias_key(name))
+
+    def suggest(self, name: str, n: int = 5) -> list[str]:
+        """The known names closest to an unknown one."""
+        key = alias_key(name) if isinstance(name, str) else ""
+        keys = difflib.get_close_matches(key, list(self._by_key), n=n, cutoff=0.5)
+        if not keys and key:
+            keys = [k for k in self._by_key if key in k or k in key][:n]
+        return [f"{self._display[k]} ({self._by_key[k]})" for k in keys]
+
+    def resolve_many(self, names: Iterable[str]) -> list[str]:
+        """Resolve several names, raising on the first unknown one."""
+        return [self.resolve(n) for n in names]
+
+    @property
+    def group_ids(self) -> set[str]:
+        return set(self._by_key.values())
+
+
+@lru_cache(maxsize=4)
+def _default_resolver(curated_dir: str | None, mtime: float) -> AliasResolver:
+    from analysis.tables import load_groups
+
+    return AliasResolver(load_groups(Path(curated_dir) if curated_dir else None))
+
+
+def resolver(curated_dir: Path | None = None) -> AliasResolver:
+    """The resolver for the curated groups table (cached until the file changes)."""
+    from analysis.config import CURATED_DIR
+
+    path = (curated_dir or CURATED_DIR) / "groups.csv"
+    mtime = path.stat().st_mtime_ns if path.exists() else -1
+    return _default_resolver(str(curated_dir) if curated_dir else None, mtime)
+
+
+def resolve(name: str, curated_dir: Path | None = None) -> str:
+    """Map any alias of a group (any case, accents, apostrophes, hyphens) to its group_id."""
+    return resolver(curated_dir).resolve(name)

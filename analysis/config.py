@@ -1,0 +1,25 @@
+"""Project paths: every module asks here, never the working directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Root of the project checkout (the folder holding pyproject.toml).
+PROJECT_ROOT: Path = Path(__file__).resolve().parent.parent
+DATA_DIR: Path = PROJECT_ROOT / "data"
+CURATED_DIR: Path = DATA_DIR / "curated"
+#: Downloaded publisher files (gitignored); `python -m analysis data fetch` fills it.
+RAW_DIR: Path = Path(os.environ.get("MALI_RAW_DIR", DATA_DIR / "raw"))
+NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
+REPORTS_DIR: Path = Path(os.environ.get("MALI_REPORTS_DIR", PROJECT_ROOT / "reports"))
+#: The real public datasets shipped beside the project on development machines and CI.
+SHARED_DATA_DIR: Path = Path(
+    os.environ.get("MALI_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data")
+)
+SEEDS_DIR: Path = PROJECT_ROOT.parent / "shared" / "seeds"
+
+
+def curated_path(table: str) -> Path:
+    """Path of a curated table by name, e.g. ``curated_path("groups")``."""
+    return CURATED_DIR / f"{table}.csv"
