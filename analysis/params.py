@@ -1,0 +1,108 @@
+"""Validate notebook parameters: a bad value stops the run with one clear sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from analysis import schema
+from analysis.aliases import UnknownGroupError, resolver
+
+KNOWN_COUNTRIES: tuple[str, ...] = tuple(schema.COUNTRY_BOUNDS)
+
+
+class ParameterError(ValueError):
+    """A notebook parameter with a bad value; the message is one sentence for the reader."""
+
+
+@dataclass(frozen=True)
+class ReportParameters:
+    """Checked, typed parameters shared by every notebook."""
+
+    start_date: date
+    end_date: date
+    country: str
+    focus_groups: tuple[str, ...] = ()
+    data_source: str = "curated"
+    milestone_kinds: tuple[str, ...] = field(default=schema.MILESTONE_KINDS)
+
+    def describe(self) -> str:
+        """The parameters in words, e.g. 'Mali, 2012-01-01 to 2025-12-31, all groups'."""
+        groups = ", ".join(self.focus_groups) if self.focus_groups else "all groups"
+        return (
+            f"{self.country}, {self.start_date.isoformat()} to {self.end_date.isoformat()}, "
+            f"{groups}"
+        )
+
+
+def _as_date(name: str, value: object) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ParameterError(
+            f"Parameter {name} must be an ISO date such as 2012-01-01, not {value!r}."
+        ) from None
+
+
+def _as_list(value: object) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.replace("|", ",").split(",") if part.strip()]
+    if isinstance(value, Iterable):
+        return [str(v).strip() for v in value if str(v).strip()]
+    raise ParameterError(f"Expected a list of names, not {value!r}.")
+
+
+def check_parameters(
+    start_date: object,
+    end_date: object,
+    country: str = "Mali",
+    focus_groups: object = (),
+    data_source: str = "curated",
+    allowed_sources: Sequence[str] = ("curated",),
+    milestone_kinds: object = None,
+) -> ReportParameters:
+    """Check the common notebook parameters and return them typed, group names resolved."""
+    start, end = _as_date("start_date", start_date), _as_date("end_date", end_date)
+    if end < start:
+        raise ParameterError(
+            f"end_date {end.isoformat()} is before start_date {start.isoformat()}; "
+            "swap them or correct one."
+        )
+    if start.year < schema.EARLIEST_DATE_YEAR:
+        raise ParameterError(f"start_date must be in {schema.EARLIEST_DATE_YEAR} or later.")
+    if country not in KNOWN_COUNTRIES:
+        raise ParameterError(
+            f"Unknown country {country!r}; use one of: {', '.join(KNOWN_COUNTRIES)}."
+        )
+    if data_source not in allowed_sources:
+        raise ParameterError(
+            f"Unknown data source {data_source!r}; this notebook takes: "
+            f"{', '.join(allowed_sources)}."
+        )
+    names = resolver()
+    groups = []
+    for name in _as_list(focus_groups):
+        try:
+            groups.append(names.resolve(name))
+        except UnknownGroupError as exc:
+            raise ParameterError(f"In focus_groups: {exc}.") from None
+    kinds = _as_list(milestone_kinds) if milestone_kinds is not None else list(schema.MILESTONE_KINDS)
+    bad_kinds = [k for k in kinds if k not in schema.MILESTONE_KINDS]
+    if bad_kinds:
+        raise ParameterError(
+            f"Unknown milestone kind {bad_kinds[0]!r}; use any of: "
+            f"{', '.join(schema.MILESTONE_KINDS)}."
+        )
+    return ReportParameters(
+        start_date=start,
+        end_date=end,
+        country=country,
+        focus_groups=tuple(dict.fromkeys(groups)),
+        data_source=data_source,
+        milestone_kinds=tuple(kinds),
+    )

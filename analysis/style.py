@@ -1,0 +1,106 @@
+"""The one plotting style: colours, fonts, sizes, titles and source lines for every figure."""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+#: A4 text width is about 6.7 inches; figures are drawn at that width so they print unscaled.
+FULL_WIDTH_IN = 6.7
+HALF_WIDTH_IN = 3.3
+
+#: Colour per affiliation (colour-blind safe, after Okabe & Ito).
+AFFILIATION_COLOURS: dict[str, str] = {
+    "al-Qaeda": "#0072B2",
+    "Islamic State": "#D55E00",
+    "separatist coalition": "#009E73",
+    "pro-government coalition": "#CC79A7",
+    "none": "#7F7F7F",
+}
+#: Qualitative palette for anything else (event types, regions, datasets).
+PALETTE: list[str] = [
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+    "#7F7F7F",
+]
+INTERVAL_ALPHA = 0.2
+SOURCE_FONT_SIZE = 7.5
+
+_RC = {
+    "figure.dpi": 110,
+    "savefig.dpi": 160,
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#e5e5e5",
+    "grid.linewidth": 0.6,
+    "legend.frameon": False,
+    "legend.fontsize": 8,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "svg.fonttype": "none",
+    "axes.prop_cycle": mpl.cycler(color=PALETTE),
+}
+
+
+def apply_style() -> None:
+    """Set the project's matplotlib defaults (idempotent)."""
+    mpl.rcParams.update(_RC)
+
+
+def new_figure(
+    width: str = "full", height_in: float = 3.6, nrows: int = 1, ncols: int = 1, **kwargs
+) -> tuple[Figure, Axes]:
+    """A figure sized for an A4 page ('full' or 'half' width), in the project style."""
+    apply_style()
+    width_in = FULL_WIDTH_IN if width == "full" else HALF_WIDTH_IN
+    return plt.subplots(nrows, ncols, figsize=(width_in, height_in), **kwargs)
+
+
+def finish(
+    ax: Axes,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    source: str,
+) -> Figure:
+    """Give an axes its title, axis labels and a source line under the figure; return the figure."""
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    fig = ax.get_figure()
+    add_source(fig, source)
+    return fig
+
+
+def add_source(fig: Figure, source: str) -> None:
+    """Write 'Source: ...' at the bottom left of a figure, replacing an earlier one."""
+    for text in list(fig.texts):
+        if getattr(text, "_is_source_line", False):
+            text.remove()
+    label = source if source.lower().startswith("source") else f"Source: {source}"
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    text = fig.text(0.01, 0.01, label, fontsize=SOURCE_FONT_SIZE, color="#555555", ha="left")
+    text._is_source_line = True  # type: ignore[attr-defined]
+
+
+def source_line(fig: Figure) -> str | None:
+    """The source line of a figure made with add_source, if any."""
+    for text in fig.texts:
+        if getattr(text, "_is_source_line", False):
+            return text.get_text()
+    return None
