@@ -70,7 +70,9 @@ def test_missing_column(tables):
 def test_empty_file(tables):
     (tables / "polls.csv").write_text("", encoding="utf-8")
     problems = messages(tables)
-    assert any(p.endswith("polls.csv: file is empty (expected a header row and data)") for p in problems)
+    assert any(
+        p.endswith("polls.csv: file is empty (expected a header row and data)") for p in problems
+    )
 
 
 def test_bad_date_negative_count_unknown_ids_all_reported_at_once(tables):
@@ -113,8 +115,7 @@ def test_precision_mismatch_and_duplicate_id(tables):
     (tables / "events.csv").write_text(text + last + "\n", encoding="utf-8")
     problems = messages(tables)
     assert any(
-        "groups.csv:3: column 'founded_precision': says 'year' but founded is written at month"
-        in p
+        "groups.csv:3: column 'founded_precision': says 'year' but founded is written at month" in p
         for p in problems
     ), problems
     assert any(
@@ -166,7 +167,6 @@ def test_lineage_cycle_and_relation_before_founding(tables):
     problems = messages(tables)
     assert any("merged_into forms a cycle" in p and "lineage.csv:" in p for p in problems), problems
     assert any(
-        "lineage.csv:6: column 'date': pledged_to dated 2005-01-01 is before jnim's founding"
-        in p
+        "lineage.csv:6: column 'date': pledged_to dated 2005-01-01 is before jnim's founding" in p
         for p in problems
     ), problems

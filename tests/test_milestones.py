@@ -1,0 +1,91 @@
+"""Milestones: loading by period and kind, and labels that never overlap on a crowded axis."""
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import pandas as pd
+import pytest
+
+from analysis.milestones import (
+    draw_milestones,
+    labels_overlap,
+    load_milestones_in,
+    nearest_before,
+    short_label,
+)
+from analysis.style import new_figure
+
+MINIMAL = Path(__file__).parent / "fixtures" / "curated_min"
+
+
+def test_load_by_period_and_kind():
+    everything = load_milestones_in(curated_dir=MINIMAL)
+    assert list(everything["milestone_id"]) == ["serval", "state-of-emergency-2015"]
+    # Serval ran to 2014-07-31, so it overlaps a 2014 window; the 2015 emergency does not.
+    window = load_milestones_in("2014-01-01", "2014-12-31", curated_dir=MINIMAL)
+    assert list(window["milestone_id"]) == ["serval"]
+    coups = load_milestones_in(kinds=["state of emergency"], curated_dir=MINIMAL)
+    assert list(coups["milestone_id"]) == ["state-of-emergency-2015"]
+    with pytest.raises(ValueError, match="unknown milestone kind"):
+        load_milestones_in(kinds=["invasion"], curated_dir=MINIMAL)
+
+
+def test_short_label_and_nearest_before():
+    assert short_label("minusma-end") == "MINUSMA end"
+    assert short_label("coup-2012") == "Coup 2012"
+    frame = load_milestones_in(curated_dir=MINIMAL)
+    assert nearest_before("2015-12-01", frame)["milestone_id"] == "state-of-emergency-2015"
+    assert nearest_before("2014-01-01", frame)["milestone_id"] == "serval"
+    assert nearest_before("2010-01-01", frame) is None
+
+
+def crowded() -> pd.DataFrame:
+    dates = pd.to_datetime(
+        [
+            "2013-01-11",
+            "2013-01-20",
+            "2013-02-01",
+            "2013-04-25",
+            "2013-07-01",
+            "2013-07-28",
+            "2013-08-11",
+            "2014-02-16",
+            "2014-08-01",
+            "2015-05-15",
+            "2015-06-20",
+            "2015-11-20",
+        ]
+    )
+    return pd.DataFrame(
+        {
+            "milestone_id": [f"milestone-number-{i}" for i in range(len(dates))],
+            "date": dates,
+            "kind": ["coup"] * len(dates),
+            "end_date": pd.NaT,
+            "label": [f"A rather long label {i}" for i in range(len(dates))],
+        }
+    )
+
+
+@pytest.mark.parametrize("axis_kind", ["date", "year"])
+def test_labels_never_overlap_on_a_crowded_axis(axis_kind):
+    fig, ax = new_figure()
+    if axis_kind == "date":
+        ax.plot(pd.to_datetime(["2012-01-01", "2016-01-01"]), [0, 1])
+    else:
+        ax.plot([2012, 2016], [0, 1])
+    texts = draw_milestones(ax, crowded(), axis_kind=axis_kind, max_levels=3)
+    assert texts, "labels were drawn"
+    assert labels_overlap(texts) == []
+    # Twelve lines were drawn, one per milestone inside the axis range.
+    assert len(ax.lines) == 1 + 12
+
+
+def test_milestones_outside_the_axis_are_skipped():
+    fig, ax = new_figure()
+    ax.plot([2014, 2015], [0, 1])
+    draw_milestones(ax, crowded(), axis_kind="year")
+    # Only 2014-02-16 and 2014-08-01 fall within 2014..2015.
+    assert len(ax.lines) == 1 + 2
