@@ -26,6 +26,7 @@ KIND_COLOURS: dict[str, str] = {
     "withdrawal": "#8C510A",
     "designation": "#636363",
     "regional organisation": "#35978F",
+    "national policy": "#A6761D",
 }
 
 

@@ -79,6 +79,9 @@ MILESTONE_KINDS = (
     "withdrawal",
     "designation",
     "regional organisation",
+    # Not in the first vocabulary: a national strategy (e.g. against violent extremism) is a
+    # milestone readers need and fits none of the kinds above.
+    "national policy",
 )
 
 # Bounding boxes (lon_min, lat_min, lon_max, lat_max), rounded outwards by ~0.1 degree, from
@@ -249,6 +252,7 @@ MILESTONES_SPEC = TableSpec(
         Column("end_date", DATE),
         Column("kind", ENUM, required=True, choices=MILESTONE_KINDS),
         Column("actors", LIST),
+        Column("label", TEXT),  # short label drawn on charts (<= 20 characters)
         Column("description", TEXT, required=True),
         Column("sources", SOURCES, required=True),
         Column("notes", TEXT),
