@@ -33,7 +33,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
 
 def esc(value: Any) -> str:
     """Text from data, made safe for HTML and Markdown (markup shows as text)."""
-    text = html.escape(str(value), quote=True)
+    # Quotes are left as they are: prose is never an attribute, and the entity '&#x27;' would
+    # have its '#' escaped below and show literally ("Jama&#x27;at").
+    text = html.escape(str(value), quote=False)
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
@@ -96,7 +98,10 @@ def figure(fig: Figure, slug: str, caption: str) -> int:
     """
     _figure_counter["n"] += 1
     number = _figure_counter["n"]
-    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    # The style puts titles on the left (axes.titlelocation), where get_title() does not look.
+    titles = [
+        t for ax in fig.axes for loc in ("left", "center", "right") if (t := ax.get_title(loc))
+    ]
     suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
     title = suptitle or (titles[0] if titles else slug)
     source = source_line(fig) or ""

@@ -127,7 +127,11 @@ def _place_labels(
     placed: list[Bbox] = []
     texts: list[Text] = []
     unplaced: list[tuple[int, str]] = []
-    level_height = 1.0 / (max_levels + 6)
+    # Row spacing from the real text height, so neighbouring rows never collide.
+    probe = ax.text(0, 0, "Ag", fontsize=fontsize, transform=ax.transAxes)
+    text_height = probe.get_window_extent(renderer).height
+    probe.remove()
+    level_height = 1.2 * text_height / max(ax.get_window_extent(renderer).height, 1.0)
     for number, (x, label, colour) in enumerate(sorted(rows), start=1):
         for level in range(max_levels):
             y = 0.985 - level * level_height

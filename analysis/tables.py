@@ -136,6 +136,10 @@ def _check_references(report: ValidationReport) -> None:
         _check_aliases(groups, problems)
         if "lineage" in frames:
             _check_lineage(frames["lineage"], groups, problems)
+    if "polls" in frames:
+        from analysis.polls import series_population_problems  # polls imports this module
+
+        problems.extend(series_population_problems(frames["polls"]))
 
 
 def _check_aliases(groups: pd.DataFrame, problems: list[Problem]) -> None:
@@ -160,7 +164,8 @@ def _check_aliases(groups: pd.DataFrame, problems: list[Problem]) -> None:
 
 
 def _check_lineage(lineage: pd.DataFrame, groups: pd.DataFrame, problems: list[Problem]) -> None:
-    """Unknown groups, relations dated before a group's founding, and merger cycles."""
+    """Unknown groups, self-relations, relations dated before either group's founding, and
+    cycles of merged_into/renamed_to (a group cannot end inside its own descendant)."""
     path = lineage.attrs["path"]
     known = set(groups["group_id"])
     founded = groups.set_index("group_id")["founded"].to_dict()
@@ -185,11 +190,17 @@ def _check_lineage(lineage: pd.DataFrame, groups: pd.DataFrame, problems: list[P
                 problems.append(
                     Problem(path, line, "other_group_id", f"group id '{other}' is not in groups.csv")
                 )
-            elif row["relation"] == "merged_into":
-                merges.add_edge(row["group_id"], other, line=line)
-        gid = row["group_id"]
-        start = founded.get(gid)
-        if pd.notna(row["date"]) and start is not None and pd.notna(start):
+            elif other == row["group_id"]:
+                problems.append(
+                    Problem(path, line, "other_group_id", f"{other} {row['relation']} itself")
+                )
+            elif row["relation"] in ("merged_into", "renamed_to"):
+                merges.add_edge(row["group_id"], other, line=line, relation=row["relation"])
+        # Neither group can take part in a relation before it exists.
+        for gid in [row["group_id"], *[o for o in others if o in known]]:
+            start = founded.get(gid)
+            if pd.isna(row["date"]) or start is None or pd.isna(start):
+                continue
             # Compare at the coarser of the two precisions: '2012' is not before '2012-03'.
             coarse = "year" if "year" in (founded_precision.get(gid), row["date_precision"]) else None
             rel_key = row["date"].year if coarse else row["date"]
@@ -205,6 +216,13 @@ def _check_lineage(lineage: pd.DataFrame, groups: pd.DataFrame, problems: list[P
                     )
                 )
     for cycle in nx.simple_cycles(merges):
-        first = merges.edges[cycle[0], cycle[1 % len(cycle)]]["line"]
+        # Start at the row that closes the loop (the latest line), and report that line.
+        edges = [merges.edges[a, b] for a, b in zip(cycle, [*cycle[1:], cycle[0]], strict=True)]
+        lines = [edge["line"] for edge in edges]
+        start = lines.index(max(lines))
+        cycle = cycle[start:] + cycle[:start]
+        first = max(lines)
         chain = " -> ".join([*cycle, cycle[0]])
-        problems.append(Problem(path, first, "other_group_id", f"merged_into forms a cycle: {chain}"))
+        kinds = {edge["relation"] for edge in edges}
+        what = "merged_into" if kinds == {"merged_into"} else "merged_into/renamed_to"
+        problems.append(Problem(path, first, "other_group_id", f"{what} rows form a cycle: {chain}"))

@@ -1,0 +1,399 @@
+"""Lineage graph: ancestry, activity, families, chronology, profiles and lineage validation."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import lineage
+from analysis.aliases import UnknownGroupError
+from analysis.tables import load_lineage, validate_all
+
+FIXTURE = Path(__file__).parent / "fixtures" / "lineage"
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    """A writable copy of the lineage fixture, to break on purpose."""
+    target = tmp_path / "curated"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+def append(folder: Path, table: str, *rows: str) -> None:
+    with (folder / f"{table}.csv").open("a", encoding="utf-8") as handle:
+        handle.writelines(f"{row}\n" for row in rows)
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems(folder: Path) -> list[str]:
+    return [str(p) for p in validate_all(folder).problems]
+
+
+# --- on the hand-written fixture: every expected value worked out from its 16 rows ------------
+
+
+def test_fixture_is_valid():
+    assert problems(FIXTURE) == []
+
+
+def test_ancestors_of_jnim_by_founding():
+    # merged: ansar-dine, al-mourabitoun, flm; al-mourabitoun <- mujao, al-mulathamun (merged)
+    # <- aqim (split) <- gspc (renamed) <- gia (split).
+    assert lineage.ancestors("JNIM", FIXTURE) == [
+        "gia",
+        "gspc",
+        "aqim",
+        "mujao",
+        "ansar-dine",
+        "al-mulathamun",
+        "al-mourabitoun",
+        "flm",
+    ]
+
+
+def test_descendants_and_aliases():
+    assert lineage.descendants("Groupe salafiste pour la prédication et le combat", FIXTURE) == [
+        "aqim",
+        "mujao",
+        "al-mulathamun",
+        "al-mourabitoun",
+        "isgs",
+        "jnim",
+    ]
+    # al-Mourabitoun rejoined AQIM: a loop, yet AQIM is never its own descendant.
+    assert "aqim" not in lineage.descendants("AQMI", FIXTURE)
+    assert lineage.descendants("jnim", FIXTURE) == []
+    # allied_with and pledged_to are not ancestry.
+    assert "ansar-dine" not in lineage.ancestors("flm", FIXTURE)
+    assert "islamic-state" not in lineage.ancestors("isgs", FIXTURE)
+
+
+def test_unknown_group_name_suggests():
+    with pytest.raises(UnknownGroupError, match="closest known names"):
+        lineage.ancestors("Ansar Deen", FIXTURE)
+
+
+def test_related_groups_is_focus_set():
+    assert lineage.related_groups(["MSA"], FIXTURE) == ["msa"]
+    assert lineage.related_groups(["ISGS"], FIXTURE) == [
+        "gia",
+        "gspc",
+        "aqim",
+        "mujao",
+        "al-mulathamun",
+        "al-mourabitoun",
+        "isgs",
+    ]
+
+
+def test_active_groups_on_dates():
+    # 15 Aug 2013: MUJAO and al-Mulathamun ended 2013-08, so still active until 31 August.
+    assert lineage.active_groups("2013-08-15", FIXTURE) == [
+        "gia",
+        "islamic-state",
+        "aqim",
+        "mnla",
+        "mujao",
+        "ansar-dine",
+        "al-mulathamun",
+        "al-mourabitoun",
+    ]
+    on_merger = lineage.active_groups("2017-03-02", FIXTURE)
+    assert {"ansar-dine", "flm", "al-mourabitoun", "jnim"} <= set(on_merger)
+    after = lineage.active_groups("2017-03-03", FIXTURE)
+    assert not {"ansar-dine", "flm", "al-mourabitoun"} & set(after)
+    assert "gspc" not in lineage.active_groups(pd.Timestamp("2007-02-01"), FIXTURE)
+    # founded '1998' (year precision) counts from 1 January 1998
+    assert "gspc" in lineage.active_groups("1998-01-01", FIXTURE)
+
+
+def test_active_by_year_counts():
+    counts = lineage.active_by_year(2012, 2017, curated_dir=FIXTURE)
+    # 2013: aqim, mujao, ansar-dine, al-mulathamun, al-mourabitoun (al-Qaeda); IS; MNLA; GIA.
+    assert counts.loc[2013].to_dict() == {
+        "al-Qaeda": 5,
+        "Islamic State": 1,
+        "separatist coalition": 1,
+        "pro-government coalition": 0,
+        "none": 1,
+    }
+    # 2016: + CMA, + MSA and Dan Na Ambassagou (none), + ISGS.
+    assert counts.loc[2016, "none"] == 3
+    assert counts.loc[2016, "Islamic State"] == 2
+    only = lineage.active_by_year(2012, 2013, groups=["MUJAO"], curated_dir=FIXTURE)
+    assert only["al-Qaeda"].tolist() == [1, 1]
+    no_militia = lineage.active_by_year(
+        2016, 2016, exclude_kinds=("communal militia",), curated_dir=FIXTURE
+    )
+    assert no_militia.loc[2016, "none"] == 2
+
+
+def test_families():
+    assert lineage.family("IS", curated_dir=FIXTURE) == ["islamic-state", "isgs"]
+    assert lineage.family("separatist movements", curated_dir=FIXTURE) == ["mnla", "cma", "msa"]
+    al_qaeda = lineage.family("al-Qaida", curated_dir=FIXTURE)
+    assert al_qaeda == [
+        "gspc",
+        "aqim",
+        "mujao",
+        "ansar-dine",
+        "al-mulathamun",
+        "al-mourabitoun",
+        "flm",
+        "jnim",
+    ]
+    with pytest.raises(ValueError, match="unknown affiliation 'Boko Haram'"):
+        lineage.family("Boko Haram", curated_dir=FIXTURE)
+
+
+def test_family_ever_adds_groups_that_pledged(broken):
+    # Make ISGS 'none' in groups.csv: it still belongs to the IS family 'ever' via its pledge.
+    replace(
+        broken / "groups.csv",
+        "jihadist,Islamic State,2015-05",
+        "jihadist,none,2015-05",
+    )
+    assert lineage.family("Islamic State", curated_dir=broken) == ["islamic-state"]
+    assert lineage.family("Islamic State", ever=True, curated_dir=broken) == [
+        "islamic-state",
+        "isgs",
+    ]
+
+
+def test_lineage_table_is_chronological_with_sources():
+    table = lineage.lineage_table("Ansar al-Dine", FIXTURE)
+    assert table["relation"].tolist() == [
+        "founded",
+        "designated_by",
+        "allied_with",
+        "merged_into",
+        "ended",
+    ]
+    assert table["when"].tolist() == [
+        "December 2011",
+        "March 2013",
+        "January 2015",
+        "2 March 2017",
+        "2 March 2017",
+    ]
+    assert table["other_group_ids"].iloc[1] == ["state:US", "org:UN"]
+    assert table["group_id"].iloc[2] == "flm"  # a row about another group that names it
+    assert all(table["sources"].map(len) > 0)
+    assert table["origin"].iloc[3].endswith("lineage.csv:13")
+    assert table["origin"].iloc[0].endswith("groups.csv:8")  # Ansar Dine is on line 8
+
+
+def test_profile():
+    aqim = lineage.profile("al-Qaïda au Maghreb islamique", FIXTURE)
+    assert aqim.group_id == "aqim"
+    assert aqim.founded == "January 2007"
+    assert aqim.leaders == ("Abdelmalek Droukdel",)
+    assert aqim.strength is not None
+    assert (aqim.strength.low, aqim.strength.high) == (800, 1000)
+    assert str(aqim.strength) == "800–1,000 fighters (September 2012); cep-mali, isn-2012"
+    assert aqim.disagreements == ("DISAGREEMENT: isn-2012 gives 1000 fighters only.",)
+    isgs = lineage.profile("EIGS", FIXTURE)
+    assert isgs.strength is None
+    assert isgs.affiliations_text() == (
+        "Islamic State from May 2015 (pledged to Islamic State); recorded: Islamic State"
+    )
+    assert isgs.disagreements == ("DISAGREEMENT: isn-2012 gives 2015-10.",)
+    mourabitoun = lineage.profile("al-Murabitun", FIXTURE)
+    assert mourabitoun.affiliations["how"].tolist() == [
+        "joined AQIM",
+        "merged into JNIM",
+        "recorded in groups.csv",
+    ]
+
+
+def test_profiles_table():
+    table = lineage.profiles_table(["jnim", "ISGS"], FIXTURE)
+    assert table["Group"].tolist() == [
+        "Islamic State in the Greater Sahara (ISGS)",
+        "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)",
+    ]
+    assert table.loc[1, "Strength"] == "1,000–2,000 fighters (2018); cep-mali"
+    assert table.loc[0, "Strength"] == "no estimate"
+    assert len(lineage.profiles_table(curated_dir=FIXTURE)) == 15
+
+
+def test_formation_sentences_are_built_from_rows():
+    assert lineage.formation_sentence("jnim", FIXTURE) == (
+        "Jama'at Nusrat al-Islam wal-Muslimin was formed on 2 March 2017 when Ansar Dine, "
+        "al-Mourabitoun and Macina Liberation Front merged into it, and pledged allegiance to "
+        "al-Qaeda in the Islamic Maghreb (sources: cep-mali)."
+    )
+    assert lineage.formation_sentence("isgs", FIXTURE) == (
+        "Islamic State in the Greater Sahara was formed in May 2015 by breaking away from "
+        "al-Mourabitoun, and pledged allegiance to Islamic State (sources: cep-mali)."
+    )
+    assert lineage.formation_sentence("dan-na-ambassagou", FIXTURE) == (
+        "Dan Na Ambassagou was founded in 2016 (sources: cep-mali)."
+    )
+
+
+def test_spans_fall_back_to_the_split_and_first_mention(broken):
+    replace(
+        broken / "groups.csv",
+        "EIGS,jihadist,Islamic State,2015-05,month",
+        "EIGS,jihadist,Islamic State,,",
+    )
+    spans = lineage.group_spans(broken).set_index("group_id")
+    assert spans.loc["isgs", "start"] == pd.Timestamp("2015-05-01")
+    assert spans.loc["isgs", "start_from"] == "lineage.csv line 10 (split_from)"
+    assert spans.loc["mujao", "end_last_day"] == pd.Timestamp("2013-08-31")
+    assert spans.loc["ansar-dine", "first_seen"] == pd.Timestamp("2013-03-01")
+    replace(
+        broken / "groups.csv",
+        "Daesh,jihadist,Islamic State,2006,year",
+        "Daesh,jihadist,Islamic State,,",
+    )
+    assert lineage.undated_groups(broken) == ["islamic-state"]
+    assert "islamic-state" not in lineage.active_groups("2020-01-01", broken)
+
+
+def test_disagreements_listed_with_file_and_line():
+    table = lineage.disagreements(FIXTURE)
+    assert table[["table", "line", "about"]].values.tolist() == [
+        ["groups.csv", 4, "al-Qaeda in the Islamic Maghreb"],
+        ["lineage.csv", 11, "isgs pledged_to islamic-state"],
+    ]
+
+
+# --- validation of lineage rows, on broken copies -------------------------------------------
+
+
+def test_unknown_group_in_lineage(broken):
+    append(
+        broken,
+        "lineage",
+        "2016,year,jnim,split_from,no-such-group,Broken on purpose.,cep-mali,",
+        "2016,year,ghost-group,joined,jnim,Broken on purpose.,cep-mali,",
+    )
+    found = problems(broken)
+    assert any(
+        "lineage.csv:18: column 'other_group_id': group id 'no-such-group' is not in groups.csv"
+        in p
+        for p in found
+    ), found
+    assert any(
+        "lineage.csv:19: column 'group_id': group id 'ghost-group' is not in groups.csv" in p
+        for p in found
+    ), found
+
+
+def test_merged_into_cycle(broken):
+    append(broken, "lineage", "2017-03-02,day,jnim,merged_into,ansar-dine,Broken.,cep-mali,")
+    found = problems(broken)
+    cycles = [p for p in found if "merged_into rows form a cycle" in p]
+    assert len(cycles) == 1, found
+    assert "lineage.csv:" in cycles[0]
+    assert "jnim -> ansar-dine" in cycles[0] or "ansar-dine -> jnim" in cycles[0]
+
+
+def test_renaming_and_merger_cycle(broken):
+    append(broken, "lineage", "2013-08,month,al-mourabitoun,renamed_to,mujao,Broken.,cep-mali,")
+    found = problems(broken)
+    assert any("merged_into/renamed_to rows form a cycle" in p for p in found), found
+
+
+def test_relation_before_either_founding(broken):
+    append(
+        broken,
+        "lineage",
+        "2016,year,jnim,pledged_to,aqim,Broken: JNIM was founded in 2017.,cep-mali,",
+        "2014-02,month,mnla,joined,cma,Broken: the CMA was founded in June 2014.,cep-mali,",
+    )
+    found = problems(broken)
+    assert any(
+        "lineage.csv:18: column 'date': pledged_to dated 2016-01-01 is before jnim's founding "
+        "(2017-03-02)" in p
+        for p in found
+    ), found
+    assert any(
+        "lineage.csv:19: column 'date': joined dated 2014-02-01 is before cma's founding "
+        "(2014-06-01)" in p
+        for p in found
+    ), found
+    # Year precision on either side is compared by year: 2014 is not before 2014-06.
+    append(broken, "lineage", "2014,year,mnla,allied_with,cma,Fine at year precision.,cep-mali,")
+    assert not any("lineage.csv:20" in p for p in problems(broken))
+
+
+def test_relation_to_itself(broken):
+    append(broken, "lineage", "2018,year,jnim,allied_with,jnim,Broken.,cep-mali,")
+    assert any(
+        "lineage.csv:18: column 'other_group_id': jnim allied_with itself" in p
+        for p in problems(broken)
+    )
+
+
+# --- on the shipped curated data ----------------------------------------------------------
+
+
+def test_curated_jnim_ancestry():
+    found = set(lineage.ancestors("Jama'at Nusrat al-Islam wal-Muslimin"))
+    assert {
+        "aqim",
+        "ansar-dine",
+        "al-mourabitoun",
+        "flm",
+        "al-mulathamun",
+        "mujao",
+        "gspc",
+    } <= found
+    assert "isgs" not in found and "jnim" not in found
+    assert "jnim" in lineage.descendants("GSPC")
+    assert "isgs" in lineage.descendants("MUJAO")
+
+
+def test_curated_activity_families_and_chronology():
+    assert "jnim" not in lineage.active_groups("2017-03-01")
+    assert {"jnim", "ansar-dine"} <= set(lineage.active_groups("2017-03-02"))
+    assert "ansar-dine" not in lineage.active_groups("2017-03-03")
+    assert "jnim" in lineage.family("al-Qaeda")
+    assert "isgs" in lineage.family("Islamic State")
+    assert "isgs" not in lineage.family("al-Qaeda")
+    assert "mnla" in lineage.family("separatist")
+    table = lineage.lineage_table("JNIM")
+    assert table["date"].is_monotonic_increasing
+    assert table.iloc[0]["relation"] == "founded"
+    assert all(len(s) > 0 for s in table["sources"])
+    lineage_rows = load_lineage()
+    jnim_rows = lineage_rows[
+        (lineage_rows["group_id"] == "jnim")
+        | lineage_rows["other_group_id"].map(lambda ids: "jnim" in ids)
+    ]
+    assert len(table) == len(jnim_rows) + 1  # + founding (JNIM has no end)
+
+
+def test_curated_jnim_profile_and_sentence():
+    jnim = lineage.profile("GSIM")
+    assert jnim.founded == "2 March 2017"
+    assert jnim.strength is not None and (jnim.strength.low, jnim.strength.high) == (1000, 2000)
+    assert jnim.strength.as_of == "September 2018"
+    sentence = lineage.formation_sentence("JNIM")
+    assert sentence.startswith(
+        "Jama'at Nusrat al-Islam wal-Muslimin was formed on 2 March 2017 when Ansar Dine, "
+        "al-Mourabitoun and Macina Liberation Front merged into it"
+    )
+    assert "un-qde159-jnim" in sentence
+
+
+def test_cycle_in_a_broken_copy_of_the_curated_data(curated_copy):
+    lines = (curated_copy / "lineage.csv").read_text(encoding="utf-8").splitlines()
+    with (curated_copy / "lineage.csv").open("a", encoding="utf-8", newline="") as handle:
+        handle.write("2017-03-02,day,jnim,merged_into,flm,Broken on purpose.,cep-mali,\r\n")
+    found = [p for p in problems(curated_copy) if "form a cycle" in p]
+    assert len(found) == 1, found
+    assert f"lineage.csv:{len(lines) + 1}:" in found[0] or "lineage.csv:" in found[0]
+    assert "flm" in found[0] and "jnim" in found[0]
