@@ -24,9 +24,14 @@ $(STAMP): pyproject.toml
 report: setup
 	$(BIN)/python -m analysis build $(ARGS)
 
-## test: the whole test suite, including nbval on the notebooks
+## test: the whole test suite, then nbval on the notebooks (their checked key figures must hold)
+NBVAL_ARGS := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
+		echo "$(BIN)/python -m pytest $(NBVAL_ARGS) notebooks/"; \
+		$(BIN)/python -m pytest $(NBVAL_ARGS) notebooks/; \
+	else echo "no notebooks in notebooks/: nothing for nbval"; fi
 
 ## validate: check every curated table and print a summary
 validate: setup

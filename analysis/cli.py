@@ -20,7 +20,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mali-reports", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     modules = {}
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # Import only the command named (another may load pandas: a cached build takes < 1 s).
+    chosen = [argv[0]] if argv and argv[0] in COMMANDS else list(COMMANDS)
     for name, (module_name, help_text) in COMMANDS.items():
+        if name not in chosen:
+            continue
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:

@@ -1,0 +1,178 @@
+"""Build parameters: YAML values that keep dates as ISO strings, and notebooks' parameter cells.
+
+papermill hands parameters to the notebook as Python literals; PyYAML's default loaders turn
+``2015-01-01`` into a ``datetime.date``, which a notebook then receives as an object instead of
+the ISO string its parameters cell documents. Every value here is loaded with ``DateSafeLoader``.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+#: Tag that marks the parameters cell (papermill's convention).
+PARAMETERS_TAG = "parameters"
+#: Key of a --params file that holds per-notebook overrides: {notebook: {name: value}}.
+PER_NOTEBOOK_KEY = "notebooks"
+
+
+class ParameterUsageError(ValueError):
+    """A parameter given on the command line or in a file that the build cannot use."""
+
+
+class DateSafeLoader(yaml.SafeLoader):
+    """SafeLoader without the timestamp resolver: ``2015-01-01`` stays the string '2015-01-01'."""
+
+
+DateSafeLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def parse_value(text: str) -> Any:
+    """A -p value as a YAML scalar or list (``[JNIM, ISGS]``); dates stay ISO strings."""
+    try:
+        return yaml.load(text, Loader=DateSafeLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError:
+        return text
+
+
+def load_params_file(path: Path) -> dict[str, Any]:
+    """Read a --params YAML file: a mapping of name to value, dates kept as ISO strings."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ParameterUsageError(
+            f"{path}: cannot read parameters file ({exc.strerror})."
+        ) from None
+    try:
+        data = yaml.load(text, Loader=DateSafeLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ParameterUsageError(f"{path}{where}: not valid YAML ({problem}).") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParameterUsageError(
+            f"{path}: expected a mapping of parameter names to values, not {type(data).__name__}."
+        )
+    per_notebook = data.get(PER_NOTEBOOK_KEY, {})
+    if not isinstance(per_notebook, dict) or not all(
+        isinstance(v, dict) for v in per_notebook.values()
+    ):
+        raise ParameterUsageError(
+            f"{path}: '{PER_NOTEBOOK_KEY}' must map notebook names to mappings of parameters."
+        )
+    return data
+
+
+def _jsonable(value: Any) -> Any:
+    """Values papermill can inject and the manifest can record (json round-trip)."""
+    return json.loads(json.dumps(value, default=str))
+
+
+@dataclass(frozen=True)
+class ParametersCell:
+    """What a notebook's parameters cell declares: names and their default values."""
+
+    defaults: dict[str, Any]
+    cell_index: int
+
+
+def _literal_or_source(node: ast.expr) -> Any:
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, SyntaxError, TypeError):
+        return ast.unparse(node)
+
+
+def parse_parameters_cell(source: str, where: str) -> dict[str, Any]:
+    """Names assigned at top level of a parameters cell, with literal defaults."""
+    # IPython magics and shell escapes are not Python; they declare nothing.
+    lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
+    try:
+        tree = ast.parse("\n".join(lines))
+    except SyntaxError as exc:
+        raise ParameterUsageError(
+            f"{where}: the parameters cell is not valid Python (line {exc.lineno}: {exc.msg})."
+        ) from None
+    defaults: dict[str, Any] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    defaults[target.id] = _literal_or_source(node.value)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
+            defaults[node.target.id] = _literal_or_source(node.value)
+    return defaults
+
+
+def find_parameters_cell(notebook: Mapping[str, Any], where: str) -> ParametersCell | None:
+    """The first cell tagged ``parameters`` of a notebook (JSON dict), or None."""
+    for index, cell in enumerate(notebook.get("cells", [])):
+        tags = cell.get("metadata", {}).get("tags", []) or []
+        if PARAMETERS_TAG in tags:
+            source = cell.get("source", "")
+            if isinstance(source, list):
+                source = "".join(source)
+            return ParametersCell(parse_parameters_cell(source, where), index)
+    return None
+
+
+@dataclass
+class ParameterSet:
+    """Overrides for a build: for all notebooks, and per notebook (from a --params file)."""
+
+    common: dict[str, Any] = field(default_factory=dict)
+    per_notebook: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def from_sources(
+        cls, params_file: Path | None, pairs: Iterable[Sequence[str]] | None
+    ) -> ParameterSet:
+        """Merge a --params file and -p NAME VALUE pairs (the command line wins)."""
+        data = load_params_file(params_file) if params_file else {}
+        per_notebook = {
+            str(name): dict(values) for name, values in data.pop(PER_NOTEBOOK_KEY, {}).items()
+        }
+        common = {str(k): v for k, v in data.items()}
+        for name, value in pairs or ():
+            common[name] = parse_value(value)
+        return cls(_jsonable(common), _jsonable(per_notebook))
+
+    def for_notebook(self, name: str, declared: Mapping[str, Any]) -> dict[str, Any]:
+        """Overrides that apply to one notebook: only the names its parameters cell declares."""
+        merged = {**self.common, **self.per_notebook.get(name, {})}
+        return {k: v for k, v in merged.items() if k in declared}
+
+    def check(self, declared_by: Mapping[str, Mapping[str, Any]]) -> None:
+        """Refuse names no selected notebook declares (a typo would be silently ignored)."""
+        unknown_notebooks = sorted(set(self.per_notebook) - set(declared_by))
+        if unknown_notebooks:
+            raise ParameterUsageError(
+                f"parameters given for unknown notebook {unknown_notebooks[0]!r}; "
+                f"selected notebooks: {', '.join(sorted(declared_by)) or 'none'}."
+            )
+        every_name = sorted({n for names in declared_by.values() for n in names})
+        for name in self.common:
+            if not any(name in names for names in declared_by.values()):
+                raise ParameterUsageError(
+                    f"unknown parameter {name!r}: no selected notebook declares it in its "
+                    f"parameters cell (declared: {', '.join(every_name) or 'none'})."
+                )
+        for notebook, values in self.per_notebook.items():
+            for name in values:
+                if name not in declared_by[notebook]:
+                    raise ParameterUsageError(
+                        f"unknown parameter {name!r} for notebook {notebook!r}: its parameters "
+                        f"cell declares {', '.join(sorted(declared_by[notebook])) or 'nothing'}."
+                    )

@@ -1,0 +1,129 @@
+"""Committed notebooks carry only checked outputs; refresh, strip and the hooks agree."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from analysis import nbtools
+from analysis.config import NOTEBOOKS_DIR, PROJECT_ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CHECKED = FIXTURES / "nbtools" / "checked.ipynb"
+SANITIZE = Path(__file__).parent / "nbval_sanitize.cfg"
+
+
+def hook(hook_id: str) -> dict:
+    config = yaml.safe_load((PROJECT_ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = [h for repo in config["repos"] for h in repo["hooks"] if h["id"] == hook_id]
+    assert len(hooks) == 1, hook_id
+    return hooks[0]
+
+
+@pytest.mark.parametrize(
+    "notebook",
+    sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+    or [pytest.param(None, marks=pytest.mark.skip("no notebooks yet"))],
+    ids=lambda p: p.name if p else "none",
+)
+def test_committed_notebook_carries_only_checked_outputs(notebook):
+    problems = nbtools.problems(notebook)
+    assert not problems, "\n".join(map(str, problems))
+
+
+def test_check_lists_stray_and_missing_outputs(capsys):
+    problems = nbtools.problems(CHECKED)
+    assert [(p.cell, p.message.split(" ")[0]) for p in problems] == [(2, "carries"), (3, "starts")]
+    assert "carries 1 output(s) but has no 'keep_output: true' metadata" in problems[0].message
+    assert "has no stored output" in problems[1].message
+    assert nbtools.main(["check", str(CHECKED)]) == 1
+    assert capsys.readouterr().out.count("checked.ipynb: cell") == 2
+
+
+def test_strip_removes_stray_outputs_only(tmp_path):
+    copy = tmp_path / "checked.ipynb"
+    shutil.copy(CHECKED, copy)
+    nb = nbformat.read(copy, as_version=4)
+    nb.cells[3].outputs = [nbformat.v4.new_output("stream", name="stdout", text="total: 10\n")]
+    nb.cells[3].execution_count = 4
+    nbformat.write(nb, copy)
+    assert nbtools.strip_file(copy) is True
+    stripped = nbformat.read(copy, as_version=4)
+    assert stripped.cells[2].outputs == [] and stripped.cells[2].execution_count is None
+    assert stripped.cells[3].outputs[0].text == "total: 10\n"
+    assert stripped.cells[3].execution_count == 4  # nbval needs it
+    assert nbtools.problems(copy) == []
+    assert nbtools.strip_file(copy) is False
+
+
+def test_refresh_executes_in_place_and_matches_the_commit_hook(tmp_path):
+    copy = tmp_path / "checked.ipynb"
+    shutil.copy(CHECKED, copy)
+    assert nbtools.main(["refresh", str(copy)]) == 0
+    nb = nbformat.read(copy, as_version=4)
+    assert [cell.get("outputs", []) for cell in nb.cells[1:3]] == [[], []]
+    (output,) = nb.cells[3].outputs
+    assert output.text == "total: 10\n"
+    assert isinstance(nb.cells[3].execution_count, int)
+    assert nb.metadata.kernelspec.name == "python3"
+    assert nbtools.problems(copy) == []
+    # The pre-commit hook, run with its own arguments, finds nothing left to strip.
+    args = hook("nbstripout")["args"]
+    dry = subprocess.run(
+        [sys.executable, "-m", "nbstripout", *args, "--dry-run", str(copy)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert dry.stdout == "", dry.stdout
+
+
+def test_refresh_failure_leaves_the_notebook_untouched(tmp_path, capsys):
+    copy = tmp_path / "broken.ipynb"
+    shutil.copy(FIXTURES / "notebooks" / "broken.ipynb", copy)
+    before = copy.read_bytes()
+    assert nbtools.main(["refresh", str(copy)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "FAILED broken: ValueError: the fixture notebook fails on purpose (notebook left unchanged)"
+    )
+    assert copy.read_bytes() == before
+
+
+def test_pre_commit_hooks_strip_like_nbtools_and_run_ruff():
+    nbstripout = hook("nbstripout")
+    assert "--keep-count" in nbstripout["args"]
+    extra = nbstripout["args"][nbstripout["args"].index("--extra-keys") + 1].split()
+    assert set(extra) == {"metadata.papermill", "cell.metadata.papermill"}
+    assert set(extra) <= set(nbtools.EXTRA_KEYS)
+    assert hook("ruff")["entry"].startswith("ruff check")
+    assert hook("ruff-format")["entry"].startswith("ruff format")
+
+
+def test_sanitize_file_hides_volatile_output_only():
+    from nbval.plugin import get_sanitize_patterns
+
+    patterns = get_sanitize_patterns(SANITIZE.read_text(encoding="utf-8"))
+    assert len(patterns) >= 5
+
+    def sanitize(text: str) -> str:
+        for regex, replace in patterns:
+            text = re.sub(regex, replace, text)
+        return text
+
+    assert sanitize("built 2025-11-21T08:24:23+00:00") == "built TIMESTAMP"
+    assert sanitize("at 2025-11-21 08:24:23.123") == "at TIMESTAMP"
+    assert sanitize("<Figure size 640x480 with 1 Axes>") == "<Figure>"
+    assert sanitize("<foo.Bar object at 0x7f3a2b1c9d00>") == "<foo.Bar object>"
+    assert sanitize("id 0x7f3a2b1c9d00 here") == "id 0xADDRESS here"
+    assert sanitize("loaded in 1.42 s") == "loaded in DURATION"
+    assert sanitize("(took 350 ms)") == "(took DURATION)"
+    # What a report states must still be compared.
+    kept = "JNIM formed on 2017-03-02; 1,234 events, 56.7% of 2,176 deaths in 12 regions."
+    assert sanitize(kept) == kept
