@@ -91,7 +91,9 @@ def check_parameters(
             groups.append(names.resolve(name))
         except UnknownGroupError as exc:
             raise ParameterError(f"In focus_groups: {exc}.") from None
-    kinds = _as_list(milestone_kinds) if milestone_kinds is not None else list(schema.MILESTONE_KINDS)
+    kinds = (
+        _as_list(milestone_kinds) if milestone_kinds is not None else list(schema.MILESTONE_KINDS)
+    )
     bad_kinds = [k for k in kinds if k not in schema.MILESTONE_KINDS]
     if bad_kinds:
         raise ParameterError(

@@ -188,7 +188,9 @@ def _check_lineage(lineage: pd.DataFrame, groups: pd.DataFrame, problems: list[P
         for other in others:
             if other not in known:
                 problems.append(
-                    Problem(path, line, "other_group_id", f"group id '{other}' is not in groups.csv")
+                    Problem(
+                        path, line, "other_group_id", f"group id '{other}' is not in groups.csv"
+                    )
                 )
             elif other == row["group_id"]:
                 problems.append(
@@ -202,7 +204,9 @@ def _check_lineage(lineage: pd.DataFrame, groups: pd.DataFrame, problems: list[P
             if pd.isna(row["date"]) or start is None or pd.isna(start):
                 continue
             # Compare at the coarser of the two precisions: '2012' is not before '2012-03'.
-            coarse = "year" if "year" in (founded_precision.get(gid), row["date_precision"]) else None
+            coarse = (
+                "year" if "year" in (founded_precision.get(gid), row["date_precision"]) else None
+            )
             rel_key = row["date"].year if coarse else row["date"]
             found_key = start.year if coarse else start
             if rel_key < found_key:
@@ -225,4 +229,6 @@ def _check_lineage(lineage: pd.DataFrame, groups: pd.DataFrame, problems: list[P
         chain = " -> ".join([*cycle, cycle[0]])
         kinds = {edge["relation"] for edge in edges}
         what = "merged_into" if kinds == {"merged_into"} else "merged_into/renamed_to"
-        problems.append(Problem(path, first, "other_group_id", f"{what} rows form a cycle: {chain}"))
+        problems.append(
+            Problem(path, first, "other_group_id", f"{what} rows form a cycle: {chain}")
+        )

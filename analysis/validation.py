@@ -268,8 +268,7 @@ def _check_row(
                         name,
                         line,
                         col.precision_column,
-                        f"says '{stated}' but {col.name} is written at {form_precision} "
-                        "precision",
+                        f"says '{stated}' but {col.name} is written at {form_precision} precision",
                     )
                 )
             elif not stated:

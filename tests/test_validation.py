@@ -165,7 +165,9 @@ def test_lineage_cycle_and_relation_before_founding(tables):
         handle.write("2018,year,jnim,merged_into,ansar-dine,Broken on purpose.,cep-mali,\n")
         handle.write("2005,year,jnim,pledged_to,aqim,Broken on purpose.,cep-mali,\n")
     problems = messages(tables)
-    assert any("cycle: jnim -> ansar-dine -> jnim" in p and "lineage.csv:" in p for p in problems), problems
+    assert any(
+        "cycle: jnim -> ansar-dine -> jnim" in p and "lineage.csv:" in p for p in problems
+    ), problems
     assert any(
         "lineage.csv:6: column 'date': pledged_to dated 2005-01-01 is before jnim's founding" in p
         for p in problems

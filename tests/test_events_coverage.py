@@ -1,0 +1,98 @@
+"""Picking a report's event source, listing what is present, and describing coverage."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import config
+from analysis.events import coverage, load
+from analysis.params import ParameterError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "events"
+MINIMAL = Path(__file__).parent / "fixtures" / "curated_min"
+
+
+@pytest.fixture
+def machine(tmp_path, monkeypatch) -> Path:
+    """An empty data/raw and ../shared/data, and the minimal curated tables."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    monkeypatch.setattr(config, "RAW_DIR", raw)
+    monkeypatch.setattr(config, "SHARED_DATA_DIR", tmp_path / "shared")
+    monkeypatch.setattr(config, "CURATED_DIR", MINIMAL)
+    return raw
+
+
+def test_auto_falls_back_to_curated_and_says_why(machine):
+    selection = coverage.select_events("auto", "Mali", "2012-01-01", "2025-12-31")
+    assert selection.dataset == "curated" and len(selection.events) == 2
+    assert "ACLED" in selection.notes[0] and "acleddata.com" in selection.notes[0]
+    assert "make data" in selection.notes[1]
+
+
+def test_auto_skips_a_ged_file_without_the_country(machine):
+    (machine / "ucdp-ged").mkdir()
+    shutil.copy(FIXTURES / "ged_v25_1.csv", machine / "ucdp-ged" / "ged251.csv")
+    selection = coverage.select_events("auto", "Niger", "2012-01-01", "2025-12-31")
+    assert selection.dataset == "curated"
+    assert "has no events for Niger" in selection.notes[1]
+    assert "Burkina Faso, Mali" in selection.notes[1]
+    mali = coverage.select_events("auto", "Mali", "2012-01-01", "2025-12-31")
+    assert mali.dataset == "ucdp-ged" and len(mali.events) == 5
+
+
+def test_auto_prefers_acled(machine):
+    (machine / "acled").mkdir()
+    shutil.copy(FIXTURES / "acled_export_current.csv", machine / "acled" / "export.csv")
+    (machine / "ucdp-ged").mkdir()
+    shutil.copy(FIXTURES / "ged_v25_1.csv", machine / "ucdp-ged" / "ged251.csv")
+    selection = coverage.select_events("auto", "Mali", "2021-01-01", "2021-12-31")
+    assert selection.dataset == "acled" and len(selection.events) == 7
+    assert selection.notes == []
+    explicit = coverage.select_events("ucdp-ged", "Mali", None, None)
+    assert explicit.dataset == "ucdp-ged"
+
+
+def test_dataset_status_and_coverage_table(machine):
+    (machine / "owid-deaths").mkdir()
+    shutil.copy(FIXTURES / "owid_deaths_long_label.csv", machine / "owid-deaths" / "owid.csv")
+    status = coverage.dataset_status().set_index("dataset")
+    assert status.loc[coverage.TITLES["owid"], "status"] == "present"
+    assert status.loc[coverage.TITLES["owid"], "where"] == "data/raw"
+    assert status.loc[coverage.TITLES["ucdp-brd"], "status"] == "missing"
+    assert "make data" in status.loc[coverage.TITLES["ucdp-brd"], "how to get it"]
+    owid = load("owid", country="Mali")
+    ged = load("ucdp-ged", FIXTURES / "ged_v25_1.csv", country="Mali")
+    table = coverage.coverage_table({"owid": owid, "ucdp-ged": ged}).set_index("dataset")
+    assert table.loc[coverage.TITLES["owid"]].tolist() == [
+        "country-year",
+        3,
+        "2019",
+        "2021",
+        340,
+        "no",
+    ]
+    assert table.loc[coverage.TITLES["ucdp-ged"]].tolist() == [
+        "event",
+        5,
+        "2018",
+        "2020",
+        63,
+        "yes",
+    ]
+    assert coverage.source_label(ged) == "UCDP GED 25.1 (ucdp.uu.se)"
+
+
+def test_report_options_are_checked():
+    coverage.check_report_options("month", 10, "poisson", 3, ["Mali"])
+    with pytest.raises(ParameterError, match="period must be one of month, quarter, year"):
+        coverage.check_report_options("week", 10, "poisson", 3, ["Mali"])
+    with pytest.raises(ParameterError, match="top_n"):
+        coverage.check_report_options("month", 0, "poisson", 3, ["Mali"])
+    with pytest.raises(ParameterError, match="change_point_method"):
+        coverage.check_report_options("month", 10, "binseg", 3, ["Mali"])
+    with pytest.raises(ParameterError, match="sahel_countries"):
+        coverage.check_report_options("month", 10, "l2", 3, [])

@@ -1,0 +1,89 @@
+"""Attack-trend figures: each draws on the given ax with title, axis labels and a source line."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from analysis import changepoints, figures_events, geoshift, style, trends
+from tests.test_trends import events_frame
+
+
+@pytest.fixture
+def sample() -> pd.DataFrame:
+    rows = []
+    for month in range(1, 25):
+        year, m = 2019 + (month - 1) // 12, (month - 1) % 12 + 1
+        count = 2 if month <= 12 else 8
+        for k in range(count):
+            rows.append(
+                dict(
+                    event_id=f"{month}-{k}",
+                    date=f"{year}-{m:02d}-{k + 1:02d}",
+                    deaths_best=3,
+                    deaths_low=2,
+                    deaths_high=5,
+                    admin1="Kidal" if month <= 12 else "Mopti",
+                    latitude=18.4 if month <= 12 else 14.5,
+                    group_ids=["jnim"] if k % 2 else ["isgs"],
+                )
+            )
+    return events_frame(rows)
+
+
+def finished(fig, ax, title: str) -> None:
+    assert ax.get_title(loc="left") == title
+    assert ax.get_ylabel()
+    assert style.source_line(fig).startswith("Source:")
+    plt.close(fig)
+
+
+def test_trend_split_shift_change_points_sahel(sample):
+    monthly = trends.per_period(sample, "month")
+    fig, ax = style.new_figure()
+    figures_events.plot_trend(ax, monthly, "Deaths per month", "Test data")
+    assert len(ax.collections) == 1  # the low-high band
+    finished(fig, ax, "Deaths per month")
+
+    fig, ax = style.new_figure()
+    figures_events.plot_trend(ax, monthly, "Events per month", "Test data", measure="events")
+    assert len(ax.patches) == 24
+    finished(fig, ax, "Events per month")
+
+    wide = trends.wide(trends.split(sample, "group"), "group")
+    fig, ax = style.new_figure()
+    figures_events.plot_split(ax, wide, "Deaths by group", "Test data", "Deaths", top=1)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [wide.columns[0], "other"]
+    finished(fig, ax, "Deaths by group")
+
+    shift = geoshift.geographic_shift(sample)
+    fig, ax = style.new_figure()
+    figures_events.plot_shift(ax, shift, "Where the deaths were", "Test data")
+    finished(fig, ax, "Where the deaths were")
+
+    series = monthly["events"]
+    points = changepoints.detect_change_points(series)
+    assert [p.date for p in points] == [pd.Timestamp("2020-01-01")]
+    fig, ax = style.new_figure()
+    figures_events.plot_change_points(ax, series, points, "Breaks", "Test data", "Events")
+    assert any(t.get_text() == "Jan 2020" for t in ax.texts)
+    finished(fig, ax, "Breaks")
+
+    annual = pd.DataFrame(
+        {
+            "country": ["Mali", "Mali", "Niger", "Niger"],
+            "year": [2020, 2021, 2020, 2021],
+            "deaths_best": pd.array([10, 20, 5, 6], dtype="Int64"),
+            "deaths_low": pd.array([pd.NA] * 4, dtype="Int64"),
+            "deaths_high": pd.array([pd.NA] * 4, dtype="Int64"),
+        }
+    )
+    fig, ax = style.new_figure()
+    figures_events.plot_sahel(ax, annual, "Sahel", "Test data")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Mali", "Niger"]
+    finished(fig, ax, "Sahel")

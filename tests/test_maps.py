@@ -1,0 +1,119 @@
+"""Maps: name matching to the 2015 boundaries, placement by coordinates, unmatched names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import maps, regions, style
+from tests.conftest import shared_file
+
+FIXTURES = Path(__file__).parent / "fixtures" / "events"
+
+
+def events_frame() -> pd.DataFrame:
+    rows = [
+        # admin1, admin2, lat, lon, deaths, country
+        ("Menaka", "Inekar", 16.0, 1.5, 10, "Mali"),
+        ("Mopti", "Douentza", np.nan, np.nan, 5, "Mali"),
+        ("Atlantis", "Nowhere", 15.0, -3.5, 2, "Mali"),
+        ("Lost", None, np.nan, np.nan, 1, "Mali"),
+        ("Bamako", "Bamako", 12.6, -8.0, 0, "Mali"),
+        ("Tillaberi", "Ouallam", 14.5, 1.4, 50, "Niger"),
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["admin1", "admin2", "latitude", "longitude", "deaths_best", "country"]
+    )
+    frame["deaths_best"] = frame["deaths_best"].astype("Int64")
+    frame["event_type"] = ["battle", "battle", "other", "other", "battle", "battle"]
+    return frame
+
+
+@pytest.fixture
+def adm1():
+    return maps.load_boundaries("adm1", FIXTURES / "boundaries_adm1_geoboundaries_style.geojson")
+
+
+@pytest.fixture
+def adm2():
+    return maps.load_boundaries("adm2", FIXTURES / "boundaries_adm2_ocha_style.geojson")
+
+
+def test_regions_by_name_with_2016_regions_merged(adm1):
+    counts = maps.count_by_area(events_frame(), adm1, "adm1")
+    areas = counts.areas.set_index("admin1")
+    assert areas.loc["Gao", "events"] == 1 and areas.loc["Gao", "deaths_best"] == 10
+    # Mopti: Douentza by name, Atlantis placed by its coordinates
+    assert areas.loc["Mopti", "events"] == 2 and areas.loc["Mopti", "deaths_best"] == 7
+    assert areas.loc["Bamako", "events"] == 1
+    assert counts.notes == ["1 event in Menaka counted in Gao (2015 boundaries)"]
+    unmatched = counts.unmatched.set_index("name")
+    assert unmatched.loc["Atlantis"].tolist() == [1, 1, 0]
+    assert unmatched.loc["Lost"].tolist() == [1, 0, 1]
+    assert counts.unplaced_events == 1
+
+
+def test_cercles_with_new_cercles_and_missing_names(adm2):
+    assert sorted(adm2["admin2"]) == ["Bamako", "Douentza", "Gao", "Mopti", "Ménaka"]
+    counts = maps.count_by_area(events_frame(), adm2, "adm2")
+    areas = counts.areas.set_index("admin2")
+    assert areas.loc["Ménaka", "deaths_best"] == 10  # Inékar lies in the 2015 cercle of Ménaka
+    assert areas.loc["Douentza", "events"] == 1
+    assert areas.loc["Mopti", "events"] == 1  # placed by coordinates
+    assert areas.loc["Gao", "events"] == 0
+    unmatched = counts.unmatched.set_index("name")
+    assert unmatched.loc["Nowhere"].tolist() == [1, 1, 0]
+    assert unmatched.loc["(no name)"].tolist() == [1, 0, 1]
+    assert counts.areas["events"].sum() == 4  # the Niger event and the unplaced one are out
+
+
+def test_maps_draw_with_title_labels_and_source(adm1):
+    counts = maps.count_by_area(events_frame(), adm1, "adm1")
+    fig, ax = style.new_figure(height_in=4)
+    maps.plot_choropleth(ax, counts, "deaths_best", "Deaths by region", "Test data")
+    assert ax.get_title(loc="left") == "Deaths by region"
+    assert ax.get_xlabel().startswith("Longitude") and ax.get_ylabel().startswith("Latitude")
+    assert style.source_line(fig) == "Source: Test data"
+    assert any("could not be placed" in t.get_text() for t in ax.texts)
+    fig2, ax2 = style.new_figure(height_in=4)
+    maps.plot_event_points(ax2, events_frame(), adm1, "Events", "Test data")
+    assert any("without coordinates" in t.get_text() for t in ax2.texts)
+    labels = [t.get_text() for t in ax2.get_legend().get_texts()]
+    assert "battle" in labels and "100 deaths" in labels
+    matplotlib.pyplot.close("all")
+
+
+def test_point_sizes_grow_with_deaths_by_area():
+    sizes = maps.point_sizes(pd.Series([0, 10, 100]))
+    assert list(sizes) == [4.0, 19.0, 154.0]
+
+
+def test_missing_boundaries_say_how_to_get_them(monkeypatch, tmp_path):
+    from analysis import config
+
+    monkeypatch.setattr(config, "RAW_DIR", tmp_path / "raw")
+    monkeypatch.setattr(config, "SHARED_DATA_DIR", tmp_path / "none")
+    with pytest.raises(FileNotFoundError, match="data fetch geoboundaries-adm2"):
+        maps.load_boundaries("adm2")
+
+
+@pytest.mark.shared
+def test_real_boundaries_match_the_region_and_cercle_names():
+    path1 = shared_file("mali_boundaries", "mli_adm1_regions_dissolved_from_adm2.geojson")
+    path2 = shared_file("mali_boundaries", "mli_adm2_cercles_codab.geojson")
+    adm1 = maps.load_boundaries("adm1", path1)
+    assert set(adm1["admin1"]) == set(regions.REGIONS) - {"Ménaka", "Taoudénit"}
+    adm2 = maps.load_boundaries("adm2", path2)
+    assert len(adm2) == 50 and set(adm2["admin2"]) == set(regions.CERCLES_2015)
+    frame = events_frame()
+    counts = maps.count_by_area(frame, adm2, "adm2")
+    # with the real shapes every Mali event with coordinates is placed
+    assert set(counts.unmatched["name"]) == {"Nowhere", "(no name)"}
+    assert counts.unplaced_events == 1

@@ -1,0 +1,242 @@
+"""Trends, splits, lethality, deadliest events, geographic shift and change points, with
+expectations computed by hand from five events."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import changepoints, geoshift, trends
+
+
+def events_frame(rows: list[dict]) -> pd.DataFrame:
+    defaults = {
+        "country": "Mali",
+        "admin2": None,
+        "latitude": np.nan,
+        "longitude": np.nan,
+        "deaths_low": pd.NA,
+        "deaths_high": pd.NA,
+        "group_ids": [],
+        "target": [],
+        "civilian_targeted": False,
+        "event_type": "battle",
+        "dataset": "test",
+        "actors": [],
+        "location": None,
+        "description": "",
+    }
+    frame = pd.DataFrame([{**defaults, **row} for row in rows])
+    frame["date"] = pd.to_datetime(frame["date"])
+    for column in ("deaths_best", "deaths_low", "deaths_high"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+@pytest.fixture
+def five() -> pd.DataFrame:
+    return events_frame(
+        [
+            dict(event_id="e1", date="2020-01-05", deaths_best=10, deaths_low=8, deaths_high=12,
+                 group_ids=["jnim"], target=["military"], admin1="Mopti", latitude=14.5),
+            dict(event_id="e2", date="2020-01-20", deaths_best=5, group_ids=["jnim", "isgs"],
+                 target=["civilians"], civilian_targeted=True,
+                 event_type="violence against civilians", admin1="Gao", latitude=16.3),
+            dict(event_id="e3", date="2020-03-10", deaths_best=pd.NA, event_type="other",
+                 admin1="Kidal", latitude=18.4),
+            dict(event_id="e4", date="2021-02-01", deaths_best=20, deaths_low=15, deaths_high=30,
+                 group_ids=["isgs"], target=["military", "peacekeepers"],
+                 event_type="explosion/remote violence", admin1="Ségou", latitude=13.4),
+            dict(event_id="e5", date="2021-02-15", deaths_best=3, deaths_low=4, deaths_high=6,
+                 group_ids=["jnim"], target=["civilians"], civilian_targeted=True,
+                 event_type="kidnapping/hostage-taking", admin1="Bamako", latitude=12.6),
+        ]
+    )  # fmt: skip
+
+
+def test_per_month_fills_gaps_and_sums_bands(five):
+    table = trends.per_period(five, "month")
+    assert len(table) == 14  # January 2020 to February 2021
+    january = table.loc[pd.Timestamp("2020-01-01")]
+    assert (january["events"], january["deaths_best"]) == (2, 15)
+    # e1 has a band (8-12); e2 has none and adds its best (5) to both bounds
+    assert (january["deaths_low"], january["deaths_high"]) == (13, 17)
+    assert january["band_events"] == 1
+    assert table.loc[pd.Timestamp("2020-02-01"), "events"] == 0
+    march = table.loc[pd.Timestamp("2020-03-01")]
+    assert (march["events"], march["deaths_best"], march["events_without_deaths"]) == (1, 0, 1)
+    # e5's low (4) is above its best (3): the band is widened to include the best
+    february = table.loc[pd.Timestamp("2021-02-01")]
+    assert (february["deaths_best"], february["deaths_low"], february["deaths_high"]) == (
+        23,
+        18,
+        36,
+    )
+
+
+def test_per_year_quarter_and_explicit_range(five):
+    years = trends.per_period(five, "year")
+    assert list(years["events"]) == [3, 2]
+    assert list(years["deaths_best"]) == [15, 23]
+    quarters = trends.per_period(five, "quarter", start="2019-10-01", end="2021-12-31")
+    assert len(quarters) == 9
+    assert quarters.loc[pd.Timestamp("2020-01-01"), "events"] == 3
+    assert quarters.loc[pd.Timestamp("2019-10-01"), "events"] == 0
+
+
+def test_no_band_dataset_has_no_bounds(five):
+    no_band = five.assign(deaths_low=pd.NA, deaths_high=pd.NA)
+    table = trends.per_period(no_band, "year")
+    assert table["deaths_low"].isna().all() and table["deaths_high"].isna().all()
+
+
+def test_split_by_group_target_civilian_zone(five):
+    groups = trends.split(five, "group")
+    by_key = groups.set_index(["period", "group"])
+    y2020, y2021 = pd.Timestamp("2020-01-01"), pd.Timestamp("2021-01-01")
+    assert tuple(by_key.loc[(y2020, "jnim"), ["events", "deaths_best"]]) == (2, 15)
+    assert tuple(by_key.loc[(y2020, "isgs"), ["events", "deaths_best"]]) == (1, 5)
+    assert tuple(by_key.loc[(y2020, "unattributed"), ["events", "deaths_best"]]) == (1, 0)
+    assert tuple(by_key.loc[(y2021, "isgs"), ["events", "deaths_best"]]) == (1, 20)
+    targets = trends.split(five, "target").set_index(["period", "target"])
+    assert targets.loc[(y2021, "peacekeepers"), "deaths_best"] == 20
+    assert targets.loc[(y2021, "military"), "deaths_best"] == 20
+    civilian = trends.split(five, "civilian").set_index(["period", "civilian"])
+    assert tuple(civilian.loc[(y2020, "civilians targeted"), ["events", "deaths_best"]]) == (1, 5)
+    assert tuple(civilian.loc[(y2020, "other targets"), ["events", "deaths_best"]]) == (2, 10)
+    zones = trends.split(five, "zone").set_index(["period", "zone"])
+    assert tuple(zones.loc[(y2020, "north"), ["events", "deaths_best"]]) == (2, 5)
+    assert tuple(zones.loc[(y2021, "south"), ["events", "deaths_best"]]) == (1, 3)
+    wide = trends.wide(trends.split(five, "event_type"), "event_type")
+    assert wide.loc[y2021, "explosion/remote violence"] == 20
+    assert wide.loc[y2020, "kidnapping/hostage-taking"] == 0
+    with pytest.raises(ValueError, match="cannot split by 'weather'"):
+        trends.split(five, "weather")
+
+
+def test_lethality_and_deadliest(five):
+    table = trends.lethality(five, "year")
+    assert list(table["deaths_per_event"]) == [5.0, 11.5]
+    by_type = trends.lethality(five, "year", by="event_type").set_index(["period", "event_type"])
+    assert by_type.loc[(pd.Timestamp("2020-01-01"), "battle"), "deaths_per_event"] == 10.0
+    top = trends.deadliest(five, n=2)
+    assert list(top["event_id"]) == ["e4", "e1"]
+    assert len(trends.deadliest(five, n=10)) == 4  # e3 has no death figure
+
+
+def test_geographic_shift_by_hand(five):
+    shift = geoshift.geographic_shift(five)
+    y2020, y2021 = shift.loc[2020], shift.loc[2021]
+    assert (y2020["events_north"], y2020["events_centre"], y2020["events_south"]) == (2, 1, 0)
+    assert y2020["share_deaths_north"] == pytest.approx(5 / 15)
+    assert y2020["share_deaths_centre"] == pytest.approx(10 / 15)
+    # (14.5 * 10 + 16.3 * 5) / 15; e3 has no deaths and does not weigh
+    assert y2020["deaths_weighted_latitude"] == pytest.approx(226.5 / 15)
+    assert y2021["deaths_weighted_latitude"] == pytest.approx((13.4 * 20 + 12.6 * 3) / 23)
+    assert y2021["share_deaths_south"] == pytest.approx(3 / 23)
+    verdict = geoshift.shift_verdict(shift, window=1, min_events=1)
+    # the north did not lead in 2020 (centre 67%), but centre+south lead in 2021 and the
+    # weighted latitude fell by 1.8 degrees: partly supported
+    assert verdict.verdict == "partly supported"
+    assert verdict.early_years == (2020, 2020) and verdict.late_years == (2021, 2021)
+    assert "33% in 2020 to 0% in 2021" in verdict.sentence()
+    assert "15.1°N to 13.3°N" in verdict.sentence()
+    assert geoshift.shift_verdict(shift, window=1).verdict == "not enough data"
+
+
+def test_shift_verdict_supported_and_not_supported():
+    def year_rows(year: int, north: int, centre: int, south: int) -> list[dict]:
+        rows = []
+        for admin1, latitude, deaths in (("Kidal", 18.4, north), ("Mopti", 14.5, centre),
+                                         ("Bamako", 12.6, south)):  # fmt: skip
+            rows += [
+                dict(event_id=f"{year}-{admin1}-{i}", date=f"{year}-06-01", deaths_best=deaths,
+                     admin1=admin1, latitude=latitude)
+                for i in range(4)
+            ]  # fmt: skip
+        return rows
+
+    moved = events_frame(
+        year_rows(2012, 10, 2, 1) + year_rows(2013, 8, 2, 0) + year_rows(2020, 2, 9, 3)
+    )
+    verdict = geoshift.shift_verdict(geoshift.geographic_shift(moved), window=2)
+    assert verdict.verdict == "supported"
+    assert verdict.early_years == (2012, 2013) and verdict.late_years == (2013, 2020)
+    stayed = events_frame(year_rows(2012, 10, 2, 1) + year_rows(2020, 10, 3, 1))
+    assert geoshift.shift_verdict(geoshift.geographic_shift(stayed), window=1).verdict == (
+        "not supported"
+    )
+
+
+def test_change_points_by_hand():
+    months = pd.period_range("2020-01", periods=24, freq="M").start_time
+    step = pd.Series([2] * 12 + [10] * 12, index=months)
+    # no change: deviance 2 * (12*2 ln 2 + 12*10 ln 10 - 144 ln 6) = 69.9 > penalty 2 ln 24 = 6.4
+    found = changepoints.detect_change_points(step)
+    assert [(p.date, p.mean_before, p.mean_after) for p in found] == [
+        (pd.Timestamp("2021-01-01"), 2.0, 10.0)
+    ]
+    assert found[0].direction == "up"
+    assert changepoints.detect_change_points(pd.Series([5] * 24, index=months)) == []
+    assert changepoints.detect_change_points(step, method="l2")[0].position == 12
+    segments = changepoints.segments(step, found)
+    assert list(segments["periods"]) == [12, 12] and list(segments["mean"]) == [2.0, 10.0]
+    table = changepoints.change_point_table(found)
+    assert table.iloc[0]["break"] == "January 2021"
+
+
+def test_dispersion_and_penalty():
+    # 0, 10, ..., 10, 0: twelve differences of +-10 (variance 100); mean 60/13
+    assert changepoints.dispersion(np.array([0, 10] * 6 + [0])) == pytest.approx(100 / (120 / 13))
+    assert changepoints.dispersion(np.array([3, 3, 3, 3])) == 1.0
+    cost = changepoints.QuasiPoissonCost(dispersion=2.0).fit(np.array([2.0, 2.0, 10.0, 10.0]))
+    expected = 2 * (2 * 2 * math.log(2) + 2 * 10 * math.log(10) - 24 * math.log(6)) / 2.0
+    assert cost.error(0, 4) == pytest.approx(expected)
+    assert cost.error(0, 2) == pytest.approx(0.0)
+    # an outlier month alone is not a change once over-dispersion is accounted for
+    spiky = pd.Series([1, 0, 2, 1, 60, 1, 0, 1, 2, 1, 0, 1], index=pd.RangeIndex(12))
+    assert changepoints.detect_change_points(spiky) == []
+
+
+def test_annual_totals():
+    annual = pd.DataFrame(
+        {
+            "year": [2020, 2020, 2021],
+            "side_b": ["JNIM", "IS", "JNIM"],
+            "deaths_best": pd.array([10, 5, 7], dtype="Int64"),
+            "deaths_low": pd.array([9, 5, 7], dtype="Int64"),
+            "deaths_high": pd.array([12, 6, 9], dtype="Int64"),
+        }
+    )
+    totals = trends.annual_totals(annual)
+    assert list(totals["deaths_best"]) == [15, 7] and list(totals["deaths_high"]) == [18, 9]
+    assert len(trends.annual_totals(annual, by="side_b")) == 3
+
+
+def test_annual_helpers():
+    annual = pd.DataFrame(
+        {
+            "country": ["Mali", "Mali", "Mali", "Burkina Faso", "Burkina Faso", "Burkina Faso"],
+            "year": [2017, 2018, 2019, 2017, 2018, 2019],
+            "side_b": ["JNIM", "JNIM", "IS", "JNIM", "IS", "IS"],
+            "deaths_best": pd.array([500, 1200, 1100, 30, 170, 1250], dtype="Int64"),
+        }
+    )
+    wide = trends.annual_wide(annual)
+    assert wide.loc[2019, "Burkina Faso"] == 1250
+    assert trends.first_year_above(wide, "Burkina Faso", "Mali") == 2019
+    assert trends.first_year_above(wide, "Mali", "Burkina Faso") == 2017
+    assert trends.first_year_above(wide, "Niger", "Mali") is None
+    assert trends.groups_per_year(annual).to_dict() == {2017: 1, 2018: 2, 2019: 1}
+    mali = annual[annual["country"] == "Mali"]
+    assert trends.share_of(mali, "side_b", "JNIM") == pytest.approx(1700 / 2800)
+
+
+def test_change_points_on_a_yearly_integer_index():
+    years = pd.Series([100, 110, 90, 105, 400, 420, 390, 410], index=range(2012, 2020))
+    found = changepoints.detect_change_points(years, min_size=2)
+    assert [p.date for p in found] == [2016]
+    assert changepoints.change_point_table(found, "year").iloc[0]["break"] == "2016"
