@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -233,3 +234,29 @@ def nearest_before(when: date | str | pd.Timestamp, milestones: pd.DataFrame) ->
     if earlier.empty:
         return None
     return earlier.sort_values("date").iloc[-1]
+
+
+def milestones_before(
+    moments: Sequence[date | str | pd.Timestamp | int], milestones: pd.DataFrame
+) -> list[pd.Series | None]:
+    """For each moment (a date, or a year as an int), the latest milestone on or before it.
+
+    A year counts up to its last day, so a break in 2018 is read against milestones up to
+    31 December 2018. A reading aid for change points, never a causal claim.
+    """
+    found = []
+    for moment in moments:
+        if isinstance(moment, numbers.Integral) and not isinstance(moment, bool):
+            moment = pd.Timestamp(int(moment), 12, 31)
+        found.append(nearest_before(moment, milestones))
+    return found
+
+
+def label_with_date(milestone: pd.Series | None) -> str:
+    """'Coup (18 August 2020)' for a milestone row, or an en dash when there is none."""
+    from analysis.dates import human_date
+
+    if milestone is None:
+        return "–"
+    when = human_date(milestone["date"].date(), milestone["date_precision"])
+    return f"{milestone.get('label') or short_label(milestone['milestone_id'])} ({when})"

@@ -5,13 +5,16 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
+import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.milestones import (
     draw_milestones,
+    label_with_date,
     labels_overlap,
     load_milestones_in,
+    milestones_before,
     nearest_before,
     short_label,
 )
@@ -89,3 +92,14 @@ def test_milestones_outside_the_axis_are_skipped():
     draw_milestones(ax, crowded(), axis_kind="year")
     # Only 2014-02-16 and 2014-08-01 fall within 2014..2015.
     assert len(ax.lines) == 1 + 2
+
+
+def test_milestones_before_change_points():
+    frame = load_milestones_in(curated_dir=MINIMAL)
+    found = milestones_before([pd.Timestamp("2013-06-01"), np.int64(2015), 2012], frame)
+    assert found[0]["milestone_id"] == "serval"
+    # A year reaches to its last day: the November 2015 emergency counts for a 2015 break.
+    assert found[1]["milestone_id"] == "state-of-emergency-2015"
+    assert found[2] is None
+    assert label_with_date(found[0]) == "Serval (11 January 2013)"
+    assert label_with_date(found[2]) == "–"
