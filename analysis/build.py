@@ -30,7 +30,6 @@ from analysis.build_inputs import (
     DEFAULT_INPUT_DIRS,
     FileHashCache,
     combined_hash,
-    display_path,
     list_files,
     package_sources,
 )
@@ -50,9 +49,10 @@ from analysis.build_runs import (
     write_atomic,
 )
 from analysis.build_worker import EXECUTE, FAILED, OK, RENDER, Job, JobResult, one_line
-from analysis.config import NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR
+from analysis.config import NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, display_path
 from analysis.report_html import DEFAULT_TEMPLATE, check_template, template_hash
 from analysis.report_index import run_index_html, write_runs_index
+from analysis.report_pdf import PdfError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 #: Bump when the layout of cached results changes, so old runs are not reused.
@@ -82,6 +82,7 @@ class BuildOptions:
     input_dirs: tuple[Path, ...] = DEFAULT_INPUT_DIRS
     template_dir: Path = DEFAULT_TEMPLATE
     timeout: float | None = None
+    pdf: bool = False
 
 
 @dataclass(frozen=True)
@@ -292,8 +293,10 @@ def _manifest(
     params: ParameterSet,
     started: datetime,
     seconds: float,
+    pdf_errors: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """What the run was made from and what came of it, for reproducibility and the indexes."""
+    pdf_errors = pdf_errors or {}
     read_by: dict[str, list[str]] = {}
     notebooks = []
     for plan in plans:
@@ -312,6 +315,7 @@ def _manifest(
                 if plan.mode != EXECUTE and plan.reuse_run
                 else None,
                 "parameters": {**plan.notebook.defaults, **plan.overrides},
+                "parameters_text": plan.facts["parameters_text"],
                 "parameters_given": plan.overrides,
                 "files": result.files,
                 "error": {"type": result.error_type, "message": result.error_message}
@@ -322,6 +326,7 @@ def _manifest(
                 "figures": result.figures,
                 # stderr lines (warnings): kept in the .ipynb, left out of the HTML.
                 "warnings": result.warnings,
+                "pdf_error": pdf_errors.get(plan.notebook.name),
                 "cache": {"exec_key": plan.exec_key, "render_key": plan.render_key},
             }
         )
@@ -347,6 +352,7 @@ def _manifest(
         "options": {
             "jobs": options.jobs,
             "with_code": options.with_code,
+            "pdf": options.pdf,
             "force": options.force,
             "only": options.only,
             "notebooks_dir": display_path(options.notebooks_dir),
@@ -382,7 +388,11 @@ def build(options: BuildOptions, out: TextIO | None = None, err: TextIO | None =
         params = ParameterSet.from_sources(options.params_file, options.param_pairs)
         params.check({nb.name: nb.defaults for nb in notebooks})
         check_template(options.template_dir)
-    except (ParameterUsageError, SelectionError, FileNotFoundError) as exc:
+        if options.pdf:
+            from analysis.report_pdf import check_available
+
+            check_available()
+    except (ParameterUsageError, SelectionError, FileNotFoundError, PdfError) as exc:
         print(f"error: {exc}", file=err)
         return EXIT_USAGE
     reports_dir = options.out.resolve()
@@ -422,6 +432,7 @@ def _plan(
             "parameters_text": describe_parameters(effective),
             "package_version": __version__,
             "git_commit": (git or {}).get("commit", ""),
+            "git_dirty": bool((git or {}).get("dirty")),
             "with_code": options.with_code,
         }
         render_key = combined_hash(
@@ -508,6 +519,7 @@ def _build_locked(
         else:
             progress.draw()
         shutil.rmtree(work, ignore_errors=True)
+        pdf_errors = _write_pdfs(results, run_dir) if options.pdf else {}
         manifest = _manifest(
             options,
             plans,
@@ -518,6 +530,7 @@ def _build_locked(
             params,
             started,
             time.perf_counter() - clock,
+            pdf_errors,
         )
         write_atomic(
             run_dir / MANIFEST_NAME, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
@@ -539,10 +552,14 @@ def _job(plan: Plan, run_dir: Path, work: Path, options: BuildOptions) -> Job:
         kernel_name = write_kernel_spec(work / "jupyter")
     cached_notebook = cached_figures = None
     cached_duration = 0.0
+    cached_reads: tuple[str, ...] = ()
     if plan.mode == RENDER and plan.reuse_run and plan.reuse_entry:
         cached_notebook = str(plan.reuse_run.folder / f"{plan.notebook.name}.ipynb")
         cached_figures = str(plan.reuse_run.folder / "figures" / plan.notebook.name)
         cached_duration = float(plan.reuse_entry.get("duration_seconds", 0.0))
+        cached_reads = tuple(
+            str((PROJECT_ROOT / p).resolve()) for p in plan.reuse_entry.get("inputs_read", [])
+        )
     return Job(
         name=plan.notebook.name,
         source=str(plan.notebook.path),
@@ -558,6 +575,7 @@ def _job(plan: Plan, run_dir: Path, work: Path, options: BuildOptions) -> Job:
         cached_notebook=cached_notebook,
         cached_figures=cached_figures,
         cached_duration=cached_duration,
+        cached_reads=cached_reads,
     )
 
 
@@ -570,6 +588,9 @@ def _report(
     reused = sum(1 for nb in notebooks if nb["reused_from"])
     for nb in failed:
         print(f"FAILED {nb['name']}: {nb['error']['type']}: {nb['error']['message']}", file=err)
+    no_pdf = [nb for nb in notebooks if nb.get("pdf_error")]
+    for nb in no_pdf:
+        print(f"NO PDF {nb['name']}: {nb['pdf_error']}", file=err)
     if mode != QUIET:
         ok = len(notebooks) - len(failed)
         reuse_note = f" ({reused} reused)" if reused else ""
@@ -578,7 +599,23 @@ def _report(
             f"{len(failed)} failed, in {seconds:.1f} s",
             file=out,
         )
-    return EXIT_FAILED if failed else EXIT_OK
+    return EXIT_FAILED if failed or no_pdf else EXIT_OK
+
+
+def _write_pdfs(results: dict[str, JobResult], run_dir: Path) -> dict[str, str]:
+    """Print every report of the run to PDF beside its HTML (a reused report may have one)."""
+    from analysis.report_pdf import write_pdfs
+
+    wanted: dict[Path, JobResult] = {}
+    for result in results.values():
+        for name in result.files:
+            if name.endswith(".html") and f"{name[:-5]}.pdf" not in result.files:
+                wanted[run_dir / name] = result
+    errors = write_pdfs(list(wanted))
+    for html_path, result in wanted.items():
+        if html_path not in errors:
+            result.files.append(html_path.with_suffix(".pdf").name)
+    return {wanted[path].name: message for path, message in errors.items()}
 
 
 def _is_iso_date(text: str) -> bool:
@@ -654,6 +691,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="print only errors (for cron)")
     parser.add_argument("--with-code", action="store_true", help="keep the code cells in the HTML")
     parser.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each report to an A4 PDF with headless Chromium (/usr/bin/chromium)",
+    )
+    parser.add_argument(
         "--force", action="store_true", help="execute every notebook even if nothing changed"
     )
     parser.add_argument(
@@ -704,6 +746,7 @@ def run(args: argparse.Namespace) -> int:
         input_dirs=tuple(args.input_dir) or DEFAULT_INPUT_DIRS,
         template_dir=args.template,
         timeout=args.timeout,
+        pdf=args.pdf,
     )
     # cron and CI stop jobs with SIGTERM: clean up the unfinished run as for Ctrl-C.
     previous = signal.signal(signal.SIGTERM, _interrupt)

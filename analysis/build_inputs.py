@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from analysis.config import CURATED_DIR, PROJECT_ROOT, RAW_DIR, SHARED_DATA_DIR
+from analysis.config import CURATED_DIR, RAW_DIR, SHARED_DATA_DIR
 
 #: Folders whose files are the reports' inputs, unless the build is told otherwise.
 DEFAULT_INPUT_DIRS: tuple[Path, ...] = (CURATED_DIR, RAW_DIR, SHARED_DATA_DIR)
@@ -93,14 +93,3 @@ def package_sources() -> list[Path]:
 def combined_hash(hashes: dict[str, str]) -> str:
     """One sha256 over a mapping of name to hash (order-independent)."""
     return hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()
-
-
-def display_path(path: Path | str) -> str:
-    """A path as the manifest shows it: relative to the project (``../shared/...`` beside it)."""
-    resolved = Path(path).resolve()
-    for base, prefix in ((PROJECT_ROOT, ""), (PROJECT_ROOT.parent, "../")):
-        try:
-            return prefix + resolved.relative_to(base).as_posix()
-        except ValueError:
-            continue
-    return resolved.as_posix()

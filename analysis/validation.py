@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import schema as s
+from analysis.config import display_path
 from analysis.dates import PartialDateError, parse_partial_date
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
@@ -54,16 +55,6 @@ class RawTable:
     header: list[str]
     rows: list[dict[str, str]]
     lines: list[int]
-
-
-def display_path(path: Path) -> str:
-    """Path as shown in messages: relative to the project root when inside it."""
-    from analysis.config import PROJECT_ROOT
-
-    try:
-        return str(path.resolve().relative_to(PROJECT_ROOT))
-    except ValueError:
-        return str(path)
 
 
 def read_raw(path: Path, problems: list[Problem]) -> RawTable | None:

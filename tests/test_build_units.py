@@ -13,7 +13,7 @@ import pytest
 
 from analysis import build_worker, display
 from analysis.build import describe_parameters, discover
-from analysis.build_inputs import FileHashCache, display_path, list_files
+from analysis.build_inputs import FileHashCache, list_files
 from analysis.build_kernel import KERNEL_NAME, kernel_environment, write_kernel_spec
 from analysis.build_params import (
     ParameterSet,
@@ -25,6 +25,7 @@ from analysis.build_params import (
 )
 from analysis.build_progress import LIVE, PLAIN, QUIET, choose_mode
 from analysis.build_runs import BuildLock, BuildLocked, move_into_place, new_run_dir, recover
+from analysis.config import display_path
 
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 

@@ -263,6 +263,6 @@ def _as_date(value: str | date | None, what: str) -> date | None:
 
 
 def _display(path: Path) -> str:
-    from analysis.validation import display_path
+    from analysis.config import display_path
 
     return display_path(path)

@@ -445,6 +445,6 @@ def _conversion_problem(
 
 
 def _display(path: Path) -> str:
-    from analysis.validation import display_path
+    from analysis.config import display_path
 
     return display_path(Path(path))

@@ -78,6 +78,6 @@ def default_resolve() -> Callable[[str], str | None]:
 
 def display(path: Path) -> str:
     """A path as messages show it (relative to the project when inside it)."""
-    from analysis.validation import display_path
+    from analysis.config import display_path
 
     return display_path(Path(path))

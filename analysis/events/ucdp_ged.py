@@ -247,6 +247,6 @@ def _header(handle, source: str) -> list[str]:
 
 
 def _display(path: Path) -> str:
-    from analysis.validation import display_path
+    from analysis.config import display_path
 
     return display_path(Path(path))
