@@ -124,7 +124,14 @@ def plot_shift(ax: Axes, shift: pd.DataFrame, title: str, source: str) -> Figure
     twin.grid(False)
     handles, names = ax.get_legend_handles_labels()
     twin_handles, twin_names = twin.get_legend_handles_labels()
-    ax.legend(handles + twin_handles, names + twin_names, loc="lower left", ncols=2)
+    # Below the axes: inside, the legend hides the latitude line in some years.
+    ax.legend(
+        handles + twin_handles,
+        names + twin_names,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.22),
+        ncols=4,
+    )
     ax.xaxis.set_major_locator(_year_locator())
     return style.finish(ax, title, "Year", "Share of deaths by zone", source)
 

@@ -169,6 +169,8 @@ def plot_choropleth(
                 va="center",
                 fontsize=5.5,
                 color="#222222",
+                # A white halo keeps the label legible on the darkest fill.
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.6, "pad": 0.6},
             )
     _note_unplaced(ax, counts)
     ax.set_aspect("equal")
