@@ -46,9 +46,9 @@ format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## lab: JupyterLab on the notebooks, with the project's kernel
+## lab: JupyterLab on the notebooks; the analysis package reloads on change (autoreload)
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/python -m analysis.lab $(ARGS)
 
 ## data: download the open datasets into data/raw/ (MIRROR=dir to copy from a local folder)
 data: setup

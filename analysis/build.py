@@ -51,7 +51,7 @@ from analysis.build_runs import (
 from analysis.build_worker import EXECUTE, FAILED, OK, RENDER, Job, JobResult, one_line
 from analysis.config import NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, display_path
 from analysis.report_html import DEFAULT_TEMPLATE, check_template, template_hash
-from analysis.report_index import run_index_html, write_runs_index
+from analysis.report_index import describe_parameters, run_index_html, write_runs_index
 from analysis.report_pdf import PdfError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -174,19 +174,6 @@ def git_info(root: Path = PROJECT_ROOT) -> dict[str, Any] | None:
         return None
     status = git("status", "--porcelain", "--untracked-files=no")
     return {"commit": commit, "dirty": bool(status)}
-
-
-def describe_parameters(values: dict[str, Any]) -> str:
-    """Parameters in words for a report's header, e.g. 'Mali, 2012-01-01 to 2025-12-31, all groups'."""
-    parts = []
-    if values.get("country"):
-        parts.append(str(values["country"]))
-    if values.get("start_date") and values.get("end_date"):
-        parts.append(f"{values['start_date']} to {values['end_date']}")
-    if "focus_groups" in values:
-        groups = values["focus_groups"]
-        parts.append(", ".join(map(str, groups)) if groups else "all groups")
-    return ", ".join(parts)
 
 
 def _find_reusable(
@@ -535,7 +522,8 @@ def _build_locked(
         write_atomic(
             run_dir / MANIFEST_NAME, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
         )
-        write_atomic(run_dir / "index.html", run_index_html(manifest))
+        previous = next((run.manifest for run in history if run.date < options.run_date), None)
+        write_atomic(run_dir / "index.html", run_index_html(manifest, previous=previous))
         target = move_into_place(run_dir, reports_dir, options.run_date)
         moved = True
     finally:

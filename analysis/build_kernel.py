@@ -69,7 +69,8 @@ def kernel_environment(jupyter_dir: Path) -> dict[str, str]:
 
 
 def _install_read_recorder() -> None:
-    """Record every file opened under the input roots (Python-level opens: pandas, csv, json)."""
+    """Record every file opened under the input roots: Python-level opens (pandas, csv, json)
+    and the paths given to the C readers of C_READERS (SPSS files, GeoJSON)."""
     log_path, roots_text = os.environ.get(READS_LOG_ENV), os.environ.get(INPUT_ROOTS_ENV)
     if not log_path or not roots_text:
         return
@@ -96,6 +97,61 @@ def _install_read_recorder() -> None:
             os.write(log_fd, (path + "\n").encode("utf-8", "surrogateescape"))
 
     sys.addaudithook(hook)
+    sys.meta_path.insert(0, _RecordCReads(lambda path: hook("open", (path, "r"))))
+
+
+#: Readers that open their files in C, unseen by the audit hook: module -> functions whose first
+#: argument is the path (pyreadstat reads Afrobarometer's .sav, pyogrio GeoJSON boundaries).
+C_READERS: dict[str, tuple[str, ...]] = {
+    "pyreadstat": ("read_sav", "read_dta", "read_por", "read_sas7bdat", "read_xport"),
+    "pyogrio": ("read_dataframe", "read_arrow", "read_info"),
+    "fiona": ("open",),
+}
+
+
+class _RecordCReads:
+    """Import hook that wraps the C_READERS functions so their paths reach the read log."""
+
+    def __init__(self, record) -> None:
+        self.record = record
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in C_READERS:
+            return None
+        import importlib.machinery
+
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _WrappingLoader(spec.loader, name, self.record)
+        return spec
+
+
+class _WrappingLoader:
+    def __init__(self, loader, name: str, record) -> None:
+        self._loader, self._name, self._record = loader, name, record
+
+    def __getattr__(self, attribute: str):
+        return getattr(self._loader, attribute)
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module) -> None:
+        import functools
+
+        self._loader.exec_module(module)
+        for function_name in C_READERS[self._name]:
+            function = getattr(module, function_name, None)
+            if function is None:
+                continue
+
+            @functools.wraps(function)
+            def recorded(source, *args, _function=function, **kwargs):
+                if isinstance(source, str | bytes | os.PathLike):
+                    self._record(source)
+                return _function(source, *args, **kwargs)
+
+            setattr(module, function_name, recorded)
 
 
 def _die_with_parent() -> None:

@@ -49,6 +49,8 @@ class Job:
     cached_notebook: str | None = None
     cached_figures: str | None = None
     cached_duration: float = 0.0
+    #: files the cached execution read (absolute paths), for a re-rendered report's data section
+    cached_reads: tuple[str, ...] = ()
 
 
 @dataclass
@@ -225,6 +227,7 @@ def _run_job(job: Job) -> JobResult:
     else:
         nb = nbformat.read(job.cached_notebook, as_version=4)
         seconds, error_type, error_message = job.cached_duration, "", ""
+        reads = list(job.cached_reads)
         shutil.copy2(job.cached_notebook, run_dir / f"{job.name}.ipynb")
         if job.cached_figures and Path(job.cached_figures).is_dir():
             shutil.copytree(job.cached_figures, run_dir / "figures" / job.name)
@@ -243,6 +246,7 @@ def _run_job(job: Job) -> JobResult:
         "status": status,
         "error_type": error_type,
         "error_message": error_message,
+        "inputs_read": reads,
     }
     with _warm_lock:
         page = report_html.to_html(

@@ -78,7 +78,9 @@ def _encode(fig: Figure) -> tuple[str, bytes]:
 
 def save_figure_files(fig: Figure, slug: str, folder: Path | None = None) -> list[Path]:
     """Save a figure as SVG and PNG (for reuse in papers) when a figures folder is set."""
-    target = folder or (Path(os.environ[FIGURES_DIR_ENV]) if os.environ.get(FIGURES_DIR_ENV) else None)
+    target = folder or (
+        Path(os.environ[FIGURES_DIR_ENV]) if os.environ.get(FIGURES_DIR_ENV) else None
+    )
     if target is None:
         return []
     target.mkdir(parents=True, exist_ok=True)
@@ -115,7 +117,7 @@ def figure(fig: Figure, slug: str, caption: str) -> int:
         f'<img src="data:{mime};base64,{payload}" alt="{alt}"/>'
         f"<figcaption><strong>Figure {number}.</strong> {html.escape(title)}. "
         f"{html.escape(caption)}"
-        f'{f" <span class=source>{html.escape(source)}</span>" if source else ""}'
+        f"{f' <span class=source>{html.escape(source)}</span>' if source else ''}"
         "</figcaption></figure>"
     )
     display(
@@ -142,7 +144,9 @@ def format_number(value: Any, decimals: int = 0) -> str:
     return str(value)
 
 
-def table_html(frame: pd.DataFrame, caption: str = "", decimals: dict[str, int] | None = None) -> str:
+def table_html(
+    frame: pd.DataFrame, caption: str = "", decimals: dict[str, int] | None = None
+) -> str:
     """A reader's table: escaped cells, numbers right-aligned with thousands separators."""
     decimals = decimals or {}
     numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}

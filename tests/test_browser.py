@@ -1,0 +1,172 @@
+"""The built reports in a real browser: the system Chromium, driven by Playwright, offline.
+
+The real notebooks are built once (with --pdf) into a temporary folder; every report and both
+indexes are opened from file:// and must show no console error, make no request outside the
+file itself, load every image, land every table-of-contents link on its heading and carry their
+title. A screenshot of each first page (A4 width) goes to tests/output/screenshots/, and the
+counts to tests/output/browser_summary.json.
+
+Chromium is Debian's ``chromium`` package (``.ci/run`` installs it); no browser is downloaded.
+Without /usr/bin/chromium the module is skipped.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis.build import EXIT_OK, BuildOptions, build, discover
+from analysis.config import NOTEBOOKS_DIR
+from analysis.report_pdf import CHROMIUM_ARGS
+
+CHROMIUM = Path("/usr/bin/chromium")
+OUTPUT = Path(__file__).parent / "output"
+SCREENSHOTS = OUTPUT / "screenshots"
+RUN_DATE = "2025-01-31"
+A4_PX = {"width": 794, "height": 1123}  # 210 x 297 mm at 96 px per inch
+SIZE_BUDGET = 5 * 1024 * 1024
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.is_file(),
+    reason=f"{CHROMIUM} not found: install Debian's chromium package (apt-get install chromium); "
+    "the browser test never downloads a browser",
+)
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+REPORTS = [nb.name for nb in discover(NOTEBOOKS_DIR, [])]
+PAGES = [*REPORTS, "run-index", "top-index"]
+SUMMARY: dict[str, dict] = {}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The real reports, built once from the shipped notebooks and data, with PDFs."""
+    out = tmp_path_factory.mktemp("browser") / "reports"
+    options = BuildOptions(out=out, run_date=RUN_DATE, pdf=True)
+    err = io.StringIO()
+    status = build(options, io.StringIO(), err)
+    assert status == EXIT_OK, err.getvalue()
+    run = out / RUN_DATE
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    yield {"out": out, "run": run, "manifest": manifest}
+    OUTPUT.mkdir(exist_ok=True)
+    (OUTPUT / "browser_summary.json").write_text(
+        json.dumps(SUMMARY, indent=2) + "\n", encoding="utf-8"
+    )
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)
+        )
+        yield chromium
+        chromium.close()
+
+
+def page_file(built, name: str) -> tuple[Path, str]:
+    """The page's file and the title it must have."""
+    if name == "run-index":
+        return built["run"] / "index.html", f"Mali extremism reports: reports of {RUN_DATE}"
+    if name == "top-index":
+        return built["out"] / "index.html", "Mali extremism reports: all runs"
+    (entry,) = [nb for nb in built["manifest"]["notebooks"] if nb["name"] == name]
+    return built["run"] / f"{name}.html", entry["title"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_in_chromium(built, browser, name):
+    path, title = page_file(built, name)
+    url = path.resolve().as_uri()
+    context = browser.new_context(viewport=A4_PX, offline=True)
+    page = context.new_page()
+    errors, outside = [], []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    def inside(request_url: str) -> bool:
+        return request_url.split("#")[0] == url or request_url.startswith("data:")
+
+    # Every request is seen (and counted when it leaves the file); none reaches the network.
+    page.on("request", lambda request: None if inside(request.url) else outside.append(request.url))
+    page.route(
+        "**/*", lambda route: route.continue_() if inside(route.request.url) else route.abort()
+    )
+    try:
+        page.goto(url, wait_until="load")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+        assert page.title() == title
+        images = page.evaluate(
+            "Array.from(document.images).map(i => ({complete: i.complete, width: i.naturalWidth, alt: i.alt}))"
+        )
+        assert all(i["complete"] and i["width"] > 0 for i in images), images
+        assert all(i["alt"] for i in images), "every image has alt text"
+
+        links = page.locator("nav.contents a")
+        landed = 0
+        for index in range(links.count()):
+            link = links.nth(index)
+            text = link.inner_text().strip()
+            link.click()
+            target = page.evaluate(
+                """() => {
+                    const t = document.querySelector(':target');
+                    if (!t) return null;
+                    const r = t.getBoundingClientRect();
+                    const bottom = window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;
+                    return {tag: t.tagName, text: t.textContent.replace('¶', '').trim(), top: r.top,
+                            atBottom: bottom, height: window.innerHeight};
+                }"""
+            )
+            assert target is not None, f"{text!r} lands on no element"
+            assert target["tag"] in ("H2", "H3") and target["text"] == text, (text, target)
+            # At the top of the window (scroll-padding), or as high as the end of the page allows.
+            assert 0 <= target["top"] <= 24 or (
+                target["atBottom"] and target["top"] < target["height"]
+            ), (text, target)
+            landed += 1
+        if name in REPORTS:
+            assert landed >= 3, "a report has a table of contents"
+            (entry,) = [nb for nb in built["manifest"]["notebooks"] if nb["name"] == name]
+            assert len(images) == len(entry["figures"])  # every figure is an embedded image
+        page.wait_for_timeout(100)  # late console messages
+        assert errors == []
+        assert outside == []
+        SUMMARY[name] = {
+            "title": title,
+            "bytes": path.stat().st_size,
+            "console_errors": len(errors),
+            "external_requests": len(outside),
+            "images_loaded": sum(1 for i in images if i["width"] > 0),
+            "images": len(images),
+            "contents_links_landed": landed,
+        }
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_report_size_and_pdf(built, name):
+    """Within the 5 MB budget, and printed to an A4 PDF by --pdf."""
+    html_path = built["run"] / f"{name}.html"
+    assert html_path.stat().st_size <= SIZE_BUDGET
+    (entry,) = [nb for nb in built["manifest"]["notebooks"] if nb["name"] == name]
+    assert f"{name}.pdf" in entry["files"] and entry["pdf_error"] is None
+    pdf = (built["run"] / f"{name}.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    boxes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf))
+    assert boxes and all(
+        abs(float(w) - 595.28) < 1 and abs(float(h) - 841.89) < 1 for w, h in boxes
+    ), boxes
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages >= 2
+    SUMMARY.setdefault(f"{name}.pdf", {}).update({"bytes": len(pdf), "pages": pages})

@@ -1,0 +1,297 @@
+"""The report page's parts, without a kernel: front matter, contents, tables, data sources, indexes."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from analysis import config, report_html, report_index, report_sources
+from analysis.build_kernel import INPUT_ROOTS_ENV, READS_LOG_ENV
+from analysis.config import PROJECT_ROOT
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def findings_output(sentences: list[str]) -> nbformat.NotebookNode:
+    return new_output(
+        "display_data",
+        data={"text/html": "<div class='key-findings'>...</div>", "text/plain": "<HTML>"},
+        metadata={"mali_reports": {"key_findings": sentences}},
+    )
+
+
+def test_front_matter_takes_title_lede_and_findings_out_of_the_notebook():
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Attack trends\n\nWhat changed, and when."),
+            new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+            new_code_cell("show()", outputs=[findings_output(["One.", "Two."])]),
+            new_code_cell(
+                "# NBVAL_CHECK_OUTPUT\nprint(7)", outputs=[new_output("stream", text="7")]
+            ),
+            new_markdown_cell("## Section\n\nText."),
+        ]
+    )
+    facts = report_html.front_matter(nb)
+    assert facts == {
+        "title": "Attack trends",
+        "lede": "What changed, and when.",
+        "key_findings": ["One.", "Two."],
+    }
+    assert [c.source.splitlines()[0] for c in nb.cells] == ["x = 1", "show()", "## Section"]
+    assert nb.cells[1].outputs == []  # the box is drawn by the template, once
+
+    with_code = new_notebook(cells=[new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(7)")])
+    report_html.front_matter(with_code, with_code=True)
+    assert len(with_code.cells) == 1  # shown when the code is shown
+
+
+def test_contents_link_every_heading_with_unique_ids():
+    page = (
+        "<body><!--mali-reports:contents--><main>"
+        '<h2 id="Data-coverage">Data coverage<a class="anchor-link" href="#Data-coverage">¶</a></h2>'
+        "<h3>Sub &amp; part</h3>"
+        '<h2 id="Timeline">Timeline<a class="anchor-link" href="#Timeline">¶</a></h2>'
+        '<h2 id="Timeline">Timeline<a class="anchor-link" href="#Timeline">¶</a></h2>'
+        '<h2 id="Asked:-&lt;script&gt;">Asked: &lt;script&gt;</h2>'
+        "</main></body>"
+    )
+    result = report_html.add_contents(page)
+    nav = re.search(r'<nav class="contents".*?</nav>', result).group(0)
+    links = re.findall(r'<a href="#([^"]*)">([^<]*)</a>', nav)
+    assert links == [
+        ("Data-coverage", "Data coverage"),
+        ("sub-part", "Sub &amp; part"),
+        ("Timeline", "Timeline"),
+        ("Timeline-2", "Timeline"),
+        ("Asked:-&lt;script&gt;", "Asked: &lt;script&gt;"),
+    ]
+    ids = [html.unescape(i) for i in re.findall(r'<h[23][^>]* id="([^"]*)"', result)]
+    assert ids == [
+        "contents-title",
+        "Data-coverage",
+        "sub-part",
+        "Timeline",
+        "Timeline-2",
+        "Asked:-<script>",
+    ]
+    # The h3 is nested under its h2.
+    assert re.search(r"Data coverage</a><ol><li><a href=\"#sub-part\">", nav)
+    assert "<script>" not in result
+    assert report_html.add_contents("<p>no mark</p>") == "<p>no mark</p>"
+
+
+def test_long_table_words_get_break_points_and_dates_never_wrap():
+    page = (
+        '<td class="text">mli_adm1_regions.geojson file</td><td class="text">2019-11-01</td>'
+        '<td class="text">&lt;/script&gt;alert(1)&lt;/script&gt;</td><td class="num">1,200</td>'
+    )
+    assert report_html.break_long_words(page) == (
+        '<td class="text">mli_<wbr>adm1_<wbr>regions.<wbr>geojson file</td>'
+        '<td class="text short">2019-11-01</td>'
+        '<td class="text">&lt;/<wbr>script&gt;alert(1)&lt;/<wbr>script&gt;</td><td class="num">1,200</td>'
+    )
+
+
+def test_period_and_css_string():
+    assert report_html.period_text({"start_date": "2012-01-01", "end_date": "2025-12-31"}) == (
+        "1 January 2012 to 31 December 2025"
+    )
+    assert report_html.period_text({"start_date": "soon"}) == ""
+    assert report_html.css_string('A "b" </style>') == '"A \\22 b\\22  \\3c /style\\3e "'
+
+
+def touch(path: Path, text: str = "x\n") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_vintages_name_each_dataset_and_version(tmp_path, monkeypatch):
+    curated = tmp_path / "curated"
+    monkeypatch.setattr(config, "CURATED_DIR", curated)
+    touch(curated / "sources.csv", "source_id,title\na,A\nb,B\n")
+    shared = tmp_path / "shared"
+    owid = touch(shared / "owid" / "deaths-in-armed-conflicts-based-on-where-they-occurred.csv")
+    touch(shared / "owid" / "PROVENANCE.md", "| source commit | abc (2025-03-06) |\n")
+    files = [
+        touch(curated / "events.csv"),
+        touch(curated / "groups.csv"),
+        touch(shared / "ucdp_brd_v24_1" / "BattleDeaths_v24_1.csv"),
+        touch(shared / "raw" / "ucdp-ged" / "ged251-csv.zip"),
+        touch(shared / "afrobarometer_mali" / "mli_r7_data_eng.sav"),
+        touch(shared / "afrobarometer_mali" / "mli_r5_data_july_2015.sav"),
+        touch(shared / "afrobarometer_mali" / "mli_r6_data_2015_eng.sav"),
+        owid,
+        touch(tmp_path / "mine.csv"),
+        shared / "missing.csv",  # a file that vanished is skipped
+    ]
+    found = {v.source.key: v for v in report_sources.vintages(files)}
+    assert list(found) == [
+        "curated",
+        "ucdp-ged",
+        "ucdp-brd",
+        "owid",
+        "afrobarometer",
+        "file:mine.csv",
+    ]
+    assert found["ucdp-brd"].versions == ["version 24.1"]
+    assert found["ucdp-ged"].versions == ["version 25.1"]
+    assert found["afrobarometer"].versions == ["rounds 5–7"]
+    assert found["owid"].versions == ["snapshot of 2025-03-06"]
+    assert found["curated"].versions[0].startswith("events, groups; as of ")
+    data = report_sources.report_data(files)
+    licences = {s["name"]: s["licence"] for s in data["sources"]}
+    assert licences["UCDP Battle-Related Deaths Dataset (dyadic)"] == "CC BY 4.0"
+    assert "research use" in licences["Afrobarometer survey data, Mali"]
+    curated_entry = data["sources"][0]
+    assert (
+        "sources.csv" in curated_entry["citation"]
+        and "lists 2 sources" in curated_entry["citation"]
+    )
+    assert "mine.csv" not in licences  # no licence to state for an unknown file
+    assert {"name": "mine.csv", "version": found["file:mine.csv"].versions[0]} in data["vintages"]
+
+
+def test_sidecar_version_and_rounds_wording(tmp_path):
+    acled = touch(tmp_path / "acled" / "export.csv")
+    touch(
+        tmp_path / "acled" / "export.csv.json",
+        json.dumps({"accessed": "2025-10-02T10:00:00+00:00"}),
+    )
+    (vintage,) = report_sources.vintages([acled])
+    assert vintage.source.key == "acled" and vintage.versions == ["downloaded 2025-10-02"]
+    assert report_sources._join_rounds(["round 4", "round 7"]) == ["rounds 4 and 7"]
+    assert report_sources.ucdp_version("UcdpPrioConflict_v24_1.csv") == "24.1"
+    assert report_sources.ucdp_version("ucdp-actor-221.csv") == "22.1"
+
+
+def manifest(date: str, findings: dict[str, list[str]], **extra) -> dict:
+    notebooks = [
+        {
+            "name": name,
+            "title": name.title(),
+            "status": "ok",
+            "files": [f"{name}.html", f"{name}.ipynb", f"{name}.pdf"],
+            "duration_seconds": 1.5,
+            "parameters": {
+                "country": "Mali",
+                "start_date": "2012-01-01",
+                "end_date": "2025-12-31",
+                "focus_groups": [],
+            },
+            "key_findings": sentences,
+            "warnings": [],
+            "reused_from": None,
+        }
+        for name, sentences in findings.items()
+    ]
+    return {
+        "run_date": date,
+        "finished_at": f"{date}T05:30:00+00:00",
+        "notebooks": notebooks,
+        **extra,
+    }
+
+
+def test_index_marks_findings_new_since_the_previous_run():
+    older = manifest(
+        "2025-11-17", {"attacks": ["Deaths rose.", "JNIM leads."], "polls": ["Trust fell."]}
+    )
+    newer = manifest(
+        "2025-11-24", {"attacks": ["Deaths rose.", f"JNIM leads {SCRIPT}."], "groups": ["New."]}
+    )
+    summary = report_index.run_summary(newer, older)
+    assert summary["parameters_text"] == "Mali, 2012-01-01 to 2025-12-31, all groups"
+    assert summary["finished_at"] == "2025-11-24 05:30 UTC"
+    attacks, groups = summary["reports"]
+    assert [f["new"] for f in attacks["findings"]] == [False, True]
+    assert attacks["pdf"] == "attacks.pdf"
+    # A report the previous run did not have: nothing to compare with, nothing marked.
+    assert groups["findings"] == [{"text": "New.", "new": False}] and not groups["compared"]
+
+    page = report_index.runs_index_html([newer, older])
+    assert SCRIPT not in page and html.escape(SCRIPT) in page
+    assert page.count('class="new-mark"') == 2  # one in the legend, one finding
+    assert '<a href="2025-11-24/attacks.pdf">PDF</a>' in page
+    run_page = report_index.run_index_html(newer, previous=older)
+    assert "<title>Mali extremism reports: reports of 2025-11-24</title>" in run_page
+    assert 'href="../2025-11-17/index.html"' in run_page and SCRIPT not in run_page
+
+
+def test_differing_parameters_are_shown_per_report():
+    run = manifest("2025-11-24", {"a": ["x"], "b": ["y"]})
+    run["notebooks"][1]["parameters_text"] = "Mali, 2015-01-01 to 2020-12-31, JNIM"
+    summary = report_index.run_summary(run)
+    assert summary["parameters_text"] == ""
+    assert [r["parameters_text"] for r in summary["reports"]] == [
+        "Mali, 2012-01-01 to 2025-12-31, all groups",
+        "Mali, 2015-01-01 to 2020-12-31, JNIM",
+    ]
+
+
+def test_build_kernel_records_files_read_by_c_libraries(tmp_path):
+    """pyreadstat (.sav) and pyogrio (GeoJSON) open files in C; the kernel still logs them."""
+    pyreadstat = pytest.importorskip("pyreadstat")
+    pytest.importorskip("geopandas")
+    import pandas as pd
+
+    roots = tmp_path / "inputs"
+    roots.mkdir()
+    log = tmp_path / "reads.log"
+    sav, geojson = roots / "survey.sav", roots / "areas.geojson"
+    geojson.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"n": 1},
+                        "geometry": {"type": "Point", "coordinates": [0, 0]},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    pyreadstat.write_sav(pd.DataFrame({"a": [1, 2]}), str(sav))
+    code = (
+        "from analysis.build_kernel import _install_read_recorder\n"
+        "_install_read_recorder()\n"
+        "import pyreadstat, geopandas\n"
+        f"data, meta = pyreadstat.read_sav({str(sav)!r})\n"
+        f"assert len(geopandas.read_file({str(geojson)!r})) == 1 and len(data) == 2\n"
+    )
+    env = {**os.environ, READS_LOG_ENV: str(log), INPUT_ROOTS_ENV: str(roots)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(set(log.read_text(encoding="utf-8").split())) == [str(geojson), str(sav)]
+
+
+def test_pdf_without_chromium_is_a_usage_error(monkeypatch, tmp_path):
+    from analysis.build import EXIT_USAGE, BuildOptions, build
+
+    monkeypatch.setenv("MALI_CHROMIUM", str(tmp_path / "no-chromium"))
+    options = BuildOptions(
+        out=tmp_path / "reports",
+        pdf=True,
+        notebooks_dir=Path(__file__).parent / "fixtures" / "notebooks",
+        only=["rows"],
+    )
+    err = io.StringIO()
+    assert build(options, io.StringIO(), err) == EXIT_USAGE
+    assert "--pdf needs Chromium: install it with `apt-get install chromium`" in err.getvalue()
+    assert not (tmp_path / "reports").exists() or not any((tmp_path / "reports").iterdir())
