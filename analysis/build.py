@@ -217,6 +217,28 @@ def _copy_outputs(plan: Plan, run_dir: Path) -> JobResult:
     )
 
 
+def _carry_over(
+    history: list[PastRun], run_date: str, run_dir: Path, built: dict[str, JobResult]
+) -> list[dict[str, Any]]:
+    """With --only, keep the same date's other reports: a partial rebuild destroys nothing."""
+    same_day = next((run for run in history if run.date == run_date), None)
+    if same_day is None:
+        return []
+    kept = []
+    for entry in same_day.manifest.get("notebooks", []):
+        name = entry["name"]
+        if name in built:
+            continue
+        for source in same_day.folder.iterdir():
+            if source.is_file() and source.name.startswith(f"{name}."):
+                shutil.copy2(source, run_dir / source.name)
+        figures = same_day.folder / "figures" / name
+        if figures.is_dir():
+            shutil.copytree(figures, run_dir / "figures" / name)
+        kept.append({**entry, "carried_over_from": same_day.manifest.get("finished_at")})
+    return kept
+
+
 def _run_jobs(
     jobs: list[Job],
     workers: int,
@@ -519,6 +541,11 @@ def _build_locked(
             time.perf_counter() - clock,
             pdf_errors,
         )
+        if options.only:
+            manifest["notebooks"] = sorted(
+                manifest["notebooks"] + _carry_over(history, options.run_date, run_dir, results),
+                key=lambda entry: entry["name"],
+            )
         write_atomic(
             run_dir / MANIFEST_NAME, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
         )

@@ -314,6 +314,21 @@ def test_rerunning_a_date_replaces_its_folder_whole(site):
     assert [p.name for p in site.out.iterdir() if ".old-" in p.name or ".building-" in p.name] == []
 
 
+def test_only_rebuild_keeps_the_same_dates_other_reports(site):
+    status, _, err, _ = site.build(run_date="2024-02-01")
+    assert status == EXIT_OK, err
+    figure_html = sha256(site.out / "2024-02-01" / "figure.html")
+    status, _, err, _ = site.build(run_date="2024-02-01", only=["rows"], force=True)
+    assert status == EXIT_OK, err
+    entries = {entry["name"]: entry for entry in site.manifest("2024-02-01")["notebooks"]}
+    assert sorted(entries) == ["figure", "rows"]
+    assert entries["rows"].get("carried_over_from") is None
+    assert entries["figure"]["carried_over_from"]
+    assert sha256(site.out / "2024-02-01" / "figure.html") == figure_html
+    assert (site.out / "2024-02-01" / "figures" / "figure").is_dir()
+    assert "figure.html" in (site.out / "2024-02-01" / "index.html").read_text(encoding="utf-8")
+
+
 def test_interrupted_run_leaves_nothing_behind(site, monkeypatch):
     earlier = snapshot(site.out / FIRST_DATE)
 
