@@ -27,6 +27,7 @@ import yaml
 
 from analysis import survey_stats as ss
 from analysis.config import RAW_DIR, SHARED_DATA_DIR
+from analysis.regions import REGIONS, ZONE_REGIONS
 
 QUESTION_MAP_PATH = Path(__file__).with_name("afrobarometer_questions.yaml")
 #: Where the notebook looks for the SPSS files, in this order.
@@ -49,21 +50,10 @@ ALL_GROUP = "All respondents"
 NOT_GIVEN = "Not given"
 NORTH_GROUP = "North (Tombouctou, Gao, Kidal)"
 REST_GROUP = "Rest of Mali"
-#: Regions of the north, with the two created in 2016 (absent from rounds 4-7).
-NORTH_REGIONS: tuple[str, ...] = ("Tombouctou", "Gao", "Kidal", "Taoudénit", "Ménaka")
-REGION_ORDER: tuple[str, ...] = (
-    "Kayes",
-    "Koulikoro",
-    "Sikasso",
-    "Ségou",
-    "Mopti",
-    "Tombouctou",
-    "Gao",
-    "Kidal",
-    "Ménaka",
-    "Taoudénit",
-    "Bamako",
-)
+#: Regions of the north (with the two created in 2016, absent from rounds 4-7), and the order
+#: regions are shown in: both from analysis.regions, the one place that defines them.
+NORTH_REGIONS: tuple[str, ...] = ZONE_REGIONS["north"]
+REGION_ORDER: tuple[str, ...] = REGIONS
 #: Age bands (inclusive); the last is open-ended.
 AGE_BANDS: tuple[tuple[int, int | None], ...] = ((18, 25), (26, 35), (36, 45), (46, 55), (56, None))
 

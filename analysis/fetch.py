@@ -18,7 +18,6 @@ import hashlib
 import http.client
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis import open_data
-from analysis.open_data import DATASETS, OpenDataset
+from analysis.open_data import DATASETS, OpenDataset, version_from_name
 
 USER_AGENT = "mali-extremism-reports data fetch (research use)"
 CHUNK_BYTES = 1 << 20
@@ -199,16 +198,6 @@ def write_sidecar(data_file: Path, spec: OpenDataset, version: str | None, **fac
     temporary.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(temporary, sidecar)
     return sidecar
-
-
-def version_from_name(name: str) -> str | None:
-    """A UCDP-style version in a file name: 'BattleDeaths_v24_1.csv' or 'ged251-csv.zip' -> 24.1/25.1."""
-    match = (
-        re.search(r"v(\d{2})_(\d)", name)
-        or re.search(r"(?<!\d)(\d{2})(\d)(?:-csv|\.csv)", name)
-        or re.search(r"^ged(\d{2})(\d)", name)
-    )
-    return f"{match.group(1)}.{match.group(2)}" if match else None
 
 
 def status_lines(raw_dir: Path | None = None) -> list[str]:

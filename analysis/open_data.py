@@ -12,6 +12,7 @@ ACLED is not here: its terms need an account, so a user downloads an export by h
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -251,3 +252,13 @@ def read_sidecar(data_file: Path) -> dict | None:
     if not path.exists():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def version_from_name(name: str) -> str | None:
+    """A UCDP-style version in a file name: 'BattleDeaths_v24_1.csv', 'ged251-csv.zip' -> 24.1/25.1."""
+    match = (
+        re.search(r"v(\d{2})[._](\d+)", name)
+        or re.search(r"(?<!\d)(\d{2})(\d)(?:-csv|\.csv|\.zip|\.pdf|\.xlsx)", name)
+        or re.search(r"^ged(\d{2})(\d)", name)
+    )
+    return f"{match.group(1)}.{match.group(2)}" if match else None

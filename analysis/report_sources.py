@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from analysis import config
+from analysis.open_data import version_from_name
 
 CC_BY = "CC BY 4.0"
 UCDP_PUBLISHER = "Uppsala Conflict Data Program (UCDP), Uppsala University"
@@ -205,16 +206,6 @@ def _source_of(path: Path) -> DataSource | None:
     return None
 
 
-def ucdp_version(name: str) -> str | None:
-    """A UCDP-style version in a file name: 'BattleDeaths_v24_1.csv', 'ged251-csv.zip' -> 24.1/25.1."""
-    match = (
-        re.search(r"v(\d{2})[._](\d+)", name)
-        or re.search(r"(?<!\d)(\d{2})(\d)(?:-csv|\.csv|\.zip|\.pdf|\.xlsx)", name)
-        or re.search(r"^ged(\d{2})(\d)", name)
-    )
-    return f"{match.group(1)}.{match.group(2)}" if match else None
-
-
 def _sidecar(path: Path) -> dict:
     """The download record ``<file>.json`` that ``analysis data fetch`` writes, if any."""
     import json
@@ -240,7 +231,7 @@ def _file_version(source: DataSource, path: Path) -> str:
     """One file's version in words: the publisher's version, else when it was obtained."""
     sidecar = _sidecar(path)
     if source.versioning == "ucdp":
-        version = ucdp_version(path.name)
+        version = version_from_name(path.name)
         if version:
             return f"version {version}"
     if source.versioning == "rounds":

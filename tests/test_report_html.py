@@ -18,6 +18,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from analysis import config, report_html, report_index, report_sources
 from analysis.build_kernel import INPUT_ROOTS_ENV, READS_LOG_ENV
 from analysis.config import PROJECT_ROOT
+from analysis.open_data import version_from_name
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -172,8 +173,8 @@ def test_sidecar_version_and_rounds_wording(tmp_path):
     (vintage,) = report_sources.vintages([acled])
     assert vintage.source.key == "acled" and vintage.versions == ["downloaded 2025-10-02"]
     assert report_sources._join_rounds(["round 4", "round 7"]) == ["rounds 4 and 7"]
-    assert report_sources.ucdp_version("UcdpPrioConflict_v24_1.csv") == "24.1"
-    assert report_sources.ucdp_version("ucdp-actor-221.csv") == "22.1"
+    assert version_from_name("UcdpPrioConflict_v24_1.csv") == "24.1"
+    assert version_from_name("ucdp-actor-221.csv") == "22.1"
 
 
 def manifest(date: str, findings: dict[str, list[str]], **extra) -> dict:
