@@ -16,11 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from analysis import config
+from analysis import config, open_data
 from analysis.open_data import version_from_name
 
-CC_BY = "CC BY 4.0"
-UCDP_PUBLISHER = "Uppsala Conflict Data Program (UCDP), Uppsala University"
 UCDP_URL = "https://ucdp.uu.se/downloads/"
 
 
@@ -41,6 +39,19 @@ class DataSource:
     order: int = 50
 
 
+def _from_register(dataset_name: str, **recognition) -> DataSource:
+    """A downloadable dataset as a report source: publisher, licence and citation come from the
+    one register of open datasets (analysis.open_data); only how to recognise it is added here."""
+    registered = open_data.DATASETS[dataset_name]
+    recognition.setdefault("name", registered.title)
+    return DataSource(
+        publisher=registered.publisher,
+        licence=registered.licence,
+        citation=registered.citation,
+        **recognition,
+    )
+
+
 SOURCES: tuple[DataSource, ...] = (
     DataSource(
         key="curated",
@@ -55,69 +66,43 @@ SOURCES: tuple[DataSource, ...] = (
         patterns=(),  # recognised by folder (config.CURATED_DIR), see _source_of
         order=0,
     ),
-    DataSource(
+    _from_register(
+        "ucdp-ged",
         key="ucdp-ged",
         name="UCDP Georeferenced Event Dataset (GED)",
-        publisher=UCDP_PUBLISHER,
-        licence=CC_BY,
-        citation=(
-            "Sundberg, Ralph and Erik Melander (2013). Introducing the UCDP Georeferenced Event "
-            "Dataset. Journal of Peace Research 50(4): 523-532."
-        ),
         url=UCDP_URL,
         patterns=(r"/ged\d{3}[^/]*$", r"/GEDEvent_v[^/]*$", r"/ucdp-ged/"),
         versioning="ucdp",
         order=10,
     ),
-    DataSource(
+    _from_register(
+        "ucdp-brd",
         key="ucdp-brd",
-        name="UCDP Battle-Related Deaths Dataset (dyadic)",
-        publisher=UCDP_PUBLISHER,
-        licence=CC_BY,
-        citation=(
-            "Uppsala Conflict Data Program. UCDP Battle-Related Deaths Dataset (dyadic). "
-            "Department of Peace and Conflict Research, Uppsala University."
-        ),
         url=UCDP_URL,
         patterns=(r"/BattleDeaths_v[^/]*$", r"/ucdp-brd-[^/]*$", r"/ucdp-brd/"),
         versioning="ucdp",
         order=11,
     ),
-    DataSource(
+    _from_register(
+        "ucdp-acd",
         key="ucdp-acd",
-        name="UCDP/PRIO Armed Conflict Dataset",
-        publisher="UCDP and the Peace Research Institute Oslo (PRIO)",
-        licence=CC_BY,
-        citation=(
-            "Gleditsch, Nils Petter, Peter Wallensteen, Mikael Eriksson, Margareta Sollenberg and "
-            "Håvard Strand (2002). Armed Conflict 1946-2001: A New Dataset. Journal of Peace "
-            "Research 39(5): 615-637."
-        ),
         url=UCDP_URL,
         patterns=(r"/UcdpPrioConflict_v[^/]*$", r"/ucdp-prio-acd-[^/]*$", r"/ucdp-acd/"),
         versioning="ucdp",
         order=12,
     ),
-    DataSource(
+    _from_register(
+        "ucdp-actor",
         key="ucdp-actor",
-        name="UCDP Actor Dataset",
-        publisher=UCDP_PUBLISHER,
-        licence=CC_BY,
-        citation="Pettersson, Therése. UCDP Actor Dataset Codebook, Uppsala University.",
         url=UCDP_URL,
         patterns=(r"/ucdp-actor-[^/]*$", r"/ucdp-actor/"),
         versioning="ucdp",
         order=13,
     ),
-    DataSource(
+    _from_register(
+        "owid-deaths",
         key="owid",
         name="Our World in Data: deaths in armed conflicts by where they occurred",
-        publisher="Our World in Data, from UCDP data",
-        licence=CC_BY,
-        citation=(
-            "Our World in Data, 'Deaths in armed conflicts based on where they occurred', "
-            "processed from the Uppsala Conflict Data Program."
-        ),
         url="https://ourworldindata.org/grapher/deaths-in-armed-conflicts-based-on-where-they-occurred",
         patterns=(r"/deaths-in-armed-conflicts-based-on-where-they-occurred[^/]*$", r"/owid-"),
         order=20,
@@ -160,15 +145,10 @@ SOURCES: tuple[DataSource, ...] = (
         patterns=(r"/mali_opinion_toplines_press[^/]*$",),
         order=31,
     ),
-    DataSource(
+    _from_register(
+        "geoboundaries-adm1",
         key="geoboundaries",
         name="Mali administrative boundaries (geoBoundaries gbOpen, from OCHA / DNCT)",
-        publisher="William & Mary geoLab (geoBoundaries); OCHA Mali and DNCT",
-        licence=CC_BY,
-        citation=(
-            "Runfola, Daniel et al. (2020). geoBoundaries: A global database of political "
-            "administrative boundaries. PLoS ONE 15(4): e0231866."
-        ),
         url="https://www.geoboundaries.org",
         patterns=(r"/geoBoundaries-MLI[^/]*$", r"/geoboundaries[^/]*/", r"/mli_adm\d[^/]*$"),
         order=40,
@@ -356,7 +336,9 @@ def report_data(paths: Iterable[str | Path]) -> dict[str, list[dict[str, str]]]:
         source = vintage.source
         if not source.licence:  # a file of no known dataset: no licence to state
             continue
-        citation = source.citation
+        # Register citations name their version as {version}: fill in the one the report read.
+        read = ", ".join(v.removeprefix("version ") for v in vintage.versions) or "unknown"
+        citation = source.citation.replace("{version}", read)
         if source.key == "curated":
             count = curated_source_count()
             if count:
