@@ -26,7 +26,7 @@ import pyreadstat
 import yaml
 
 from analysis import survey_stats as ss
-from analysis.config import RAW_DIR, SHARED_DATA_DIR
+from analysis.config import RAW_DIR, SHARED_DATA_DIR, display_path
 from analysis.regions import REGIONS, ZONE_REGIONS
 
 QUESTION_MAP_PATH = Path(__file__).with_name("afrobarometer_questions.yaml")
@@ -35,7 +35,7 @@ RAW_AFROBAROMETER_DIR = RAW_DIR / "afrobarometer"
 SHARED_AFROBAROMETER_DIR = SHARED_DATA_DIR / "afrobarometer_mali"
 HOW_TO_GET = (
     "Download the Mali SPSS files for rounds 4-7 from afrobarometer.org (Data > Download data, "
-    f"free registration) into {RAW_AFROBAROMETER_DIR}."
+    f"free registration) into {display_path(RAW_AFROBAROMETER_DIR)}."
 )
 SOURCE_NAME = "Afrobarometer Mali (GREAT), respondent-level data"
 
