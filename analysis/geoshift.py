@@ -30,25 +30,12 @@ ZONES = regions.ZONES
 LATITUDE_SHIFT_DEGREES = 0.5
 
 
-def zone_of_events(events: pd.DataFrame) -> pd.Series:
-    """The zone of each event (Mali only; None when the region is unknown)."""
-    admin2 = events["admin2"] if "admin2" in events else pd.Series(None, index=events.index)
-    return pd.Series(
-        [
-            regions.zone(a1, a2) if country == "Mali" else None
-            for a1, a2, country in zip(events["admin1"], admin2, events["country"], strict=True)
-        ],
-        index=events.index,
-        dtype="object",
-    )
-
-
 def geographic_shift(events: pd.DataFrame) -> pd.DataFrame:
     """Per year: events and deaths per zone, their shares, and the deaths-weighted latitude."""
     frame = pd.DataFrame(
         {
             "year": pd.to_datetime(events["date"]).dt.year,
-            "zone": zone_of_events(events),
+            "zone": regions.zones_of(events),
             "deaths": pd.to_numeric(events["deaths_best"], errors="coerce").fillna(0.0),
             "latitude": pd.to_numeric(events["latitude"], errors="coerce"),
         }

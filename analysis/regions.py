@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import pandas as pd
+
 from analysis.aliases import alias_key
 
 #: Regions of the 2016 frame with the spelling used in reports (data dictionary, events.csv).
@@ -248,3 +250,16 @@ def zone(admin1: object, admin2: object = None) -> str | None:
 def unknown_admin1(names: Iterable[object]) -> list[str]:
     """The distinct names that are not a Mali region of any frame, sorted."""
     return sorted({c for n in names if (c := _clean(n)) is not None and key(c) not in _ADMIN1})
+
+
+def zones_of(events: pd.DataFrame) -> pd.Series:
+    """The zone of each event of a canonical table (Mali only; None when the region is unknown)."""
+    admin2 = events["admin2"] if "admin2" in events else pd.Series(None, index=events.index)
+    return pd.Series(
+        [
+            zone(a1, a2) if country == "Mali" else None
+            for a1, a2, country in zip(events["admin1"], admin2, events["country"], strict=True)
+        ],
+        index=events.index,
+        dtype="object",
+    )

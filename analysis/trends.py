@@ -107,7 +107,7 @@ def split(
     frame = _prepared(events, period)
     column = SPLITS[by]
     if by == "zone":
-        frame["zone"] = _zones(frame)
+        frame["zone"] = regions.zones_of(frame)
     values = frame[column]
     if by in ("group", "target"):
         values = values.map(lambda items: list(items) if items is not None else [])
@@ -202,18 +202,6 @@ def _full_index(frame: pd.DataFrame, period: str, start: object, end: object) ->
     if pd.isna(first) or pd.isna(last):
         return pd.DatetimeIndex([], name="period")
     return pd.DatetimeIndex(period_range(first, last, period), name="period")
-
-
-def _zones(frame: pd.DataFrame) -> pd.Series:
-    admin2 = frame["admin2"] if "admin2" in frame else pd.Series(None, index=frame.index)
-    return pd.Series(
-        [
-            regions.zone(a1, a2) if country == "Mali" else None
-            for a1, a2, country in zip(frame["admin1"], admin2, frame["country"], strict=True)
-        ],
-        index=frame.index,
-        dtype="object",
-    )
 
 
 def annual_wide(annual: pd.DataFrame, by: str = "country") -> pd.DataFrame:
