@@ -29,10 +29,10 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from analysis.build import default_jobs, discover  # noqa: E402
-from analysis.build_params import ParameterSet  # noqa: E402
+from analysis.build.command import default_jobs, discover  # noqa: E402
+from analysis.build.html import external_references  # noqa: E402
+from analysis.build.params import ParameterSet  # noqa: E402
 from analysis.config import NOTEBOOKS_DIR  # noqa: E402
-from analysis.report_html import external_references  # noqa: E402
 
 TARGET_RATIO = 2.5
 TARGET_REBUILD_SECONDS = 1.0

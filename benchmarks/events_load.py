@@ -1,10 +1,10 @@
-"""Benchmark: ``analysis.events.load('acled', path)`` against pyarrow's bare CSV parse.
+"""Benchmark: ``analysis.tables.events.load('acled', path)`` against pyarrow's bare CSV parse.
 
 Generates a file in ACLED's current export layout (31 columns, 1,000,000 rows by default;
 invented values, no ACLED data), then times, side by side in one run:
 
 * ``pyarrow.csv.read_csv(path)``: the bare parse, every column, default options;
-* ``analysis.events.load("acled", path)``: parse, dates, event types, actors and group ids,
+* ``analysis.tables.events.load("acled", path)``: parse, dates, event types, actors and group ids,
   targets, region names, conversion to the canonical pandas frame.
 
 Each measurement runs in a fresh process (so peak memory is its own), alternating, and the
@@ -153,7 +153,7 @@ if what == "pyarrow":
     table = pacsv.read_csv(path)
     rows = table.num_rows
 else:
-    import analysis.events as events
+    import analysis.tables.events as events
     started = time.perf_counter()
     frame = events.load("acled", path)
     rows = len(frame)
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'reader':<34}{'best s':>8}{'peak MB':>10}{'rows':>12}")
     print(f"{'pyarrow.csv.read_csv (bare parse)':<34}{best['pyarrow']['seconds']:>8.2f}"
           f"{peak['pyarrow']:>10,.0f}{best['pyarrow']['rows']:>12,}")  # fmt: skip
-    print(f"{'analysis.events.load(acled)':<34}{best['load']['seconds']:>8.2f}"
+    print(f"{'analysis.tables.events.load(acled)':<34}{best['load']['seconds']:>8.2f}"
           f"{peak['load']:>10,.0f}{best['load']['rows']:>12,}")  # fmt: skip
     verdict = "meets" if ratio <= 1.5 and peak["load"] < 2048 else "misses"
     print(f"ratio load / bare parse: {ratio:.2f}x (target <= 1.5x); peak {peak['load']:,.0f} MB "

@@ -11,8 +11,9 @@ import pytest
 
 matplotlib.use("Agg")
 
-from analysis import afrobarometer as ab  # noqa: E402
-from analysis import figures_opinion as fo  # noqa: E402
+from analysis.analyses import opinion  # noqa: E402
+from analysis.figures import opinion as fo  # noqa: E402
+from analysis.sources import afrobarometer as ab  # noqa: E402
 from tests.conftest import shared_file  # noqa: E402
 
 OPINION = Path(__file__).parent / "fixtures" / "opinion"
@@ -37,7 +38,7 @@ def real_rounds():
 @pytest.mark.shared
 def test_round7_armed_forces_protect_the_country_about_80_percent(real_rounds):
     """Afrobarometer publishes 80% for round 7 (Q61A often or always); PROVENANCE gives 80.5%."""
-    row = ab.estimate(real_rounds[7], "armed-forces-protect-country").iloc[0]
+    row = opinion.estimate(real_rounds[7], "armed-forces-protect-country").iloc[0]
     assert row["variable"] == "Q61A"
     assert row["share"] == pytest.approx(80.5, abs=0.05)
     assert abs(row["share"] - 80) < 1  # the published, rounded figure
@@ -51,7 +52,7 @@ def test_round7_armed_forces_protect_the_country_about_80_percent(real_rounds):
 
 @pytest.mark.shared
 def test_round7_trust_army_matches_provenance(real_rounds):
-    row = ab.estimate(real_rounds[7], "trust-army").iloc[0]
+    row = opinion.estimate(real_rounds[7], "trust-army").iloc[0]
     assert row["variable"] == "Q43H"
     assert row["share"] == pytest.approx(81.8, abs=0.05)
 
@@ -76,8 +77,8 @@ def test_real_fieldwork_dates_come_from_interview_dates(real_rounds):
 
 @pytest.mark.shared
 def test_dont_know_is_its_own_share_and_exclusion_is_labelled(real_rounds):
-    kept = ab.estimate(real_rounds[7], "government-handling-armed-extremists").iloc[0]
-    dropped = ab.estimate(
+    kept = opinion.estimate(real_rounds[7], "government-handling-armed-extremists").iloc[0]
+    dropped = opinion.estimate(
         real_rounds[7], "government-handling-armed-extremists", exclude_dont_know=True
     ).iloc[0]
     assert kept["dont_know"] > 4  # 68 of 1,200 answered "don't know"
@@ -85,31 +86,33 @@ def test_dont_know_is_its_own_share_and_exclusion_is_labelled(real_rounds):
     assert dropped["denominator"] == ab.EXCLUDING_DK
     assert dropped["n"] == kept["n"] - 69
     assert dropped["share"] > kept["share"]
-    distribution = ab.answer_distribution(real_rounds[7], "government-handling-armed-extremists")
+    distribution = opinion.answer_distribution(
+        real_rounds[7], "government-handling-armed-extremists"
+    )
     assert distribution["share"].sum() == pytest.approx(100)
     assert set(distribution["class"]) >= {ab.DONT_KNOW, ab.REFUSED, ab.POSITIVE}
 
 
 @pytest.mark.shared
 def test_real_breakdowns_and_round_changes(real_rounds):
-    regions = ab.trend(real_rounds, "trust-army", by="region", min_sample=50)
-    table = ab.region_round_table(regions)
+    regions = opinion.trend(real_rounds, "trust-army", by="region", min_sample=50)
+    table = opinion.region_round_table(regions)
     assert "Kidal" in table.index and table.loc["Kidal"].isna().all()  # 16 and 8 respondents
     assert pd.isna(table.loc["Tombouctou", 5])  # round 5 did not sample the north
-    north = ab.trend(real_rounds, "trust-army", by="north", min_sample=50)
+    north = opinion.trend(real_rounds, "trust-army", by="north", min_sample=50)
     assert set(north["group"]) <= {ab.NORTH_GROUP, ab.REST_GROUP, ab.NOT_GIVEN}
-    national = ab.trend(real_rounds, ["trust-army", "trust-president"])
-    changes = ab.round_changes(national)
+    national = opinion.trend(real_rounds, ["trust-army", "trust-president"])
+    changes = opinion.round_changes(national)
     assert {
         (r.from_round, r.to_round) for r in changes.itertuples() if r.question_id == "trust-army"
     } == {
         (5, 6),
         (6, 7),
     }
-    beyond = ab.changes_beyond_margin(changes)
+    beyond = opinion.changes_beyond_margin(changes)
     assert (beyond["change"].abs() > beyond["margin"]).all()
     for by in ("gender", "urban_rural", "age"):
-        frame = ab.estimate(real_rounds[7], "trust-army", by=by)
+        frame = opinion.estimate(real_rounds[7], "trust-army", by=by)
         assert len(frame) >= 2 and frame["n"].sum() == 1200
 
 
@@ -187,7 +190,7 @@ def test_weight_found_whatever_its_case(tmp_path):
 
 
 def test_weighted_share_with_dont_know_kept_worked_by_hand(fixture_round, fixture_map):
-    row = ab.estimate(fixture_round, "fixture-question", qmap=fixture_map).iloc[0]
+    row = opinion.estimate(fixture_round, "fixture-question", qmap=fixture_map).iloc[0]
     # Weights sum to 12; "Yes" has 1 + 2 + 2 + 1 = 6 -> 50%. Don't know 1 + 1 = 2 -> 16.67%;
     # refused 1 -> 8.33%. User-missing codes 9 and 98 are kept, not dropped.
     assert row["share"] == pytest.approx(50.0)
@@ -202,7 +205,7 @@ def test_weighted_share_with_dont_know_kept_worked_by_hand(fixture_round, fixtur
 
 
 def test_excluding_dont_know_changes_denominator_and_says_so(fixture_round, fixture_map):
-    row = ab.estimate(
+    row = opinion.estimate(
         fixture_round, "fixture-question", exclude_dont_know=True, qmap=fixture_map
     ).iloc[0]
     # Substantive answers weigh 12 - 3 = 9, of which "Yes" 6 -> 66.67%.
@@ -213,27 +216,27 @@ def test_excluding_dont_know_changes_denominator_and_says_so(fixture_round, fixt
 
 
 def test_breakdowns_and_suppression(fixture_round, fixture_map):
-    gender = ab.estimate(fixture_round, "fixture-question", by="gender", qmap=fixture_map)
+    gender = opinion.estimate(fixture_round, "fixture-question", by="gender", qmap=fixture_map)
     shares = dict(zip(gender["group"], gender["share"], strict=True))
     # Men: weights 1,2,1,1,1 (sum 6), yes 1+2 = 3 -> 50%; women: 2,1,1,1,1 (6), yes 2+1 -> 50%.
     assert shares == pytest.approx({"Male": 50.0, "Female": 50.0})
-    regions = ab.estimate(fixture_round, "fixture-question", by="region", qmap=fixture_map)
+    regions = opinion.estimate(fixture_round, "fixture-question", by="region", qmap=fixture_map)
     assert list(regions["group"]) == ["Kayes", "Tombouctou", "Gao", "Bamako"]  # west to east
-    north = ab.estimate(
+    north = opinion.estimate(
         fixture_round, "fixture-question", by="north", min_sample=4, qmap=fixture_map
     )
     by_group = north.set_index("group")
     assert by_group.loc[ab.NORTH_GROUP, "n"] == 4
     assert not by_group.loc[ab.NORTH_GROUP, "suppressed"]
-    suppressed = ab.estimate(
+    suppressed = opinion.estimate(
         fixture_round, "fixture-question", by="north", min_sample=5, qmap=fixture_map
     ).set_index("group")
     assert suppressed.loc[ab.NORTH_GROUP, "suppressed"]
     assert pd.isna(suppressed.loc[ab.NORTH_GROUP, "share"])
     assert "fewer than 5" in suppressed.loc[ab.NORTH_GROUP, "note"]
-    ages = ab.estimate(fixture_round, "fixture-question", by="age", qmap=fixture_map)
+    ages = opinion.estimate(fixture_round, "fixture-question", by="age", qmap=fixture_map)
     assert list(ages["group"]) == ["18-25", "26-35", "36-45", "46-55", "56+", ab.NOT_GIVEN]
-    urban = ab.estimate(fixture_round, "fixture-question", by="urban_rural", qmap=fixture_map)
+    urban = opinion.estimate(fixture_round, "fixture-question", by="urban_rural", qmap=fixture_map)
     assert set(urban["group"]) == {"Urban", "Rural"}
 
 
@@ -241,7 +244,7 @@ def test_unlabelled_answer_code_is_an_error(tmp_path, fixture_map):
     path = write_fixture(tmp_path / "fix_r7_bad.sav", answers=[2, 2, 1, 9, 98, 2, 1, 1, 2, 5])
     survey = ab.read_round(path)
     with pytest.raises(ab.AfrobarometerError, match=r"code\(s\) 5 with no value label"):
-        ab.estimate(survey, "fixture-question", qmap=fixture_map)
+        opinion.estimate(survey, "fixture-question", qmap=fixture_map)
 
 
 def test_question_map_problems_are_listed(tmp_path, fixture_map):
@@ -262,15 +265,15 @@ def test_round_changes_with_test_and_p_value(tmp_path, fixture_map):
     rounds = ab.load_rounds(folder, qmap=fixture_map)
     assert sorted(rounds) == [6, 7]
     assert rounds[7].note == "Hand-made fixture round."
-    national = ab.trend(rounds, "fixture-question", qmap=fixture_map)
-    changes = ab.round_changes(national)
+    national = opinion.trend(rounds, "fixture-question", qmap=fixture_map)
+    changes = opinion.round_changes(national)
     row = changes.iloc[0]
     assert (row["from_round"], row["to_round"]) == (6, 7)
     # Round 6: "Yes" weighs 1 of 12 -> 8.33%; round 7: 50%; change +41.67 points.
     assert row["change"] == pytest.approx(50 - 100 / 12)
     assert 0 < row["p_value"] < 0.1
-    groups = ab.group_differences(
-        ab.estimate(rounds[7], "fixture-question", by="region", qmap=fixture_map)
+    groups = opinion.group_differences(
+        opinion.estimate(rounds[7], "fixture-question", by="region", qmap=fixture_map)
     )
     assert len(groups) == 6  # four regions, every pair
     assert (groups["p_holm"] >= groups["p_value"]).all()
@@ -285,7 +288,7 @@ def test_file_round_number_and_missing_data_folder(tmp_path):
 
 
 def test_figures_carry_wording_population_fieldwork_and_source(fixture_round, fixture_map):
-    national = ab.estimate(fixture_round, "fixture-question", qmap=fixture_map)
+    national = opinion.estimate(fixture_round, "fixture-question", qmap=fixture_map)
     ax = fo.plot_trends(national, title="Fixture trend")
     source = fo.style.source_line(ax.get_figure())
     for fact in (
@@ -295,7 +298,7 @@ def test_figures_carry_wording_population_fieldwork_and_source(fixture_round, fi
         "adults",
     ):
         assert fact in source.replace("\n", " ")
-    regions = ab.estimate(fixture_round, "fixture-question", by="region", qmap=fixture_map)
+    regions = opinion.estimate(fixture_round, "fixture-question", by="region", qmap=fixture_map)
     heat = fo.plot_region_heatmap(regions)
     assert heat.get_title(loc="left") == "Says yes by region and round"
     caption = fo.afrobarometer_caption(national, "Fixture")
@@ -310,7 +313,7 @@ def test_psu_in_file_gives_cluster_robust_interval(tmp_path, fixture_map):
     assert survey.psu == "EA"
     # Equal weights: read_round uses withinwt as written; replace it by 1s for a hand check.
     survey.data[survey.weight] = 1.0
-    row = ab.estimate(survey, "fixture-question", qmap=fixture_map).iloc[0]
+    row = opinion.estimate(survey, "fixture-question", qmap=fixture_map).iloc[0]
     assert row["method"] == "linearised (PSU)"
     # p = 0.5; u_i = (y_i - 0.5)/10; PSU totals +0.1, +0.1, -0.1, -0.1, 0 -> var = 5/4 * 0.04
     # = 0.05; SRS variance 0.025 -> deff 2, n_eff 5.

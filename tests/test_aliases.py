@@ -2,8 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.aliases import AliasResolver, UnknownGroupError, alias_key
-from analysis.tables import load_groups
+from analysis.core.text import alias_key
+from analysis.curated.aliases import AliasResolver, UnknownGroupError
+from analysis.curated.tables import load_groups
 
 MINIMAL = Path(__file__).parent / "fixtures" / "curated_min"
 

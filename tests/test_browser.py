@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.build import EXIT_OK, BuildOptions, build, discover
+from analysis.build.command import EXIT_OK, BuildOptions, build, discover
+from analysis.build.pdf import CHROMIUM_ARGS
 from analysis.config import NOTEBOOKS_DIR
-from analysis.report_pdf import CHROMIUM_ARGS
 
 CHROMIUM = Path("/usr/bin/chromium")
 OUTPUT = Path(__file__).parent / "output"

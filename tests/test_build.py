@@ -20,11 +20,18 @@ import nbformat
 import pytest
 
 import analysis
-from analysis import build as build_module
-from analysis.build import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, BuildOptions, build
-from analysis.build_runs import BuildLock
+from analysis.build import command as build_module
+from analysis.build.command import (
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_USAGE,
+    BuildOptions,
+    build,
+)
+from analysis.build.html import external_references
+from analysis.build.runs import BuildLock
 from analysis.config import PROJECT_ROOT
-from analysis.report_html import external_references
 
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 FIRST_DATE = "2024-01-02"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import schema
-from analysis.aliases import resolve
-from analysis.tables import load_table, validate_all
+from analysis.curated import schema
+from analysis.curated.tables import load_table, resolve, validate_all
 
 SEED_IDS = {"defenceweb-2019", "ve-mali-overview", "isn-2012", "africnews-2025", "cep-mali"}
 

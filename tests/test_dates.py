@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from analysis.dates import (
+from analysis.core.dates import (
     PartialDateError,
     format_partial_date,
     human_date,

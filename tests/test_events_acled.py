@@ -9,9 +9,9 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from analysis import events
-from analysis.events import EventDataError
-from analysis.events.canonical import CANONICAL_COLUMNS
+from analysis.sources.event_frames import CANONICAL_COLUMNS
+from analysis.tables import events
+from analysis.tables.events import EventDataError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
 GROUPS = {
@@ -224,7 +224,7 @@ def test_line_breaks_in_notes_across_parse_blocks(tmp_path):
 
 
 def test_misaligned_ids_are_detected():
-    from analysis.events.acled import _ids_look_whole
+    from analysis.sources.acled import _ids_look_whole
 
     good = pa.table({"event_id_cnty": ["MLI1", "BFA90001"]})
     shifted = pa.table({"event_id_cnty": ["MLI1", "second line of a note"]})

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import events
-from analysis.events.acled_api import AcledApiError, AcledClient, AcledEmptyResultError
+from analysis.sources.acled_api import AcledApiError, AcledClient, AcledEmptyResultError
+from analysis.tables import events
 
 ROWS = json.loads(
     (Path(__file__).parent / "fixtures" / "events" / "acled_api_rows.json").read_text()

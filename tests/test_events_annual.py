@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import events
-from analysis.events import EventDataError
+from analysis.tables import events
+from analysis.tables.events import EventDataError
 from tests.conftest import shared_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"

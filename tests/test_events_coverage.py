@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from analysis import config
-from analysis.events import coverage, load
-from analysis.params import ParameterError
+from analysis.reports import params as report_params
+from analysis.reports.params import ParameterError
+from analysis.tables import coverage
+from analysis.tables.events import load
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
 MINIMAL = Path(__file__).parent / "fixtures" / "curated_min"
@@ -87,12 +89,12 @@ def test_dataset_status_and_coverage_table(machine):
 
 
 def test_report_options_are_checked():
-    coverage.check_report_options("month", 10, "poisson", 3, ["Mali"])
+    report_params.check_report_options("month", 10, "poisson", 3, ["Mali"])
     with pytest.raises(ParameterError, match="period must be one of month, quarter, year"):
-        coverage.check_report_options("week", 10, "poisson", 3, ["Mali"])
+        report_params.check_report_options("week", 10, "poisson", 3, ["Mali"])
     with pytest.raises(ParameterError, match="top_n"):
-        coverage.check_report_options("month", 0, "poisson", 3, ["Mali"])
+        report_params.check_report_options("month", 0, "poisson", 3, ["Mali"])
     with pytest.raises(ParameterError, match="change_point_method"):
-        coverage.check_report_options("month", 10, "binseg", 3, ["Mali"])
+        report_params.check_report_options("month", 10, "binseg", 3, ["Mali"])
     with pytest.raises(ParameterError, match="sahel_countries"):
-        coverage.check_report_options("month", 10, "l2", 3, [])
+        report_params.check_report_options("month", 10, "l2", 3, [])

@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import config, events
-from analysis.events import DatasetMissingError
+from analysis import config
+from analysis.tables import events
+from analysis.tables.events import DatasetMissingError
 
 MINIMAL = Path(__file__).parent / "fixtures" / "curated_min"
 FIXTURES = Path(__file__).parent / "fixtures" / "events"

@@ -10,7 +10,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from analysis import changepoints, figures_events, geoshift, style, trends
+from analysis.analyses import changepoints, geoshift, trends
+from analysis.figures import events as figures_events
+from analysis.figures import style
 from tests.test_trends import events_frame
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import events
-from analysis.events import EventDataError
+from analysis.tables import events
+from analysis.tables.events import EventDataError
 from tests.conftest import shared_file
 
 FIXTURE = Path(__file__).parent / "fixtures" / "events" / "ged_v25_1.csv"

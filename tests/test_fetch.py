@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import events, open_data
 from analysis.cli import main
-from analysis.fetch import FetchError, fetch, mirror
-from analysis.open_data import DATASETS
+from analysis.sources import register as open_data
+from analysis.sources.fetch import FetchError, fetch, mirror
+from analysis.sources.register import DATASETS
+from analysis.tables import events
 from tests.conftest import shared_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"

@@ -8,11 +8,11 @@ import inspect
 import pytest
 
 FIGURE_MODULES = (
-    "analysis.figures_events",
-    "analysis.figures_groups",
-    "analysis.figures_opinion",
-    "analysis.maps",
-    "analysis.milestones",
+    "analysis.figures.events",
+    "analysis.figures.groups",
+    "analysis.figures.opinion",
+    "analysis.figures.maps",
+    "analysis.analyses.milestones",
 )
 
 

@@ -13,9 +13,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis import figures_groups as fg  # noqa: E402
-from analysis import lineage, style  # noqa: E402
-from analysis.milestones import labels_overlap, load_milestones_in  # noqa: E402
+from analysis.analyses import lineage  # noqa: E402
+from analysis.analyses.milestones import load_milestones_in  # noqa: E402
+from analysis.figures import groups as fg  # noqa: E402
+from analysis.figures import style  # noqa: E402
+from analysis.figures.milestones import labels_overlap  # noqa: E402
 
 CURATED = Path(__file__).parent / "fixtures" / "lineage"
 

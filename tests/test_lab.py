@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from analysis import lab
+from analysis.build import lab
 
 
 def test_lab_kernel_spec_autoreloads(tmp_path):

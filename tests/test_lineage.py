@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import lineage
-from analysis.aliases import UnknownGroupError
-from analysis.tables import load_lineage, validate_all
+from analysis.analyses import lineage
+from analysis.curated.aliases import UnknownGroupError
+from analysis.curated.tables import load_lineage, validate_all
 
 FIXTURE = Path(__file__).parent / "fixtures" / "lineage"
 

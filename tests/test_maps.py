@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import maps, regions, style
+from analysis.core import regions
+from analysis.figures import maps, style
 from tests.conftest import shared_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"

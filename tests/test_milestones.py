@@ -9,16 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.milestones import (
-    draw_milestones,
+from analysis.analyses.milestones import (
     label_with_date,
-    labels_overlap,
     load_milestones_in,
     milestones_before,
     nearest_before,
     short_label,
 )
-from analysis.style import new_figure
+from analysis.figures.milestones import draw_milestones, labels_overlap
+from analysis.figures.style import new_figure
 
 MINIMAL = Path(__file__).parent / "fixtures" / "curated_min"
 

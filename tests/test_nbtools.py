@@ -12,7 +12,7 @@ import nbformat
 import pytest
 import yaml
 
-from analysis import nbtools
+from analysis.build import nbtools
 from analysis.config import NOTEBOOKS_DIR, PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -11,9 +11,11 @@ import pytest
 
 matplotlib.use("Agg")
 
-from analysis import figures_opinion as fo  # noqa: E402
-from analysis import polls  # noqa: E402
-from analysis.tables import load_polls, validate_all  # noqa: E402
+from analysis.analyses import polls  # noqa: E402
+from analysis.curated import poll_checks  # noqa: E402
+from analysis.curated.tables import load_polls, validate_all  # noqa: E402
+from analysis.figures import opinion as fo  # noqa: E402
+from analysis.reports import params  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OPINION = FIXTURES / "opinion"
@@ -83,8 +85,10 @@ def test_series_groups_by_question_id_in_time_order(sample):
 
 
 def test_population_key_drops_parenthetical_detail():
-    assert polls.population_key("urban (Bamako and regional capitals except Kidal)") == "urban"
-    assert polls.population_key("national: men") == "national: men"
+    assert (
+        poll_checks.population_key("urban (Bamako and regional capitals except Kidal)") == "urban"
+    )
+    assert poll_checks.population_key("national: men") == "national: men"
 
 
 def test_series_mixing_populations_without_note_is_caught_by_validate(tmp_path):
@@ -99,7 +103,7 @@ def test_series_mixing_populations_without_note_is_caught_by_validate(tmp_path):
 def test_same_population_with_different_detail_is_not_mixing(tmp_path):
     frame = load_polls(_curated_with(tmp_path, "polls_mixed_populations.csv"))
     urban_only = frame[frame["population"].str.startswith("urban")]
-    assert polls.series_population_problems(urban_only) == []
+    assert poll_checks.series_population_problems(urban_only) == []
 
 
 def test_share_outside_0_100_is_caught_by_validate(tmp_path):
@@ -111,7 +115,7 @@ def test_share_outside_0_100_is_caught_by_validate(tmp_path):
 
 
 def test_shipped_polls_have_no_population_mixing_without_notes():
-    assert polls.series_population_problems(load_polls()) == []
+    assert poll_checks.series_population_problems(load_polls()) == []
 
 
 def test_gallup_rejecting_and_pew_favouring_sharia_are_different_series():
@@ -189,16 +193,18 @@ def test_topics_route_questions_to_report_sections():
 
 
 def test_opinion_parameters_fail_with_one_clear_sentence():
-    from analysis.params import ParameterError
+    from analysis.reports.params import ParameterError
 
     known = {"trust-army", "minusma-work-satisfaction"}
-    assert polls.check_opinion_parameters(["trust-army"], "region", False, 50, known) == (
+    assert params.check_opinion_parameters(["trust-army"], "region", False, 50, known) == (
         ["trust-army"],
         "region",
         False,
         50,
     )
-    assert polls.check_opinion_parameters("trust-army", "none", True, 1, known)[0] == ["trust-army"]
+    assert params.check_opinion_parameters("trust-army", "none", True, 1, known)[0] == [
+        "trust-army"
+    ]
     cases = [
         (["trust-armee"], "none", False, 50, "Unknown question id 'trust-armee'"),
         ([], "province", False, 50, "Unknown breakdown 'province'"),
@@ -208,9 +214,9 @@ def test_opinion_parameters_fail_with_one_clear_sentence():
     ]
     for questions, breakdown, exclude, minimum, message in cases:
         with pytest.raises(ParameterError, match=message):
-            polls.check_opinion_parameters(questions, breakdown, exclude, minimum, known)
+            params.check_opinion_parameters(questions, breakdown, exclude, minimum, known)
     with pytest.raises(ParameterError, match="covers Mali only"):
-        polls.check_opinion_parameters([], "none", False, 50, known, country="Niger")
+        params.check_opinion_parameters([], "none", False, 50, known, country="Niger")
 
 
 def test_non_random_points_are_marked_on_the_chart(sample):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import regions
+from analysis.core import regions
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,13 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis import config, report_html, report_index, report_sources
-from analysis.build_kernel import INPUT_ROOTS_ENV, READS_LOG_ENV
+from analysis import config
+from analysis.build import html as report_html
+from analysis.build import index as report_index
+from analysis.build import provenance as report_sources
+from analysis.build.kernel import INPUT_ROOTS_ENV, READS_LOG_ENV
 from analysis.config import PROJECT_ROOT
-from analysis.open_data import version_from_name
+from analysis.sources.register import version_from_name
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -268,7 +271,7 @@ def test_build_kernel_records_files_read_by_c_libraries(tmp_path):
     )
     pyreadstat.write_sav(pd.DataFrame({"a": [1, 2]}), str(sav))
     code = (
-        "from analysis.build_kernel import _install_read_recorder\n"
+        "from analysis.build.kernel import _install_read_recorder\n"
         "_install_read_recorder()\n"
         "import pyreadstat, geopandas\n"
         f"data, meta = pyreadstat.read_sav({str(sav)!r})\n"
@@ -283,7 +286,7 @@ def test_build_kernel_records_files_read_by_c_libraries(tmp_path):
 
 
 def test_pdf_without_chromium_is_a_usage_error(monkeypatch, tmp_path):
-    from analysis.build import EXIT_USAGE, BuildOptions, build
+    from analysis.build.command import EXIT_USAGE, BuildOptions, build
 
     monkeypatch.setenv("MALI_CHROMIUM", str(tmp_path / "no-chromium"))
     options = BuildOptions(

@@ -1,7 +1,7 @@
 """Shared HTML is safe, and a notebook dropped into the notebooks folder becomes a report.
 
 Markup is put into curated fixture tables (a group name, an event description, a poll question);
-a fixture notebook copied into a fresh notebooks folder shows them through analysis.display
+a fixture notebook copied into a fresh notebooks folder shows them through analysis.reports.display
 (prose, key findings, figure title and caption, tables, a heading); the real build turns it
 into a report. The markup must arrive as text, never as elements, in the report and the indexes.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.build import EXIT_OK, BuildOptions, build
+from analysis.build.command import EXIT_OK, BuildOptions, build
 from analysis.config import PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"

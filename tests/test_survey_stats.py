@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from scipy.stats import chi2_contingency
 
-from analysis import survey_stats as ss
+from analysis.analyses import survey_stats as ss
 
 
 @pytest.mark.parametrize(

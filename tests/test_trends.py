@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import changepoints, geoshift, trends
+from analysis.analyses import changepoints, geoshift, trends
 
 
 def events_frame(rows: list[dict]) -> pd.DataFrame:

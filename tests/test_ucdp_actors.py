@@ -7,10 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import ucdp_actors as ucdp
-from analysis.aliases import AliasResolver
-from analysis.lineage import group_spans
-from analysis.tables import load_groups, load_lineage
+from analysis.analyses import actors as actor_match
+from analysis.analyses.lineage import group_spans
+from analysis.curated.aliases import AliasResolver
+from analysis.curated.tables import load_groups, load_lineage
+from analysis.sources import ucdp_actors as ucdp
 from tests.conftest import shared_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -25,13 +26,15 @@ def names() -> AliasResolver:
 
 @pytest.fixture(scope="module")
 def mapped(names) -> pd.DataFrame:
-    return ucdp.map_actors(ucdp.load_actors(ACTORS), names)
+    return actor_match.map_actors(ucdp.load_actors(ACTORS), names)
 
 
 @pytest.fixture(scope="module")
 def relations(mapped, names) -> pd.DataFrame:
     spans = group_spans(CURATED).set_index("group_id")
-    return ucdp.ucdp_relations(ucdp.in_country(mapped), all_actors=mapped, spans=spans, names=names)
+    return actor_match.ucdp_relations(
+        ucdp.in_country(mapped), all_actors=mapped, spans=spans, names=names
+    )
 
 
 def test_load_fixture_layout():
@@ -116,7 +119,7 @@ def test_relations_in_curated_vocabulary(relations):
 def test_other_actor_is_looked_up_where_told(mapped, names):
     spans = group_spans(CURATED).set_index("group_id")
     only_mali = ucdp.in_country(mapped)
-    rel = ucdp.ucdp_relations(only_mali, spans=spans, names=names)
+    rel = actor_match.ucdp_relations(only_mali, spans=spans, names=names)
     gia = rel[(rel["group_id"] == "gspc") & (rel["relation"] == "split_from")]
     # GIA is not among the Mali actors; its name still resolves through the aliases.
     assert gia["other_group_id"].tolist() == ["gia"]
@@ -126,7 +129,7 @@ def test_other_actor_is_looked_up_where_told(mapped, names):
 
 def test_compare_with_curated_lineage(relations, mapped):
     coded = set(mapped["group_id"].dropna()) | set(mapped["group_id_original"].dropna())
-    table = ucdp.compare_lineage(load_lineage(CURATED), relations, coded)
+    table = actor_match.compare_lineage(load_lineage(CURATED), relations, coded)
     rows = {
         (r.status, r.group_id, r.curated, r.ucdp, r.other_group_id)
         for r in table.itertuples(index=False)
@@ -160,9 +163,12 @@ def test_compare_with_curated_lineage(relations, mapped):
 
 
 def test_alias_gaps(mapped, names):
-    gaps = ucdp.alias_gaps(mapped, names)
-    assert ucdp.AliasGap(6716, "Group for the Support of Islam and Muslims", "jnim", None) in gaps
-    assert ucdp.AliasGap(4376, "The Sentinel", "al-mourabitoun", None) in gaps
+    gaps = actor_match.alias_gaps(mapped, names)
+    assert (
+        actor_match.AliasGap(6716, "Group for the Support of Islam and Muslims", "jnim", None)
+        in gaps
+    )
+    assert actor_match.AliasGap(4376, "The Sentinel", "al-mourabitoun", None) in gaps
     assert all(g.actor_id not in (6, 72, 937) for g in gaps)  # unmapped actors are not gaps
     assert not any(g.name in ("GSPC", "AQIM", "MNLA", "CMA") for g in gaps)
 
@@ -182,13 +188,13 @@ def test_dyad_deaths_name_the_group_of_each_year(mapped, names):
         }
     )
     spans = group_spans(CURATED).set_index("group_id")
-    out = ucdp.dyad_deaths(brd, mapped, spans, names)
+    out = actor_match.dyad_deaths(brd, mapped, spans, names)
     cma = out[out["dyad_id"] == "11985"].set_index("year")
     # UCDP's 'CMA' is one actor first named MNLA: the coalition existed only from June 2014.
     assert cma["group_id"].to_dict() == {2012: "mnla", 2015: "cma"}
     assert set(cma["dyad_label"]) == {"Mali – MNLA / CMA"}
     assert out.set_index("dyad_id").loc["12575", "affiliation"] == "al-Qaeda"
-    without_actors = ucdp.dyad_deaths(brd, None, spans, names)
+    without_actors = actor_match.dyad_deaths(brd, None, spans, names)
     assert without_actors.set_index("year").loc[2012, "group_id"] == "cma"
 
 
@@ -198,20 +204,20 @@ def test_dyad_deaths_name_the_group_of_each_year(mapped, names):
 @pytest.fixture(scope="module")
 def real_cross_check():
     path = shared_file("ucdp_actors_v22_1", "ucdp-actor-221.csv")
-    return ucdp.cross_check(path)
+    return actor_match.cross_check(path)
 
 
 def test_real_file_loads_and_maps():
     actors = ucdp.load_actors(shared_file("ucdp_actors_v22_1", "ucdp-actor-221.csv"))
     assert len(actors) == 1725  # as PROVENANCE.md states
     assert len(ucdp.in_country(actors, "Mali")) == 104  # the Mali-related subset's rows
-    mapped = ucdp.map_actors(ucdp.in_country(actors, "Mali"))
+    mapped = actor_match.map_actors(ucdp.in_country(actors, "Mali"))
     by_id = mapped.set_index("ActorId")
     for actor_id, group in [(6716, "jnim"), (1157, "ansar-dine"), (1161, "mujao"), (6267, "flm")]:
         assert by_id.loc[actor_id, "group_id"] == group
     assert (by_id.loc[539, "group_id_original"], by_id.loc[539, "group_id"]) == ("gspc", "aqim")
     # Every name of every Mali actor that is a curated group resolves to that group.
-    assert ucdp.alias_gaps(mapped) == []
+    assert actor_match.alias_gaps(mapped) == []
 
 
 def test_real_cross_check(real_cross_check):

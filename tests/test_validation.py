@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.tables import load_events, load_groups, validate_all
-from analysis.validation import DataValidationError
+from analysis.curated.tables import load_events, load_groups, validate_all
+from analysis.curated.validation import DataValidationError
 
 MINIMAL = Path(__file__).parent / "fixtures" / "curated_min"
 

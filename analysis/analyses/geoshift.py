@@ -1,0 +1,166 @@
+"""Did the epicentre of violence in Mali move from the north to the centre and south?
+
+Zones (analysis.core.regions): north = Tombouctou, Gao, Kidal, Ménaka, Taoudénit; centre = Mopti,
+Ségou; south = the rest, with Bamako. For each year, ``geographic_shift`` gives the events
+and deaths in each zone, their shares (of the events placed in a zone), and the
+deaths-weighted mean latitude of the events with coordinates: a single number that moves
+south when the killing does (Kidal is near 18°N, Mopti 14.5°N, Bamako 12.6°N).
+
+``shift_verdict`` tests the claim on two windows (by default the first and last three years
+with data) and returns the verdict with its numbers:
+
+* **supported**: the north had the largest share of deaths in the early window, and the centre
+  and south together had more than the north in the late window;
+* **partly supported**: only one of the two holds, while the deaths-weighted latitude moved
+  south by at least half a degree;
+* **not supported**: otherwise;
+* **not enough data**: fewer than ``min_events`` placed events in either window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.core import regions
+
+ZONES = regions.ZONES
+LATITUDE_SHIFT_DEGREES = 0.5
+
+
+def geographic_shift(events: pd.DataFrame) -> pd.DataFrame:
+    """Per year: events and deaths per zone, their shares, and the deaths-weighted latitude."""
+    frame = pd.DataFrame(
+        {
+            "year": pd.to_datetime(events["date"]).dt.year,
+            "zone": regions.zones_of(events),
+            "deaths": pd.to_numeric(events["deaths_best"], errors="coerce").fillna(0.0),
+            "latitude": pd.to_numeric(events["latitude"], errors="coerce"),
+        }
+    )
+    years = sorted(frame["year"].unique())
+    table = pd.DataFrame(index=pd.Index(years, name="year"))
+    placed = frame[frame["zone"].notna()]
+    for zone in ZONES:
+        in_zone = placed[placed["zone"] == zone].groupby("year")
+        table[f"events_{zone}"] = in_zone.size().reindex(years, fill_value=0)
+        table[f"deaths_{zone}"] = in_zone["deaths"].sum().reindex(years, fill_value=0.0)
+    table["events_unplaced"] = (
+        frame[frame["zone"].isna()].groupby("year").size().reindex(years, fill_value=0)
+    )
+    events_placed = table[[f"events_{z}" for z in ZONES]].sum(axis=1)
+    deaths_placed = table[[f"deaths_{z}" for z in ZONES]].sum(axis=1)
+    for zone in ZONES:
+        table[f"share_events_{zone}"] = table[f"events_{zone}"] / events_placed.replace(0, np.nan)
+        table[f"share_deaths_{zone}"] = table[f"deaths_{zone}"] / deaths_placed.replace(0, np.nan)
+    weighted = frame[frame["latitude"].notna() & (frame["deaths"] > 0)]
+    sums = weighted.assign(product=weighted["latitude"] * weighted["deaths"]).groupby("year")
+    table["deaths_weighted_latitude"] = (sums["product"].sum() / sums["deaths"].sum()).reindex(
+        years
+    )
+    table["deaths_with_coordinates"] = sums["deaths"].sum().reindex(years, fill_value=0.0)
+    return table
+
+
+@dataclass(frozen=True)
+class ShiftVerdict:
+    """The claim tested on two windows, with the numbers behind the verdict."""
+
+    verdict: str
+    early_years: tuple[int, int]
+    late_years: tuple[int, int]
+    early_deaths_share: dict[str, float]
+    late_deaths_share: dict[str, float]
+    early_latitude: float
+    late_latitude: float
+    early_events: int
+    late_events: int
+
+    def sentence(self) -> str:
+        """The verdict in one sentence with its figures (for report prose)."""
+        if self.verdict == "not enough data":
+            return (
+                f"Not enough placed events to test the claim ({self.early_events} in "
+                f"{_span(self.early_years)}, {self.late_events} in {_span(self.late_years)})."
+            )
+        early, late = self.early_deaths_share, self.late_deaths_share
+        return (
+            f"The claim is {self.verdict}: the north's share of deaths went from "
+            f"{early['north']:.0%} in {_span(self.early_years)} to {late['north']:.0%} in "
+            f"{_span(self.late_years)}, the centre's from {early['centre']:.0%} to "
+            f"{late['centre']:.0%} and the south's from {early['south']:.0%} to "
+            f"{late['south']:.0%}; the deaths-weighted mean latitude moved from "
+            f"{self.early_latitude:.1f}°N to {self.late_latitude:.1f}°N."
+        )
+
+
+def shift_verdict(
+    shift: pd.DataFrame,
+    early_years: tuple[int, int] | None = None,
+    late_years: tuple[int, int] | None = None,
+    window: int = 3,
+    min_events: int = 10,
+) -> ShiftVerdict:
+    """Test 'the epicentre moved from the north to the centre and south' on two windows."""
+    placed = shift[[f"events_{z}" for z in ZONES]].sum(axis=1)
+    years = [int(y) for y in shift.index[placed > 0]]
+    if not years:
+        empty = {z: float("nan") for z in ZONES}
+        return ShiftVerdict(
+            "not enough data", (0, 0), (0, 0), empty, empty, float("nan"), float("nan"), 0, 0
+        )
+    early_years = early_years or (years[0], years[min(window, len(years)) - 1])
+    late_years = late_years or (years[max(len(years) - window, 0)], years[-1])
+    early, late = _window(shift, early_years), _window(shift, late_years)
+    early_share, late_share = _shares(early), _shares(late)
+    early_lat, late_lat = _latitude(early), _latitude(late)
+    early_events = int(early[[f"events_{z}" for z in ZONES]].to_numpy().sum())
+    late_events = int(late[[f"events_{z}" for z in ZONES]].to_numpy().sum())
+    if min(early_events, late_events) < min_events or early_years == late_years:
+        verdict = "not enough data"
+    else:
+        north_led_early = early_share["north"] > max(early_share["centre"], early_share["south"])
+        south_led_late = late_share["centre"] + late_share["south"] > late_share["north"]
+        moved_south = late_lat <= early_lat - LATITUDE_SHIFT_DEGREES
+        if north_led_early and south_led_late:
+            verdict = "supported"
+        elif (north_led_early or south_led_late) and moved_south:
+            verdict = "partly supported"
+        else:
+            verdict = "not supported"
+    return ShiftVerdict(
+        verdict,
+        early_years,
+        late_years,
+        early_share,
+        late_share,
+        early_lat,
+        late_lat,
+        early_events,
+        late_events,
+    )
+
+
+def _window(shift: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
+    return shift[(shift.index >= years[0]) & (shift.index <= years[1])]
+
+
+def _shares(window: pd.DataFrame) -> dict[str, float]:
+    deaths = {z: float(window[f"deaths_{z}"].sum()) for z in ZONES}
+    total = sum(deaths.values())
+    return {z: (d / total if total else float("nan")) for z, d in deaths.items()}
+
+
+def _latitude(window: pd.DataFrame) -> float:
+    weights = window["deaths_with_coordinates"]
+    latitude = window["deaths_weighted_latitude"]
+    known = latitude.notna() & (weights > 0)
+    if not known.any():
+        return float("nan")
+    return float((latitude[known] * weights[known]).sum() / weights[known].sum())
+
+
+def _span(years: tuple[int, int]) -> str:
+    return str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}"

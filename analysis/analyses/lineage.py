@@ -1,0 +1,672 @@
+"""Group lineage: a graph of armed groups with typed, dated relations from lineage.csv.
+
+Which relations make one group an *ancestor* of another (the direction is that of the arrow
+"fighters, leaders or name passed from ancestor to descendant"):
+
+=============  ============================  ================================================
+relation       row ``A relation B`` means    ancestry edge
+=============  ============================  ================================================
+split_from     A broke away from B           B -> A  (B is an ancestor of A)
+merged_into    A ceased, merging into B      A -> B  (A is an ancestor of B)
+renamed_to     A took the name B             A -> B
+joined         A (or its fighters) joined B  A -> B
+allied_with    alliance; both continue       none
+pledged_to     allegiance; both continue     none (shown as an affiliation instead)
+designated_by  a state or body listed A      none (not a group relation)
+=============  ============================  ================================================
+
+So JNIM's ancestors are the groups that merged into it, what they split from, and so on back:
+AQIM through MUJAO and al-Mulathamun, GSPC through its renaming to AQIM. ``joined`` may close
+a loop (al-Mourabitoun split from AQIM's orbit and later rejoined it); loops are allowed for it,
+and a group is never listed as its own ancestor.
+
+Every function that takes a group accepts any alias (``analysis.curated.aliases.resolve``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from analysis.config import CURATED_DIR
+from analysis.core.dates import human_date, period_end
+from analysis.core.text import alias_key
+from analysis.curated import schema
+from analysis.curated.tables import load_groups, load_lineage, resolver
+
+#: Relation -> True when the ancestry edge runs group -> other, False when other -> group.
+ANCESTRY_RELATIONS: dict[str, bool] = {
+    "split_from": False,
+    "merged_into": True,
+    "renamed_to": True,
+    "joined": True,
+}
+#: Relations through which a group takes on the affiliation of the other group.
+AFFILIATING_RELATIONS: tuple[str, ...] = ("pledged_to", "joined", "merged_into", "renamed_to")
+#: Family names accepted by family(), by alias key, mapped to the groups.csv affiliation.
+FAMILY_NAMES: dict[str, str] = {
+    **{alias_key(a): a for a in schema.AFFILIATIONS},
+    "alqaida": "al-Qaeda",
+    "alqaeda": "al-Qaeda",
+    "aq": "al-Qaeda",
+    "qaeda": "al-Qaeda",
+    "is": "Islamic State",
+    "isis": "Islamic State",
+    "daesh": "Islamic State",
+    "separatist": "separatist coalition",
+    "separatists": "separatist coalition",
+    "separatistmovements": "separatist coalition",
+    "progovernment": "pro-government coalition",
+    "progovernmentmilitias": "pro-government coalition",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Graph
+
+
+def _mtimes(curated_dir: Path | None) -> tuple[float, float]:
+    folder = curated_dir or CURATED_DIR
+    stamps = []
+    for table in ("groups", "lineage"):
+        path = folder / f"{table}.csv"
+        stamps.append(path.stat().st_mtime_ns if path.exists() else -1.0)
+    return stamps[0], stamps[1]
+
+
+def build_graph(curated_dir: Path | None = None) -> nx.MultiDiGraph:
+    """All groups as nodes; one edge group -> other per lineage row (designations excluded).
+
+    Node attributes are the groups.csv columns; edge attributes are relation, date,
+    date_precision, description, sources, notes and line (in lineage.csv). The graph is cached
+    until either file changes; treat it as read-only (copy it before editing).
+    """
+    key = str(curated_dir) if curated_dir else None
+    return _build_graph_cached(key, *_mtimes(curated_dir))
+
+
+@lru_cache(maxsize=8)
+def _build_graph_cached(curated_dir: str | None, _g: float, _l: float) -> nx.MultiDiGraph:
+    folder = Path(curated_dir) if curated_dir else None
+    groups, lineage = load_groups(folder), load_lineage(folder)
+    graph = nx.MultiDiGraph()
+    for _, row in groups.iterrows():
+        graph.add_node(row["group_id"], **{c: row[c] for c in groups.columns})
+    for line, (_, row) in zip(lineage.attrs["lines"], lineage.iterrows(), strict=True):
+        if row["relation"] == "designated_by":
+            continue
+        for other in row["other_group_id"]:
+            graph.add_edge(
+                row["group_id"],
+                other,
+                key=f"{row['relation']}:{line}",
+                relation=row["relation"],
+                date=row["date"],
+                date_precision=row["date_precision"],
+                description=row["description"],
+                sources=list(row["sources"]),
+                notes=row["notes"],
+                line=line,
+            )
+    return graph
+
+
+def ancestry_graph(curated_dir: Path | None = None) -> nx.DiGraph:
+    """Directed graph ancestor -> descendant, from the ancestry relations (see module doc)."""
+    graph = build_graph(curated_dir)
+    ancestry = nx.DiGraph()
+    ancestry.add_nodes_from(graph.nodes(data=True))
+    for group, other, data in graph.edges(data=True):
+        forward = ANCESTRY_RELATIONS.get(data["relation"])
+        if forward is None:
+            continue
+        parent, child = (group, other) if forward else (other, group)
+        ancestry.add_edge(parent, child, relation=data["relation"], date=data["date"])
+    return ancestry
+
+
+def _id(group: str, curated_dir: Path | None) -> str:
+    return resolver(curated_dir).resolve(group)
+
+
+def _by_founding(ids: Iterable[str], curated_dir: Path | None) -> list[str]:
+    """Group ids in order of founding (undated last), then id."""
+    graph = build_graph(curated_dir)
+
+    def key(gid: str) -> tuple[bool, pd.Timestamp, str]:
+        founded = graph.nodes[gid].get("founded")
+        known = founded is not None and pd.notna(founded)
+        return (not known, founded if known else pd.Timestamp.max, gid)
+
+    return sorted(ids, key=key)
+
+
+def ancestors(group: str, curated_dir: Path | None = None) -> list[str]:
+    """Every group this one descends from (splits, mergers, renamings, joins), by founding."""
+    gid = _id(group, curated_dir)
+    found = nx.ancestors(ancestry_graph(curated_dir), gid) - {gid}
+    return _by_founding(found, curated_dir)
+
+
+def descendants(group: str, curated_dir: Path | None = None) -> list[str]:
+    """Every group that descends from this one, by founding."""
+    gid = _id(group, curated_dir)
+    found = nx.descendants(ancestry_graph(curated_dir), gid) - {gid}
+    return _by_founding(found, curated_dir)
+
+
+def related_groups(groups: Sequence[str], curated_dir: Path | None = None) -> list[str]:
+    """The given groups with all their ancestors and descendants (a notebook's focus set)."""
+    chosen: set[str] = set()
+    for group in groups:
+        gid = _id(group, curated_dir)
+        chosen |= {gid, *ancestors(gid, curated_dir), *descendants(gid, curated_dir)}
+    return _by_founding(chosen, curated_dir)
+
+
+# ---------------------------------------------------------------------------------------------
+# Spans: when each group was active
+
+
+def group_spans(curated_dir: Path | None = None) -> pd.DataFrame:
+    """One row per group: when it started and ended, where each date comes from, and when the
+    sources first mention it.
+
+    ``start`` is the founding date in groups.csv, else the date of the group's split_from row
+    (a split is a founding); ``end`` is the groups.csv end date only (an empty end means the
+    curators judge the group still exists, e.g. a component that lives on inside JNIM).
+    Dates are the first day of their period; ``end_last_day`` is the last day of the end
+    period (a group that ended in 2013-08 was active until 31 August 2013). ``first_seen`` is
+    the earliest dated lineage row naming the group on either side (designations included):
+    a lower bound where the founding date is unknown, drawn as such in the timeline.
+    """
+    graph = build_graph(curated_dir)
+    mentions = _first_mentions(curated_dir)
+    rows = []
+    for gid, node in graph.nodes(data=True):
+        start, start_precision, start_from = node.get("founded"), node.get("founded_precision"), ""
+        if start is not None and pd.notna(start):
+            start_from = "groups.csv founded"
+        else:
+            splits = [
+                d
+                for _, _, d in graph.out_edges(gid, data=True)
+                if d["relation"] == "split_from" and pd.notna(d["date"])
+            ]
+            if splits:
+                first = min(splits, key=lambda d: d["date"])
+                start, start_precision = first["date"], first["date_precision"]
+                start_from = f"lineage.csv line {first['line']} (split_from)"
+            else:
+                start, start_precision = pd.NaT, None
+        end, end_precision = node.get("ended"), node.get("ended_precision")
+        if end is None or pd.isna(end):
+            end, end_precision = pd.NaT, None
+        end_last_day = (
+            pd.Timestamp(period_end(end.date(), end_precision)) if pd.notna(end) else pd.NaT
+        )
+        seen, seen_precision = mentions.get(gid, (pd.NaT, None))
+        rows.append(
+            {
+                "group_id": gid,
+                "name": node["name"],
+                "label": short_name(node),
+                "kind": node["kind"],
+                "affiliation": node["affiliation"],
+                "start": start,
+                "start_precision": start_precision,
+                "start_from": start_from,
+                "end": end,
+                "end_precision": end_precision,
+                "end_last_day": end_last_day,
+                "first_seen": seen,
+                "first_seen_precision": seen_precision,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    for column in ("start", "end", "end_last_day", "first_seen"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    return frame.sort_values(["start", "group_id"], na_position="last").reset_index(drop=True)
+
+
+def _first_mentions(curated_dir: Path | None) -> dict[str, tuple[pd.Timestamp, str]]:
+    """Earliest dated lineage row per group (either side), with its precision."""
+    lineage = load_lineage(curated_dir)
+    first: dict[str, tuple[pd.Timestamp, str]] = {}
+    for _, row in lineage.sort_values("date").iterrows():
+        if pd.isna(row["date"]):
+            continue
+        for gid in [row["group_id"], *row["other_group_id"]]:
+            first.setdefault(gid, (row["date"], row["date_precision"]))
+    return first
+
+
+#: Names longer than this are shown by their acronym in charts and short prose.
+LABEL_MAX_CHARS = 24
+
+
+def short_name(node: dict | pd.Series) -> str:
+    """The label a chart shows: the name, or its acronym when the name is long."""
+    name = str(node["name"])
+    acronym = node.get("acronym")
+    if len(name) > LABEL_MAX_CHARS and isinstance(acronym, str) and acronym.strip():
+        return acronym.strip()
+    return name
+
+
+def undated_groups(curated_dir: Path | None = None) -> list[str]:
+    """Groups with no founding (or split) date in the curated data: not counted as active."""
+    spans = group_spans(curated_dir)
+    return sorted(spans.loc[spans["start"].isna(), "group_id"])
+
+
+def active_groups(on: date | str | pd.Timestamp, curated_dir: Path | None = None) -> list[str]:
+    """Groups active on a date: started on or before it and not ended before it, by founding.
+
+    A founding at month or year precision counts from the first day of that month or year;
+    an end counts until the last day of its period. Groups with no known start are left out.
+    """
+    moment = pd.Timestamp(on)
+    spans = group_spans(curated_dir)
+    started = spans["start"].notna() & (spans["start"] <= moment)
+    running = spans["end_last_day"].isna() | (spans["end_last_day"] >= moment)
+    return _by_founding(spans.loc[started & running, "group_id"], curated_dir)
+
+
+def active_by_year(
+    first_year: int,
+    last_year: int,
+    groups: Sequence[str] | None = None,
+    exclude_kinds: Sequence[str] = (),
+    curated_dir: Path | None = None,
+) -> pd.DataFrame:
+    """Count of groups active at any time in each year, by affiliation (rows = years).
+
+    Columns follow schema.AFFILIATIONS (all of them, zero when none), so colours stay stable.
+    Groups without a known start (undated_groups) are not counted.
+    """
+    spans = group_spans(curated_dir)
+    if groups is not None:
+        wanted = {_id(g, curated_dir) for g in groups}
+        spans = spans[spans["group_id"].isin(wanted)]
+    spans = spans[~spans["kind"].isin(list(exclude_kinds))]
+    spans = spans[spans["start"].notna()]
+    years = range(first_year, last_year + 1)
+    counts = pd.DataFrame(0, index=pd.Index(years, name="year"), columns=list(schema.AFFILIATIONS))
+    for _, span in spans.iterrows():
+        last = span["end_last_day"].year if pd.notna(span["end_last_day"]) else last_year
+        for year in range(max(span["start"].year, first_year), min(last, last_year) + 1):
+            counts.loc[year, span["affiliation"]] += 1
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# Families and affiliations
+
+
+def _affiliation(name: str) -> str:
+    found = FAMILY_NAMES.get(alias_key(name))
+    if found is None:
+        raise ValueError(
+            f"unknown affiliation '{name}'; use one of: {', '.join(schema.AFFILIATIONS)} "
+            "(or al-Qaeda, IS, separatist, pro-government)"
+        )
+    return found
+
+
+def family(affiliation: str, ever: bool = False, curated_dir: Path | None = None) -> list[str]:
+    """Groups of one family ('al-Qaeda', 'Islamic State', 'separatist'...), by founding.
+
+    A group belongs to a family when groups.csv gives it that affiliation; for 'separatist'
+    also when its kind is separatist. With ``ever=True`` also groups that were tied to the
+    family at some time (they pledged to, joined or merged into one of its groups).
+    """
+    wanted = _affiliation(affiliation)
+    graph = build_graph(curated_dir)
+    members = {
+        gid
+        for gid, node in graph.nodes(data=True)
+        if node["affiliation"] == wanted
+        or (wanted == "separatist coalition" and node["kind"] == "separatist")
+    }
+    if ever:
+        for gid in graph.nodes:
+            history = affiliation_history(gid, curated_dir)
+            if (history["affiliation"] == wanted).any():
+                members.add(gid)
+    return _by_founding(members, curated_dir)
+
+
+def affiliation_history(group: str, curated_dir: Path | None = None) -> pd.DataFrame:
+    """A group's affiliations over time: each dated tie to a group of an affiliation, then the
+    affiliation groups.csv records. Columns: date, date_precision, affiliation, how, sources."""
+    gid = _id(group, curated_dir)
+    graph = build_graph(curated_dir)
+    rows = []
+    for _, other, data in graph.out_edges(gid, data=True):
+        if data["relation"] not in AFFILIATING_RELATIONS:
+            continue
+        affiliation = graph.nodes[other]["affiliation"]
+        if affiliation == "none":
+            continue
+        rows.append(
+            {
+                "date": data["date"],
+                "date_precision": data["date_precision"],
+                "affiliation": affiliation,
+                "how": f"{data['relation'].replace('_', ' ')} {short_name(graph.nodes[other])}",
+                "sources": list(data["sources"]),
+            }
+        )
+    rows.sort(key=lambda r: r["date"])
+    node = graph.nodes[gid]
+    rows.append(
+        {
+            "date": pd.NaT,
+            "date_precision": None,
+            "affiliation": node["affiliation"],
+            "how": "recorded in groups.csv",
+            "sources": list(node["sources"]),
+        }
+    )
+    return pd.DataFrame(rows, columns=["date", "date_precision", "affiliation", "how", "sources"])
+
+
+# ---------------------------------------------------------------------------------------------
+# What happened to a group, and its profile
+
+
+def _when(value: pd.Timestamp | None, precision: str | None) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return human_date(value.date(), precision or "day")
+
+
+def lineage_table(group: str, curated_dir: Path | None = None) -> pd.DataFrame:
+    """Chronological list of what happened to a group, with sources.
+
+    Rows: its founding and end (groups.csv), and every lineage row that names it on either
+    side, designations included. Columns: date, date_precision, when, relation, group_id,
+    other_group_ids, description, sources, notes, origin (file and line).
+    """
+    gid = _id(group, curated_dir)
+    folder = curated_dir
+    table = load_groups(folder)
+    group_line = dict(zip(table["group_id"], table.attrs["lines"], strict=True))[gid]
+    groups = table.set_index("group_id")
+    lineage = load_lineage(folder)
+    node = groups.loc[gid]
+    rows = []
+    name = short_name(node)
+    for kind, column in (("founded", "founded"), ("ended", "ended")):
+        value = node[column]
+        if pd.notna(value):
+            rows.append(
+                {
+                    "date": value,
+                    "date_precision": node[f"{column}_precision"],
+                    "relation": kind,
+                    "group_id": gid,
+                    "other_group_ids": [],
+                    "description": f"{name} {'was founded' if kind == 'founded' else 'ended'}.",
+                    "sources": list(node["sources"]),
+                    "notes": None,
+                    "origin": f"{table.attrs['path']}:{group_line}",
+                }
+            )
+    lines = lineage.attrs["lines"]
+    for line, (_, row) in zip(lines, lineage.iterrows(), strict=True):
+        if row["group_id"] != gid and gid not in row["other_group_id"]:
+            continue
+        rows.append(
+            {
+                "date": row["date"],
+                "date_precision": row["date_precision"],
+                "relation": row["relation"],
+                "group_id": row["group_id"],
+                "other_group_ids": list(row["other_group_id"]),
+                "description": row["description"],
+                "sources": list(row["sources"]),
+                "notes": row["notes"] if pd.notna(row["notes"]) else None,
+                "origin": f"{lineage.attrs['path']}:{line}",
+            }
+        )
+    order = {"founded": 0, "ended": 2}
+    rows.sort(key=lambda r: (r["date"], order.get(r["relation"], 1)))
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "date",
+            "date_precision",
+            "relation",
+            "group_id",
+            "other_group_ids",
+            "description",
+            "sources",
+            "notes",
+            "origin",
+        ],
+    )
+    frame.insert(
+        2,
+        "when",
+        [_when(d, p) for d, p in zip(frame["date"], frame["date_precision"], strict=True)],
+    )
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+    return frame
+
+
+@dataclass(frozen=True)
+class Strength:
+    """An estimate of a group's fighters, with its date and sources."""
+
+    low: int | None
+    high: int | None
+    as_of: str
+    sources: tuple[str, ...]
+
+    def __str__(self) -> str:
+        if self.low is not None and self.high is not None and self.low != self.high:
+            figure = f"{self.low:,}–{self.high:,}"
+        else:
+            figure = f"{self.low if self.low is not None else self.high:,}"
+        when = f" ({self.as_of})" if self.as_of else ""
+        return f"{figure} fighters{when}; {', '.join(self.sources)}"
+
+
+@dataclass(frozen=True)
+class GroupProfile:
+    """Everything the curated data says about one group."""
+
+    group_id: str
+    name: str
+    acronym: str | None
+    aliases: tuple[str, ...]
+    kind: str
+    affiliation: str
+    founded: str
+    ended: str
+    leaders: tuple[str, ...]
+    strength: Strength | None
+    affiliations: pd.DataFrame = field(compare=False)
+    sources: tuple[str, ...] = ()
+    disagreements: tuple[str, ...] = ()
+
+    def affiliations_text(self) -> str:
+        """Affiliations over time in words, e.g. 'Islamic State since May 2015 (pledged to IS)'."""
+        parts = []
+        for _, row in self.affiliations.iterrows():
+            if pd.isna(row["date"]):
+                continue
+            parts.append(
+                f"{row['affiliation']} from {_when(row['date'], row['date_precision'])} "
+                f"({row['how']})"
+            )
+        recorded = f"recorded: {self.affiliation}"
+        return "; ".join([*parts, recorded])
+
+
+def profile(group: str, curated_dir: Path | None = None) -> GroupProfile:
+    """Names, aliases, founding, leaders, strength (with date and source) and affiliations."""
+    gid = _id(group, curated_dir)
+    groups = load_groups(curated_dir).set_index("group_id")
+    lineage = load_lineage(curated_dir)
+    row = groups.loc[gid]
+    strength = None
+    if pd.notna(row["strength_low"]) or pd.notna(row["strength_high"]):
+        as_of = row["strength_as_of"]
+        strength = Strength(
+            low=int(row["strength_low"]) if pd.notna(row["strength_low"]) else None,
+            high=int(row["strength_high"]) if pd.notna(row["strength_high"]) else None,
+            as_of=_when(as_of, row.get("strength_as_of_precision")) if pd.notna(as_of) else "",
+            sources=tuple(row["sources"]),
+        )
+    notes = [row["notes"]] if pd.notna(row["notes"]) else []
+    mine = lineage[
+        (lineage["group_id"] == gid) | lineage["other_group_id"].map(lambda ids: gid in ids)
+    ]
+    notes += [n for n in mine["notes"].dropna()]
+    disagreements = tuple(n for n in notes if "DISAGREEMENT:" in n)
+    acronym = row["acronym"] if pd.notna(row["acronym"]) else None
+    return GroupProfile(
+        group_id=gid,
+        name=row["name"],
+        acronym=acronym,
+        aliases=tuple(row["aliases"]),
+        kind=row["kind"],
+        affiliation=row["affiliation"],
+        founded=_when(row["founded"], row["founded_precision"]),
+        ended=_when(row["ended"], row["ended_precision"]),
+        leaders=tuple(row["leaders"]),
+        strength=strength,
+        affiliations=affiliation_history(gid, curated_dir),
+        sources=tuple(row["sources"]),
+        disagreements=disagreements,
+    )
+
+
+def profiles_table(
+    groups: Sequence[str] | None = None, curated_dir: Path | None = None
+) -> pd.DataFrame:
+    """A reader's table of group profiles (all groups when none are given), by founding."""
+    ids = (
+        _by_founding({_id(g, curated_dir) for g in groups}, curated_dir)
+        if groups is not None
+        else _by_founding(build_graph(curated_dir).nodes, curated_dir)
+    )
+    rows = []
+    for gid in ids:
+        item = profile(gid, curated_dir)
+        rows.append(
+            {
+                "Group": f"{item.name} ({item.acronym})" if item.acronym else item.name,
+                "Also known as": ", ".join(item.aliases) or "–",
+                "Founded": item.founded or "unknown",
+                "Ended": item.ended or "–",
+                "Leaders": ", ".join(item.leaders) or "–",
+                "Strength": str(item.strength) if item.strength else "no estimate",
+                "Affiliation over time": item.affiliations_text(),
+                "Sources": ", ".join(item.sources),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Narrative built from the rows
+
+
+def _names(ids: Sequence[str], curated_dir: Path | None) -> str:
+    graph = build_graph(curated_dir)
+    return _and([graph.nodes[i]["name"] for i in ids])
+
+
+def formation_sentence(group: str, curated_dir: Path | None = None) -> str:
+    """How a group came to be, in one sentence built from its founding and lineage rows.
+
+    Uses the rows dated on its founding: groups that merged into it or joined it, the group
+    it was renamed from, the group it split from, and a pledge made at founding; cites the
+    sources of those rows (of the groups.csv row when there are none).
+    """
+    gid = _id(group, curated_dir)
+    graph = build_graph(curated_dir)
+    node = graph.nodes[gid]
+    span = group_spans(curated_dir).set_index("group_id").loc[gid]
+    start, precision = span["start"], span["start_precision"]
+    name = node["name"]
+    if pd.isna(start):
+        return f"The sources give no founding date for {name} ({', '.join(node['sources'])})."
+    when = (
+        f"on {_when(start, precision)}" if precision == "day" else f"in {_when(start, precision)}"
+    )
+    at_start: dict[str, list[str]] = {}
+    sources: list[str] = []
+    for source, _, data in graph.in_edges(gid, data=True):
+        if data["date"] == start and data["relation"] in ("merged_into", "joined", "renamed_to"):
+            at_start.setdefault(data["relation"], []).append(source)
+            sources += data["sources"]
+    splits, pledges = [], []
+    for _, other, data in graph.out_edges(gid, data=True):
+        if data["relation"] == "split_from":
+            splits.append(other)
+            sources += data["sources"]
+        elif data["relation"] == "pledged_to" and data["date"] == start:
+            pledges.append(other)
+            sources += data["sources"]
+    clauses = []
+    if "merged_into" in at_start:
+        merged = _by_founding(at_start["merged_into"], curated_dir)
+        clauses.append(f"{_names(merged, curated_dir)} merged into it")
+    if "joined" in at_start:
+        joined = _by_founding(at_start["joined"], curated_dir)
+        clauses.append(f"{_names(joined, curated_dir)} joined it")
+    if "renamed_to" in at_start:
+        clauses.append(f"{_names(at_start['renamed_to'], curated_dir)} took this name")
+    how = f" when {_and(clauses)}" if clauses else ""
+    if splits:
+        how += f"{',' if clauses else ' by'} breaking away from {_names(splits, curated_dir)}"
+    pledge = f", and pledged allegiance to {_names(pledges, curated_dir)}" if pledges else ""
+    verb = "was formed" if clauses or splits else "was founded"
+    cited = ", ".join(dict.fromkeys(sources or node["sources"]))
+    return f"{name} {verb} {when}{how}{pledge} (sources: {cited})."
+
+
+def _and(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def disagreements(curated_dir: Path | None = None) -> pd.DataFrame:
+    """Every DISAGREEMENT note in groups.csv and lineage.csv: file, line, about what, note,
+    and the group ids it concerns (``group_ids``, for filtering to a focus)."""
+    rows = []
+    groups, lineage = load_groups(curated_dir), load_lineage(curated_dir)
+    for frame, label in ((groups, "groups"), (lineage, "lineage")):
+        for line, (_, row) in zip(frame.attrs["lines"], frame.iterrows(), strict=True):
+            note = row["notes"]
+            if pd.isna(note) or "DISAGREEMENT:" not in note:
+                continue
+            if label == "groups":
+                about, ids = f"{row['name']}", [row["group_id"]]
+            else:
+                about = f"{row['group_id']} {row['relation']} {'|'.join(row['other_group_id'])}"
+                ids = [row["group_id"], *row["other_group_id"]]
+            rows.append(
+                {
+                    "table": f"{label}.csv",
+                    "line": line,
+                    "about": about,
+                    "disagreement": note[note.index("DISAGREEMENT:") :],
+                    "sources": ", ".join(row["sources"]),
+                    "group_ids": ids,
+                }
+            )
+    columns = ["table", "line", "about", "disagreement", "sources", "group_ids"]
+    return pd.DataFrame(rows, columns=columns)

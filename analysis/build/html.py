@@ -1,0 +1,358 @@
+"""Executed notebook -> self-contained HTML report, through a swappable nbconvert template folder.
+
+A template folder (default ``analysis/templates/report``) is an nbconvert template: ``conf.json``
+plus ``index.html.j2`` and whatever it includes. The build passes the run's facts to it as
+``resources.report`` (see ``to_html`` and the templates README). nbconvert's stock templates load
+require.js and MathJax from a CDN; the project's template loads nothing, so reports open offline.
+
+Before rendering, the report's front matter is taken out of the notebook (``front_matter``): the
+title cell becomes the header, the key-findings outputs become the box at the top. After
+rendering, the table of contents is built from the page's h2/h3 headings (``add_contents``).
+"""
+
+from __future__ import annotations
+
+from analysis.build import provenance as report_sources
+
+import copy
+import hashlib
+import html
+import re
+from collections.abc import Mapping
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # nbconvert is imported lazily: a no-change rebuild never needs it.
+    from nbconvert import HTMLExporter
+    from nbformat import NotebookNode
+
+TEMPLATES_DIR: Path = Path(__file__).resolve().parent / "templates"
+DEFAULT_TEMPLATE: Path = TEMPLATES_DIR / "report"
+#: Cell tags a researcher can use to keep things out of the report.
+REMOVE_CELL_TAGS = ("remove_cell",)
+REMOVE_INPUT_TAGS = ("remove_input", "hide_input")
+REMOVE_OUTPUT_TAGS = ("remove_output",)
+
+_exporters: dict[tuple[str, bool], HTMLExporter] = {}
+
+
+def template_hash(template_dir: Path = DEFAULT_TEMPLATE) -> str:
+    """sha256 over a template folder's files, so a template change re-renders cached reports."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in template_dir.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(template_dir).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def check_template(template_dir: Path) -> None:
+    """Refuse a folder that is not an nbconvert template, naming what is missing."""
+    for required in ("conf.json", "index.html.j2"):
+        if not (template_dir / required).is_file():
+            raise FileNotFoundError(
+                f"{template_dir}: not a report template (missing {required}); "
+                f"see {DEFAULT_TEMPLATE} for the expected layout."
+            )
+
+
+def exporter(template_dir: Path = DEFAULT_TEMPLATE, with_code: bool = False) -> HTMLExporter:
+    """An HTMLExporter for the template folder, created once per process and reused."""
+    key = (str(template_dir.resolve()), with_code)
+    if key not in _exporters:
+        # heavy dependency: imported only when this runs, so the command starts fast
+        from nbconvert import HTMLExporter
+        # heavy dependency: imported only when this runs, so the command starts fast
+        from nbconvert.preprocessors import TagRemovePreprocessor
+
+        html_exporter = HTMLExporter(
+            extra_template_basedirs=[str(template_dir.resolve().parent)],
+            template_name=template_dir.name,
+            exclude_input=not with_code,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+            # Never pointed at a CDN, even if a template still calls the stock macros.
+            mathjax_url="",
+            require_js_url="",
+        )
+        html_exporter.register_preprocessor(
+            TagRemovePreprocessor(
+                remove_cell_tags=set(REMOVE_CELL_TAGS),
+                remove_input_tags=set(REMOVE_INPUT_TAGS),
+                remove_all_outputs_tags=set(REMOVE_OUTPUT_TAGS),
+            ),
+            enabled=True,
+        )
+        _exporters[key] = html_exporter
+    return _exporters[key]
+
+
+def notebook_title(nb: Mapping[str, Any], fallback: str) -> str:
+    """The report title: the first ``# Heading`` of a Markdown cell, else the fallback."""
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        for line in (source if isinstance(source, str) else "".join(source)).splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    return fallback
+
+
+#: A code cell starting with this line checks a key figure for nbval: a test, not reader content.
+NBVAL_CHECK = "# NBVAL_CHECK_OUTPUT"
+#: Where the template wants the table of contents (replaced by ``add_contents``).
+CONTENTS_MARK = "<!--mali-reports:contents-->"
+METADATA_KEY = "mali_reports"
+SERIES_NAME = "Mali extremism reports"
+
+
+def _source_text(cell: Mapping[str, Any]) -> str:
+    source = cell.get("source", "")
+    return source if isinstance(source, str) else "".join(source)
+
+
+def front_matter(nb: NotebookNode, with_code: bool = False) -> dict[str, Any]:
+    """Take the report's front matter out of a notebook (changed in place); return it.
+
+    ``title`` and ``lede`` (Markdown) come from the first Markdown cell with a ``# Title`` line,
+    which is removed; ``key_findings`` from the outputs of ``analysis.reports.display.key_findings``, which
+    are removed so that the template shows them once, at the top. Cells that check a figure for
+    nbval are removed too, unless the code is shown.
+    """
+    facts: dict[str, Any] = {"title": "", "lede": "", "key_findings": []}
+    kept = []
+    for cell in nb.cells:
+        text = _source_text(cell)
+        if cell.get("cell_type") == "markdown" and not facts["title"]:
+            lines = text.splitlines()
+            heading = next((i for i, line in enumerate(lines) if line.startswith("# ")), None)
+            if heading is not None:
+                facts["title"] = lines[heading][2:].strip()
+                facts["lede"] = "\n".join(lines[:heading] + lines[heading + 1 :]).strip()
+                continue
+        if cell.get("cell_type") == "code":
+            if not with_code and text.lstrip().startswith(NBVAL_CHECK):
+                continue
+            outputs = []
+            for output in cell.get("outputs", []):
+                found = output.get("metadata", {}).get(METADATA_KEY, {}).get("key_findings")
+                if found is None:
+                    outputs.append(output)
+                else:
+                    facts["key_findings"].extend(str(sentence) for sentence in found)
+            cell["outputs"] = outputs
+        kept.append(cell)
+    nb.cells = kept
+    return facts
+
+
+def period_text(parameters: Mapping[str, Any]) -> str:
+    """The period covered in words, e.g. '1 January 2012 to 31 December 2025'; '' if unknown."""
+    try:
+        start = date.fromisoformat(str(parameters["start_date"]))
+        end = date.fromisoformat(str(parameters["end_date"]))
+    except (KeyError, ValueError):
+        return ""
+    return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+
+
+def css_string(text: str) -> str:
+    """Text as a CSS string literal (for @page margin boxes), safe inside a <style> element."""
+    escaped = "".join(
+        f"\\{ord(ch):x} " if ch in '"\\<>&\n\r' or ord(ch) < 32 else ch for ch in text
+    )
+    return f'"{escaped}"'
+
+
+def to_html(
+    nb: NotebookNode,
+    facts: Mapping[str, Any],
+    template_dir: Path = DEFAULT_TEMPLATE,
+    with_code: bool = False,
+    source_dir: Path | None = None,
+) -> str:
+    """Render an executed notebook to one self-contained HTML page.
+
+    ``facts`` are the build's facts (run date, parameters, version, commit, status, the files
+    the notebook read); ``source_dir`` is the notebook's folder, where images a Markdown cell
+    links are found and embedded.
+    """
+
+    nb = copy.deepcopy(nb)
+    front = front_matter(nb, with_code)
+    title = facts.get("title") or front["title"] or facts.get("notebook", "report")
+    report = {
+        **dict(facts),
+        **front,
+        "title": title,
+        "series": SERIES_NAME,
+        "period_text": period_text(facts.get("parameters", {})),
+        "css_title": css_string(title),
+        **report_sources.report_data(facts.get("inputs_read", [])),
+    }
+    metadata = {"name": title}
+    if source_dir is not None:
+        metadata["path"] = str(source_dir)
+    resources = {"metadata": metadata, "report": report}
+    body, _ = exporter(template_dir, with_code).from_notebook_node(nb, resources=resources)
+    return add_contents(break_long_words(body))
+
+
+_TEXT_CELL = re.compile(r'(<td class="text">)([^<]*)(</td>)')
+_LONG_TOKEN = re.compile(r"[^\s<>]{15,}")
+#: Cells this short never wrap (a date must not break at its hyphen).
+_SHORT = 12
+_BREAK_AFTER = re.compile(r"(?<=[_/.\-])(?=[^\s])")
+
+
+def break_long_words(page: str) -> str:
+    """Let long tokens in table cells (file names, URLs, ids) wrap after _ / . - (``<wbr>``).
+
+    Tables then keep whole words whole (no 'organisati-on') yet fit the page: cells give the
+    browser break points instead of being allowed to break anywhere. Short cells with a hyphen
+    (dates) are marked ``short`` so that they never wrap.
+    """
+
+    def cell(match: re.Match[str]) -> str:
+        text = match.group(2)
+        if len(html.unescape(text)) <= _SHORT and "-" in text:  # 2019-11-01, al-Qaeda, 2012-07
+            return f'<td class="text short">{text}</td>'
+        text = _LONG_TOKEN.sub(lambda token: _BREAK_AFTER.sub("<wbr>", token.group(0)), text)
+        return match.group(1) + text + match.group(3)
+
+    return _TEXT_CELL.sub(cell, page)
+
+
+_HEADING = re.compile(r"<h([23])((?:\s[^>]*)?)>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
+_ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_ANCHOR_LINK = re.compile(r"<a\s[^>]*class=\"anchor-link\"[^>]*>.*?</a>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-") or "section"
+
+
+def add_contents(page: str) -> str:
+    """Replace CONTENTS_MARK with a linked table of contents of the page's h2 and h3 headings.
+
+    Every heading gets a unique id (headings nbconvert could not parse have none; two equal
+    headings would share one), so that every entry lands on its own heading.
+    """
+    if CONTENTS_MARK not in page:
+        return page
+    taken = {html.unescape(a or b) for a, b in _ID.findall(page)}
+    used: set[str] = set()
+    entries: list[tuple[int, str, str]] = []
+
+    def number(match: re.Match[str]) -> str:
+        level, attributes, inner = int(match.group(1)), match.group(2), match.group(3)
+        if "no-contents" in attributes:
+            return match.group(0)
+        text = " ".join(html.unescape(_TAG.sub("", _ANCHOR_LINK.sub("", inner))).split())
+        found = _ID.search(attributes)
+        current = html.unescape(found.group(1) or found.group(2) or "") if found else ""
+        anchor = current or _slug(text)
+        if anchor in used or (not current and anchor in taken):
+            base, n = anchor, 2
+            while f"{base}-{n}" in used or f"{base}-{n}" in taken:
+                n += 1
+            anchor = f"{base}-{n}"
+        used.add(anchor)
+        entries.append((level, anchor, text))
+        if anchor == current:
+            return match.group(0)
+        quoted = html.escape(anchor, quote=True)
+        attributes = _ID.sub("", attributes) + f' id="{quoted}"'
+        inner = _ANCHOR_LINK.sub(f'<a class="anchor-link" href="#{quoted}">\u00b6</a>', inner)
+        return f"<h{level}{attributes}>{inner}</h{level}>"
+
+    page = _HEADING.sub(number, page)
+    if not entries:
+        return page.replace(CONTENTS_MARK, "")
+    items, open_sub = [], False
+    for level, anchor, text in entries:
+        link = f'<a href="#{html.escape(anchor, quote=True)}">{html.escape(text)}</a>'
+        if level == 3 and items:
+            if not open_sub:
+                items[-1] = items[-1].removesuffix("</li>") + "<ol>"
+                open_sub = True
+            items.append(f"<li>{link}</li>")
+            continue
+        if open_sub:
+            items.append("</ol></li>")
+            open_sub = False
+        items.append(f"<li>{link}</li>")
+    if open_sub:
+        items.append("</ol></li>")
+    nav = (
+        '<nav class="contents" aria-labelledby="contents-title">'
+        '<h2 id="contents-title" class="no-contents">Contents</h2>'
+        f"<ol>{''.join(items)}</ol></nav>"
+    )
+    return page.replace(CONTENTS_MARK, nav, 1)
+
+
+# Attributes through which a page loads something (as opposed to <a href>, which only links).
+_LOADING_ATTRIBUTES = {"src", "srcset", "poster", "data", "background", "formaction", "action"}
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.IGNORECASE)
+_LOCAL = ("data:", "#", "about:")
+
+
+class _ReferenceCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.loads: list[str] = []
+        self.links: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name.lower(): value or "" for name, value in attrs}
+        for name, value in values.items():
+            if name == "srcset":  # "a.png 1x, b.png 2x"
+                self.loads.extend(part.strip().split(" ")[0] for part in value.split(","))
+            elif name in _LOADING_ATTRIBUTES:
+                self.loads.append(value)
+            elif name == "href" and tag in ("link", "base", "image", "use"):
+                self.loads.append(value)
+            elif name == "href":
+                self.links.append(value)
+            elif name == "style":
+                self.loads.extend(a or b for a, b in _CSS_URL.findall(value))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.loads.extend(a or b for a, b in _CSS_URL.findall(data))
+
+
+def _is_remote(url: str) -> bool:
+    url = url.strip().lower()
+    return (
+        bool(url)
+        and not url.startswith(_LOCAL)
+        and (url.startswith(("http:", "https:", "//", "ftp:", "ws:", "wss:")) or ":" not in url)
+    )
+
+
+def external_references(page: str) -> dict[str, list[str]]:
+    """What a page would fetch from outside itself, and which of its links leave the page.
+
+    ``loads``: scripts, stylesheets, images, fonts, frames... given by URL rather than inlined
+    (any URL that is not ``data:`` or a fragment, including relative files). ``links``: ``<a href>``
+    to http(s) or protocol-relative URLs, which a reader may follow but which load nothing.
+    """
+    collector = _ReferenceCollector()
+    collector.feed(page)
+    collector.close()
+    loads = [url for url in collector.loads if _is_remote(url)]
+    links = [
+        url for url in collector.links if url.strip().lower().startswith(("http:", "https:", "//"))
+    ]
+    return {"loads": loads, "links": links}

@@ -1,0 +1,276 @@
+"""One notebook's build, in a worker process: execute with papermill, then convert to HTML.
+
+Workers are separate processes because papermill changes the working directory and the kernel
+inherits the environment (MALI_FIGURES_DIR differs per notebook); both are process-wide.
+"""
+
+from __future__ import annotations
+
+from analysis.build import html as report_html
+
+import os
+import shutil
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analysis.build.kernel import READS_LOG_ENV
+
+# The same names as analysis.reports.display's (a test checks), which is not imported here because it
+# loads matplotlib and pandas: the build process itself never needs them.
+FIGURES_DIR_ENV = "MALI_FIGURES_DIR"
+METADATA_KEY = "mali_reports"
+
+EXECUTE, RENDER = "execute", "render"
+OK, FAILED = "ok", "failed"
+_MESSAGE_LIMIT = 300
+_WARNINGS_KEPT = 20
+
+_warm_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs to build one notebook into the run folder."""
+
+    name: str
+    source: str
+    run_dir: str
+    work_dir: str
+    mode: str
+    kernel_name: str
+    parameters: dict[str, Any]
+    facts: dict[str, Any]
+    template_dir: str
+    with_code: bool = False
+    timeout: float | None = None
+    cached_notebook: str | None = None
+    cached_figures: str | None = None
+    cached_duration: float = 0.0
+    #: files the cached execution read (absolute paths), for a re-rendered report's data section
+    cached_reads: tuple[str, ...] = ()
+
+
+@dataclass
+class JobResult:
+    """The outcome of one notebook: status, timing, files written (relative to the run)."""
+
+    name: str
+    status: str
+    duration: float
+    files: list[str] = field(default_factory=list)
+    error_type: str = ""
+    error_message: str = ""
+    reads: list[str] = field(default_factory=list)
+    title: str = ""
+    key_findings: list[str] = field(default_factory=list)
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def one_line(text: object) -> str:
+    """An error message on one line: the first non-empty line, shortened."""
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    line = lines[0] if lines else ""
+    return line if len(line) <= _MESSAGE_LIMIT else line[: _MESSAGE_LIMIT - 1] + "…"
+
+
+def _block_slow_optional_imports() -> None:
+    """Keep out optional modules that cost a worker more than a second and that it never uses.
+
+    jsonschema imports rfc3987_syntax when installed (a grammar compiled at import, ~1 s), which
+    nbformat's validation never needs; papermill imports pyarrow (and numpy) for HDFS paths.
+    Both imports are guarded upstream, so a blocked module just disables that option. Kernels are
+    separate processes and keep every module.
+    """
+    for name in ("rfc3987_syntax", "pyarrow"):
+        if name not in sys.modules:
+            sys.modules[name] = None  # type: ignore[assignment]
+
+
+def _warm(template_dir: str, with_code: bool) -> None:
+    """Import nbconvert and build the exporter while the first kernel starts."""
+
+    with _warm_lock:
+        report_html.exporter(Path(template_dir), with_code)
+
+
+def init_worker(
+    env: dict[str, str], log_path: str | None, template_dir: str, with_code: bool
+) -> None:
+    """Pool initializer: environment, quiet output, and imports made once per worker."""
+    # Ctrl-C reaches the whole process group; the parent stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.environ.update(env)
+    if log_path:
+        # Kernels inherit the worker's stdout/stderr: their chatter goes to the run's log.
+        log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(log_fd, 1)
+        os.dup2(log_fd, 2)
+        os.close(log_fd)
+    _block_slow_optional_imports()
+    import papermill  # noqa: F401 - imported once per worker, before the first job
+
+    # nbconvert is imported while the first kernel runs (not before papermill: two threads
+    # importing the same modules at once can see them half-initialised).
+    threading.Thread(target=_warm, args=(template_dir, with_code), daemon=True).start()
+
+
+def _notebook_facts(nb: Any) -> tuple[list[str], list[dict[str, Any]], list[str]]:
+    """Key findings and figures that analysis.reports.display recorded, and the warnings printed."""
+    findings: list[str] = []
+    figures: list[dict[str, Any]] = []
+    warnings: list[str] = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                warnings.extend(
+                    line.strip() for line in output.get("text", "").splitlines() if line.strip()
+                )
+            facts = output.get("metadata", {}).get(METADATA_KEY, {})
+            findings.extend(str(s) for s in facts.get("key_findings", []))
+            if "figure" in facts:
+                figures.append(dict(facts["figure"]))
+    return findings, figures, list(dict.fromkeys(warnings))[:_WARNINGS_KEPT]
+
+
+def _error_note(error_type: str, message: str, log_tail: str) -> Any:
+    """A Markdown cell that says why a notebook stopped before any cell ran."""
+    # heavy dependency: imported only when this runs, so the command starts fast
+    import nbformat
+
+    text = f"**The build could not run this notebook.** `{error_type}`: {message}"
+    if log_tail:
+        text += "\n\nLast lines of the kernel log:\n\n```\n" + log_tail + "\n```"
+    return nbformat.v4.new_markdown_cell(text)
+
+
+def _log_tail(work_dir: Path, lines: int = 15) -> str:
+    tails = []
+    for log in sorted(work_dir.glob("worker-*.log")):
+        try:
+            tails.extend(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+        except OSError:
+            continue
+    return "\n".join(tails[-lines:])
+
+
+def _execute(job: Job) -> tuple[Any, float, str, str, list[str]]:
+    """Run the notebook with papermill; returns (notebook, seconds, error type, message, reads)."""
+    # heavy dependency: imported only when this runs, so the command starts fast
+    import nbformat
+    # heavy dependency: imported only when this runs, so the command starts fast
+    import papermill
+    # heavy dependency: imported only when this runs, so the command starts fast
+    from papermill.exceptions import PapermillExecutionError
+
+    run_dir, work_dir = Path(job.run_dir), Path(job.work_dir)
+    cwd = work_dir / job.name
+    cwd.mkdir(parents=True, exist_ok=True)
+    reads_log = work_dir / f"{job.name}.reads"
+    os.environ[FIGURES_DIR_ENV] = str(run_dir / "figures" / job.name)
+    os.environ[READS_LOG_ENV] = str(reads_log)
+    output = run_dir / f"{job.name}.ipynb"
+    error_type = error_message = ""
+    started = time.perf_counter()
+    try:
+        nb = papermill.execute_notebook(
+            job.source,
+            str(output),
+            parameters=job.parameters or None,
+            kernel_name=job.kernel_name,
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+            log_output=False,
+            cwd=str(cwd),
+            execution_timeout=job.timeout,
+            start_timeout=120,
+        )
+    except PapermillExecutionError as exc:
+        error_type, error_message = exc.ename, one_line(exc.evalue)
+        nb = nbformat.read(output, as_version=4)
+    except Exception as exc:  # kernel died, timed out, could not start: still keep a notebook
+        error_type, error_message = type(exc).__name__, one_line(exc) or type(exc).__name__
+        if output.exists():
+            nb = nbformat.read(output, as_version=4)
+        else:
+            nb = nbformat.read(job.source, as_version=4)
+            nb.cells.insert(0, _error_note(error_type, error_message, _log_tail(work_dir)))
+    seconds = time.perf_counter() - started
+    reads = []
+    if reads_log.exists():
+        reads = sorted(set(reads_log.read_text(encoding="utf-8").split()))
+    # The executed copy names the portable kernel of its source, not the build's private one.
+    source_meta = nbformat.read(job.source, as_version=4).metadata
+    if "kernelspec" in source_meta:
+        nb.metadata["kernelspec"] = source_meta["kernelspec"]
+    return nb, seconds, error_type, error_message, reads
+
+
+def run_job(job: Job) -> JobResult:
+    """Build one notebook into the run folder; never raises (a failure is a result)."""
+    try:
+        return _run_job(job)
+    except Exception as exc:  # a bug here must not take the other notebooks down
+        return JobResult(job.name, FAILED, 0.0, [], type(exc).__name__, one_line(exc))
+
+
+def _run_job(job: Job) -> JobResult:
+    # heavy dependency: imported only when this runs, so the command starts fast
+    import nbformat
+
+
+    run_dir = Path(job.run_dir)
+    reads: list[str] = []
+    if job.mode == EXECUTE:
+        nb, seconds, error_type, error_message, reads = _execute(job)
+    else:
+        nb = nbformat.read(job.cached_notebook, as_version=4)
+        seconds, error_type, error_message = job.cached_duration, "", ""
+        reads = list(job.cached_reads)
+        shutil.copy2(job.cached_notebook, run_dir / f"{job.name}.ipynb")
+        if job.cached_figures and Path(job.cached_figures).is_dir():
+            shutil.copytree(job.cached_figures, run_dir / "figures" / job.name)
+    status = FAILED if error_type else OK
+    stem = job.name if status == OK else f"{job.name}.failed"
+    if status == FAILED:
+        nbformat.write(nb, run_dir / f"{stem}.ipynb")
+        (run_dir / f"{job.name}.ipynb").unlink(missing_ok=True)
+    elif job.mode == EXECUTE:
+        nbformat.write(nb, run_dir / f"{stem}.ipynb")
+    title = report_html.notebook_title(nb, job.name)
+    findings, figures, warnings = _notebook_facts(nb)
+    facts = {
+        **job.facts,
+        "title": title,
+        "status": status,
+        "error_type": error_type,
+        "error_message": error_message,
+        "inputs_read": reads,
+    }
+    with _warm_lock:
+        page = report_html.to_html(
+            nb, facts, Path(job.template_dir), job.with_code, Path(job.source).parent
+        )
+    (run_dir / f"{stem}.html").write_text(page, encoding="utf-8")
+    files = [f"{stem}.html", f"{stem}.ipynb"]
+    if (run_dir / "figures" / job.name).is_dir():
+        files.append(f"figures/{job.name}/")
+    return JobResult(
+        job.name,
+        status,
+        seconds,
+        files,
+        error_type,
+        error_message,
+        reads,
+        title,
+        findings,
+        figures,
+        warnings,
+    )

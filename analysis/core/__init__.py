@@ -1,0 +1,1 @@
+"""Layer 0, the vocabulary every layer shares: dates, name keys, countries, regions."""

@@ -1,0 +1,200 @@
+"""Figures of attack trends: national trend, splits, geographic shift, change points, Sahel.
+
+Every function draws on the ``ax`` it is given, in the project style (analysis.figures.style), and
+finishes it with a title, axis labels and a source line naming the datasets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.dates as mdates
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+
+from analysis.analyses.changepoints import ChangePoint
+from analysis.figures import style
+
+ZONE_COLOURS = {"north": "#D55E00", "centre": "#E69F00", "south": "#0072B2"}
+OTHER_COLOUR = "#BBBBBB"
+
+
+def plot_trend(
+    ax: Axes,
+    table: pd.DataFrame,
+    title: str,
+    source: str,
+    measure: str = "deaths_best",
+    period_label: str = "month",
+    label: str | None = None,
+) -> Figure:
+    """Deaths (line, with the low-high band where there is one) or events (bars) per period."""
+    x = table.index
+    width = _bar_width(table.index, period_label)
+    if measure == "events":
+        ax.bar(x, table["events"], width=width, color=style.PALETTE[0], label=label or "events",
+               align="edge")  # fmt: skip
+        ylabel = f"Events per {period_label}"
+    else:
+        ax.plot(x, table["deaths_best"], color=style.PALETTE[1], linewidth=1.4,
+                label=label or "deaths (best estimate)", drawstyle="steps-post")  # fmt: skip
+        if "deaths_low" in table and table["deaths_low"].notna().any():
+            ax.fill_between(x, table["deaths_low"], table["deaths_high"], step="post",
+                            color=style.PALETTE[1], alpha=style.INTERVAL_ALPHA,
+                            label="low-high estimates")  # fmt: skip
+        ylabel = f"Deaths per {period_label}"
+    ax.set_ylim(bottom=0)
+    _date_axis(ax)
+    ax.legend(loc="upper left")
+    return style.finish(ax, title, "", ylabel, source)
+
+
+def plot_annual_series(
+    ax: Axes,
+    series: Mapping[str, pd.DataFrame],
+    title: str,
+    source: str,
+    ylabel: str = "Deaths per year",
+    legend_loc: str = "upper left",
+) -> Figure:
+    """Several annual death series (year, deaths_best, optional deaths_low/high) as lines."""
+    for i, (label, table) in enumerate(series.items()):
+        colour = style.PALETTE[i % len(style.PALETTE)]
+        ax.plot(table["year"], table["deaths_best"].astype(float), marker="o", markersize=3,
+                color=colour, label=label)  # fmt: skip
+        low = table.get("deaths_low")
+        if low is not None and low.notna().any():
+            ax.fill_between(table["year"], low.astype(float), table["deaths_high"].astype(float),
+                            color=colour, alpha=style.INTERVAL_ALPHA)  # fmt: skip
+    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_locator(_year_locator())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.legend(loc=legend_loc)
+    return style.finish(ax, title, "Year", ylabel, source)
+
+
+def plot_split(
+    ax: Axes,
+    wide_table: pd.DataFrame,
+    title: str,
+    source: str,
+    ylabel: str,
+    top: int = 6,
+    colours: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    xlabel: str = "",
+) -> Figure:
+    """Stacked bars per period of the largest ``top`` parts; the rest are summed as 'other'."""
+    table = wide_table.copy()
+    if table.shape[1] > top:
+        kept = list(table.columns[:top])
+        table = table[kept].assign(other=wide_table.drop(columns=kept).sum(axis=1))
+    index = table.index
+    positions = index.year if isinstance(index, pd.DatetimeIndex) else index
+    bottom = pd.Series(0.0, index=index)
+    for i, column in enumerate(table.columns):
+        colour = (colours or {}).get(column) or (
+            OTHER_COLOUR if column == "other" else style.PALETTE[i % len(style.PALETTE)]
+        )
+        ax.bar(positions, table[column], bottom=bottom, color=colour, width=0.8,
+               label=(labels or {}).get(column, str(column)))  # fmt: skip
+        bottom = bottom + table[column]
+    ax.xaxis.set_major_locator(_year_locator())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.legend(loc="upper left", ncols=2)
+    return style.finish(ax, title, xlabel or "Year", ylabel, source)
+
+
+def plot_shift(ax: Axes, shift: pd.DataFrame, title: str, source: str) -> Figure:
+    """Share of deaths per zone per year (stacked) and the deaths-weighted mean latitude."""
+    years = shift.index
+    bottom = pd.Series(0.0, index=years)
+    for zone in ("north", "centre", "south"):
+        share = shift[f"share_deaths_{zone}"].fillna(0)
+        ax.bar(years, share, bottom=bottom, color=ZONE_COLOURS[zone], width=0.8, label=zone)
+        bottom = bottom + share
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylim(0, 1)
+    twin = ax.twinx()
+    twin.plot(years, shift["deaths_weighted_latitude"], color="black", marker="o", markersize=3,
+              linewidth=1.2, label="deaths-weighted latitude")  # fmt: skip
+    twin.set_ylabel("Mean latitude of deaths (°N)")
+    twin.grid(False)
+    handles, names = ax.get_legend_handles_labels()
+    twin_handles, twin_names = twin.get_legend_handles_labels()
+    # Below the axes: inside, the legend hides the latitude line in some years.
+    ax.legend(
+        handles + twin_handles,
+        names + twin_names,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.22),
+        ncols=4,
+    )
+    ax.xaxis.set_major_locator(_year_locator())
+    return style.finish(ax, title, "Year", "Share of deaths by zone", source)
+
+
+def plot_change_points(
+    ax: Axes,
+    series: pd.Series,
+    points: Sequence[ChangePoint],
+    title: str,
+    source: str,
+    ylabel: str,
+) -> Figure:
+    """A series with its change points (dashed lines, dated) and segment means (flat lines)."""
+    ax.plot(series.index, series.to_numpy(dtype=float), color=style.PALETTE[0], linewidth=1.0,
+            drawstyle="steps-post", label=ylabel.lower())  # fmt: skip
+    cuts = [0, *[p.position for p in points], len(series)]
+    for k, (first, stop) in enumerate(zip(cuts[:-1], cuts[1:], strict=True)):
+        part = series.iloc[first:stop]
+        ax.hlines(part.mean(), part.index[0], series.index[min(stop, len(series) - 1)],
+                  color=style.PALETTE[1], linewidth=2,
+                  label="segment mean" if k == 0 else None)  # fmt: skip
+    for point in points:
+        when = point.date
+        label = when.strftime("%b %Y") if isinstance(when, pd.Timestamp) else str(when)
+        ax.axvline(when, color="#333333", linestyle="--", linewidth=0.8)
+        ax.annotate(label, (when, 1.0),
+                    xycoords=("data", "axes fraction"), rotation=90, va="top", ha="right",
+                    fontsize=7, color="#333333")  # fmt: skip
+    ax.set_ylim(bottom=0)
+    if isinstance(series.index, pd.DatetimeIndex):
+        _date_axis(ax)
+    ax.legend(loc="upper left")
+    return style.finish(ax, title, "", ylabel, source)
+
+
+def plot_sahel(
+    ax: Axes,
+    annual: pd.DataFrame,
+    title: str,
+    source: str,
+    countries: Sequence[str] = ("Mali", "Burkina Faso", "Niger"),
+    legend_loc: str = "upper left",
+) -> Figure:
+    """Deaths per year in each Sahel country (an annual table with country, year, deaths)."""
+    series = {
+        country: annual[annual["country"] == country].sort_values("year")
+        for country in countries
+        if (annual["country"] == country).any()
+    }
+    return plot_annual_series(ax, series, title, source, legend_loc=legend_loc)
+
+
+def _date_axis(ax: Axes) -> None:
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def _year_locator():
+
+    return MaxNLocator(integer=True, nbins=8)
+
+
+def _bar_width(index: pd.Index, period: str) -> float:
+    days = {"month": 28, "quarter": 85, "year": 330}.get(period, 28)
+    return float(days)

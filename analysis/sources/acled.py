@@ -1,0 +1,450 @@
+"""ACLED event exports (Data Export Tool, HDX) and API answers -> canonical source table.
+
+Columns are read by name, so the column order and the optional columns of each export
+generation do not matter:
+
+* **HDX files** carry a second header row of HXL tags (``#event+code``, ``#date+occurred``
+  ...); it is detected and skipped.
+* **Event types.** ACLED's *legacy* taxonomy (codebook versions up to 8: "Battle-No change of
+  territory", "Remote violence", "Riots/Protests", "Strategic development" ...) and the
+  *current* one (the 2019 revision: six event types with sub-event types, such as
+  "Battles / Armed clash", "Explosions/Remote violence / Remote explosive/landmine/IED") are
+  both mapped to the harmonised types. "Abduction/forced disappearance" becomes
+  kidnapping/hostage-taking; protests, riots and strategic developments become "other".
+* **Later additions.** ``civilian_targeting`` (exports from 2023) is used when present;
+  otherwise an event targets civilians when it is violence against civilians or actor2 is
+  civilians. ``inter1``/``inter2`` may be numeric codes (older files) or words (2024 on).
+  Legacy ``ally_actor_1/2`` columns are read as ``assoc_actor_1/2``.
+* **Dates** are ISO (2023-02-16) or written out (16 February 2023), or dd/mm/yyyy in old files.
+
+No ACLED data is shipped with the project; tests use hand-written files in these layouts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from analysis.config import display_path
+from analysis.core.countries import country_key
+from analysis.sources.event_frames import (
+    EventDataError,
+    Resolve,
+    combinations,
+    conversion_problem,
+    lists_by_combination,
+    map_unique,
+)
+
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "event_id_cnty",
+    "event_date",
+    "event_type",
+    "actor1",
+    "country",
+    "fatalities",
+)
+OPTIONAL_COLUMNS: tuple[str, ...] = (
+    "time_precision",
+    "sub_event_type",
+    "assoc_actor_1",
+    "actor2",
+    "assoc_actor_2",
+    "inter1",
+    "inter2",
+    "civilian_targeting",
+    "admin1",
+    "admin2",
+    "location",
+    "latitude",
+    "longitude",
+    "notes",
+)
+#: Column names of older exports, read under their current name.
+RENAMED_COLUMNS: dict[str, str] = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
+_NUMERIC = {"latitude": pa.float64(), "longitude": pa.float64(), "fatalities": pa.int64()}
+
+#: Current taxonomy (2019 revision) and legacy taxonomy (codebook up to version 8).
+EVENT_TYPE_MAP: dict[str, str] = {
+    # current
+    "battles": "battle",
+    "explosions/remote violence": "explosion/remote violence",
+    "violence against civilians": "violence against civilians",
+    "protests": "other",
+    "riots": "other",
+    "strategic developments": "other",
+    # legacy
+    "battle-no change of territory": "battle",
+    "battle-government regains territory": "battle",
+    "battle-non-state actor overtakes territory": "battle",
+    "remote violence": "explosion/remote violence",
+    "riots/protests": "other",
+    "strategic development": "other",
+    "non-violent transfer of territory": "other",
+    "headquarters or base established": "other",
+}
+#: Sub-event types that decide the harmonised type on their own.
+SUB_EVENT_TYPE_MAP: dict[str, str] = {
+    "abduction/forced disappearance": "kidnapping/hostage-taking",
+}
+#: ACLED's numeric actor-type codes (inter1/inter2) and the words used since 2024.
+INTER_CODES: dict[str, str] = {
+    "1": "State forces",
+    "2": "Rebel group",
+    "3": "Political militia",
+    "4": "Identity militia",
+    "5": "Rioters",
+    "6": "Protesters",
+    "7": "Civilians",
+    "8": "External/Other forces",
+}
+TIME_PRECISIONS: dict[str, str] = {"1": "day", "2": "week", "3": "month"}
+#: ACLED event ids: the country's letters and a number (MLI1234, BFA90001).
+ACLED_ID = r"^[A-Z]{2,4}\d+$"
+DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y")
+# ACLED's monthly aggregates on HDX look like an export but are not events.
+_AGGREGATE_MARKERS = {"events", "fatalities", "month"}
+
+
+def read_export(path: Path) -> pa.Table:
+    """Read an ACLED export CSV (Export Tool or HDX, with or without the HXL row) as text
+    columns plus typed coordinates and fatalities."""
+    source = _display(path)
+    header, has_hxl = read_header(path)
+    # version 7 files write the names in capitals (EVENT_DATE, ALLY_ACTOR_1)
+    renamed = [RENAMED_COLUMNS.get(c.lower(), c.lower()) for c in header]
+    if _AGGREGATE_MARKERS <= set(renamed) and "event_id_cnty" not in renamed:
+        raise EventDataError(
+            f"{source}: line 1: this is an ACLED aggregate (events per month and region), not "
+            "an event export; download events from ACLED's Data Export Tool instead"
+        )
+    missing = [c for c in REQUIRED_COLUMNS if c not in renamed]
+    if missing:
+        raise EventDataError(
+            f"{source}: line 1: missing ACLED column(s) {', '.join(missing)}; the header has: "
+            f"{', '.join(header[:12])}{' ...' if len(header) > 12 else ''}"
+        )
+    wanted = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+    columns = [c for c, r in zip(header, renamed, strict=True) if r in wanted]
+    types = {
+        c: _NUMERIC.get(r, pa.string()) for c, r in zip(header, renamed, strict=True) if r in wanted
+    }
+    # Fast path: a parse that splits blocks at any newline runs in parallel. A line break
+    # inside a quoted note can make it fail or misalign rows (then the ids stop looking like
+    # ACLED ids); either way the file is read again with quote-aware newlines.
+    try:
+        table = _read(path, columns, types, has_hxl, newlines_in_values=False)
+        if not _ids_look_whole(table, renamed, header):
+            raise pa.ArrowInvalid("rows misaligned by a line break inside a value")
+    except pa.ArrowInvalid:
+        try:
+            table = _read(path, columns, types, has_hxl, newlines_in_values=True)
+        except pa.ArrowInvalid as exc:
+            raise EventDataError(_conversion_problem(path, source, exc, header, has_hxl)) from None
+    return table.rename_columns(
+        [RENAMED_COLUMNS.get(c.lower(), c.lower()) for c in table.column_names]
+    )
+
+
+def _read(
+    path: Path,
+    columns: list[str],
+    types: dict[str, pa.DataType],
+    has_hxl: bool,
+    newlines_in_values: bool,
+) -> pa.Table:
+    return pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(skip_rows_after_names=1 if has_hxl else 0),
+        parse_options=pacsv.ParseOptions(newlines_in_values=newlines_in_values),
+        convert_options=pacsv.ConvertOptions(
+            include_columns=columns,
+            column_types=types,
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    )
+
+
+def _ids_look_whole(table: pa.Table, renamed: list[str], header: list[str]) -> bool:
+    """Every event id is an ACLED id (country letters and a number, e.g. MLI1234)."""
+    column = header[renamed.index("event_id_cnty")]
+    ids = table.column(column)
+    return bool(pc.all(pc.fill_null(pc.match_substring_regex(ids, ACLED_ID), False)).as_py())
+
+
+def read_header(path: Path) -> tuple[list[str], bool]:
+    """The header row, and whether the next row holds HXL hashtags (HDX files)."""
+    with open(path, "rb") as handle:
+        head = handle.read(256 * 1024)
+    if not head.strip():
+        raise EventDataError(f"{_display(path)}: the file is empty (expected an ACLED export)")
+    text = head.decode("utf-8-sig", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader)]
+    try:
+        second = next(reader)
+    except (StopIteration, csv.Error):
+        return header, False
+    cells = [c.strip() for c in second if c.strip()]
+    return header, bool(cells) and all(c.startswith("#") for c in cells)
+
+
+def table_from_records(records: list[dict]) -> pa.Table:
+    """ACLED API rows (JSON objects keyed by export column names) as a table like read_export."""
+    if not records:
+        names = list(REQUIRED_COLUMNS)
+        return pa.table({n: pa.array([], _NUMERIC.get(n, pa.string())) for n in names})
+    names = [n for n in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if n in records[0]]
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        raise EventDataError(f"ACLED API answer: rows lack the field(s) {', '.join(missing)}")
+    columns = {}
+    for name in names:
+        values = [_as_text(r.get(name)) for r in records]
+        array = pa.array(values, pa.string())
+        if name in _NUMERIC:
+            try:
+                array = pc.cast(array, _NUMERIC[name])
+            except pa.ArrowInvalid:
+                bad = next(i for i, v in enumerate(values) if v is not None and not _is_number(v))
+                raise EventDataError(
+                    f"ACLED API answer: row {bad + 1}, field {name}: {values[bad]!r} is not a "
+                    "number"
+                ) from None
+        columns[name] = array
+    return pa.table(columns)
+
+
+def normalise(raw: pa.Table, source: str, resolve: Resolve | None = None) -> pa.Table:
+    """Map an ACLED table (export or API) to the canonical source columns; with ``resolve``,
+    also the group ids (worked out once per distinct combination of actors)."""
+    n = raw.num_rows
+
+    def text(name: str) -> pa.Array | pa.ChunkedArray:
+        if name in raw.column_names:
+            return raw.column(name).cast(pa.string())
+        return pa.nulls(n, pa.string())
+
+    # event types: once per distinct (event_type, sub_event_type)
+    type_codes, type_pairs = combinations([text("event_type"), text("sub_event_type")])
+    harmonised = [_harmonised_type(e or "", s or "") for e, s in type_pairs]
+    unknown = [i for i, h in enumerate(harmonised) if h is None]
+    if unknown:
+        _raise_unknown_types(type_codes, type_pairs, unknown, source)
+    event_type = pa.array(harmonised, pa.string()).take(pa.array(type_codes))
+    original = pa.array(
+        [_original_type(e or "", s or "") for e, s in type_pairs], pa.string()
+    ).take(pa.array(type_codes))
+
+    # actors, targets and groups: once per distinct combination of the actor columns
+    actor_columns = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "inter2", "country")
+    actor_codes, actor_combos = combinations([text(c) for c in actor_columns])
+    actors_per_combo = [_actor_names(combo[:4]) for combo in actor_combos]
+    targets_per_combo = [_target_of(combo[2], combo[4], combo[5]) for combo in actor_combos]
+    actors = lists_by_combination(actor_codes, actors_per_combo)
+    target = lists_by_combination(actor_codes, targets_per_combo)
+    if "civilian_targeting" in raw.column_names:
+        civilian = pc.fill_null(pc.is_valid(text("civilian_targeting")), False)
+    else:
+        civilian_combo = pa.array(["civilians" in t for t in targets_per_combo], pa.bool_())
+        civilian = pc.or_(
+            pc.is_in(
+                event_type, pa.array(["violence against civilians", "kidnapping/hostage-taking"])
+            ),
+            civilian_combo.take(pa.array(actor_codes)),
+        )
+    precision = (
+        _precision(text("time_precision"), source) if "time_precision" in raw.column_names else None
+    )
+    fatalities = raw.column("fatalities").combine_chunks().cast(pa.int64())
+    _check_non_negative(fatalities, source)
+    columns = {
+        "event_id": text("event_id_cnty"),
+        "date": parse_dates(text("event_date"), source),
+        "date_precision": precision if precision is not None else _repeat_text("day", n),
+        "country": text("country"),
+        "admin1": text("admin1"),
+        "admin2": text("admin2"),
+        "location": text("location"),
+        "latitude": _float(raw, "latitude"),
+        "longitude": _float(raw, "longitude"),
+        "actors": actors,
+        "event_type": event_type,
+        "event_type_original": original,
+        "civilian_targeted": civilian,
+        "target": target,
+        "deaths_best": fatalities,
+        "deaths_low": pa.nulls(n, pa.int64()),
+        "deaths_high": pa.nulls(n, pa.int64()),
+        "description": text("notes"),
+    }
+    if resolve is not None:
+        columns["group_ids"] = lists_by_combination(
+            actor_codes, [_group_ids(names, resolve) for names in actors_per_combo]
+        )
+    return pa.table(columns)
+
+
+def _actor_names(cells: tuple) -> list[str]:
+    """actor1, its associates (';'-separated), actor2 and its associates, as one list."""
+    names: list[str] = []
+    for cell in cells:
+        if cell:
+            names.extend(part.strip() for part in cell.split(";") if part.strip())
+    return names
+
+
+def _group_ids(names: list[str], resolve: Resolve) -> list[str]:
+    """The distinct group ids the names resolve to, in order."""
+    return list(dict.fromkeys(g for g in (resolve(name) for name in names) if g))
+
+
+def parse_dates(text: pa.Array, source: str) -> pa.Array:
+    """ACLED event dates in any of their published forms, as date32; bad values raise."""
+    parsed = pc.strptime(text, format=DATE_FORMATS[0], unit="s", error_is_null=True)
+    for fmt in DATE_FORMATS[1:]:
+        if not pc.any(pc.and_(pc.is_null(parsed), pc.is_valid(text))).as_py():
+            break
+        parsed = pc.coalesce(parsed, pc.strptime(text, format=fmt, unit="s", error_is_null=True))
+    bad = pc.is_null(parsed).to_numpy(zero_copy_only=False)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        value = text[row].as_py()
+        problem = "is empty" if value is None else f"{value!r} is not a date"
+        raise EventDataError(
+            f"{source}: data row {row + 1}, column event_date: {problem} "
+            "(expected e.g. 2023-02-16 or 16 February 2023)"
+        )
+    return parsed.cast(pa.date32())
+
+
+def _harmonised_type(event_type: str, sub_event: str) -> str | None:
+    by_sub = SUB_EVENT_TYPE_MAP.get(sub_event.strip().lower())
+    return by_sub or EVENT_TYPE_MAP.get(event_type.strip().lower())
+
+
+def _original_type(event_type: str, sub_event: str) -> str:
+    return f"{event_type.strip()}: {sub_event.strip()}" if sub_event.strip() else event_type.strip()
+
+
+def _raise_unknown_types(
+    codes: np.ndarray, pairs: list[tuple], unknown: list[int], source: str
+) -> None:
+    row = int(np.flatnonzero(np.isin(codes, unknown))[0])
+    values = sorted({_original_type(pairs[i][0] or "", pairs[i][1] or "") for i in unknown})
+    raise EventDataError(
+        f"{source}: data row {row + 1}, column event_type: unknown ACLED event "
+        f"type(s) {', '.join(repr(v) for v in values[:5])}; known: "
+        f"{', '.join(sorted(EVENT_TYPE_MAP))}"
+    )
+
+
+def _target_of(actor2: str | None, inter2: str | None, country: str | None) -> list[str]:
+    """The target category of an event from actor2, its ACLED type and the event's country."""
+    inter = (inter2 or "").strip()
+    kind = INTER_CODES.get(inter, inter).lower()
+    name = (actor2 or "").strip().lower()
+    if not name and not kind:
+        return []
+    if "united nations" in name or "minusma" in name or "peacekeep" in name:
+        return ["peacekeepers"]
+    if name.startswith("police forces of"):
+        return ["police"]
+    military = re.match(r"military forces of (.+?)(?:\s*\(|$)", name)
+    if military:
+        same = bool(country) and country_key(military.group(1)) == country_key(country)
+        return ["military"] if same else ["foreign military"]
+    if name.startswith("government of"):
+        return ["government"]
+    if kind == "civilians" or name.startswith("civilians"):
+        return ["civilians"]
+    if kind in ("rebel group", "political militia", "identity militia"):
+        return ["armed group"]
+    if kind == "state forces":
+        return ["military"]
+    if kind == "external/other forces":
+        return ["foreign military"]
+    return []
+
+
+def _precision(codes: pa.Array, source: str) -> pa.Array:
+    precision = map_unique(codes, lambda c: TIME_PRECISIONS.get(c.strip()) if c else None)
+    bad = pc.and_(pc.is_null(precision), pc.is_valid(codes)).to_numpy(zero_copy_only=False)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise EventDataError(
+            f"{source}: data row {row + 1}, column time_precision: {codes[row].as_py()!r} is "
+            "not 1, 2 or 3"
+        )
+    return pc.fill_null(precision, "day")
+
+
+def _check_non_negative(fatalities: pa.Array, source: str) -> None:
+    negative = pc.fill_null(pc.less(fatalities, 0), False).to_numpy(zero_copy_only=False)
+    if negative.any():
+        row = int(np.flatnonzero(negative)[0])
+        raise EventDataError(
+            f"{source}: data row {row + 1}, column fatalities: {fatalities[row].as_py()} is "
+            "negative"
+        )
+
+
+def _float(raw: pa.Table, name: str) -> pa.Array:
+    if name not in raw.column_names:
+        return pa.nulls(raw.num_rows, pa.float64())
+    return raw.column(name).combine_chunks().cast(pa.float64())
+
+
+def _repeat_text(value: str, n: int) -> pa.Array:
+    return pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(n, dtype=np.int32)), pa.array([value])
+    ).cast(pa.string())
+
+
+def _as_text(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _conversion_problem(
+    path: Path, source: str, exc: Exception, header: list[str], has_hxl: bool
+) -> str:
+    def read_column(column: str) -> list[str | None]:
+        return (
+            pacsv.read_csv(
+                path,
+                read_options=pacsv.ReadOptions(skip_rows_after_names=1 if has_hxl else 0),
+                parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=[column], column_types={column: pa.string()}
+                ),
+            )
+            .column(0)
+            .to_pylist()
+        )
+
+    types = {c: _NUMERIC.get(RENAMED_COLUMNS.get(c.lower(), c.lower())) for c in header}
+    return conversion_problem(source, exc, header, types, read_column)
+
+
+def _display(path: Path) -> str:
+
+    return display_path(Path(path))

@@ -1,0 +1,73 @@
+"""Shared pieces of the annual series (UCDP BRD dyad-years, OWID country-years).
+
+Both load into one annual table, ``ANNUAL_COLUMNS``; they are used where events are not
+available. See analysis.sources.ucdp_brd and analysis.sources.owid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.config import display_path
+from analysis.sources.event_frames import EventDataError, with_name_parts
+
+ANNUAL_COLUMNS: tuple[str, ...] = (
+    "dataset",
+    "country",
+    "year",
+    "conflict_id",
+    "dyad_id",
+    "actors",
+    "group_ids",
+    "deaths_best",
+    "deaths_low",
+    "deaths_high",
+    "battle_countries",
+)
+
+
+def read_csv(path: Path, source: str) -> pd.DataFrame:
+    """Read a CSV as text (a zip holding one CSV too); a broken file names itself."""
+    try:
+        return pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
+        )
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise EventDataError(f"{source}: cannot read the CSV: {exc}") from None
+
+
+def integers(values: pd.Series, source: str, column: str) -> pd.Series:
+    """Non-negative whole numbers, or an error naming the file, line and column."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = numbers.isna() & values.notna() | (numbers < 0) | (numbers % 1 != 0)
+    if bad.any():
+        position = int(bad.to_numpy().nonzero()[0][0])
+        raise EventDataError(
+            f"{source}: line {position + 2}, column {column}: {values.iloc[position]!r} is not "
+            "a non-negative whole number"
+        )
+    return numbers.astype("Int64")
+
+
+def within_years(frame: pd.DataFrame, start_year: int | None, end_year: int | None) -> pd.DataFrame:
+    """Rows in [start_year, end_year], sorted by country and year."""
+    if start_year is not None:
+        frame = frame[frame["year"] >= start_year]
+    if end_year is not None:
+        frame = frame[frame["year"] <= end_year]
+    return frame.sort_values(["country", "year"]).reset_index(drop=True)
+
+
+def resolved(names: list[str], resolve: Callable[[str], str | None]) -> list[str]:
+    """The distinct group ids a dyad's side names resolve to."""
+    get = with_name_parts(resolve)
+    found = [get(n) for n in names]
+    return list(dict.fromkeys(g for g in found if g))
+
+
+def display(path: Path) -> str:
+    """A path as messages show it (relative to the project when inside it)."""
+    return display_path(Path(path))

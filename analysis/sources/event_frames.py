@@ -1,0 +1,360 @@
+"""The canonical event table: its columns, and the last step every source goes through.
+
+Each source module builds a pyarrow table with the source-level columns below, then calls
+``finish``, which filters by country and dates, harmonises country and region names,
+resolves actor names to group ids and converts to pandas. Working in Arrow keeps a
+million-row ACLED export fast (see benchmarks/events_load.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analysis.core import regions
+from analysis.core.countries import canonical_country, country_key
+
+#: Columns of the canonical event table, in order.
+CANONICAL_COLUMNS: tuple[str, ...] = (
+    "event_id",
+    "dataset",
+    "date",
+    "date_precision",
+    "year",
+    "country",
+    "admin1",
+    "admin2",
+    "location",
+    "latitude",
+    "longitude",
+    "actors",
+    "group_ids",
+    "event_type",
+    "event_type_original",
+    "civilian_targeted",
+    "target",
+    "deaths_best",
+    "deaths_low",
+    "deaths_high",
+    "description",
+)
+#: Harmonised event types (the curated vocabulary, analysis.curated.schema.EVENT_TYPES).
+EVENT_TYPES: tuple[str, ...] = (
+    "battle",
+    "explosion/remote violence",
+    "violence against civilians",
+    "kidnapping/hostage-taking",
+    "other",
+)
+#: Date precisions: GED and ACLED also code "week" (an event known to within a few days).
+DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
+
+STRING_LIST = pa.list_(pa.string())
+
+#: What a source module hands to ``finish`` (group_ids, year and dataset are added there).
+SOURCE_SCHEMA = pa.schema(
+    [
+        ("event_id", pa.string()),
+        ("date", pa.date32()),
+        ("date_precision", pa.string()),
+        ("country", pa.string()),
+        ("admin1", pa.string()),
+        ("admin2", pa.string()),
+        ("location", pa.string()),
+        ("latitude", pa.float64()),
+        ("longitude", pa.float64()),
+        ("actors", STRING_LIST),
+        ("event_type", pa.string()),
+        ("event_type_original", pa.string()),
+        ("civilian_targeted", pa.bool_()),
+        ("target", STRING_LIST),
+        ("deaths_best", pa.int64()),
+        ("deaths_low", pa.int64()),
+        ("deaths_high", pa.int64()),
+        ("description", pa.string()),
+    ]
+)
+
+
+class EventDataError(ValueError):
+    """A source file or answer that cannot be read; the message names file, row/column, problem."""
+
+
+Resolve = Callable[[str], "str | None"]
+
+
+def with_name_parts(resolve: Resolve) -> Resolve:
+    """Also try each side of ACLED's "ACRONYM: Full name" form ("JNIM: Group for Support of
+    Islam and Muslims" -> "JNIM", then the full name) when the whole name is unknown."""
+
+    def get(name: str) -> str | None:
+        found = resolve(name)
+        if found or not isinstance(name, str) or ":" not in name:
+            return found
+        head, _, tail = name.partition(":")
+        return resolve(head.strip()) or resolve(tail.strip())
+
+    return get
+
+
+def empty_source_table() -> pa.Table:
+    """A source table with no rows (a source with nothing for the request)."""
+    return SOURCE_SCHEMA.empty_table()
+
+
+def finish(
+    table: pa.Table,
+    dataset: str,
+    country: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    resolve: Resolve | None = None,
+    source: str = "",
+) -> pd.DataFrame:
+    """Filter, harmonise names, resolve groups and convert a source table to the canonical frame."""
+    names = SOURCE_SCHEMA.names + (["group_ids"] if "group_ids" in table.column_names else [])
+    schema = (
+        SOURCE_SCHEMA.append(pa.field("group_ids", STRING_LIST))
+        if len(names) > len(SOURCE_SCHEMA.names)
+        else SOURCE_SCHEMA
+    )
+    table = table.select(names).cast(schema)
+    table = filter_rows(table, country, start, end)
+    table = _harmonise_places(table)
+    if "group_ids" in table.column_names:  # resolved by the source, once per actor combination
+        group_ids = table.column("group_ids")
+    else:
+        group_ids = resolve_lists(
+            table.column("actors"), with_name_parts(resolve or (lambda name: None))
+        )
+    year = pc.year(table.column("date"))
+    n = table.num_rows
+    columns = {
+        "event_id": table.column("event_id"),
+        "dataset": _repeat(dataset, n),
+        "date": table.column("date").cast(pa.timestamp("ns")),
+        "date_precision": table.column("date_precision"),
+        "year": year.cast(pa.int32()),
+        "country": table.column("country"),
+        "admin1": table.column("admin1"),
+        "admin2": table.column("admin2"),
+        "location": table.column("location"),
+        "latitude": table.column("latitude"),
+        "longitude": table.column("longitude"),
+        "actors": table.column("actors"),
+        "group_ids": group_ids,
+        "event_type": table.column("event_type"),
+        "event_type_original": table.column("event_type_original"),
+        "civilian_targeted": table.column("civilian_targeted"),
+        "target": table.column("target"),
+        "deaths_best": table.column("deaths_best"),
+        "deaths_low": table.column("deaths_low"),
+        "deaths_high": table.column("deaths_high"),
+        "description": table.column("description"),
+    }
+    frame = pa.table(columns).to_pandas(types_mapper=_PANDAS_TYPES.get, split_blocks=True)
+    frame.attrs["dataset"] = dataset
+    frame.attrs["source"] = source
+    return frame
+
+
+_PANDAS_TYPES = {
+    pa.int64(): pd.Int64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+    STRING_LIST: pd.ArrowDtype(STRING_LIST),
+}
+
+
+def _repeat(value: str, n: int) -> pa.Array:
+    """A string column holding one value, stored as a dictionary (no n copies)."""
+    indices = pa.array(np.zeros(n, dtype=np.int32))
+    return pa.DictionaryArray.from_arrays(indices, pa.array([value])).cast(pa.string())
+
+
+def filter_rows(
+    table: pa.Table, country: str | None, start: date | None, end: date | None
+) -> pa.Table:
+    """Keep the rows of one country (any spelling) and within [start, end]."""
+    table = table.set_column(
+        table.schema.get_field_index("country"),
+        "country",
+        map_unique(table.column("country"), canonical_country),
+    )
+    mask = None
+    if country:
+        wanted = canonical_country(country)
+        mask = pc.equal(table.column("country"), pa.scalar(wanted))
+        if not pc.any(mask).as_py():
+            # a spelling we do not know in both forms: compare keys instead
+            keys = map_unique(table.column("country"), lambda c: country_key(c) if c else None)
+            mask = pc.equal(keys, pa.scalar(country_key(country)))
+    if start is not None:
+        after = pc.greater_equal(table.column("date"), pa.scalar(start, pa.date32()))
+        mask = after if mask is None else pc.and_(mask, after)
+    if end is not None:
+        before = pc.less_equal(table.column("date"), pa.scalar(end, pa.date32()))
+        mask = before if mask is None else pc.and_(mask, before)
+    if mask is None:
+        return table
+    return table.filter(pc.fill_null(mask, False))
+
+
+def map_unique(column: pa.ChunkedArray | pa.Array, function: Callable) -> pa.Array:
+    """Apply a Python function once per distinct value of a string column (fast on 1M rows)."""
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if len(array) == 0:
+        return pa.array([], pa.string())
+    encoded = pc.dictionary_encode(array)
+    mapped = pa.array([function(v) for v in encoded.dictionary.to_pylist()], pa.string())
+    return mapped.take(encoded.indices)
+
+
+def _harmonise_places(table: pa.Table) -> pa.Table:
+    """Mali's regions and cercles in one spelling; other countries' names only trimmed."""
+    for name, function in (
+        ("admin1", regions.harmonise_admin1),
+        ("admin2", regions.harmonise_admin2),
+    ):
+        codes, combos = combinations([table.column("country"), table.column(name)])
+        values = [
+            function(place) if country == "Mali" else _trimmed(place) for country, place in combos
+        ]
+        harmonised = pa.array(values, pa.string()).take(pa.array(codes))
+        table = table.set_column(table.schema.get_field_index(name), name, harmonised)
+    return table
+
+
+def _trimmed(value: str | None) -> str | None:
+    return " ".join(value.split()) if value else None
+
+
+def combinations(
+    columns: Sequence[pa.Array | pa.ChunkedArray],
+) -> tuple[np.ndarray, list[tuple]]:
+    """The distinct combinations of values of several columns, and each row's combination.
+
+    Returns (codes, combos): ``combos[codes[i]]`` is row i's tuple of values. Work that
+    depends only on a few low-cardinality columns (event types, actor names) is then done
+    once per combination in Python and spread back with one ``take``.
+    """
+    n = len(columns[0])
+    combined = np.zeros(n, dtype=np.int64)
+    for column in columns:
+        array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        encoded = pc.dictionary_encode(array)
+        size = len(encoded.dictionary) + 1
+        index = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False) + 1
+        # re-number after each column, so the codes stay below n and never overflow
+        combined, _ = pd.factorize(combined * size + index.astype(np.int64))
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), []
+    first_rows = pd.Series(combined).drop_duplicates().index.to_numpy()
+    picked = [
+        (c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c)
+        .take(pa.array(first_rows))
+        .to_pylist()
+        for c in columns
+    ]
+    return combined.astype(np.int64), list(zip(*picked, strict=True))
+
+
+def lists_by_combination(codes: np.ndarray, values: list[list[str]]) -> pa.Array:
+    """A list<string> column from one list per combination and each row's combination code."""
+    return pa.array(values, STRING_LIST).take(pa.array(codes))
+
+
+def resolve_lists(actors: pa.ChunkedArray | pa.Array, resolve: Resolve) -> pa.Array:
+    """For each row's list of actor names, the distinct group ids they resolve to (in order)."""
+    array = actors.combine_chunks() if isinstance(actors, pa.ChunkedArray) else actors
+    n = len(array)
+    flat = pc.list_flatten(array)
+    if len(flat) == 0:
+        return pa.ListArray.from_arrays(
+            pa.array(np.zeros(n + 1, np.int32)), pa.array([], pa.string())
+        )
+    parents = pc.list_parent_indices(array).to_numpy()
+    encoded = pc.dictionary_encode(flat)
+    names = encoded.dictionary.to_pylist()
+    ids = [resolve(name) if name else None for name in names]
+    id_values = sorted({i for i in ids if i})
+    code_of = {gid: code for code, gid in enumerate(id_values)}
+    name_to_code = np.array([code_of.get(i, -1) if i else -1 for i in ids], dtype=np.int64)
+    codes = name_to_code[encoded.indices.to_numpy(zero_copy_only=False)]
+    keep = codes >= 0
+    rows, codes = parents[keep], codes[keep]
+    if len(rows):
+        # one id once per row, in first-seen order (actor1 and an associate can be the same group)
+        pair = rows.astype(np.int64) * (len(id_values) + 1) + codes
+        _, first = np.unique(pair, return_index=True)
+        first.sort()
+        rows, codes = rows[first], codes[first]
+    counts = np.bincount(rows, minlength=n)
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(counts, out=offsets[1:])
+    values = pa.array(id_values, pa.string()).take(pa.array(codes))
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+
+def split_names(joined: pa.ChunkedArray | pa.Array, separator: str = ";") -> pa.Array:
+    """Split separator-joined name cells into lists of trimmed names, dropping empty ones."""
+    array = joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
+    lists = pc.fill_null(pc.split_pattern(array, separator), pa.scalar([], STRING_LIST))
+    lists = lists.cast(STRING_LIST)
+    # a plain split and one trim of the flat values is far faster than a regex split
+    trimmed = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+    offsets = pc.subtract(lists.offsets, lists.offsets[0])
+    return drop_empty_names(pa.ListArray.from_arrays(offsets, trimmed))
+
+
+def drop_empty_names(lists: pa.Array) -> pa.Array:
+    """The same lists without empty-string items ('a; ; b' -> ['a', 'b'])."""
+    flat = pc.list_flatten(lists)
+    empty = pc.equal(flat, "")
+    if not pc.any(empty).as_py():
+        return lists
+    keep = pc.invert(empty).to_numpy(zero_copy_only=False)
+    rows = pc.list_parent_indices(lists).to_numpy()[keep]
+    offsets = np.zeros(len(lists) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rows, minlength=len(lists)), out=offsets[1:])
+    return pa.ListArray.from_arrays(pa.array(offsets), flat.filter(pa.array(keep)))
+
+
+def string_lists(values: list[list[str]]) -> pa.Array:
+    """A list<string> column from Python lists (for small sources)."""
+    return pa.array(values, STRING_LIST)
+
+
+def conversion_problem(
+    source: str,
+    exc: Exception,
+    header: list[str],
+    types: dict[str, pa.DataType | None],
+    read_column: Callable[[str], list[str | None]],
+) -> str:
+    """pyarrow names a bad column by number and not the row: find both for the reader."""
+    message = str(exc).splitlines()[0]
+    match = re.search(r"CSV column #(\d+)", message)
+    if not match or int(match.group(1)) >= len(header):
+        return f"{source}: {message}"
+    column = header[int(match.group(1))]
+    is_float = types.get(column) == pa.float64()
+    expected = "a number" if is_float else "a whole number"
+    for row, value in enumerate(read_column(column), start=1):
+        text = (value or "").strip()
+        if text and not _fits(text, is_float):
+            return f"{source}: data row {row}, column {column}: {text!r} is not {expected}"
+    return f"{source}: column {column}: {message}"
+
+
+def _fits(text: str, is_float: bool) -> bool:
+    try:
+        number = float(text)
+    except ValueError:
+        return False
+    return is_float or number == int(number)

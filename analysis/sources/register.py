@@ -1,0 +1,264 @@
+"""The open datasets the reports use: publisher URLs, licences, citations, and where the files are.
+
+Files live in ``data/raw/<name>/`` (gitignored), each with a sidecar ``<file>.json`` that
+records the URL, the date accessed, the sha256, the licence and the citation. They get
+there with ``python -m analysis data fetch`` (``make data``), from the publishers or, with
+``--mirror DIR``, from a local copy such as ../shared/data.
+
+ACLED is not here: its terms need an account, so a user downloads an export by hand into
+``data/raw/acled/`` or reads the API (analysis.sources.acled_api).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis import config
+
+UCDP_LICENCE = "CC BY 4.0 (Uppsala Conflict Data Program)"
+
+
+@dataclass(frozen=True)
+class OpenDataset:
+    """One downloadable dataset and how to recognise and verify its file."""
+
+    name: str
+    title: str
+    publisher: str
+    url: str
+    licence: str
+    citation: str
+    #: how the download is checked before it replaces the cached copy: csv, zip-csv, geojson
+    kind: str
+    #: columns the CSV (or the CSV inside the zip) must have
+    required_columns: tuple[str, ...] = ()
+    #: glob patterns (relative to a mirror folder) for a local copy, best first
+    mirror_patterns: tuple[str, ...] = ()
+    #: name fragments of files that are subsets, used only when no full file exists
+    subset_markers: tuple[str, ...] = ("_mali", "_sahel", "subset")
+    #: glob patterns in SHARED_DATA_DIR that the reports may read when data/raw lacks the file
+    shared_patterns: tuple[str, ...] = ()
+    #: expected sha256 of the download, when the publisher pins one
+    sha256: str | None = None
+    #: version of the publisher's file at ``url`` (mirrored copies take theirs from the name)
+    version: str = ""
+
+    @property
+    def filename(self) -> str:
+        """Name of the downloaded file (the last part of the URL)."""
+        return self.url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
+
+    def cite(self, version: str | None = None) -> str:
+        """The citation, for the given version (default: the version at ``url``)."""
+        return self.citation.format(version=version or self.version or "unknown")
+
+    def raw_dir(self, raw_dir: Path | None = None) -> Path:
+        """Folder of this dataset in data/raw."""
+        return (raw_dir or config.RAW_DIR) / self.name
+
+
+DATASETS: dict[str, OpenDataset] = {
+    d.name: d
+    for d in (
+        OpenDataset(
+            name="ucdp-ged",
+            title="UCDP Georeferenced Event Dataset (GED) Global",
+            version="25.1",
+            publisher="Uppsala Conflict Data Program, Uppsala University",
+            url="https://ucdp.uu.se/downloads/ged/ged251-csv.zip",
+            licence=UCDP_LICENCE,
+            citation=(
+                "Sundberg, Ralph and Erik Melander (2013). Introducing the UCDP Georeferenced "
+                "Event Dataset. Journal of Peace Research 50(4): 523-532. Data: UCDP GED "
+                "Global version {version}, https://ucdp.uu.se/downloads/"
+            ),
+            kind="zip-csv",
+            required_columns=("id", "type_of_violence", "date_start", "best", "country"),
+            mirror_patterns=("**/ged*-csv.zip", "**/GEDEvent_v*.csv", "**/ged[0-9]*.csv"),
+        ),
+        OpenDataset(
+            name="ucdp-brd",
+            title="UCDP Battle-Related Deaths Dataset (dyadic)",
+            version="25.1",
+            publisher="Uppsala Conflict Data Program, Uppsala University",
+            url="https://ucdp.uu.se/downloads/brd/ucdp-brd-dyadic-251-csv.zip",
+            licence=UCDP_LICENCE,
+            citation=(
+                "Uppsala Conflict Data Program. UCDP Battle-Related Deaths Dataset (dyadic), "
+                "version {version}. Department of Peace and Conflict Research, Uppsala University, "
+                "https://ucdp.uu.se/downloads/"
+            ),
+            kind="zip-csv",
+            required_columns=("dyad_id", "side_a", "side_b", "year", "bd_best"),
+            mirror_patterns=("**/ucdp-brd-dyadic-*.zip", "**/BattleDeaths_v*.csv"),
+            shared_patterns=("ucdp_brd_v*/BattleDeaths_v*.csv",),
+        ),
+        OpenDataset(
+            name="ucdp-acd",
+            title="UCDP/PRIO Armed Conflict Dataset",
+            version="25.1",
+            publisher="Uppsala Conflict Data Program and Peace Research Institute Oslo",
+            url="https://ucdp.uu.se/downloads/ucdpprio/ucdp-prio-acd-251-csv.zip",
+            licence=UCDP_LICENCE,
+            citation=(
+                "Gleditsch, Nils Petter, Peter Wallensteen, Mikael Eriksson, Margareta "
+                "Sollenberg and Håvard Strand (2002). Armed Conflict 1946-2001: A New Dataset. "
+                "Journal of Peace Research 39(5): 615-637. Data: UCDP/PRIO ACD version {version}"
+            ),
+            kind="zip-csv",
+            required_columns=("conflict_id", "side_a", "side_b", "year", "gwno_loc"),
+            mirror_patterns=("**/ucdp-prio-acd-*.zip", "**/UcdpPrioConflict_v*.csv"),
+            shared_patterns=("ucdp_acd_v*/UcdpPrioConflict_v*.csv",),
+        ),
+        OpenDataset(
+            name="ucdp-actor",
+            title="UCDP Actor Dataset",
+            version="25.1",
+            publisher="Uppsala Conflict Data Program, Uppsala University",
+            url="https://ucdp.uu.se/downloads/actor/ucdp-actor-251-csv.zip",
+            licence=UCDP_LICENCE,
+            citation=(
+                "Uppsala Conflict Data Program. UCDP Actor Dataset, version {version}. Department of "
+                "Peace and Conflict Research, Uppsala University, https://ucdp.uu.se/downloads/"
+            ),
+            kind="zip-csv",
+            required_columns=("ActorId", "NameData"),
+            mirror_patterns=("**/ucdp-actor-*.zip", "**/ucdp-actor-*.csv"),
+            subset_markers=("_mali", "_sahel", "subset", "related"),
+            shared_patterns=("ucdp_actors_v*/ucdp-actor-*.csv",),
+        ),
+        OpenDataset(
+            name="owid-deaths",
+            title="Deaths in armed conflicts based on where they occurred",
+            publisher="Our World in Data, from UCDP data",
+            url=(
+                "https://ourworldindata.org/grapher/"
+                "deaths-in-armed-conflicts-based-on-where-they-occurred.csv"
+            ),
+            licence="CC BY 4.0 (Our World in Data; underlying UCDP data CC BY 4.0)",
+            citation=(
+                "Our World in Data, 'Deaths in armed conflicts based on where they occurred', "
+                "processed from the Uppsala Conflict Data Program, "
+                "https://ourworldindata.org/grapher/"
+                "deaths-in-armed-conflicts-based-on-where-they-occurred"
+            ),
+            kind="csv",
+            required_columns=("Entity", "Year"),
+            mirror_patterns=("**/deaths-in-armed-conflicts-based-on-where-they-occurred*.csv",),
+            subset_markers=("_mali", "_sahel", "subset", "sahel3"),
+            shared_patterns=(
+                "owid_conflict_deaths/deaths-in-armed-conflicts-based-on-where-they-occurred*.csv",
+            ),
+        ),
+        OpenDataset(
+            name="geoboundaries-adm1",
+            title="geoBoundaries gbOpen Mali ADM1 (regions)",
+            version="gbOpen 6.0.0 (commit 9469f09)",
+            publisher="William & Mary geoLab (geoBoundaries), from OCHA/DNCT",
+            url=(
+                "https://github.com/wmgeolab/geoBoundaries/raw/9469f09/releaseData/gbOpen/"
+                "MLI/ADM1/geoBoundaries-MLI-ADM1.geojson"
+            ),
+            licence="CC BY 4.0 (geoBoundaries gbOpen; source OCHA Mali / DNCT)",
+            citation=(
+                "Runfola, Daniel et al. (2020). geoBoundaries: A global database of political "
+                "administrative boundaries. PLoS ONE 15(4): e0231866."
+            ),
+            kind="geojson",
+            mirror_patterns=("**/geoBoundaries-MLI-ADM1*.geojson", "**/mli_adm1*.geojson"),
+            shared_patterns=("mali_boundaries/mli_adm1*.geojson",),
+        ),
+        OpenDataset(
+            name="geoboundaries-adm2",
+            title="geoBoundaries gbOpen Mali ADM2 (cercles)",
+            version="gbOpen 6.0.0 (commit 9469f09)",
+            publisher="William & Mary geoLab (geoBoundaries), from OCHA/DNCT",
+            url=(
+                "https://github.com/wmgeolab/geoBoundaries/raw/9469f09/releaseData/gbOpen/"
+                "MLI/ADM2/geoBoundaries-MLI-ADM2.geojson"
+            ),
+            licence="CC BY 4.0 (geoBoundaries gbOpen; source OCHA Mali / DNCT)",
+            citation=(
+                "Runfola, Daniel et al. (2020). geoBoundaries: A global database of political "
+                "administrative boundaries. PLoS ONE 15(4): e0231866."
+            ),
+            kind="geojson",
+            mirror_patterns=("**/geoBoundaries-MLI-ADM2*.geojson", "**/mli_adm2*.geojson"),
+            shared_patterns=("mali_boundaries/mli_adm2*.geojson",),
+        ),
+    )
+}
+
+
+def dataset(name: str) -> OpenDataset:
+    """A dataset by name; the error lists the known names."""
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise KeyError(f"unknown dataset {name!r}; known: {', '.join(DATASETS)}") from None
+
+
+def is_data_file(path: Path) -> bool:
+    """True for a dataset file in data/raw (not a sidecar, not a partial download)."""
+    return path.is_file() and path.suffix != ".json" and not path.name.startswith(".")
+
+
+def raw_file(name: str, raw_dir: Path | None = None) -> Path | None:
+    """The dataset's file in data/raw (the most recently fetched), or None."""
+    folder = dataset(name).raw_dir(raw_dir)
+    if not folder.is_dir():
+        return None
+    files = [p for p in folder.iterdir() if is_data_file(p)]
+    return max(files, key=lambda p: p.stat().st_mtime_ns) if files else None
+
+
+def shared_file(name: str, shared_dir: Path | None = None) -> Path | None:
+    """The dataset's full file in ../shared/data (development machines and CI), or None."""
+    root = shared_dir or config.SHARED_DATA_DIR
+    spec = dataset(name)
+    if not root.is_dir():
+        return None
+    return best_match(root, spec.shared_patterns, spec.subset_markers)
+
+
+def best_match(
+    root: Path, patterns: tuple[str, ...], subset_markers: tuple[str, ...]
+) -> Path | None:
+    """The first file matching the patterns, full files before subsets."""
+    for pattern in patterns:
+        found = sorted(p for p in root.glob(pattern) if p.is_file())
+        if found:
+            full = [p for p in found if not _is_subset(p, subset_markers)]
+            return (full or found)[-1]
+    return None
+
+
+def _is_subset(path: Path, markers: tuple[str, ...]) -> bool:
+    name = path.name.lower()
+    return any(marker in name for marker in markers)
+
+
+def sidecar_path(data_file: Path) -> Path:
+    """The provenance sidecar of a data file: ``<file>.json`` next to it."""
+    return data_file.with_name(data_file.name + ".json")
+
+
+def read_sidecar(data_file: Path) -> dict | None:
+    """The provenance recorded next to a data file, or None when there is none."""
+    path = sidecar_path(data_file)
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def version_from_name(name: str) -> str | None:
+    """A UCDP-style version in a file name: 'BattleDeaths_v24_1.csv', 'ged251-csv.zip' -> 24.1/25.1."""
+    match = (
+        re.search(r"v(\d{2})[._](\d+)", name)
+        or re.search(r"(?<!\d)(\d{2})(\d)(?:-csv|\.csv|\.zip|\.pdf|\.xlsx)", name)
+        or re.search(r"^ged(\d{2})(\d)", name)
+    )
+    return f"{match.group(1)}.{match.group(2)}" if match else None

@@ -1,0 +1,252 @@
+"""UCDP Georeferenced Event Dataset (GED) CSV -> canonical source table.
+
+Reads the global file or any subset, as CSV or as the publisher's ``ged*-csv.zip``, by column
+name: version 19.1 has 42 columns ending ``low, best, high``; 20.1 to 25.1 have 49 (adding
+``relid``, ``code_status``, the ``*_dset_id`` columns and ``where_description``) ending
+``best, high, low, gwnoa, gwnob``. Only columns common to all are required.
+
+Mapping:
+
+* ``type_of_violence`` 1 (state-based) and 2 (non-state) -> battle; 3 (one-sided) ->
+  violence against civilians, civilian_targeted true. The target records the party on the
+  other side of the armed group: state forces (1), another armed group (2), civilians (3);
+  GED does not say who attacked whom.
+* ``best``/``low``/``high`` -> deaths_best/low/high.
+* ``date_prec`` 1 -> day, 2-3 -> week, 4 -> month, 5 -> year; the date is ``date_start``.
+* ``adm_1``/``adm_2`` ("Mopti region", "Douentza cercle") -> admin1/admin2, harmonised later.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from analysis.config import display_path
+from analysis.sources.event_frames import (
+    EventDataError,
+    Resolve,
+    combinations,
+    conversion_problem,
+    lists_by_combination,
+    map_unique,
+    split_names,
+)
+
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "id",
+    "type_of_violence",
+    "side_a",
+    "side_b",
+    "country",
+    "date_prec",
+    "date_start",
+    "best",
+    "low",
+    "high",
+)
+OPTIONAL_COLUMNS: tuple[str, ...] = (
+    "adm_1",
+    "adm_2",
+    "where_coordinates",
+    "latitude",
+    "longitude",
+    "source_headline",
+    "dyad_name",
+)
+_TYPES = {
+    "latitude": pa.float64(),
+    "longitude": pa.float64(),
+    "best": pa.int64(),
+    "low": pa.int64(),
+    "high": pa.int64(),
+}
+VIOLENCE_TYPES: dict[str, tuple[str, str, str]] = {
+    # code: (harmonised type, original name, target)
+    "1": ("battle", "state-based conflict", "military"),
+    "2": ("battle", "non-state conflict", "armed group"),
+    "3": ("violence against civilians", "one-sided violence", "civilians"),
+}
+DATE_PRECISIONS: dict[str, str] = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
+
+
+def read_ged(path: Path) -> pa.Table:
+    """Read a GED CSV (or the publisher's zip of one) with the columns the loader needs."""
+    source = _display(path)
+    with _open_csv(path) as handle:
+        header = _header(handle, source)
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise EventDataError(
+                f"{source}: line 1: missing UCDP GED column(s) {', '.join(missing)}; is this a "
+                f"GED file? The header has: {', '.join(header[:10])} ..."
+            )
+        columns = [c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if c in header]
+        types = {c: _TYPES.get(c, pa.string()) for c in columns}
+        try:
+            return pacsv.read_csv(
+                handle,
+                parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=columns,
+                    column_types=types,
+                    strings_can_be_null=True,
+                    quoted_strings_can_be_null=True,
+                ),
+            )
+        except pa.ArrowInvalid as exc:
+            problem = conversion_problem(source, exc, header, _TYPES, _column_reader(path))
+            raise EventDataError(problem) from None
+
+
+def normalise(raw: pa.Table, source: str, resolve: Resolve | None = None) -> pa.Table:
+    """Map GED columns to the canonical source columns; with ``resolve``, also the group ids
+    (worked out once per distinct pair of sides)."""
+    n = raw.num_rows
+
+    def text(name: str) -> pa.Array:
+        if name in raw.column_names:
+            return raw.column(name).combine_chunks().cast(pa.string())
+        return pa.nulls(n, pa.string())
+
+    violence = pc.utf8_trim_whitespace(text("type_of_violence"))
+    known = pc.is_in(violence, pa.array(list(VIOLENCE_TYPES))).to_numpy(zero_copy_only=False)
+    if not known.all():
+        row = int(np.flatnonzero(~known)[0])
+        raise EventDataError(
+            f"{source}: data row {row + 1}, column type_of_violence: "
+            f"{violence[row].as_py()!r} is not 1, 2 or 3"
+        )
+    precision_code = pc.utf8_trim_whitespace(text("date_prec"))
+    precision = map_unique(precision_code, lambda c: DATE_PRECISIONS.get(c or ""))
+    bad = pc.is_null(precision).to_numpy(zero_copy_only=False)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise EventDataError(
+            f"{source}: data row {row + 1}, column date_prec: "
+            f"{precision_code[row].as_py()!r} is not 1 to 5"
+        )
+    start = text("date_start")
+    # 19.1-22.1 write "2015-05-11", some releases "2015-05-11 00:00:00.000": keep the date
+    date = pc.strptime(
+        pc.utf8_slice_codeunits(start, 0, 10), format="%Y-%m-%d", unit="s", error_is_null=True
+    )
+    missing_dates = pc.is_null(date).to_numpy(zero_copy_only=False)
+    if missing_dates.any():
+        row = int(np.flatnonzero(missing_dates)[0])
+        raise EventDataError(
+            f"{source}: data row {row + 1}, column date_start: {start[row].as_py()!r} is not "
+            "a date (expected YYYY-MM-DD)"
+        )
+    deaths = {k: raw.column(k).combine_chunks().cast(pa.int64()) for k in ("best", "low", "high")}
+    for name, values in deaths.items():
+        negative = pc.fill_null(pc.less(values, 0), False).to_numpy(zero_copy_only=False)
+        if negative.any():
+            row = int(np.flatnonzero(negative)[0])
+            raise EventDataError(
+                f"{source}: data row {row + 1}, column {name}: {values[row].as_py()} is negative"
+            )
+    side_codes, side_pairs = combinations([text("side_a"), text("side_b")])
+    actors_per_pair = [[n.strip() for n in pair if n and n.strip()] for pair in side_pairs]
+    columns = {
+        "event_id": text("id"),
+        "date": date.cast(pa.date32()),
+        "date_precision": precision,
+        "country": text("country"),
+        "admin1": text("adm_1"),
+        "admin2": text("adm_2"),
+        "location": text("where_coordinates"),
+        "latitude": _float(raw, "latitude"),
+        "longitude": _float(raw, "longitude"),
+        "actors": lists_by_combination(side_codes, actors_per_pair),
+        "event_type": map_unique(violence, lambda c: VIOLENCE_TYPES[c][0]),
+        "event_type_original": map_unique(violence, lambda c: VIOLENCE_TYPES[c][1]),
+        "civilian_targeted": pc.equal(violence, "3"),
+        "target": split_names(map_unique(violence, lambda c: VIOLENCE_TYPES[c][2])),
+        "deaths_best": deaths["best"],
+        "deaths_low": deaths["low"],
+        "deaths_high": deaths["high"],
+        "description": text("source_headline"),
+    }
+    if resolve is not None:
+        columns["group_ids"] = lists_by_combination(
+            side_codes,
+            [list(dict.fromkeys(g for g in map(resolve, names) if g)) for names in actors_per_pair],
+        )
+    return pa.table(columns)
+
+
+def _column_reader(path: Path):
+    def read_column(column: str) -> list[str | None]:
+        with _open_csv(path) as handle:
+            return (
+                pacsv.read_csv(
+                    handle,
+                    parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                    convert_options=pacsv.ConvertOptions(
+                        include_columns=[column], column_types={column: pa.string()}
+                    ),
+                )
+                .column(0)
+                .to_pylist()
+            )
+
+    return read_column
+
+
+def _float(raw: pa.Table, name: str) -> pa.Array:
+    if name not in raw.column_names:
+        return pa.nulls(raw.num_rows, pa.float64())
+    return raw.column(name).combine_chunks().cast(pa.float64())
+
+
+class _open_csv:
+    """Open a GED CSV, or the single CSV inside the publisher's zip, as a binary stream."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._zip: zipfile.ZipFile | None = None
+        self._handle = None
+
+    def __enter__(self):
+        if self.path.suffix.lower() == ".zip":
+            try:
+                self._zip = zipfile.ZipFile(self.path)
+            except zipfile.BadZipFile:
+                raise EventDataError(f"{_display(self.path)}: not a valid zip file") from None
+            members = [m for m in self._zip.namelist() if m.lower().endswith(".csv")]
+            if len(members) != 1:
+                raise EventDataError(
+                    f"{_display(self.path)}: expected one CSV in the zip, found {members or 'none'}"
+                )
+            self._handle = self._zip.open(members[0])
+        else:
+            self._handle = open(self.path, "rb")
+        return self._handle
+
+    def __exit__(self, *exc):
+        if self._handle is not None:
+            self._handle.close()
+        if self._zip is not None:
+            self._zip.close()
+
+
+def _header(handle, source: str) -> list[str]:
+    """The header row, read without consuming the stream (the CSV reader reads it again)."""
+    head = handle.read(64 * 1024)
+    handle.seek(0)
+    if not head.strip():
+        raise EventDataError(f"{source}: the file is empty (expected a UCDP GED CSV)")
+    first = head.decode("utf-8-sig", errors="replace").splitlines()[0]
+    return [h.strip() for h in next(csv.reader(io.StringIO(first)))]
+
+
+def _display(path: Path) -> str:
+
+    return display_path(Path(path))

@@ -1,0 +1,261 @@
+"""Event data from every source in one canonical table: ``load(dataset, path, country, start, end)``.
+
+Sources (``dataset``):
+
+* ``curated``: data/curated/events.csv, the hand-curated chronology of major incidents.
+* ``acled``: an ACLED export CSV (Data Export Tool or HDX, with or without the HXL row).
+* ``acled-api``: the ACLED API with the user's credentials (ACLED_USERNAME/ACLED_PASSWORD).
+* ``ucdp-ged``: a UCDP GED CSV or the publisher's zip, global file or subset, 19.1 to 25.1.
+* ``ucdp-brd`` and ``owid``: annual series (dyad-years, country-years), returned with
+  ``ANNUAL_COLUMNS`` instead of the event columns.
+
+Event sources return ``CANONICAL_COLUMNS``: original actor names are kept in ``actors``;
+``group_ids`` holds the ids they resolve to through analysis.curated.aliases; actors that do not
+resolve are kept and listed by ``unresolved_actors``.
+
+**Where files are looked for**, in this order, when ``path`` is not given:
+
+1. ``data/raw/<name>/``: files fetched with ``python -m analysis data fetch`` (``make data``),
+   copied with ``--mirror DIR``, or, for ACLED, an export the user put in ``data/raw/acled/``.
+2. ``../shared/data`` (``analysis.config.SHARED_DATA_DIR``): the real datasets kept beside the
+   project on development machines and CI, for UCDP BRD and OWID only. The GED file there
+   is a format sample of Myanmar and Bangladesh, so it is never used as a fallback.
+
+If neither has the file, ``DatasetMissingError`` says how to get it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config
+from analysis.config import CURATED_DIR, curated_path, display_path
+from analysis.curated.tables import resolver
+from analysis.sources import acled, owid, ucdp_brd, ucdp_ged
+from analysis.sources import register as open_data
+from analysis.sources.acled_api import AcledClient
+from analysis.sources.annual import ANNUAL_COLUMNS
+from analysis.sources.event_frames import (
+    CANONICAL_COLUMNS,
+    EVENT_TYPES,
+    EventDataError,
+    Resolve,
+    finish,
+    with_name_parts,
+)
+from analysis.tables import curated_events as curated
+
+__all__ = [
+    "ANNUAL_COLUMNS",
+    "CANONICAL_COLUMNS",
+    "DATASETS",
+    "EVENT_TYPES",
+    "DatasetMissingError",
+    "EventDataError",
+    "load",
+    "locate",
+    "unresolved_actors",
+]
+
+#: Datasets ``load`` accepts, and the open-data name of their files (None: not downloadable).
+DATASETS: dict[str, str | None] = {
+    "curated": None,
+    "acled": None,
+    "acled-api": None,
+    "ucdp-ged": "ucdp-ged",
+    "ucdp-brd": "ucdp-brd",
+    "owid": "owid-deaths",
+}
+ANNUAL_DATASETS = ("ucdp-brd", "owid")
+#: ACLED exports are not downloadable without an account: the user puts them here.
+ACLED_RAW_FOLDER = "acled"
+
+
+class DatasetMissingError(FileNotFoundError):
+    """A dataset whose file is not on this machine; the message says how to get it."""
+
+
+def load(
+    dataset: str,
+    path: str | Path | None = None,
+    country: str | None = None,
+    start: str | date | None = None,
+    end: str | date | None = None,
+    resolve: Resolve | None = None,
+) -> pd.DataFrame:
+    """Load a dataset as the canonical event table (or the annual table for ucdp-brd/owid).
+
+    ``country`` takes any spelling (``"Ivory Coast"``, ``"Côte d'Ivoire"``); ``start`` and
+    ``end`` are inclusive ISO dates. ``resolve`` maps an actor name to a group id (default:
+    the curated groups' alias resolver).
+    """
+    name = _normalise_name(dataset)
+    start_date, end_date = _as_date(start, "start"), _as_date(end, "end")
+    if name == "acled-api":
+        return _load_acled_api(country, start_date, end_date, resolve)
+    file = locate(name, path)
+    source = str(file)
+    if name in ("acled", "ucdp-ged"):
+        resolve = with_name_parts(resolve or default_resolve())
+    if name == "curated":
+        resolve = resolve or _curated_resolve(file)
+        return finish(
+            curated.read_curated(file), "curated", country, start_date, end_date, resolve, source
+        )
+    if name == "acled":
+        table = acled.normalise(acled.read_export(file), _display(file), resolve)
+        return finish(table, "acled", country, start_date, end_date, resolve, source)
+    if name == "ucdp-ged":
+        table = ucdp_ged.normalise(ucdp_ged.read_ged(file), _display(file), resolve)
+        return finish(table, "ucdp-ged", country, start_date, end_date, resolve, source)
+    start_year = start_date.year if start_date else None
+    end_year = end_date.year if end_date else None
+    if name == "ucdp-brd":
+        frame = ucdp_brd.read_brd(file, country, start_year, end_year, resolve)
+    else:
+        frame = owid.read_owid(file, country, start_year, end_year)
+    frame.attrs.update(dataset=name, source=source)
+    return frame
+
+
+def locate(dataset: str, path: str | Path | None = None) -> Path:
+    """The file a dataset is read from: ``path``, else data/raw, else ../shared/data."""
+    name = _normalise_name(dataset)
+    if path is not None:
+        found = Path(path)
+        if not found.exists():
+            raise DatasetMissingError(f"{name}: no such file: {found}")
+        return found
+    if name == "curated":
+        return curated_path("events")
+    if name == "acled":
+        folder = config.RAW_DIR / ACLED_RAW_FOLDER
+        files = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+        if files:
+            return max(files, key=lambda p: p.stat().st_mtime_ns)
+        raise DatasetMissingError(
+            f"acled: no ACLED export in {folder}. ACLED data needs a free account: download "
+            "an export (CSV) from https://acleddata.com/data-export-tool/ into that folder, "
+            "or use data_source='acled-api' with ACLED_USERNAME and ACLED_PASSWORD set."
+        )
+    open_name = DATASETS[name]
+    assert open_name is not None
+    found = open_data.raw_file(open_name)
+    if found is None and name in ANNUAL_DATASETS:
+        found = open_data.shared_file(open_name)
+    if found is None:
+        spec = open_data.dataset(open_name)
+        raise DatasetMissingError(
+            f"{name}: {spec.title} is not in {spec.raw_dir()}. Get it with `make data` or "
+            f"`python -m analysis data fetch {open_name}` (downloads {spec.url})."
+        )
+    return found
+
+
+def unresolved_actors(events: pd.DataFrame, resolve: Resolve | None = None) -> pd.DataFrame:
+    """Actor names that resolve to no group: name, kind, events, deaths_best, datasets.
+
+    ``kind`` tells state forces, civilians and unidentified actors (never groups) from
+    names that may be missing aliases ("armed group or other").
+    """
+    resolve = with_name_parts(resolve or default_resolve())
+    columns = ["actor", "kind", "events", "deaths_best", "datasets"]
+    if events.empty:
+        return pd.DataFrame(columns=columns)
+    exploded = (
+        events[["actors", "deaths_best", "dataset"]].explode("actors").dropna(subset=["actors"])
+    )
+    exploded = exploded[exploded["actors"].astype(str).str.strip() != ""]
+    names = pd.unique(exploded["actors"])
+    unknown = {n for n in names if resolve(str(n)) is None}
+    rows = exploded[exploded["actors"].isin(unknown)]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    table = (
+        rows.groupby("actors", sort=False)
+        .agg(
+            events=("dataset", "size"),
+            deaths_best=("deaths_best", lambda s: int(s.fillna(0).sum())),
+            datasets=("dataset", lambda s: ", ".join(sorted(set(s)))),
+        )
+        .reset_index()
+        .rename(columns={"actors": "actor"})
+    )
+    table["actor"] = table["actor"].astype(str)
+    table["kind"] = table["actor"].map(actor_kind)
+    return (
+        table[columns]
+        .sort_values(["events", "actor"], ascending=[False, True])
+        .reset_index(drop=True)
+    )
+
+
+def actor_kind(name: str) -> str:
+    """A rough kind for an unresolved actor name: state, civilians, unidentified, crowd, other."""
+    lowered = name.lower()
+    if lowered.startswith(("military forces of", "police forces of", "government of")):
+        return "state forces"
+    if lowered.startswith("civilians"):
+        return "civilians"
+    if lowered.startswith("unidentified") or lowered.startswith("unknown"):
+        return "unidentified"
+    if lowered.startswith(("protesters", "rioters")):
+        return "crowd"
+    return "armed group or other"
+
+
+def _load_acled_api(
+    country: str | None, start: date | None, end: date | None, resolve: Resolve | None
+) -> pd.DataFrame:
+    if not country:
+        raise ValueError("acled-api needs a country (the API is read one country at a time)")
+    start = start or date(1997, 1, 1)
+    end = end or date.today()
+    client = AcledClient.from_environment()
+    records = client.read(country, start, end)
+    resolve = with_name_parts(resolve or default_resolve())
+    table = acled.normalise(acled.table_from_records(records), "ACLED API answer", resolve)
+    return finish(table, "acled-api", country, start, end, resolve, client.base_url)
+
+
+def _curated_resolve(events_csv: Path) -> Resolve:
+    """The resolver of the curated folder the events come from (its own groups.csv)."""
+    folder = events_csv.parent
+    if not (folder / "groups.csv").exists():
+        return lambda name: None
+    return resolver(None if folder.resolve() == CURATED_DIR.resolve() else folder).get
+
+
+def default_resolve() -> Resolve:
+    """The curated groups' alias resolver; while groups.csv does not exist, nothing resolves
+    (actors are kept and listed as unresolved, never dropped)."""
+    if not (CURATED_DIR / "groups.csv").exists():
+        return lambda name: None
+    return resolver().get
+
+
+def _normalise_name(dataset: str) -> str:
+    name = dataset.strip().lower().replace("_", "-")
+    if name == "owid-deaths":
+        name = "owid"
+    if name not in DATASETS:
+        raise ValueError(f"unknown dataset {dataset!r}; use one of: {', '.join(DATASETS)}")
+    return name
+
+
+def _as_date(value: str | date | None, what: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{what} must be an ISO date such as 2012-01-01, not {value!r}") from None
+
+
+def _display(path: Path) -> str:
+    return display_path(path)
