@@ -82,6 +82,9 @@ MILESTONE_KINDS = (
     # Not in the first vocabulary: a national strategy (e.g. against violent extremism) is a
     # milestone readers need and fits none of the kinds above.
     "national policy",
+    # Added for a non-state actor's sustained action that readers place on the time axis
+    # (e.g. JNIM's fuel blockade from September 2025).
+    "armed group campaign",
 )
 
 # Bounding boxes (lon_min, lat_min, lon_max, lat_max), rounded outwards by ~0.1 degree, from

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
@@ -69,6 +71,26 @@ def new_figure(
     apply_style()
     width_in = FULL_WIDTH_IN if width == "full" else HALF_WIDTH_IN
     return plt.subplots(nrows, ncols, figsize=(width_in, height_in), **kwargs)
+
+
+def label_axes(ax: Axes, title: str, xlabel: str, ylabel: str) -> Axes:
+    """Give an axes its title and axis labels; the source line is written once, by the code
+    that shows the whole figure (``reports.display.figure(..., source=...)``)."""
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return ax
+
+
+def join_sources(sources: str | Sequence[str]) -> str:
+    """One source line from several panels' sources, each named once, in order."""
+    items = [sources] if isinstance(sources, str) else list(sources)
+    parts: list[str] = []
+    for item in items:
+        for part in str(item).removeprefix("Source: ").split("; "):
+            if part.strip() and part.strip() not in parts:
+                parts.append(part.strip())
+    return "; ".join(parts)
 
 
 def finish(

@@ -20,7 +20,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 from matplotlib.figure import Figure
 
-from analysis.figures.style import source_line
+from analysis.figures.style import add_source, join_sources, source_line
 
 #: Metadata key under which outputs carry machine-readable facts for the build (index pages).
 METADATA_KEY = "mali_reports"
@@ -92,12 +92,17 @@ def save_figure_files(fig: Figure, slug: str, folder: Path | None = None) -> lis
     return paths
 
 
-def figure(fig: Figure, slug: str, caption: str) -> int:
+def figure(
+    fig: Figure, slug: str, caption: str, source: str | Sequence[str] | None = None
+) -> int:
     """Show a numbered figure with caption and source line, embedded in the page; returns N.
 
-    The figure's title (axes title) and source line (style.add_source) come from the figure;
-    the caption says in words what it shows. The image carries them as alt text.
+    ``source`` (one line, or one per panel) is written once under the whole figure, so panels
+    with different sources keep both. The title comes from the axes; the caption says in words
+    what the figure shows. The image carries them as alt text.
     """
+    if source:
+        add_source(fig, join_sources(source))
     _figure_counter["n"] += 1
     number = _figure_counter["n"]
     # The style puts titles on the left (axes.titlelocation), where get_title() does not look.

@@ -1,4 +1,8 @@
-"""The open datasets the reports use: publisher URLs, licences, citations, and where the files are.
+"""The one register of datasets: one record each (title, publisher, licence, citation, where it
+is looked for, how a user gets it, how its version is read), and the open datasets' downloads.
+
+Every report header, footer, figure source line, coverage table and `make data` entry is drawn
+from here; no version string is typed anywhere else (the version is read from the file found).
 
 Files live in ``data/raw/<name>/`` (gitignored), each with a sidecar ``<file>.json`` that
 records the URL, the date accessed, the sha256, the licence and the citation. They get
@@ -262,3 +266,260 @@ def version_from_name(name: str) -> str | None:
         or re.search(r"^ged(\d{2})(\d)", name)
     )
     return f"{match.group(1)}.{match.group(2)}" if match else None
+
+
+UCDP_URL = "https://ucdp.uu.se/downloads/"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One dataset a report may read."""
+
+    key: str
+    title: str
+    #: name in figure source lines, before the version: "UCDP GED"
+    short: str
+    publisher: str
+    licence: str
+    citation: str
+    url: str
+    how_to_get: str
+    #: the open-data download spec (DATASETS) of this dataset, when `make data` fetches it
+    download: str | None = None
+    #: how a version is read from a file: "ucdp" (v24_1, 241-csv), "rounds" (_r7) or ""
+    versioning: str = ""
+    #: regular expressions that recognise a file of this dataset by its path
+    patterns: tuple[str, ...] = ()
+    #: domain shown in source lines
+    domain: str = ""
+    order: int = 50
+
+    def version_of(self, path: Path | str) -> str:
+        """The version a file name states ('24.1', 'round 7'), or ''."""
+        name = Path(path).name
+        if self.versioning == "ucdp":
+            return version_from_name(name) or ""
+        if self.versioning == "rounds":
+            match = re.search(r"_r(\d+)", name, re.IGNORECASE)
+            return f"round {int(match.group(1))}" if match else ""
+        return ""
+
+    def source_line(self, version: str = "") -> str:
+        """The dataset as a figure's source line names it, with the version read."""
+        text = f"{self.short} {version}".strip() if version else self.short
+        return f"{text} ({self.domain})" if self.domain else text
+
+    def cite(self, version: str = "") -> str:
+        """The citation, with the version read filled in."""
+        return self.citation.replace("{version}", version or "unknown")
+
+
+def _fetch_hint(download: str) -> str:
+    return f"run `make data` (or `python -m analysis data fetch {download}`)"
+
+
+def _open(key: str, download: str, short: str, domain: str, **fields) -> Dataset:
+    spec = DATASETS[download]
+    fields.setdefault("title", spec.title)
+    return Dataset(
+        key=key,
+        short=short,
+        publisher=spec.publisher,
+        licence=spec.licence,
+        citation=spec.citation,
+        how_to_get=_fetch_hint(download),
+        download=download,
+        domain=domain,
+        **fields,
+    )
+
+
+ACLED_CITATION = (
+    "Raleigh, Clionadh, Andrew Linke, Håvard Hegre and Joakim Karlsen (2010). Introducing "
+    "ACLED: An Armed Conflict Location and Event Dataset. Journal of Peace Research 47(5): "
+    "651-660."
+)
+ACLED_LICENCE = "ACLED Terms of Use and attribution policy (not redistributed by this project)"
+
+REGISTER: dict[str, Dataset] = {
+    d.key: d
+    for d in (
+        Dataset(
+            key="curated",
+            title="Curated tables of this project",
+            short="curated tables of this project (data/curated)",
+            publisher="Mali extremism reports (this project)",
+            licence="MIT, with the project; each row cites its sources",
+            citation=(
+                "Compiled by hand from published sources; every row cites them by source_id, and "
+                "data/curated/sources.csv gives each source's title, publisher, date and URL."
+            ),
+            url="",
+            how_to_get="part of the project (data/curated/)",
+            order=0,
+        ),
+        _open(
+            "ucdp-ged",
+            "ucdp-ged",
+            "UCDP GED",
+            "ucdp.uu.se",
+            url=UCDP_URL,
+            versioning="ucdp",
+            order=10,
+            patterns=(r"/ged\d{3}[^/]*$", r"/GEDEvent_v[^/]*$", r"/ucdp-ged/"),
+        ),  # fmt: skip
+        _open(
+            "ucdp-brd",
+            "ucdp-brd",
+            "UCDP Battle-Related Deaths",
+            "ucdp.uu.se",
+            url=UCDP_URL,
+            versioning="ucdp",
+            order=11,
+            patterns=(r"/BattleDeaths_v[^/]*$", r"/ucdp-brd-[^/]*$", r"/ucdp-brd/"),
+        ),  # fmt: skip
+        _open(
+            "ucdp-acd",
+            "ucdp-acd",
+            "UCDP/PRIO Armed Conflict Dataset",
+            "ucdp.uu.se",
+            url=UCDP_URL,
+            versioning="ucdp",
+            order=12,
+            patterns=(r"/UcdpPrioConflict_v[^/]*$", r"/ucdp-prio-acd-[^/]*$", r"/ucdp-acd/"),
+        ),  # fmt: skip
+        _open(
+            "ucdp-actor",
+            "ucdp-actor",
+            "UCDP Actor Dataset",
+            "ucdp.uu.se",
+            url=UCDP_URL,
+            versioning="ucdp",
+            order=13,
+            patterns=(r"/ucdp-actor-[^/]*$", r"/ucdp-actor/"),
+        ),  # fmt: skip
+        _open(
+            "owid",
+            "owid-deaths",
+            "Our World in Data from UCDP",
+            "ourworldindata.org",
+            title="Our World in Data: deaths in armed conflicts by where they occurred",
+            url=(
+                "https://ourworldindata.org/grapher/"
+                "deaths-in-armed-conflicts-based-on-where-they-occurred"
+            ),
+            order=20,
+            patterns=(r"/deaths-in-armed-conflicts-based-on-where-they-occurred[^/]*$", r"/owid-"),
+        ),  # fmt: skip
+        Dataset(
+            key="acled",
+            title="Armed Conflict Location & Event Data (ACLED), export",
+            short="ACLED",
+            publisher="ACLED",
+            licence=ACLED_LICENCE,
+            citation=ACLED_CITATION,
+            url="https://acleddata.com",
+            how_to_get=(
+                "ACLED needs a free account: put an export from "
+                "https://acleddata.com/data-export-tool/ in data/raw/acled/, or set "
+                "ACLED_USERNAME and ACLED_PASSWORD and use data_source='acled-api'"
+            ),
+            domain="acleddata.com",
+            patterns=(r"/acled[^/]*/", r"/[^/]*acled[^/]*$"),
+            order=21,
+        ),
+        Dataset(
+            key="acled-api",
+            title="Armed Conflict Location & Event Data (ACLED), API",
+            short="ACLED API",
+            publisher="ACLED",
+            licence=ACLED_LICENCE,
+            citation=ACLED_CITATION,
+            url="https://acleddata.com",
+            how_to_get="set ACLED_USERNAME and ACLED_PASSWORD (a free ACLED account)",
+            domain="acleddata.com",
+            order=22,
+        ),
+        Dataset(
+            key="afrobarometer",
+            title="Afrobarometer survey data, Mali",
+            short="Afrobarometer Mali (GREAT), respondent-level data",
+            publisher="Afrobarometer (Mali partner: GREAT)",
+            licence="Free for research use, with citation (Afrobarometer data policy)",
+            citation="Afrobarometer Data, Mali, available at https://www.afrobarometer.org.",
+            url="https://www.afrobarometer.org/data/",
+            how_to_get=(
+                "Download the Mali SPSS files for rounds 4-7 from afrobarometer.org (Data > "
+                "Download data, free registration) into data/raw/afrobarometer"
+            ),
+            versioning="rounds",
+            patterns=(r"/afrobarometer[^/]*/", r"/mli_r\d+[^/]*\.sav$"),
+            order=30,
+        ),
+        Dataset(
+            key="press-toplines",
+            title="Poll toplines reported in the press (FES Mali-Mètre, Afrobarometer)",
+            short="poll toplines reported in the press",
+            publisher="Friedrich-Ebert-Stiftung Mali; Afrobarometer (as reported in the press)",
+            licence="Published figures; cite the original surveys",
+            citation=(
+                "Friedrich-Ebert-Stiftung Mali, 'Mali-Mètre: Que pensent les Malien(ne)s ?' "
+                "(annual); Afrobarometer dispatches."
+            ),
+            url="https://mali.fes.de",
+            how_to_get="part of ../shared/data on development machines",
+            patterns=(r"/mali_opinion_toplines_press[^/]*$",),
+            order=31,
+        ),
+        _open(
+            "geoboundaries-adm1",
+            "geoboundaries-adm1",
+            "geoBoundaries gbOpen",
+            "geoboundaries.org",
+            title="Mali regions (ADM1 boundaries, geoBoundaries gbOpen, from OCHA / DNCT)",
+            url="https://www.geoboundaries.org",
+            order=40,
+            patterns=(
+                r"/geoBoundaries-MLI-ADM1[^/]*$",
+                r"/mli_adm1[^/]*$",
+                r"/geoboundaries-adm1/",
+            ),
+        ),  # fmt: skip
+        _open(
+            "geoboundaries-adm2",
+            "geoboundaries-adm2",
+            "geoBoundaries gbOpen",
+            "geoboundaries.org",
+            title="Mali cercles (ADM2 boundaries, geoBoundaries gbOpen, from OCHA / DNCT)",
+            url="https://www.geoboundaries.org",
+            order=41,
+            patterns=(
+                r"/geoBoundaries-MLI-ADM2[^/]*$",
+                r"/mli_adm2[^/]*$",
+                r"/geoboundaries-adm2/",
+            ),
+        ),  # fmt: skip
+    )
+}
+
+
+def entry(key: str) -> Dataset:
+    """The register's record of a dataset; the error lists the known keys."""
+    try:
+        return REGISTER[key]
+    except KeyError:
+        raise KeyError(f"unknown dataset {key!r}; known: {', '.join(REGISTER)}") from None
+
+
+def source_line(key: str, version: str = "") -> str:
+    """A figure's source line for a dataset, with the version read (see Dataset.source_line)."""
+    return entry(key).source_line(version)
+
+
+def recognise(path: Path | str) -> Dataset | None:
+    """The dataset a file belongs to, from its path, or None."""
+    text = Path(path).as_posix()
+    for record in sorted(REGISTER.values(), key=lambda d: d.order):
+        if any(re.search(p, text, re.IGNORECASE) for p in record.patterns):
+            return record
+    return None

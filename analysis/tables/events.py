@@ -33,6 +33,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.config import CURATED_DIR, curated_path, display_path
+from analysis.core import origins
 from analysis.curated.tables import resolver
 from analysis.sources import acled, owid, ucdp_brd, ucdp_ged
 from analysis.sources import register as open_data
@@ -97,6 +98,8 @@ def load(
     if name == "acled-api":
         return _load_acled_api(country, start_date, end_date, resolve)
     file = locate(name, path)
+    record = open_data.REGISTER.get(name)
+    origins.record_file(name, file, version=record.version_of(file) if record else "")
     source = str(file)
     if name in ("acled", "ucdp-ged"):
         resolve = with_name_parts(resolve or default_resolve())
@@ -216,6 +219,12 @@ def _load_acled_api(
     end = end or date.today()
     client = AcledClient.from_environment()
     records = client.read(country, start, end)
+    origins.record_api(
+        "acled-api",
+        client.base_url,
+        {"country": country, "start": start.isoformat(), "end": end.isoformat()},
+        rows=len(records),
+    )
     resolve = with_name_parts(resolve or default_resolve())
     table = acled.normalise(acled.table_from_records(records), "ACLED API answer", resolve)
     return finish(table, "acled-api", country, start, end, resolve, client.base_url)
