@@ -28,7 +28,9 @@ class CuratedSnapshot:
         try:
             return self._tables[name].copy()
         except KeyError:
-            raise KeyError(f"unknown curated table '{name}'; known: {', '.join(self._tables)}")
+            raise KeyError(
+                f"unknown curated table '{name}'; known: {', '.join(self._tables)}"
+            ) from None
 
     @property
     def sources(self) -> pd.DataFrame:
