@@ -5,22 +5,18 @@ from __future__ import annotations
 import html
 import io
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
-import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis import config
 from analysis.build import html as report_html
 from analysis.build import index as report_index
 from analysis.build import provenance as report_sources
-from analysis.build.kernel import INPUT_ROOTS_ENV, READS_LOG_ENV
-from analysis.config import PROJECT_ROOT
+from analysis.core.origins import Origin
+from analysis.sources import register
 from analysis.sources.register import version_from_name
 
 SCRIPT = "<script>alert(1)</script>"
@@ -121,6 +117,13 @@ def touch(path: Path, text: str = "x\n") -> Path:
     return path
 
 
+def _origin(key: str, path: Path, **extra) -> Origin:
+    """The origin a reader records for a file (version read from its name, as the readers do)."""
+    record = register.REGISTER.get(key)
+    version = record.version_of(path) if record else ""
+    return Origin(key, "file", config.display_path(path), version=version, **extra)
+
+
 def test_vintages_name_each_dataset_and_version(tmp_path, monkeypatch):
     curated = tmp_path / "curated"
     monkeypatch.setattr(config, "CURATED_DIR", curated)
@@ -128,33 +131,35 @@ def test_vintages_name_each_dataset_and_version(tmp_path, monkeypatch):
     shared = tmp_path / "shared"
     owid = touch(shared / "owid" / "deaths-in-armed-conflicts-based-on-where-they-occurred.csv")
     touch(shared / "owid" / "PROVENANCE.md", "| source commit | abc (2025-03-06) |\n")
-    files = [
-        touch(curated / "events.csv"),
-        touch(curated / "groups.csv"),
-        touch(shared / "ucdp_brd_v24_1" / "BattleDeaths_v24_1.csv"),
-        touch(shared / "raw" / "ucdp-ged" / "ged251-csv.zip"),
-        touch(shared / "afrobarometer_mali" / "mli_r7_data_eng.sav"),
-        touch(shared / "afrobarometer_mali" / "mli_r5_data_july_2015.sav"),
-        touch(shared / "afrobarometer_mali" / "mli_r6_data_2015_eng.sav"),
-        owid,
-        touch(tmp_path / "mine.csv"),
-        shared / "missing.csv",  # a file that vanished is skipped
+    read = [
+        _origin("curated", touch(curated / "events.csv")),
+        _origin("curated", touch(curated / "groups.csv")),
+        _origin("ucdp-brd", touch(shared / "ucdp_brd_v24_1" / "BattleDeaths_v24_1.csv")),
+        _origin("ucdp-ged", touch(shared / "raw" / "ucdp-ged" / "ged251-csv.zip")),
+        _origin("afrobarometer", touch(shared / "afrobarometer_mali" / "mli_r7_data_eng.sav")),
+        _origin(
+            "afrobarometer", touch(shared / "afrobarometer_mali" / "mli_r5_data_july_2015.sav")
+        ),
+        _origin("afrobarometer", touch(shared / "afrobarometer_mali" / "mli_r6_data_2015_eng.sav")),
+        _origin("owid", owid),
+        _origin("my-survey", touch(tmp_path / "mine.csv")),
     ]
-    found = {v.source.key: v for v in report_sources.vintages(files)}
+    found = {v.source.key: v for v in report_sources.vintages(read)}
     assert list(found) == [
         "curated",
         "ucdp-ged",
         "ucdp-brd",
         "owid",
         "afrobarometer",
-        "file:mine.csv",
+        "my-survey",
     ]
     assert found["ucdp-brd"].versions == ["version 24.1"]
     assert found["ucdp-ged"].versions == ["version 25.1"]
     assert found["afrobarometer"].versions == ["rounds 5–7"]
     assert found["owid"].versions == ["snapshot of 2025-03-06"]
     assert found["curated"].versions[0].startswith("events, groups; as of ")
-    data = report_sources.report_data(files)
+    # The manifest form of the origins gives the same page data.
+    data = report_sources.report_data([o.to_json() for o in read])
     licences = {s["name"]: s["licence"] for s in data["sources"]}
     assert licences["UCDP Battle-Related Deaths Dataset (dyadic)"].startswith("CC BY 4.0")
     assert "research use" in licences["Afrobarometer survey data, Mali"]
@@ -163,18 +168,23 @@ def test_vintages_name_each_dataset_and_version(tmp_path, monkeypatch):
         "sources.csv" in curated_entry["citation"]
         and "lists 2 sources" in curated_entry["citation"]
     )
-    assert "mine.csv" not in licences  # no licence to state for an unknown file
-    assert {"name": "mine.csv", "version": found["file:mine.csv"].versions[0]} in data["vintages"]
+    assert "my-survey" not in licences  # no licence to state for a dataset the register lacks
+    assert {"name": "my-survey", "version": found["my-survey"].versions[0]} in data["vintages"]
 
 
-def test_sidecar_version_and_rounds_wording(tmp_path):
+def test_sidecar_version_api_answer_and_rounds_wording(tmp_path):
     acled = touch(tmp_path / "acled" / "export.csv")
     touch(
         tmp_path / "acled" / "export.csv.json",
         json.dumps({"accessed": "2025-10-02T10:00:00+00:00"}),
     )
-    (vintage,) = report_sources.vintages([acled])
+    (vintage,) = report_sources.vintages([_origin("acled", acled)])
     assert vintage.source.key == "acled" and vintage.versions == ["downloaded 2025-10-02"]
+    api = Origin(
+        "acled-api", "api", "http://127.0.0.1:1/api/acled/read", answered_at="2026-11-27T05:00:00"
+    )
+    (vintage,) = report_sources.vintages([api])
+    assert vintage.versions == ["API answer of 2026-11-27"]
     assert report_sources._join_rounds(["round 4", "round 7"]) == ["rounds 4 and 7"]
     assert version_from_name("UcdpPrioConflict_v24_1.csv") == "24.1"
     assert version_from_name("ucdp-actor-221.csv") == "22.1"
@@ -242,47 +252,6 @@ def test_differing_parameters_are_shown_per_report():
         "Mali, 2012-01-01 to 2025-12-31, all groups",
         "Mali, 2015-01-01 to 2020-12-31, JNIM",
     ]
-
-
-def test_build_kernel_records_files_read_by_c_libraries(tmp_path):
-    """pyreadstat (.sav) and pyogrio (GeoJSON) open files in C; the kernel still logs them."""
-    pyreadstat = pytest.importorskip("pyreadstat")
-    pytest.importorskip("geopandas")
-    import pandas as pd
-
-    roots = tmp_path / "inputs"
-    roots.mkdir()
-    log = tmp_path / "reads.log"
-    sav, geojson = roots / "survey.sav", roots / "areas.geojson"
-    geojson.write_text(
-        json.dumps(
-            {
-                "type": "FeatureCollection",
-                "features": [
-                    {
-                        "type": "Feature",
-                        "properties": {"n": 1},
-                        "geometry": {"type": "Point", "coordinates": [0, 0]},
-                    }
-                ],
-            }
-        ),
-        encoding="utf-8",
-    )
-    pyreadstat.write_sav(pd.DataFrame({"a": [1, 2]}), str(sav))
-    code = (
-        "from analysis.build.kernel import _install_read_recorder\n"
-        "_install_read_recorder()\n"
-        "import pyreadstat, geopandas\n"
-        f"data, meta = pyreadstat.read_sav({str(sav)!r})\n"
-        f"assert len(geopandas.read_file({str(geojson)!r})) == 1 and len(data) == 2\n"
-    )
-    env = {**os.environ, READS_LOG_ENV: str(log), INPUT_ROOTS_ENV: str(roots)}
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    assert sorted(set(log.read_text(encoding="utf-8").split())) == [str(geojson), str(sav)]
 
 
 def test_pdf_without_chromium_is_a_usage_error(monkeypatch, tmp_path):

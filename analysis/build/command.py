@@ -10,12 +10,8 @@ previous run is not executed again: its outputs are reused (``--force`` rebuilds
 
 from __future__ import annotations
 
-from analysis.build.pdf import check_available
-from analysis.build.pdf import write_pdfs
-from analysis.build.worker import init_worker, run_job
-import hashlib
-
 import argparse
+import hashlib
 import json
 import multiprocessing
 import os
@@ -31,6 +27,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from analysis import __version__
+from analysis.build.html import DEFAULT_TEMPLATE, check_template, template_hash
+from analysis.build.index import describe_parameters, run_index_html, write_runs_index
 from analysis.build.inputs import (
     DEFAULT_INPUT_DIRS,
     FileHashCache,
@@ -38,8 +36,9 @@ from analysis.build.inputs import (
     list_files,
     package_sources,
 )
-from analysis.build.kernel import INPUT_ROOTS_ENV, kernel_environment, write_kernel_spec
+from analysis.build.kernel import kernel_environment, write_kernel_spec
 from analysis.build.params import ParameterSet, ParameterUsageError, find_parameters_cell
+from analysis.build.pdf import PdfError, check_available, write_pdfs
 from analysis.build.progress import LIVE, QUIET, Progress, choose_mode
 from analysis.build.runs import (
     MANIFEST_NAME,
@@ -53,15 +52,22 @@ from analysis.build.runs import (
     recover,
     write_atomic,
 )
-from analysis.build.worker import EXECUTE, FAILED, OK, RENDER, Job, JobResult, one_line
+from analysis.build.worker import (
+    EXECUTE,
+    FAILED,
+    OK,
+    RENDER,
+    Job,
+    JobResult,
+    init_worker,
+    one_line,
+    run_job,
+)
 from analysis.config import NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, display_path
-from analysis.build.html import DEFAULT_TEMPLATE, check_template, template_hash
-from analysis.build.index import describe_parameters, run_index_html, write_runs_index
-from analysis.build.pdf import PdfError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 #: Bump when the layout of cached results changes, so old runs are not reused.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 PACKAGE_NAME = "mali-extremism-reports"
 COPY = "copy"
 
@@ -112,6 +118,8 @@ class Plan:
     mode: str = EXECUTE
     reuse_run: PastRun | None = None
     reuse_entry: dict[str, Any] | None = None
+    #: why the notebook is executed (or re-rendered) rather than copied; "" when copied
+    reason: str = ""
 
 
 def default_jobs() -> int:
@@ -182,9 +190,12 @@ def git_info(root: Path = PROJECT_ROOT) -> dict[str, Any] | None:
 
 def _find_reusable(
     history: list[PastRun], run_date: str, name: str, exec_key: str
-) -> tuple[PastRun, dict[str, Any]] | None:
-    """A past run (this date first, then newest) whose result for the notebook is up to date."""
+) -> tuple[PastRun | None, dict[str, Any] | None, str]:
+    """A past run (this date first, then newest) whose result for the notebook is up to date,
+    or (None, None, why not). A result that read a volatile origin (an API answer) is never
+    reused: the same files and code can give another answer today."""
     ordered = sorted(history, key=lambda run: run.date != run_date)
+    why = "no earlier result with the same inputs, code and parameters"
     for run in ordered:
         for entry in run.manifest.get("notebooks", []):
             if (
@@ -193,8 +204,12 @@ def _find_reusable(
                 and entry.get("cache", {}).get("exec_key") == exec_key
                 and all((run.folder / f).exists() for f in entry.get("files", []))
             ):
-                return run, entry
-    return None
+                volatile = [o for o in entry.get("origins", []) if o.get("volatile")]
+                if volatile:
+                    why = "; ".join(o.get("why_volatile") or o.get("where", "") for o in volatile)
+                    return None, None, f"not reused: {why}"
+                return run, entry, ""
+    return None, None, why
 
 
 def _copy_outputs(plan: Plan, run_dir: Path) -> JobResult:
@@ -213,7 +228,7 @@ def _copy_outputs(plan: Plan, run_dir: Path) -> JobResult:
         status=OK,
         duration=float(entry.get("duration_seconds", 0.0)),
         files=list(entry["files"]),
-        reads=[str((PROJECT_ROOT / p).resolve()) for p in entry.get("inputs_read", [])],
+        origins=list(entry.get("origins", [])),
         title=entry.get("title", plan.notebook.name),
         key_findings=list(entry.get("key_findings", [])),
         figures=list(entry.get("figures", [])),
@@ -313,8 +328,9 @@ def _manifest(
     notebooks = []
     for plan in plans:
         result = results[plan.notebook.name]
-        for path in result.reads:
-            read_by.setdefault(path, []).append(plan.notebook.name)
+        files_read = [o["where"] for o in result.origins if o.get("kind") == "file"]
+        for where in dict.fromkeys(files_read):
+            read_by.setdefault(where, []).append(plan.notebook.name)
         notebooks.append(
             {
                 "name": plan.notebook.name,
@@ -333,7 +349,9 @@ def _manifest(
                 "error": {"type": result.error_type, "message": result.error_message}
                 if result.status != OK
                 else None,
-                "inputs_read": [display_path(p) for p in result.reads],
+                "inputs_read": list(dict.fromkeys(files_read)),
+                "origins": result.origins,
+                "executed_because": plan.reason or None,
                 "key_findings": result.key_findings,
                 "figures": result.figures,
                 # stderr lines (warnings): kept in the .ipynb, left out of the HTML.
@@ -349,7 +367,7 @@ def _manifest(
                 "path": display_path(path),
                 "sha256": digest,
                 "bytes": Path(path).stat().st_size,
-                "read_by": sorted(read_by.get(path, [])),
+                "read_by": sorted(read_by.get(display_path(path), [])),
             }
         )
     return {
@@ -401,7 +419,6 @@ def build(options: BuildOptions, out: TextIO | None = None, err: TextIO | None =
         params.check({nb.name: nb.defaults for nb in notebooks})
         check_template(options.template_dir)
         if options.pdf:
-
             check_available()
     except (ParameterUsageError, SelectionError, FileNotFoundError, PdfError) as exc:
         print(f"error: {exc}", file=err)
@@ -454,13 +471,17 @@ def _plan(
             }
         )
         plan = Plan(nb, overrides, facts, exec_key, render_key)
-        found = (
-            None if options.force else _find_reusable(history, options.run_date, nb.name, exec_key)
-        )
-        if found:
-            plan.reuse_run, plan.reuse_entry = found
-            same_render = found[1].get("cache", {}).get("render_key") == render_key
-            plan.mode = COPY if same_render else RENDER
+        if options.force:
+            plan.reason = "--force"
+        else:
+            run, entry, why = _find_reusable(history, options.run_date, nb.name, exec_key)
+            if run is not None and entry is not None:
+                plan.reuse_run, plan.reuse_entry = run, entry
+                same_render = entry.get("cache", {}).get("render_key") == render_key
+                plan.mode = COPY if same_render else RENDER
+                plan.reason = "" if same_render else "the page's template or facts changed"
+            else:
+                plan.reason = why
         plans.append(plan)
     return plans
 
@@ -523,8 +544,7 @@ def _build_locked(
         jobs = [_job(plan, run_dir, work, options) for plan in plans if plan.mode != COPY]
         jobs.sort(key=lambda job: (job.mode != EXECUTE, -_expected_seconds(history, job.name)))
         if jobs:
-            env = {INPUT_ROOTS_ENV: os.pathsep.join(str(d) for d in options.input_dirs)}
-            env.update(kernel_environment(work / "jupyter"))
+            env = kernel_environment(work / "jupyter")
             workers = max(1, min(options.jobs, len(jobs)))
             results.update(_run_jobs(jobs, workers, env, work / "kernels.log", options, progress))
         else:
@@ -569,14 +589,12 @@ def _job(plan: Plan, run_dir: Path, work: Path, options: BuildOptions) -> Job:
         kernel_name = write_kernel_spec(work / "jupyter")
     cached_notebook = cached_figures = None
     cached_duration = 0.0
-    cached_reads: tuple[str, ...] = ()
+    cached_origins: tuple[dict[str, Any], ...] = ()
     if plan.mode == RENDER and plan.reuse_run and plan.reuse_entry:
         cached_notebook = str(plan.reuse_run.folder / f"{plan.notebook.name}.ipynb")
         cached_figures = str(plan.reuse_run.folder / "figures" / plan.notebook.name)
         cached_duration = float(plan.reuse_entry.get("duration_seconds", 0.0))
-        cached_reads = tuple(
-            str((PROJECT_ROOT / p).resolve()) for p in plan.reuse_entry.get("inputs_read", [])
-        )
+        cached_origins = tuple(plan.reuse_entry.get("origins", []))
     return Job(
         name=plan.notebook.name,
         source=str(plan.notebook.path),
@@ -592,7 +610,7 @@ def _job(plan: Plan, run_dir: Path, work: Path, options: BuildOptions) -> Job:
         cached_notebook=cached_notebook,
         cached_figures=cached_figures,
         cached_duration=cached_duration,
-        cached_reads=cached_reads,
+        cached_origins=cached_origins,
     )
 
 

@@ -12,8 +12,6 @@ rendering, the table of contents is built from the page's h2/h3 headings (``add_
 
 from __future__ import annotations
 
-from analysis.build import provenance as report_sources
-
 import copy
 import hashlib
 import html
@@ -23,6 +21,8 @@ from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from analysis.build import provenance as report_sources
 
 if TYPE_CHECKING:  # nbconvert is imported lazily: a no-change rebuild never needs it.
     from nbconvert import HTMLExporter
@@ -63,6 +63,7 @@ def exporter(template_dir: Path = DEFAULT_TEMPLATE, with_code: bool = False) -> 
     if key not in _exporters:
         # heavy dependency: imported only when this runs, so the command starts fast
         from nbconvert import HTMLExporter
+
         # heavy dependency: imported only when this runs, so the command starts fast
         from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -191,7 +192,7 @@ def to_html(
         "series": SERIES_NAME,
         "period_text": period_text(facts.get("parameters", {})),
         "css_title": css_string(title),
-        **report_sources.report_data(facts.get("inputs_read", [])),
+        **report_sources.report_data(facts.get("origins", [])),
     }
     metadata = {"name": title}
     if source_dir is not None:

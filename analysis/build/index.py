@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from analysis.build.runs import past_runs, write_atomic
 from analysis.build.html import SERIES_NAME, TEMPLATES_DIR
+from analysis.build.runs import past_runs, write_atomic
 
 INDEX_TEMPLATES: Path = TEMPLATES_DIR / "index"
 

@@ -12,9 +12,6 @@ stated figures ``pytest --nbval-lax`` compares against a fresh run (nbval needs 
 
 from __future__ import annotations
 
-from analysis.build.kernel import kernel_environment, write_kernel_spec
-from analysis.build.worker import one_line
-
 import argparse
 import os
 import sys
@@ -24,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.build.kernel import kernel_environment, write_kernel_spec
+from analysis.build.worker import one_line
 from analysis.config import NOTEBOOKS_DIR
 
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
@@ -154,12 +153,12 @@ def execute(nb: Any, folder: Path, timeout: float | None = None) -> Any:
     """Execute a notebook in its folder with this interpreter's kernel; returns it."""
     # heavy dependency: imported only when this runs, so the command starts fast
     from nbclient import NotebookClient
+
     # heavy dependency: imported only when this runs, so the command starts fast
     from nbclient.exceptions import CellExecutionError
 
-
     with tempfile.TemporaryDirectory(prefix="mali-kernel-") as jupyter_dir:
-        name = write_kernel_spec(Path(jupyter_dir), record_reads=False)
+        name = write_kernel_spec(Path(jupyter_dir))
         saved = {
             key: os.environ.get(key) for key in ("JUPYTER_PATH", "PYDEVD_DISABLE_FILE_VALIDATION")
         }

@@ -1,193 +1,53 @@
 """The data a report read, in words: each dataset's vintage, licence and citation.
 
-A report's header lists the vintage of every dataset the notebook was seen reading (UCDP 24.1,
-Afrobarometer rounds 4-7, curated tables as of a date...) and its footer gives their licences
-and how to cite them. Datasets are recognised from the paths of the files read, so a new file
-of a known dataset (a later UCDP version, a fresh download in data/raw) needs no change here.
+A report's header lists the vintage of every dataset the notebook read (UCDP 24.1, Afrobarometer
+rounds 4-7, curated tables as of a date, an API answer of a given day...) and its footer gives
+their licences and how to cite them. Both come from the origins the readers recorded while the
+notebook ran (analysis.core.origins) and from the register (analysis.sources.register): nothing
+is guessed from paths after the run.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from analysis import config
-from analysis.sources import register as open_data
-from analysis.sources.register import version_from_name
-
-UCDP_URL = "https://ucdp.uu.se/downloads/"
-
-
-@dataclass(frozen=True)
-class DataSource:
-    """A dataset a report may read: how to recognise its files, its licence and citation."""
-
-    key: str
-    name: str
-    publisher: str
-    licence: str
-    citation: str
-    url: str
-    #: regular expressions matched against the file's path (POSIX form), any of which identifies it
-    patterns: tuple[str, ...]
-    #: how a version is read from the file name: "ucdp" (v24_1, 241-csv), "rounds" or ""
-    versioning: str = ""
-    order: int = 50
-
-
-def _from_register(dataset_name: str, **recognition) -> DataSource:
-    """A downloadable dataset as a report source: publisher, licence and citation come from the
-    one register of open datasets (analysis.sources.register); only how to recognise it is added here."""
-    registered = open_data.DATASETS[dataset_name]
-    recognition.setdefault("name", registered.title)
-    return DataSource(
-        publisher=registered.publisher,
-        licence=registered.licence,
-        citation=registered.citation,
-        **recognition,
-    )
-
-
-SOURCES: tuple[DataSource, ...] = (
-    DataSource(
-        key="curated",
-        name="Curated tables of this project",
-        publisher="Mali extremism reports (this project)",
-        licence="MIT, with the project; each row cites its sources",
-        citation=(
-            "Compiled by hand from published sources; every row cites them by source_id, and "
-            "data/curated/sources.csv gives each source's title, publisher, date and URL."
-        ),
-        url="",
-        patterns=(),  # recognised by folder (config.CURATED_DIR), see _source_of
-        order=0,
-    ),
-    _from_register(
-        "ucdp-ged",
-        key="ucdp-ged",
-        name="UCDP Georeferenced Event Dataset (GED)",
-        url=UCDP_URL,
-        patterns=(r"/ged\d{3}[^/]*$", r"/GEDEvent_v[^/]*$", r"/ucdp-ged/"),
-        versioning="ucdp",
-        order=10,
-    ),
-    _from_register(
-        "ucdp-brd",
-        key="ucdp-brd",
-        url=UCDP_URL,
-        patterns=(r"/BattleDeaths_v[^/]*$", r"/ucdp-brd-[^/]*$", r"/ucdp-brd/"),
-        versioning="ucdp",
-        order=11,
-    ),
-    _from_register(
-        "ucdp-acd",
-        key="ucdp-acd",
-        url=UCDP_URL,
-        patterns=(r"/UcdpPrioConflict_v[^/]*$", r"/ucdp-prio-acd-[^/]*$", r"/ucdp-acd/"),
-        versioning="ucdp",
-        order=12,
-    ),
-    _from_register(
-        "ucdp-actor",
-        key="ucdp-actor",
-        url=UCDP_URL,
-        patterns=(r"/ucdp-actor-[^/]*$", r"/ucdp-actor/"),
-        versioning="ucdp",
-        order=13,
-    ),
-    _from_register(
-        "owid-deaths",
-        key="owid",
-        name="Our World in Data: deaths in armed conflicts by where they occurred",
-        url="https://ourworldindata.org/grapher/deaths-in-armed-conflicts-based-on-where-they-occurred",
-        patterns=(r"/deaths-in-armed-conflicts-based-on-where-they-occurred[^/]*$", r"/owid-"),
-        order=20,
-    ),
-    DataSource(
-        key="acled",
-        name="Armed Conflict Location & Event Data (ACLED)",
-        publisher="ACLED",
-        licence="ACLED Terms of Use and attribution policy (not redistributed by this project)",
-        citation=(
-            "Raleigh, Clionadh, Andrew Linke, Håvard Hegre and Joakim Karlsen (2010). "
-            "Introducing ACLED: An Armed Conflict Location and Event Dataset. Journal of Peace "
-            "Research 47(5): 651-660."
-        ),
-        url="https://acleddata.com",
-        patterns=(r"/acled[^/]*/", r"/[^/]*acled[^/]*$"),
-        order=21,
-    ),
-    DataSource(
-        key="afrobarometer",
-        name="Afrobarometer survey data, Mali",
-        publisher="Afrobarometer (Mali partner: GREAT)",
-        licence="Free for research use, with citation (Afrobarometer data policy)",
-        citation="Afrobarometer Data, Mali, available at https://www.afrobarometer.org.",
-        url="https://www.afrobarometer.org/data/",
-        patterns=(r"/afrobarometer[^/]*/", r"/mli_r\d+[^/]*\.sav$"),
-        versioning="rounds",
-        order=30,
-    ),
-    DataSource(
-        key="press-toplines",
-        name="Poll toplines reported in the press (FES Mali-Mètre, Afrobarometer)",
-        publisher="Friedrich-Ebert-Stiftung Mali; Afrobarometer (as reported in the press)",
-        licence="Published figures; cite the original surveys",
-        citation=(
-            "Friedrich-Ebert-Stiftung Mali, 'Mali-Mètre: Que pensent les Malien(ne)s ?' "
-            "(annual); Afrobarometer dispatches."
-        ),
-        url="https://mali.fes.de",
-        patterns=(r"/mali_opinion_toplines_press[^/]*$",),
-        order=31,
-    ),
-    _from_register(
-        "geoboundaries-adm1",
-        key="geoboundaries",
-        name="Mali administrative boundaries (geoBoundaries gbOpen, from OCHA / DNCT)",
-        url="https://www.geoboundaries.org",
-        patterns=(r"/geoBoundaries-MLI[^/]*$", r"/geoboundaries[^/]*/", r"/mli_adm\d[^/]*$"),
-        order=40,
-    ),
-)
-_BY_KEY = {source.key: source for source in SOURCES}
+from analysis.core.origins import Origin
+from analysis.sources.register import REGISTER, Dataset
 
 
 @dataclass
 class Vintage:
-    """One dataset as a report read it: which source, which version, which files."""
+    """One dataset as a report read it: which dataset, which versions, which files."""
 
-    source: DataSource
+    source: Dataset
     files: list[Path] = field(default_factory=list)
     versions: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         """The vintage in words, e.g. 'UCDP Battle-Related Deaths Dataset (dyadic), version 24.1'."""
         return (
-            f"{self.source.name}, {', '.join(self.versions)}" if self.versions else self.source.name
+            f"{self.source.title}, {', '.join(self.versions)}"
+            if self.versions
+            else self.source.title
         )
 
 
-def _source_of(path: Path) -> DataSource | None:
-    """The data source a file belongs to, or None for a file of no known dataset."""
-    try:
-        path.resolve().relative_to(config.CURATED_DIR.resolve())
-        return _BY_KEY["curated"]
-    except ValueError:
-        pass
-    text = path.as_posix()
-    for source in SOURCES:
-        if any(re.search(pattern, text, re.IGNORECASE) for pattern in source.patterns):
-            return source
-    return None
+def _unregistered(key: str) -> Dataset:
+    """A dataset key the register does not know (a researcher's own reader): named, no licence."""
+    return Dataset(
+        key=key, title=key, short=key, publisher="", licence="", citation="", url="",
+        how_to_get="", order=90,
+    )  # fmt: skip
 
 
 def _sidecar(path: Path) -> dict:
@@ -210,17 +70,16 @@ def _snapshot_date(path: Path) -> str | None:
     return match.group(1) if match else None
 
 
-def _file_version(source: DataSource, path: Path) -> str:
-    """One file's version in words: the publisher's version, else when it was obtained."""
+def _origin_version(origin: Origin) -> str:
+    """One origin's version in words: the publisher's version, else when it was obtained."""
+    if origin.kind == "api":
+        return f"API answer of {origin.answered_at[:10]}" if origin.answered_at else "API answer"
+    if origin.version.startswith("round "):
+        return origin.version
+    if origin.version:
+        return f"version {origin.version}"
+    path = config.PROJECT_ROOT / origin.where
     sidecar = _sidecar(path)
-    if source.versioning == "ucdp":
-        version = version_from_name(path.name)
-        if version:
-            return f"version {version}"
-    if source.versioning == "rounds":
-        match = re.search(r"_r(\d+)", path.name, re.IGNORECASE)
-        if match:
-            return f"round {int(match.group(1))}"
     if sidecar.get("version") and not str(sidecar["version"]).startswith("unknown"):
         return f"version {sidecar['version']}"
     if sidecar.get("accessed"):
@@ -228,7 +87,10 @@ def _file_version(source: DataSource, path: Path) -> str:
     snapshot = _snapshot_date(path)
     if snapshot:
         return f"snapshot of {snapshot}"
-    return f"file of {date.fromtimestamp(path.stat().st_mtime).isoformat()}"
+    try:
+        return f"file of {date.fromtimestamp(path.stat().st_mtime).isoformat()}"
+    except OSError:
+        return f"file sha256 {origin.sha256[:12]}" if origin.sha256 else ""
 
 
 def _join_rounds(versions: list[str]) -> list[str]:
@@ -282,33 +144,22 @@ def curated_as_of(files: Iterable[Path], root: Path = config.PROJECT_ROOT) -> st
     return f"as of {date.fromtimestamp(newest).isoformat()} (working copy)"
 
 
-def vintages(paths: Iterable[str | Path]) -> list[Vintage]:
-    """The datasets among the files read, each with its versions, in a fixed reading order.
+def as_origins(items: Iterable[Origin | Mapping[str, Any]]) -> list[Origin]:
+    """Origins from their objects or their manifest form."""
+    return [i if isinstance(i, Origin) else Origin.from_json(dict(i)) for i in items]
 
-    Files of no known dataset are listed by name (a fixture's CSV, a researcher's own file).
-    """
+
+def vintages(items: Iterable[Origin | Mapping[str, Any]]) -> list[Vintage]:
+    """The datasets among the origins, each with its versions, in the register's order."""
     found: dict[str, Vintage] = {}
-    for raw in paths:
-        path = Path(raw)
-        if not path.is_file() or path.name in ("PROVENANCE.md", "README.md"):
-            continue
-        source = _source_of(path)
-        if source is None:
-            source = DataSource(
-                key=f"file:{path.name}",
-                name=path.name,
-                publisher="",
-                licence="",
-                citation="",
-                url="",
-                patterns=(),
-                order=90,
-            )
+    for origin in as_origins(items):
+        source = REGISTER.get(origin.dataset) or _unregistered(origin.dataset)
         vintage = found.setdefault(source.key, Vintage(source))
-        vintage.files.append(path)
+        if origin.kind == "file":
+            vintage.files.append(config.PROJECT_ROOT / origin.where)
         if source.key != "curated":
-            version = _file_version(source, path)
-            if version not in vintage.versions:
+            version = _origin_version(origin)
+            if version and version not in vintage.versions:
                 vintage.versions.append(version)
     for vintage in found.values():
         if vintage.source.key == "curated":
@@ -316,7 +167,7 @@ def vintages(paths: Iterable[str | Path]) -> list[Vintage]:
             vintage.versions = [f"{tables}; {curated_as_of(vintage.files)}"]
         else:
             vintage.versions = _join_rounds(sorted(vintage.versions))
-    return sorted(found.values(), key=lambda v: (v.source.order, v.source.name))
+    return sorted(found.values(), key=lambda v: (v.source.order, v.source.title))
 
 
 def curated_source_count(curated_dir: Path | None = None) -> int:
@@ -330,9 +181,9 @@ def curated_source_count(curated_dir: Path | None = None) -> int:
         return 0
 
 
-def report_data(paths: Iterable[str | Path]) -> dict[str, list[dict[str, str]]]:
+def report_data(items: Iterable[Origin | Mapping[str, Any]]) -> dict[str, list[dict[str, str]]]:
     """What a report template needs: ``vintages`` (header) and ``sources`` (footer), as text."""
-    found = vintages(paths)
+    found = vintages(items)
     sources = []
     for vintage in found:
         source = vintage.source
@@ -347,7 +198,7 @@ def report_data(paths: Iterable[str | Path]) -> dict[str, list[dict[str, str]]]:
                 citation += f" The bibliography lists {count:,} sources."
         sources.append(
             {
-                "name": source.name,
+                "name": source.title,
                 "publisher": source.publisher,
                 "licence": source.licence,
                 "citation": citation,
@@ -356,6 +207,6 @@ def report_data(paths: Iterable[str | Path]) -> dict[str, list[dict[str, str]]]:
             }
         )
     return {
-        "vintages": [{"name": v.source.name, "version": ", ".join(v.versions)} for v in found],
+        "vintages": [{"name": v.source.title, "version": ", ".join(v.versions)} for v in found],
         "sources": sources,
     }

@@ -6,8 +6,6 @@ inherits the environment (MALI_FIGURES_DIR differs per notebook); both are proce
 
 from __future__ import annotations
 
-from analysis.build import html as report_html
-
 import os
 import shutil
 import signal
@@ -18,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.build.kernel import READS_LOG_ENV
+from analysis.build import html as report_html
+from analysis.core.origins import ORIGINS_LOG_ENV, read_log_file
 
 # The same names as analysis.reports.display's (a test checks), which is not imported here because it
 # loads matplotlib and pandas: the build process itself never needs them.
@@ -51,8 +50,8 @@ class Job:
     cached_notebook: str | None = None
     cached_figures: str | None = None
     cached_duration: float = 0.0
-    #: files the cached execution read (absolute paths), for a re-rendered report's data section
-    cached_reads: tuple[str, ...] = ()
+    #: origins the cached execution recorded (manifest form), for a re-rendered report
+    cached_origins: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass
@@ -65,7 +64,7 @@ class JobResult:
     files: list[str] = field(default_factory=list)
     error_type: str = ""
     error_message: str = ""
-    reads: list[str] = field(default_factory=list)
+    origins: list[dict[str, Any]] = field(default_factory=list)
     title: str = ""
     key_findings: list[str] = field(default_factory=list)
     figures: list[dict[str, Any]] = field(default_factory=list)
@@ -161,20 +160,22 @@ def _log_tail(work_dir: Path, lines: int = 15) -> str:
 
 
 def _execute(job: Job) -> tuple[Any, float, str, str, list[str]]:
-    """Run the notebook with papermill; returns (notebook, seconds, error type, message, reads)."""
+    """Run the notebook with papermill; returns (notebook, seconds, error type, message, origins)."""
     # heavy dependency: imported only when this runs, so the command starts fast
     import nbformat
+
     # heavy dependency: imported only when this runs, so the command starts fast
     import papermill
+
     # heavy dependency: imported only when this runs, so the command starts fast
     from papermill.exceptions import PapermillExecutionError
 
     run_dir, work_dir = Path(job.run_dir), Path(job.work_dir)
     cwd = work_dir / job.name
     cwd.mkdir(parents=True, exist_ok=True)
-    reads_log = work_dir / f"{job.name}.reads"
+    origins_log = work_dir / f"{job.name}.origins.jsonl"
     os.environ[FIGURES_DIR_ENV] = str(run_dir / "figures" / job.name)
-    os.environ[READS_LOG_ENV] = str(reads_log)
+    os.environ[ORIGINS_LOG_ENV] = str(origins_log)
     output = run_dir / f"{job.name}.ipynb"
     error_type = error_message = ""
     started = time.perf_counter()
@@ -202,14 +203,12 @@ def _execute(job: Job) -> tuple[Any, float, str, str, list[str]]:
             nb = nbformat.read(job.source, as_version=4)
             nb.cells.insert(0, _error_note(error_type, error_message, _log_tail(work_dir)))
     seconds = time.perf_counter() - started
-    reads = []
-    if reads_log.exists():
-        reads = sorted(set(reads_log.read_text(encoding="utf-8").split()))
+    origins = [origin.to_json() for origin in read_log_file(origins_log)]
     # The executed copy names the portable kernel of its source, not the build's private one.
     source_meta = nbformat.read(job.source, as_version=4).metadata
     if "kernelspec" in source_meta:
         nb.metadata["kernelspec"] = source_meta["kernelspec"]
-    return nb, seconds, error_type, error_message, reads
+    return nb, seconds, error_type, error_message, origins
 
 
 def run_job(job: Job) -> JobResult:
@@ -224,15 +223,14 @@ def _run_job(job: Job) -> JobResult:
     # heavy dependency: imported only when this runs, so the command starts fast
     import nbformat
 
-
     run_dir = Path(job.run_dir)
-    reads: list[str] = []
+    origins: list[dict[str, Any]] = []
     if job.mode == EXECUTE:
-        nb, seconds, error_type, error_message, reads = _execute(job)
+        nb, seconds, error_type, error_message, origins = _execute(job)
     else:
         nb = nbformat.read(job.cached_notebook, as_version=4)
         seconds, error_type, error_message = job.cached_duration, "", ""
-        reads = list(job.cached_reads)
+        origins = list(job.cached_origins)
         shutil.copy2(job.cached_notebook, run_dir / f"{job.name}.ipynb")
         if job.cached_figures and Path(job.cached_figures).is_dir():
             shutil.copytree(job.cached_figures, run_dir / "figures" / job.name)
@@ -251,7 +249,7 @@ def _run_job(job: Job) -> JobResult:
         "status": status,
         "error_type": error_type,
         "error_message": error_message,
-        "inputs_read": reads,
+        "origins": origins,
     }
     with _warm_lock:
         page = report_html.to_html(
@@ -268,7 +266,7 @@ def _run_job(job: Job) -> JobResult:
         files,
         error_type,
         error_message,
-        reads,
+        origins,
         title,
         findings,
         figures,
