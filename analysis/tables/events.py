@@ -37,7 +37,7 @@ from analysis.core import origins
 from analysis.curated.tables import resolver
 from analysis.sources import acled, owid, ucdp_brd, ucdp_ged
 from analysis.sources import register as open_data
-from analysis.sources.acled_api import AcledClient
+from analysis.sources.acled_api import READ_PATH, AcledClient
 from analysis.sources.annual import ANNUAL_COLUMNS
 from analysis.sources.event_frames import (
     CANONICAL_COLUMNS,
@@ -221,7 +221,7 @@ def _load_acled_api(
     records = client.read(country, start, end)
     origins.record_api(
         "acled-api",
-        client.base_url,
+        client.base_url.rstrip("/") + READ_PATH,
         {"country": country, "start": start.isoformat(), "end": end.isoformat()},
         rows=len(records),
     )
