@@ -33,7 +33,7 @@ def _printed(out: Path, day: str) -> str:
     return "".join("".join(t) if isinstance(t, list) else t for t in texts)
 
 
-def test_api_origin_is_recorded_and_a_changed_answer_is_re_executed(fake_acled, tmp_path):
+def test_api_origin_is_recorded_and_a_changed_answer_is_re_executed(fake_acled, tmp_path):  # noqa: F811
     state, base = fake_acled
     out = tmp_path / "reports"
     first = _build(out, "2026-11-20")
