@@ -14,7 +14,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,lab,pdf]'
 	@# A kernel spec inside the environment, so papermill and JupyterLab find it without set-up.
 	$(BIN)/python -m ipykernel install --sys-prefix --name mali-reports --display-name "Python (mali-reports)" >/dev/null
 	@rm -f $(VENV)/.installed-*

@@ -17,7 +17,8 @@ def _name(requirement: str) -> str:
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
     pip_side = {_name(r) for r in project["dependencies"]}
-    pip_side |= {_name(r) for r in project["optional-dependencies"]["dev"]}
+    for extra in project["optional-dependencies"].values():
+        pip_side |= {_name(r) for r in extra}
     env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text())
     conda_side = {
         _name(d)

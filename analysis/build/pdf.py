@@ -55,7 +55,7 @@ def check_available() -> Path:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         raise PdfError(
-            "--pdf needs the Python package playwright (pip install -e '.[dev]')."
+            "--pdf needs the Python package playwright (pip install -e '.[pdf]')."
         ) from None
     chromium = find_chromium()
     if chromium is None:
