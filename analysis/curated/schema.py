@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from analysis.core.vocab import EVENT_TYPES
+
 # Column kinds understood by analysis.curated.validation.
 TEXT = "text"  # free text
 ID = "id"  # lower-case slug
@@ -51,13 +53,6 @@ RELATIONS = (
     "designated_by",
 )
 ATTRIBUTIONS = ("claimed", "confirmed", "suspected", "unknown")
-EVENT_TYPES = (
-    "battle",
-    "explosion/remote violence",
-    "violence against civilians",
-    "kidnapping/hostage-taking",
-    "other",
-)
 TARGETS = (
     "military",
     "peacekeepers",

@@ -44,14 +44,6 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "deaths_high",
     "description",
 )
-#: Harmonised event types (the curated vocabulary, analysis.curated.schema.EVENT_TYPES).
-EVENT_TYPES: tuple[str, ...] = (
-    "battle",
-    "explosion/remote violence",
-    "violence against civilians",
-    "kidnapping/hostage-taking",
-    "other",
-)
 #: Date precisions: GED and ACLED also code "week" (an event known to within a few days).
 DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
 

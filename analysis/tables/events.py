@@ -34,6 +34,7 @@ import pandas as pd
 from analysis import config
 from analysis.config import CURATED_DIR, curated_path, display_path
 from analysis.core import origins
+from analysis.core.vocab import EVENT_TYPES
 from analysis.curated.tables import resolver
 from analysis.sources import acled, owid, ucdp_brd, ucdp_ged
 from analysis.sources import register as open_data
@@ -41,7 +42,6 @@ from analysis.sources.acled_api import READ_PATH, AcledClient
 from analysis.sources.annual import ANNUAL_COLUMNS
 from analysis.sources.event_frames import (
     CANONICAL_COLUMNS,
-    EVENT_TYPES,
     EventDataError,
     Resolve,
     finish,
