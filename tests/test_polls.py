@@ -15,7 +15,7 @@ from analysis.analyses import polls  # noqa: E402
 from analysis.curated import poll_checks  # noqa: E402
 from analysis.curated.tables import load_polls, validate_all  # noqa: E402
 from analysis.figures import opinion as fo  # noqa: E402
-from analysis.reports import params  # noqa: E402
+from analysis.reports import public_opinion as params  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OPINION = FIXTURES / "opinion"
@@ -31,7 +31,7 @@ def _curated_with(tmp_path: Path, polls_file: str) -> Path:
 
 @pytest.fixture
 def sample(tmp_path: Path) -> pd.DataFrame:
-    return polls.load_toplines(_curated_with(tmp_path, "polls_sample.csv"))
+    return polls.toplines(load_polls(_curated_with(tmp_path, "polls_sample.csv")))
 
 
 def _row(frame: pd.DataFrame, poll_id: str) -> pd.Series:
@@ -119,7 +119,7 @@ def test_shipped_polls_have_no_population_mixing_without_notes():
 
 
 def test_gallup_rejecting_and_pew_favouring_sharia_are_different_series():
-    frame = polls.load_toplines()
+    frame = polls.toplines(load_polls())
     gallup = frame[frame["pollster"].str.contains("Gallup")]
     pew = frame[frame["pollster"].str.contains("Pew")]
     assert len(gallup) and len(pew)
@@ -132,8 +132,8 @@ def test_gallup_rejecting_and_pew_favouring_sharia_are_different_series():
 
 @pytest.mark.parametrize("source", ["fixture", "shipped"])
 def test_sharia_figures_are_never_drawn_as_one_line(source, sample):
-    frame = sample if source == "fixture" else polls.load_toplines()
-    fig = fo.poll_series_figure(frame, SHARIA)
+    frame = sample if source == "fixture" else polls.toplines(load_polls())
+    fig, _ = fo.poll_series_layout(frame, SHARIA)
     for ax in fig.axes:
         ids = {
             str(artist.get_gid()).split("|")[0] for artist in ax.get_children() if artist.get_gid()
@@ -145,7 +145,7 @@ def test_sharia_figures_are_never_drawn_as_one_line(source, sample):
         str(a.get_gid()).split("|")[0] for ax in fig.axes for a in ax.get_children() if a.get_gid()
     }
     assert panels == set(SHARIA)
-    side = fo.plot_side_by_side(frame, SHARIA)
+    side = fo.draw_side_by_side(fo.layout("side_by_side", 2)[1], frame, SHARIA)
     labels = [t.get_text() for t in side.get_yticklabels()]
     assert len(labels) == 2
     assert any("reject" in label.lower() for label in labels)
@@ -155,16 +155,16 @@ def test_sharia_figures_are_never_drawn_as_one_line(source, sample):
 
 
 def test_series_lines_join_only_same_answer_and_population(sample):
-    ax = fo.plot_poll_series(sample, "trust-army")
+    ax = fo.draw_poll_series(fo.layout("trends")[1], sample, "trust-army")
     joined = [line for line in ax.get_lines() if len(line.get_xdata()) > 1 and line.get_gid()]
     assert [line.get_gid() for line in joined] == ["trust-army|national|somewhat or a lot"]
     assert len(joined[0].get_xdata()) == 3
-    assert "Pollster A" in fo.style.source_line(ax.get_figure())
+    assert fo.style.source_line(ax.get_figure()) is None  # written once, by display.figure
+    assert "Pollster A" in fo.poll_source_line(sample, ["trust-army"])
 
 
 def test_poll_figure_source_line_names_pollster_population_and_fieldwork(sample):
-    fig = fo.poll_series_figure(sample, ["trust-army"])
-    source = fo.style.source_line(fig)
+    source = fo.poll_source_line(sample, ["trust-army"])
     assert "Pollster A" in source and "national" in source and "2019-04-01" in source
     caption = fo.poll_series_caption(sample, ["trust-army"])
     assert "How much do you trust the army?" in caption
@@ -193,7 +193,7 @@ def test_topics_route_questions_to_report_sections():
 
 
 def test_opinion_parameters_fail_with_one_clear_sentence():
-    from analysis.reports.params import ParameterError
+    from analysis.reports.params import ParameterError  # the common parameters' error
 
     known = {"trust-army", "minusma-work-satisfaction"}
     assert params.check_opinion_parameters(["trust-army"], "region", False, 50, known) == (
@@ -220,7 +220,7 @@ def test_opinion_parameters_fail_with_one_clear_sentence():
 
 
 def test_non_random_points_are_marked_on_the_chart(sample):
-    ax = fo.plot_poll_series(sample, "trust-army-online")
+    ax = fo.draw_poll_series(fo.layout("trends")[1], sample, "trust-army-online")
     assert polls.NOT_RANDOM in [text.get_text() for text in ax.texts]
     bars = [c for c in ax.containers if hasattr(c, "has_yerr")]
     assert bars and not any(c.has_yerr for c in bars)  # no interval drawn

@@ -13,14 +13,12 @@ population, so figures that merely resemble each other are never joined.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 
 from analysis.analyses import survey_stats as ss
 from analysis.core.dates import period_end
 from analysis.curated.poll_checks import population_key
-from analysis.curated.tables import load_polls
 
 NOT_RANDOM = "not a random sample"
 NO_SAMPLE_SIZE = "sample size not reported"
@@ -33,7 +31,6 @@ TOPIC_RULES: tuple[tuple[str, str], ...] = (
     ("trust", r"president|transition|government|political-parties"),
 )
 GENERAL_TOPIC = "general mood and democracy"
-SOURCE_NAME = "polls.csv (curated published toplines)"
 
 
 def topic_of(question_id: str) -> str:
@@ -98,7 +95,7 @@ def _interval(row: pd.Series, confidence: float) -> dict[str, object]:
 
 
 def toplines(polls: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
-    """Every poll figure with its date on a time axis, topic, and 95% interval or why none."""
+    """Every poll figure (rows of the curated polls table) with its date on a time axis, topic, and 95% interval or why none."""
     frame = polls.copy()
     placed = frame.apply(fieldwork_midpoint, axis=1, result_type="expand")
     frame["when"] = pd.to_datetime(placed[0]) if len(frame) else pd.Series(dtype="datetime64[ns]")
@@ -117,11 +114,6 @@ def toplines(polls: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
         for _, r in frame.iterrows()
     ]
     return frame
-
-
-def load_toplines(curated_dir: Path | None = None, confidence: float = 0.95) -> pd.DataFrame:
-    """polls.csv read and validated, with intervals (see toplines)."""
-    return toplines(load_polls(curated_dir), confidence)
 
 
 def in_period(frame: pd.DataFrame, start: object, end: object) -> pd.DataFrame:

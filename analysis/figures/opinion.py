@@ -1,9 +1,11 @@
 """Figures of public opinion: poll series, Afrobarometer trends, north vs rest, region heat map.
 
 Every figure shows each figure's uncertainty (95% error bars, none where none can be computed,
-with the reason marked), and its source line names the question wording, the population, the
-fieldwork dates and the source. Each function draws on the ``ax`` it is given (or a new one).
-Caption helpers return the same facts as a sentence for ``analysis.reports.display.figure``.
+with the reason marked). Each ``draw_*`` function draws on the ``ax`` it is given and returns
+it; it never touches the figure. ``layout`` and ``poll_series_layout`` make figures of the
+right size. The ``*_source_line`` and ``*_caption`` helpers return the facts a figure needs
+under it (question wording, population, fieldwork dates, source) as text, for
+``analysis.reports.display.figure``, which writes the source line once under the figure.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-import matplotlib as mpl
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -23,33 +25,30 @@ from analysis.analyses.opinion import region_round_table
 from analysis.analyses.polls import NOT_RANDOM
 from analysis.figures import style
 from analysis.figures.milestones import draw_milestones
-from analysis.sources.afrobarometer import NOT_GIVEN, SOURCE_NAME
+from analysis.sources.afrobarometer import ALL_GROUP, NOT_GIVEN, SOURCE_NAME
 
-SOURCE_WRAP = 108  # characters per source line at 7.5 pt on a full-width figure
 NO_INTERVAL_MARKER = "D"
 RANDOM_MARKER = "o"
 #: The palette without its pale yellow, which hollow markers would make invisible.
 TIMELINE_COLOURS = [c for c in style.PALETTE if c != "#F0E442"]
+#: Figure height per kind of chart: inches for the frame, plus inches per row shown.
+HEIGHTS: dict[str, tuple[float, float]] = {
+    "timeline": (1.4, 0.28),
+    "bars": (1.6, 0.42),
+    "side_by_side": (1.2, 1.0),
+    "trends": (3.6, 0.0),
+    "heatmap": (1.4, 0.3),
+}
+#: Height of one panel of the poll-series figure, and of the frame around the panels.
+SERIES_PANEL_IN, SERIES_FRAME_IN = 2.4, 1.0
+SERIES_TITLE = "Repeated questions over time, one panel per question"
 
 
-def _new_axes(ax: Axes | None, height_in: float = 3.6) -> Axes:
-    if ax is not None:
-        return ax
-    _, new = style.new_figure(height_in=height_in)
-    return new
-
-
-def _fit_source(fig: Figure, text: str) -> None:
-    """Write a (wrapped) source line and leave room for all of its lines under the axes."""
-    wrapped = "\n".join(textwrap.wrap(text, SOURCE_WRAP)) or text
-    style.add_source(fig, wrapped)
-    lines = wrapped.count("\n") + 1
-    bottom = min(0.5, (0.08 + 0.125 * lines) / fig.get_figheight())
-    fig.tight_layout(rect=(0, bottom, 1, 1))
-    for item in fig.texts:
-        if getattr(item, "_is_source_line", False):
-            item.set_verticalalignment("bottom")
-            item.set_y(0.005)
+def layout(kind: str, rows: int = 1) -> tuple[Figure, Axes]:
+    """A full-width figure with one axes, as tall as a chart of this kind with ``rows`` rows
+    (pollsters, bars, regions) needs; kinds are the keys of HEIGHTS."""
+    base, per_row = HEIGHTS[kind]
+    return style.new_figure(height_in=base + per_row * max(rows, 1))
 
 
 def _wrap(text: str, width: int = 60, lines: int = 3) -> str:
@@ -68,6 +67,10 @@ def _period(start: object, end: object) -> str:
     return first if first == last else f"{first} to {last}"
 
 
+def _date_num(value: pd.Timestamp) -> float:
+    return mdates.date2num(value.to_pydatetime())
+
+
 # ----------------------------------------------------------------------------- published polls
 
 
@@ -79,13 +82,12 @@ def _error_bars(rows: pd.DataFrame) -> np.ndarray | None:
     return np.vstack([lower, upper])
 
 
-def plot_poll_series(
+def draw_poll_series(
+    ax: Axes,
     frame: pd.DataFrame,
     question_id: str,
-    ax: Axes | None = None,
     milestones: pd.DataFrame | None = None,
     milestone_labels: bool = True,
-    source: bool = True,
 ) -> Axes:
     """One question series over time: a line per answer and population, 95% error bars.
 
@@ -93,7 +95,6 @@ def plot_poll_series(
     figures from non-random samples (marked "not a random sample"); diamonds are random samples
     whose size is not reported (no interval can be computed).
     """
-    ax = _new_axes(ax)
     rows = frame[(frame["question_id"] == question_id) & frame["when"].notna()]
     rows = rows.sort_values("when")
     for index, ((response, population), block) in enumerate(
@@ -120,7 +121,7 @@ def plot_poll_series(
             has_interval = pd.notna(point["low"])
             marker = RANDOM_MARKER if (not random or has_interval) else NO_INTERVAL_MARKER
             ax.errorbar(
-                mdates.date2num(point["when"].to_pydatetime()),
+                _date_num(point["when"]),
                 float(point["share"]),
                 yerr=_error_bars(block.loc[[point.name]]),
                 fmt=marker,
@@ -136,7 +137,7 @@ def plot_poll_series(
             if not random:
                 ax.annotate(
                     NOT_RANDOM,
-                    (mdates.date2num(point["when"].to_pydatetime()), float(point["share"])),
+                    (_date_num(point["when"]), float(point["share"])),
                     xytext=(4, -9),
                     textcoords="offset points",
                     fontsize=6,
@@ -149,7 +150,7 @@ def plot_poll_series(
     if len(rows):
         dates = rows["when"]
         pad = pd.Timedelta(days=300)
-        ax.set_xlim(mdates.date2num(dates.min() - pad), mdates.date2num(dates.max() + pad))
+        ax.set_xlim(_date_num(dates.min() - pad), _date_num(dates.max() + pad))
     if milestones is not None and len(milestones):
         draw_milestones(ax, milestones, axis_kind="date", labels=milestone_labels, max_levels=2)
     question = rows["question"].iloc[0] if len(rows) else question_id
@@ -157,35 +158,26 @@ def plot_poll_series(
     ax.set_xlabel("Fieldwork (middle of the period)")
     ax.set_ylabel("% of respondents")
     ax.legend(loc="lower left", fontsize=6.5)
-    if source:
-        _fit_source(ax.get_figure(), poll_source_line(frame, [question_id]))
     return ax
 
 
-def poll_series_figure(
-    frame: pd.DataFrame,
-    question_ids: Sequence[str],
-    ax: Sequence[Axes] | None = None,
-    milestones: pd.DataFrame | None = None,
-) -> Figure:
-    """One panel per question series (see plot_poll_series), with a shared source line."""
+def poll_series_layout(
+    frame: pd.DataFrame, question_ids: Sequence[str], milestones: pd.DataFrame | None = None
+) -> tuple[Figure, list[Axes]]:
+    """One panel per question series (draw_poll_series on each), under one title."""
     ids = list(question_ids)
     if not ids:
         raise ValueError("no question series to draw")
-    if ax is None:
-        height = 1.0 + 2.4 * len(ids)
-        fig, axes = style.new_figure(height_in=height, nrows=len(ids), ncols=1, squeeze=False)
-        axes = list(axes[:, 0])
-    else:
-        axes = list(ax)
-        fig = axes[0].get_figure()
-    fig.suptitle("Repeated questions over time, one panel per question", fontweight="bold")
-    for qid, panel in zip(ids, axes, strict=True):
-        plot_poll_series(frame, qid, panel, milestones, source=False)
-        if panel is not axes[-1]:
+    fig, axes = style.new_figure(
+        height_in=SERIES_FRAME_IN + SERIES_PANEL_IN * len(ids), nrows=len(ids), squeeze=False
+    )
+    panels = list(axes[:, 0])
+    fig.suptitle(SERIES_TITLE, fontweight="bold")
+    for qid, panel in zip(ids, panels, strict=True):
+        draw_poll_series(panel, frame, qid, milestones)
+        if panel is not panels[-1]:
             panel.set_xlabel("")
-    _fit_source(fig, poll_source_line(frame, ids))
-    return fig
+    return fig, panels
 
 
 def poll_source_line(frame: pd.DataFrame, question_ids: Sequence[str]) -> str:
@@ -224,11 +216,8 @@ def poll_series_caption(frame: pd.DataFrame, question_ids: Sequence[str]) -> str
     return "Questions: " + "; ".join(parts) + "."
 
 
-def plot_side_by_side(
-    frame: pd.DataFrame, question_ids: Sequence[str], ax: Axes | None = None
-) -> Axes:
+def draw_side_by_side(ax: Axes, frame: pd.DataFrame, question_ids: Sequence[str]) -> Axes:
     """Figures of questions that only resemble each other, as separate labelled bars."""
-    ax = _new_axes(ax, height_in=1.2 + 1.0 * len(question_ids))
     rows = frame[frame["question_id"].isin(list(question_ids))].sort_values("when")
     labels = []
     for position, (_, row) in enumerate(rows.iterrows()):
@@ -255,45 +244,23 @@ def plot_side_by_side(
     ax.set_yticks(range(len(labels)), labels, fontsize=6.5)
     ax.set_xlim(0, 115)
     ax.invert_yaxis()
-    style.finish(
-        ax,
-        "Different questions, shown side by side",
-        "% of respondents",
-        "",
-        "",
-    )
-    _fit_source(ax.get_figure(), poll_source_line(frame, question_ids))
-    return ax
+    return style.label_axes(ax, "Different questions, shown side by side", "% of respondents", "")
 
 
-def plot_survey_timeline(
+def draw_survey_timeline(
+    ax: Axes,
     timeline: pd.DataFrame,
     afrobarometer_rounds: pd.DataFrame | None = None,
-    ax: Axes | None = None,
     milestones: pd.DataFrame | None = None,
 ) -> Axes:
     """When each survey was in the field, one row per pollster; hollow = not a random sample."""
-    columns = ["pollster", "when", "random_sample", "figures"]
-    entries = (
-        timeline.dropna(subset=["when"])[columns]
-        if len(timeline)
-        else pd.DataFrame(columns=columns)
-    )
-    if afrobarometer_rounds is not None and len(afrobarometer_rounds):
-        extra = afrobarometer_rounds.assign(
-            pollster="Afrobarometer microdata",
-            when=pd.to_datetime(afrobarometer_rounds["fieldwork_mid"]),
-            random_sample=True,
-            figures=np.nan,
-        )[["pollster", "when", "random_sample", "figures"]]
-        entries = pd.concat([e for e in (entries, extra) if len(e)], ignore_index=True)
+    entries = timeline_entries(timeline, afrobarometer_rounds)
     pollsters = list(dict.fromkeys(entries.sort_values("when")["pollster"]))
-    ax = _new_axes(ax, height_in=1.4 + 0.28 * len(pollsters))
     for _, row in entries.iterrows():
         y = pollsters.index(row["pollster"])
         colour = TIMELINE_COLOURS[y % len(TIMELINE_COLOURS)]
         ax.plot(
-            mdates.date2num(row["when"].to_pydatetime()),
+            _date_num(row["when"]),
             y,
             marker="o",
             markersize=6,
@@ -308,10 +275,7 @@ def plot_survey_timeline(
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     if len(entries):
         pad = pd.Timedelta(days=200)
-        ax.set_xlim(
-            mdates.date2num(entries["when"].min() - pad),
-            mdates.date2num(entries["when"].max() + pad),
-        )
+        ax.set_xlim(_date_num(entries["when"].min() - pad), _date_num(entries["when"].max() + pad))
     if milestones is not None and len(milestones):
         draw_milestones(ax, milestones, axis_kind="date", labels=False)
     handles = [
@@ -327,13 +291,37 @@ def plot_survey_timeline(
         ),
     ]
     ax.legend(handles=handles, loc="upper right", fontsize=6.5)
-    style.finish(ax, "When Malians were asked", "Fieldwork (middle of the period)", "", "")
-    _fit_source(
-        ax.get_figure(),
-        "Source: polls.csv (published toplines, dated by fieldwork or, where none is given, "
-        f"publication) and {SOURCE_NAME} (fieldwork dates from the interview dates in the files).",
+    return style.label_axes(ax, "When Malians were asked", "Fieldwork (middle of the period)", "")
+
+
+def timeline_entries(
+    timeline: pd.DataFrame, afrobarometer_rounds: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The dots of the survey timeline: pollster, date, random or not (published waves, then
+    Afrobarometer rounds read from microdata, placed at the middle of their fieldwork)."""
+    columns = ["pollster", "when", "random_sample", "figures"]
+    entries = (
+        timeline.dropna(subset=["when"])[columns]
+        if len(timeline)
+        else pd.DataFrame(columns=columns)
     )
-    return ax
+    if afrobarometer_rounds is not None and len(afrobarometer_rounds):
+        extra = afrobarometer_rounds.assign(
+            pollster="Afrobarometer microdata",
+            when=pd.to_datetime(afrobarometer_rounds["fieldwork_mid"]),
+            random_sample=True,
+            figures=np.nan,
+        )[columns]
+        entries = pd.concat([e for e in (entries, extra) if len(e)], ignore_index=True)
+    return entries
+
+
+def survey_timeline_source_line() -> str:
+    """Source line of the survey timeline."""
+    return (
+        "Source: polls.csv (published toplines, dated by fieldwork or, where none is given, "
+        f"publication) and {SOURCE_NAME} (fieldwork dates from the interview dates in the files)."
+    )
 
 
 # ----------------------------------------------------------------------------- Afrobarometer
@@ -371,9 +359,38 @@ def afrobarometer_source_line(estimates: pd.DataFrame, population: str = "") -> 
     )
 
 
-def plot_trends(
+def published_points(estimates: pd.DataFrame, published: pd.DataFrame | None) -> pd.DataFrame:
+    """Published poll figures of the same question ids and reported answer as the estimates
+    (drawn as hollow markers beside the microdata line, never joined to it)."""
+    if published is None or not len(published) or not len(estimates):
+        return pd.DataFrame(columns=["question_id", "when", "share", "interval_note"])
+    labels = (
+        estimates.drop_duplicates("question_id")
+        .set_index("question_id")["positive_label"]
+        .str.casefold()
+    )
+    same = published["question_id"].isin(labels.index)
+    rows = published[same]
+    wanted = rows["question_id"].map(labels)
+    return rows[rows["response"].str.casefold().eq(wanted)]
+
+
+def trends_source_line(estimates: pd.DataFrame, published: pd.DataFrame | None = None) -> str:
+    """Source line of draw_trends: the Afrobarometer rounds, and the published figures drawn."""
+    source = afrobarometer_source_line(estimates)
+    points = published_points(estimates, published)
+    if len(points):
+        notes = "; ".join(dict.fromkeys(str(n) for n in points["interval_note"] if n))
+        source += (
+            " Hollow markers: the same questions as published later (polls.csv), without "
+            f"microdata{f' ({notes})' if notes else ''}."
+        )
+    return source
+
+
+def draw_trends(
+    ax: Axes,
     estimates: pd.DataFrame,
-    ax: Axes | None = None,
     published: pd.DataFrame | None = None,
     title: str = "Trust in institutions, Afrobarometer rounds",
 ) -> Axes:
@@ -382,10 +399,9 @@ def plot_trends(
     ``published`` (optional, from polls toplines) adds later published figures for the same
     question ids as hollow markers, not joined to the microdata line.
     """
-    ax = _new_axes(ax)
     data = estimates[estimates["breakdown"] == "none"] if "breakdown" in estimates else estimates
     data = data.assign(when=fieldwork_mid(data))
-    drawn_notes: list[str] = []
+    points = published_points(data, published)
     for index, (qid, block) in enumerate(data.groupby("question_id", sort=False)):
         colour = style.PALETTE[index % len(style.PALETTE)]
         block = block.sort_values("when")
@@ -403,56 +419,40 @@ def plot_trends(
             label=f"{block['short'].iloc[0]} ({block['positive_label'].iloc[0]})",
             gid=qid,
         )
-        if published is not None and len(published):
-            later = published[
-                (published["question_id"] == qid)
-                & published["response"]
-                .str.casefold()
-                .eq(block["positive_label"].iloc[0].casefold())
-            ]
-            for _, point in later.iterrows():
-                drawn_notes.append(str(point["interval_note"] or ""))
-                ax.plot(
-                    mdates.date2num(point["when"].to_pydatetime()),
-                    float(point["share"]),
-                    marker="o",
-                    markerfacecolor="white",
-                    color=colour,
-                    linestyle="none",
-                )
-                ax.annotate(
-                    f"{point['share']:g}% ({point['when'].year}, published)",
-                    (mdates.date2num(point["when"].to_pydatetime()), float(point["share"])),
-                    xytext=(-6, -3),
-                    textcoords="offset points",
-                    fontsize=6,
-                    ha="right",
-                    color=colour,
-                )
+        for _, point in points[points["question_id"] == qid].iterrows():
+            ax.plot(
+                _date_num(point["when"]),
+                float(point["share"]),
+                marker="o",
+                markerfacecolor="white",
+                color=colour,
+                linestyle="none",
+            )
+            ax.annotate(
+                f"{point['share']:g}% ({point['when'].year}, published)",
+                (_date_num(point["when"]), float(point["share"])),
+                xytext=(-6, -3),
+                textcoords="offset points",
+                fontsize=6,
+                ha="right",
+                color=colour,
+            )
     ax.set_ylim(0, 100)
     ax.xaxis_date()
     ax.xaxis.set_major_locator(mdates.YearLocator(base=2))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.legend(loc="lower left", fontsize=6.5)
-    style.finish(ax, title, "Fieldwork (middle of each round)", "% of adults", "")
-    source = afrobarometer_source_line(estimates)
-    if drawn_notes:
-        notes = "; ".join(dict.fromkeys(n for n in drawn_notes if n))
-        source += (
-            " Hollow markers: the same questions as published later (polls.csv), without "
-            f"microdata{f' ({notes})' if notes else ''}."
-        )
-    _fit_source(ax.get_figure(), source)
-    return ax
+    return style.label_axes(ax, title, "Fieldwork (middle of each round)", "% of adults")
 
 
-def plot_national_vs_north(
-    national: pd.DataFrame, north: pd.DataFrame, ax: Axes | None = None
-) -> Axes:
-    """One question: national share against the north and the rest of Mali, per round."""
-    ax = _new_axes(ax)
+def _national_and_north(national: pd.DataFrame, north: pd.DataFrame) -> pd.DataFrame:
     frames = [national.assign(group="National"), north[north["group"] != NOT_GIVEN]]
-    combined = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    return pd.concat([f for f in frames if len(f)], ignore_index=True)
+
+
+def draw_national_vs_north(ax: Axes, national: pd.DataFrame, north: pd.DataFrame) -> Axes:
+    """One question: national share against the north and the rest of Mali, per round."""
+    combined = _national_and_north(national, north)
     if combined.empty:
         raise ValueError("no estimates to draw")
     combined = combined.assign(when=fieldwork_mid(combined))
@@ -479,7 +479,7 @@ def plot_national_vs_north(
         for _, row in block[block["suppressed"].astype(bool)].iterrows():
             ax.annotate(
                 f"{group}: {row['note']}",
-                (mdates.date2num(row["when"].to_pydatetime()), 5),
+                (_date_num(row["when"]), 5),
                 fontsize=6,
                 color=colour,
                 rotation=90,
@@ -491,56 +491,59 @@ def plot_national_vs_north(
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.legend(loc="lower left", fontsize=6.5)
     short = combined["short"].iloc[0]
-    style.finish(ax, f"{short}: national, north and rest of Mali", "Fieldwork", "% of adults", "")
-    note = " ".join(dict.fromkeys(n for n in combined["round_note"] if isinstance(n, str) and n))
-    _fit_source(
-        ax.get_figure(),
-        afrobarometer_source_line(
-            combined, "adults 18+; north = Tombouctou, Gao and Kidal regions as sampled"
-        )
-        + (f" {note}" if note else ""),
+    return style.label_axes(
+        ax, f"{short}: national, north and rest of Mali", "Fieldwork", "% of adults"
     )
-    return ax
 
 
-def plot_region_heatmap(estimates: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Region x round shares for one question; grey cells were not sampled or suppressed."""
+def national_vs_north_source_line(national: pd.DataFrame, north: pd.DataFrame) -> str:
+    """Source line of draw_national_vs_north, with the rounds' coverage notes."""
+    combined = _national_and_north(national, north)
+    note = " ".join(dict.fromkeys(n for n in combined["round_note"] if isinstance(n, str) and n))
+    return afrobarometer_source_line(
+        combined, "adults 18+; north = Tombouctou, Gao and Kidal regions as sampled"
+    ) + (f" {note}" if note else "")
+
+
+def draw_region_heatmap(ax: Axes, estimates: pd.DataFrame) -> Axes:
+    """Region x round shares for one question (seaborn heat map); grey cells were not sampled,
+    or hold fewer respondents than the minimum (n<min)."""
     table = region_round_table(estimates)
-    ax = _new_axes(ax, height_in=1.4 + 0.3 * max(len(table), 1))
     values = table.to_numpy(dtype=float)
-    masked = np.ma.masked_invalid(values)
-    cmap = mpl.colormaps["Blues"].with_extremes(bad="#e0e0e0")
-    image = ax.imshow(masked, cmap=cmap, vmin=0, vmax=100, aspect="auto")
+    shown = table.rename(columns=lambda c: f"R{c}")
+    sns.heatmap(
+        shown,
+        ax=ax,
+        cmap="Blues",
+        vmin=0,
+        vmax=100,
+        annot=True,
+        fmt=".0f",
+        annot_kws={"fontsize": 7},
+        cbar_kws={"fraction": 0.04, "pad": 0.02},
+    )
+    ax.collections[0].colorbar.set_label("% of adults", fontsize=7)
+    ax.set_facecolor("#e0e0e0")  # masked (NaN) cells show the axes background
     suppressed = estimates[estimates["suppressed"].astype(bool)].set_index(["group", "round"])
     for i, region in enumerate(table.index):
         for j, number in enumerate(table.columns):
-            value = values[i, j]
-            if np.isnan(value):
+            if np.isnan(values[i, j]):
                 text = "n<min" if (region, number) in suppressed.index else "not sampled"
-                ax.text(j, i, text, ha="center", va="center", fontsize=6, color="#555555")
-            else:
                 ax.text(
-                    j,
-                    i,
-                    f"{value:.0f}",
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if value > 60 else "black",
+                    j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=6, color="#555555"
                 )
-    ax.set_xticks(range(len(table.columns)), [f"R{c}" for c in table.columns])
-    ax.set_yticks(range(len(table.index)), list(table.index))
+    ax.tick_params(axis="y", rotation=0)
     ax.grid(False)
-    colourbar = ax.get_figure().colorbar(image, ax=ax, fraction=0.04, pad=0.02)
-    colourbar.set_label("% of adults", fontsize=7)
     short = estimates["short"].iloc[0] if len(estimates) else ""
-    style.finish(ax, f"{short} by region and round", "Afrobarometer round", "", "")
-    _fit_source(
-        ax.get_figure(),
+    return style.label_axes(ax, f"{short} by region and round", "Afrobarometer round", "")
+
+
+def region_heatmap_source_line(estimates: pd.DataFrame) -> str:
+    """Source line of draw_region_heatmap."""
+    return (
         afrobarometer_source_line(estimates, "adults 18+ in each region as sampled")
-        + " Cells below the minimum sample are suppressed (n<min).",
+        + " Cells below the minimum sample are suppressed (n<min)."
     )
-    return ax
 
 
 def afrobarometer_caption(estimates: pd.DataFrame, what: str) -> str:
@@ -566,15 +569,16 @@ def afrobarometer_caption(estimates: pd.DataFrame, what: str) -> str:
     )
 
 
-def plot_estimate_bars(
-    estimates: pd.DataFrame, ax: Axes | None = None, title: str = "What Malians said"
-) -> Axes:
-    """Several questions (or groups) side by side as bars with 95% error bars and DK shares."""
+def draw_estimate_bars(ax: Axes, estimates: pd.DataFrame, title: str = "What Malians said") -> Axes:
+    """Several questions (or groups) side by side as bars with 95% error bars and DK shares.
+
+    The intervals are the design-based ones already estimated (analysis.analyses.opinion), so
+    the bars are drawn with matplotlib: seaborn's barplot would compute its own intervals from
+    respondent-level rows."""
     rows = estimates.reset_index(drop=True)
-    ax = _new_axes(ax, height_in=1.6 + 0.42 * max(len(rows), 1))
     labels = []
     for position, row in rows.iterrows():
-        group = "" if row["group"] == "All respondents" else f", {row['group']}"
+        group = "" if row["group"] == ALL_GROUP else f", {row['group']}"
         labels.append(
             _wrap(f"{row['short']}: {row['positive_label']} (R{row['round']}{group})", 58, 2)
         )
@@ -601,6 +605,4 @@ def plot_estimate_bars(
     ax.set_yticks(range(len(labels)), labels, fontsize=6.5)
     ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.set_xlim(0, 118)
-    style.finish(ax, title, "% of adults (95% interval)", "", "")
-    _fit_source(ax.get_figure(), afrobarometer_source_line(rows))
-    return ax
+    return style.label_axes(ax, title, "% of adults (95% interval)", "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib as mpl
@@ -35,6 +36,8 @@ PALETTE: list[str] = [
 ]
 INTERVAL_ALPHA = 0.2
 SOURCE_FONT_SIZE = 7.5
+#: Characters per source line at SOURCE_FONT_SIZE on a full-width figure; longer ones wrap.
+SOURCE_WRAP = 108
 
 _RC = {
     "figure.dpi": 110,
@@ -115,8 +118,19 @@ def add_source(fig: Figure, source: str) -> None:
         if getattr(text, "_is_source_line", False):
             text.remove()
     label = source if source.lower().startswith("source") else f"Source: {source}"
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    text = fig.text(0.01, 0.01, label, fontsize=SOURCE_FONT_SIZE, color="#555555", ha="left")
+    if len(label) <= SOURCE_WRAP and "\n" not in label:
+        fig.tight_layout(rect=(0, 0.05, 1, 1))
+        text = fig.text(0.01, 0.01, label, fontsize=SOURCE_FONT_SIZE, color="#555555", ha="left")
+    else:
+        # A long source (question wordings, fieldwork dates) is wrapped, and the axes leave
+        # room for all of its lines instead of running under them.
+        label = "\n".join(textwrap.wrap(label, SOURCE_WRAP)) or label
+        lines = label.count("\n") + 1
+        bottom = min(0.5, (0.08 + 0.125 * lines) / fig.get_figheight())
+        fig.tight_layout(rect=(0, bottom, 1, 1))
+        text = fig.text(
+            0.01, 0.005, label, fontsize=SOURCE_FONT_SIZE, color="#555555", ha="left", va="bottom"
+        )
     text._is_source_line = True  # type: ignore[attr-defined]
 
 

@@ -6,10 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from analysis.analyses.changepoints import METHODS
-from analysis.analyses.trends import PERIOD_FREQUENCIES
 from analysis.curated import schema
-from analysis.sources.afrobarometer import BREAKDOWNS
 from analysis.curated.aliases import UnknownGroupError
 from analysis.curated.tables import resolver
 
@@ -112,63 +109,3 @@ def check_parameters(
         data_source=data_source,
         milestone_kinds=tuple(kinds),
     )
-
-def check_opinion_parameters(
-    questions: object,
-    breakdown: object,
-    exclude_dont_know: object,
-    min_sample: object,
-    known_question_ids: set[str],
-    country: str = "Mali",
-) -> tuple[list[str], str, bool, int]:
-    """Check the public-opinion notebook's own parameters; one clear sentence when one is bad."""
-    if country != "Mali":
-        raise ParameterError(
-            f"This report covers Mali only (its polls and Afrobarometer files are Malian), "
-            f"not {country!r}."
-        )
-    if isinstance(questions, str):
-        # From the command line: "a,b", "a|b" or "[a, b]".
-        text = questions.strip().strip("[]")
-        questions = [q.strip(" '\"") for q in text.replace("|", ",").split(",") if q.strip(" '\"")]
-    if not isinstance(questions, list | tuple):
-        raise ParameterError(
-            f"Parameter questions must be a list of question ids, not {questions!r}."
-        )
-    unknown = [q for q in questions if q not in known_question_ids]
-    if unknown:
-        raise ParameterError(
-            f"Unknown question id {unknown[0]!r}; use ids from polls.csv or "
-            "analysis/afrobarometer_questions.yaml, e.g. "
-            f"{', '.join(sorted(known_question_ids)[:4])}."
-        )
-    if breakdown not in BREAKDOWNS:
-        raise ParameterError(
-            f"Unknown breakdown {breakdown!r}; use one of: {', '.join(BREAKDOWNS)}."
-        )
-    if not isinstance(exclude_dont_know, bool):
-        raise ParameterError(f"exclude_dont_know must be True or False, not {exclude_dont_know!r}.")
-    if isinstance(min_sample, bool) or not isinstance(min_sample, int) or min_sample < 1:
-        raise ParameterError(
-            f"min_sample must be a whole number of respondents, 1 or more, not {min_sample!r}."
-        )
-    return list(questions), str(breakdown), exclude_dont_know, int(min_sample)
-
-def check_report_options(
-    period: str, top_n: int, method: str, window: int, countries: list[str]
-) -> None:
-    """Check the attack report's own parameters; a bad value raises one clear sentence."""
-    if period not in PERIOD_FREQUENCIES:
-        raise ParameterError(
-            f"period must be one of {', '.join(PERIOD_FREQUENCIES)}, not {period!r}."
-        )
-    if not isinstance(top_n, int) or top_n < 1:
-        raise ParameterError(f"top_n must be a whole number of 1 or more, not {top_n!r}.")
-    if method not in METHODS:
-        raise ParameterError(
-            f"change_point_method must be one of {', '.join(METHODS)}, not {method!r}."
-        )
-    if not isinstance(window, int) or window < 1:
-        raise ParameterError(f"shift_window must be a whole number of years, not {window!r}.")
-    if not countries:
-        raise ParameterError("sahel_countries must name at least one country.")

@@ -16,7 +16,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -24,18 +23,19 @@ import pandas as pd
 import pyreadstat
 import yaml
 
-from analysis.config import RAW_DIR, SHARED_DATA_DIR, display_path
+from analysis.config import RAW_DIR, SHARED_DATA_DIR
+from analysis.core import origins
 from analysis.core.regions import REGIONS, ZONE_REGIONS
+from analysis.sources import register
 
 QUESTION_MAP_PATH = Path(__file__).with_name("afrobarometer_questions.yaml")
 #: Where the notebook looks for the SPSS files, in this order.
 RAW_AFROBAROMETER_DIR = RAW_DIR / "afrobarometer"
 SHARED_AFROBAROMETER_DIR = SHARED_DATA_DIR / "afrobarometer_mali"
-HOW_TO_GET = (
-    "Download the Mali SPSS files for rounds 4-7 from afrobarometer.org (Data > Download data, "
-    f"free registration) into {display_path(RAW_AFROBAROMETER_DIR)}."
-)
-SOURCE_NAME = "Afrobarometer Mali (GREAT), respondent-level data"
+#: The register's record of the dataset: how a user gets the files, and the name sources give.
+REGISTER_KEY = "afrobarometer"
+HOW_TO_GET = register.entry(REGISTER_KEY).how_to_get + "."
+SOURCE_NAME = register.entry(REGISTER_KEY).short
 
 #: Names the survey weight goes by in Afrobarometer files (matched ignoring case).
 WEIGHT_CANDIDATES: tuple[str, ...] = ("withinwt", "Withinwt", "WITHINWT")
@@ -142,12 +142,6 @@ _REQUIRED_ROUND_KEYS = ("variable", "label", "wording")
 def load_question_map(path: Path | None = None) -> QuestionMap:
     """Read and check the harmonised question map (analysis/afrobarometer_questions.yaml)."""
     path = Path(path or QUESTION_MAP_PATH)
-    return _load_question_map(str(path), path.stat().st_mtime_ns)
-
-
-@lru_cache(maxsize=4)
-def _load_question_map(path_text: str, _mtime: int) -> QuestionMap:
-    path = Path(path_text)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -252,27 +246,18 @@ def read_round(
     psu: str | None = None,
     note: str = "",
 ) -> SurveyRound:
-    """Read one round's SPSS file with its value labels; find the weight and any PSU."""
+    """Read one round's SPSS file with its value labels; find the weight and any PSU.
+
+    The file is recorded as an origin of the run (register key "afrobarometer", version
+    "round N"). Nothing is cached: the report object holds the rounds it read.
+    """
     path = Path(path)
     if not path.exists():
         raise AfrobarometerError(f"{path}: file not found. {HOW_TO_GET}")
-    return _read_round(str(path), path.stat().st_mtime_ns, number, weight, psu, note)
-
-
-@lru_cache(maxsize=8)
-def _read_round(
-    path_text: str,
-    _mtime: int,
-    number: int | None,
-    weight: str | None,
-    psu: str | None,
-    note: str,
-) -> SurveyRound:
-    path = Path(path_text)
     try:
         # user_missing=True keeps codes declared missing in SPSS (often 9, 98, 99), so that
         # "don't know" and "refused" are counted, never silently turned into blanks.
-        data, meta = pyreadstat.read_sav(path_text, user_missing=True)
+        data, meta = pyreadstat.read_sav(str(path), user_missing=True)
     except Exception as exc:  # pyreadstat raises its own error types
         raise AfrobarometerError(f"{path}: cannot be read as an SPSS .sav file ({exc})") from None
     if weight is not None:
@@ -296,6 +281,7 @@ def _read_round(
             start, end = dates.min().date(), dates.max().date()
     if number is None:
         number = round_number_from_name(path.name)
+    origins.record_file(REGISTER_KEY, path, version=f"round {number}", rows=len(data))
     return SurveyRound(
         number=number,
         path=path,

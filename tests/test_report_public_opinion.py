@@ -1,0 +1,264 @@
+"""The public-opinion report object, on hand-made rounds and polls: findings sentences, verdicts
+on changes beyond the margin of error, poll-series selection, period and source choices."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.analyses import polls
+from analysis.curated.tables import load_polls
+from analysis.reports import public_opinion as po
+from analysis.reports.params import ParameterError
+from analysis.sources import afrobarometer as ab
+from analysis.sources import register
+from tests.test_afrobarometer import write_fixture
+
+FIXTURES = Path(__file__).parent / "fixtures"
+OPINION = FIXTURES / "opinion"
+YES_NO = {1.0: "No", 2.0: "Yes", 9.0: "Don't know"}
+REGIONS = {501.0: "KAYES", 506.0: "TOMBOUCTOU", 509.0: "BAMAKO"}
+
+
+def hand_round(number: int, answers: dict[str, list[int]], start: str, end: str) -> ab.SurveyRound:
+    """Ten respondents of weight 1 (so shares are counts out of ten), answers per variable."""
+    data = pd.DataFrame(answers)
+    data["REGION"] = [501, 501, 501, 506, 506, 506, 509, 509, 509, 509]
+    data["withinwt"] = 1.0
+    return ab.SurveyRound(
+        number=number,
+        path=Path(f"hand_r{number}.sav"),
+        data=data,
+        variable_labels={v: v for v in answers},
+        value_labels={v: YES_NO for v in answers} | {"REGION": REGIONS},
+        weight="withinwt",
+        fieldwork_start=date.fromisoformat(start),
+        fieldwork_end=date.fromisoformat(end),
+    )
+
+
+@pytest.fixture
+def qmap():
+    return ab.load_question_map(OPINION / "questions_report.yaml")
+
+
+@pytest.fixture
+def rounds():
+    # Round 6: trust in the army 3 of 10, armed forces protect 8 of 10.
+    # Round 7: trust 9 of 10, protect 8 of 10, feared extremists 4 of 10 (one don't know),
+    # jihadists useful 1 of 10.
+    six = hand_round(
+        6,
+        {"TA": [2, 2, 2, 1, 1, 1, 1, 1, 1, 1], "AF": [2, 2, 2, 2, 2, 2, 2, 2, 1, 1]},
+        "2014-12-01",
+        "2014-12-14",
+    )
+    seven = hand_round(
+        7,
+        {
+            "TA": [2, 2, 2, 2, 2, 2, 2, 2, 2, 1],
+            "AF": [2, 2, 2, 2, 2, 2, 2, 2, 1, 1],
+            "FE": [2, 2, 2, 2, 1, 1, 1, 1, 1, 9],
+            "UJ": [2, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        },
+        "2017-02-08",
+        "2017-02-24",
+    )
+    return {6: six, 7: seven}
+
+
+@pytest.fixture
+def toplines(tmp_path):
+    curated = tmp_path / "curated"
+    shutil.copytree(FIXTURES / "curated_min", curated)
+    shutil.copy(OPINION / "polls_sample.csv", curated / "polls.csv")
+    return polls.toplines(load_polls(curated))
+
+
+def no_milestones() -> pd.DataFrame:
+    columns = ["kind", "date_precision", "end_date_precision", "description", "sources"]
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return frame.assign(date=pd.Series(dtype="datetime64[ns]"), end_date=frame["date_precision"])
+
+
+def params(data_source="all", start="2012-01-01", end="2025-12-31", **own) -> po.OpinionParameters:
+    common = po.check_parameters(start, end, "Mali", [], data_source, [])
+    own.setdefault("min_sample", 5)  # ten respondents a round: not suppressed
+    return po.OpinionParameters(common, **own)
+
+
+def report(rounds, toplines, qmap, **kwargs) -> po.PublicOpinionReport:
+    return po.assemble(params(**kwargs), toplines, rounds, qmap, no_milestones())
+
+
+def texts(blocks) -> list[str]:
+    return [b.plain() for b in blocks if isinstance(b, po.Text)]
+
+
+def test_key_findings_from_hand_made_rounds(rounds, toplines, qmap):
+    findings = report(rounds, toplines, qmap).key_findings
+    # Armed forces protect, round 7: 8 of 10, weights 1 -> 80%; Wilson at p = 0.8, n = 10:
+    # centre (0.8 + 1.92/10) / 1.384 = 0.7167, half-width 1.96 * sqrt(0.016 + 0.0096) / 1.384
+    # = 0.2266 -> 49.0-94.3.
+    assert findings[0] == (
+        "In Afrobarometer round 7 (fieldwork 2017-02-08 to 2017-02-24), 80% (95% CI 49.0–94.3) "
+        "of Malian adults said the armed forces often or always protect the country from "
+        "security threats."
+    )
+    # Trust in the army: 3 of 10 in round 6, 9 of 10 in round 7: +60 points.
+    assert findings[1].startswith(
+        "Trust in the army (somewhat or a lot) went from 30.0% in round 6 to 90.0% in round 7, "
+        "a change of +60.0 points (95% CI +"
+    )
+    # Feared extremists 4 of 10 (the don't know stays in the denominator); jihadists 1 of 10.
+    assert findings[2].startswith("In round 7, 40% (95% CI ")
+    assert "while only 10% (95% CI " in findings[2]
+    # Polls fixture: 6 figures; 1 online (not random); 2019 and 2020 have n (interval); 2021,
+    # Gallup and Pew give no sample size -> 6 - 2 - 1 = 3.
+    assert findings[3] == (
+        "Of the 6 published poll figures for the period, 1 come from samples that are not random "
+        "and 3 have no reported sample size, so only 2 can carry a margin of error."
+    )
+    assert len(findings) == 4  # no MINUSMA figure in the fixture; rounds and polls both read
+
+
+def test_headline_and_round_check_from_the_report(rounds, toplines, qmap):
+    built = report(rounds, toplines, qmap)
+    assert built.headline[0] == (
+        "Afrobarometer R7           Armed forces protect the country, often or always: "
+        "80% (95% CI 49.0–94.3)"
+    )
+    assert built.headline[1].endswith("Trust the army, somewhat or a lot: 90% (95% CI 59.6–98.2)")
+    assert len(built.headline) == 3  # government-handling-armed-extremists is not in the map
+    # n = 10 respondents of weight 1: Kish n_eff = 10.
+    assert built.round_check.startswith("R7 AF (often or always): 80% (95% CI 49.0–94.3), n = 10")
+    assert "Kish n_eff = 10;" in built.round_check
+
+
+def test_changes_beyond_margin_verdicts(rounds, toplines, qmap):
+    built = report(rounds, toplines, qmap)
+    # Two questions asked twice: trust 30 -> 90 (+60, far beyond a margin of about 34 points
+    # at n = 10), armed forces 80 -> 80 (no change).
+    changes = built.round_changes.set_index("question_id")
+    assert changes.loc["trust-army", "change"] == pytest.approx(60.0)
+    assert changes.loc["armed-forces-protect-country", "change"] == pytest.approx(0.0)
+    assert list(built.changes_beyond_margin["question_id"]) == ["trust-army"]
+    assert "1 of 2 round-to-round changes are larger than their margin of error." in texts(
+        built.section("breakdowns")
+    )
+    table = next(b for b in built.section("breakdowns") if isinstance(b, po.Table))
+    assert list(table.frame["short"]) == ["Trust the army"]
+
+
+def test_questions_parameter_narrows_sections_and_adds_findings(rounds, toplines, qmap):
+    built = report(rounds, toplines, qmap, questions=("fear-extremist-violence",))
+    # The chosen question gets its own finding: 4 of 10 -> 40%, don't know 1 of 10 -> 10.0%.
+    assert built.key_findings[-1].startswith(
+        "Feared violence by extremists (feared it), round 7: 40%"
+    )
+    assert built.key_findings[-1].endswith("with 10.0% answering don’t know.")
+    # No round-to-round change of the chosen question (asked once): no verdict text.
+    assert texts(built.section("breakdowns")) == []
+    # The north/region figures need a chosen question asked in two rounds: none here.
+    slugs = [c.slug for c in built.charts()]
+    assert "opinion-north-vs-rest" not in slugs
+    assert "opinion-extremism-afrobarometer" in slugs
+
+
+def test_poll_series_selection(toplines):
+    # Hand-made: an army question asked in two polls (state response), MINUSMA in two
+    # (international response), trust-army in three (topic trust, not a response).
+    rows = [
+        ("p1", "fds-work-satisfaction"),
+        ("p2", "fds-work-satisfaction"),
+        ("p1", "minusma-work-satisfaction"),
+        ("p3", "minusma-work-satisfaction"),
+        ("p1", "trust-army"),
+        ("p2", "trust-army"),
+        ("p3", "trust-army"),
+        ("p1", "barkhane-once-only"),
+    ]
+    frame = pd.DataFrame(rows, columns=["poll_id", "question_id"])
+    assert po.response_series_ids(frame, params()) == [
+        "fds-work-satisfaction",
+        "minusma-work-satisfaction",
+    ]
+    chosen = params(questions=("minusma-work-satisfaction",))
+    assert po.response_series_ids(frame, chosen) == ["minusma-work-satisfaction"]
+
+
+def test_data_source_and_period_choices(rounds, toplines, qmap):
+    only_polls = report(rounds, toplines, qmap, data_source="curated")
+    assert only_polls.rounds_read == ()
+    assert only_polls.key_findings[-1] == (
+        "No Afrobarometer microdata was available for the period, so the report relies on "
+        "published toplines only."
+    )
+    only_rounds = report(rounds, toplines, qmap, data_source="afrobarometer")
+    assert len(only_rounds.toplines) == 0
+    assert only_rounds.key_findings[-1] == (
+        "No published poll figures fall within the period and data source chosen."
+    )
+    # A period from 2016: round 6 (fieldwork December 2014) falls outside and is named.
+    later = report(rounds, toplines, qmap, start="2016-01-01")
+    assert later.rounds_read == (7,) and later.rounds_outside == (6,)
+    assert (
+        "Afrobarometer round(s) 6 fall outside 2016-01-01 to 2025-12-31; widen the period to "
+        "include them." in texts(later.section("asked"))
+    )
+    # 2016-2025 keeps the 2019-2021 figures (4 of them), not Gallup 2012 nor Pew 2013.
+    assert len(later.toplines) == 4
+
+
+def test_caveats_count_figures_after_the_2021_coup(toplines):
+    milestones = pd.DataFrame(
+        {"kind": ["coup", "coup"], "date": pd.to_datetime(["2020-08-18", "2021-05-24"])}
+    )
+    text = po.poll_caveats(toplines, milestones).plain()
+    # After 2021-05-24: the online poll (June 2021) and fix-a-2021 (mid-2021, 2021-07-02).
+    assert "2 figures were collected after 2021-05-24" in text
+    assert "1 figures come second-hand from the press" in text  # fix-a-2021
+    assert "1 figures come from online or quota samples" in text
+    without = po.restricted_from(milestones.iloc[:1])
+    assert without == po.FALLBACK_RESTRICTED_FROM
+
+
+def test_opinion_parameters_checked_against_the_curated_polls(tmp_path):
+    curated = tmp_path / "curated"
+    shutil.copytree(FIXTURES / "curated_min", curated)
+    shutil.copy(OPINION / "polls_sample.csv", curated / "polls.csv")
+    common = po.check_parameters("2012-01-01", "2025-12-31")
+    ctx, checked = po.open_report(common, "trust-army-online", curated_dir=curated)
+    assert checked.questions == ("trust-army-online",) and checked.min_sample == 50
+    with pytest.raises(ParameterError, match="Unknown question id 'no-such-question'"):
+        po.open_report(common, ["no-such-question"], curated_dir=curated)
+    with pytest.raises(ParameterError, match="Unknown data source 'acled'"):
+        po.check_parameters("2012-01-01", "2025-12-31", data_source="acled")
+
+
+def test_build_records_each_afrobarometer_file_read(tmp_path):
+    curated = tmp_path / "curated"
+    shutil.copytree(FIXTURES / "curated_min", curated)
+    shutil.copy(OPINION / "polls_sample.csv", curated / "polls.csv")
+    folder = tmp_path / "afrobarometer"
+    folder.mkdir()
+    write_fixture(folder / "fix_r7_data.sav")
+    qmap = ab.load_question_map(OPINION / "questions_fixture.yaml")
+    common = po.check_parameters("2012-01-01", "2025-12-31")
+    ctx, checked = po.open_report(common, curated_dir=curated, qmap=qmap)
+    built = po.build(ctx, checked, afrobarometer_dir=folder, qmap=qmap)
+    assert built.rounds_read == (7,)
+    assert ctx.version_read("afrobarometer") == "round 7"
+    assert ctx.source_line("afrobarometer") == f"{ab.SOURCE_NAME} round 7"
+    read = [o for o in ctx.origins if o.dataset == "afrobarometer"]
+    assert [Path(o.where).name for o in read] == ["fix_r7_data.sav"]
+    assert ab.HOW_TO_GET.startswith(register.entry("afrobarometer").how_to_get)
+    # Every figure names its source line and caption; none is drawn by build().
+    for chart in built.charts():
+        assert chart.source.startswith("Source: ") and chart.caption
+    assert re.search(r"covers rounds 7\.", texts(built.section("asked"))[0])
