@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from analysis.core.vocab import EVENT_TYPES
+from analysis.curated.chronology import CRITERIA
 
 # Column kinds understood by analysis.curated.validation.
 TEXT = "text"  # free text
@@ -203,6 +204,7 @@ EVENTS_SPEC = TableSpec(
         Column("attribution", ENUM, required=True, choices=ATTRIBUTIONS),
         Column("event_type", ENUM, required=True, choices=EVENT_TYPES),
         Column("target", ENUM_LIST, choices=TARGETS),
+        Column("inclusion", ENUM_LIST, required=True, choices=tuple(CRITERIA)),
         Column("deaths_low", INT),
         Column("deaths_best", INT),
         Column("deaths_high", INT),

@@ -14,6 +14,7 @@ from analysis.config import CURATED_DIR
 from analysis.core.text import alias_key
 from analysis.curated import schema as s
 from analysis.curated.aliases import AliasResolver, group_names
+from analysis.curated.chronology import CRITERIA, criteria_met
 from analysis.curated.poll_checks import series_population_problems
 from analysis.curated.validation import DataValidationError, Problem, check_table
 
@@ -135,12 +136,56 @@ def _check_references(report: ValidationReport) -> None:
                                     f"group id '{gid}' is not in groups.csv",
                                 )
                             )
+    if "events" in frames:
+        _check_inclusion(frames["events"], problems)
     if groups is not None:
         _check_aliases(groups, problems)
         if "lineage" in frames:
             _check_lineage(frames["lineage"], groups, problems)
     if "polls" in frames:
         problems.extend(series_population_problems(frames["polls"]))
+
+
+def _check_inclusion(events: pd.DataFrame, problems: list[Problem]) -> None:
+    """Each event states why it is in the chronology, in agreement with its own fields."""
+    checkable = set(CRITERIA) - {"landmark", "rebellion", "notable"}
+    # A row with a problem already (a bad count or date) is judged once it is fixed.
+    flagged = {p.line for p in problems if p.file == events.attrs["path"]}
+    for line, row in _rows(events):
+        if line in flagged:
+            continue
+        stated = set(row["inclusion"] or [])
+        met = criteria_met(row.to_dict())
+        wrong = sorted((stated & checkable) - met)
+        missing = sorted(met - stated)
+        if wrong:
+            problems.append(
+                Problem(
+                    events.attrs["path"],
+                    line,
+                    "inclusion",
+                    f"states {', '.join(wrong)} but the row's own fields do not meet it "
+                    f"({'; '.join(CRITERIA[c] for c in wrong)})",
+                )
+            )
+        if missing:
+            problems.append(
+                Problem(
+                    events.attrs["path"],
+                    line,
+                    "inclusion",
+                    f"meets {', '.join(missing)} by its fields but does not say so; add it",
+                )
+            )
+        if "notable" in stated and len(stated) > 1:
+            problems.append(
+                Problem(
+                    events.attrs["path"],
+                    line,
+                    "inclusion",
+                    "'notable' means outside the rule: it cannot stand beside a criterion",
+                )
+            )
 
 
 def _check_aliases(groups: pd.DataFrame, problems: list[Problem]) -> None:

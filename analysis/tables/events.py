@@ -99,7 +99,8 @@ def load(
         return _load_acled_api(country, start_date, end_date, resolve)
     file = locate(name, path)
     record = open_data.REGISTER.get(name)
-    origins.record_file(name, file, version=record.version_of(file) if record else "")
+    read = file / "events.csv" if name == "curated" and file.is_dir() else file
+    origins.record_file(name, read, version=record.version_of(read) if record else "")
     source = str(file)
     if name in ("acled", "ucdp-ged"):
         resolve = with_name_parts(resolve or default_resolve())

@@ -1,0 +1,107 @@
+"""The curated chronology (data/curated/events.csv) as a defined sample: its rule, its coverage
+of every year, its claims and the tolls of the best-known events."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from analysis.curated.chronology import CRITERIA, RULE, criteria_met
+from analysis.curated.tables import load_events
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return load_events().set_index("event_id")
+
+
+def test_the_rule_by_hand():
+    # Each criterion computed from the fields alone, on rows made up for the test.
+    base = {"date": "2019-01-01", "country": "Mali", "perpetrators": "jnim", "target": "military"}
+    assert criteria_met({**base, "deaths_best": "20"}) == {"mali-20-deaths"}
+    assert criteria_met({**base, "deaths_best": "19"}) == set()
+    assert criteria_met({**base, "deaths_best": "", "deaths_low": "25"}) == {"mali-20-deaths"}
+    assert criteria_met(
+        {**base, "event_type": "kidnapping/hostage-taking", "target": "foreigners"}
+    ) == {"foreigners-kidnapped"}
+    assert criteria_met({**base, "location": "Bamako (airport)", "deaths_best": "3"}) == {"capital"}
+    # A road that merely leads to the capital is not the capital.
+    assert criteria_met({**base, "location": "the Ségou-Bamako road"}) == set()
+    assert criteria_met({**base, "target": "peacekeepers", "deaths_best": "5"}) == {
+        "international-force"
+    }
+    niger = {**base, "country": "Niger"}
+    assert criteria_met({**niger, "deaths_best": "49"}) == set()  # from 2017: 50 or more
+    assert criteria_met({**niger, "deaths_best": "50"}) == {"outside-mali"}
+    assert criteria_met({**niger, "date": "2013-05-23", "deaths_best": "20"}) == {"outside-mali"}
+    assert criteria_met({**niger, "perpetrators": "", "deaths_best": "90"}) == set()
+
+
+def test_every_row_says_why_it_is_there(events):
+    for event_id, stated in events["inclusion"].items():
+        assert stated, event_id
+        assert set(stated) <= set(CRITERIA), event_id
+    in_rule = events["inclusion"].map(lambda s: bool(set(s) & set(RULE)))
+    # Most of the chronology is the defined sample; the rest is marked 'notable'.
+    assert in_rule.mean() > 0.75
+
+
+def test_every_year_from_2003_to_2025_has_rows(events):
+    years = set(events["date"].dt.year)
+    missing = [y for y in range(2003, 2026) if y not in years]
+    assert missing == []
+    assert len(events) > 100
+
+
+def test_claims_cite_sources_and_name_who_claimed(events):
+    claimed = events[events["attribution"] == "claimed"]
+    assert len(claimed) > 40
+    for event_id, row in claimed.iterrows():
+        assert row["perpetrators"], f"{event_id}: a claim names who claimed"
+        assert row["sources"], event_id
+        text = f"{row['description']} {'' if pd.isna(row['notes']) else row['notes']}"
+        assert re.search(r"claim|stated|statement|video", text, re.I), (
+            f"{event_id}: the row must say how the claim was made (claim, statement, video)"
+        )
+
+
+def test_every_row_has_a_country_and_in_mali_a_region_or_a_reason(events):
+    assert events["country"].notna().all()
+    mali = events[events["country"] == "Mali"]
+    for event_id, row in mali.iterrows():
+        if pd.isna(row["admin1"]) or not row["admin1"]:
+            notes = "" if pd.isna(row["notes"]) else str(row["notes"])
+            reason = re.search(r"admin1 (is )?left empty|region not stated", notes, re.I)
+            assert reason, f"{event_id}: a Mali event without a region must say why in notes"
+
+
+@pytest.mark.parametrize(
+    ("event_id", "low", "best", "high"),
+    [
+        # Statoil/Equinor's investigation report (equinor-2013-09-12-in-amenas): 40 killed.
+        ("ev-2013-01-16-in-amenas", 38, 40, 40),
+        # Radisson Blu, Bamako: 20 killed besides the attackers (guardian-2015-11-20, cep-mali).
+        ("ev-2015-11-20-bamako-radisson-blu", 20, 20, None),
+        # Grand-Bassam: 19 killed, per the 2022 Abidjan trial (bssnews-2022-11-30-grand-bassam).
+        ("ev-2016-03-13-grand-bassam", 18, 19, 19),
+        # Boulkessi/Mondoro: official toll 38 (kibaru-2019-10-boulkessi-toll), first report 25.
+        ("ev-2019-09-30-boulkessi-mondoro", 25, 38, None),
+        # Indelimane: 53 soldiers and one civilian (lapresse-2019-11-02).
+        ("ev-2019-11-01-indelimane", 15, 54, None),
+        # Moura: at least 500 killed per the UN human-rights inquiry (ap-2023-05-12), HRW 300.
+        ("ev-2022-03-27-moura", 300, 500, None),
+        # Tombouctou boat: "more than a hundred" (jeuneafrique-2023-tombouctou-boat); no best.
+        ("ev-2023-09-07-tombouctou-boat", 100, None, None),
+        # Bamako, 17 September 2024: at least 77 killed, up to 100 (dawn-2024-09-20).
+        ("ev-2024-09-17-bamako", 77, 77, 100),
+    ],
+)
+def test_tolls_of_the_best_known_events(events, event_id, low, best, high):
+    row = events.loc[event_id]
+    got = tuple(
+        None if pd.isna(row[c]) else int(row[c])
+        for c in ("deaths_low", "deaths_best", "deaths_high")
+    )
+    assert got == (low, best, high)
