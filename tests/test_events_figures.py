@@ -1,4 +1,5 @@
-"""Attack-trend figures: each draws on the given ax with title, axis labels and a source line."""
+"""Attack-trend figures: each draws on the given ax, gives it a title and axis labels, returns it,
+and leaves the figure alone (no source line: display.figure writes it once)."""
 
 from __future__ import annotations
 
@@ -38,43 +39,44 @@ def sample() -> pd.DataFrame:
     return events_frame(rows)
 
 
-def finished(fig, ax, title: str) -> None:
+def finished(fig, ax, title: str, returned=None) -> None:
+    assert returned is ax
     assert ax.get_title(loc="left") == title
     assert ax.get_ylabel()
-    assert style.source_line(fig).startswith("Source:")
+    assert style.source_line(fig) is None and not fig.texts
     plt.close(fig)
 
 
 def test_trend_split_shift_change_points_sahel(sample):
     monthly = trends.per_period(sample, "month")
     fig, ax = style.new_figure()
-    figures_events.plot_trend(ax, monthly, "Deaths per month", "Test data")
+    returned = figures_events.draw_trend(ax, monthly, "Deaths per month")
     assert len(ax.collections) == 1  # the low-high band
-    finished(fig, ax, "Deaths per month")
+    finished(fig, ax, "Deaths per month", returned)
 
     fig, ax = style.new_figure()
-    figures_events.plot_trend(ax, monthly, "Events per month", "Test data", measure="events")
+    returned = figures_events.draw_trend(ax, monthly, "Events per month", measure="events")
     assert len(ax.patches) == 24
-    finished(fig, ax, "Events per month")
+    finished(fig, ax, "Events per month", returned)
 
     wide = trends.wide(trends.split(sample, "group"), "group")
     fig, ax = style.new_figure()
-    figures_events.plot_split(ax, wide, "Deaths by group", "Test data", "Deaths", top=1)
+    returned = figures_events.draw_split(ax, wide, "Deaths by group", "Deaths", top=1)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [wide.columns[0], "other"]
-    finished(fig, ax, "Deaths by group")
+    finished(fig, ax, "Deaths by group", returned)
 
     shift = geoshift.geographic_shift(sample)
     fig, ax = style.new_figure()
-    figures_events.plot_shift(ax, shift, "Where the deaths were", "Test data")
-    finished(fig, ax, "Where the deaths were")
+    returned = figures_events.draw_shift(ax, shift, "Where the deaths were")
+    finished(fig, ax, "Where the deaths were", returned)
 
     series = monthly["events"]
     points = changepoints.detect_change_points(series)
     assert [p.date for p in points] == [pd.Timestamp("2020-01-01")]
     fig, ax = style.new_figure()
-    figures_events.plot_change_points(ax, series, points, "Breaks", "Test data", "Events")
+    returned = figures_events.draw_change_points(ax, series, points, "Breaks", "Events")
     assert any(t.get_text() == "Jan 2020" for t in ax.texts)
-    finished(fig, ax, "Breaks")
+    finished(fig, ax, "Breaks", returned)
 
     annual = pd.DataFrame(
         {
@@ -86,6 +88,6 @@ def test_trend_split_shift_change_points_sahel(sample):
         }
     )
     fig, ax = style.new_figure()
-    figures_events.plot_sahel(ax, annual, "Sahel", "Test data")
+    returned = figures_events.draw_sahel(ax, annual, "Sahel")
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Mali", "Niger"]
-    finished(fig, ax, "Sahel")
+    finished(fig, ax, "Sahel", returned)

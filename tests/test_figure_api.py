@@ -33,3 +33,41 @@ def test_figure_function_takes_ax(name, function):
 
 def test_there_are_figure_functions():
     assert len(list(drawing_functions())) >= 10
+
+
+def test_two_draw_functions_with_different_sources_compose_on_one_page(monkeypatch, tmp_path):
+    """A researcher puts two panels from different datasets on one figure; display writes one
+    source line under it that names both."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from analysis.figures import events as figures_events
+    from analysis.figures import style
+    from analysis.reports import display
+
+    monkeypatch.setenv(display.FIGURES_DIR_ENV, str(tmp_path))
+    annual = pd.DataFrame(
+        {
+            "country": ["Mali", "Mali", "Niger", "Niger"],
+            "year": [2020, 2021, 2020, 2021],
+            "deaths_best": [10, 20, 5, 6],
+            "deaths_low": [pd.NA] * 4,
+            "deaths_high": [pd.NA] * 4,
+        }
+    )
+    series = pd.Series([1, 1, 1, 9, 9, 9], index=range(2016, 2022), name="events")
+    fig, (left, right) = style.new_figure(ncols=2)
+    assert figures_events.draw_sahel(left, annual, "Sahel", countries=["Mali", "Niger"]) is left
+    assert figures_events.draw_change_points(right, series, [], "Events", "Events") is right
+    assert not fig.texts  # the panels leave the figure alone
+    sources = ["Our World in Data from UCDP (ourworldindata.org)", "UCDP GED 25.1 (ucdp.uu.se)"]
+    before = len(plt.get_fignums())
+    display.figure(fig, "two-panels", "Two panels, two sources.", source=sources)
+    [line] = [t.get_text() for t in fig.texts]
+    flat = line.replace("\n", " ")
+    assert flat.startswith("Source: ") and all(source in flat for source in sources)
+    assert flat.count("Source:") == 1
+    assert (tmp_path / "two-panels.svg").exists() and len(plt.get_fignums()) == before - 1

@@ -12,8 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.core import regions
+from analysis.analyses import areas as area_counts
+from analysis.core import origins, regions
 from analysis.figures import maps, style
+from analysis.sources import boundaries
 from tests.conftest import shared_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
@@ -39,16 +41,18 @@ def events_frame() -> pd.DataFrame:
 
 @pytest.fixture
 def adm1():
-    return maps.load_boundaries("adm1", FIXTURES / "boundaries_adm1_geoboundaries_style.geojson")
+    return boundaries.load_boundaries(
+        "adm1", FIXTURES / "boundaries_adm1_geoboundaries_style.geojson"
+    )
 
 
 @pytest.fixture
 def adm2():
-    return maps.load_boundaries("adm2", FIXTURES / "boundaries_adm2_ocha_style.geojson")
+    return boundaries.load_boundaries("adm2", FIXTURES / "boundaries_adm2_ocha_style.geojson")
 
 
 def test_regions_by_name_with_2016_regions_merged(adm1):
-    counts = maps.count_by_area(events_frame(), adm1, "adm1")
+    counts = area_counts.count_by_area(events_frame(), adm1, "adm1")
     areas = counts.areas.set_index("admin1")
     assert areas.loc["Gao", "events"] == 1 and areas.loc["Gao", "deaths_best"] == 10
     # Mopti: Douentza by name, Atlantis placed by its coordinates
@@ -63,7 +67,7 @@ def test_regions_by_name_with_2016_regions_merged(adm1):
 
 def test_cercles_with_new_cercles_and_missing_names(adm2):
     assert sorted(adm2["admin2"]) == ["Bamako", "Douentza", "Gao", "Mopti", "Ménaka"]
-    counts = maps.count_by_area(events_frame(), adm2, "adm2")
+    counts = area_counts.count_by_area(events_frame(), adm2, "adm2")
     areas = counts.areas.set_index("admin2")
     assert areas.loc["Ménaka", "deaths_best"] == 10  # Inékar lies in the 2015 cercle of Ménaka
     assert areas.loc["Douentza", "events"] == 1
@@ -75,20 +79,40 @@ def test_cercles_with_new_cercles_and_missing_names(adm2):
     assert counts.areas["events"].sum() == 4  # the Niger event and the unplaced one are out
 
 
-def test_maps_draw_with_title_labels_and_source(adm1):
-    counts = maps.count_by_area(events_frame(), adm1, "adm1")
+def test_maps_draw_on_the_axes_with_title_and_labels_but_no_source(adm1):
+    counts = area_counts.count_by_area(events_frame(), adm1, "adm1")
     fig, ax = style.new_figure(height_in=4)
-    maps.plot_choropleth(ax, counts, "deaths_best", "Deaths by region", "Test data")
+    returned = maps.draw_choropleth(ax, counts, "deaths_best", "Deaths by region")
     assert ax.get_title(loc="left") == "Deaths by region"
     assert ax.get_xlabel().startswith("Longitude") and ax.get_ylabel().startswith("Latitude")
-    assert style.source_line(fig) == "Source: Test data"
+    assert returned is ax and style.source_line(fig) is None and not fig.texts
     assert any("could not be placed" in t.get_text() for t in ax.texts)
     fig2, ax2 = style.new_figure(height_in=4)
-    maps.plot_event_points(ax2, events_frame(), adm1, "Events", "Test data")
+    returned2 = maps.draw_event_points(ax2, events_frame(), adm1, "Events")
+    assert returned2 is ax2 and not fig2.texts
     assert any("without coordinates" in t.get_text() for t in ax2.texts)
     labels = [t.get_text() for t in ax2.get_legend().get_texts()]
     assert "battle" in labels and "100 deaths" in labels
     matplotlib.pyplot.close("all")
+
+
+def test_choropleth_layout_draws_events_and_deaths_side_by_side(adm1):
+    counts = area_counts.count_by_area(events_frame(), adm1, "adm1")
+    fig, axes = maps.choropleth_layout(counts, ("Events by region", "Deaths by region"))
+    assert [ax.get_title(loc="left") for ax in axes] == ["Events by region", "Deaths by region"]
+    assert not fig.texts
+    matplotlib.pyplot.close("all")
+
+
+def test_reading_boundaries_records_their_origin_under_the_register_key():
+    log = origins.start_log()
+    path = FIXTURES / "boundaries_adm2_ocha_style.geojson"
+    frame = boundaries.load_boundaries("adm2", path)
+    [origin] = [o for o in log if o.dataset == "geoboundaries-adm2"]
+    assert origin.rows == len(frame) and origin.where.endswith(path.name)
+    assert len(origin.sha256) == 64
+    with pytest.raises(ValueError, match="adm1 or adm2"):
+        boundaries.load_boundaries("adm3", path)
 
 
 def test_point_sizes_grow_with_deaths_by_area():
@@ -102,19 +126,19 @@ def test_missing_boundaries_say_how_to_get_them(monkeypatch, tmp_path):
     monkeypatch.setattr(config, "RAW_DIR", tmp_path / "raw")
     monkeypatch.setattr(config, "SHARED_DATA_DIR", tmp_path / "none")
     with pytest.raises(FileNotFoundError, match="data fetch geoboundaries-adm2"):
-        maps.load_boundaries("adm2")
+        boundaries.load_boundaries("adm2")
 
 
 @pytest.mark.shared
 def test_real_boundaries_match_the_region_and_cercle_names():
     path1 = shared_file("mali_boundaries", "mli_adm1_regions_dissolved_from_adm2.geojson")
     path2 = shared_file("mali_boundaries", "mli_adm2_cercles_codab.geojson")
-    adm1 = maps.load_boundaries("adm1", path1)
+    adm1 = boundaries.load_boundaries("adm1", path1)
     assert set(adm1["admin1"]) == set(regions.REGIONS) - {"Ménaka", "Taoudénit"}
-    adm2 = maps.load_boundaries("adm2", path2)
+    adm2 = boundaries.load_boundaries("adm2", path2)
     assert len(adm2) == 50 and set(adm2["admin2"]) == set(regions.CERCLES_2015)
     frame = events_frame()
-    counts = maps.count_by_area(frame, adm2, "adm2")
+    counts = area_counts.count_by_area(frame, adm2, "adm2")
     # with the real shapes every Mali event with coordinates is placed
     assert set(counts.unmatched["name"]) == {"Nowhere", "(no name)"}
     assert counts.unplaced_events == 1

@@ -1,7 +1,10 @@
 """Figures of attack trends: national trend, splits, geographic shift, change points, Sahel.
 
-Every function draws on the ``ax`` it is given, in the project style (analysis.figures.style), and
-finishes it with a title, axis labels and a source line naming the datasets.
+Every ``draw_*`` function draws on the ``ax`` it is given, in the project style
+(analysis.figures.style), gives it a title and axis labels, and returns it; it never touches the
+figure. The source line is written once under the whole figure by the code that shows it
+(``reports.display.figure(..., source=...)``). ``trend_layout`` draws the two-panel figure of
+events and deaths per period.
 """
 
 from __future__ import annotations
@@ -21,15 +24,14 @@ ZONE_COLOURS = {"north": "#D55E00", "centre": "#E69F00", "south": "#0072B2"}
 OTHER_COLOUR = "#BBBBBB"
 
 
-def plot_trend(
+def draw_trend(
     ax: Axes,
     table: pd.DataFrame,
     title: str,
-    source: str,
     measure: str = "deaths_best",
     period_label: str = "month",
     label: str | None = None,
-) -> Figure:
+) -> Axes:
     """Deaths (line, with the low-high band where there is one) or events (bars) per period."""
     x = table.index
     width = _bar_width(table.index, period_label)
@@ -48,17 +50,16 @@ def plot_trend(
     ax.set_ylim(bottom=0)
     _date_axis(ax)
     ax.legend(loc="upper left")
-    return style.finish(ax, title, "", ylabel, source)
+    return style.label_axes(ax, title, "", ylabel)
 
 
-def plot_annual_series(
+def draw_annual_series(
     ax: Axes,
     series: Mapping[str, pd.DataFrame],
     title: str,
-    source: str,
     ylabel: str = "Deaths per year",
     legend_loc: str = "upper left",
-) -> Figure:
+) -> Axes:
     """Several annual death series (year, deaths_best, optional deaths_low/high) as lines."""
     for i, (label, table) in enumerate(series.items()):
         colour = style.PALETTE[i % len(style.PALETTE)]
@@ -72,20 +73,19 @@ def plot_annual_series(
     ax.xaxis.set_major_locator(_year_locator())
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.legend(loc=legend_loc)
-    return style.finish(ax, title, "Year", ylabel, source)
+    return style.label_axes(ax, title, "Year", ylabel)
 
 
-def plot_split(
+def draw_split(
     ax: Axes,
     wide_table: pd.DataFrame,
     title: str,
-    source: str,
     ylabel: str,
     top: int = 6,
     colours: Mapping[str, str] | None = None,
     labels: Mapping[str, str] | None = None,
     xlabel: str = "",
-) -> Figure:
+) -> Axes:
     """Stacked bars per period of the largest ``top`` parts; the rest are summed as 'other'."""
     table = wide_table.copy()
     if table.shape[1] > top:
@@ -104,10 +104,10 @@ def plot_split(
     ax.xaxis.set_major_locator(_year_locator())
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.legend(loc="upper left", ncols=2)
-    return style.finish(ax, title, xlabel or "Year", ylabel, source)
+    return style.label_axes(ax, title, xlabel or "Year", ylabel)
 
 
-def plot_shift(ax: Axes, shift: pd.DataFrame, title: str, source: str) -> Figure:
+def draw_shift(ax: Axes, shift: pd.DataFrame, title: str) -> Axes:
     """Share of deaths per zone per year (stacked) and the deaths-weighted mean latitude."""
     years = shift.index
     bottom = pd.Series(0.0, index=years)
@@ -133,17 +133,16 @@ def plot_shift(ax: Axes, shift: pd.DataFrame, title: str, source: str) -> Figure
         ncols=4,
     )
     ax.xaxis.set_major_locator(_year_locator())
-    return style.finish(ax, title, "Year", "Share of deaths by zone", source)
+    return style.label_axes(ax, title, "Year", "Share of deaths by zone")
 
 
-def plot_change_points(
+def draw_change_points(
     ax: Axes,
     series: pd.Series,
     points: Sequence[ChangePoint],
     title: str,
-    source: str,
     ylabel: str,
-) -> Figure:
+) -> Axes:
     """A series with its change points (dashed lines, dated) and segment means (flat lines)."""
     ax.plot(series.index, series.to_numpy(dtype=float), color=style.PALETTE[0], linewidth=1.0,
             drawstyle="steps-post", label=ylabel.lower())  # fmt: skip
@@ -164,24 +163,33 @@ def plot_change_points(
     if isinstance(series.index, pd.DatetimeIndex):
         _date_axis(ax)
     ax.legend(loc="upper left")
-    return style.finish(ax, title, "", ylabel, source)
+    return style.label_axes(ax, title, "", ylabel)
 
 
-def plot_sahel(
+def draw_sahel(
     ax: Axes,
     annual: pd.DataFrame,
     title: str,
-    source: str,
     countries: Sequence[str] = ("Mali", "Burkina Faso", "Niger"),
     legend_loc: str = "upper left",
-) -> Figure:
+) -> Axes:
     """Deaths per year in each Sahel country (an annual table with country, year, deaths)."""
     series = {
         country: annual[annual["country"] == country].sort_values("year")
         for country in countries
         if (annual["country"] == country).any()
     }
-    return plot_annual_series(ax, series, title, source, legend_loc=legend_loc)
+    return draw_annual_series(ax, series, title, legend_loc=legend_loc)
+
+
+def trend_layout(
+    monthly: pd.DataFrame, titles: tuple[str, str], period: str = "month"
+) -> tuple[Figure, tuple[Axes, Axes]]:
+    """Events (top, bars) and deaths (bottom, line and band) per period, on a shared x axis."""
+    fig, (top, bottom) = style.new_figure(height_in=5.2, nrows=2, sharex=True)
+    draw_trend(top, monthly, titles[0], measure="events", period_label=period)
+    draw_trend(bottom, monthly, titles[1], period_label=period)
+    return fig, (top, bottom)
 
 
 def _date_axis(ax: Axes) -> None:
@@ -191,7 +199,6 @@ def _date_axis(ax: Axes) -> None:
 
 
 def _year_locator():
-
     return MaxNLocator(integer=True, nbins=8)
 
 

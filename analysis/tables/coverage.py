@@ -9,7 +9,6 @@ and how to get it when it is missing; ``coverage_table`` describes the loaded fr
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,35 +16,27 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.sources import register as open_data
+from analysis.sources import boundaries, register
+from analysis.sources.event_frames import Resolve
 from analysis.tables.events import DatasetMissingError, load, locate
 
 #: Event sources a report may ask for; "auto" takes the best one present.
 EVENT_SOURCES: tuple[str, ...] = ("auto", "curated", "acled", "acled-api", "ucdp-ged")
 #: Preference order of "auto" (the curated chronology is the last resort).
 AUTO_ORDER: tuple[str, ...] = ("acled", "ucdp-ged")
-HOW_TO_GET: dict[str, str] = {
-    "acled": (
-        "ACLED needs a free account: put an export from https://acleddata.com/data-export-tool/ "
-        "in data/raw/acled/, or set ACLED_USERNAME and ACLED_PASSWORD and use "
-        "data_source='acled-api'"
-    ),
-    "ucdp-ged": "run `make data` (or `python -m analysis data fetch ucdp-ged`)",
-    "ucdp-brd": "run `make data` (or `python -m analysis data fetch ucdp-brd`)",
-    "owid": "run `make data` (or `python -m analysis data fetch owid-deaths`)",
-    "geoboundaries-adm1": "run `make data` (or `python -m analysis data fetch geoboundaries-adm1`)",
-    "geoboundaries-adm2": "run `make data` (or `python -m analysis data fetch geoboundaries-adm2`)",
-}
-TITLES: dict[str, str] = {
-    "curated": "Curated chronology of major incidents (data/curated/events.csv)",
-    "acled": "ACLED events (export)",
-    "acled-api": "ACLED events (API)",
-    "ucdp-ged": "UCDP Georeferenced Event Dataset",
-    "ucdp-brd": "UCDP Battle-Related Deaths (dyad-years)",
-    "owid": "Our World in Data, conflict deaths by country (from UCDP)",
-    "geoboundaries-adm1": "Mali regions (ADM1 boundaries)",
-    "geoboundaries-adm2": "Mali cercles (ADM2 boundaries)",
-}
+#: Datasets the attack report lists in its coverage table, in the register's words.
+STATUS_KEYS: tuple[str, ...] = (
+    "curated",
+    "acled",
+    "acled-api",
+    "ucdp-ged",
+    "ucdp-brd",
+    "owid",
+    "geoboundaries-adm1",
+    "geoboundaries-adm2",
+)
+HOW_TO_GET: dict[str, str] = {k: register.entry(k).how_to_get for k in STATUS_KEYS}
+TITLES: dict[str, str] = {k: register.entry(k).title for k in STATUS_KEYS}
 
 
 @dataclass
@@ -58,15 +49,21 @@ class EventSelection:
 
 
 def select_events(
-    data_source: str, country: str, start: date | str | None, end: date | str | None
+    data_source: str,
+    country: str,
+    start: date | str | None,
+    end: date | str | None,
+    resolve: Resolve | None = None,
 ) -> EventSelection:
-    """Load the requested event source, or with "auto" the best one present (see module doc)."""
+    """Load the requested event source, or with "auto" the best one present (see module doc).
+
+    ``resolve`` maps an actor name to a group id (a run passes its snapshot's resolver)."""
     if data_source not in EVENT_SOURCES:
         raise ValueError(
             f"unknown event source {data_source!r}; use one of: {', '.join(EVENT_SOURCES)}"
         )
     if data_source != "auto":
-        frame = load(data_source, country=country, start=start, end=end)
+        frame = load(data_source, country=country, start=start, end=end, resolve=resolve)
         return EventSelection(data_source, frame)
     notes = []
     for name in AUTO_ORDER:
@@ -75,16 +72,17 @@ def select_events(
         except DatasetMissingError:
             notes.append(f"{TITLES[name]}: not on this machine; {HOW_TO_GET[name]}.")
             continue
-        frame = load(name, path, country=country, start=start, end=end)
+        frame = load(name, path, country=country, start=start, end=end, resolve=resolve)
         if len(frame):
             return EventSelection(name, frame, notes)
-        everything = load(name, path)
+        everything = load(name, path, resolve=resolve)
         covered = ", ".join(sorted(everything["country"].dropna().unique())[:6]) or "no country"
         notes.append(
             f"{TITLES[name]}: the file {path.name} has no events for {country} in the period "
             f"(it covers {covered}); for {country}, {HOW_TO_GET[name]} with the global file."
         )
-    return EventSelection("curated", load("curated", country=country, start=start, end=end), notes)
+    curated = load("curated", country=country, start=start, end=end, resolve=resolve)
+    return EventSelection("curated", curated, notes)
 
 
 def dataset_status() -> pd.DataFrame:
@@ -96,8 +94,8 @@ def dataset_status() -> pd.DataFrame:
             rows.append(_present(name, path))
         except DatasetMissingError:
             rows.append(_missing(name))
-    for name in ("geoboundaries-adm1", "geoboundaries-adm2"):
-        path = open_data.raw_file(name) or open_data.shared_file(name)
+    for level in boundaries.LEVELS:
+        name, path = boundaries.register_key(level), boundaries.locate(level)
         rows.append(_present(name, path) if path else _missing(name))
     return pd.DataFrame(rows)
 
@@ -129,7 +127,7 @@ def coverage_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def _present(name: str, path: Path) -> dict:
-    sidecar = open_data.read_sidecar(path) if path.exists() else None
+    sidecar = register.read_sidecar(path) if path.exists() else None
     where = _where(path)
     if sidecar:
         origin = sidecar.get("mirrored_from") or sidecar.get("url", "")
@@ -159,16 +157,10 @@ def _where(path: Path) -> str:
 
 
 def source_label(frame: pd.DataFrame) -> str:
-    """A source line for figures: the dataset's publisher and version, from the file name."""
+    """A figure's source line for a loaded frame: the register's words, with the version the
+    file name states ('UCDP GED 25.1 (ucdp.uu.se)')."""
     name = frame.attrs.get("dataset", "")
-    path = Path(frame.attrs.get("source", "") or "")
-    version = re.search(r"v?(\d{2})[._](\d)", path.name)
-    suffix = f" {version.group(1)}.{version.group(2)}" if version else ""
-    return {
-        "curated": "curated chronology of major incidents (data/curated/events.csv)",
-        "acled": "ACLED (acleddata.com)",
-        "acled-api": "ACLED API (acleddata.com)",
-        "ucdp-ged": f"UCDP GED{suffix} (ucdp.uu.se)",
-        "ucdp-brd": f"UCDP Battle-Related Deaths{suffix} (ucdp.uu.se)",
-        "owid": "Our World in Data from UCDP (ourworldindata.org)",
-    }.get(name, name)
+    if name not in register.REGISTER:
+        return name
+    record = register.entry(name)
+    return record.source_line(record.version_of(frame.attrs.get("source", "") or ""))

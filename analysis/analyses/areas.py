@@ -1,0 +1,117 @@
+"""Events and deaths per region (ADM1) or cercle (ADM2) of Mali's boundaries.
+
+Event names are matched to the boundaries through analysis.core.regions: on a 2015 map,
+Ménaka's events count in Gao and Taoudénit's in Tombouctou, and the cercles created in 2016 in
+Ménaka go to the cercle of Ménaka.
+
+Every event whose name does not match an area is reported, never dropped: ``count_by_area``
+places it by its coordinates when it has some, and lists the name in ``unmatched`` with how
+many events were placed that way and how many could not be placed at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from analysis.core import regions
+
+NAME_COLUMN = {"adm1": "admin1", "adm2": "admin2"}
+
+
+@dataclass
+class AreaCounts:
+    """Events and deaths per area, and every event name that matched no area."""
+
+    level: str
+    areas: gpd.GeoDataFrame
+    unmatched: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def unplaced_events(self) -> int:
+        """Events that could be placed neither by name nor by coordinates."""
+        return int(self.unmatched["unplaced"].sum()) if not self.unmatched.empty else 0
+
+
+def count_by_area(
+    events: pd.DataFrame, boundaries: gpd.GeoDataFrame, level: str = "adm1"
+) -> AreaCounts:
+    """Events and deaths per region or cercle of the boundaries (Mali's events only)."""
+    column = NAME_COLUMN[level]
+    mali = events[events["country"] == "Mali"]
+    known = set(boundaries[column].dropna())
+    frame_2015 = "Ménaka" not in set(boundaries["admin1"].dropna())
+    original = mali[column] if column in mali else pd.Series(None, index=mali.index)
+    if level == "adm1":
+        admin2 = mali["admin2"] if "admin2" in mali else pd.Series(None, index=mali.index)
+        convert = regions.region_2015 if frame_2015 else regions.region_2016
+        keys = [convert(a1, a2) for a1, a2 in zip(original, admin2, strict=True)]
+    else:
+        convert2 = regions.cercle_2015 if frame_2015 else regions.harmonise_admin2
+        keys = [convert2(a2) for a2 in original]
+    keys = pd.Series(keys, index=mali.index, dtype="object")
+    matched = keys.isin(known)
+    notes = _merge_notes(original, keys, matched, level)
+
+    by_point = _place_by_coordinates(mali[~matched], boundaries, column)
+    area = keys.where(matched)
+    area.loc[by_point.index] = by_point
+    deaths = pd.to_numeric(mali["deaths_best"], errors="coerce").fillna(0)
+    totals = pd.DataFrame({"area": area, "deaths_best": deaths}).dropna(subset=["area"])
+    counted = totals.groupby("area").agg(
+        events=("deaths_best", "size"), deaths_best=("deaths_best", "sum")
+    )
+    areas = boundaries.copy()
+    areas["events"] = areas[column].map(counted["events"]).fillna(0).astype(int)
+    areas["deaths_best"] = areas[column].map(counted["deaths_best"]).fillna(0).astype(int)
+
+    unmatched_rows = pd.DataFrame(
+        {
+            "name": original[~matched].fillna("(no name)").astype(str),
+            "placed": area[~matched].notna(),
+        }
+    )
+    if unmatched_rows.empty:
+        unmatched = pd.DataFrame(columns=["name", "events", "placed_by_coordinates", "unplaced"])
+    else:
+        unmatched = (
+            unmatched_rows.groupby("name")
+            .agg(events=("placed", "size"), placed_by_coordinates=("placed", "sum"))
+            .reset_index()
+        )
+        unmatched["unplaced"] = unmatched["events"] - unmatched["placed_by_coordinates"]
+        unmatched = unmatched.sort_values(["events", "name"], ascending=[False, True])
+        unmatched = unmatched.reset_index(drop=True)
+    return AreaCounts(level=level, areas=areas, unmatched=unmatched, notes=notes)
+
+
+def _place_by_coordinates(
+    events: pd.DataFrame, boundaries: gpd.GeoDataFrame, column: str
+) -> pd.Series:
+    located = events[events["latitude"].notna() & events["longitude"].notna()]
+    if located.empty:
+        return pd.Series(dtype="object")
+    points = gpd.GeoDataFrame(
+        index=located.index,
+        geometry=gpd.points_from_xy(located["longitude"], located["latitude"]),
+        crs="EPSG:4326",
+    )
+    joined = gpd.sjoin(points, boundaries[[column, "geometry"]], how="inner", predicate="within")
+    joined = joined[~joined.index.duplicated()]
+    return joined[column]
+
+
+def _merge_notes(original: pd.Series, keys: pd.Series, matched: pd.Series, level: str) -> list[str]:
+    """Say which names were counted under another unit of the 2015 frame."""
+    notes = []
+    pairs = pd.DataFrame({"name": original, "key": keys})[matched]
+    harmonise = regions.harmonise_admin1 if level == "adm1" else regions.harmonise_admin2
+    for (name, key), group in pairs.groupby(["name", "key"]):
+        if harmonise(name) != key:
+            count = len(group)
+            noun = "event" if count == 1 else "events"
+            notes.append(f"{count:,} {noun} in {name} counted in {key} (2015 boundaries)")
+    return notes

@@ -1,0 +1,897 @@
+"""The attack-trends report: its parameters, checked once, and everything it shows, computed.
+
+``check(...)`` turns the notebook's parameters into ``AttackTrendsParameters`` (one clear
+sentence when a value is bad); ``build(ctx, params)`` reads the datasets through the run
+context and returns ``AttackTrendsReport``: the key findings (sentences with their numbers),
+the verdicts, the tables, and the data behind each figure with its source line. Nothing here
+draws: the notebook draws each figure from ``report.figures`` with the ``draw_*`` functions of
+analysis.figures and shows it with analysis.reports.display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import geopandas as gpd
+import pandas as pd
+
+from analysis.analyses import changepoints, geoshift, trends
+from analysis.analyses.areas import AreaCounts, count_by_area
+from analysis.analyses.changepoints import METHODS, ChangePoint
+from analysis.analyses.geoshift import ShiftVerdict
+from analysis.analyses.milestones import (
+    label_with_date,
+    milestone_table,
+    milestones_before,
+    short_label,
+)
+from analysis.analyses.trends import PERIOD_FREQUENCIES
+from analysis.reports.context import RunContext
+from analysis.reports.params import ParameterError, ReportParameters, check_parameters
+from analysis.sources import boundaries as boundary_files
+from analysis.tables.coverage import (
+    EVENT_SOURCES,
+    HOW_TO_GET,
+    coverage_table,
+    dataset_status,
+    select_events,
+)
+from analysis.tables.events import DatasetMissingError, unresolved_actors
+
+#: The notebook's parameters, in the order of its parameters cell.
+PARAMETERS: tuple[str, ...] = (
+    "start_date",
+    "end_date",
+    "country",
+    "focus_groups",
+    "data_source",
+    "milestone_kinds",
+    "period",
+    "top_n",
+    "sahel_countries",
+    "change_point_method",
+    "shift_window",
+)
+GEOGRAPHIC_CLAIM = (
+    "The centre of gravity of the jihadist threat moved from northern Mali to the centre and "
+    "the south."
+)
+CURATED_CAVEAT = (
+    "The curated chronology lists major incidents chosen from the sources, not every attack: its "
+    "counts show what the sources reported. Trends, the geographic shift and change points "
+    "drawn from it are indicative."
+)
+
+
+# --- parameters -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttackTrendsParameters:
+    """The report's parameters, checked and typed."""
+
+    common: ReportParameters
+    period: str = "month"
+    top_n: int = 10
+    sahel_countries: tuple[str, ...] = ("Mali", "Burkina Faso", "Niger")
+    change_point_method: str = "poisson"
+    shift_window: int = 3
+
+    @property
+    def start_date(self) -> date:
+        return self.common.start_date
+
+    @property
+    def end_date(self) -> date:
+        return self.common.end_date
+
+    @property
+    def country(self) -> str:
+        return self.common.country
+
+    @property
+    def focus_groups(self) -> tuple[str, ...]:
+        return self.common.focus_groups
+
+    @property
+    def data_source(self) -> str:
+        return self.common.data_source
+
+    @property
+    def milestone_kinds(self) -> tuple[str, ...]:
+        return self.common.milestone_kinds
+
+
+def check_report_options(
+    period: str, top_n: int, method: str, window: int, countries: list[str]
+) -> None:
+    """Check the attack report's own parameters; a bad value raises one clear sentence."""
+    if period not in PERIOD_FREQUENCIES:
+        raise ParameterError(
+            f"period must be one of {', '.join(PERIOD_FREQUENCIES)}, not {period!r}."
+        )
+    if not isinstance(top_n, int) or top_n < 1:
+        raise ParameterError(f"top_n must be a whole number of 1 or more, not {top_n!r}.")
+    if method not in METHODS:
+        raise ParameterError(
+            f"change_point_method must be one of {', '.join(METHODS)}, not {method!r}."
+        )
+    if not isinstance(window, int) or window < 1:
+        raise ParameterError(f"shift_window must be a whole number of years, not {window!r}.")
+    if not countries:
+        raise ParameterError("sahel_countries must name at least one country.")
+
+
+def check(
+    start_date: object = "2012-01-01",
+    end_date: object = "2025-12-31",
+    country: str = "Mali",
+    focus_groups: object = (),
+    data_source: str = "auto",
+    milestone_kinds: object = (),
+    period: str = "month",
+    top_n: int = 10,
+    sahel_countries: Sequence[str] = ("Mali", "Burkina Faso", "Niger"),
+    change_point_method: str = "poisson",
+    shift_window: int = 3,
+) -> AttackTrendsParameters:
+    """The notebook's parameters, checked once; empty milestone_kinds means every kind."""
+    common = check_parameters(
+        start_date,
+        end_date,
+        country,
+        focus_groups,
+        data_source,
+        allowed_sources=EVENT_SOURCES,
+        milestone_kinds=milestone_kinds or None,
+    )
+    countries = [sahel_countries] if isinstance(sahel_countries, str) else list(sahel_countries)
+    check_report_options(period, top_n, change_point_method, shift_window, countries)
+    return AttackTrendsParameters(
+        common, period, top_n, tuple(countries), change_point_method, shift_window
+    )
+
+
+# --- the report object ----------------------------------------------------------------------
+
+
+class TableData(NamedTuple):
+    """A table as display.table takes it: ``display.table(*table_data)``."""
+
+    frame: pd.DataFrame
+    caption: str
+    decimals: Mapping[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class FigureData:
+    """What one figure shows: the data, the title(s), the keyword options of its draw_*
+    function, the caption, and the source line (one per panel where panels differ)."""
+
+    slug: str
+    title: str | tuple[str, ...]
+    caption: str
+    source: str | tuple[str, ...]
+    data: Any
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AttackTrendsReport:
+    """Everything the attack-trends notebook shows, computed from one run."""
+
+    params: AttackTrendsParameters
+    findings: tuple[str, ...]
+    #: the headline lines the notebook prints for its checked output
+    headline: tuple[str, ...]
+    shift_headline: tuple[str, ...]
+    event_dataset: str
+    event_source: str
+    events: pd.DataFrame
+    selection_notes: tuple[str, ...]
+    #: values of the "Event data in this report" sentence: source, n, first, last
+    event_summary: Mapping[str, str]
+    #: why better event sources were not used, and what the curated chronology can tell
+    coverage_notes: tuple[str, ...]
+    #: "Boundaries: 9 regions and 50 cercles (files)." or None
+    boundaries_sentence: str | None
+    #: "x% of the events (n of N) targeted civilians; ..." or None
+    civilian_sentence: str | None
+    area_notes: tuple[str, ...]
+    verdict: ShiftVerdict
+    event_breaks: tuple[ChangePoint, ...]
+    annual_breaks: tuple[ChangePoint, ...]
+    no_break_sentence: str | None
+    milestones: pd.DataFrame
+    tables: Mapping[str, TableData]
+    figures: Mapping[str, FigureData]
+    #: for each section or figure without data: (what is missing, how to get it)
+    missing: Mapping[str, tuple[str, str]]
+
+
+# --- findings, each a pure function of small frames -----------------------------------------
+
+
+def owid_finding(owid: pd.DataFrame | None, country: str) -> str:
+    """The national death toll: last year against first, and the deadliest year."""
+    if owid is None or not len(owid):
+        return "The UCDP-based national series (OWID) is missing on this machine; run make data."
+    by_year = owid.set_index("year")["deaths_best"]
+    return (
+        f"UCDP counts {by_year.iloc[-1]:,} deaths from organised violence in {country} in "
+        f"{by_year.index[-1]}, against {by_year.iloc[0]:,} in {by_year.index[0]}; the deadliest "
+        f"year was {by_year.idxmax()} with {by_year.max():,} (Our World in Data from UCDP)."
+    )
+
+
+def battle_deaths_by_group(brd: pd.DataFrame | None) -> pd.Series | None:
+    """State-based battle deaths per group (side_b) over the period, largest first."""
+    if brd is None or not len(brd):
+        return None
+    return brd.groupby("side_b")["deaths_best"].sum().sort_values(ascending=False)
+
+
+def brd_finding(brd: pd.DataFrame | None, country: str) -> str | None:
+    """The top group's share of UCDP's state-based battle deaths."""
+    by_group = battle_deaths_by_group(brd)
+    if by_group is None:
+        return None
+    top_group, total = by_group.index[0], int(by_group.sum())
+    return (
+        f"{top_group} accounts for {by_group.iloc[0] / total:.0%} of the {total:,} "
+        f"state-based battle deaths UCDP recorded in {country} from {brd['year'].min()} to "
+        f"{brd['year'].max()} ({by_group.iloc[0]:,})."
+    )
+
+
+def shift_finding(verdict: ShiftVerdict, events: int, event_source: str) -> str:
+    """The geographic-shift verdict with the number of events it was tested on."""
+    return f"{verdict.sentence()} (Tested on {events:,} events of the {event_source}.)"
+
+
+def annual_break_finding(breaks: Sequence[ChangePoint], country: str, method: str) -> str | None:
+    """The first break of the annual death series, or None when it has none."""
+    if not breaks:
+        return None
+    first = breaks[0]
+    return (
+        f"UCDP's annual death series for {country} breaks {first.direction} in "
+        f"{first.date.year}: from {first.mean_before:,.0f} to {first.mean_after:,.0f} deaths a "
+        f"year on average ({method} change-point method)."
+    )
+
+
+def overtook_finding(sahel_wide: pd.DataFrame | None, country: str) -> str | None:
+    """The first year Burkina Faso's conflict deaths exceeded the country's, with the last
+    year's levels; None when it never did or a series is missing."""
+    if sahel_wide is None or "Burkina Faso" not in sahel_wide or country not in sahel_wide:
+        return None
+    overtook = trends.first_year_above(sahel_wide, "Burkina Faso", country)
+    if not overtook:
+        return None
+    last = sahel_wide.index[-1]
+    levels = ", ".join(f"{c} {sahel_wide.loc[last, c]:,}" for c in sahel_wide.columns)
+    return (
+        f"Burkina Faso's conflict deaths first exceeded {country}'s in {overtook}; in {last} "
+        f"UCDP counts {levels}."
+    )
+
+
+def headline_lines(
+    owid: pd.DataFrame | None,
+    brd: pd.DataFrame | None,
+    annual_breaks: Sequence[ChangePoint],
+    country: str,
+) -> tuple[str, ...]:
+    """The headline figures of the UCDP series, as the notebook's checked cell prints them."""
+    lines = []
+    if owid is not None:
+        lines.append(
+            f"OWID {country} deaths {owid['year'].min()}-{owid['year'].max()}: "
+            f"{int(owid['deaths_best'].sum()):,}; "
+            f"peak {owid.loc[owid['deaths_best'].idxmax(), 'year']}"
+        )
+    if brd is not None:
+        totals = trends.annual_totals(brd)
+        lines.append(
+            f"UCDP BRD {country} {totals['year'].min()}-{totals['year'].max()}: best "
+            f"{int(totals['deaths_best'].sum()):,} (low {int(totals['deaths_low'].sum()):,}, "
+            f"high {int(totals['deaths_high'].sum()):,})"
+        )
+        by_group = battle_deaths_by_group(brd)
+        top = by_group.head(3).items() if by_group is not None else []
+        lines.append("top groups: " + ", ".join(f"{g} {int(d):,}" for g, d in top))
+    lines.append(
+        "annual breaks: "
+        + (", ".join(f"{p.date.year} {p.direction}" for p in annual_breaks) or "none")
+    )
+    return tuple(lines)
+
+
+def shift_headline_lines(verdict: ShiftVerdict, dataset: str, events: int) -> tuple[str, ...]:
+    """The geographic-shift test as the notebook's checked cell prints it."""
+    lines = [
+        f"event source: {dataset}, {events} events",
+        f"verdict: {verdict.verdict}; windows {verdict.early_years} and {verdict.late_years}",
+    ]
+    for zone in geoshift.ZONES:
+        lines.append(
+            f"  {zone}: {verdict.early_deaths_share[zone]:.0%} -> "
+            f"{verdict.late_deaths_share[zone]:.0%} of deaths"
+        )
+    lines.append(
+        f"  weighted latitude: {verdict.early_latitude:.2f} -> {verdict.late_latitude:.2f}"
+    )
+    return tuple(lines)
+
+
+def groups_claim(brd: pd.DataFrame) -> str:
+    """What UCDP shows on 'the number of armed groups has grown since 2012'."""
+    per_year = trends.groups_per_year(brd)
+    return (
+        f"UCDP records {per_year.get(per_year.index.min(), 0)} group(s) in state-based fighting "
+        f"in {per_year.index.min()}, {per_year.max()} at most ({per_year.idxmax()}) and "
+        f"{per_year.iloc[-1]} in {per_year.index[-1]}; it counts only groups fighting the state "
+        "with 25 or more battle deaths a year."
+    )
+
+
+def spillover_claim(sahel_wide: pd.DataFrame, country: str) -> str:
+    """What UCDP shows on 'the conflict spilled over into Burkina Faso and Niger'."""
+    first, last = sahel_wide.index[0], sahel_wide.index[-1]
+    return (
+        f"Burkina Faso went from {sahel_wide.loc[first, 'Burkina Faso']:,} deaths in {first} to "
+        f"{sahel_wide.loc[last, 'Burkina Faso']:,} in {last}, Niger from "
+        f"{sahel_wide.loc[first, 'Niger']:,} to {sahel_wide.loc[last, 'Niger']:,}; Burkina Faso "
+        f"first exceeded {country} in {trends.first_year_above(sahel_wide, 'Burkina Faso', country)}."
+    )
+
+
+def curated_against_ucdp(events: pd.DataFrame, owid: pd.DataFrame) -> str:
+    """The curated chronology's deaths as a share of UCDP's, over the years both cover."""
+    same_years = events[events["year"].isin(owid["year"])]
+    curated_deaths = same_years["deaths_best"].fillna(0).sum()
+    ucdp_deaths = owid["deaths_best"].sum()
+    return (
+        f"For {owid['year'].min()}-{owid['year'].max()}, its {int(curated_deaths):,} deaths are "
+        f"{curated_deaths / ucdp_deaths:.0%} of the {int(ucdp_deaths):,} that UCDP counts."
+    )
+
+
+def civilian_sentence(events: pd.DataFrame) -> str:
+    """The share of events that targeted civilians and their share of the deaths."""
+    civilian = events["civilian_targeted"].fillna(False).astype(bool)
+    deaths = events["deaths_best"].fillna(0)
+    return (
+        f"{civilian.mean():.0%} of the events ({int(civilian.sum())} of {len(events)}) targeted "
+        f"civilians; they account for {deaths[civilian].sum() / max(deaths.sum(), 1):.0%} of "
+        "the deaths."
+    )
+
+
+def milestones_in(
+    milestones: pd.DataFrame, start: date, end: date, kinds: Sequence[str]
+) -> pd.DataFrame:
+    """Milestones of the chosen kinds (all when empty) that overlap [start, end], by date."""
+    frame = milestones[milestones["kind"].isin(list(kinds))] if kinds else milestones
+    finish = frame["end_date"].fillna(frame["date"])
+    frame = frame[(finish >= pd.Timestamp(start)) & (frame["date"] <= pd.Timestamp(end))]
+    labels = frame["milestone_id"].map(short_label)
+    if "label" in frame.columns:
+        labels = frame["label"].fillna(labels)
+    frame = frame.assign(label=labels)
+    return frame.sort_values(["date", "milestone_id"]).reset_index(drop=True)
+
+
+def with_milestones(
+    table: pd.DataFrame, breaks: Sequence[ChangePoint], milestones: pd.DataFrame
+) -> pd.DataFrame:
+    """Add the latest milestone on or before each break (a reading aid, not a cause)."""
+    nearest = milestones_before([p.date for p in breaks], milestones)
+    return table.assign(**{"nearest milestone before": [label_with_date(m) for m in nearest]})
+
+
+# --- build ----------------------------------------------------------------------------------
+
+
+def involving(frame: pd.DataFrame, focus: Sequence[str]) -> pd.DataFrame:
+    """The rows whose groups include one of the focus groups (all rows when there are none)."""
+    wanted = set(focus)
+    if not wanted:
+        return frame
+    # a boolean mask, also when the frame is empty (an empty object Series would select columns)
+    mask = frame["group_ids"].map(lambda ids: bool(wanted & set(ids))).astype(bool)
+    return frame.loc[mask]
+
+
+def _optional(ctx: RunContext, dataset: str, country: str | None = None) -> pd.DataFrame | None:
+    """A dataset, or None when it is not on this machine (the report then says so)."""
+    try:
+        return ctx.load_events(dataset, country=country)
+    except DatasetMissingError:
+        return None
+
+
+def _boundaries() -> dict[str, gpd.GeoDataFrame]:
+    found: dict[str, gpd.GeoDataFrame] = {}
+    for level in boundary_files.LEVELS:
+        try:
+            found[level] = boundary_files.load_boundaries(level)
+        except FileNotFoundError:
+            continue
+    return found
+
+
+def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport:
+    """Read the datasets of the run and compute every finding, table and figure's data."""
+    country, period, method = params.country, params.period, params.change_point_method
+    start, end = ctx.period.start, ctx.period.end
+    resolve = ctx.curated.resolver.get
+    selection = select_events(params.data_source, country, start, end, resolve=resolve)
+    events = involving(selection.events, params.focus_groups)
+    event_source = ctx.source_line(selection.dataset)
+    owid_all = _optional(ctx, "owid")
+    owid = owid_all[owid_all["country"] == country] if owid_all is not None else None
+    owid_source = ctx.source_line("owid")
+    brd = _optional(ctx, "ucdp-brd", country)
+    if brd is not None:
+        brd = involving(brd, params.focus_groups)
+    brd_source = ctx.source_line("ucdp-brd")
+    boundaries = _boundaries() if country == "Mali" else {}
+    groups = ctx.curated.groups.set_index("group_id")
+    group_label = {
+        gid: (row["acronym"] if isinstance(row["acronym"], str) and row["acronym"] else row["name"])
+        for gid, row in groups.iterrows()
+    }
+    milestones = milestones_in(ctx.curated.milestones, start, end, params.milestone_kinds)
+
+    monthly = trends.per_period(events, period, start, end)
+    shift = geoshift.geographic_shift(events)
+    verdict = geoshift.shift_verdict(shift, window=params.shift_window)
+    event_breaks = changepoints.detect_change_points(monthly["events"], method=method)
+    owid_series = (
+        owid.set_index(pd.to_datetime(owid["year"].astype(str)))["deaths_best"].astype(float)
+        if owid is not None and len(owid)
+        else None
+    )
+    owid_breaks = (
+        changepoints.detect_change_points(owid_series, method=method, min_size=2)
+        if owid_series is not None
+        else []
+    )
+    brd_by_group = battle_deaths_by_group(brd)
+    sahel = (
+        owid_all[owid_all["country"].isin(params.sahel_countries)] if owid_all is not None else None
+    )
+    sahel_wide = trends.annual_wide(sahel) if sahel is not None and len(sahel) else None
+
+    findings = [owid_finding(owid, country), brd_finding(brd, country)]
+    if country == "Mali":
+        findings.append(shift_finding(verdict, len(events), event_source))
+    findings += [
+        annual_break_finding(owid_breaks, country, method),
+        overtook_finding(sahel_wide, country),
+    ]
+
+    tables: dict[str, TableData] = {}
+    figures: dict[str, FigureData] = {}
+    missing: dict[str, tuple[str, str]] = {}
+    events_missing = (f"events for {country} in the period", HOW_TO_GET["ucdp-ged"])
+
+    # Data coverage
+    tables["datasets"] = TableData(
+        dataset_status(), "Datasets the report can use, and how to get the missing ones"
+    )
+    coverage_notes = [f"Not used: {note}" for note in selection.notes]
+    if selection.dataset == "curated":
+        coverage_notes.append(CURATED_CAVEAT)
+        if owid is not None and len(owid) and len(events):
+            coverage_notes.append(curated_against_ucdp(events, owid))
+    loaded = {selection.dataset: events}
+    if owid is not None:
+        loaded["owid"] = owid
+    if brd is not None:
+        loaded["ucdp-brd"] = brd
+    tables["coverage"] = TableData(
+        coverage_table(loaded), f"What each dataset covers for {country} in the period"
+    )
+
+    # National trend
+    if owid is not None or brd is not None:
+        series, sources = {}, []
+        if owid is not None:
+            series["all organised violence (OWID from UCDP GED)"] = owid
+            sources.append(owid_source)
+        if brd is not None:
+            series["state-based battle deaths (UCDP BRD, low-high band)"] = trends.annual_totals(
+                brd
+            )
+            sources.append(brd_source)
+        figures["national-trend-ucdp"] = FigureData(
+            "national-trend-ucdp",
+            f"Conflict deaths in {country} per year",
+            "Deaths per year; the shaded band spans UCDP's low and high estimates. Dashed lines "
+            "mark the milestones of the timeline below.",
+            tuple(sources),
+            series,
+            {"legend_loc": "center left"},
+        )
+    else:
+        missing["national-trend-ucdp"] = (
+            "UCDP-based national series (OWID, BRD)",
+            HOW_TO_GET["owid"],
+        )
+    if len(events):
+        band = "; the band spans the low and high estimates."
+        figures["national-trend-events"] = FigureData(
+            "national-trend-events",
+            (f"Events per {period}", f"Deaths per {period}"),
+            f"Events and deaths per {period} in the {event_source}"
+            + (band if monthly["deaths_low"].notna().any() else "."),
+            event_source,
+            monthly,
+            {"period": period},
+        )
+    else:
+        missing["national-trend-events"] = events_missing
+
+    # Who: groups
+    if brd_by_group is not None:
+        labels = {}
+        for name, ids in zip(brd["side_b"], brd["group_ids"], strict=True):
+            affiliation = groups.loc[ids[0], "affiliation"] if len(ids) else None
+            labels[name] = (
+                f"{name} ({affiliation})" if affiliation and affiliation != "none" else name
+            )
+        figures["group-battle-deaths"] = FigureData(
+            "group-battle-deaths",
+            f"Battle deaths in {country} by armed group",
+            "State-based battle deaths per year by the group fighting the government (UCDP "
+            "BRD); UCDP codes the Islamic State as one global actor, IS.",
+            brd_source,
+            trends.annual_wide(brd, by="side_b"),
+            {"ylabel": "Battle deaths (best estimate)", "top": 6, "labels": labels},
+        )
+        table = (
+            brd_by_group.rename("battle deaths").reset_index().rename(columns={"side_b": "group"})
+        )
+        table["share"] = (table["battle deaths"] / table["battle deaths"].sum() * 100).round(1)
+        tables["brd-by-group"] = TableData(
+            table, "Battle deaths by group over the period (UCDP BRD), share in %"
+        )
+    else:
+        missing["group-battle-deaths"] = ("UCDP battle deaths by group", HOW_TO_GET["ucdp-brd"])
+    by_group = trends.split(events, "group", "year")
+    if len(by_group):
+        wide = trends.wide(by_group, "group", "events")
+        figures["events-by-group"] = FigureData(
+            "events-by-group",
+            "Events by group",
+            "Events per year by the group they are attributed to; "
+            "an event with two groups counts for both.",
+            event_source,
+            wide,
+            {
+                "ylabel": "Events",
+                "top": 6,
+                "labels": {g: group_label.get(g, g) for g in wide.columns},
+            },
+        )
+    frames = [f for f in (events, brd) if f is not None and len(f)]
+    unresolved = (
+        pd.concat([unresolved_actors(f, resolve) for f in frames]) if frames else pd.DataFrame()
+    )
+    tables["unresolved"] = TableData(
+        unresolved.head(25),
+        "Actor names that resolve to no group in groups.csv (kept in the data, listed here)",
+    )
+
+    # What: types and targets
+    civilians = None
+    if len(events):
+        figures["events-by-type"] = FigureData(
+            "events-by-type",
+            "Events by type",
+            "Events per year by harmonised event type.",
+            event_source,
+            trends.wide(trends.split(events, "event_type", "year"), "event_type", "events"),
+            {"ylabel": "Events", "top": 5},
+        )
+        lethal = trends.lethality(events, "year", by="event_type")
+        summary = (
+            lethal.groupby("event_type")[["events", "deaths_best"]]
+            .sum()
+            .sort_values("events", ascending=False)
+        )
+        summary["deaths per event"] = (summary["deaths_best"] / summary["events"]).round(1)
+        tables["types"] = TableData(
+            summary.reset_index(), "Events, deaths and lethality by type over the period"
+        )
+        targets = (
+            trends.split(events, "target", "year")
+            .groupby("target")[["events", "deaths_best"]]
+            .sum()
+        )
+        tables["targets"] = TableData(
+            targets.sort_values("events", ascending=False).reset_index(),
+            "Events and deaths by target (an event with two targets counts for both)",
+        )
+        civilians = civilian_sentence(events)
+    else:
+        missing["types"] = events_missing
+
+    # Where: maps and the geographic shift
+    boundaries_sentence, area_notes = None, ()
+    if country != "Mali":
+        missing["map-regions"] = (
+            "maps for this country (the boundaries here are Mali's)",
+            "choose country = 'Mali'",
+        )
+        missing["geographic-shift"] = (
+            "the north/centre/south test, which is about Mali's regions",
+            "choose country = 'Mali'",
+        )
+    if country == "Mali" and "adm1" in boundaries and len(events):
+        boundaries_sentence = (
+            f"Boundaries: {len(boundaries['adm1'])} regions and "
+            f"{len(boundaries['adm2']) if 'adm2' in boundaries else 'no'} cercles "
+            f"({', '.join(Path(b.attrs['source']).name for b in boundaries.values())})."
+        )
+        counts1 = count_by_area(events, boundaries["adm1"], "adm1")
+        figures["map-regions"] = _map_figure(
+            "map-regions",
+            counts1,
+            "region",
+            "Events and deaths per region (2015 boundaries, OCHA/DNCT via geoBoundaries).",
+            (event_source, ctx.source_line("geoboundaries-adm1")),
+        )
+        area_notes = tuple(counts1.notes)
+        if len(counts1.unmatched):
+            tables["unmatched-adm1"] = TableData(
+                counts1.unmatched,
+                "Region names that match no area (placed by coordinates where possible)",
+            )
+    elif country == "Mali":
+        missing["map-regions"] = (
+            "Mali region boundaries or events",
+            HOW_TO_GET["geoboundaries-adm1"],
+        )
+    if country == "Mali" and "adm2" in boundaries and len(events):
+        counts2 = count_by_area(events, boundaries["adm2"], "adm2")
+        figures["map-cercles"] = _map_figure(
+            "map-cercles",
+            counts2,
+            "cercle",
+            "Events and deaths per cercle (2015 boundaries).",
+            (event_source, ctx.source_line("geoboundaries-adm2")),
+        )
+        if len(counts2.unmatched):
+            tables["unmatched-adm2"] = TableData(
+                counts2.unmatched,
+                "Cercle names that match no area (placed by coordinates where possible)",
+            )
+        level = "adm1" if "adm1" in boundaries else "adm2"
+        figures["map-points"] = FigureData(
+            "map-points",
+            "Events, sized by deaths",
+            "Each event at its coordinates; the circle's area grows with the deaths.",
+            (event_source, ctx.source_line(f"geoboundaries-{level}")),
+            events,
+            {"boundaries": boundaries[level]},
+        )
+    elif country == "Mali":
+        missing["map-cercles"] = (
+            "Mali cercle boundaries or events",
+            HOW_TO_GET["geoboundaries-adm2"],
+        )
+    placed = shift[[f"events_{z}" for z in geoshift.ZONES]].sum(axis=1)
+    if country == "Mali" and placed.sum():
+        figures["geographic-shift"] = FigureData(
+            "geographic-shift",
+            "Where the deaths were: north, centre, south",
+            "Share of deaths per zone each year (bars) and the "
+            "deaths-weighted mean latitude of the events (line, right axis).",
+            event_source,
+            shift,
+        )
+        shown = shift[
+            [f"events_{z}" for z in geoshift.ZONES]
+            + [f"deaths_{z}" for z in geoshift.ZONES]
+            + ["deaths_weighted_latitude"]
+        ].reset_index()
+        shown["year"] = shown["year"].astype(str)
+        tables["shift"] = TableData(
+            shown,
+            "Events and deaths per zone, and deaths-weighted latitude, per year",
+            {"deaths_weighted_latitude": 2},
+        )
+    elif country == "Mali":
+        missing["geographic-shift"] = (
+            f"events placed in a zone of {country}",
+            HOW_TO_GET["ucdp-ged"],
+        )
+
+    # When: change points
+    figures["change-points-events"] = FigureData(
+        "change-points-events",
+        f"Events per {period} and their breaks",
+        f"Events per {period}; dashed lines mark change points, flat lines the mean of each "
+        "segment.",
+        event_source,
+        monthly["events"],
+        {"points": event_breaks, "ylabel": f"Events per {period}"},
+    )
+    no_break = None
+    if event_breaks:
+        tables["event-breaks"] = TableData(
+            with_milestones(
+                changepoints.change_point_table(event_breaks, period), event_breaks, milestones
+            ),
+            f"Breaks in the {period}ly event series, with the nearest milestone before each",
+        )
+    else:
+        no_break = (
+            f"The {period}ly event series of the {event_source} shows no change point: "
+            f"{len(events)} events are too few, or too evenly spread, for a break to beat the "
+            "penalty."
+        )
+    if owid_series is not None:
+        figures["change-points-annual"] = FigureData(
+            "change-points-annual",
+            f"Conflict deaths in {country} per year and their breaks",
+            "UCDP-based deaths per year (OWID); dashed lines mark change points.",
+            owid_source,
+            owid_series,
+            {"points": owid_breaks, "ylabel": "Deaths per year"},
+        )
+        tables["annual-breaks"] = TableData(
+            with_milestones(
+                changepoints.change_point_table(owid_breaks, "year"), owid_breaks, milestones
+            ),
+            "Breaks in the annual death series, with the nearest milestone before each",
+        )
+
+    # Deadliest events
+    top = trends.deadliest(events, params.top_n)
+    if len(top):
+        shown = pd.DataFrame(
+            {
+                "date": top["date"].dt.date.astype(str),
+                "place": top["location"].fillna(top["admin1"]).fillna(""),
+                "type": top["event_type"],
+                "groups": top["group_ids"].map(
+                    lambda ids: ", ".join(group_label.get(g, g) for g in ids) or "unattributed"
+                ),
+                "deaths": top["deaths_best"],
+                "low": top["deaths_low"],
+                "high": top["deaths_high"],
+                "what happened": top["description"],
+            }
+        )
+        tables["deadliest"] = TableData(
+            shown, f"The {len(shown)} deadliest events in the {event_source}"
+        )
+    else:
+        missing["deadliest"] = ("events with a death figure", HOW_TO_GET["ucdp-ged"])
+
+    # Sahel comparison
+    if sahel is not None and len(sahel):
+        figures["sahel-comparison"] = FigureData(
+            "sahel-comparison",
+            "Conflict deaths per year in the central Sahel",
+            "Deaths from organised violence per year, by country where they occurred.",
+            owid_source,
+            sahel,
+            {"countries": list(params.sahel_countries), "legend_loc": "center left"},
+        )
+        shown = sahel_wide.reset_index()
+        shown["year"] = shown["year"].astype(str)
+        tables["sahel"] = TableData(shown, "Deaths per year by country (OWID from UCDP)")
+        sahel_brd = {c: _optional(ctx, "ucdp-brd", c) for c in params.sahel_countries}
+        rows = [
+            {"country": c, "battle deaths (BRD)": int(f["deaths_best"].sum()), "dyad-years": len(f)}
+            for c, f in sahel_brd.items()
+            if f is not None
+        ]
+        if rows:
+            tables["sahel-brd"] = TableData(
+                pd.DataFrame(rows),
+                "State-based battle deaths over the period (UCDP BRD; a dyad fought in two "
+                "countries counts in both)",
+            )
+    else:
+        missing["sahel-comparison"] = ("the Sahel series (OWID)", HOW_TO_GET["owid"])
+
+    # Claims
+    claims = []
+    if country == "Mali":
+        claims.append(_claim("defenceweb-2019", GEOGRAPHIC_CLAIM, verdict.sentence(), event_source))
+    if brd is not None and len(brd):
+        claims.append(
+            _claim(
+                "defenceweb-2019",
+                "The number of armed groups in Mali has grown since 2012.",
+                groups_claim(brd),
+                brd_source,
+            )
+        )
+    if sahel_wide is not None and {"Burkina Faso", "Niger"} <= set(sahel_wide.columns):
+        claims.append(
+            _claim(
+                "ve-mali-overview",
+                "Mali's conflict spilled over into Burkina Faso and Niger.",
+                spillover_claim(sahel_wide, country),
+                owid_source,
+            )
+        )
+    if len(events):
+        target_counts = trends.split(events, "target", "year").groupby("target")["events"].sum()
+        claims.append(
+            _claim(
+                "ve-mali-overview",
+                "Attacks hit security forces, officials, civilians and peacekeepers.",
+                "; ".join(
+                    f"{t}: {n}" for t, n in target_counts.sort_values(ascending=False).items()
+                )
+                + " events.",
+                event_source,
+            )
+        )
+    tables["claims"] = TableData(pd.DataFrame(claims), "Claims in the sources, tested on the data")
+
+    # Timeline
+    if len(milestones):
+        tables["milestones"] = TableData(milestone_table(milestones), "Milestones in the period")
+    else:
+        missing["milestones"] = (
+            "milestones of the chosen kinds in the period",
+            "add them to data/curated/milestones.csv",
+        )
+
+    return AttackTrendsReport(
+        params=params,
+        findings=tuple(f for f in findings if f)[:6],
+        headline=headline_lines(owid, brd, owid_breaks, country),
+        shift_headline=shift_headline_lines(verdict, selection.dataset, len(events)),
+        event_dataset=selection.dataset,
+        event_source=event_source,
+        events=events,
+        selection_notes=tuple(selection.notes),
+        event_summary={
+            "source": event_source,
+            "n": f"{len(events):,}",
+            "first": str(events["date"].min().date()) if len(events) else "-",
+            "last": str(events["date"].max().date()) if len(events) else "-",
+        },
+        coverage_notes=tuple(coverage_notes),
+        boundaries_sentence=boundaries_sentence,
+        civilian_sentence=civilians,
+        area_notes=area_notes,
+        verdict=verdict,
+        event_breaks=tuple(event_breaks),
+        annual_breaks=tuple(owid_breaks),
+        no_break_sentence=no_break,
+        milestones=milestones,
+        tables=tables,
+        figures=figures,
+        missing=missing,
+    )
+
+
+def _map_figure(
+    slug: str, counts: AreaCounts, unit: str, caption: str, source: tuple[str, ...]
+) -> FigureData:
+    return FigureData(slug, (f"Events by {unit}", f"Deaths by {unit}"), caption, source, counts)
+
+
+def _claim(source: str, claim: str, shows: str, data: str) -> dict[str, str]:
+    return {
+        "source": source,
+        "claim (paraphrased)": claim,
+        "what the data shows": shows,
+        "data": data,
+    }

@@ -1,0 +1,270 @@
+"""The attack-trends report object: its parameters, findings, verdicts and tables, computed on
+hand-made inputs (tests/fixtures/attack_trends, tests/fixtures/curated_min) and tiny frames.
+Every expected number is worked out by hand in a comment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import config
+from analysis.analyses.changepoints import ChangePoint
+from analysis.analyses.geoshift import ShiftVerdict
+from analysis.reports import attack_trends
+from analysis.reports.context import open_run
+from analysis.reports.params import ParameterError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+RAW = FIXTURES / "attack_trends" / "raw"
+CURATED = FIXTURES / "curated_min"
+
+
+@pytest.fixture
+def machine(tmp_path, monkeypatch) -> None:
+    """data/raw holds the hand-made OWID and BRD files; no ../shared/data; the minimal curated
+    tables (two events: Bamako 2015, 20 deaths; Indelimane 2019, 54 deaths)."""
+    monkeypatch.setattr(config, "RAW_DIR", RAW)
+    monkeypatch.setattr(config, "SHARED_DATA_DIR", tmp_path / "no-shared")
+    monkeypatch.setattr(config, "CURATED_DIR", CURATED)
+
+
+def build(**given) -> attack_trends.AttackTrendsReport:
+    params = attack_trends.check(**given)
+    return attack_trends.build(open_run(params.start_date, params.end_date, CURATED), params)
+
+
+# --- parameters -----------------------------------------------------------------------------
+
+
+def test_parameters_keep_their_names_and_defaults(machine):
+    params = attack_trends.check()
+    assert attack_trends.PARAMETERS[0] == "start_date" and len(attack_trends.PARAMETERS) == 11
+    assert (params.start_date.isoformat(), params.end_date.isoformat()) == (
+        "2012-01-01",
+        "2025-12-31",
+    )
+    assert (params.country, params.data_source, params.period, params.top_n) == (
+        "Mali",
+        "auto",
+        "month",
+        10,
+    )
+    assert params.sahel_countries == ("Mali", "Burkina Faso", "Niger")
+    assert (params.change_point_method, params.shift_window) == ("poisson", 3)
+    # empty milestone_kinds means every kind
+    assert "coup" in params.milestone_kinds and params.focus_groups == ()
+
+
+@pytest.mark.parametrize(
+    "given, message",
+    [
+        ({"focus_groups": ["No Such Group"]}, "In focus_groups"),
+        ({"start_date": "2020-01-01", "end_date": "2019-01-01"}, "is before start_date"),
+        ({"data_source": "gdelt"}, "Unknown data source 'gdelt'"),
+        ({"period": "week"}, "period must be one of month, quarter, year"),
+        ({"top_n": "10"}, "top_n must be a whole number"),
+        ({"shift_window": 0}, "shift_window must be a whole number of years"),
+        ({"sahel_countries": []}, "sahel_countries must name at least one country"),
+    ],
+)
+def test_a_bad_parameter_stops_with_one_sentence(machine, given, message):
+    with pytest.raises(ParameterError, match=message):
+        attack_trends.check(**given)
+
+
+# --- findings on tiny frames ----------------------------------------------------------------
+
+
+def owid_frame(deaths: dict[int, int]) -> pd.DataFrame:
+    return pd.DataFrame({"year": list(deaths), "deaths_best": list(deaths.values())})
+
+
+def test_owid_finding_last_first_and_deadliest_year():
+    # last year 2021: 90; first 2019: 100; deadliest 2020 with 1,500
+    sentence = attack_trends.owid_finding(owid_frame({2019: 100, 2020: 1500, 2021: 90}), "Mali")
+    assert sentence == (
+        "UCDP counts 90 deaths from organised violence in Mali in 2021, against 100 in 2019; "
+        "the deadliest year was 2020 with 1,500 (Our World in Data from UCDP)."
+    )
+    assert "missing on this machine" in attack_trends.owid_finding(None, "Mali")
+
+
+def test_brd_finding_gives_the_top_group_share():
+    brd = pd.DataFrame(
+        {
+            "side_b": ["JNIM", "JNIM", "IS", "MNLA"],
+            "year": [2013, 2020, 2020, 2013],
+            "deaths_best": [300, 900, 600, 200],
+        }
+    )
+    # JNIM 300 + 900 = 1,200 of 300 + 900 + 600 + 200 = 2,000 -> 60%
+    assert attack_trends.brd_finding(brd, "Mali") == (
+        "JNIM accounts for 60% of the 2,000 state-based battle deaths UCDP recorded in Mali "
+        "from 2013 to 2020 (1,200)."
+    )
+    assert attack_trends.brd_finding(brd.iloc[0:0], "Mali") is None
+
+
+def test_shift_finding_and_verdict_sentence():
+    verdict = ShiftVerdict(
+        "supported",
+        (2012, 2014),
+        (2023, 2025),
+        {"north": 0.9, "centre": 0.1, "south": 0.0},
+        {"north": 0.25, "centre": 0.5, "south": 0.25},
+        18.04,
+        14.46,
+        30,
+        40,
+    )
+    assert attack_trends.shift_finding(verdict, 1234, "UCDP GED 25.1 (ucdp.uu.se)") == (
+        "The claim is supported: the north's share of deaths went from 90% in 2012-2014 to 25% "
+        "in 2023-2025, the centre's from 10% to 50% and the south's from 0% to 25%; the "
+        "deaths-weighted mean latitude moved from 18.0°N to 14.5°N. (Tested on 1,234 events of "
+        "the UCDP GED 25.1 (ucdp.uu.se).)"
+    )
+    lines = attack_trends.shift_headline_lines(verdict, "ucdp-ged", 1234)
+    assert lines[1] == "verdict: supported; windows (2012, 2014) and (2023, 2025)"
+    assert lines[2:5] == (
+        "  north: 90% -> 25% of deaths",
+        "  centre: 10% -> 50% of deaths",
+        "  south: 0% -> 25% of deaths",
+    )
+    assert lines[5] == "  weighted latitude: 18.04 -> 14.46"
+
+
+def test_annual_break_finding_names_the_first_break():
+    breaks = [
+        ChangePoint(pd.Timestamp("2018-01-01"), 6, 388.4, 1797.2),
+        ChangePoint(pd.Timestamp("2022-01-01"), 10, 1797.2, 900.0),
+    ]
+    assert attack_trends.annual_break_finding(breaks, "Mali", "poisson") == (
+        "UCDP's annual death series for Mali breaks up in 2018: from 388 to 1,797 deaths a "
+        "year on average (poisson change-point method)."
+    )
+    assert attack_trends.annual_break_finding([], "Mali", "poisson") is None
+
+
+def test_burkina_overtook_finding_and_the_years_it_never_did():
+    wide = pd.DataFrame(
+        {"Burkina Faso": [50, 200, 300], "Mali": [100, 150, 90], "Niger": [40, 60, 70]},
+        index=pd.Index([2019, 2020, 2021], name="year"),
+    )
+    # 2019: 50 < 100; 2020: 200 > 150 -> first year 2020; levels of the last year, 2021
+    assert attack_trends.overtook_finding(wide, "Mali") == (
+        "Burkina Faso's conflict deaths first exceeded Mali's in 2020; in 2021 UCDP counts "
+        "Burkina Faso 300, Mali 90, Niger 70."
+    )
+    never = wide.assign(**{"Burkina Faso": [1, 2, 3]})
+    assert attack_trends.overtook_finding(never, "Mali") is None
+    assert attack_trends.overtook_finding(wide.drop(columns="Burkina Faso"), "Mali") is None
+
+
+def test_milestones_in_keeps_the_kinds_and_those_overlapping_the_period():
+    milestones = pd.DataFrame(
+        {
+            "milestone_id": ["serval", "coup-2020", "minusma"],
+            "date": pd.to_datetime(["2013-01-11", "2020-08-18", "2013-07-01"]),
+            "end_date": pd.to_datetime(["2014-07-31", None, "2023-12-31"]),
+            "kind": ["foreign intervention", "coup", "peacekeeping mission"],
+            "label": [None, "Coup", None],
+        }
+    )
+    start, end = pd.Timestamp("2014-01-01").date(), pd.Timestamp("2021-12-31").date()
+    # Serval ended in 2014, so it overlaps; MINUSMA runs through; the coup is in the period
+    shown = attack_trends.milestones_in(milestones, start, end, [])
+    assert shown["milestone_id"].tolist() == ["serval", "minusma", "coup-2020"]
+    assert shown["label"].tolist() == ["Serval", "MINUSMA", "Coup"]
+    only = attack_trends.milestones_in(milestones, start, end, ["coup"])
+    assert only["milestone_id"].tolist() == ["coup-2020"]
+
+
+# --- build on the hand-made folder ----------------------------------------------------------
+
+
+def test_build_findings_headlines_and_tables_from_the_fixture(machine):
+    report = build()
+    assert report.event_dataset == "curated" and len(report.events) == 2
+    assert report.findings == (
+        # OWID Mali: 2019 100, 2020 150, 2021 90
+        "UCDP counts 90 deaths from organised violence in Mali in 2021, against 100 in 2019; "
+        "the deadliest year was 2020 with 150 (Our World in Data from UCDP).",
+        # BRD Mali: JNIM 100 + 80 = 180 of 180 + IS 50 = 230 -> 78%
+        "JNIM accounts for 78% of the 230 state-based battle deaths UCDP recorded in Mali from "
+        "2022 to 2023 (180).",
+        # two placed events (2015, 2019) are fewer than the 10 the test needs
+        "Not enough placed events to test the claim (2 in 2015-2019, 2 in 2015-2019). (Tested "
+        "on 2 events of the curated tables of this project (data/curated).)",
+        # three OWID years cannot hold two segments of two years: no annual break
+        "Burkina Faso's conflict deaths first exceeded Mali's in 2020; in 2021 UCDP counts "
+        "Burkina Faso 300, Mali 90, Niger 70.",
+    )
+    assert report.headline == (
+        "OWID Mali deaths 2019-2021: 340; peak 2020",
+        # low 90 + 80 + 40 = 210, high 150 + 100 + 60 = 310
+        "UCDP BRD Mali 2022-2023: best 230 (low 210, high 310)",
+        "top groups: JNIM 180, IS 50",
+        "annual breaks: none",
+    )
+    assert report.shift_headline[:2] == (
+        "event source: curated, 2 events",
+        "verdict: not enough data; windows (2015, 2019) and (2015, 2019)",
+    )
+    # the curated deaths in 2019-2021 (Indelimane, 54) against UCDP's 340: 16%
+    assert report.coverage_notes[-1] == (
+        "For 2019-2021, its 54 deaths are 16% of the 340 that UCDP counts."
+    )
+    groups = report.tables["brd-by-group"].frame
+    assert groups.to_dict("list") == {
+        "group": ["JNIM", "IS"],
+        "battle deaths": [180, 50],
+        "share": [78.3, 21.7],  # 180 / 230 and 50 / 230, in %
+    }
+    # Sahel BRD per country: Mali 230; Burkina Faso 200 (one dyad-year); Niger: IS 50 in
+    # 2022 fought in Mali and Niger, and IS 25 in 2021 -> 75
+    sahel = report.tables["sahel-brd"].frame.set_index("country")
+    assert sahel["battle deaths (BRD)"].to_dict() == {"Mali": 230, "Burkina Faso": 200, "Niger": 75}
+    claims = report.tables["claims"].frame
+    assert claims["what the data shows"].iloc[2] == (
+        "Burkina Faso went from 50 deaths in 2019 to 300 in 2021, Niger from 40 to 70; Burkina "
+        "Faso first exceeded Mali in 2020."
+    )
+
+
+def test_build_sources_and_missing_sections(machine):
+    report = build()
+    national = report.figures["national-trend-ucdp"]
+    assert national.source == (
+        "Our World in Data from UCDP (ourworldindata.org)",
+        "UCDP Battle-Related Deaths 25.1 (ucdp.uu.se)",  # the version of the file read
+    )
+    # no boundaries on this machine: the map sections say how to get them
+    assert report.missing["map-regions"][0] == "Mali region boundaries or events"
+    assert "geoboundaries-adm1" in report.missing["map-regions"][1]
+    assert "map-regions" not in report.figures
+    # the state of emergency of November 2015 is in the period; Serval (2013-2014) too
+    assert report.milestones["milestone_id"].tolist() == ["serval", "state-of-emergency-2015"]
+
+
+def test_focus_group_filters_events_and_battle_deaths(machine):
+    report = build(focus_groups=["JNIM"])
+    # neither curated event is JNIM's (AQIM's Bamako attack, an unattributed one)
+    assert len(report.events) == 0
+    assert report.missing["national-trend-events"][0] == "events for Mali in the period"
+    assert "deadliest" in report.missing
+    # BRD keeps JNIM's 100 + 80 = 180 only
+    assert report.findings[1] == (
+        "JNIM accounts for 100% of the 180 state-based battle deaths UCDP recorded in Mali "
+        "from 2022 to 2023 (180)."
+    )
+
+
+def test_another_country_has_no_maps_nor_shift_test(machine):
+    report = build(country="Niger")
+    assert report.missing["map-regions"][1] == "choose country = 'Mali'"
+    assert "geographic-shift" in report.missing
+    # OWID Niger: 40, 60, 70; no shift finding for a country other than Mali
+    assert report.findings[0].startswith("UCDP counts 70 deaths from organised violence in Niger")
+    assert not any("claim" in f for f in report.findings)
