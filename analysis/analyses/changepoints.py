@@ -127,24 +127,6 @@ def _label(value: object) -> pd.Timestamp | int:
     return int(value) if isinstance(value, int | np.integer) else value
 
 
-def segments(series: pd.Series, points: list[ChangePoint]) -> pd.DataFrame:
-    """The segments between change points: start, end, periods and mean."""
-    values = pd.to_numeric(series, errors="coerce").fillna(0.0)
-    cuts = [0, *[p.position for p in points], len(values)]
-    rows = []
-    for first, stop in zip(cuts[:-1], cuts[1:], strict=True):
-        part = values.iloc[first:stop]
-        rows.append(
-            {
-                "start": part.index[0],
-                "end": part.index[-1],
-                "periods": len(part),
-                "mean": float(part.mean()),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def change_point_table(points: list[ChangePoint], frequency: str = "month") -> pd.DataFrame:
     """The breaks as a reader's table: date, mean before, mean after, direction."""
     fmt = {"month": "%B %Y", "quarter": "%B %Y", "year": "%Y"}.get(frequency, "%Y-%m-%d")

@@ -224,10 +224,3 @@ def groups_per_year(brd: pd.DataFrame) -> pd.Series:
     """How many distinct armed groups (side_b) UCDP records fighting in each year."""
     fought = brd[pd.to_numeric(brd["deaths_best"], errors="coerce").fillna(0) > 0]
     return fought.groupby("year")["side_b"].nunique().rename("groups")
-
-
-def share_of(annual: pd.DataFrame, by: str, value: str) -> float:
-    """The share of best-estimate deaths in an annual table that belongs to one value of ``by``."""
-    deaths = pd.to_numeric(annual["deaths_best"], errors="coerce").fillna(0)
-    total = deaths.sum()
-    return float(deaths[annual[by] == value].sum() / total) if total else float("nan")
