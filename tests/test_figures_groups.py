@@ -14,12 +14,15 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from analysis.analyses import lineage  # noqa: E402
-from analysis.analyses.milestones import load_milestones_in  # noqa: E402
+from analysis.analyses.milestones import milestones_in  # noqa: E402
+from analysis.curated.snapshot import load_snapshot  # noqa: E402
 from analysis.figures import groups as fg  # noqa: E402
+from analysis.figures import lineage_lanes as lanes  # noqa: E402
 from analysis.figures import style  # noqa: E402
 from analysis.figures.milestones import labels_overlap  # noqa: E402
 
 CURATED = Path(__file__).parent / "fixtures" / "lineage"
+LIN = lineage.from_snapshot(load_snapshot(CURATED, ("groups", "lineage")))
 
 
 def spans(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
@@ -30,17 +33,17 @@ def spans(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
     return frame
 
 
-def arrow(source: str, target: str, when: str, relation: str = "merged_into") -> fg.Arrow:
-    return fg.Arrow(source, target, relation, pd.Timestamp(when))
+def arrow(source: str, target: str, when: str, relation: str = "merged_into") -> lanes.Arrow:
+    return lanes.Arrow(source, target, relation, pd.Timestamp(when))
 
 
-def toy(arrows: list[fg.Arrow], rows=None) -> fg.TimelineData:
+def toy(arrows: list[lanes.Arrow], rows=None) -> lanes.TimelineData:
     rows = rows or [
         ("a", "al-Qaeda", "2010-01-01", "2020-12-31"),
         ("b", "al-Qaeda", "2011-01-01", "2020-12-31"),
         ("c", "al-Qaeda", "2012-01-01", "2020-12-31"),
     ]
-    return fg.TimelineData(
+    return lanes.TimelineData(
         spans(rows), arrows, pd.Timestamp("2000-01-01"), pd.Timestamp("2020-12-31")
     )
 
@@ -48,22 +51,22 @@ def toy(arrows: list[fg.Arrow], rows=None) -> fg.TimelineData:
 def test_lane_cost_by_hand():
     data = toy([arrow("a", "c", "2015-01-01")])
     # a -> c passes b, active in 2015: one crossing, two lanes long.
-    assert fg.lane_cost(["a", "b", "c"], data) == (1, 2)
-    assert fg.lane_cost(["b", "a", "c"], data) == (0, 1)
+    assert lanes.lane_cost(["a", "b", "c"], data) == (1, 2)
+    assert lanes.lane_cost(["b", "a", "c"], data) == (0, 1)
     # Before b exists the same arrow crosses nothing.
     early = toy([arrow("a", "c", "2010-06-01")])
-    assert fg.lane_cost(["a", "b", "c"], early) == (0, 2)
+    assert lanes.lane_cost(["a", "b", "c"], early) == (0, 2)
     # Two arrows a month apart whose spans overlap clash.
     clash = toy([arrow("a", "c", "2015-01-01"), arrow("b", "c", "2015-02-01")])
-    assert fg.lane_cost(["a", "b", "c"], clash) == (2, 3)
+    assert lanes.lane_cost(["a", "b", "c"], clash) == (2, 3)
 
 
 def test_order_lanes_finds_a_crossing_free_order():
     data = toy([arrow("a", "c", "2015-01-01")])
-    order = fg.order_lanes(data)
-    assert fg.lane_cost(order, data) == (0, 1)
-    best = min(fg.lane_cost(list(p), data) for p in itertools.permutations("abc"))
-    assert fg.lane_cost(order, data) == best
+    order = lanes.order_lanes(data)
+    assert lanes.lane_cost(order, data) == (0, 1)
+    best = min(lanes.lane_cost(list(p), data) for p in itertools.permutations("abc"))
+    assert lanes.lane_cost(order, data) == best
 
 
 def test_order_lanes_keeps_families_together_and_next_to_their_links():
@@ -74,32 +77,35 @@ def test_order_lanes_keeps_families_together_and_next_to_their_links():
         ("is1", "Islamic State", "2015-01-01", "2020-12-31"),
     ]
     data = toy([arrow("aq2", "is1", "2015-05-01", "split_from")], rows)
-    order = fg.order_lanes(data)
+    order = lanes.order_lanes(data)
     family = {r[0]: r[1] for r in rows}
     blocks = [k for k, _ in itertools.groupby(order, key=family.get)]
     assert len(blocks) == len(set(blocks))  # each family is one contiguous block
     assert abs(order.index("aq2") - order.index("is1")) == 1
-    assert fg.lane_cost(order, data) == (0, 1)
+    assert lanes.lane_cost(order, data) == (0, 1)
 
 
 def test_timeline_data_from_the_fixture():
-    data = fg.timeline_data("2000-01-01", "2020-12-31", curated_dir=CURATED)
-    assert set(data.spans["group_id"]) == set(lineage.group_spans(CURATED)["group_id"])
+    data = lanes.timeline_data(LIN, "2000-01-01", "2020-12-31")
+    assert set(data.spans["group_id"]) == set(lineage.group_spans(LIN)["group_id"])
     kinds = {(a.source, a.target, a.relation) for a in data.arrows}
     assert ("aqim", "mujao", "split_from") in kinds  # drawn from the parent to the splinter
     assert ("ansar-dine", "jnim", "merged_into") in kinds
     assert ("isgs", "islamic-state", "pledged_to") in kinds
     assert not any(a.relation == "allied_with" for a in data.arrows)
     assert ("gspc", "gia", "split_from") not in kinds and ("gia", "gspc", "split_from") not in kinds
-    focus = fg.timeline_data("2000-01-01", "2020-12-31", groups=["MSA"], curated_dir=CURATED)
+    focus = lanes.timeline_data(LIN, "2000-01-01", "2020-12-31", groups=["MSA"])
     assert list(focus.spans["group_id"]) == ["msa"]
 
 
 @pytest.fixture(scope="module")
 def headline():
-    data = fg.timeline_data("2000-01-01", "2025-12-31")
-    milestones = load_milestones_in("2000-01-01", "2025-12-31")
-    fig, layout = fg.lineage_figure(data, milestones)
+    snapshot = load_snapshot()
+    data = lanes.timeline_data(lineage.from_snapshot(snapshot), "2000-01-01", "2025-12-31")
+    milestones = milestones_in(snapshot.milestones, "2000-01-01", "2025-12-31")
+    fig, layout = fg.lineage_figure(data, lanes.order_lanes(data), milestones)
+    # As display.figure writes it (the layout is redone): labels must still fit after it.
+    style.add_source(fig, f"{fg.CURATED_SOURCE}; {fg.MILESTONES_SOURCE}")
     yield fig, layout, data
     plt.close(fig)
 
@@ -144,21 +150,21 @@ def test_headline_labels_do_not_overlap(headline):
 def test_headline_lane_order_is_no_worse_than_founding_order(headline):
     _, layout, data = headline
     by_founding = list(data.spans.sort_values(["draw_start", "group_id"])["group_id"])
-    assert fg.lane_cost(layout.order, data) <= fg.lane_cost(by_founding, data)
-    assert layout.cost == fg.lane_cost(layout.order, data)
+    assert lanes.lane_cost(layout.order, data) <= lanes.lane_cost(by_founding, data)
+    assert layout.order == lanes.order_lanes(data)  # the order it was given, drawn as is
 
 
 def test_active_groups_chart_stacks_the_counts():
-    counts = lineage.active_by_year(2012, 2017, curated_dir=CURATED)
+    counts = lineage.active_by_year(LIN, 2012, 2017)
     fig, ax = style.new_figure()
-    fg.active_groups_chart(ax, counts)
+    assert fg.draw_active_groups(ax, counts) is ax
     heights: dict[float, float] = {}
     for bar in ax.patches:
         x = round(bar.get_x() + bar.get_width() / 2)
         heights[x] = heights.get(x, 0) + bar.get_height()
     assert heights == {year: float(counts.loc[year].sum()) for year in counts.index}
     assert ax.get_title(loc="left") and ax.get_xlabel() == "Year" and ax.get_ylabel()
-    assert style.source_line(fig)
+    assert style.source_line(fig) is None  # display.figure writes it
     plt.close(fig)
 
 
@@ -175,7 +181,7 @@ def test_battle_deaths_chart_lines_and_rest():
         }
     )
     fig, ax = style.new_figure()
-    fg.battle_deaths_chart(ax, dyads, top=3)
+    assert fg.draw_battle_deaths(ax, dyads, top=3) is ax
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     # by total deaths: C 648, B 333, A 193 get lines; D is summed as the rest
     assert labels[:3] == ["Mali – C", "Mali – B", "Mali – A"]
@@ -185,5 +191,5 @@ def test_battle_deaths_chart_lines_and_rest():
     ydata = pd.Series(c_line.get_ydata(), index=c_line.get_xdata())
     assert ydata.loc[2017] == 246 and ydata.loc[2018] == 402
     assert pd.isna(ydata.loc[2014])  # a gap, not a zero: below UCDP's threshold
-    assert "UCDP Battle-Related Deaths" in style.source_line(fig)
+    assert style.source_line(fig) is None and not fig.texts  # no source line drawn here
     plt.close(fig)

@@ -10,9 +10,17 @@ import pytest
 
 from analysis.analyses import lineage
 from analysis.curated.aliases import UnknownGroupError
+from analysis.curated.snapshot import load_snapshot
 from analysis.curated.tables import load_lineage, validate_all
 
 FIXTURE = Path(__file__).parent / "fixtures" / "lineage"
+
+
+def graph_of(folder: Path | None = None) -> lineage.LineageGraph:
+    return lineage.from_snapshot(load_snapshot(folder, ("groups", "lineage")))
+
+
+LIN = graph_of(FIXTURE)
 
 
 @pytest.fixture
@@ -48,7 +56,7 @@ def test_fixture_is_valid():
 def test_ancestors_of_jnim_by_founding():
     # merged: ansar-dine, al-mourabitoun, flm; al-mourabitoun <- mujao, al-mulathamun (merged)
     # <- aqim (split) <- gspc (renamed) <- gia (split).
-    assert lineage.ancestors("JNIM", FIXTURE) == [
+    assert lineage.ancestors(LIN, "JNIM") == [
         "gia",
         "gspc",
         "aqim",
@@ -61,7 +69,7 @@ def test_ancestors_of_jnim_by_founding():
 
 
 def test_descendants_and_aliases():
-    assert lineage.descendants("Groupe salafiste pour la prédication et le combat", FIXTURE) == [
+    assert lineage.descendants(LIN, "Groupe salafiste pour la prédication et le combat") == [
         "aqim",
         "mujao",
         "al-mulathamun",
@@ -70,21 +78,21 @@ def test_descendants_and_aliases():
         "jnim",
     ]
     # al-Mourabitoun rejoined AQIM: a loop, yet AQIM is never its own descendant.
-    assert "aqim" not in lineage.descendants("AQMI", FIXTURE)
-    assert lineage.descendants("jnim", FIXTURE) == []
+    assert "aqim" not in lineage.descendants(LIN, "AQMI")
+    assert lineage.descendants(LIN, "jnim") == []
     # allied_with and pledged_to are not ancestry.
-    assert "ansar-dine" not in lineage.ancestors("flm", FIXTURE)
-    assert "islamic-state" not in lineage.ancestors("isgs", FIXTURE)
+    assert "ansar-dine" not in lineage.ancestors(LIN, "flm")
+    assert "islamic-state" not in lineage.ancestors(LIN, "isgs")
 
 
 def test_unknown_group_name_suggests():
     with pytest.raises(UnknownGroupError, match="closest known names"):
-        lineage.ancestors("Ansar Deen", FIXTURE)
+        lineage.ancestors(LIN, "Ansar Deen")
 
 
 def test_related_groups_is_focus_set():
-    assert lineage.related_groups(["MSA"], FIXTURE) == ["msa"]
-    assert lineage.related_groups(["ISGS"], FIXTURE) == [
+    assert lineage.related_groups(LIN, ["MSA"]) == ["msa"]
+    assert lineage.related_groups(LIN, ["ISGS"]) == [
         "gia",
         "gspc",
         "aqim",
@@ -97,7 +105,7 @@ def test_related_groups_is_focus_set():
 
 def test_active_groups_on_dates():
     # 15 Aug 2013: MUJAO and al-Mulathamun ended 2013-08, so still active until 31 August.
-    assert lineage.active_groups("2013-08-15", FIXTURE) == [
+    assert lineage.active_groups(LIN, "2013-08-15") == [
         "gia",
         "islamic-state",
         "aqim",
@@ -107,17 +115,17 @@ def test_active_groups_on_dates():
         "al-mulathamun",
         "al-mourabitoun",
     ]
-    on_merger = lineage.active_groups("2017-03-02", FIXTURE)
+    on_merger = lineage.active_groups(LIN, "2017-03-02")
     assert {"ansar-dine", "flm", "al-mourabitoun", "jnim"} <= set(on_merger)
-    after = lineage.active_groups("2017-03-03", FIXTURE)
+    after = lineage.active_groups(LIN, "2017-03-03")
     assert not {"ansar-dine", "flm", "al-mourabitoun"} & set(after)
-    assert "gspc" not in lineage.active_groups(pd.Timestamp("2007-02-01"), FIXTURE)
+    assert "gspc" not in lineage.active_groups(LIN, pd.Timestamp("2007-02-01"))
     # founded '1998' (year precision) counts from 1 January 1998
-    assert "gspc" in lineage.active_groups("1998-01-01", FIXTURE)
+    assert "gspc" in lineage.active_groups(LIN, "1998-01-01")
 
 
 def test_active_by_year_counts():
-    counts = lineage.active_by_year(2012, 2017, curated_dir=FIXTURE)
+    counts = lineage.active_by_year(LIN, 2012, 2017)
     # 2013: aqim, mujao, ansar-dine, al-mulathamun, al-mourabitoun (al-Qaeda); IS; MNLA; GIA.
     assert counts.loc[2013].to_dict() == {
         "al-Qaeda": 5,
@@ -129,18 +137,16 @@ def test_active_by_year_counts():
     # 2016: + CMA, + MSA and Dan Na Ambassagou (none), + ISGS.
     assert counts.loc[2016, "none"] == 3
     assert counts.loc[2016, "Islamic State"] == 2
-    only = lineage.active_by_year(2012, 2013, groups=["MUJAO"], curated_dir=FIXTURE)
+    only = lineage.active_by_year(LIN, 2012, 2013, groups=["MUJAO"])
     assert only["al-Qaeda"].tolist() == [1, 1]
-    no_militia = lineage.active_by_year(
-        2016, 2016, exclude_kinds=("communal militia",), curated_dir=FIXTURE
-    )
+    no_militia = lineage.active_by_year(LIN, 2016, 2016, exclude_kinds=("communal militia",))
     assert no_militia.loc[2016, "none"] == 2
 
 
 def test_families():
-    assert lineage.family("IS", curated_dir=FIXTURE) == ["islamic-state", "isgs"]
-    assert lineage.family("separatist movements", curated_dir=FIXTURE) == ["mnla", "cma", "msa"]
-    al_qaeda = lineage.family("al-Qaida", curated_dir=FIXTURE)
+    assert lineage.family(LIN, "IS") == ["islamic-state", "isgs"]
+    assert lineage.family(LIN, "separatist movements") == ["mnla", "cma", "msa"]
+    al_qaeda = lineage.family(LIN, "al-Qaida")
     assert al_qaeda == [
         "gspc",
         "aqim",
@@ -152,7 +158,7 @@ def test_families():
         "jnim",
     ]
     with pytest.raises(ValueError, match="unknown affiliation 'Boko Haram'"):
-        lineage.family("Boko Haram", curated_dir=FIXTURE)
+        lineage.family(LIN, "Boko Haram")
 
 
 def test_family_ever_adds_groups_that_pledged(broken):
@@ -162,15 +168,15 @@ def test_family_ever_adds_groups_that_pledged(broken):
         "jihadist,Islamic State,2015-05",
         "jihadist,none,2015-05",
     )
-    assert lineage.family("Islamic State", curated_dir=broken) == ["islamic-state"]
-    assert lineage.family("Islamic State", ever=True, curated_dir=broken) == [
+    assert lineage.family(graph_of(broken), "Islamic State") == ["islamic-state"]
+    assert lineage.family(graph_of(broken), "Islamic State", ever=True) == [
         "islamic-state",
         "isgs",
     ]
 
 
 def test_lineage_table_is_chronological_with_sources():
-    table = lineage.lineage_table("Ansar al-Dine", FIXTURE)
+    table = lineage.lineage_table(LIN, "Ansar al-Dine")
     assert table["relation"].tolist() == [
         "founded",
         "designated_by",
@@ -193,7 +199,7 @@ def test_lineage_table_is_chronological_with_sources():
 
 
 def test_profile():
-    aqim = lineage.profile("al-Qaïda au Maghreb islamique", FIXTURE)
+    aqim = lineage.profile(LIN, "al-Qaïda au Maghreb islamique")
     assert aqim.group_id == "aqim"
     assert aqim.founded == "January 2007"
     assert aqim.leaders == ("Abdelmalek Droukdel",)
@@ -201,13 +207,13 @@ def test_profile():
     assert (aqim.strength.low, aqim.strength.high) == (800, 1000)
     assert str(aqim.strength) == "800–1,000 fighters (September 2012); cep-mali, isn-2012"
     assert aqim.disagreements == ("DISAGREEMENT: isn-2012 gives 1000 fighters only.",)
-    isgs = lineage.profile("EIGS", FIXTURE)
+    isgs = lineage.profile(LIN, "EIGS")
     assert isgs.strength is None
     assert isgs.affiliations_text() == (
         "Islamic State from May 2015 (pledged to Islamic State); recorded: Islamic State"
     )
     assert isgs.disagreements == ("DISAGREEMENT: isn-2012 gives 2015-10.",)
-    mourabitoun = lineage.profile("al-Murabitun", FIXTURE)
+    mourabitoun = lineage.profile(LIN, "al-Murabitun")
     assert mourabitoun.affiliations["how"].tolist() == [
         "joined AQIM",
         "merged into JNIM",
@@ -216,27 +222,27 @@ def test_profile():
 
 
 def test_profiles_table():
-    table = lineage.profiles_table(["jnim", "ISGS"], FIXTURE)
+    table = lineage.profiles_table(LIN, ["jnim", "ISGS"])
     assert table["Group"].tolist() == [
         "Islamic State in the Greater Sahara (ISGS)",
         "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)",
     ]
     assert table.loc[1, "Strength"] == "1,000–2,000 fighters (2018); cep-mali"
     assert table.loc[0, "Strength"] == "no estimate"
-    assert len(lineage.profiles_table(curated_dir=FIXTURE)) == 15
+    assert len(lineage.profiles_table(LIN)) == 15
 
 
 def test_formation_sentences_are_built_from_rows():
-    assert lineage.formation_sentence("jnim", FIXTURE) == (
+    assert lineage.formation_sentence(LIN, "jnim") == (
         "Jama'at Nusrat al-Islam wal-Muslimin was formed on 2 March 2017 when Ansar Dine, "
         "al-Mourabitoun and Macina Liberation Front merged into it, and pledged allegiance to "
         "al-Qaeda in the Islamic Maghreb (sources: cep-mali)."
     )
-    assert lineage.formation_sentence("isgs", FIXTURE) == (
+    assert lineage.formation_sentence(LIN, "isgs") == (
         "Islamic State in the Greater Sahara was formed in May 2015 by breaking away from "
         "al-Mourabitoun, and pledged allegiance to Islamic State (sources: cep-mali)."
     )
-    assert lineage.formation_sentence("dan-na-ambassagou", FIXTURE) == (
+    assert lineage.formation_sentence(LIN, "dan-na-ambassagou") == (
         "Dan Na Ambassagou was founded in 2016 (sources: cep-mali)."
     )
 
@@ -247,7 +253,7 @@ def test_spans_fall_back_to_the_split_and_first_mention(broken):
         "EIGS,jihadist,Islamic State,2015-05,month",
         "EIGS,jihadist,Islamic State,,",
     )
-    spans = lineage.group_spans(broken).set_index("group_id")
+    spans = lineage.group_spans(graph_of(broken)).set_index("group_id")
     assert spans.loc["isgs", "start"] == pd.Timestamp("2015-05-01")
     assert spans.loc["isgs", "start_from"] == "lineage.csv line 10 (split_from)"
     assert spans.loc["mujao", "end_last_day"] == pd.Timestamp("2013-08-31")
@@ -257,12 +263,12 @@ def test_spans_fall_back_to_the_split_and_first_mention(broken):
         "Daesh,jihadist,Islamic State,2006,year",
         "Daesh,jihadist,Islamic State,,",
     )
-    assert lineage.undated_groups(broken) == ["islamic-state"]
-    assert "islamic-state" not in lineage.active_groups("2020-01-01", broken)
+    assert lineage.undated_groups(graph_of(broken)) == ["islamic-state"]
+    assert "islamic-state" not in lineage.active_groups(graph_of(broken), "2020-01-01")
 
 
 def test_disagreements_listed_with_file_and_line():
-    table = lineage.disagreements(FIXTURE)
+    table = lineage.disagreements(LIN)
     assert table[["table", "line", "about"]].values.tolist() == [
         ["groups.csv", 4, "al-Qaeda in the Islamic Maghreb"],
         ["lineage.csv", 11, "isgs pledged_to islamic-state"],
@@ -340,8 +346,11 @@ def test_relation_to_itself(broken):
 # --- on the shipped curated data ----------------------------------------------------------
 
 
+CUR = graph_of()
+
+
 def test_curated_jnim_ancestry():
-    found = set(lineage.ancestors("Jama'at Nusrat al-Islam wal-Muslimin"))
+    found = set(lineage.ancestors(CUR, "Jama'at Nusrat al-Islam wal-Muslimin"))
     assert {
         "aqim",
         "ansar-dine",
@@ -352,19 +361,19 @@ def test_curated_jnim_ancestry():
         "gspc",
     } <= found
     assert "isgs" not in found and "jnim" not in found
-    assert "jnim" in lineage.descendants("GSPC")
-    assert "isgs" in lineage.descendants("MUJAO")
+    assert "jnim" in lineage.descendants(CUR, "GSPC")
+    assert "isgs" in lineage.descendants(CUR, "MUJAO")
 
 
 def test_curated_activity_families_and_chronology():
-    assert "jnim" not in lineage.active_groups("2017-03-01")
-    assert {"jnim", "ansar-dine"} <= set(lineage.active_groups("2017-03-02"))
-    assert "ansar-dine" not in lineage.active_groups("2017-03-03")
-    assert "jnim" in lineage.family("al-Qaeda")
-    assert "isgs" in lineage.family("Islamic State")
-    assert "isgs" not in lineage.family("al-Qaeda")
-    assert "mnla" in lineage.family("separatist")
-    table = lineage.lineage_table("JNIM")
+    assert "jnim" not in lineage.active_groups(CUR, "2017-03-01")
+    assert {"jnim", "ansar-dine"} <= set(lineage.active_groups(CUR, "2017-03-02"))
+    assert "ansar-dine" not in lineage.active_groups(CUR, "2017-03-03")
+    assert "jnim" in lineage.family(CUR, "al-Qaeda")
+    assert "isgs" in lineage.family(CUR, "Islamic State")
+    assert "isgs" not in lineage.family(CUR, "al-Qaeda")
+    assert "mnla" in lineage.family(CUR, "separatist")
+    table = lineage.lineage_table(CUR, "JNIM")
     assert table["date"].is_monotonic_increasing
     assert table.iloc[0]["relation"] == "founded"
     assert all(len(s) > 0 for s in table["sources"])
@@ -377,11 +386,11 @@ def test_curated_activity_families_and_chronology():
 
 
 def test_curated_jnim_profile_and_sentence():
-    jnim = lineage.profile("GSIM")
+    jnim = lineage.profile(CUR, "GSIM")
     assert jnim.founded == "2 March 2017"
     assert jnim.strength is not None and (jnim.strength.low, jnim.strength.high) == (1000, 2000)
     assert jnim.strength.as_of == "September 2018"
-    sentence = lineage.formation_sentence("JNIM")
+    sentence = lineage.formation_sentence(CUR, "JNIM")
     assert sentence.startswith(
         "Jama'at Nusrat al-Islam wal-Muslimin was formed on 2 March 2017 when Ansar Dine, "
         "al-Mourabitoun and Macina Liberation Front merged into it"

@@ -13,6 +13,7 @@ from analysis.analyses.milestones import (
     label_with_date,
     load_milestones_in,
     milestones_before,
+    milestones_in,
     nearest_before,
     short_label,
 )
@@ -32,6 +33,17 @@ def test_load_by_period_and_kind():
     assert list(coups["milestone_id"]) == ["state-of-emergency-2015"]
     with pytest.raises(ValueError, match="unknown milestone kind"):
         load_milestones_in(kinds=["invasion"], curated_dir=MINIMAL)
+
+
+def test_milestones_in_takes_the_table():
+    from analysis.curated.snapshot import load_snapshot
+
+    table = load_snapshot(MINIMAL, ("milestones",)).milestones
+    window = milestones_in(table, "2015-01-01", "2015-12-31")
+    assert list(window["milestone_id"]) == ["state-of-emergency-2015"]
+    assert list(milestones_in(table)["label"]) == list(
+        load_milestones_in(curated_dir=MINIMAL)["label"]
+    )
 
 
 def test_short_label_and_nearest_before():

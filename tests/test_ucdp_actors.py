@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 
 from analysis.analyses import actors as actor_match
-from analysis.analyses.lineage import group_spans
+from analysis.analyses import lineage
+from analysis.core import origins
 from analysis.curated.aliases import AliasResolver
+from analysis.curated.snapshot import load_snapshot
 from analysis.curated.tables import load_groups, load_lineage
 from analysis.sources import ucdp_actors as ucdp
 from tests.conftest import shared_file
@@ -17,6 +19,7 @@ from tests.conftest import shared_file
 FIXTURES = Path(__file__).parent / "fixtures"
 ACTORS = FIXTURES / "ucdp" / "ucdp-actor-fixture.csv"
 CURATED = FIXTURES / "lineage"
+LIN = lineage.from_snapshot(load_snapshot(CURATED, ("groups", "lineage")))
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +34,7 @@ def mapped(names) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def relations(mapped, names) -> pd.DataFrame:
-    spans = group_spans(CURATED).set_index("group_id")
+    spans = lineage.group_spans(LIN).set_index("group_id")
     return actor_match.ucdp_relations(
         ucdp.in_country(mapped), all_actors=mapped, spans=spans, names=names
     )
@@ -82,7 +85,7 @@ def test_country_filter():
     # all but the Haiti government (GW 41) and the GIA (Algeria only)
     assert sorted(set(actors["ActorId"]) - set(mali["ActorId"])) == [6, 538]
     assert list(ucdp.in_country(actors, "Burkina Faso")["ActorId"]) == [6716]
-    with pytest.raises(ValueError, match="no GW code known"):
+    with pytest.raises(KeyError, match="no Gleditsch-Ward number known"):
         ucdp.in_country(actors, "Atlantis")
 
 
@@ -117,9 +120,9 @@ def test_relations_in_curated_vocabulary(relations):
 
 
 def test_other_actor_is_looked_up_where_told(mapped, names):
-    spans = group_spans(CURATED).set_index("group_id")
+    spans = lineage.group_spans(LIN).set_index("group_id")
     only_mali = ucdp.in_country(mapped)
-    rel = actor_match.ucdp_relations(only_mali, spans=spans, names=names)
+    rel = actor_match.ucdp_relations(only_mali, names, spans=spans)
     gia = rel[(rel["group_id"] == "gspc") & (rel["relation"] == "split_from")]
     # GIA is not among the Mali actors; its name still resolves through the aliases.
     assert gia["other_group_id"].tolist() == ["gia"]
@@ -187,7 +190,7 @@ def test_dyad_deaths_name_the_group_of_each_year(mapped, names):
             "battle_countries": [1, 1, 2, 1],
         }
     )
-    spans = group_spans(CURATED).set_index("group_id")
+    spans = lineage.group_spans(LIN).set_index("group_id")
     out = actor_match.dyad_deaths(brd, mapped, spans, names)
     cma = out[out["dyad_id"] == "11985"].set_index("year")
     # UCDP's 'CMA' is one actor first named MNLA: the coalition existed only from June 2014.
@@ -201,27 +204,52 @@ def test_dyad_deaths_name_the_group_of_each_year(mapped, names):
 # --- the real UCDP actor file (skipped where ../shared/data is absent) -----------------------
 
 
+def test_reader_records_its_origin_with_the_version_of_the_file_name(tmp_path):
+    path = tmp_path / "ucdp-actor-221.csv"
+    path.write_bytes(ACTORS.read_bytes())
+    log = origins.start_log()
+    actors = ucdp.load_actors(path)
+    (origin,) = list(log)
+    assert (origin.dataset, origin.version, origin.rows) == ("ucdp-actor", "22.1", 13)
+    assert actors.attrs["version"] == "22.1"
+    ucdp.load_actors(ACTORS)  # a name that states no version records none
+    assert list(log)[-1].version == ""
+
+
+def test_cross_check_on_the_fixture():
+    check = actor_match.cross_check(ucdp.load_actors(ACTORS), LIN, "Mali")
+    assert len(check.actors) == 13 and len(check.local) == 11
+    statuses = check.comparison["status"].value_counts().to_dict()
+    # as test_compare_with_curated_lineage: 8 both, 4 disagree, 1 only UCDP, 2 only curated
+    assert statuses == {"both": 8, "disagree": 4, "only UCDP": 1, "only curated": 2}
+
+
+@pytest.fixture(scope="module")
+def real_names() -> AliasResolver:
+    return AliasResolver(load_groups())
+
+
 @pytest.fixture(scope="module")
 def real_cross_check():
     path = shared_file("ucdp_actors_v22_1", "ucdp-actor-221.csv")
-    return actor_match.cross_check(path)
+    return actor_match.cross_check(ucdp.load_actors(path), lineage.from_snapshot(load_snapshot()))
 
 
-def test_real_file_loads_and_maps():
+def test_real_file_loads_and_maps(real_names):
     actors = ucdp.load_actors(shared_file("ucdp_actors_v22_1", "ucdp-actor-221.csv"))
     assert len(actors) == 1725  # as PROVENANCE.md states
     assert len(ucdp.in_country(actors, "Mali")) == 104  # the Mali-related subset's rows
-    mapped = actor_match.map_actors(ucdp.in_country(actors, "Mali"))
+    mapped = actor_match.map_actors(ucdp.in_country(actors, "Mali"), real_names)
     by_id = mapped.set_index("ActorId")
     for actor_id, group in [(6716, "jnim"), (1157, "ansar-dine"), (1161, "mujao"), (6267, "flm")]:
         assert by_id.loc[actor_id, "group_id"] == group
     assert (by_id.loc[539, "group_id_original"], by_id.loc[539, "group_id"]) == ("gspc", "aqim")
     # Every name of every Mali actor that is a curated group resolves to that group.
-    assert actor_match.alias_gaps(mapped) == []
+    assert actor_match.alias_gaps(mapped, real_names) == []
 
 
 def test_real_cross_check(real_cross_check):
-    _, relations, table = real_cross_check
+    relations, table = real_cross_check.relations, real_cross_check.comparison
     assert len(relations) > 10
     statuses = set(table["status"])
     assert "both" in statuses

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from analysis.analyses.lineage import group_spans
+from analysis.analyses.lineage import LineageGraph
 from analysis.curated.aliases import AliasResolver
-from analysis.curated.tables import load_lineage, resolver
 from analysis.sources.ucdp_actors import (
     UCDP_RELATIONS,
     in_country,
     intermediate_names,
     latest_names,
-    load_actors,
     original_names,
     split_cell,
 )
@@ -29,13 +26,12 @@ def _first_match(names: list[str], names_to_ids: AliasResolver) -> tuple[str | N
     return None, None
 
 
-def map_actors(actors: pd.DataFrame, names: AliasResolver | None = None) -> pd.DataFrame:
+def map_actors(actors: pd.DataFrame, names: AliasResolver) -> pd.DataFrame:
     """Add group ids: ``group_id`` (by the latest name), ``group_id_original`` (by the first).
 
     An actor that never changed its name gets the same id in both. ``matched_name`` is the
     name that resolved. Actors with no curated group keep None.
     """
-    names = names or resolver()
     latest, original, matched = [], [], []
     for _, actor in actors.iterrows():
         late_id, late_name = _first_match(latest_names(actor), names)
@@ -71,14 +67,13 @@ class AliasGap:
 
 
 def alias_gaps(
-    mapped: pd.DataFrame, names: AliasResolver | None = None, intermediate: bool = False
+    mapped: pd.DataFrame, names: AliasResolver, intermediate: bool = False
 ) -> list[AliasGap]:
     """Every name of a mapped actor that fails to resolve to its group (for groups.csv aliases).
 
     First names should resolve to ``group_id_original``, last names to ``group_id``. With
     ``intermediate=True`` also the names in between (e.g. ISI and ISIS for UCDP's IS actor).
     """
-    names = names or resolver()
     gaps = []
     for _, actor in mapped.iterrows():
         if _gid(actor["group_id"]) is None:
@@ -92,14 +87,6 @@ def alias_gaps(
             if found != group:
                 gaps.append(AliasGap(int(actor["ActorId"]), name, group, found))
     return gaps
-
-
-def _spans() -> pd.DataFrame | None:
-
-    try:
-        return group_spans().set_index("group_id")
-    except Exception:  # no curated lineage: choose by name order only
-        return None
 
 
 def _active(gid: str, when: pd.Timestamp, spans: pd.DataFrame | None) -> bool:
@@ -122,21 +109,19 @@ def _pick(candidates: list[str], when: pd.Timestamp, spans: pd.DataFrame | None)
 
 def ucdp_relations(
     mapped: pd.DataFrame,
+    names: AliasResolver,
     all_actors: pd.DataFrame | None = None,
     spans: pd.DataFrame | None = None,
-    names: AliasResolver | None = None,
 ) -> pd.DataFrame:
     """Lineage relations coded by UCDP for the mapped actors, in the curated vocabulary.
 
     ``all_actors`` (mapped too) is where the *other* actor of a relation is looked up (default:
-    ``mapped``); ``spans`` is lineage.group_spans() indexed by group_id (default: the curated
-    data), used to choose between an actor's two names. Columns: actor_id, actor_name,
+    ``mapped``); ``spans`` is lineage.group_spans() indexed by group_id, used to choose between
+    an actor's two names (without it, the first name is taken). Columns: actor_id, actor_name,
     ucdp_field, relation, other_actor_id, other_name, group_id, other_group_id,
     group_candidates, other_candidates.
     """
-    names = names or resolver()
     others = (all_actors if all_actors is not None else mapped).set_index("ActorId")
-    spans = spans if spans is not None else _spans()
     rows = []
 
     def other_candidates(actor_id: str, name: str) -> tuple[list[str], str]:
@@ -376,41 +361,44 @@ def _row(
     }
 
 
-def cross_check(
-    path: Path | str | None = None,
-    country: str = "Mali",
-    curated_dir: Path | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Load the actor file, map the country's actors and compare with the curated lineage.
+@dataclass(frozen=True)
+class CrossCheck:
+    """UCDP's actors against the curated lineage: every actor mapped to a group (``actors``),
+    the country's actors (``local``), the relations UCDP codes for them, and the comparison."""
 
-    Returns (mapped actors of the country, UCDP relations, comparison table).
-    """
+    actors: pd.DataFrame
+    local: pd.DataFrame
+    relations: pd.DataFrame
+    comparison: pd.DataFrame
 
-    names = resolver(curated_dir)
-    actors = map_actors(load_actors(path), names)
-    local = in_country(actors, country)
-    spans = group_spans(curated_dir).set_index("group_id")
-    relations = ucdp_relations(local, all_actors=actors, spans=spans, names=names)
+
+def cross_check(actors: pd.DataFrame, lin: LineageGraph, country: str = "Mali") -> CrossCheck:
+    """Map UCDP's actors (ucdp_actors.load_actors()) to groups, keep the country's, and compare
+    the relations UCDP codes for them with the curated lineage of ``lin``."""
+    names = lin.resolver
+    mapped = map_actors(actors, names)
+    local = in_country(mapped, country)
+    spans = lin.spans.set_index("group_id")
+    relations = ucdp_relations(local, names, all_actors=mapped, spans=spans)
     ucdp_groups = set(local["group_id"].dropna()) | set(local["group_id_original"].dropna())
-    comparison = compare_lineage(load_lineage(curated_dir), relations, ucdp_groups)
-    return local, relations, comparison
+    comparison = compare_lineage(lin.relations, relations, ucdp_groups)
+    return CrossCheck(mapped, local, relations, comparison)
 
 
 def dyad_deaths(
     brd: pd.DataFrame,
-    actors: pd.DataFrame | None = None,
-    spans: pd.DataFrame | None = None,
-    names: AliasResolver | None = None,
+    actors: pd.DataFrame | None,
+    spans: pd.DataFrame | None,
+    names: AliasResolver,
 ) -> pd.DataFrame:
     """BRD dyad-years with the rebel side mapped to a group id *for that year*.
 
-    `brd` is analysis.sources.ucdp_brd.read_brd(); `actors` is map_actors() of the UCDP actor
-    file, so that a renamed actor maps to the name it had that year (UCDP's 'CMA' is the MNLA
+    `brd` is the ucdp-brd annual table (tables.events.load); `actors` is map_actors() of the
+    UCDP actor file, so that a renamed actor maps to the name it had that year (UCDP's 'CMA' is the MNLA
     in 2012, its 'AQIM' the GSPC in 2005). Without `actors`, the loader's group_ids are used.
+    `spans` is lineage.group_spans() indexed by group_id (None: the first name is taken).
     Adds: group_id, group_label, affiliation, government, dyad_label ('Mali – MNLA / CMA').
     """
-    names = names or resolver()
-    spans = spans if spans is not None else _spans()
     by_name = {}
     if actors is not None:
         for _, actor in actors.iterrows():

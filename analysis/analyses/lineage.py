@@ -20,7 +20,8 @@ AQIM through MUJAO and al-Mulathamun, GSPC through its renaming to AQIM. ``joine
 a loop (al-Mourabitoun split from AQIM's orbit and later rejoined it); loops are allowed for it,
 and a group is never listed as its own ancestor.
 
-Every function that takes a group accepts any alias (``analysis.curated.aliases.resolve``).
+Every function takes a ``LineageGraph``, built once from the groups and lineage tables (a run's
+curated snapshot: ``from_snapshot(ctx.curated)``), and accepts any alias of a group.
 """
 
 from __future__ import annotations
@@ -28,17 +29,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 
-from analysis.config import CURATED_DIR
 from analysis.core.dates import human_date, period_end
 from analysis.core.text import alias_key
 from analysis.curated import schema
-from analysis.curated.tables import load_groups, load_lineage, resolver
+from analysis.curated.aliases import AliasResolver
+from analysis.curated.snapshot import CuratedSnapshot
 
 #: Relation -> True when the ancestry edge runs group -> other, False when other -> group.
 ANCESTRY_RELATIONS: dict[str, bool] = {
@@ -71,30 +70,58 @@ FAMILY_NAMES: dict[str, str] = {
 # Graph
 
 
-def _mtimes(curated_dir: Path | None) -> tuple[float, float]:
-    folder = curated_dir or CURATED_DIR
-    stamps = []
-    for table in ("groups", "lineage"):
-        path = folder / f"{table}.csv"
-        stamps.append(path.stat().st_mtime_ns if path.exists() else -1.0)
-    return stamps[0], stamps[1]
+@dataclass(frozen=True)
+class LineageGraph:
+    """The groups and their relations, built once: every function below reads it, none
+    changes it. ``groups`` and ``relations`` are the groups.csv and lineage.csv tables (with
+    their ``attrs`` path and line numbers); ``graph`` has one node per group and one edge per
+    relation row and other group (designations excluded); ``ancestry`` runs ancestor ->
+    descendant; ``spans`` is group_spans()."""
+
+    groups: pd.DataFrame = field(repr=False)
+    relations: pd.DataFrame = field(repr=False)
+    resolver: AliasResolver = field(repr=False)
+    graph: nx.MultiDiGraph = field(repr=False)
+    ancestry: nx.DiGraph = field(repr=False)
+    spans: pd.DataFrame = field(repr=False)
+
+    def id(self, group: str) -> str:
+        """The group id of any alias; raises UnknownGroupError with suggestions."""
+        return self.resolver.resolve(group)
+
+    def node(self, group_id: str) -> dict:
+        """The groups.csv row of a group id, as the graph holds it."""
+        return self.graph.nodes[group_id]
 
 
-def build_graph(curated_dir: Path | None = None) -> nx.MultiDiGraph:
+def lineage_graph(
+    groups: pd.DataFrame, relations: pd.DataFrame, resolver: AliasResolver | None = None
+) -> LineageGraph:
+    """Build the graph from the groups and lineage tables (curated.tables / the snapshot)."""
+    graph = _build_graph(groups, relations)
+    ancestry = _ancestry(graph)
+    spans = _spans(graph, relations)
+    return LineageGraph(
+        groups=groups,
+        relations=relations,
+        resolver=resolver or AliasResolver(groups),
+        graph=graph,
+        ancestry=ancestry,
+        spans=spans,
+    )
+
+
+def from_snapshot(curated: CuratedSnapshot) -> LineageGraph:
+    """The lineage graph of a run's curated snapshot (``ctx.curated``)."""
+    return lineage_graph(curated.groups, curated.lineage, curated.resolver)
+
+
+def _build_graph(groups: pd.DataFrame, lineage: pd.DataFrame) -> nx.MultiDiGraph:
     """All groups as nodes; one edge group -> other per lineage row (designations excluded).
 
     Node attributes are the groups.csv columns; edge attributes are relation, date,
-    date_precision, description, sources, notes and line (in lineage.csv). The graph is cached
-    until either file changes; treat it as read-only (copy it before editing).
+    date_precision, description, sources, notes and line (in lineage.csv).
     """
-    key = str(curated_dir) if curated_dir else None
-    return _build_graph_cached(key, *_mtimes(curated_dir))
-
-
-@lru_cache(maxsize=8)
-def _build_graph_cached(curated_dir: str | None, _g: float, _l: float) -> nx.MultiDiGraph:
-    folder = Path(curated_dir) if curated_dir else None
-    groups, lineage = load_groups(folder), load_lineage(folder)
     graph = nx.MultiDiGraph()
     for _, row in groups.iterrows():
         graph.add_node(row["group_id"], **{c: row[c] for c in groups.columns})
@@ -117,9 +144,8 @@ def _build_graph_cached(curated_dir: str | None, _g: float, _l: float) -> nx.Mul
     return graph
 
 
-def ancestry_graph(curated_dir: Path | None = None) -> nx.DiGraph:
+def _ancestry(graph: nx.MultiDiGraph) -> nx.DiGraph:
     """Directed graph ancestor -> descendant, from the ancestry relations (see module doc)."""
-    graph = build_graph(curated_dir)
     ancestry = nx.DiGraph()
     ancestry.add_nodes_from(graph.nodes(data=True))
     for group, other, data in graph.edges(data=True):
@@ -131,50 +157,48 @@ def ancestry_graph(curated_dir: Path | None = None) -> nx.DiGraph:
     return ancestry
 
 
-def _id(group: str, curated_dir: Path | None) -> str:
-    return resolver(curated_dir).resolve(group)
-
-
-def _by_founding(ids: Iterable[str], curated_dir: Path | None) -> list[str]:
+def _by_founding(lin: LineageGraph, ids: Iterable[str]) -> list[str]:
     """Group ids in order of founding (undated last), then id."""
-    graph = build_graph(curated_dir)
 
     def key(gid: str) -> tuple[bool, pd.Timestamp, str]:
-        founded = graph.nodes[gid].get("founded")
+        founded = lin.graph.nodes[gid].get("founded")
         known = founded is not None and pd.notna(founded)
         return (not known, founded if known else pd.Timestamp.max, gid)
 
     return sorted(ids, key=key)
 
 
-def ancestors(group: str, curated_dir: Path | None = None) -> list[str]:
+def ancestors(lin: LineageGraph, group: str) -> list[str]:
     """Every group this one descends from (splits, mergers, renamings, joins), by founding."""
-    gid = _id(group, curated_dir)
-    found = nx.ancestors(ancestry_graph(curated_dir), gid) - {gid}
-    return _by_founding(found, curated_dir)
+    gid = lin.id(group)
+    return _by_founding(lin, nx.ancestors(lin.ancestry, gid) - {gid})
 
 
-def descendants(group: str, curated_dir: Path | None = None) -> list[str]:
+def descendants(lin: LineageGraph, group: str) -> list[str]:
     """Every group that descends from this one, by founding."""
-    gid = _id(group, curated_dir)
-    found = nx.descendants(ancestry_graph(curated_dir), gid) - {gid}
-    return _by_founding(found, curated_dir)
+    gid = lin.id(group)
+    return _by_founding(lin, nx.descendants(lin.ancestry, gid) - {gid})
 
 
-def related_groups(groups: Sequence[str], curated_dir: Path | None = None) -> list[str]:
+def related_groups(lin: LineageGraph, groups: Sequence[str]) -> list[str]:
     """The given groups with all their ancestors and descendants (a notebook's focus set)."""
     chosen: set[str] = set()
     for group in groups:
-        gid = _id(group, curated_dir)
-        chosen |= {gid, *ancestors(gid, curated_dir), *descendants(gid, curated_dir)}
-    return _by_founding(chosen, curated_dir)
+        gid = lin.id(group)
+        chosen |= {gid, *ancestors(lin, gid), *descendants(lin, gid)}
+    return _by_founding(lin, chosen)
 
 
 # ---------------------------------------------------------------------------------------------
 # Spans: when each group was active
 
 
-def group_spans(curated_dir: Path | None = None) -> pd.DataFrame:
+def group_spans(lin: LineageGraph) -> pd.DataFrame:
+    """A copy of the graph's spans (see _spans)."""
+    return lin.spans.copy()
+
+
+def _spans(graph: nx.MultiDiGraph, relations: pd.DataFrame) -> pd.DataFrame:
     """One row per group: when it started and ended, where each date comes from, and when the
     sources first mention it.
 
@@ -186,8 +210,7 @@ def group_spans(curated_dir: Path | None = None) -> pd.DataFrame:
     the earliest dated lineage row naming the group on either side (designations included):
     a lower bound where the founding date is unknown, drawn as such in the timeline.
     """
-    graph = build_graph(curated_dir)
-    mentions = _first_mentions(curated_dir)
+    mentions = _first_mentions(relations)
     rows = []
     for gid, node in graph.nodes(data=True):
         start, start_precision, start_from = node.get("founded"), node.get("founded_precision"), ""
@@ -235,9 +258,8 @@ def group_spans(curated_dir: Path | None = None) -> pd.DataFrame:
     return frame.sort_values(["start", "group_id"], na_position="last").reset_index(drop=True)
 
 
-def _first_mentions(curated_dir: Path | None) -> dict[str, tuple[pd.Timestamp, str]]:
+def _first_mentions(lineage: pd.DataFrame) -> dict[str, tuple[pd.Timestamp, str]]:
     """Earliest dated lineage row per group (either side), with its precision."""
-    lineage = load_lineage(curated_dir)
     first: dict[str, tuple[pd.Timestamp, str]] = {}
     for _, row in lineage.sort_values("date").iterrows():
         if pd.isna(row["date"]):
@@ -260,40 +282,40 @@ def short_name(node: dict | pd.Series) -> str:
     return name
 
 
-def undated_groups(curated_dir: Path | None = None) -> list[str]:
+def undated_groups(lin: LineageGraph) -> list[str]:
     """Groups with no founding (or split) date in the curated data: not counted as active."""
-    spans = group_spans(curated_dir)
+    spans = lin.spans
     return sorted(spans.loc[spans["start"].isna(), "group_id"])
 
 
-def active_groups(on: date | str | pd.Timestamp, curated_dir: Path | None = None) -> list[str]:
+def active_groups(lin: LineageGraph, on: date | str | pd.Timestamp) -> list[str]:
     """Groups active on a date: started on or before it and not ended before it, by founding.
 
     A founding at month or year precision counts from the first day of that month or year;
     an end counts until the last day of its period. Groups with no known start are left out.
     """
     moment = pd.Timestamp(on)
-    spans = group_spans(curated_dir)
+    spans = lin.spans
     started = spans["start"].notna() & (spans["start"] <= moment)
     running = spans["end_last_day"].isna() | (spans["end_last_day"] >= moment)
-    return _by_founding(spans.loc[started & running, "group_id"], curated_dir)
+    return _by_founding(lin, spans.loc[started & running, "group_id"])
 
 
 def active_by_year(
+    lin: LineageGraph,
     first_year: int,
     last_year: int,
     groups: Sequence[str] | None = None,
     exclude_kinds: Sequence[str] = (),
-    curated_dir: Path | None = None,
 ) -> pd.DataFrame:
     """Count of groups active at any time in each year, by affiliation (rows = years).
 
     Columns follow schema.AFFILIATIONS (all of them, zero when none), so colours stay stable.
     Groups without a known start (undated_groups) are not counted.
     """
-    spans = group_spans(curated_dir)
+    spans = lin.spans
     if groups is not None:
-        wanted = {_id(g, curated_dir) for g in groups}
+        wanted = {lin.id(g) for g in groups}
         spans = spans[spans["group_id"].isin(wanted)]
     spans = spans[~spans["kind"].isin(list(exclude_kinds))]
     spans = spans[spans["start"].notna()]
@@ -320,7 +342,7 @@ def _affiliation(name: str) -> str:
     return found
 
 
-def family(affiliation: str, ever: bool = False, curated_dir: Path | None = None) -> list[str]:
+def family(lin: LineageGraph, affiliation: str, ever: bool = False) -> list[str]:
     """Groups of one family ('al-Qaeda', 'Islamic State', 'separatist'...), by founding.
 
     A group belongs to a family when groups.csv gives it that affiliation; for 'separatist'
@@ -328,7 +350,7 @@ def family(affiliation: str, ever: bool = False, curated_dir: Path | None = None
     family at some time (they pledged to, joined or merged into one of its groups).
     """
     wanted = _affiliation(affiliation)
-    graph = build_graph(curated_dir)
+    graph = lin.graph
     members = {
         gid
         for gid, node in graph.nodes(data=True)
@@ -337,17 +359,17 @@ def family(affiliation: str, ever: bool = False, curated_dir: Path | None = None
     }
     if ever:
         for gid in graph.nodes:
-            history = affiliation_history(gid, curated_dir)
+            history = affiliation_history(lin, gid)
             if (history["affiliation"] == wanted).any():
                 members.add(gid)
-    return _by_founding(members, curated_dir)
+    return _by_founding(lin, members)
 
 
-def affiliation_history(group: str, curated_dir: Path | None = None) -> pd.DataFrame:
+def affiliation_history(lin: LineageGraph, group: str) -> pd.DataFrame:
     """A group's affiliations over time: each dated tie to a group of an affiliation, then the
     affiliation groups.csv records. Columns: date, date_precision, affiliation, how, sources."""
-    gid = _id(group, curated_dir)
-    graph = build_graph(curated_dir)
+    gid = lin.id(group)
+    graph = lin.graph
     rows = []
     for _, other, data in graph.out_edges(gid, data=True):
         if data["relation"] not in AFFILIATING_RELATIONS:
@@ -388,19 +410,18 @@ def _when(value: pd.Timestamp | None, precision: str | None) -> str:
     return human_date(value.date(), precision or "day")
 
 
-def lineage_table(group: str, curated_dir: Path | None = None) -> pd.DataFrame:
+def lineage_table(lin: LineageGraph, group: str) -> pd.DataFrame:
     """Chronological list of what happened to a group, with sources.
 
     Rows: its founding and end (groups.csv), and every lineage row that names it on either
     side, designations included. Columns: date, date_precision, when, relation, group_id,
     other_group_ids, description, sources, notes, origin (file and line).
     """
-    gid = _id(group, curated_dir)
-    folder = curated_dir
-    table = load_groups(folder)
+    gid = lin.id(group)
+    table = lin.groups
     group_line = dict(zip(table["group_id"], table.attrs["lines"], strict=True))[gid]
     groups = table.set_index("group_id")
-    lineage = load_lineage(folder)
+    lineage = lin.relations
     node = groups.loc[gid]
     rows = []
     name = short_name(node)
@@ -512,11 +533,11 @@ class GroupProfile:
         return "; ".join([*parts, recorded])
 
 
-def profile(group: str, curated_dir: Path | None = None) -> GroupProfile:
+def profile(lin: LineageGraph, group: str) -> GroupProfile:
     """Names, aliases, founding, leaders, strength (with date and source) and affiliations."""
-    gid = _id(group, curated_dir)
-    groups = load_groups(curated_dir).set_index("group_id")
-    lineage = load_lineage(curated_dir)
+    gid = lin.id(group)
+    groups = lin.groups.set_index("group_id")
+    lineage = lin.relations
     row = groups.loc[gid]
     strength = None
     if pd.notna(row["strength_low"]) or pd.notna(row["strength_high"]):
@@ -545,24 +566,22 @@ def profile(group: str, curated_dir: Path | None = None) -> GroupProfile:
         ended=_when(row["ended"], row["ended_precision"]),
         leaders=tuple(row["leaders"]),
         strength=strength,
-        affiliations=affiliation_history(gid, curated_dir),
+        affiliations=affiliation_history(lin, gid),
         sources=tuple(row["sources"]),
         disagreements=disagreements,
     )
 
 
-def profiles_table(
-    groups: Sequence[str] | None = None, curated_dir: Path | None = None
-) -> pd.DataFrame:
+def profiles_table(lin: LineageGraph, groups: Sequence[str] | None = None) -> pd.DataFrame:
     """A reader's table of group profiles (all groups when none are given), by founding."""
     ids = (
-        _by_founding({_id(g, curated_dir) for g in groups}, curated_dir)
+        _by_founding(lin, {lin.id(g) for g in groups})
         if groups is not None
-        else _by_founding(build_graph(curated_dir).nodes, curated_dir)
+        else _by_founding(lin, lin.graph.nodes)
     )
     rows = []
     for gid in ids:
-        item = profile(gid, curated_dir)
+        item = profile(lin, gid)
         rows.append(
             {
                 "Group": f"{item.name} ({item.acronym})" if item.acronym else item.name,
@@ -582,22 +601,21 @@ def profiles_table(
 # Narrative built from the rows
 
 
-def _names(ids: Sequence[str], curated_dir: Path | None) -> str:
-    graph = build_graph(curated_dir)
-    return _and([graph.nodes[i]["name"] for i in ids])
+def _names(lin: LineageGraph, ids: Sequence[str]) -> str:
+    return _and([lin.graph.nodes[i]["name"] for i in ids])
 
 
-def formation_sentence(group: str, curated_dir: Path | None = None) -> str:
+def formation_sentence(lin: LineageGraph, group: str) -> str:
     """How a group came to be, in one sentence built from its founding and lineage rows.
 
     Uses the rows dated on its founding: groups that merged into it or joined it, the group
     it was renamed from, the group it split from, and a pledge made at founding; cites the
     sources of those rows (of the groups.csv row when there are none).
     """
-    gid = _id(group, curated_dir)
-    graph = build_graph(curated_dir)
+    gid = lin.id(group)
+    graph = lin.graph
     node = graph.nodes[gid]
-    span = group_spans(curated_dir).set_index("group_id").loc[gid]
+    span = lin.spans.set_index("group_id").loc[gid]
     start, precision = span["start"], span["start_precision"]
     name = node["name"]
     if pd.isna(start):
@@ -621,17 +639,17 @@ def formation_sentence(group: str, curated_dir: Path | None = None) -> str:
             sources += data["sources"]
     clauses = []
     if "merged_into" in at_start:
-        merged = _by_founding(at_start["merged_into"], curated_dir)
-        clauses.append(f"{_names(merged, curated_dir)} merged into it")
+        merged = _by_founding(lin, at_start["merged_into"])
+        clauses.append(f"{_names(lin, merged)} merged into it")
     if "joined" in at_start:
-        joined = _by_founding(at_start["joined"], curated_dir)
-        clauses.append(f"{_names(joined, curated_dir)} joined it")
+        joined = _by_founding(lin, at_start["joined"])
+        clauses.append(f"{_names(lin, joined)} joined it")
     if "renamed_to" in at_start:
-        clauses.append(f"{_names(at_start['renamed_to'], curated_dir)} took this name")
+        clauses.append(f"{_names(lin, at_start['renamed_to'])} took this name")
     how = f" when {_and(clauses)}" if clauses else ""
     if splits:
-        how += f"{',' if clauses else ' by'} breaking away from {_names(splits, curated_dir)}"
-    pledge = f", and pledged allegiance to {_names(pledges, curated_dir)}" if pledges else ""
+        how += f"{',' if clauses else ' by'} breaking away from {_names(lin, splits)}"
+    pledge = f", and pledged allegiance to {_names(lin, pledges)}" if pledges else ""
     verb = "was formed" if clauses or splits else "was founded"
     cited = ", ".join(dict.fromkeys(sources or node["sources"]))
     return f"{name} {verb} {when}{how}{pledge} (sources: {cited})."
@@ -643,11 +661,11 @@ def _and(items: Sequence[str]) -> str:
     return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def disagreements(curated_dir: Path | None = None) -> pd.DataFrame:
+def disagreements(lin: LineageGraph) -> pd.DataFrame:
     """Every DISAGREEMENT note in groups.csv and lineage.csv: file, line, about what, note,
     and the group ids it concerns (``group_ids``, for filtering to a focus)."""
     rows = []
-    groups, lineage = load_groups(curated_dir), load_lineage(curated_dir)
+    groups, lineage = lin.groups, lin.relations
     for frame, label in ((groups, "groups"), (lineage, "lineage")):
         for line, (_, row) in zip(frame.attrs["lines"], frame.iterrows(), strict=True):
             note = row["notes"]

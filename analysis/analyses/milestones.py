@@ -24,8 +24,19 @@ def load_milestones_in(
     kinds: Sequence[str] | None = None,
     curated_dir: Path | None = None,
 ) -> pd.DataFrame:
-    """Milestones of the chosen kinds (all when empty) that overlap [start, end], by date."""
-    frame = load_milestones(curated_dir)
+    """milestones_in() of milestones.csv read from a folder (a report takes the table from
+    its run's snapshot instead: ``milestones_in(ctx.curated.milestones, ...)``)."""
+    return milestones_in(load_milestones(curated_dir), start, end, kinds)
+
+
+def milestones_in(
+    frame: pd.DataFrame,
+    start: date | str | None = None,
+    end: date | str | None = None,
+    kinds: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Milestones (the milestones table) of the chosen kinds (all when empty) that overlap
+    [start, end], by date, with a short ``label`` for each."""
     unknown = sorted(set(kinds or ()) - set(MILESTONE_KINDS))
     if unknown:
         raise ValueError(

@@ -1,29 +1,17 @@
 """Figures on armed groups: the lineage timeline, active groups per year, battle deaths per dyad.
 
-The lineage timeline draws one lane per group (its active span), coloured by affiliation, and
-an arrow for each split, merger, renaming, join and pledge. Lanes are ordered to keep arrows
-short and to stop them crossing other groups' bars:
-
-1. Groups are blocked by family (affiliation). Every order of the families present is tried
-   (at most 5! = 120), since arrows also run between families (ISGS split from al-Mourabitoun).
-2. Inside each family, lanes start in founding order and are re-sorted by the barycentre (mean
-   lane position) of the groups they are linked to, a few sweeps (Sugiyama-style barycentric
-   ordering), then lanes of a family are swapped or moved while that lowers the cost.
-3. The cost is (arrow crossings, total arrow length): an arrow crossing is an arrow passing a
-   bar active at its date, or two arrows within a few months whose spans overlap.
-
-Arrows of the same date that would draw on top of each other are spread by a few weeks.
+Every ``draw_*`` function draws on the axes it is given and returns it; none writes a source
+line (the code that shows the figure does, once: reports.display.figure(..., source=...)).
+``lineage_figure`` is the headline figure's layout: a milestone strip, the lanes, the legend
+and the notes. The lanes and their order come from analysis.figures.lineage_lanes.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
-import tempfile
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -35,11 +23,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
 
-from analysis.analyses.lineage import build_graph, group_spans, related_groups
-from analysis.analyses.milestones import load_milestones_in
 from analysis.core.dates import period_end
 from analysis.curated import schema
 from analysis.figures import style
+from analysis.figures.lineage_lanes import DRAWN_RELATIONS, TimelineData
 from analysis.figures.milestones import KIND_COLOURS, draw_milestones
 
 #: Line style per drawn relation: (label, linestyle, colour, arrow from -> to).
@@ -54,207 +41,22 @@ RELATION_STYLES: dict[str, dict] = {
         "color": "#9E1B32",
     },
 }
-DEFAULT_EXCLUDED_KINDS: tuple[str, ...] = ("state", "foreign force")
+#: The source line of figures drawn from groups.csv and lineage.csv.
 CURATED_SOURCE = "curated groups.csv and lineage.csv (this project; sources cited per row)"
-#: Two arrows closer than this (in years) count as overlapping when their spans overlap.
-ARROW_CLASH_YEARS = 0.35
+#: What the lineage figure adds to its source line when it shows milestones.
+MILESTONES_SOURCE = "milestones: curated milestones.csv"
 #: Spread between arrows drawn at the same date (years).
 ARROW_SPREAD_YEARS = 0.09
 LANE_HEIGHT_IN = 0.21
-
-
-@dataclass(frozen=True)
-class Arrow:
-    """One drawn relation: from lane `source` to lane `target` at date `when`."""
-
-    source: str
-    target: str
-    relation: str
-    when: pd.Timestamp
-
-
-@dataclass
-class TimelineData:
-    """What the lineage timeline draws: lanes (spans) and arrows, before ordering."""
-
-    spans: pd.DataFrame
-    arrows: list[Arrow]
-    start: pd.Timestamp
-    end: pd.Timestamp
-    not_drawn: list[str] = field(default_factory=list)
-    not_drawn_labels: list[str] = field(default_factory=list)
-
-
-def timeline_data(
-    start: str | pd.Timestamp = "2000-01-01",
-    end: str | pd.Timestamp = "2025-12-31",
-    groups: Sequence[str] | None = None,
-    exclude_kinds: Sequence[str] = DEFAULT_EXCLUDED_KINDS,
-    curated_dir: Path | None = None,
-) -> TimelineData:
-    """Lanes and arrows for the timeline: groups active in [start, end] (all, or the given
-    groups with their ancestors and descendants), without the excluded kinds.
-
-    A group with no founding date is drawn from its first dated mention (``attested``);
-    a group with neither is listed in ``not_drawn``.
-    """
-    first, last = pd.Timestamp(start), pd.Timestamp(end)
-    spans = group_spans(curated_dir)
-    if groups:
-        spans = spans[spans["group_id"].isin(related_groups(groups, curated_dir))]
-    spans = spans[~spans["kind"].isin(list(exclude_kinds))].copy()
-    spans["attested"] = spans["start"].isna() & spans["first_seen"].notna()
-    spans["draw_start"] = spans["start"].fillna(spans["first_seen"])
-    undated = spans[spans["draw_start"].isna()].sort_values("group_id")
-    not_drawn, not_drawn_labels = list(undated["group_id"]), list(undated["label"])
-    spans = spans[spans["draw_start"].notna()]
-    spans["draw_end"] = spans["end_last_day"].fillna(last).clip(upper=last)
-    spans = spans[(spans["draw_start"] <= last) & (spans["draw_end"] >= first)]
-    drawn = set(spans["group_id"])
-    graph = build_graph(curated_dir)
-    arrows = []
-    for group, other, data in graph.edges(data=True):
-        relation = data["relation"]
-        if relation not in RELATION_STYLES or pd.isna(data["date"]):
-            continue
-        if group not in drawn or other not in drawn or not first <= data["date"] <= last:
-            continue
-        source, target = (other, group) if relation == "split_from" else (group, other)
-        arrows.append(Arrow(source, target, relation, data["date"]))
-    arrows.sort(key=lambda a: (a.when, a.source, a.target, a.relation))
-    return TimelineData(
-        spans.reset_index(drop=True), arrows, first, last, not_drawn, not_drawn_labels
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Lane order
-
-
-def _years(value: pd.Timestamp) -> float:
-    return value.year + (value.day_of_year - 1) / 365.25
-
-
-class _CostModel:
-    """Pre-computed arrow geometry, so that scoring a lane order is cheap."""
-
-    def __init__(self, data: TimelineData):
-        spans = data.spans.set_index("group_id")
-        starts = {g: _years(v) for g, v in spans["draw_start"].items()}
-        ends = {g: _years(v) for g, v in spans["draw_end"].items()}
-        self.arrows = []
-        for arrow in data.arrows:
-            x = _years(arrow.when)
-            active = [g for g in starts if starts[g] <= x <= ends[g]]
-            self.arrows.append((arrow.source, arrow.target, active))
-        xs = [_years(a.when) for a in data.arrows]
-        self.close_pairs = [
-            (i, j)
-            for i, j in itertools.combinations(range(len(xs)), 2)
-            if abs(xs[i] - xs[j]) < ARROW_CLASH_YEARS
-        ]
-
-    def __call__(self, order: Sequence[str]) -> tuple[int, int]:
-        position = {gid: i for i, gid in enumerate(order)}
-        crossings, length, spans = 0, 0, []
-        for source, target, active in self.arrows:
-            a, b = sorted((position[source], position[target]))
-            length += b - a
-            crossings += sum(1 for g in active if a < position[g] < b)
-            spans.append((a, b))
-        for i, j in self.close_pairs:
-            (a1, b1), (a2, b2) = spans[i], spans[j]
-            if max(a1, a2) < min(b1, b2):
-                crossings += 1
-        return crossings, length
-
-
-def lane_cost(order: Sequence[str], data: TimelineData) -> tuple[int, int]:
-    """(arrow crossings, total arrow length in lanes) of a lane order; lower is better.
-
-    An arrow crossing is an arrow passing over a bar active at its date, or two arrows less
-    than ARROW_CLASH_YEARS apart whose vertical spans overlap.
-    """
-    return _CostModel(data)(order)
-
-
-def _barycentric(block: list[str], order: list[str], data: TimelineData) -> list[str]:
-    """Re-sort one family's lanes by the mean position of the lanes they are linked to."""
-    position = {gid: i for i, gid in enumerate(order)}
-    neighbours: dict[str, list[int]] = {g: [] for g in block}
-    for arrow in data.arrows:
-        for mine, theirs in ((arrow.source, arrow.target), (arrow.target, arrow.source)):
-            if mine in neighbours:
-                neighbours[mine].append(position[theirs])
-    centre = {
-        g: (float(np.mean(neighbours[g])) if neighbours[g] else float(position[g])) for g in block
-    }
-    return sorted(block, key=lambda g: (centre[g], position[g]))
-
-
-def order_lanes(data: TimelineData, sweeps: int = 6, polish: int = 6) -> list[str]:
-    """Lane order (top to bottom) by family, barycentric sweeps and local swaps.
-
-    Every order of the families is swept; the `polish` best are then improved by swaps.
-    """
-    if data.spans.empty:
-        return []
-    cost_of = _CostModel(data)
-    spans = data.spans.sort_values(["draw_start", "group_id"])
-    families = [a for a in schema.AFFILIATIONS if a in set(spans["affiliation"])]
-    blocks0 = {f: list(spans.loc[spans["affiliation"] == f, "group_id"]) for f in families}
-    candidates = []
-    for family_order in itertools.permutations(families):
-        blocks = {f: list(blocks0[f]) for f in family_order}
-        order = [g for f in family_order for g in blocks[f]]
-        best, best_cost = order, cost_of(order)
-        for _ in range(sweeps):
-            for f in family_order:
-                blocks[f] = _barycentric(blocks[f], order, data)
-                order = [g for fam in family_order for g in blocks[fam]]
-            cost = cost_of(order)
-            if cost < best_cost:
-                best, best_cost = order, cost
-        candidates.append((best_cost, len(candidates), best))
-    candidates.sort()
-    polished = [
-        (*_swap_down(order, cost, data, cost_of)[::-1], rank)
-        for cost, rank, order in candidates[:polish]
-    ]
-    return min(polished, key=lambda item: (item[0], item[2]))[1]
-
-
-def _swap_down(order: list[str], cost: tuple[int, int], data: TimelineData, cost_of: _CostModel):
-    """Swap two lanes of the same family (and move one lane within it) while that lowers the
-    cost; a local search after the barycentric sweeps."""
-    family = data.spans.set_index("group_id")["affiliation"].to_dict()
-    improved = True
-    while improved:
-        improved = False
-        for i, j in itertools.combinations(range(len(order)), 2):
-            if family[order[i]] != family[order[j]]:
-                continue
-            swapped = list(order)
-            swapped[i], swapped[j] = swapped[j], swapped[i]
-            moved = order[:i] + order[i + 1 : j + 1] + [order[i]] + order[j + 1 :]
-            for trial in (swapped, moved):
-                trial_cost = cost_of(trial)
-                if trial_cost < cost:
-                    order, cost, improved = trial, trial_cost, True
-                    break
-    return order, cost
-
-
-# ---------------------------------------------------------------------------------------------
-# Drawing the timeline
+#: Room left under the axes for the source line display.figure writes (as style.add_source).
+SOURCE_RECT = (0, 0.05, 1, 1)
 
 
 @dataclass
 class TimelineLayout:
-    """What lineage_timeline drew, for tests and captions."""
+    """What lineage_figure drew, for tests: the lanes' order, labels placed, legend, notes."""
 
     order: list[str]
-    cost: tuple[int, int]
     labels: list[Text]
     not_drawn: list[str]
     attested: list[str]
@@ -266,18 +68,17 @@ def _num(value: pd.Timestamp) -> float:
     return mdates.date2num(value.to_pydatetime())
 
 
-def lineage_timeline(
+def draw_lineage_timeline(
     ax: Axes,
     data: TimelineData,
-    order: Sequence[str] | None = None,
+    order: Sequence[str],
     legend_ax: Axes | None = None,
-    title: str | None = "How the armed groups split, merged and pledged allegiance",
-    source: str = CURATED_SOURCE,
+    title: str | None = None,
     label_fontsize: float = 7.0,
-) -> TimelineLayout:
-    """Draw the lineage timeline on `ax` (lanes = groups, x = dates); legend on `legend_ax`
-    when given (else inside `ax`, lower left). Returns the layout drawn."""
-    order = list(order) if order is not None else order_lanes(data)
+) -> Axes:
+    """Draw the lineage timeline on `ax` (lanes = groups in `order`, top to bottom; x = dates);
+    legend on `legend_ax` when given (else inside `ax`, lower left)."""
+    order = list(order)
     spans = data.spans.set_index("group_id")
     lane = {gid: i for i, gid in enumerate(order)}
     bar_height = 0.56
@@ -338,10 +139,9 @@ def lineage_timeline(
     ax.set_yticklabels([_lane_label(spans.loc[g], data.start) for g in order])
     ax.tick_params(axis="y", labelsize=label_fontsize, length=0)
     handles = _legend_handles(data)
-    legend = None
     if legend_ax is not None:
         legend_ax.axis("off")
-        legend = legend_ax.legend(
+        legend_ax.legend(
             handles=handles,
             loc="upper center",
             ncol=4,
@@ -350,20 +150,12 @@ def lineage_timeline(
             columnspacing=1.2,
         )
     else:
-        legend = ax.legend(handles=handles, loc="lower left", fontsize=6, ncol=2, framealpha=0.9)
+        ax.legend(handles=handles, loc="lower left", fontsize=6, ncol=2, framealpha=0.9)
+    ax.set_xlabel("Year")
+    ax.set_ylabel("Armed group")
     if title:
-        style.finish(ax, title, "Year", "Armed group", source)
-    else:
-        ax.set_xlabel("Year")
-        ax.set_ylabel("Armed group")
-    return TimelineLayout(
-        order=order,
-        cost=lane_cost(order, data),
-        labels=list(ax.get_yticklabels()),
-        not_drawn=data.not_drawn,
-        attested=sorted(spans.index[spans["attested"]]),
-        legend=legend,
-    )
+        ax.set_title(title)
+    return ax
 
 
 def _lane_label(span: pd.Series, start: pd.Timestamp) -> str:
@@ -421,7 +213,7 @@ def _legend_handles(data: TimelineData) -> list:
                 facecolor="#bbbbbb", hatch="////", edgecolor="#777777", label="* founding unknown"
             )
         )
-    relations = [r for r in RELATION_STYLES if any(a.relation == r for a in data.arrows)]
+    relations = [r for r in DRAWN_RELATIONS if any(a.relation == r for a in data.arrows)]
     for relation in relations:
         look = RELATION_STYLES[relation]
         handles.append(
@@ -454,14 +246,15 @@ def draw_milestone_lines(ax: Axes, milestones: pd.DataFrame) -> None:
 
 def lineage_figure(
     data: TimelineData,
+    order: Sequence[str],
     milestones: pd.DataFrame | None = None,
     title: str = "How Mali's armed groups split, merged and pledged allegiance",
-    source: str = CURATED_SOURCE,
 ) -> tuple[Figure, TimelineLayout]:
     """The headline figure at A4 width: milestone strip, lineage timeline, legend and notes.
 
     Milestone labels that do not fit in the strip are numbered there and keyed in the notes
-    under the legend. Labels are placed after the layout is fixed, so none overlap.
+    under the legend. Labels are placed after the layout is fixed (leaving room under the axes
+    for display.figure's source line) and kept out of later layouts, so none overlap.
     """
 
     style.apply_style()
@@ -478,10 +271,14 @@ def lineage_figure(
     )
     # The strip sits right on top of the lanes (an inset), so it shares their x-axis exactly.
     strip = ax.inset_axes((0, 1.0, 1, strip_in / lanes_in)) if with_strip else None
-    layout = lineage_timeline(ax, data, legend_ax=legend_ax, title=None)
-    ax.set_xlabel("Year")
-    ax.set_ylabel("Armed group")
-    sources = f"Source: {source}"
+    draw_lineage_timeline(ax, data, order, legend_ax=legend_ax)
+    layout = TimelineLayout(
+        order=list(order),
+        labels=list(ax.get_yticklabels()),
+        not_drawn=data.not_drawn,
+        attested=sorted(data.spans.loc[data.spans["attested"], "group_id"]),
+        legend=legend_ax.get_legend(),
+    )
     if strip is not None:
         draw_milestone_lines(ax, milestones)
         strip.set_xlim(ax.get_xlim())
@@ -491,11 +288,10 @@ def lineage_figure(
         for side in ("left", "bottom", "top", "right"):
             strip.spines[side].set_visible(False)
         strip.tick_params(axis="x", which="both", bottom=False, labelbottom=False)
-        sources += "; milestones: curated milestones.csv"
     # The title belongs to the lanes (where readers of fig.axes look for it), lifted above
     # the strip.
     ax.set_title(title, pad=strip_in * 72 + 6)
-    style.add_source(fig, sources)  # fixes the layout (tight_layout); labels come after
+    fig.tight_layout(rect=SOURCE_RECT)  # the final layout; labels come after
     fig.canvas.draw()  # places the inset strip where the final layout puts it
     notes = []
     if layout.not_drawn:
@@ -513,6 +309,10 @@ def lineage_figure(
             notes.append(f"{layout.milestone_key}.")
     if notes:
         layout.labels.append(_fitted_note(legend_ax, " ".join(notes)))
+    for text in layout.labels[len(order) :]:
+        # Placed on the fixed layout: the layout display.figure redoes for the source line
+        # leaves them out (they fit where they are).
+        text.set_in_layout(False)
     return fig, layout
 
 
@@ -545,7 +345,7 @@ def _fitted_note(ax: Axes, text: str, fontsize: float = 6.0) -> Text:
 # Active groups per year
 
 
-def active_groups_chart(ax: Axes, counts: pd.DataFrame, source: str = CURATED_SOURCE) -> Figure:
+def draw_active_groups(ax: Axes, counts: pd.DataFrame) -> Axes:
     """Stacked bars: groups active in each year, by affiliation (from lineage.active_by_year)."""
     bottom = np.zeros(len(counts))
     years = counts.index.to_numpy()
@@ -565,12 +365,11 @@ def active_groups_chart(ax: Axes, counts: pd.DataFrame, source: str = CURATED_SO
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(loc="upper left", ncol=2, fontsize=7)
     ax.set_ylim(0, max(bottom.max(), 1) * 1.35)
-    return style.finish(
+    return style.label_axes(
         ax,
         "Armed groups active each year, by affiliation",
         "Year",
         "Groups active during the year",
-        source,
     )
 
 
@@ -578,15 +377,10 @@ def active_groups_chart(ax: Axes, counts: pd.DataFrame, source: str = CURATED_SO
 # Battle deaths per dyad
 
 
-BRD_SOURCE = "UCDP Battle-Related Deaths Dataset 24.1 (dyadic); groups: UCDP Actor Dataset 22.1"
-
-
-def battle_deaths_chart(
-    ax: Axes, dyads: pd.DataFrame, source: str = BRD_SOURCE, top: int = 7
-) -> Figure:
+def draw_battle_deaths(ax: Axes, dyads: pd.DataFrame, top: int = 7) -> Axes:
     """Battle deaths (best, with low-high band) per year for each government-vs-group dyad.
 
-    `dyads` is ucdp_actors.dyad_deaths(): year, dyad_label, affiliation, deaths_best/low/high,
+    `dyads` is analyses.actors.dyad_deaths(): year, dyad_label, affiliation, deaths_best/low/high,
     battle_countries. The `top` dyads by total deaths get their own line; the others are
     summed into one grey line. Years below UCDP's 25-death threshold are gaps, not zeros.
     Points of dyads also fought outside the country are hollow.
@@ -664,37 +458,9 @@ def battle_deaths_chart(
         )
     ax.legend(handles=handles, loc="upper left", fontsize=6.5, ncol=2)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    return style.finish(
+    return style.label_axes(
         ax,
         "Battle deaths per year, government against each group",
         "Year",
         "Battle-related deaths (best estimate)",
-        source,
     )
-
-
-def save_lineage_png(path: Path, end: str | None = None, dpi: int = 200) -> Path:
-    """Render the headline lineage figure from the curated data to a PNG at A4 width."""
-
-    last = pd.Timestamp(end) if end else pd.Timestamp.today().normalize()
-    data = timeline_data("2000-01-01", last)
-    fig, _ = lineage_figure(data, load_milestones_in("2000-01-01", last))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".png")
-    os.close(handle)
-    fig.savefig(temporary, dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
-    os.replace(temporary, path)
-    return path
-
-
-if __name__ == "__main__":  # python -m analysis.figures.groups [PATH]: refresh docs/img
-    import sys
-
-    from analysis.config import PROJECT_ROOT
-
-    target = (
-        Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_ROOT / "docs/img/lineage_timeline.png"
-    )
-    print(save_lineage_png(target))

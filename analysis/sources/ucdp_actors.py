@@ -1,4 +1,4 @@
-"""The UCDP Actor Dataset (version 22.1 layout): load it, map actors to groups, compare lineage.
+"""The UCDP Actor Dataset: read the publisher's file, its names and its lineage fields.
 
 UCDP codes, per actor, whether it broke away from another actor (``Splinter``, ``NamePrev``,
 ``ActorIdPrev``), formed a new actor in an alliance and ceased on its own (``Alliance``,
@@ -22,7 +22,9 @@ Where the *other* actor also has two names, the one whose curated span covers th
 taken (the curated founding date for a split, the end date for a merger or a join).
 
 UCDP gives no dates for these relations, so the comparison is about which relations exist.
-Cite the codebook: Pettersson, T. (2022) UCDP Actor Dataset Codebook v22.1, ucdp.uu.se.
+Mapping and comparison are in analysis.analyses.actors. The reader records the file it read as
+an origin of the run (register key ``ucdp-actor``, the version taken from the file name), so
+source lines and citations name the version actually read (register.entry("ucdp-actor")).
 """
 
 from __future__ import annotations
@@ -31,9 +33,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.core import origins
+from analysis.core.countries import gw_number
 from analysis.sources import register as open_data
 
-#: Columns of ucdp-actor-221.csv, in the publisher's order.
+#: The dataset's key in the register (source lines, citation, how to get it).
+REGISTER_KEY = "ucdp-actor"
+#: Columns of the actor file, in the publisher's order.
 ACTOR_COLUMNS: tuple[str, ...] = (
     "ActorId",
     "NameData",
@@ -96,29 +102,10 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
     "GWNOLoc",
 )
 FLAG_COLUMNS = ("NameChange", "Splinter", "Alliance", "JoinGroup")
-ACTOR_FILE_NAME = "ucdp-actor-221.csv"
-SOURCE_ID = "ucdp-actor-22.1"
-SOURCE_LINE = "UCDP Actor Dataset 22.1 (Pettersson 2022)"
 HOW_TO_GET = (
     "Run `python -m analysis data fetch ucdp-actor` (or `make data`) to download the UCDP Actor "
     "Dataset from https://ucdp.uu.se/downloads/ into data/raw/."
 )
-#: Gleditsch & Ward country codes (the GWNOLoc column) for the countries in the schema.
-GW_CODES: dict[str, str] = {
-    "Mali": "432",
-    "Burkina Faso": "439",
-    "Niger": "436",
-    "Algeria": "615",
-    "Mauritania": "435",
-    "Côte d'Ivoire": "437",
-    "Senegal": "433",
-    "Guinea": "438",
-    "Benin": "434",
-    "Togo": "461",
-    "Nigeria": "475",
-    "Chad": "483",
-    "Libya": "620",
-}
 #: The relations UCDP codes, which the comparison is about.
 UCDP_RELATIONS: tuple[str, ...] = ("split_from", "merged_into", "renamed_to", "joined")
 _MISSING = {"", "n/a", "N/A"}
@@ -130,7 +117,7 @@ class UcdpFormatError(ValueError):
 
 def find_actor_file() -> Path | None:
     """The actor file: data/raw (from `make data`) first, else ../shared/data; None if absent."""
-    return open_data.raw_file("ucdp-actor") or open_data.shared_file("ucdp-actor")
+    return open_data.raw_file(REGISTER_KEY) or open_data.shared_file(REGISTER_KEY)
 
 
 def split_cell(cell: str) -> list[str]:
@@ -143,7 +130,8 @@ def load_actors(path: Path | str | None = None) -> pd.DataFrame:
 
     Returns the publisher's columns as text, with ActorId as int, the four flags as bool, and
     list columns ``*_list`` for the comma-separated ones (ids, locations, GW codes, names).
-    Raises UcdpFormatError naming the file and the missing columns or the bad cell.
+    Raises UcdpFormatError naming the file and the missing columns or the bad cell. The file
+    is recorded as an origin of the run (with the version its name states).
     """
     if path is None:
         path = find_actor_file()
@@ -162,7 +150,7 @@ def load_actors(path: Path | str | None = None) -> pd.DataFrame:
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise UcdpFormatError(
-            f"{path}: not a UCDP actor file in the 22.1 layout; missing column"
+            f"{path}: not a UCDP actor file in the published layout; missing column"
             f"{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
         )
     frame = frame.map(lambda v: v.strip() if isinstance(v, str) else v)
@@ -185,14 +173,16 @@ def load_actors(path: Path | str | None = None) -> pd.DataFrame:
         frame[f"{column}_list"] = frame[column].map(split_cell)
     frame["NewNameFullEng_list"] = frame["NewNameFullEng"].map(split_cell)
     frame.attrs["path"] = str(path)
+    version = open_data.entry(REGISTER_KEY).version_of(path)
+    frame.attrs["version"] = version
+    origins.record_file(REGISTER_KEY, path, version=version, rows=len(frame))
     return frame
 
 
 def in_country(actors: pd.DataFrame, country: str = "Mali") -> pd.DataFrame:
-    """Actors active in a country: its GW code in GWNOLoc, or its name in Location."""
-    code = GW_CODES.get(country)
-    if code is None:
-        raise ValueError(f"no GW code known for '{country}'; known: {', '.join(GW_CODES)}")
+    """Actors active in a country: its Gleditsch-Ward number in GWNOLoc, or its name in
+    Location. An unknown country raises KeyError naming the known ones."""
+    code = str(gw_number(country))
     mask = actors["GWNOLoc_list"].map(lambda codes: code in codes) | actors[
         "Location"
     ].str.contains(country, regex=False)
@@ -228,15 +218,3 @@ def intermediate_names(actor: pd.Series) -> list[str]:
     for column in ("NewName_list", "NewNameFullMotherTongue_list", "NewNameFullEng_list"):
         names.extend(actor[column][:-1])
     return [n for n in dict.fromkeys(names) if n not in _MISSING]
-
-
-# ---------------------------------------------------------------------------------------------
-# Lineage relations from UCDP
-
-
-# ---------------------------------------------------------------------------------------------
-# Comparison with the curated lineage
-
-
-# ---------------------------------------------------------------------------------------------
-# Battle deaths per dyad, with the group named as it was in each year
