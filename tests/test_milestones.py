@@ -11,12 +11,12 @@ import pytest
 
 from analysis.analyses.milestones import (
     label_with_date,
-    load_milestones_in,
     milestones_before,
     milestones_in,
     nearest_before,
     short_label,
 )
+from analysis.curated.tables import load_milestones
 from analysis.figures.milestones import draw_milestones, labels_overlap
 from analysis.figures.style import new_figure
 
@@ -24,15 +24,15 @@ MINIMAL = Path(__file__).parent / "fixtures" / "curated_min"
 
 
 def test_load_by_period_and_kind():
-    everything = load_milestones_in(curated_dir=MINIMAL)
+    everything = milestones_in(load_milestones(MINIMAL))
     assert list(everything["milestone_id"]) == ["serval", "state-of-emergency-2015"]
     # Serval ran to 2014-07-31, so it overlaps a 2014 window; the 2015 emergency does not.
-    window = load_milestones_in("2014-01-01", "2014-12-31", curated_dir=MINIMAL)
+    window = milestones_in(load_milestones(MINIMAL), "2014-01-01", "2014-12-31")
     assert list(window["milestone_id"]) == ["serval"]
-    coups = load_milestones_in(kinds=["state of emergency"], curated_dir=MINIMAL)
+    coups = milestones_in(load_milestones(MINIMAL), kinds=["state of emergency"])
     assert list(coups["milestone_id"]) == ["state-of-emergency-2015"]
     with pytest.raises(ValueError, match="unknown milestone kind"):
-        load_milestones_in(kinds=["invasion"], curated_dir=MINIMAL)
+        milestones_in(load_milestones(MINIMAL), kinds=["invasion"])
 
 
 def test_milestones_in_takes_the_table():
@@ -42,14 +42,14 @@ def test_milestones_in_takes_the_table():
     window = milestones_in(table, "2015-01-01", "2015-12-31")
     assert list(window["milestone_id"]) == ["state-of-emergency-2015"]
     assert list(milestones_in(table)["label"]) == list(
-        load_milestones_in(curated_dir=MINIMAL)["label"]
+        milestones_in(load_milestones(MINIMAL))["label"]
     )
 
 
 def test_short_label_and_nearest_before():
     assert short_label("minusma-end") == "MINUSMA end"
     assert short_label("coup-2012") == "Coup 2012"
-    frame = load_milestones_in(curated_dir=MINIMAL)
+    frame = milestones_in(load_milestones(MINIMAL))
     assert nearest_before("2015-12-01", frame)["milestone_id"] == "state-of-emergency-2015"
     assert nearest_before("2014-01-01", frame)["milestone_id"] == "serval"
     assert nearest_before("2010-01-01", frame) is None
@@ -106,7 +106,7 @@ def test_milestones_outside_the_axis_are_skipped():
 
 
 def test_milestones_before_change_points():
-    frame = load_milestones_in(curated_dir=MINIMAL)
+    frame = milestones_in(load_milestones(MINIMAL))
     found = milestones_before([pd.Timestamp("2013-06-01"), np.int64(2015), 2012], frame)
     assert found[0]["milestone_id"] == "serval"
     # A year reaches to its last day: the November 2015 emergency counts for a 2015 break.

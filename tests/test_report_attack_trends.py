@@ -12,6 +12,7 @@ import pytest
 from analysis import config
 from analysis.analyses.changepoints import ChangePoint
 from analysis.analyses.geoshift import ShiftVerdict
+from analysis.analyses.milestones import milestones_in
 from analysis.reports import attack_trends
 from analysis.reports.context import open_run
 from analysis.reports.params import ParameterError
@@ -174,10 +175,10 @@ def test_milestones_in_keeps_the_kinds_and_those_overlapping_the_period():
     )
     start, end = pd.Timestamp("2014-01-01").date(), pd.Timestamp("2021-12-31").date()
     # Serval ended in 2014, so it overlaps; MINUSMA runs through; the coup is in the period
-    shown = attack_trends.milestones_in(milestones, start, end, [])
+    shown = milestones_in(milestones, start, end, [])
     assert shown["milestone_id"].tolist() == ["serval", "minusma", "coup-2020"]
     assert shown["label"].tolist() == ["Serval", "MINUSMA", "Coup"]
-    only = attack_trends.milestones_in(milestones, start, end, ["coup"])
+    only = milestones_in(milestones, start, end, ["coup"])
     assert only["milestone_id"].tolist() == ["coup-2020"]
 
 

@@ -5,28 +5,15 @@ from __future__ import annotations
 import numbers
 from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
 from analysis.core.dates import human_date
 from analysis.curated.schema import MILESTONE_KINDS
-from analysis.curated.tables import load_milestones
 
 
 def _as_timestamp(value: date | str | pd.Timestamp | None) -> pd.Timestamp | None:
     return None if value is None or value == "" else pd.Timestamp(value)
-
-
-def load_milestones_in(
-    start: date | str | None = None,
-    end: date | str | None = None,
-    kinds: Sequence[str] | None = None,
-    curated_dir: Path | None = None,
-) -> pd.DataFrame:
-    """milestones_in() of milestones.csv read from a folder (a report takes the table from
-    its run's snapshot instead: ``milestones_in(ctx.curated.milestones, ...)``)."""
-    return milestones_in(load_milestones(curated_dir), start, end, kinds)
 
 
 def milestones_in(

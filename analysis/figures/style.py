@@ -96,22 +96,6 @@ def join_sources(sources: str | Sequence[str]) -> str:
     return "; ".join(parts)
 
 
-def finish(
-    ax: Axes,
-    title: str,
-    xlabel: str,
-    ylabel: str,
-    source: str,
-) -> Figure:
-    """Give an axes its title, axis labels and a source line under the figure; return the figure."""
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    fig = ax.get_figure()
-    add_source(fig, source)
-    return fig
-
-
 def add_source(fig: Figure, source: str) -> None:
     """Write 'Source: ...' at the bottom left of a figure, replacing an earlier one."""
     for text in list(fig.texts):

@@ -27,7 +27,7 @@ from analysis.analyses.milestones import (
     label_with_date,
     milestone_table,
     milestones_before,
-    short_label,
+    milestones_in,
 )
 from analysis.analyses.trends import PERIOD_FREQUENCIES
 from analysis.reports.context import RunContext
@@ -371,20 +371,6 @@ def civilian_sentence(events: pd.DataFrame) -> str:
         f"civilians; they account for {deaths[civilian].sum() / max(deaths.sum(), 1):.0%} of "
         "the deaths."
     )
-
-
-def milestones_in(
-    milestones: pd.DataFrame, start: date, end: date, kinds: Sequence[str]
-) -> pd.DataFrame:
-    """Milestones of the chosen kinds (all when empty) that overlap [start, end], by date."""
-    frame = milestones[milestones["kind"].isin(list(kinds))] if kinds else milestones
-    finish = frame["end_date"].fillna(frame["date"])
-    frame = frame[(finish >= pd.Timestamp(start)) & (frame["date"] <= pd.Timestamp(end))]
-    labels = frame["milestone_id"].map(short_label)
-    if "label" in frame.columns:
-        labels = frame["label"].fillna(labels)
-    frame = frame.assign(label=labels)
-    return frame.sort_values(["date", "milestone_id"]).reset_index(drop=True)
 
 
 def with_milestones(

@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 
 from analysis.analyses import opinion, polls
 from analysis.analyses import survey_stats as ss
-from analysis.analyses.milestones import load_milestones_in, milestone_table
+from analysis.analyses.milestones import milestone_table, milestones_in
 from analysis.figures import opinion as fo
 from analysis.reports.context import RunContext, open_run
 from analysis.reports.params import ParameterError, ReportParameters
@@ -285,11 +285,11 @@ def build(
     all_toplines = polls.toplines(ctx.curated.polls)
     folder = (afrobarometer_dir or ab.data_dir()) if params.use_microdata else None
     rounds = ab.load_rounds(folder, qmap=qmap) if folder is not None else {}
-    milestones = load_milestones_in(
+    milestones = milestones_in(
+        ctx.curated.milestones,
         ctx.period.start,
         ctx.period.end,
         list(params.common.milestone_kinds),
-        curated_dir=ctx.curated.folder,
     )
     return assemble(params, all_toplines, rounds, qmap, milestones)
 
