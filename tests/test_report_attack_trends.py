@@ -197,7 +197,7 @@ def test_build_findings_headlines_and_tables_from_the_fixture(machine):
         "2022 to 2023 (180).",
         # two placed events (2015, 2019) are fewer than the 10 the test needs
         "Not enough placed events to test the claim (2 in 2015-2019, 2 in 2015-2019). (Tested "
-        "on 2 events of the curated tables of this project (data/curated).)",
+        "on 2 events of the curated chronology of major incidents (data/curated/events.csv).)",
         # three OWID years cannot hold two segments of two years: no annual break
         "Burkina Faso's conflict deaths first exceeded Mali's in 2020; in 2021 UCDP counts "
         "Burkina Faso 300, Mali 90, Niger 70.",

@@ -419,7 +419,10 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
     resolve = ctx.curated.resolver.get
     selection = select_events(params.data_source, country, start, end, resolve=resolve)
     events = involving(selection.events, params.focus_groups)
-    event_source = ctx.source_line(selection.dataset)
+    # Events from the curated folder are its chronology (events.csv), not every table.
+    event_source = ctx.source_line(
+        "curated-events" if selection.dataset == "curated" else selection.dataset
+    )
     owid_all = _optional(ctx, "owid")
     owid = owid_all[owid_all["country"] == country] if owid_all is not None else None
     owid_source = ctx.source_line("owid")

@@ -50,7 +50,8 @@ class RunContext:
 
     def version_read(self, dataset: str) -> str:
         """The version(s) of a dataset this run read, e.g. '24.1', or '' when none is known."""
-        versions = [o.version for o in self.origins if o.dataset == dataset and o.version]
+        read_as = "curated" if dataset == "curated-events" else dataset
+        versions = [o.version for o in self.origins if o.dataset == read_as and o.version]
         return ", ".join(dict.fromkeys(versions))
 
     def source_line(self, *datasets: str) -> str:
