@@ -11,8 +11,11 @@ previous run is not executed again: its outputs are reused (``--force`` rebuilds
 from __future__ import annotations
 
 import argparse
+import difflib
+import errno
 import hashlib
 import json
+import math
 import multiprocessing
 import os
 import queue
@@ -35,6 +38,7 @@ from analysis.build.inputs import (
     combined_hash,
     list_files,
     package_sources,
+    sha256_file,
 )
 from analysis.build.kernel import kernel_environment, write_kernel_spec
 from analysis.build.params import ParameterSet, ParameterUsageError, find_parameters_cell
@@ -67,7 +71,8 @@ from analysis.config import NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, display_pa
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 #: Bump when the layout of cached results changes, so old runs are not reused.
-CACHE_VERSION = 2
+#: 3: every output file's sha256 in the manifest ("checksums"), checked before reuse.
+CACHE_VERSION = 3
 PACKAGE_NAME = "mali-extremism-reports"
 COPY = "copy"
 
@@ -120,6 +125,8 @@ class Plan:
     reuse_entry: dict[str, Any] | None = None
     #: why the notebook is executed (or re-rendered) rather than copied; "" when copied
     reason: str = ""
+    #: a sentence when the cached result that would have been reused is damaged
+    damaged: str = ""
 
 
 def default_jobs() -> int:
@@ -135,14 +142,25 @@ def discover(notebooks_dir: Path, only: list[str]) -> list[Notebook]:
 
     found: dict[str, Notebook] = {}
     skipped: set[str] = set()
+    if not notebooks_dir.is_dir():
+        raise SelectionError(f"--notebooks {display_path(notebooks_dir)}: no such folder.")
     for path in sorted(notebooks_dir.glob("*.ipynb")):
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise SelectionError(
+                f"{display_path(path)}: cannot read the notebook ({exc.strerror})."
+            ) from None
         try:
             content = json.loads(raw)
         except ValueError as exc:
             raise SelectionError(
                 f"{display_path(path)}: not a valid notebook file ({exc})."
             ) from None
+        if not isinstance(content, dict) or not isinstance(content.get("cells", []), list):
+            raise SelectionError(
+                f"{display_path(path)}: not a valid notebook file (JSON without a list of cells)."
+            )
         cell = find_parameters_cell(content, display_path(path))
         if cell is None:
             skipped.add(path.stem)
@@ -158,8 +176,10 @@ def discover(notebooks_dir: Path, only: list[str]) -> list[Notebook]:
                 f"notebook {name!r} has no cell tagged 'parameters', so the build does not run it."
             )
         if name not in found:
+            close = difflib.get_close_matches(name, list(found), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise SelectionError(
-                f"no notebook {name!r} in {display_path(notebooks_dir)}; "
+                f"no notebook {name!r} in {display_path(notebooks_dir)}{hint}; "
                 f"available: {', '.join(found) or 'none'}."
             )
         if found[name] not in chosen:
@@ -202,14 +222,69 @@ def _find_reusable(
                 entry.get("name") == name
                 and entry.get("status") == OK
                 and entry.get("cache", {}).get("exec_key") == exec_key
-                and all((run.folder / f).exists() for f in entry.get("files", []))
             ):
                 volatile = [o for o in entry.get("origins", []) if o.get("volatile")]
                 if volatile:
                     why = "; ".join(o.get("why_volatile") or o.get("where", "") for o in volatile)
                     return None, None, f"not reused: {why}"
+                damage = _damage(run, entry)
+                if damage:
+                    return None, None, f"{DAMAGED}{damage}"
                 return run, entry, ""
     return None, None, why
+
+
+#: How ``executed_because`` starts when the cached result was damaged.
+DAMAGED = "cached result damaged: "
+
+
+def _output_files(folder: Path, files: list[str]) -> dict[str, Path]:
+    """The files a manifest entry lists (a folder entry 'figures/x/' stands for its files)."""
+    found: dict[str, Path] = {}
+    for relative in files:
+        path = folder / relative
+        if relative.endswith("/"):
+            if path.is_dir():
+                for item in sorted(path.rglob("*")):
+                    if item.is_file():
+                        found[item.relative_to(folder).as_posix()] = item
+        else:
+            found[relative] = path
+    return found
+
+
+def checksums(folder: Path, files: list[str]) -> dict[str, str]:
+    """sha256 of every output file of a report, by path relative to the run folder."""
+    return {
+        relative: sha256_file(path)
+        for relative, path in _output_files(folder, files).items()
+        if path.is_file()
+    }
+
+
+def _damage(run: PastRun, entry: dict[str, Any]) -> str:
+    """Why a past run's result cannot be reused as it is (missing or changed files), or ""."""
+    where = display_path(run.folder)
+    recorded = entry.get("checksums")
+    if not isinstance(recorded, dict) or not recorded:
+        return f"{where}/manifest.json records no checksums for {entry.get('name')!r}"
+    for relative in entry.get("files", []):
+        if not (run.folder / relative).exists():
+            return f"{where}/{relative} is missing"
+    present = _output_files(run.folder, list(entry.get("files", [])))
+    for relative in sorted(set(recorded) | set(present)):
+        path = present.get(relative, run.folder / relative)
+        if relative not in recorded:
+            return f"{where}/{relative} is not in its manifest"
+        if not path.is_file():
+            return f"{where}/{relative} is missing"
+        try:
+            digest = sha256_file(path)
+        except OSError as exc:
+            return f"{where}/{relative} cannot be read ({exc.strerror})"
+        if digest != recorded[relative]:
+            return f"{where}/{relative} is damaged (its sha256 differs from the manifest's)"
+    return ""
 
 
 def _copy_outputs(plan: Plan, run_dir: Path) -> JobResult:
@@ -311,6 +386,7 @@ def _run_jobs(
 
 
 def _manifest(
+    run_dir: Path,
     options: BuildOptions,
     plans: list[Plan],
     results: dict[str, JobResult],
@@ -346,6 +422,7 @@ def _manifest(
                 "parameters_text": plan.facts["parameters_text"],
                 "parameters_given": plan.overrides,
                 "files": result.files,
+                "checksums": checksums(run_dir, result.files),
                 "error": {"type": result.error_type, "message": result.error_message}
                 if result.status != OK
                 else None,
@@ -410,6 +487,19 @@ def build(options: BuildOptions, out: TextIO | None = None, err: TextIO | None =
             raise ParameterUsageError(
                 f"--date must be a real date such as 2025-01-31, not {options.run_date!r}."
             )
+        options.timeout = _check_timeout(options.timeout)
+        if options.jobs < 1:
+            raise ParameterUsageError(f"--jobs must be 1 or more, not {options.jobs}.")
+        if options.out.exists() and not options.out.is_dir():
+            raise ParameterUsageError(
+                f"--out {display_path(options.out.resolve())} is a file, not a folder; "
+                "give the reports folder."
+            )
+        if not options.template_dir.is_dir():
+            raise ParameterUsageError(
+                f"--template {display_path(options.template_dir)}: no such folder "
+                f"(the default is {display_path(DEFAULT_TEMPLATE)})."
+            )
         notebooks = discover(options.notebooks_dir, options.only)
         if not notebooks:
             raise SelectionError(
@@ -425,11 +515,55 @@ def build(options: BuildOptions, out: TextIO | None = None, err: TextIO | None =
         return EXIT_USAGE
     reports_dir = options.out.resolve()
     try:
-        with BuildLock(reports_dir):
+        with BuildLock(reports_dir) as lock:
+            if lock.took_over:
+                print(f"note: {lock.took_over}", file=err)
             return _build_locked(options, notebooks, params, reports_dir, started, clock, out, err)
     except BuildLocked as exc:
         print(f"error: {exc}", file=err)
         return EXIT_LOCKED
+    except OSError as exc:
+        print(f"error: {_os_error_sentence(exc, reports_dir, options.run_date)}", file=err)
+        return EXIT_FAILED
+
+
+_CAUSES = {
+    errno.ENOSPC: "the disk is full (no space left on device)",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EACCES: "permission denied (the folder is not writable for this user)",
+    errno.EPERM: "operation not permitted",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EIO: "an input/output error of the disk",
+}
+
+
+def _os_error_sentence(exc: OSError, reports_dir: Path, run_date: str) -> str:
+    """One sentence for a file-system failure: the folder or file and the cause, no traceback."""
+    cause = _CAUSES.get(exc.errno or -1) or (exc.strerror or str(exc)).lower()
+    filename = Path(exc.filename) if exc.filename else None
+    inside = filename is None or filename == reports_dir or reports_dir in filename.parents
+    if inside:
+        return (
+            f"cannot write the {run_date} reports into {display_path(reports_dir)}: {cause}; "
+            "the build stopped and the earlier reports are untouched."
+        )
+    return f"cannot use {display_path(filename)}: {cause}; the build stopped."
+
+
+def _check_timeout(timeout: float | None) -> int | None:
+    """--timeout in whole seconds as the kernel client wants them (2.5 -> 3), or a sentence."""
+    if timeout is None:
+        return None
+    try:
+        value = float(timeout)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise ParameterUsageError(
+            f"--timeout must be a number of seconds above 0, such as 600 or 2.5, not {timeout!r}."
+        )
+    return math.ceil(value)
 
 
 def _plan(
@@ -482,6 +616,8 @@ def _plan(
                 plan.reason = "" if same_render else "the page's template or facts changed"
             else:
                 plan.reason = why
+                if why.startswith(DAMAGED):
+                    plan.damaged = why.removeprefix(DAMAGED)
         plans.append(plan)
     return plans
 
@@ -522,6 +658,9 @@ def _build_locked(
     git = git_info()
     history = list(past_runs(reports_dir))
     plans = _plan(options, notebooks, params, base_key, git, history)
+    for plan in plans:
+        if plan.damaged:
+            print(f"rebuilding {plan.notebook.name}: {plan.damaged}; executed again.", file=err)
 
     mode = choose_mode(out, options.quiet)
     progress = Progress([p.notebook.name for p in plans], out, mode)
@@ -552,6 +691,7 @@ def _build_locked(
         shutil.rmtree(work, ignore_errors=True)
         pdf_errors = _write_pdfs(results, run_dir) if options.pdf else {}
         manifest = _manifest(
+            run_dir,
             options,
             plans,
             results,
@@ -584,9 +724,8 @@ def _build_locked(
 
 
 def _job(plan: Plan, run_dir: Path, work: Path, options: BuildOptions) -> Job:
-    kernel_name = ""
-    if plan.mode == EXECUTE:
-        kernel_name = write_kernel_spec(work / "jupyter")
+    # Also for a re-render: the worker executes instead if the cached notebook turns out damaged.
+    kernel_name = write_kernel_spec(work / "jupyter")
     cached_notebook = cached_figures = None
     cached_duration = 0.0
     cached_origins: tuple[dict[str, Any], ...] = ()
@@ -663,16 +802,33 @@ def _is_iso_date(text: str) -> bool:
 
 
 def _iso_date(text: str) -> str:
+    if not RUN_NAME.match(text):
+        raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {text!r}")
     try:
         return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text!r}") from None
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"no such day: {text!r} ({exc})") from None
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds above 0, such as 600 or 2.5, not {text!r}"
+        )
     return value
 
 
@@ -757,10 +913,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=None,
         metavar="SECONDS",
-        help="seconds one cell may run (default: no limit)",
+        help="seconds one cell may run, rounded up to whole seconds (default: no limit)",
     )
 
 

@@ -107,6 +107,7 @@ def run_summary(
     git = manifest.get("git") or {}
     return {
         "run_date": manifest.get("run_date", ""),
+        "damaged": manifest.get("damaged", ""),
         "finished_at": _when(manifest.get("finished_at", "")),
         "duration_seconds": float(manifest.get("duration_seconds", 0.0)),
         "version": (manifest.get("package") or {}).get("version", ""),
@@ -147,8 +148,15 @@ def runs_index_html(runs: Sequence[Mapping[str, Any]], template_dir: Path = INDE
 
 
 def write_runs_index(reports_dir: Path, template_dir: Path = INDEX_TEMPLATES) -> Path:
-    """Rewrite ``reports/index.html`` from every dated run's manifest; returns its path."""
-    manifests = [run.manifest for run in past_runs(reports_dir)]
+    """Rewrite ``reports/index.html`` from every dated run's manifest; returns its path.
+
+    A run whose manifest is damaged is listed as damaged (its reports cannot be described),
+    never left out as if it did not exist.
+    """
+    manifests = [
+        {"run_date": run.date, "damaged": run.damaged} if run.damaged else run.manifest
+        for run in past_runs(reports_dir, include_damaged=True)
+    ]
     path = reports_dir / "index.html"
     write_atomic(path, runs_index_html(manifests, template_dir))
     return path

@@ -8,6 +8,7 @@ the ISO string its parameters cell documents. Every value here is loaded with ``
 from __future__ import annotations
 
 import ast
+import difflib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,10 +37,47 @@ DateSafeLoader.yaml_implicit_resolvers = {
 }
 
 
-def parse_value(text: str) -> Any:
+#: Parameters are a few names and values: a larger file is a mistake, not a parameters file.
+MAX_PARAMS_BYTES = 1 << 20
+#: Values a YAML text may stand for once its aliases (*name) are expanded; a few dozen are
+#: normal, a "billion laughs" alias bomb stands for billions.
+MAX_EXPANDED_VALUES = 100_000
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many values a composed YAML node stands for with every alias expanded (memoised by
+    node, so an alias bomb is measured without being expanded)."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    sizes[id(node)] = 1  # a recursive alias counts once here; the loader refuses it anyway
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        total += sum(_expanded_size(child, sizes) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        total += sum(
+            _expanded_size(key, sizes) + _expanded_size(value, sizes) for key, value in node.value
+        )
+    total = min(total, MAX_EXPANDED_VALUES + 1)
+    sizes[id(node)] = total
+    return total
+
+
+def _load_yaml(text: str, where: str) -> Any:
+    """YAML text to values (dates kept as strings), refusing an alias bomb before expanding it."""
+    node = yaml.compose(text, Loader=DateSafeLoader)  # noqa: S506 - SafeLoader subclass
+    if node is not None and _expanded_size(node, {}) > MAX_EXPANDED_VALUES:
+        raise ParameterUsageError(
+            f"{where}: refused: its aliases (*name) expand to more than "
+            f"{MAX_EXPANDED_VALUES:,} values (a YAML 'alias bomb'); write the values out instead."
+        )
+    return yaml.load(text, Loader=DateSafeLoader)  # noqa: S506 - SafeLoader subclass
+
+
+def parse_value(text: str, name: str = "") -> Any:
     """A -p value as a YAML scalar or list (``[JNIM, ISGS]``); dates stay ISO strings."""
     try:
-        return yaml.load(text, Loader=DateSafeLoader)  # noqa: S506 - SafeLoader subclass
+        return _load_yaml(text, f"-p {name}" if name else "-p value")
     except yaml.YAMLError:
         return text
 
@@ -47,20 +85,36 @@ def parse_value(text: str) -> Any:
 def load_params_file(path: Path) -> dict[str, Any]:
     """Read a --params YAML file: a mapping of name to value, dates kept as ISO strings."""
     try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise IsADirectoryError(21, "is a folder, not a file")
+        if size > MAX_PARAMS_BYTES:
+            raise ParameterUsageError(
+                f"{path}: refused: {size:,} bytes is too large for a parameters file "
+                f"(at most {MAX_PARAMS_BYTES:,})."
+            )
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ParameterUsageError(
-            f"{path}: cannot read parameters file ({exc.strerror})."
+            f"{path}: cannot read parameters file ({(exc.strerror or str(exc)).lower()})."
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ParameterUsageError(
+            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8."
         ) from None
     try:
-        data = yaml.load(text, Loader=DateSafeLoader)  # noqa: S506 - SafeLoader subclass
+        data = _load_yaml(text, str(path))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ParameterUsageError(f"{path}{where}: not valid YAML ({problem}).") from None
     if data is None:
-        return {}
+        raise ParameterUsageError(
+            f"{path}: holds no parameters (it is empty or only comments); write 'name: value' "
+            "lines in it, or leave out --params."
+        )
     if not isinstance(data, dict):
         raise ParameterUsageError(
             f"{path}: expected a mapping of parameter names to values, not {type(data).__name__}."
@@ -146,7 +200,7 @@ class ParameterSet:
         }
         common = {str(k): v for k, v in data.items()}
         for name, value in pairs or ():
-            common[name] = parse_value(value)
+            common[name] = parse_value(value, name)
         return cls(_jsonable(common), _jsonable(per_notebook))
 
     def for_notebook(self, name: str, declared: Mapping[str, Any]) -> dict[str, Any]:
@@ -155,24 +209,42 @@ class ParameterSet:
         return {k: v for k, v in merged.items() if k in declared}
 
     def check(self, declared_by: Mapping[str, Mapping[str, Any]]) -> None:
-        """Refuse names no selected notebook declares (a typo would be silently ignored)."""
-        unknown_notebooks = sorted(set(self.per_notebook) - set(declared_by))
-        if unknown_notebooks:
-            raise ParameterUsageError(
-                f"parameters given for unknown notebook {unknown_notebooks[0]!r}; "
+        """Refuse names no selected notebook declares (a typo would be silently ignored); every
+        unknown name is named at once, with the closest declared name."""
+        problems = []
+        for notebook in sorted(set(self.per_notebook) - set(declared_by)):
+            problems.append(
+                f"parameters given for unknown notebook {notebook!r}{_did_you_mean(notebook, declared_by)}; "
                 f"selected notebooks: {', '.join(sorted(declared_by)) or 'none'}."
             )
         every_name = sorted({n for names in declared_by.values() for n in names})
         for name in self.common:
             if not any(name in names for names in declared_by.values()):
-                raise ParameterUsageError(
-                    f"unknown parameter {name!r}: no selected notebook declares it in its "
-                    f"parameters cell (declared: {', '.join(every_name) or 'none'})."
+                problems.append(
+                    f"unknown parameter {name!r}{_did_you_mean(name, every_name)}: no selected "
+                    f"notebook declares it in its parameters cell "
+                    f"(declared: {', '.join(every_name) or 'none'})."
                 )
         for notebook, values in self.per_notebook.items():
+            if notebook not in declared_by:
+                continue
             for name in values:
                 if name not in declared_by[notebook]:
-                    raise ParameterUsageError(
-                        f"unknown parameter {name!r} for notebook {notebook!r}: its parameters "
-                        f"cell declares {', '.join(sorted(declared_by[notebook])) or 'nothing'}."
+                    declared = sorted(declared_by[notebook])
+                    problems.append(
+                        f"unknown parameter {name!r} for notebook {notebook!r}"
+                        f"{_did_you_mean(name, declared)}: its parameters cell declares "
+                        f"{', '.join(declared) or 'nothing'}."
                     )
+        if len(problems) == 1:
+            raise ParameterUsageError(problems[0])
+        if problems:
+            raise ParameterUsageError(
+                f"{len(problems)} problems with the parameters:\n"
+                + "\n".join(f"  {p}" for p in problems)
+            )
+
+
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,31 +35,106 @@ class BuildLocked(RuntimeError):
     """Another build holds the reports folder's lock."""
 
 
+_HOLDER_PID = re.compile(r"^pid (\d+)")
+#: How long to wait for the leftovers of a dead build (dying with it) to let go of the lock.
+_STALE_WAIT_SECONDS = 5.0
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists and is not a zombie."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return stat.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def _holder_pid(holder: str) -> int | None:
+    match = _HOLDER_PID.match(holder)
+    return int(match.group(1)) if match else None
+
+
 class BuildLock:
-    """An exclusive, non-blocking lock on ``<reports>/.build.lock`` (released on exit or death)."""
+    """An exclusive, non-blocking lock on ``<reports>/.build.lock`` (released on exit or death).
+
+    The lock file names the holding build's process id. Processes forked by the build (its pool
+    workers) close their copy of the lock at once, so the lock dies with the build process
+    itself. A lock file still naming a build that is no longer running (killed with -9) is taken
+    over; ``took_over`` then says so, for the build to print.
+    """
 
     def __init__(self, reports_dir: Path) -> None:
         self.path = reports_dir / LOCK_NAME
         self._fd: int | None = None
+        self._owner = os.getpid()
+        #: a sentence about the stale lock taken over, or None
+        self.took_over: str | None = None
+
+    def _close_in_child(self) -> None:
+        """After a fork: the child must not keep the build's lock alive (it may outlive it)."""
+        if self._fd is not None and os.getpid() != self._owner:
+            try:
+                os.close(self._fd)
+            except OSError:
+                pass
+            self._fd = None
 
     def __enter__(self) -> BuildLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         if fcntl is not None:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                holder = os.read(fd, 200).decode("utf-8", "replace").strip()
+                self._acquire(fd)
+            except BaseException:
                 os.close(fd)
+                raise
+        stale = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+        pid = _holder_pid(stale)
+        if stale and pid != os.getpid() and self.took_over is None:
+            self.took_over = (
+                f"took over the stale lock {self.path} of a build that is no longer running "
+                f"({stale}); what it left unfinished is cleaned up."
+            )
+        os.ftruncate(fd, 0)
+        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+        os.pwrite(fd, f"pid {os.getpid()}, started {stamp}\n".encode(), 0)
+        self._fd = fd
+        self._owner = os.getpid()
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._close_in_child)
+        return self
+
+    def _acquire(self, fd: int) -> None:
+        """flock the file; a holder that is dead gets a few seconds for its leftovers to die."""
+        deadline = None
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except OSError:
+                holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+            pid = _holder_pid(holder)
+            if pid is None or _pid_alive(pid):
                 raise BuildLocked(
                     f"another build is running ({holder or 'unknown process'}) and holds "
                     f"{self.path}; wait for it to finish, then run again."
                 ) from None
-        os.ftruncate(fd, 0)
-        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-        os.write(fd, f"pid {os.getpid()}, started {stamp}\n".encode())
-        self._fd = fd
-        return self
+            # The build named in the file is dead but processes it started still hold the
+            # lock (they die with it): wait for them a little.
+            deadline = deadline or time.monotonic() + _STALE_WAIT_SECONDS
+            if time.monotonic() > deadline:
+                raise BuildLocked(
+                    f"the build that held {self.path} ({holder}) is no longer running, but "
+                    "processes it started still hold the lock; end them (see `fuser "
+                    f"{self.path}`), then run again."
+                ) from None
+            time.sleep(0.1)
 
     def __exit__(self, *exc: object) -> None:
         if self._fd is not None:
@@ -125,22 +201,43 @@ def write_atomic(path: Path, text: str) -> None:
 
 @dataclass(frozen=True)
 class PastRun:
-    """A dated run folder and its manifest."""
+    """A dated run folder and its manifest; ``damaged`` says why the manifest cannot be used."""
 
     date: str
     folder: Path
     manifest: dict[str, Any]
+    damaged: str = ""
 
 
-def past_runs(reports_dir: Path) -> Iterator[PastRun]:
-    """Every dated run with a readable manifest, newest first."""
+def read_manifest(folder: Path) -> tuple[dict[str, Any], str]:
+    """A run folder's manifest, or ({}, why it is damaged)."""
+    path = folder / MANIFEST_NAME
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, f"{MANIFEST_NAME} is missing"
+    except OSError as exc:
+        return {}, f"{MANIFEST_NAME} cannot be read ({exc.strerror})"
+    except UnicodeDecodeError:
+        return {}, f"{MANIFEST_NAME} is not UTF-8 text"
+    except ValueError as exc:
+        return {}, f"{MANIFEST_NAME} is not valid JSON ({exc})"
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("notebooks"), list):
+        return {}, f"{MANIFEST_NAME} does not list the run's notebooks"
+    if not all(isinstance(nb, dict) and nb.get("name") for nb in manifest["notebooks"]):
+        return {}, f"{MANIFEST_NAME} has a notebook entry without a name"
+    return manifest, ""
+
+
+def past_runs(reports_dir: Path, include_damaged: bool = False) -> Iterator[PastRun]:
+    """Every dated run with a readable manifest, newest first (with ``include_damaged``, also
+    the runs whose manifest is damaged, with an empty manifest and the reason)."""
     if not reports_dir.is_dir():
         return
     for folder in sorted(reports_dir.iterdir(), key=lambda p: p.name, reverse=True):
         if not RUN_NAME.match(folder.name) or not folder.is_dir():
             continue
-        try:
-            manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        manifest, damaged = read_manifest(folder)
+        if damaged and not include_damaged:
             continue
-        yield PastRun(folder.name, folder, manifest)
+        yield PastRun(folder.name, folder, manifest, damaged)

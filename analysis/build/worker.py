@@ -6,13 +6,15 @@ inherits the environment (MALI_FIGURES_DIR differs per notebook); both are proce
 
 from __future__ import annotations
 
+import ctypes
+import html
 import os
 import shutil
 import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -72,10 +74,38 @@ class JobResult:
 
 
 def one_line(text: object) -> str:
-    """An error message on one line: the first non-empty line, shortened."""
+    """An error message on one line: the first non-empty line, shortened.
+
+    A message that is a heading and a list ("2 problems in curated data:" then one problem a
+    line) keeps the first item and says how many more follow: the heading alone names no cause.
+    """
     lines = [line.strip() for line in str(text).splitlines() if line.strip()]
     line = lines[0] if lines else ""
+    if line.endswith(":") and len(lines) > 1:
+        more = len(lines) - 2
+        line = f"{line} {lines[1]}" + (f" (and {more} more)" if more else "")
+        if len(line) > _MESSAGE_LIMIT and more:
+            tail = f"… (and {more} more)"
+            return line[: _MESSAGE_LIMIT - len(tail)] + tail
     return line if len(line) <= _MESSAGE_LIMIT else line[: _MESSAGE_LIMIT - 1] + "…"
+
+
+def die_with_parent(sig: int = signal.SIGKILL) -> None:
+    """On Linux, have this process killed when the process that started it dies.
+
+    A build killed with -9 cannot stop its workers; without this they (and their kernels,
+    bound to them the same way) would live on holding the run's files.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(sig))
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the call: nobody would signal us
+        os._exit(1)
 
 
 def _block_slow_optional_imports() -> None:
@@ -105,6 +135,7 @@ def init_worker(
     # Ctrl-C reaches the whole process group; the parent stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
     os.environ.update(env)
     if log_path:
         # Kernels inherit the worker's stdout/stderr: their chatter goes to the run's log.
@@ -216,7 +247,27 @@ def run_job(job: Job) -> JobResult:
     try:
         return _run_job(job)
     except Exception as exc:  # a bug here must not take the other notebooks down
-        return JobResult(job.name, FAILED, 0.0, [], type(exc).__name__, one_line(exc))
+        error_type, message = type(exc).__name__, one_line(exc) or type(exc).__name__
+        return JobResult(
+            job.name, FAILED, 0.0, failed_page(job, error_type, message), error_type, message
+        )
+
+
+def failed_page(job: Job, error_type: str, message: str) -> list[str]:
+    """A plain ``<name>.failed.html`` saying why, so the index never links to a missing page;
+    returns the files written (none if even that cannot be written)."""
+    page = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(job.name)}: failed</title></head><body>"
+        f"<h1>This report failed to build</h1><p>{html.escape(job.name)}: "
+        f"<code>{html.escape(error_type)}</code>: {html.escape(message)}</p></body></html>\n"
+    )
+    name = f"{job.name}.failed.html"
+    try:
+        (Path(job.run_dir) / name).write_text(page, encoding="utf-8")
+    except OSError:
+        return []
+    return [name]
 
 
 def _run_job(job: Job) -> JobResult:
@@ -228,7 +279,13 @@ def _run_job(job: Job) -> JobResult:
     if job.mode == EXECUTE:
         nb, seconds, error_type, error_message, origins = _execute(job)
     else:
-        nb = nbformat.read(job.cached_notebook, as_version=4)
+        try:
+            nb = nbformat.read(job.cached_notebook, as_version=4)
+        except Exception:  # damaged since the build checked it: execute instead
+            if not job.kernel_name:
+                raise
+            job = replace(job, mode=EXECUTE)
+            return _run_job(job)
         seconds, error_type, error_message = job.cached_duration, "", ""
         origins = list(job.cached_origins)
         shutil.copy2(job.cached_notebook, run_dir / f"{job.name}.ipynb")
