@@ -39,6 +39,7 @@ from analysis.sources.event_frames import (
     Resolve,
     combinations,
     conversion_problem,
+    csv_header,
     lists_by_combination,
     map_unique,
 )
@@ -111,6 +112,7 @@ ACLED_ID = r"^[A-Z]{2,4}\d+$"
 DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y")
 # ACLED's monthly aggregates on HDX look like an export but are not events.
 _AGGREGATE_MARKERS = {"events", "fatalities", "month"}
+_HEAD_BYTES = 256 * 1024
 
 
 def read_export(path: Path) -> pa.Table:
@@ -183,13 +185,15 @@ def _ids_look_whole(table: pa.Table, renamed: list[str], header: list[str]) -> b
 def read_header(path: Path) -> tuple[list[str], bool]:
     """The header row, and whether the next row holds HXL hashtags (HDX files)."""
     with open(path, "rb") as handle:
-        head = handle.read(256 * 1024)
-    if not head.strip():
-        raise EventDataError(f"{_display(path)}: the file is empty (expected an ACLED export)")
+        head = handle.read(_HEAD_BYTES)
+    # an empty file, zeros, a web page, a zip or a ';' file is named before any parsing
+    header = csv_header(
+        head, _display(path), "an ACLED export CSV", full_block=len(head) >= _HEAD_BYTES
+    )
     text = head.decode("utf-8-sig", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader)]
     try:
+        next(reader)
         second = next(reader)
     except (StopIteration, csv.Error):
         return header, False
@@ -442,7 +446,11 @@ def _conversion_problem(
         )
 
     types = {c: _NUMERIC.get(RENAMED_COLUMNS.get(c.lower(), c.lower())) for c in header}
-    return conversion_problem(source, exc, header, types, read_column)
+    wanted = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+    used = [c for c in header if RENAMED_COLUMNS.get(c.lower(), c.lower()) in wanted]
+    return conversion_problem(
+        source, exc, header, types, read_column, open_binary=lambda: open(path, "rb"), used=used
+    )
 
 
 def _display(path: Path) -> str:

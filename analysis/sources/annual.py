@@ -6,13 +6,21 @@ available. See analysis.sources.ucdp_brd and analysis.sources.owid.
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.config import display_path
-from analysis.sources.event_frames import EventDataError, with_name_parts
+from analysis.sources.event_frames import (
+    EventDataError,
+    open_csv,
+    read_head,
+    utf8_problem,
+    with_name_parts,
+)
 
 ANNUAL_COLUMNS: tuple[str, ...] = (
     "dataset",
@@ -29,14 +37,28 @@ ANNUAL_COLUMNS: tuple[str, ...] = (
 )
 
 
+def read_header(path: Path, source: str, expected: str) -> list[str]:
+    """The header row, from the first block only: a file that is not a CSV (zeros, a web
+    page, an empty file, ';' separators, a bad zip) is named before pandas reads it all."""
+    return read_head(path, source, expected)
+
+
 def read_csv(path: Path, source: str) -> pd.DataFrame:
     """Read a CSV as text (a zip holding one CSV too); a broken file names itself."""
     try:
-        return pd.read_csv(
-            path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
-        )
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        with open_csv(path, source) as handle:
+            return pd.read_csv(
+                handle, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
+            )
+    except UnicodeDecodeError:
+        header = read_header(path, source, "a CSV")
+        raise EventDataError(utf8_problem(source, lambda: open_csv(path, source), header)) from None
+    except pd.errors.EmptyDataError:
+        raise EventDataError(f"{source}: the file is empty (no header row)") from None
+    except pd.errors.ParserError as exc:
         raise EventDataError(f"{source}: cannot read the CSV: {exc}") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise EventDataError(f"{source}: the zip is damaged ({exc}); download it again") from None
 
 
 def integers(values: pd.Series, source: str, column: str) -> pd.Series:

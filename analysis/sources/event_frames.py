@@ -8,9 +8,14 @@ million-row ACLED export fast (see benchmarks/events_load.py).
 
 from __future__ import annotations
 
+import csv
 import re
-from collections.abc import Callable, Sequence
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -328,9 +333,16 @@ def conversion_problem(
     header: list[str],
     types: dict[str, pa.DataType | None],
     read_column: Callable[[str], list[str | None]],
+    open_binary: Callable[[], BinaryIO] | None = None,
+    used: Iterable[str] | None = None,
 ) -> str:
-    """pyarrow names a bad column by number and not the row: find both for the reader."""
+    """pyarrow names a bad column by number and not the row: find both for the reader.
+
+    Text that is not UTF-8 is located by ``open_binary`` (a fresh binary stream of the CSV):
+    every bad line of the columns ``used`` is named, with its column and byte."""
     message = str(exc).splitlines()[0]
+    if open_binary is not None and "invalid utf8" in message.lower():
+        return utf8_problem(source, open_binary, header, used)
     match = re.search(r"CSV column #(\d+)", message)
     if not match or int(match.group(1)) >= len(header):
         return f"{source}: {message}"
@@ -350,3 +362,164 @@ def _fits(text: str, is_float: bool) -> bool:
     except ValueError:
         return False
     return is_float or number == int(number)
+
+
+#: Bytes read to recognise a file before it is parsed (a header longer than this is refused).
+HEAD_BYTES = 64 * 1024
+_MAX_LISTED = 10
+
+
+def not_a_csv(head: bytes, full_block: bool = True) -> str | None:
+    """Why the first block of a file shows it is not a CSV, or None when it may be one.
+
+    ``full_block``: the block is a whole HEAD_BYTES read (the file is at least that long)."""
+    if not head.strip():
+        return "the file is empty"
+    if head.startswith(b"PK\x03\x04"):
+        return "a zip archive, not a CSV (unzip it, or give the .zip its own name)"
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip-compressed, not a CSV (gunzip it first)"
+    if b"\x00" in head:
+        first = head.index(b"\x00") + 1
+        return (
+            f"NUL bytes from byte {first:,} (binary data, or zeros left by an "
+            "interrupted copy or download): not a CSV"
+        )
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start[:1] == b"<":
+        title = re.search(rb"<title[^>]*>(.*?)</title", head, re.IGNORECASE | re.DOTALL)
+        named = (
+            f" titled {' '.join(title.group(1).decode('utf-8', 'replace').split())[:80]!r}"
+            if title
+            else ""
+        )
+        return (
+            f"a web page (HTML{named}), not a CSV: probably an error or login page saved "
+            "under the data file's name"
+        )
+    if start[:1] in (b"{", b"["):
+        return "JSON, not a CSV"
+    if full_block and b"\n" not in head and b"\r" not in head:
+        return f"no line break in the first {len(head) // 1024:,} KB: no header row, not a CSV"
+    return None
+
+
+def csv_header(head: bytes, source: str, expected: str, full_block: bool = True) -> list[str]:
+    """The header row of a CSV from its first block; a file that is not a CSV names itself."""
+    problem = not_a_csv(head, full_block)
+    if problem:
+        raise EventDataError(f"{source}: {problem} (expected {expected})")
+    line = head.lstrip(b"\r\n").splitlines()[0]
+    try:
+        text = line.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise EventDataError(
+            f"{source}: line 1 (the header), byte {exc.start + 1}: 0x{line[exc.start]:02x} is "
+            "not UTF-8; save the file as UTF-8"
+        ) from None
+    header = [h.strip() for h in next(csv.reader([text]))]
+    separator = delimiter_problem(header)
+    if separator:
+        raise EventDataError(f"{source}: line 1: {separator} (expected {expected})")
+    return header
+
+
+def delimiter_problem(header: list[str]) -> str | None:
+    """A header that is one field holding semicolons or tabs: the wrong delimiter."""
+    if len(header) != 1:
+        return None
+    for separator, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'")):
+        if separator in header[0]:
+            return (
+                f"the header is separated by {name}, not commas; save the file as "
+                "comma-separated (CSV with ',')"
+            )
+    return None
+
+
+def utf8_problem(
+    source: str,
+    open_binary: Callable[[], BinaryIO],
+    header: list[str],
+    used: Iterable[str] | None = None,
+) -> str:
+    """Every line (up to ten) whose bytes are not UTF-8, with column and byte, streamed."""
+    wanted = set(used) if used is not None else None
+    found: list[str] = []
+    other: list[str] = []
+    more = 0
+    with open_binary() as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                before = line[: exc.start].decode("utf-8", errors="replace")
+                index = len(next(csv.reader([before]), [""])) - 1 if before else 0
+                column = header[index] if 0 <= index < len(header) else f"#{index + 1}"
+                text = f"line {number}, column {column}: byte 0x{line[exc.start]:02x} is not UTF-8"
+                bucket = found if wanted is None or column in wanted else other
+                if len(bucket) < _MAX_LISTED:
+                    bucket.append(text)
+                else:
+                    more += 1
+    listed = found or other
+    if not listed:
+        return f"{source}: text that is not UTF-8 (pyarrow could not say where)"
+    tail = f"; and {more} more" if more else ""
+    return (
+        f"{source}: " + "; ".join(listed) + tail + " (the file looks Latin-1/Windows-1252 "
+        "encoded: save it as UTF-8)"
+    )
+
+
+class open_csv:
+    """Open a CSV, or the single CSV inside a zip, as a binary stream; bad zips name themselves."""
+
+    def __init__(self, path: Path, source: str | None = None):
+        self.path = Path(path)
+        self.source = source or str(path)
+        self._zip: zipfile.ZipFile | None = None
+        self._handle: BinaryIO | None = None
+
+    def __enter__(self) -> BinaryIO:
+        if self.path.suffix.lower() == ".zip":
+            try:
+                self._zip = zipfile.ZipFile(self.path)
+            except (zipfile.BadZipFile, OSError) as exc:
+                raise EventDataError(
+                    f"{self.source}: not a valid zip file ({exc}); download it again"
+                ) from None
+            names = self._zip.namelist()
+            members = [m for m in names if m.lower().endswith(".csv")]
+            if len(members) != 1:
+                self._zip.close()
+                raise EventDataError(
+                    f"{self.source}: expected one CSV in the zip, found "
+                    f"{', '.join(members) if members else 'none'} (it holds: "
+                    f"{', '.join(names[:10]) or 'nothing'})"
+                )
+            self._handle = self._zip.open(members[0])
+        else:
+            self._handle = open(self.path, "rb")
+        return self._handle
+
+    def __exit__(self, *exc: object) -> None:
+        if self._handle is not None:
+            self._handle.close()
+        if self._zip is not None:
+            self._zip.close()
+
+
+def read_head(path: Path, source: str, expected: str) -> list[str]:
+    """The header of a CSV (or of the CSV in a zip) from its first block, checked."""
+    with open_csv(path, source) as handle:
+        head = read_block(handle, source)
+    return csv_header(head, source, expected, full_block=len(head) >= HEAD_BYTES)
+
+
+def read_block(handle: BinaryIO, source: str, size: int = HEAD_BYTES) -> bytes:
+    """The first block of a stream; a zip whose data is damaged names itself."""
+    try:
+        return handle.read(size)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise EventDataError(f"{source}: the zip is damaged ({exc}); download it again") from None

@@ -1,38 +1,53 @@
 """``python -m analysis data fetch [NAME ...] [--mirror DIR]``: get the open datasets into data/raw.
 
 Each file is downloaded from its publisher (analysis.sources.register) to a temporary file in the
-target folder, checked (complete, the right format, the expected columns), and only then
-renamed into place, so a failed or partial download never replaces the copy already there.
-Next to every file goes a sidecar ``<file>.json`` with the URL, the date accessed, the
-sha256, the licence and the citation.
+target folder, checked, and only then renamed into place, so a failed or partial download
+never replaces the copy already there. The checks do not trust the server: the size it
+announced when it announced one, the register's pinned sha256 and minimum size, the zip's own
+CRCs and central directory, every CSV row as wide as the header and a complete last line, a
+whole download within ``--deadline`` seconds, and at least 90% of the previous copy's rows
+(``--force-smaller`` accepts a smaller file). Next to every file goes a sidecar
+``<file>.json`` with the URL, the date accessed, the sha256, the size, the rows, the licence
+and the citation; a file changed after its download no longer matches it and is refused
+(analysis.sources.register.check_unchanged).
 
 ``--mirror DIR`` copies the files from a local folder laid out like ../shared/data instead
-(CI and offline machines); the sidecar then records both the publisher's URL and the folder.
-``python -m analysis data status`` lists what is present.
+(CI and offline machines), with the same checks; the sidecar then records both the
+publisher's URL and the folder. ``python -m analysis data status`` lists what is present.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import http.client
+import io
 import json
 import os
 import shutil
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from analysis.sources import register as open_data
+from analysis.sources.event_frames import HEAD_BYTES, EventDataError, csv_header
 from analysis.sources.register import DATASETS, OpenDataset, version_from_name
 
 USER_AGENT = "mali-extremism-reports data fetch (research use)"
 CHUNK_BYTES = 1 << 20
+#: seconds a whole download may take (a server trickling a byte at a time never stalls)
+DEADLINE_SECONDS = 3600.0
+#: a new copy with fewer rows than this share of the previous one is refused (--force-smaller)
+SMALLER_SHARE = 0.9
 
 
 class FetchError(RuntimeError):
@@ -61,6 +76,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     fetch_parser.add_argument(
         "--timeout", type=float, default=120.0, help="seconds before a stalled download fails"
     )
+    fetch_parser.add_argument(
+        "--deadline",
+        type=float,
+        default=DEADLINE_SECONDS,
+        help=f"seconds a whole download may take (default {DEADLINE_SECONDS:.0f})",
+    )
+    fetch_parser.add_argument(
+        "--force-smaller",
+        action="store_true",
+        help=f"accept a copy with fewer than {SMALLER_SHARE:.0%} of the previous copy's rows",
+    )
     status_parser = actions.add_parser("status", help="list the datasets present in data/raw")
     status_parser.add_argument("--raw-dir", type=Path, default=None, help="folder to inspect")
 
@@ -84,10 +110,16 @@ def run(args: argparse.Namespace) -> int:
         spec = DATASETS[name]
         try:
             if args.mirror is not None:
-                path = mirror(spec, args.mirror, args.raw_dir)
+                path = mirror(spec, args.mirror, args.raw_dir, force_smaller=args.force_smaller)
                 print(f"{name}: copied {path.name} from {args.mirror}")
             else:
-                path = fetch(spec, args.raw_dir, timeout=args.timeout)
+                path = fetch(
+                    spec,
+                    args.raw_dir,
+                    timeout=args.timeout,
+                    deadline=args.deadline,
+                    force_smaller=args.force_smaller,
+                )
                 print(f"{name}: downloaded {path.name} ({path.stat().st_size:,} bytes)")
         except FetchError as exc:
             failures += 1
@@ -101,27 +133,42 @@ def fetch(
     timeout: float = 120.0,
     url: str | None = None,
     opener: Callable = urllib.request.urlopen,
+    deadline: float = DEADLINE_SECONDS,
+    force_smaller: bool = False,
 ) -> Path:
-    """Download one dataset from its publisher into data/raw/<name>/, verified, with a sidecar."""
+    """Download one dataset from its publisher into data/raw/<name>/, verified, with a sidecar.
+
+    ``timeout`` bounds each wait for data, ``deadline`` the whole download; ``force_smaller``
+    accepts a copy with far fewer rows than the cached one."""
     url = url or spec.url
     folder = spec.raw_dir(raw_dir)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / spec.filename
-    previous = _previous_note(target)
+    before = _previous_copy(spec, raw_dir)
+    previous = _previous_note(before)
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     temporary = _temporary(folder, spec.filename)
     try:
-        digest, size = _download(opener, request, temporary, timeout, url, previous)
-        verify(temporary, spec, expected_sha256=spec.sha256, sha256=digest)
+        digest, size = _download(opener, request, temporary, timeout, url, previous, deadline)
+        rows = verify(temporary, spec, expected_sha256=spec.sha256, sha256=digest, label=url)
+        _check_not_smaller(spec, rows, before, force_smaller)
         os.replace(temporary, target)
+    except FetchError as exc:
+        temporary.unlink(missing_ok=True)
+        raise _with_note(exc, previous) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    write_sidecar(target, spec, spec.version, url=url, sha256=digest, size=size)
+    write_sidecar(target, spec, spec.version, url=url, sha256=digest, size=size, rows=rows)
     return target
 
 
-def mirror(spec: OpenDataset, mirror_dir: Path, raw_dir: Path | None = None) -> Path:
+def mirror(
+    spec: OpenDataset,
+    mirror_dir: Path,
+    raw_dir: Path | None = None,
+    force_smaller: bool = False,
+) -> Path:
     """Copy one dataset from a local folder (e.g. ../shared/data), verified, with a sidecar."""
     if not mirror_dir.is_dir():
         raise FetchError(f"mirror folder {mirror_dir} does not exist")
@@ -135,12 +182,20 @@ def mirror(spec: OpenDataset, mirror_dir: Path, raw_dir: Path | None = None) -> 
     folder = spec.raw_dir(raw_dir)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / source.name
+    before = _previous_copy(spec, raw_dir)
+    previous = _previous_note(before)
     temporary = _temporary(folder, source.name)
     try:
         shutil.copyfile(source, temporary)
         digest = sha256_of(temporary)
-        verify(temporary, spec, sha256=digest)
+        # the pinned checksum is that of the publisher's file: it applies to a copy of it
+        pinned = spec.sha256 if source.name == spec.filename else None
+        rows = verify(temporary, spec, expected_sha256=pinned, sha256=digest, label=str(source))
+        _check_not_smaller(spec, rows, before, force_smaller)
         os.replace(temporary, target)
+    except FetchError as exc:
+        temporary.unlink(missing_ok=True)
+        raise _with_note(exc, previous) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -152,6 +207,7 @@ def mirror(spec: OpenDataset, mirror_dir: Path, raw_dir: Path | None = None) -> 
         url=spec.url,
         sha256=digest,
         size=target.stat().st_size,
+        rows=rows,
         mirrored_from=str(source),
         mirror_provenance=str(provenance) if provenance.exists() else None,
     )
@@ -159,25 +215,43 @@ def mirror(spec: OpenDataset, mirror_dir: Path, raw_dir: Path | None = None) -> 
 
 
 def verify(
-    path: Path, spec: OpenDataset, expected_sha256: str | None = None, sha256: str | None = None
-) -> None:
-    """Check a downloaded file before it may replace the cached copy; raise FetchError."""
-    if path.stat().st_size == 0:
-        raise FetchError(f"{spec.name}: the download is empty")
+    path: Path,
+    spec: OpenDataset,
+    expected_sha256: str | None = None,
+    sha256: str | None = None,
+    label: str | None = None,
+) -> int | None:
+    """Check a downloaded file before it may replace the cached copy; raise FetchError.
+
+    Returns the number of data rows of a CSV (None for GeoJSON). Nothing here trusts the
+    server: a file cut short without a Content-Length fails the zip's CRCs and central
+    directory, or the CSV's row widths and last line."""
+    label = label or path.name
+    size = path.stat().st_size
+    if size == 0:
+        raise FetchError(f"{spec.name}: {label}: the download is empty (0 bytes)")
     if expected_sha256 and sha256 != expected_sha256:
         raise FetchError(
-            f"{spec.name}: sha256 {sha256} differs from the expected {expected_sha256}"
+            f"{spec.name}: {label}: sha256 {sha256} differs from the pinned {expected_sha256} "
+            "(analysis/sources/register.py): the file is cut short, damaged or a new release"
+        )
+    if size < spec.min_bytes:
+        raise FetchError(
+            f"{spec.name}: {label} has {size:,} bytes, fewer than the {spec.min_bytes:,} "
+            "expected: cut short?"
         )
     if spec.kind == "geojson":
         _verify_geojson(path, spec)
-    elif spec.kind == "zip-csv" and zipfile.is_zipfile(path):
-        _verify_zip(path, spec)
-    elif spec.kind in ("csv", "zip-csv"):
-        # a mirror may hold the CSV the publisher zips
-        with open(path, "rb") as handle:
-            _verify_header(handle.read(64 * 1024), spec, path.name)
-    else:
+        return None
+    if spec.kind not in ("csv", "zip-csv"):
         raise FetchError(f"{spec.name}: unknown kind {spec.kind!r}")
+    with open(path, "rb") as handle:
+        magic = handle.read(4)
+    if spec.kind == "zip-csv" and (magic == b"PK\x03\x04" or zipfile.is_zipfile(path)):
+        return _verify_zip(path, spec, label)
+    # a mirror may hold the CSV the publisher zips
+    with open(path, "rb") as handle:
+        return _verify_csv(handle, spec, label)
 
 
 def write_sidecar(data_file: Path, spec: OpenDataset, version: str | None, **facts: object) -> Path:
@@ -201,12 +275,17 @@ def write_sidecar(data_file: Path, spec: OpenDataset, version: str | None, **fac
 
 
 def status_lines(raw_dir: Path | None = None) -> list[str]:
-    """One line per dataset: present or missing, with where it came from."""
+    """One line per dataset: present or missing, with where it came from, or changed."""
     lines = []
     for name in DATASETS:
-        path = open_data.raw_file(name, raw_dir)
+        path = open_data.raw_file(name, raw_dir, check=False)
         if path is None:
             lines.append(f"{name:<20} missing  (python -m analysis data fetch {name})")
+            continue
+        try:
+            open_data.check_unchanged(path)
+        except open_data.RawFileChangedError as exc:
+            lines.append(f"{name:<20} {path.name}  CHANGED since download: {exc}")
             continue
         sidecar = open_data.read_sidecar(path) or {}
         origin = sidecar.get("mirrored_from") or sidecar.get("url") or "no sidecar"
@@ -231,18 +310,40 @@ def _download(
     timeout: float,
     url: str,
     previous: str,
+    deadline: float = DEADLINE_SECONDS,
 ) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
+    started = time.monotonic()
     try:
         with opener(request, timeout=timeout) as response, open(temporary, "wb") as out:
             expected = response.headers.get("Content-Length")
-            for chunk in iter(lambda: response.read(CHUNK_BYTES), b""):
+            # read1 returns what has arrived: a trickle cannot hold one read past the deadline
+            read = getattr(response, "read1", response.read)
+            for chunk in iter(lambda: read(CHUNK_BYTES), b""):
                 out.write(chunk)
                 digest.update(chunk)
                 size += len(chunk)
+                if time.monotonic() - started > deadline:
+                    raise FetchError(
+                        f"{url}: the download took longer than the deadline of {deadline:g} s "
+                        f"({size:,} bytes so far; --deadline allows more).{previous}"
+                    )
     except urllib.error.HTTPError as error:
-        raise FetchError(f"{url} answered HTTP {error.code} ({error.reason}).{previous}") from None
+        if 300 <= error.code < 400:
+            raise FetchError(
+                f"{url}: the server redirects in a loop (HTTP {error.code}, too many "
+                f"redirects); the publisher may have moved the file.{previous}"
+            ) from None
+        hint = (
+            " The publisher may have moved or renamed the file: check the URL in "
+            "analysis/sources/register.py."
+            if error.code in (404, 410)
+            else ""
+        )
+        raise FetchError(
+            f"{url} answered HTTP {error.code} ({error.reason}).{hint}{previous}"
+        ) from None
     except http.client.IncompleteRead as error:
         raise FetchError(
             f"{url}: the download stopped after {size + len(error.partial):,} bytes.{previous}"
@@ -260,49 +361,148 @@ def _download(
     return digest.hexdigest(), size
 
 
-def _verify_zip(path: Path, spec: OpenDataset) -> None:
+def _verify_zip(path: Path, spec: OpenDataset, label: str) -> int:
+    """The zip's central directory and CRCs, then its CSV (the first that passes)."""
     try:
         with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            members = [m for m in names if m.lower().endswith(".csv")]
+            if not members:
+                raise FetchError(
+                    f"{spec.name}: {label}: the zip holds no CSV file (it holds: "
+                    f"{', '.join(names[:10]) or 'nothing'})"
+                )
             broken = archive.testzip()
             if broken is not None:
-                raise FetchError(f"{spec.name}: the zip is damaged ({broken})")
-            members = [m for m in archive.namelist() if m.lower().endswith(".csv")]
-            if not members:
-                raise FetchError(f"{spec.name}: the zip holds no CSV file")
+                raise FetchError(f"{spec.name}: {label}: the zip is damaged ({broken}: bad CRC)")
             problems = []
             for member in members:
                 with archive.open(member) as handle:
                     try:
-                        _verify_header(handle.read(64 * 1024), spec, member)
-                        return
+                        return _verify_csv(handle, spec, f"{label}: {member}")
                     except FetchError as exc:
                         problems.append(str(exc))
             raise FetchError("; ".join(problems))
-    except zipfile.BadZipFile as exc:
-        raise FetchError(f"{spec.name}: not a valid zip file ({exc})") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise FetchError(
+            f"{spec.name}: {label}: not a valid zip file, or one cut short or damaged ({exc})"
+        ) from None
 
 
-def _verify_header(head: bytes, spec: OpenDataset, name: str) -> None:
-    if not head.strip():
-        raise FetchError(f"{spec.name}: {name} is empty")
-    first = head.decode("utf-8-sig", errors="replace").splitlines()[0]
-    if first.lstrip().startswith(("<", "{")):
-        raise FetchError(f"{spec.name}: {name} is a web page or JSON, not a CSV")
-    columns = {c.strip().strip('"') for c in first.split(",")}
-    missing = [c for c in spec.required_columns if c not in columns]
+class _Stream(io.RawIOBase):
+    """A block already read, then the rest of a stream; remembers the last byte read."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self.head = head
+        self.rest = rest
+        self.last = head[-1:]
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.head:
+            data, self.head = self.head[: len(buffer)], self.head[len(buffer) :]
+        else:
+            data = self.rest.read(len(buffer))
+            if data:
+                self.last = data[-1:]
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _verify_csv(handle: BinaryIO, spec: OpenDataset, label: str) -> int:
+    """The whole CSV, streamed: the header, every row as wide as it, a complete last line."""
+    head = handle.read(HEAD_BYTES)
+    try:
+        header = csv_header(head, f"{spec.name}: {label}", "a CSV", len(head) >= HEAD_BYTES)
+    except EventDataError as exc:
+        raise FetchError(str(exc)) from None
+    missing = [c for c in spec.required_columns if c not in header]
     if missing:
-        raise FetchError(f"{spec.name}: {name} lacks the column(s) {', '.join(missing)}")
+        raise FetchError(
+            f"{spec.name}: {label} lacks the column(s) {', '.join(missing)}; the header has: "
+            f"{', '.join(header[:10])}"
+        )
+    raw = _Stream(head, handle)
+    text = io.TextIOWrapper(
+        io.BufferedReader(raw, CHUNK_BYTES), encoding="utf-8-sig", errors="replace", newline=""
+    )
+    reader = csv.reader(text)
+    rows = 0
+    ragged: list[str] = []
+    try:
+        next(reader)
+        for row in reader:
+            if not row:
+                continue
+            rows += 1
+            if len(row) != len(header) and len(ragged) < 5:
+                ragged.append(f"line {reader.line_num} has {len(row)} fields")
+    except csv.Error as exc:
+        raise FetchError(
+            f"{spec.name}: {label}: line {reader.line_num}: not a readable CSV ({exc})"
+        ) from None
+    problems = []
+    if ragged:
+        problems.append(f"{'; '.join(ragged)} where the header has {len(header)}")
+    if raw.last not in (b"\n", b"\r"):
+        problems.append(f"the last line (line {reader.line_num}) is incomplete: no line break")
+    if problems:
+        raise FetchError(f"{spec.name}: {label} is cut short or damaged: {'; '.join(problems)}")
+    return rows
+
+
+def _previous_copy(spec: OpenDataset, raw_dir: Path | None) -> Path | None:
+    return open_data.raw_file(spec.name, raw_dir, check=False)
+
+
+def _rows_of(path: Path, spec: OpenDataset) -> int | None:
+    """The data rows of the cached copy: from its sidecar, else counted (None: unknown)."""
+    try:
+        recorded = json.loads(open_data.sidecar_path(path).read_text(encoding="utf-8"))["rows"]
+        if isinstance(recorded, int):
+            return recorded
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    try:
+        return verify(path, spec)
+    except (FetchError, OSError):
+        return None
+
+
+def _check_not_smaller(
+    spec: OpenDataset, rows: int | None, before: Path | None, force: bool
+) -> None:
+    """Refuse a copy with far fewer rows than the cached one (a file cut at a line end)."""
+    if rows is None or before is None or force:
+        return
+    had = _rows_of(before, spec)
+    if had and rows < SMALLER_SHARE * had:
+        raise FetchError(
+            f"{spec.name}: the new copy has {rows:,} rows, the previous one ({before.name}) "
+            f"{had:,}: fewer than {SMALLER_SHARE:.0%} of them, so it may be cut short. If the "
+            "publisher really shrank the file: python -m analysis data fetch --force-smaller"
+        )
+
+
+def _with_note(exc: FetchError, previous: str) -> FetchError:
+    """The error, saying once that the previous copy is kept."""
+    message = str(exc)
+    if not previous or previous in message:
+        return FetchError(message)
+    return FetchError(message + ("" if message.endswith(".") else ".") + previous)
 
 
 def _verify_geojson(path: Path, spec: OpenDataset) -> None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FetchError(f"{spec.name}: not valid GeoJSON ({exc})") from None
+        raise FetchError(f"{spec.name}: {path.name}: not valid GeoJSON ({exc})") from None
     features = data.get("features") if isinstance(data, dict) else None
-    if data.get("type") != "FeatureCollection" or not features:
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not features:
         raise FetchError(f"{spec.name}: not a GeoJSON FeatureCollection with features")
-    if any(not f.get("geometry") for f in features):
+    if any(not isinstance(f, dict) or not f.get("geometry") for f in features):
         raise FetchError(f"{spec.name}: a feature has no geometry")
 
 
@@ -316,9 +516,12 @@ def _temporary(folder: Path, name: str) -> Path:
     return Path(handle.name)
 
 
-def _previous_note(target: Path) -> str:
-    if not target.exists():
+def _previous_note(target: Path | None) -> str:
+    if target is None or not target.exists():
         return ""
-    sidecar = open_data.read_sidecar(target) or {}
+    try:
+        sidecar = open_data.read_sidecar(target) or {}
+    except (OSError, ValueError):
+        sidecar = {}
     accessed = str(sidecar.get("accessed", "an earlier date"))[:10]
     return f" The previous copy ({target.name}, accessed {accessed}) is kept."

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.core.countries import canonical_country, country_key
-from analysis.sources.annual import display, integers, read_csv, within_years
+from analysis.sources.annual import display, integers, read_csv, read_header, within_years
 from analysis.sources.event_frames import EventDataError
 
 
@@ -25,14 +25,17 @@ def read_owid(
 ) -> pd.DataFrame:
     """OWID conflict deaths by country and year as an annual table (no low/high band)."""
     source = display(path)
-    frame = read_csv(path, source)
-    missing = [c for c in ("Entity", "Year") if c not in frame.columns]
-    values = [c for c in frame.columns if c not in ("Entity", "Code", "Year")]
+    # the header is checked before the whole file is read (a 2 GB file of zeros fails at once)
+    header = read_header(path, source, "an Our World in Data grapher CSV")
+    missing = [c for c in ("Entity", "Year") if c not in header]
+    values = [c for c in header if c not in ("Entity", "Code", "Year")]
     if missing or not values:
         raise EventDataError(
             f"{source}: line 1: expected OWID columns Entity, Year and a value column; the "
-            f"header has: {', '.join(map(str, frame.columns))}"
+            f"header has: {', '.join(header[:12])}"
         )
+    frame = read_csv(path, source)
+    values = [c for c in frame.columns if c not in ("Entity", "Code", "Year")]
     value = "Deaths" if "Deaths" in values else _all_conflicts_column(values, source)
     if country:
         wanted = country_key(country)

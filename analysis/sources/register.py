@@ -15,6 +15,7 @@ ACLED is not here: its terms need an account, so a user downloads an export by h
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ class OpenDataset:
     shared_patterns: tuple[str, ...] = ()
     #: expected sha256 of the download, when the publisher pins one
     sha256: str | None = None
+    #: smallest plausible size of the download in bytes (0: no check); a cut file is refused
+    min_bytes: int = 0
     #: version of the publisher's file at ``url`` (mirrored copies take theirs from the name)
     version: str = ""
 
@@ -210,13 +213,72 @@ def is_data_file(path: Path) -> bool:
     return path.is_file() and path.suffix != ".json" and not path.name.startswith(".")
 
 
-def raw_file(name: str, raw_dir: Path | None = None) -> Path | None:
-    """The dataset's file in data/raw (the most recently fetched), or None."""
+class RawFileChangedError(ValueError):
+    """A file in data/raw no longer matches the sha256 its sidecar recorded at download."""
+
+
+def raw_file(name: str, raw_dir: Path | None = None, check: bool = True) -> Path | None:
+    """The dataset's file in data/raw (the most recently fetched), or None.
+
+    With ``check`` (the default), a file changed since its download (its sha256 differs from
+    the one in its sidecar) raises RawFileChangedError instead of being used."""
     folder = dataset(name).raw_dir(raw_dir)
     if not folder.is_dir():
         return None
     files = [p for p in folder.iterdir() if is_data_file(p)]
-    return max(files, key=lambda p: p.stat().st_mtime_ns) if files else None
+    found = max(files, key=lambda p: p.stat().st_mtime_ns) if files else None
+    if found is not None and check:
+        check_unchanged(found)
+    return found
+
+
+#: sha256 of files already hashed in this process, by (path, size, mtime)
+_HASHED: dict[tuple[str, int, int], str] = {}
+
+
+def check_unchanged(data_file: Path) -> None:
+    """Refuse a data file whose content differs from what its sidecar recorded.
+
+    Refused rather than warned about: the sidecar's sha256, URL and date are what the reports
+    cite, so numbers from an edited file would be published under a provenance that is not
+    theirs. A file strictly older than its sidecar and of the recorded size is not re-hashed;
+    otherwise it is hashed once per process."""
+    sidecar_file = sidecar_path(data_file)
+    if not sidecar_file.exists():
+        return
+    try:
+        sidecar = json.loads(sidecar_file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RawFileChangedError(
+            f"{sidecar_file}: the provenance sidecar of {data_file.name} is not valid JSON "
+            f"({exc}); fetch the dataset again (python -m analysis data fetch) or delete the "
+            "sidecar"
+        ) from None
+    recorded = sidecar.get("sha256") if isinstance(sidecar, dict) else None
+    if not recorded:
+        return
+    stat = data_file.stat()
+    size = sidecar.get("size")
+    if (size is None or size == stat.st_size) and (
+        stat.st_mtime_ns < sidecar_file.stat().st_mtime_ns
+    ):
+        return
+    key = (str(data_file), stat.st_size, stat.st_mtime_ns)
+    if key not in _HASHED:
+        digest = hashlib.sha256()
+        with open(data_file, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        _HASHED[key] = digest.hexdigest()
+    if _HASHED[key] != recorded:
+        name = sidecar.get("dataset", data_file.parent.name)
+        raise RawFileChangedError(
+            f"{data_file}: changed since it was downloaded: its sha256 is {_HASHED[key]}, the "
+            f"sidecar {sidecar_file.name} recorded {recorded} (accessed "
+            f"{str(sidecar.get('accessed', '?'))[:10]}). Restore it with `python -m analysis "
+            f"data fetch {name}`, or, to use your edited file, delete the sidecar (the reports "
+            "will then show it without provenance)."
+        )
 
 
 def shared_file(name: str, shared_dir: Path | None = None) -> Path | None:
@@ -357,6 +419,17 @@ REGISTER: dict[str, Dataset] = {
             url="",
             how_to_get="part of the project (data/curated/)",
             order=0,
+        ),
+        Dataset(
+            key="curated-events",
+            title="Curated chronology of major incidents (data/curated/events.csv)",
+            short="curated chronology of major incidents (data/curated/events.csv)",
+            publisher="Mali extremism reports (this project)",
+            licence="MIT, with the project; each row cites its sources",
+            citation="See data/curated/sources.csv for each row's sources.",
+            url="",
+            how_to_get="part of the project (data/curated/events.csv)",
+            order=1,
         ),
         _open(
             "ucdp-ged",

@@ -20,6 +20,7 @@ from analysis.sources.annual import (
     display,
     integers,
     read_csv,
+    read_header,
     resolved,
     within_years,
 )
@@ -47,13 +48,15 @@ def read_brd(
 ) -> pd.DataFrame:
     """UCDP BRD dyad-years (optionally of one country and years) as an annual table."""
     source = display(path)
-    frame = read_csv(path, source).rename(columns=_BRD_NAMES)
-    missing = [c for c in _BRD_REQUIRED if c not in frame.columns]
+    # the header is checked before the whole file is read (a 2 GB file of zeros fails at once)
+    header = [_BRD_NAMES.get(c, c) for c in read_header(path, source, "a UCDP BRD CSV")]
+    missing = [c for c in _BRD_REQUIRED if c not in header]
     if missing:
         raise EventDataError(
             f"{source}: line 1: missing UCDP BRD column(s) {', '.join(missing)}; the header "
-            f"has: {', '.join(map(str, frame.columns[:12]))}"
+            f"has: {', '.join(header[:12])}"
         )
+    frame = read_csv(path, source).rename(columns=_BRD_NAMES)
     for column in ("year", "bd_best", "bd_low", "bd_high"):
         frame[column] = integers(frame[column], source, column)
     battle = frame.get("gwno_battle", pd.Series("", index=frame.index)).fillna("").astype(str)

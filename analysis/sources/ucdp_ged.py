@@ -18,9 +18,8 @@ Mapping:
 
 from __future__ import annotations
 
-import csv
-import io
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -30,12 +29,16 @@ import pyarrow.csv as pacsv
 
 from analysis.config import display_path
 from analysis.sources.event_frames import (
+    HEAD_BYTES,
     EventDataError,
     Resolve,
     combinations,
     conversion_problem,
+    csv_header,
     lists_by_combination,
     map_unique,
+    open_csv,
+    read_block,
     split_names,
 )
 
@@ -101,8 +104,20 @@ def read_ged(path: Path) -> pa.Table:
                 ),
             )
         except pa.ArrowInvalid as exc:
-            problem = conversion_problem(source, exc, header, _TYPES, _column_reader(path))
+            problem = conversion_problem(
+                source,
+                exc,
+                header,
+                _TYPES,
+                _column_reader(path),
+                open_binary=lambda: _open_csv(path),
+                used=columns,
+            )
             raise EventDataError(problem) from None
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise EventDataError(
+                f"{source}: the zip is damaged ({exc}); download it again"
+            ) from None
 
 
 def normalise(raw: pa.Table, source: str, resolve: Resolve | None = None) -> pa.Table:
@@ -206,45 +221,16 @@ def _float(raw: pa.Table, name: str) -> pa.Array:
     return raw.column(name).combine_chunks().cast(pa.float64())
 
 
-class _open_csv:
+def _open_csv(path: Path) -> open_csv:
     """Open a GED CSV, or the single CSV inside the publisher's zip, as a binary stream."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self._zip: zipfile.ZipFile | None = None
-        self._handle = None
-
-    def __enter__(self):
-        if self.path.suffix.lower() == ".zip":
-            try:
-                self._zip = zipfile.ZipFile(self.path)
-            except zipfile.BadZipFile:
-                raise EventDataError(f"{_display(self.path)}: not a valid zip file") from None
-            members = [m for m in self._zip.namelist() if m.lower().endswith(".csv")]
-            if len(members) != 1:
-                raise EventDataError(
-                    f"{_display(self.path)}: expected one CSV in the zip, found {members or 'none'}"
-                )
-            self._handle = self._zip.open(members[0])
-        else:
-            self._handle = open(self.path, "rb")
-        return self._handle
-
-    def __exit__(self, *exc):
-        if self._handle is not None:
-            self._handle.close()
-        if self._zip is not None:
-            self._zip.close()
+    return open_csv(path, _display(path))
 
 
 def _header(handle, source: str) -> list[str]:
     """The header row, read without consuming the stream (the CSV reader reads it again)."""
-    head = handle.read(64 * 1024)
+    head = read_block(handle, source)
     handle.seek(0)
-    if not head.strip():
-        raise EventDataError(f"{source}: the file is empty (expected a UCDP GED CSV)")
-    first = head.decode("utf-8-sig", errors="replace").splitlines()[0]
-    return [h.strip() for h in next(csv.reader(io.StringIO(first)))]
+    return csv_header(head, source, "a UCDP GED CSV", full_block=len(head) >= HEAD_BYTES)
 
 
 def _display(path: Path) -> str:

@@ -1,0 +1,193 @@
+"""Bad files given to the publishers' readers (issue 17): each gives an EventDataError naming
+the file, and the line, column and problem where there is one; a file that is not what it
+claims to be is recognised from its first block, before it is read into memory."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.tables import events
+from analysis.tables.events import EventDataError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "events"
+#: dataset -> fixture of the layout it reads
+LAYOUTS = {
+    "acled": "acled_export_current.csv",
+    "ucdp-ged": "ged_v25_1.csv",
+    "ucdp-brd": "brd_dyadic.csv",
+    "owid": "owid_deaths_long_label.csv",
+}
+READERS = list(LAYOUTS)
+
+
+def fixture_bytes(dataset: str) -> bytes:
+    return (FIXTURES / LAYOUTS[dataset]).read_bytes()
+
+
+def latin1(dataset: str, old: str, new: str, tmp_path: Path) -> Path:
+    """The fixture with one UTF-8 value replaced by a Latin-1 one."""
+    data = fixture_bytes(dataset)
+    assert old.encode() in data
+    path = tmp_path / f"{dataset}_latin1.csv"
+    path.write_bytes(data.replace(old.encode(), new.encode("latin-1"), 1))
+    return path
+
+
+@pytest.fixture
+def no_full_read(monkeypatch):
+    """Fail if pandas is asked to read the whole file (the 4-6 GB the issue saw)."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the whole file was handed to pandas.read_csv")
+
+    monkeypatch.setattr(pd, "read_csv", refuse)
+
+
+# --- B. text that is not UTF-8 --------------------------------------------------------------
+
+
+def test_acled_latin1_in_notes_names_file_line_and_column(tmp_path):
+    path = latin1("acled", "a roadside bomb hit", "a roadside bomb hit Tésit", tmp_path)
+    with pytest.raises(EventDataError) as raised:
+        events.load("acled", path)
+    message = str(raised.value)
+    assert "acled_latin1.csv: line 3, column notes: byte 0xe9 is not UTF-8" in message
+    assert "save it as UTF-8" in message
+
+
+def test_ged_latin1_in_side_b_names_file_line_and_column_in_csv_and_zip(tmp_path):
+    path = latin1("ucdp-ged", ",JNIM,2,", ",JNIM Ménaka,2,", tmp_path)
+    expected = "line 2, column side_b: byte 0xe9 is not UTF-8"
+    with pytest.raises(EventDataError, match=rf"ucdp-ged_latin1.csv: {expected}"):
+        events.load("ucdp-ged", path)
+    archive = tmp_path / "ged251-csv.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(path, "GEDEvent_v25_1.csv")
+    with pytest.raises(EventDataError, match=rf"ged251-csv.zip: {expected}"):
+        events.load("ucdp-ged", archive)
+
+
+def test_brd_latin1_names_file_line_and_column(tmp_path):
+    path = latin1("ucdp-brd", '"JNIM","9000"', '"JNIM Ségou","9000"', tmp_path)
+    with pytest.raises(
+        EventDataError, match=r"ucdp-brd_latin1.csv: line 2, column side_b: byte 0xe9 is not UTF-8"
+    ):
+        events.load("ucdp-brd", path)
+
+
+def test_owid_latin1_names_file_line_and_column(tmp_path):
+    path = latin1("owid", "Mali,MLI,2020", "Malí,MLI,2020", tmp_path)
+    with pytest.raises(
+        EventDataError, match=r"owid_latin1.csv: line 3, column Entity: byte 0xed is not UTF-8"
+    ):
+        events.load("owid", path)
+
+
+def test_latin1_in_the_header_names_line_1(tmp_path):
+    data = fixture_bytes("owid").replace(b"Entity", "Entité".encode("latin-1"), 1)
+    path = tmp_path / "owid_header.csv"
+    path.write_bytes(data)
+    with pytest.raises(EventDataError, match=r"owid_header.csv: line 1 \(the header\), byte 6"):
+        events.load("owid", path)
+
+
+# --- B. files that are not what they claim to be ------------------------------------------
+
+
+@pytest.mark.parametrize("dataset", READERS)
+def test_file_of_nul_bytes_is_named_from_the_first_block(dataset, tmp_path, no_full_read):
+    path = tmp_path / f"{dataset}_zeros.csv"
+    with open(path, "wb") as handle:
+        handle.truncate(64 * 1024 * 1024)  # sparse: 64 MB of zeros on no disk
+    with pytest.raises(EventDataError) as raised:
+        events.load(dataset, path)
+    message = str(raised.value)
+    assert f"{dataset}_zeros.csv: NUL bytes from byte 1" in message and "not a CSV" in message
+    assert len(message) < 400
+
+
+@pytest.mark.parametrize("dataset", READERS)
+def test_empty_file_is_named(dataset, tmp_path):
+    path = tmp_path / f"{dataset}_empty.csv"
+    path.write_bytes(b"")
+    with pytest.raises(EventDataError, match=rf"{dataset}_empty.csv: the file is empty"):
+        events.load(dataset, path)
+
+
+@pytest.mark.parametrize("dataset", READERS)
+def test_html_page_saved_as_csv_is_named(dataset, tmp_path, no_full_read):
+    path = tmp_path / f"{dataset}_page.csv"
+    path.write_text(
+        "<!DOCTYPE html>\n<html><head><title>Sign in</title></head>\n<body>x</body></html>\n"
+    )
+    with pytest.raises(
+        EventDataError, match=rf"{dataset}_page.csv: a web page \(HTML titled 'Sign in'\)"
+    ):
+        events.load(dataset, path)
+
+
+@pytest.mark.parametrize("dataset", READERS)
+def test_semicolon_separated_file_is_named(dataset, tmp_path, no_full_read):
+    path = tmp_path / f"{dataset}_semi.csv"
+    lines = fixture_bytes(dataset).decode().splitlines()[:3]
+    path.write_text("\n".join(line.replace(",", ";") for line in lines) + "\n")
+    with pytest.raises(
+        EventDataError,
+        match=rf"{dataset}_semi.csv: line 1: the header is separated by semicolons, not commas",
+    ):
+        events.load(dataset, path)
+
+
+@pytest.mark.parametrize("dataset", READERS)
+def test_zip_saved_as_csv_is_named(dataset, tmp_path, no_full_read):
+    path = tmp_path / f"{dataset}_zipped.csv"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("data.csv", fixture_bytes(dataset))
+    with pytest.raises(EventDataError, match=rf"{dataset}_zipped.csv: a zip archive, not a CSV"):
+        events.load(dataset, path)
+
+
+@pytest.mark.parametrize("dataset", READERS)
+def test_no_header_row_in_the_first_block_is_named(dataset, tmp_path, no_full_read):
+    path = tmp_path / f"{dataset}_noline.csv"
+    path.write_bytes(b"x" * (300 * 1024))
+    with pytest.raises(EventDataError, match=rf"{dataset}_noline.csv: no line break in the first"):
+        events.load(dataset, path)
+
+
+@pytest.mark.parametrize("dataset", ["ucdp-ged", "ucdp-brd"])
+def test_zip_with_no_csv_inside_lists_what_it_holds(dataset, tmp_path):
+    path = tmp_path / f"{dataset}.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("README.txt", "see the new portal")
+    with pytest.raises(
+        EventDataError,
+        match=rf"{dataset}.zip: expected one CSV in the zip, found none "
+        r"\(it holds: README.txt\)",
+    ):
+        events.load(dataset, path)
+
+
+@pytest.mark.parametrize("dataset", ["ucdp-ged", "ucdp-brd", "owid"])
+def test_corrupt_zip_is_named(dataset, tmp_path):
+    path = tmp_path / f"{dataset}.zip"
+    path.write_bytes(b"PK\x03\x04" + b"\x13" * 500)
+    with pytest.raises(EventDataError, match=rf"{dataset}.zip: not a valid zip file"):
+        events.load(dataset, path)
+
+
+@pytest.mark.parametrize("dataset", ["ucdp-ged", "ucdp-brd"])
+def test_zip_with_damaged_data_is_named(dataset, tmp_path):
+    path = tmp_path / f"{dataset}.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.csv", fixture_bytes(dataset) * 20)
+    data = bytearray(path.read_bytes())
+    for i in range(60, 300):  # scramble the compressed data, keep the directory
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+    with pytest.raises(EventDataError, match=rf"{dataset}.zip: .*(damaged|not a valid zip)"):
+        events.load(dataset, path)
