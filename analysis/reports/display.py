@@ -92,9 +92,7 @@ def save_figure_files(fig: Figure, slug: str, folder: Path | None = None) -> lis
     return paths
 
 
-def figure(
-    fig: Figure, slug: str, caption: str, source: str | Sequence[str] | None = None
-) -> int:
+def figure(fig: Figure, slug: str, caption: str, source: str | Sequence[str] | None = None) -> int:
     """Show a numbered figure with caption and source line, embedded in the page; returns N.
 
     ``source`` (one line, or one per panel) is written once under the whole figure, so panels
