@@ -1,0 +1,134 @@
+"""The run's manifest: what it was made from and what came of it, for reproducibility and indexes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from analysis import __version__
+from analysis.build.options import BuildOptions
+from analysis.build.params import ParameterSet
+from analysis.build.plan import (
+    Plan,
+)
+from analysis.build.reuse import checksums
+from analysis.build.worker import (
+    EXECUTE,
+    OK,
+    JobResult,
+)
+from analysis.config import PROJECT_ROOT, display_path
+
+PACKAGE_NAME = "mali-extremism-reports"
+
+
+def git_info(root: Path = PROJECT_ROOT) -> dict[str, Any] | None:
+    """The checkout's commit and whether tracked files have uncommitted changes; None if no git."""
+    if not (root / ".git").exists() or shutil.which("git") is None:
+        return None
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=20
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    if not commit:
+        return None
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit, "dirty": bool(status)}
+
+
+def make_manifest(
+    run_dir: Path,
+    options: BuildOptions,
+    plans: list[Plan],
+    results: dict[str, JobResult],
+    input_hashes: dict[str, str],
+    sources_hash: str,
+    git: dict[str, Any] | None,
+    params: ParameterSet,
+    started: datetime,
+    seconds: float,
+    pdf_errors: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """What the run was made from and what came of it, for reproducibility and the indexes."""
+    pdf_errors = pdf_errors or {}
+    read_by: dict[str, list[str]] = {}
+    notebooks = []
+    for plan in plans:
+        result = results[plan.notebook.name]
+        files_read = [o["where"] for o in result.origins if o.get("kind") == "file"]
+        for where in dict.fromkeys(files_read):
+            read_by.setdefault(where, []).append(plan.notebook.name)
+        notebooks.append(
+            {
+                "name": plan.notebook.name,
+                "title": result.title or plan.notebook.name,
+                "source": display_path(plan.notebook.path),
+                "source_sha256": plan.notebook.sha256,
+                "status": result.status,
+                "duration_seconds": round(result.duration, 3),
+                "reused_from": plan.reuse_run.date
+                if plan.mode != EXECUTE and plan.reuse_run
+                else None,
+                "parameters": {**plan.notebook.defaults, **plan.overrides},
+                "parameters_text": plan.facts["parameters_text"],
+                "parameters_given": plan.overrides,
+                "files": result.files,
+                "checksums": checksums(run_dir, result.files),
+                "error": {"type": result.error_type, "message": result.error_message}
+                if result.status != OK
+                else None,
+                "inputs_read": list(dict.fromkeys(files_read)),
+                "origins": result.origins,
+                "executed_because": plan.reason or None,
+                "key_findings": result.key_findings,
+                "figures": result.figures,
+                # stderr lines (warnings): kept in the .ipynb, left out of the HTML.
+                "warnings": result.warnings,
+                "pdf_error": pdf_errors.get(plan.notebook.name),
+                "cache": {"exec_key": plan.exec_key, "render_key": plan.render_key},
+            }
+        )
+    inputs = []
+    for path, digest in sorted(input_hashes.items(), key=lambda item: display_path(item[0])):
+        inputs.append(
+            {
+                "path": display_path(path),
+                "sha256": digest,
+                "bytes": Path(path).stat().st_size,
+                "read_by": sorted(read_by.get(display_path(path), [])),
+            }
+        )
+    return {
+        "manifest_version": 1,
+        "run_date": options.run_date,
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "duration_seconds": round(seconds, 3),
+        "package": {"name": PACKAGE_NAME, "version": __version__},
+        "git": git,
+        "python": sys.version.split()[0],
+        "options": {
+            "jobs": options.jobs,
+            "with_code": options.with_code,
+            "pdf": options.pdf,
+            "force": options.force,
+            "only": options.only,
+            "notebooks_dir": display_path(options.notebooks_dir),
+            "template": display_path(options.template_dir),
+        },
+        "parameters": {"given": params.common, "per_notebook": params.per_notebook},
+        "sources_sha256": sources_hash,
+        "inputs": inputs,
+        "notebooks": notebooks,
+    }

@@ -1,0 +1,192 @@
+"""The build's options: what a build is told, from the command line or a caller."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from analysis.build.html import DEFAULT_TEMPLATE
+from analysis.build.inputs import (
+    DEFAULT_INPUT_DIRS,
+)
+from analysis.build.params import ParameterUsageError
+from analysis.build.runs import (
+    RUN_NAME,
+)
+from analysis.config import NOTEBOOKS_DIR, REPORTS_DIR
+
+
+@dataclass
+class BuildOptions:
+    """Everything a build is told; the command line fills it (see add_arguments)."""
+
+    out: Path = REPORTS_DIR
+    run_date: str = field(default_factory=lambda: date.today().isoformat())
+    params_file: Path | None = None
+    param_pairs: list[tuple[str, str]] = field(default_factory=list)
+    only: list[str] = field(default_factory=list)
+    jobs: int = 0
+    quiet: bool = False
+    with_code: bool = False
+    force: bool = False
+    notebooks_dir: Path = NOTEBOOKS_DIR
+    input_dirs: tuple[Path, ...] = DEFAULT_INPUT_DIRS
+    template_dir: Path = DEFAULT_TEMPLATE
+    timeout: float | None = None
+    pdf: bool = False
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def check_timeout(timeout: float | None) -> int | None:
+    """--timeout in whole seconds as the kernel client wants them (2.5 -> 3), or a sentence."""
+    if timeout is None:
+        return None
+    try:
+        value = float(timeout)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise ParameterUsageError(
+            f"--timeout must be a number of seconds above 0, such as 600 or 2.5, not {timeout!r}."
+        )
+    return math.ceil(value)
+
+
+def is_iso_date(text: str) -> bool:
+    if not RUN_NAME.match(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _iso_date(text: str) -> str:
+    if not RUN_NAME.match(text):
+        raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {text!r}")
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"no such day: {text!r} ({exc})") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds above 0, such as 600 or 2.5, not {text!r}"
+        )
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of the build command."""
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        dest="param_pairs",
+        default=[],
+        help="set a notebook parameter (YAML value: 2015-01-01 stays a string, [A, B] is a list)",
+    )
+    parser.add_argument(
+        "--params",
+        type=Path,
+        metavar="FILE.yaml",
+        help="parameters from a YAML file (dates stay ISO strings; 'notebooks:' for per-notebook values)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NOTEBOOK",
+        help="build only this notebook (repeatable)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=REPORTS_DIR,
+        metavar="DIR",
+        help="reports folder (default: reports/)",
+    )
+    parser.add_argument(
+        "--date",
+        type=_iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="run date, the folder's name (default: today)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=0,
+        metavar="N",
+        help="notebooks run at once (default: number of cores)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="print only errors (for cron)")
+    parser.add_argument("--with-code", action="store_true", help="keep the code cells in the HTML")
+    parser.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each report to an A4 PDF with headless Chromium (/usr/bin/chromium)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="execute every notebook even if nothing changed"
+    )
+    parser.add_argument(
+        "--notebooks",
+        type=Path,
+        default=NOTEBOOKS_DIR,
+        metavar="DIR",
+        help="folder of notebooks (default: notebooks/)",
+    )
+    parser.add_argument(
+        "--input-dir",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="folder whose files are inputs, hashed into the manifest (repeatable; default: "
+        "data/curated, data/raw and ../shared/data)",
+    )
+    parser.add_argument(
+        "--template",
+        type=Path,
+        default=DEFAULT_TEMPLATE,
+        metavar="DIR",
+        help="nbconvert template folder for the reports (default: analysis/templates/report)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="seconds one cell may run, rounded up to whole seconds (default: no limit)",
+    )

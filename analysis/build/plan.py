@@ -1,0 +1,177 @@
+"""Planning a build: which notebooks to run, and whether each is executed, re-rendered or copied."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from analysis import __version__
+from analysis.build.html import template_hash
+from analysis.build.index import describe_parameters
+from analysis.build.inputs import (
+    combined_hash,
+)
+from analysis.build.options import BuildOptions
+from analysis.build.params import ParameterSet, find_parameters_cell
+from analysis.build.reuse import DAMAGED, find_reusable
+from analysis.build.runs import (
+    PastRun,
+)
+from analysis.build.worker import (
+    EXECUTE,
+    RENDER,
+)
+from analysis.config import display_path
+
+COPY = "copy"
+
+
+class SelectionError(ValueError):
+    """A notebook asked for with --only that cannot be built."""
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """A buildable notebook: name (file stem), path, content hash and parameter defaults."""
+
+    name: str
+    path: Path
+    sha256: str
+    defaults: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    """How one notebook is built in this run: executed, re-rendered, or copied from a past run."""
+
+    notebook: Notebook
+    overrides: dict[str, Any]
+    facts: dict[str, Any]
+    exec_key: str
+    render_key: str
+    mode: str = EXECUTE
+    reuse_run: PastRun | None = None
+    reuse_entry: dict[str, Any] | None = None
+    #: why the notebook is executed (or re-rendered) rather than copied; "" when copied
+    reason: str = ""
+    #: a sentence when the cached result that would have been reused is damaged
+    damaged: str = ""
+
+
+def discover(notebooks_dir: Path, only: list[str]) -> list[Notebook]:
+    """Notebooks with a ``parameters`` cell, sorted by name; --only narrows them down."""
+
+    found: dict[str, Notebook] = {}
+    skipped: set[str] = set()
+    if not notebooks_dir.is_dir():
+        raise SelectionError(f"--notebooks {display_path(notebooks_dir)}: no such folder.")
+    for path in sorted(notebooks_dir.glob("*.ipynb")):
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise SelectionError(
+                f"{display_path(path)}: cannot read the notebook ({exc.strerror})."
+            ) from None
+        try:
+            content = json.loads(raw)
+        except ValueError as exc:
+            raise SelectionError(
+                f"{display_path(path)}: not a valid notebook file ({exc})."
+            ) from None
+        if not isinstance(content, dict) or not isinstance(content.get("cells", []), list):
+            raise SelectionError(
+                f"{display_path(path)}: not a valid notebook file (JSON without a list of cells)."
+            )
+        cell = find_parameters_cell(content, display_path(path))
+        if cell is None:
+            skipped.add(path.stem)
+            continue
+        found[path.stem] = Notebook(path.stem, path, hashlib.sha256(raw).hexdigest(), cell.defaults)
+    if not only:
+        return list(found.values())
+    chosen = []
+    for wanted in only:
+        name = Path(wanted).name.removesuffix(".ipynb")
+        if name in skipped:
+            raise SelectionError(
+                f"notebook {name!r} has no cell tagged 'parameters', so the build does not run it."
+            )
+        if name not in found:
+            close = difflib.get_close_matches(name, list(found), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise SelectionError(
+                f"no notebook {name!r} in {display_path(notebooks_dir)}{hint}; "
+                f"available: {', '.join(found) or 'none'}."
+            )
+        if found[name] not in chosen:
+            chosen.append(found[name])
+    return sorted(chosen, key=lambda nb: nb.name)
+
+
+def plan_notebooks(
+    options: BuildOptions,
+    notebooks: list[Notebook],
+    params: ParameterSet,
+    base_key: str,
+    git: dict[str, Any] | None,
+    history: list[PastRun],
+) -> list[Plan]:
+    """Decide, per notebook, whether to execute, re-render or copy a past result."""
+    template = template_hash(options.template_dir)
+    plans = []
+    for nb in notebooks:
+        overrides = params.for_notebook(nb.name, nb.defaults)
+        effective = {**nb.defaults, **overrides}
+        exec_key = combined_hash(
+            {
+                "base": base_key,
+                "notebook": nb.sha256,
+                "parameters": json.dumps(overrides, sort_keys=True),
+            }
+        )
+        facts = {
+            "notebook": nb.name,
+            "run_date": options.run_date,
+            "parameters": effective,
+            "parameters_text": describe_parameters(effective),
+            "package_version": __version__,
+            "git_commit": (git or {}).get("commit", ""),
+            "git_dirty": bool((git or {}).get("dirty")),
+            "with_code": options.with_code,
+        }
+        render_key = combined_hash(
+            {
+                "exec": exec_key,
+                "template": template,
+                "facts": json.dumps(facts, sort_keys=True, default=str),
+            }
+        )
+        plan = Plan(nb, overrides, facts, exec_key, render_key)
+        if options.force:
+            plan.reason = "--force"
+        else:
+            run, entry, why = find_reusable(history, options.run_date, nb.name, exec_key)
+            if run is not None and entry is not None:
+                plan.reuse_run, plan.reuse_entry = run, entry
+                same_render = entry.get("cache", {}).get("render_key") == render_key
+                plan.mode = COPY if same_render else RENDER
+                plan.reason = "" if same_render else "the page's template or facts changed"
+            else:
+                plan.reason = why
+                if why.startswith(DAMAGED):
+                    plan.damaged = why.removeprefix(DAMAGED)
+        plans.append(plan)
+    return plans
+
+
+def expected_seconds(history: list[PastRun], name: str) -> float:
+    """How long the notebook took last time (unknown: longest), to start long ones first."""
+    for run in history:
+        for entry in run.manifest.get("notebooks", []):
+            if entry.get("name") == name and entry.get("reused_from") is None:
+                return float(entry.get("duration_seconds", 0.0))
+    return float("inf")
