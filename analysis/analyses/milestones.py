@@ -1,4 +1,5 @@
-"""Political and military milestones, and drawing them on any time axis without label overlap."""
+"""Political and military milestones: those of a period, their labels, and the one before a date
+(drawing them is analysis.figures.milestones)."""
 
 from __future__ import annotations
 

@@ -1,13 +1,10 @@
-"""Afrobarometer Mali microdata: read the SPSS files, harmonise questions, weight and compare.
+"""Afrobarometer Mali microdata: read the SPSS files, harmonise questions and answers.
 
 Rounds 4-7 are read with pyreadstat, keeping the value labels, so answers are classified by what
 they say ("Don't know", "Refused") rather than by a code whose meaning changes between rounds
-(code 9 is "Don't know" in one question and a substantive answer in another). Shares are
-weighted with the within-country weight (``withinwt``; ``Withinwt`` in round 4) and come with a
-design-based 95% interval (analysis.analyses.survey_stats): Kish's effective sample size for the weights,
-and Taylor linearisation by primary sampling unit when the file carries a PSU identifier
-(unstratified, which errs on the side of wider intervals).
-The public Mali files carry none, so their intervals reflect weighting but not clustering.
+(code 9 is "Don't know" in one question and a substantive answer in another). The weight
+(``withinwt``; ``Withinwt`` in round 4) and a primary sampling unit, when the file has one, are
+found here; the estimates and their design-based intervals are in analysis.analyses.opinion.
 """
 
 from __future__ import annotations

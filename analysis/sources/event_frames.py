@@ -1,4 +1,5 @@
-"""The canonical event table: its columns, and the last step every source goes through.
+"""The event readers' shared frame: the canonical columns, and the last step every reader's table
+goes through (``finish``, called by analysis.tables.events.load).
 
 Each source module builds a pyarrow table with the source-level columns below, then calls
 ``finish``, which filters by country and dates, harmonises country and region names,
