@@ -1,4 +1,11 @@
-"""Afrobarometer estimates: weighted shares with design-based intervals, trends, changes, gaps."""
+"""Afrobarometer estimates: weighted shares with design-based intervals, trends, changes, gaps.
+
+Shares are weighted with the within-country weight and come with a design-based 95% interval
+(analysis.analyses.survey_stats): Kish's effective sample size for the weights, and Taylor
+linearisation by primary sampling unit when the file carries a PSU identifier (unstratified,
+which errs on the side of wider intervals). The public Mali files carry none, so their
+intervals reflect weighting but not clustering.
+"""
 
 from __future__ import annotations
 
