@@ -18,7 +18,6 @@ REPORTS_DIR: Path = Path(os.environ.get("MALI_REPORTS_DIR", PROJECT_ROOT / "repo
 SHARED_DATA_DIR: Path = Path(
     os.environ.get("MALI_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data")
 )
-SEEDS_DIR: Path = PROJECT_ROOT.parent / "shared" / "seeds"
 
 
 def curated_path(table: str) -> Path:

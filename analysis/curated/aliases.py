@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
 
 import pandas as pd
 
@@ -65,10 +64,6 @@ class AliasResolver:
         if not keys and key:
             keys = [k for k in self._by_key if key in k or k in key][:n]
         return [f"{self._display[k]} ({self._by_key[k]})" for k in keys]
-
-    def resolve_many(self, names: Iterable[str]) -> list[str]:
-        """Resolve several names, raising on the first unknown one."""
-        return [self.resolve(n) for n in names]
 
     @property
     def group_ids(self) -> set[str]:

@@ -101,11 +101,6 @@ def with_name_parts(resolve: Resolve) -> Resolve:
     return get
 
 
-def empty_source_table() -> pa.Table:
-    """A source table with no rows (a source with nothing for the request)."""
-    return SOURCE_SCHEMA.empty_table()
-
-
 def finish(
     table: pa.Table,
     dataset: str,
@@ -321,11 +316,6 @@ def drop_empty_names(lists: pa.Array) -> pa.Array:
     offsets = np.zeros(len(lists) + 1, dtype=np.int32)
     np.cumsum(np.bincount(rows, minlength=len(lists)), out=offsets[1:])
     return pa.ListArray.from_arrays(pa.array(offsets), flat.filter(pa.array(keep)))
-
-
-def string_lists(values: list[list[str]]) -> pa.Array:
-    """A list<string> column from Python lists (for small sources)."""
-    return pa.array(values, STRING_LIST)
 
 
 def conversion_problem(

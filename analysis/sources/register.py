@@ -350,8 +350,6 @@ class Dataset:
     download: str | None = None
     #: how a version is read from a file: "ucdp" (v24_1, 241-csv), "rounds" (_r7) or ""
     versioning: str = ""
-    #: regular expressions that recognise a file of this dataset by its path
-    patterns: tuple[str, ...] = ()
     #: domain shown in source lines
     domain: str = ""
     order: int = 50
@@ -439,7 +437,6 @@ REGISTER: dict[str, Dataset] = {
             url=UCDP_URL,
             versioning="ucdp",
             order=10,
-            patterns=(r"/ged\d{3}[^/]*$", r"/GEDEvent_v[^/]*$", r"/ucdp-ged/"),
         ),  # fmt: skip
         _open(
             "ucdp-brd",
@@ -449,7 +446,6 @@ REGISTER: dict[str, Dataset] = {
             url=UCDP_URL,
             versioning="ucdp",
             order=11,
-            patterns=(r"/BattleDeaths_v[^/]*$", r"/ucdp-brd-[^/]*$", r"/ucdp-brd/"),
         ),  # fmt: skip
         _open(
             "ucdp-acd",
@@ -459,7 +455,6 @@ REGISTER: dict[str, Dataset] = {
             url=UCDP_URL,
             versioning="ucdp",
             order=12,
-            patterns=(r"/UcdpPrioConflict_v[^/]*$", r"/ucdp-prio-acd-[^/]*$", r"/ucdp-acd/"),
         ),  # fmt: skip
         _open(
             "ucdp-actor",
@@ -469,7 +464,6 @@ REGISTER: dict[str, Dataset] = {
             url=UCDP_URL,
             versioning="ucdp",
             order=13,
-            patterns=(r"/ucdp-actor-[^/]*$", r"/ucdp-actor/"),
         ),  # fmt: skip
         _open(
             "owid",
@@ -482,7 +476,6 @@ REGISTER: dict[str, Dataset] = {
                 "deaths-in-armed-conflicts-based-on-where-they-occurred"
             ),
             order=20,
-            patterns=(r"/deaths-in-armed-conflicts-based-on-where-they-occurred[^/]*$", r"/owid-"),
         ),  # fmt: skip
         Dataset(
             key="acled",
@@ -498,7 +491,6 @@ REGISTER: dict[str, Dataset] = {
                 "ACLED_USERNAME and ACLED_PASSWORD and use data_source='acled-api'"
             ),
             domain="acleddata.com",
-            patterns=(r"/acled[^/]*/", r"/[^/]*acled[^/]*$"),
             order=21,
         ),
         Dataset(
@@ -526,7 +518,6 @@ REGISTER: dict[str, Dataset] = {
                 "Download data, free registration) into data/raw/afrobarometer"
             ),
             versioning="rounds",
-            patterns=(r"/afrobarometer[^/]*/", r"/mli_r\d+[^/]*\.sav$"),
             order=30,
         ),
         Dataset(
@@ -541,7 +532,6 @@ REGISTER: dict[str, Dataset] = {
             ),
             url="https://mali.fes.de",
             how_to_get="part of ../shared/data on development machines",
-            patterns=(r"/mali_opinion_toplines_press[^/]*$",),
             order=31,
         ),
         _open(
@@ -552,11 +542,6 @@ REGISTER: dict[str, Dataset] = {
             title="Mali regions (ADM1 boundaries, geoBoundaries gbOpen, from OCHA / DNCT)",
             url="https://www.geoboundaries.org",
             order=40,
-            patterns=(
-                r"/geoBoundaries-MLI-ADM1[^/]*$",
-                r"/mli_adm1[^/]*$",
-                r"/geoboundaries-adm1/",
-            ),
         ),  # fmt: skip
         _open(
             "geoboundaries-adm2",
@@ -566,11 +551,6 @@ REGISTER: dict[str, Dataset] = {
             title="Mali cercles (ADM2 boundaries, geoBoundaries gbOpen, from OCHA / DNCT)",
             url="https://www.geoboundaries.org",
             order=41,
-            patterns=(
-                r"/geoBoundaries-MLI-ADM2[^/]*$",
-                r"/mli_adm2[^/]*$",
-                r"/geoboundaries-adm2/",
-            ),
         ),  # fmt: skip
     )
 }
@@ -587,12 +567,3 @@ def entry(key: str) -> Dataset:
 def source_line(key: str, version: str = "") -> str:
     """A figure's source line for a dataset, with the version read (see Dataset.source_line)."""
     return entry(key).source_line(version)
-
-
-def recognise(path: Path | str) -> Dataset | None:
-    """The dataset a file belongs to, from its path, or None."""
-    text = Path(path).as_posix()
-    for record in sorted(REGISTER.values(), key=lambda d: d.order):
-        if any(re.search(p, text, re.IGNORECASE) for p in record.patterns):
-            return record
-    return None
