@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.config import CURATED_DIR
+from analysis.config import CURATED_DIR, display_path
 from analysis.curated import schema
 from analysis.curated.tables import ValidationReport, validate_all
 
@@ -42,6 +42,11 @@ def summary_lines(report: ValidationReport) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Validate; print the summary, or every problem and exit 1."""
+    if args.dir is not None and not args.dir.is_dir():
+        what = "is a file, not a folder" if args.dir.exists() else "does not exist"
+        print("Curated data has 1 problem:", file=sys.stderr)
+        print(f"  {display_path(args.dir)}: the folder given with --dir {what}", file=sys.stderr)
+        return 1
     report = validate_all(args.dir)
     if report.ok:
         print("Curated data is valid:")

@@ -112,6 +112,10 @@ class Column:
     choices: tuple[str, ...] = ()
     #: for DATE columns: the column holding its precision (else inferred from the form)
     precision_column: str | None = None
+    #: for number columns: the smallest value allowed (a design effect is at least 1)
+    minimum: float | None = None
+    #: for TEXT columns: the most characters allowed (a label drawn on charts)
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -228,8 +232,8 @@ POLLS_SPEC = TableSpec(
         Column("published", DATE),
         Column("population", TEXT, required=True),
         Column("mode", TEXT),
-        Column("sample_size", INT),
-        Column("design_effect", FLOAT),
+        Column("sample_size", INT, minimum=1),
+        Column("design_effect", FLOAT, minimum=1),
         Column("probability_sample", BOOL, required=True),
         Column("question_id", ID, required=True),
         Column("question", TEXT, required=True),
@@ -252,7 +256,7 @@ MILESTONES_SPEC = TableSpec(
         Column("end_date", DATE),
         Column("kind", ENUM, required=True, choices=MILESTONE_KINDS),
         Column("actors", LIST),
-        Column("label", TEXT),  # short label drawn on charts (<= 20 characters)
+        Column("label", TEXT, max_length=20),  # short label drawn on charts
         Column("description", TEXT, required=True),
         Column("sources", SOURCES, required=True),
         Column("notes", TEXT),

@@ -127,13 +127,14 @@ def _check_references(report: ValidationReport) -> None:
                 if col.kind in (s.GROUP_IDS, s.GROUP_ID) and group_ids is not None:
                     ids = row[col.name] if col.kind == s.GROUP_IDS else [row[col.name]]
                     for gid in ids:
-                        if gid and pd.notna(gid) and gid not in group_ids:
+                        # A cell with a problem of its own is empty here (NA): skip it.
+                        if isinstance(gid, str) and gid and gid not in group_ids:
                             problems.append(
                                 Problem(
                                     frame.attrs["path"],
                                     line,
                                     col.name,
-                                    f"group id '{gid}' is not in groups.csv",
+                                    _unknown_group(gid, group_ids),
                                 )
                             )
     if "events" in frames:
@@ -144,6 +145,18 @@ def _check_references(report: ValidationReport) -> None:
             _check_lineage(frames["lineage"], groups, problems)
     if "polls" in frames:
         problems.extend(series_population_problems(frames["polls"]))
+
+
+def _text(value: object) -> str | None:
+    """A cell's text, or None when it is empty or was rejected by its own check (NA)."""
+    return value if isinstance(value, str) and value else None
+
+
+def _unknown_group(gid: str, group_ids: set[str]) -> str:
+    message = f"group id '{gid}' is not in groups.csv"
+    if gid.strip().lower() in group_ids:
+        message += f" (ids are lower case: '{gid.strip().lower()}')"
+    return message
 
 
 def _check_inclusion(events: pd.DataFrame, problems: list[Problem]) -> None:
@@ -191,6 +204,8 @@ def _check_inclusion(events: pd.DataFrame, problems: list[Problem]) -> None:
 def _check_aliases(groups: pd.DataFrame, problems: list[Problem]) -> None:
     owner: dict[str, str] = {}
     for line, row in _rows(groups):
+        if _text(row["group_id"]) is None:
+            continue  # its group_id has a problem of its own
         for alias in group_names(row):
             key = alias_key(alias)
             if not key:
@@ -211,13 +226,17 @@ def _check_lineage(lineage: pd.DataFrame, groups: pd.DataFrame, problems: list[P
     """Unknown groups, self-relations, relations dated before either group's founding, and
     cycles of merged_into/renamed_to (a group cannot end inside its own descendant)."""
     path = lineage.attrs["path"]
-    known = set(groups["group_id"])
-    founded = groups.set_index("group_id")["founded"].to_dict()
-    founded_precision = groups.set_index("group_id")["founded_precision"].to_dict()
+    # Rows and cells with a problem of their own (a bad id, relation or date) are NA here: the
+    # checks below skip what they cannot judge, so every other row is still checked.
+    named = groups[groups["group_id"].map(lambda g: _text(g) is not None)]
+    known = set(named["group_id"])
+    founded = named.set_index("group_id")["founded"].to_dict()
+    founded_precision = named.set_index("group_id")["founded_precision"].to_dict()
     merges = nx.DiGraph()
     for line, row in _rows(lineage):
+        gid, relation = _text(row["group_id"]), _text(row["relation"])
         others = row["other_group_id"]
-        if row["relation"] == "designated_by":
+        if relation == "designated_by":
             bad = [o for o in others if not o.startswith(("state:", "org:"))]
             if bad:
                 problems.append(
@@ -230,27 +249,23 @@ def _check_lineage(lineage: pd.DataFrame, groups: pd.DataFrame, problems: list[P
                 )
             continue
         for other in others:
+            if relation is None and other.startswith(("state:", "org:")):
+                continue  # a designator under a misspelled relation: the relation is reported
             if other not in known:
-                problems.append(
-                    Problem(
-                        path, line, "other_group_id", f"group id '{other}' is not in groups.csv"
-                    )
-                )
-            elif other == row["group_id"]:
-                problems.append(
-                    Problem(path, line, "other_group_id", f"{other} {row['relation']} itself")
-                )
-            elif row["relation"] in ("merged_into", "renamed_to"):
-                merges.add_edge(row["group_id"], other, line=line, relation=row["relation"])
+                problems.append(Problem(path, line, "other_group_id", _unknown_group(other, known)))
+            elif other == gid:
+                problems.append(Problem(path, line, "other_group_id", f"{other} {relation} itself"))
+            elif gid and relation in ("merged_into", "renamed_to"):
+                merges.add_edge(gid, other, line=line, relation=relation)
         # Neither group can take part in a relation before it exists.
-        for gid in [row["group_id"], *[o for o in others if o in known]]:
-            start = founded.get(gid)
+        for member in [gid, *[o for o in others if o in known]]:
+            start = founded.get(member) if member else None
             if pd.isna(row["date"]) or start is None or pd.isna(start):
                 continue
-            # Compare at the coarser of the two precisions: '2012' is not before '2012-03'.
-            coarse = (
-                "year" if "year" in (founded_precision.get(gid), row["date_precision"]) else None
-            )
+            # Compare at the coarser of the two precisions: '2012' is not before '2012-03'; a
+            # precision that is missing (reported on its own) counts as the coarsest.
+            precisions = (_text(founded_precision.get(member)), _text(row["date_precision"]))
+            coarse = "year" in precisions or None in precisions
             rel_key = row["date"].year if coarse else row["date"]
             found_key = start.year if coarse else start
             if rel_key < found_key:
@@ -259,8 +274,8 @@ def _check_lineage(lineage: pd.DataFrame, groups: pd.DataFrame, problems: list[P
                         path,
                         line,
                         "date",
-                        f"{row['relation']} dated {row['date'].date()} is before {gid}'s "
-                        f"founding ({start.date()}) in groups.csv",
+                        f"{relation or row['relation']} dated {row['date'].date()} is before "
+                        f"{member}'s founding ({start.date()}) in groups.csv",
                     )
                 )
     for cycle in nx.simple_cycles(merges):
