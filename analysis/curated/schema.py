@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from analysis.core.vocab import EVENT_TYPES
 from analysis.curated.chronology import CRITERIA
@@ -126,7 +126,6 @@ class TableSpec:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     description: str = ""
-    optional_columns: tuple[str, ...] = field(default=())
 
     @property
     def column_names(self) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 import networkx as nx
@@ -24,29 +23,15 @@ def _path(table: str, curated_dir: Path | None) -> Path:
 
 
 def load_table(table: str, curated_dir: Path | None = None) -> pd.DataFrame:
-    """One curated table, checked on its own; raises DataValidationError listing every problem."""
+    """One curated table, read and checked on its own (no cache: a run reads each table once,
+    through its snapshot); raises DataValidationError listing every problem."""
     if table not in s.TABLES:
         raise KeyError(f"unknown curated table '{table}'; known: {', '.join(s.TABLES)}")
-    path = _path(table, curated_dir)
-    return _load_cached(table, str(path), _mtime(path))
-
-
-def _mtime(path: Path) -> float:
-    return path.stat().st_mtime_ns if path.exists() else -1.0
-
-
-@lru_cache(maxsize=32)
-def _load_cached(table: str, path: str, mtime: float) -> pd.DataFrame:
     problems: list[Problem] = []
-    frame = check_table(s.TABLES[table], Path(path), problems)
+    frame = check_table(s.TABLES[table], _path(table, curated_dir), problems)
     if problems or frame is None:
         raise DataValidationError(problems)
     return frame
-
-
-def load_sources(curated_dir: Path | None = None) -> pd.DataFrame:
-    """The bibliography (sources.csv)."""
-    return load_table("sources", curated_dir).copy()
 
 
 def load_groups(curated_dir: Path | None = None) -> pd.DataFrame:
