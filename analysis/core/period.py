@@ -7,6 +7,10 @@ from datetime import date
 
 import pandas as pd
 
+#: The first and last whole days pandas timestamps can hold (nanoseconds in 64 bits).
+FIRST_DAY: date = (pd.Timestamp.min + pd.Timedelta(days=1)).date()
+LAST_DAY: date = (pd.Timestamp.max - pd.Timedelta(days=1)).date()
+
 
 @dataclass(frozen=True)
 class Period:
@@ -16,6 +20,12 @@ class Period:
     end: date
 
     def __post_init__(self) -> None:
+        for name, day in (("start", self.start), ("end", self.end)):
+            if not FIRST_DAY <= day <= LAST_DAY:
+                raise ValueError(
+                    f"the period's {name} {day.isoformat()} is outside the dates the tables "
+                    f"can hold ({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
+                )
         if self.end < self.start:
             raise ValueError(
                 f"the period ends ({self.end.isoformat()}) before it starts "

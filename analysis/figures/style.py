@@ -9,6 +9,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 #: A4 text width is about 6.7 inches; figures are drawn at that width so they print unscaled.
 FULL_WIDTH_IN = 6.7
@@ -58,6 +59,10 @@ _RC = {
     "xtick.labelsize": 8,
     "ytick.labelsize": 8,
     "svg.fonttype": "none",
+    # Text from data (group names, labels, questions) is shown literally: a '$' in a name is a
+    # dollar sign, never the start of mathematics (which fails the report on 'x^').
+    "text.parse_math": False,
+    "text.usetex": False,
     "axes.prop_cycle": mpl.cycler(color=PALETTE),
 }
 
@@ -65,6 +70,16 @@ _RC = {
 def apply_style() -> None:
     """Set the project's matplotlib defaults (idempotent)."""
     mpl.rcParams.update(_RC)
+
+
+def literal_text(fig: Figure) -> Figure:
+    """Show every text of a figure literally (no mathtext), also texts drawn on axes made
+    without new_figure; the style keeps texts made later (tick labels) literal too."""
+    apply_style()
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+        text.set_usetex(False)
+    return fig
 
 
 def new_figure(

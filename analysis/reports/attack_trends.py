@@ -60,6 +60,8 @@ GEOGRAPHIC_CLAIM = (
     "The centre of gravity of the jihadist threat moved from northern Mali to the centre and "
     "the south."
 )
+#: How to get data that is on this machine but has nothing for the chosen parameters.
+IN_FILES_NOT_PERIOD = "the files on this machine have no rows for it: choose other dates"
 CURATED_CAVEAT = (
     "The curated chronology lists major incidents chosen from the sources, not every attack: its "
     "counts show what the sources reported. Trends, the geographic shift and change points "
@@ -218,8 +220,10 @@ class AttackTrendsReport:
 
 def owid_finding(owid: pd.DataFrame | None, country: str) -> str:
     """The national death toll: last year against first, and the deadliest year."""
-    if owid is None or not len(owid):
+    if owid is None:
         return "The UCDP-based national series (OWID) is missing on this machine; run make data."
+    if not len(owid):
+        return f"The UCDP-based national series (OWID) has no year for {country} in the period."
     by_year = owid.set_index("year")["deaths_best"]
     return (
         f"UCDP counts {by_year.iloc[-1]:,} deaths from organised violence in {country} in "
@@ -250,6 +254,11 @@ def brd_finding(brd: pd.DataFrame | None, country: str) -> str | None:
 
 def shift_finding(verdict: ShiftVerdict, events: int, event_source: str) -> str:
     """The geographic-shift verdict with the number of events it was tested on."""
+    if not events:
+        return (
+            f"The geographic-shift claim cannot be tested: the {event_source} has no events "
+            "in the period."
+        )
     return f"{verdict.sentence()} (Tested on {events:,} events of the {event_source}.)"
 
 
@@ -289,13 +298,17 @@ def headline_lines(
 ) -> tuple[str, ...]:
     """The headline figures of the UCDP series, as the notebook's checked cell prints them."""
     lines = []
-    if owid is not None:
+    if owid is not None and not len(owid):
+        lines.append(f"OWID {country} deaths: no year in the period")
+    elif owid is not None:
         lines.append(
             f"OWID {country} deaths {owid['year'].min()}-{owid['year'].max()}: "
             f"{int(owid['deaths_best'].sum()):,}; "
             f"peak {owid.loc[owid['deaths_best'].idxmax(), 'year']}"
         )
-    if brd is not None:
+    if brd is not None and not len(brd):
+        lines.append(f"UCDP BRD {country}: no dyad-year in the period")
+    elif brd is not None:
         totals = trends.annual_totals(brd)
         lines.append(
             f"UCDP BRD {country} {totals['year'].min()}-{totals['year'].max()}: best "
@@ -490,12 +503,12 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
     )
 
     # National trend
-    if owid is not None or brd is not None:
+    if (owid is not None and len(owid)) or (brd is not None and len(brd)):
         series, sources = {}, []
-        if owid is not None:
+        if owid is not None and len(owid):
             series["all organised violence (OWID from UCDP GED)"] = owid
             sources.append(owid_source)
-        if brd is not None:
+        if brd is not None and len(brd):
             series["state-based battle deaths (UCDP BRD, low-high band)"] = trends.annual_totals(
                 brd
             )
@@ -508,6 +521,11 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             tuple(sources),
             series,
             {"legend_loc": "center left"},
+        )
+    elif owid is not None or brd is not None:
+        missing["national-trend-ucdp"] = (
+            f"UCDP-based national series (OWID, BRD) for {country} in the period",
+            IN_FILES_NOT_PERIOD,
         )
     else:
         missing["national-trend-ucdp"] = (
@@ -551,6 +569,12 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         table["share"] = (table["battle deaths"] / table["battle deaths"].sum() * 100).round(1)
         tables["brd-by-group"] = TableData(
             table, "Battle deaths by group over the period (UCDP BRD), share in %"
+        )
+    elif brd is not None:
+        missing["group-battle-deaths"] = (
+            f"UCDP battle deaths by group for {country} in the period"
+            + (" for the focus groups" if params.focus_groups else ""),
+            IN_FILES_NOT_PERIOD,
         )
     else:
         missing["group-battle-deaths"] = ("UCDP battle deaths by group", HOW_TO_GET["ucdp-brd"])
@@ -705,17 +729,22 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         )
 
     # When: change points
-    figures["change-points-events"] = FigureData(
-        "change-points-events",
-        f"Events per {period} and their breaks",
-        f"Events per {period}; dashed lines mark change points, flat lines the mean of each "
-        "segment.",
-        event_source,
-        monthly["events"],
-        {"points": event_breaks, "ylabel": f"Events per {period}"},
-    )
+    if len(events):
+        figures["change-points-events"] = FigureData(
+            "change-points-events",
+            f"Events per {period} and their breaks",
+            f"Events per {period}; dashed lines mark change points, flat lines the mean of each "
+            "segment.",
+            event_source,
+            monthly["events"],
+            {"points": event_breaks, "ylabel": f"Events per {period}"},
+        )
+    else:
+        missing["change-points-events"] = events_missing
     no_break = None
-    if event_breaks:
+    if not len(events):
+        pass  # the section says it has no events (missing above)
+    elif event_breaks:
         tables["event-breaks"] = TableData(
             with_milestones(
                 changepoints.change_point_table(event_breaks, period), event_breaks, milestones
@@ -742,6 +771,11 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
                 changepoints.change_point_table(owid_breaks, "year"), owid_breaks, milestones
             ),
             "Breaks in the annual death series, with the nearest milestone before each",
+        )
+    else:
+        missing["change-points-annual"] = (
+            f"an annual death series (OWID) for {country} in the period",
+            HOW_TO_GET["owid"] if owid is None else IN_FILES_NOT_PERIOD,
         )
 
     # Deadliest events
@@ -792,6 +826,11 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
                 "State-based battle deaths over the period (UCDP BRD; a dyad fought in two "
                 "countries counts in both)",
             )
+    elif owid_all is not None:
+        missing["sahel-comparison"] = (
+            f"the Sahel series (OWID) for {', '.join(params.sahel_countries)} in the period",
+            IN_FILES_NOT_PERIOD,
+        )
     else:
         missing["sahel-comparison"] = ("the Sahel series (OWID)", HOW_TO_GET["owid"])
 

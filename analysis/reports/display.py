@@ -20,7 +20,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 from matplotlib.figure import Figure
 
-from analysis.figures.style import add_source, join_sources, source_line
+from analysis.figures.style import add_source, join_sources, literal_text, source_line
 
 #: Metadata key under which outputs carry machine-readable facts for the build (index pages).
 METADATA_KEY = "mali_reports"
@@ -84,6 +84,7 @@ def save_figure_files(fig: Figure, slug: str, folder: Path | None = None) -> lis
     if target is None:
         return []
     target.mkdir(parents=True, exist_ok=True)
+    literal_text(fig)
     paths = []
     for fmt in ("svg", "png"):
         path = target / f"{slug}.{fmt}"
@@ -99,8 +100,10 @@ def figure(fig: Figure, slug: str, caption: str, source: str | Sequence[str] | N
     with different sources keep both. The title comes from the axes; the caption says in words
     what the figure shows. The image carries them as alt text.
     """
+    literal_text(fig)
     if source:
         add_source(fig, join_sources(source))
+        literal_text(fig)
     _figure_counter["n"] += 1
     number = _figure_counter["n"]
     # The style puts titles on the left (axes.titlelocation), where get_title() does not look.

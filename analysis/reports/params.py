@@ -37,6 +37,12 @@ class ReportParameters:
         )
 
 
+def latest_end_date(today: date | None = None) -> date:
+    """The last day a report may cover: the end of the current year (data cannot be later;
+    a date like 9999-12-31 is also beyond what pandas can hold)."""
+    return date((today or date.today()).year, 12, 31)
+
+
 def _as_date(name: str, value: object) -> date:
     if isinstance(value, date):
         return value
@@ -75,7 +81,16 @@ def check_parameters(
             "swap them or correct one."
         )
     if start.year < schema.EARLIEST_DATE_YEAR:
-        raise ParameterError(f"start_date must be in {schema.EARLIEST_DATE_YEAR} or later.")
+        raise ParameterError(
+            f"start_date must be in {schema.EARLIEST_DATE_YEAR} or later, not {start.isoformat()}."
+        )
+    last = latest_end_date()
+    for name, value in (("start_date", start), ("end_date", end)):
+        if value > last:
+            raise ParameterError(
+                f"{name} {value.isoformat()} is after the end of this year "
+                f"({last.isoformat()}); choose a date up to it."
+            )
     if country not in KNOWN_COUNTRIES:
         raise ParameterError(
             f"Unknown country {country!r}; use one of: {', '.join(KNOWN_COUNTRIES)}."

@@ -1,0 +1,406 @@
+"""Valid data and valid parameters that used to crash the reports (issue 17, case 5).
+
+Each report is built on a small curated folder and every figure drawn as its notebook draws it
+(display.figure, saved as SVG and PNG): text from data must show literally in the SVG (a '$' is
+a dollar sign, never mathematics), and a section without data must say so with its reason
+(display.no_data), never fail. Parameters a report cannot use stop with one sentence naming the
+parameter.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+from xml.etree import ElementTree
+
+import geopandas as gpd
+import matplotlib
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from analysis import config
+from analysis.analyses.areas import AreaCounts
+from analysis.figures import events as fe
+from analysis.figures import groups as fg
+from analysis.figures import maps, style
+from analysis.figures import opinion as fo
+from analysis.figures.milestones import draw_milestones
+from analysis.reports import attack_trends, display
+from analysis.reports import group_evolution as ge
+from analysis.reports import public_opinion as po
+from analysis.reports.context import open_run
+from analysis.reports.params import ParameterError, check_parameters
+
+matplotlib.use("Agg")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CURATED = FIXTURES / "curated_min"
+LINEAGE = FIXTURES / "lineage"
+RAW = FIXTURES / "attack_trends" / "raw"
+#: A name matplotlib would read as mathematics with an unclosed superscript, and one it would
+#: silently turn into italic 'B' between A and C.
+DOLLAR_NAME, DOLLAR_ACRONYM = "Group $x^", "A$B$C"
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def edit_csv(path: Path, key: str, value: str, **cells: str) -> None:
+    """Set cells of the row whose ``key`` column is ``value`` (the file stays valid CSV)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = reader.fieldnames, list(reader)
+    found = [r for r in rows if r[key] == value]
+    assert found, f"{value} not in {path.name}"
+    for row in found:
+        row.update(cells)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def dollar_milestones(curated: Path) -> None:
+    """Both milestones moved into 2020-2021 (inside the OWID, BRD and poll years) and labelled
+    with dollar signs."""
+    edit_csv(
+        curated / "milestones.csv",
+        "milestone_id",
+        "serval",
+        label=DOLLAR_NAME,
+        date="2020-01-11",
+        end_date="2020-07-31",
+    )
+    edit_csv(
+        curated / "milestones.csv",
+        "milestone_id",
+        "state-of-emergency-2015",
+        label="$x^$",
+        date="2021-06",
+    )
+
+
+def curated_copy(tmp_path: Path, base: Path = CURATED) -> Path:
+    folder = tmp_path / "curated"
+    shutil.copytree(base, folder)
+    return folder
+
+
+@pytest.fixture
+def machine(tmp_path, monkeypatch):
+    """The hand-made OWID and BRD files; no ../shared; figures saved to tmp_path/figures;
+    what the report displays collected as (object, metadata)."""
+    monkeypatch.setattr(config, "RAW_DIR", RAW)
+    monkeypatch.setattr(config, "SHARED_DATA_DIR", tmp_path / "no-shared")
+    monkeypatch.setattr(config, "CURATED_DIR", CURATED)
+    monkeypatch.setenv(display.FIGURES_DIR_ENV, str(tmp_path / "figures"))
+    shown: list[tuple[object, dict]] = []
+    monkeypatch.setattr(
+        display, "display", lambda obj, metadata=None: shown.append((obj, metadata or {}))
+    )
+    display.reset_figure_numbers()
+    return shown
+
+
+def svg_texts(path: Path) -> list[str]:
+    """Every text of an SVG saved with svg.fonttype 'none' (text kept as text)."""
+    root = ElementTree.parse(path).getroot()
+    return [
+        "".join(el.itertext()) for el in root.iter() if el.tag.endswith("}text") or el.tag == "text"
+    ]
+
+
+def no_data_notes(shown) -> list[str]:
+    return [
+        m[display.METADATA_KEY]["no_data"]
+        for _, m in shown
+        if "no_data" in m.get(display.METADATA_KEY, {})
+    ]
+
+
+def figure_slugs(shown) -> list[str]:
+    return [
+        m[display.METADATA_KEY]["figure"]["slug"]
+        for _, m in shown
+        if "figure" in m.get(display.METADATA_KEY, {})
+    ]
+
+
+def show_attack_trends(
+    report: attack_trends.AttackTrendsReport, only: tuple[str, ...] | None = None
+) -> None:
+    """The figures (those in ``only``, or all) and tables of the attack-trends notebook, shown
+    as its cells show them; a section without data says why."""
+    layouts = {
+        "national-trend-events": fe.trend_layout,
+        "map-regions": maps.choropleth_layout,
+        "map-cercles": maps.choropleth_layout,
+    }
+
+    def draw_national(ax, data, title, **options):
+        fe.draw_annual_series(ax, data, title, **options)
+        draw_milestones(ax, report.milestones, axis_kind="year")
+
+    draws = {
+        "national-trend-ucdp": draw_national,
+        "group-battle-deaths": fe.draw_split,
+        "events-by-group": fe.draw_split,
+        "events-by-type": fe.draw_split,
+        "map-points": maps.draw_event_points,
+        "geographic-shift": fe.draw_shift,
+        "change-points-events": fe.draw_change_points,
+        "change-points-annual": fe.draw_change_points,
+        "sahel-comparison": fe.draw_sahel,
+    }
+    for slug in list(layouts) + list(draws):
+        if slug not in report.figures:
+            if slug in report.missing:
+                display.no_data(*report.missing[slug])
+            continue
+        if only is not None and slug not in only:
+            continue
+        f = report.figures[slug]
+        if slug in layouts:
+            fig, _ = layouts[slug](f.data, f.title, **f.options)
+        else:
+            fig, ax = style.new_figure()
+            draws[slug](ax, f.data, title=f.title, **f.options)
+        display.figure(fig, slug, f.caption, source=f.source)
+    for name in ("deadliest", "types", "milestones"):
+        if name in report.tables:
+            display.table(*report.tables[name])
+        elif name in report.missing:
+            display.no_data(*report.missing[name])
+
+
+def build_attack_trends(curated: Path = CURATED, **given) -> attack_trends.AttackTrendsReport:
+    params = attack_trends.check(**given)
+    return attack_trends.build(open_run(params.start_date, params.end_date, curated), params)
+
+
+# --- case 1: '$' in names, acronyms and labels is shown literally ---------------------------
+
+
+def test_dollar_in_acronym_and_milestone_label_shows_literally_in_attack_trends(machine, tmp_path):
+    curated = curated_copy(tmp_path)
+    edit_csv(curated / "groups.csv", "group_id", "aqim", acronym=DOLLAR_ACRONYM)
+    dollar_milestones(curated)
+    report = build_attack_trends(curated, data_source="curated")
+    show_attack_trends(report, only=("events-by-group", "national-trend-ucdp"))
+    figures = tmp_path / "figures"
+    # AQIM's Bamako attack: the events-by-group legend names the group by its acronym
+    assert DOLLAR_ACRONYM in svg_texts(figures / "events-by-group.svg")
+    national = " | ".join(svg_texts(figures / "national-trend-ucdp.svg"))
+    assert DOLLAR_NAME in national and "$x^$" in national
+    assert (figures / "national-trend-ucdp.png").stat().st_size > 0
+
+
+def test_dollar_in_group_names_shows_literally_in_the_lineage_timeline(machine, tmp_path):
+    curated = curated_copy(tmp_path, LINEAGE)
+    groups = pd.read_csv(curated / "groups.csv", dtype=str)
+    first, second = groups["group_id"].iloc[1], groups["group_id"].iloc[2]
+    edit_csv(curated / "groups.csv", "group_id", first, name=DOLLAR_NAME, acronym="")
+    edit_csv(curated / "groups.csv", "group_id", second, acronym=DOLLAR_ACRONYM)
+    milestone = pd.read_csv(curated / "milestones.csv", dtype=str)["milestone_id"].iloc[0]
+    edit_csv(curated / "milestones.csv", "milestone_id", milestone, label="$x^$ and $y")
+    params = ge.GroupParameters(check_parameters("2000-01-01", "2017-12-31"))
+    report = ge.build(open_run(params.common.start_date, params.common.end_date, curated), params)
+    fig, _ = fg.lineage_figure(
+        report.timeline.data, report.timeline.order, report.timeline.milestones
+    )
+    display.figure(fig, "lineage-timeline", report.timeline.caption, report.timeline.source)
+    fig, ax = style.new_figure(height_in=3.2)
+    fg.draw_active_groups(ax, report.active_counts)
+    display.figure(fig, "active-groups", report.active_caption, report.active_source)
+    texts = " | ".join(svg_texts(tmp_path / "figures" / "lineage-timeline.svg"))
+    assert DOLLAR_NAME in texts and DOLLAR_ACRONYM in texts and "$x^$ and $y" in texts
+    assert "Armed groups active each year" in " ".join(
+        svg_texts(tmp_path / "figures" / "active-groups.svg")
+    )
+
+
+def test_dollar_in_dyad_labels_shows_literally_in_battle_deaths(machine, tmp_path):
+    dyads = pd.DataFrame(
+        {
+            "year": [2013, 2014, 2013],
+            "dyad_label": [f"Mali – {DOLLAR_NAME}", f"Mali – {DOLLAR_NAME}", "Mali – $x^$"],
+            "affiliation": ["al-Qaeda", "al-Qaeda", "none"],
+            "deaths_best": [100, 50, 30],
+            "deaths_low": [90, 40, 25],
+            "deaths_high": [120, 60, 35],
+            "battle_countries": [1, 2, 1],
+        }
+    )
+    fig, ax = style.new_figure()
+    fg.draw_battle_deaths(ax, dyads)
+    display.figure(fig, "battle-deaths", "caption", "UCDP")
+    texts = svg_texts(tmp_path / "figures" / "battle-deaths.svg")
+    assert f"Mali – {DOLLAR_NAME}" in texts and "Mali – $x^$" in texts
+
+
+def test_dollar_in_region_names_shows_literally_on_the_map(machine, tmp_path):
+    areas = gpd.GeoDataFrame(
+        {
+            "admin1": [DOLLAR_ACRONYM, "$x^$"],
+            "events": [3, 0],
+            "deaths_best": [10, 0],
+        },
+        geometry=[box(-5, 12, -3, 14), box(-3, 14, 0, 16)],
+        crs="EPSG:4326",
+    )
+    counts = AreaCounts(level="adm1", areas=areas, unmatched=pd.DataFrame(), notes=[])
+    fig, _ = maps.choropleth_layout(counts, ("Events by $region$", "Deaths by region"))
+    display.figure(fig, "map", "caption", "boundaries")
+    texts = svg_texts(tmp_path / "figures" / "map.svg")
+    assert {DOLLAR_ACRONYM, "$x^$", "Events by $region$"} <= set(texts)
+
+
+def opinion_polls(folder: Path) -> None:
+    """Two waves of a question whose wording and pollster hold dollar signs."""
+    header = (FIXTURES / "opinion" / "polls_sample.csv").read_text(encoding="utf-8").splitlines()[0]
+    rows = [
+        "w-2019,Pollster $A$,2019-04-01,2019-04-30,,national,face-to-face,1000,,true,"
+        "minusma-cost,Is $x^ too much to pay?,yes,40,false,cep-mali,",
+        "w-2021,Pollster $A$,2021-04-01,2021-04-30,,national,face-to-face,1000,,true,"
+        "minusma-cost,Is $x^ too much to pay?,yes,55,false,cep-mali,",
+    ]
+    (folder / "polls.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+
+
+def show_opinion(report: po.PublicOpinionReport) -> None:
+    for name in po.SECTIONS:
+        for block in report.section(name):
+            if isinstance(block, po.NoData):
+                display.no_data(block.what, block.how_to_get)
+            elif isinstance(block, po.Chart):
+                if block.layout == "series":
+                    fig, _ = fo.poll_series_layout(*block.data, **block.options)
+                else:
+                    fig, ax = fo.layout(block.layout, block.rows)
+                    block.draw(ax, *block.data, **block.options)
+                display.figure(fig, block.slug, block.caption, source=block.source)
+
+
+def test_dollar_in_poll_question_and_pollster_shows_literally(machine, tmp_path):
+    curated = curated_copy(tmp_path)
+    opinion_polls(curated)
+    dollar_milestones(curated)
+    common = po.check_parameters("2012-01-01", "2025-12-31", data_source="curated")
+    ctx, params = po.open_report(common, curated_dir=curated)
+    report = po.build(ctx, params)
+    show_opinion(report)
+    slugs = figure_slugs(machine)
+    assert "opinion-survey-timeline" in slugs
+    timeline = " | ".join(svg_texts(tmp_path / "figures" / "opinion-survey-timeline.svg"))
+    assert "Pollster $A$" in timeline
+    series = [s for s in slugs if s != "opinion-survey-timeline"]
+    assert series, slugs
+    drawn = " | ".join(t for s in series for t in svg_texts(tmp_path / "figures" / f"{s}.svg"))
+    assert "Is $x^ too much to pay?" in drawn
+    assert DOLLAR_NAME in drawn and "$x^$" in drawn  # milestone labels on the series
+
+
+# --- case 2: no events in the period, a header-only events table ----------------------------
+
+
+def test_period_without_events_or_ucdp_years_says_so_in_each_section(machine):
+    # curated events are in 2015 and 2019; OWID has 2019-2021 and BRD 2021-2023
+    report = build_attack_trends(start_date="2016-01-01", end_date="2016-12-31")
+    show_attack_trends(report)
+    notes = no_data_notes(machine)
+    assert "events for Mali in the period" in notes
+    assert "UCDP-based national series (OWID, BRD) for Mali in the period" in notes
+    assert "an annual death series (OWID) for Mali in the period" in notes
+    assert figure_slugs(machine) == []
+    assert report.headline[0] == "OWID Mali deaths: no year in the period"
+    assert report.findings[0] == (
+        "The UCDP-based national series (OWID) has no year for Mali in the period."
+    )
+
+
+def test_header_only_event_file_reports_no_events(machine, tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    (raw / "ucdp-ged").mkdir()
+    header = (FIXTURES / "events" / "ged_v25_1.csv").read_text(encoding="utf-8").splitlines()[0]
+    (raw / "ucdp-ged" / "GEDEvent_v25_1.csv").write_text(header + "\n", encoding="utf-8")
+    monkeypatch.setattr(config, "RAW_DIR", raw)
+    report = build_attack_trends(data_source="ucdp-ged")
+    show_attack_trends(report, only=("change-points-events", "national-trend-events"))
+    assert len(report.events) == 0
+    assert report.missing["change-points-events"][0] == "events for Mali in the period"
+    assert "change-points-events" not in figure_slugs(machine)
+    assert no_data_notes(machine).count("events for Mali in the period") >= 3
+    assert report.findings[2] == (
+        "The geographic-shift claim cannot be tested: the UCDP GED 25.1 (ucdp.uu.se) has no "
+        "events in the period."
+    )
+
+
+def test_header_only_curated_events_is_named_not_a_key_error(tmp_path):
+    curated = curated_copy(tmp_path)
+    header = (curated / "events.csv").read_text(encoding="utf-8").splitlines()[0]
+    (curated / "events.csv").write_text(header + "\n", encoding="utf-8")
+    with pytest.raises(Exception, match=r"events\.csv: has a header row but no data rows"):
+        open_run("2012-01-01", "2025-12-31", curated)
+
+
+def test_header_only_owid_file_reports_no_years(machine, tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    owid = next((raw / "owid-deaths").glob("*.csv"))
+    owid.write_text(owid.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    monkeypatch.setattr(config, "RAW_DIR", raw)
+    report = build_attack_trends()
+    show_attack_trends(report, only=("national-trend-ucdp",))
+    assert report.headline[0] == "OWID Mali deaths: no year in the period"
+    assert "the Sahel series (OWID) for Mali, Burkina Faso, Niger in the period" in no_data_notes(
+        machine
+    )
+    # BRD still has years: the national figure is drawn from it alone
+    assert "national-trend-ucdp" in figure_slugs(machine)
+
+
+# --- case 3: dates the report cannot hold ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "given, message",
+    [
+        (
+            {"end_date": "9999-12-31"},
+            r"^end_date 9999-12-31 is after the end of this year \(\d{4}-12-31\); choose a date "
+            r"up to it\.$",
+        ),
+        (
+            {"start_date": "0001-01-01"},
+            r"^start_date must be in 1990 or later, not 0001-01-01\.$",
+        ),
+        (
+            {"start_date": "2020-01-01", "end_date": "2019-01-01"},
+            r"^end_date 2019-01-01 is before start_date 2020-01-01; swap them or correct one\.$",
+        ),
+    ],
+)
+def test_dates_out_of_range_stop_with_one_sentence(machine, given, message):
+    with pytest.raises(ParameterError, match=message):
+        attack_trends.check(**given)
+
+
+def test_end_of_this_year_is_accepted_and_next_year_refused(machine):
+    last = date(date.today().year, 12, 31)
+    assert check_parameters("2012-01-01", last).end_date == last
+    with pytest.raises(ParameterError, match=f"^end_date {last + timedelta(days=1)} is after"):
+        check_parameters("2012-01-01", last + timedelta(days=1))
+    with pytest.raises(ParameterError, match="^start_date 3000-01-01 is after the end of this"):
+        check_parameters("3000-01-01", "3000-12-31")
+
+
+def test_a_period_beyond_pandas_dates_is_named_not_out_of_bounds():
+    with pytest.raises(ValueError, match=r"^the period's end 9999-12-31 is outside the dates"):
+        open_run("2012-01-01", "9999-12-31", CURATED)
+    with pytest.raises(ValueError, match=r"^the period's start 0001-01-01 is outside the dates"):
+        open_run("0001-01-01", "2012-01-01", CURATED)
