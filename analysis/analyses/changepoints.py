@@ -19,8 +19,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import ruptures as rpt
-from ruptures.base import BaseCost
 
 METHODS = ("poisson", "l2")
 
@@ -41,8 +39,9 @@ class ChangePoint:
         return "up" if self.mean_after > self.mean_before else "down"
 
 
-class QuasiPoissonCost(BaseCost):
-    """Poisson deviance of a segment divided by a dispersion factor (see module docstring)."""
+class QuasiPoissonCost:
+    """Poisson deviance of a segment divided by a dispersion factor (see module docstring);
+    given to ruptures as a ``BaseCost`` by ``_ruptures_cost``."""
 
     model = "quasi-poisson"
     min_size = 2
@@ -70,6 +69,15 @@ class QuasiPoissonCost(BaseCost):
         return max(deviance, 0.0) / self.dispersion
 
 
+def _ruptures_cost(factor: float) -> QuasiPoissonCost:
+    """A QuasiPoissonCost that ruptures accepts as a custom cost (a ``BaseCost``)."""
+    # heavy (ruptures imports scipy): paid only when change points are computed
+    from ruptures.base import BaseCost
+
+    ruptures_cost = type("QuasiPoissonCost", (QuasiPoissonCost, BaseCost), {})
+    return ruptures_cost(factor)
+
+
 def dispersion(values: np.ndarray) -> float:
     """Over-dispersion of a count series from its first differences (1 for Poisson)."""
     values = np.asarray(values, dtype=float)
@@ -91,11 +99,14 @@ def detect_change_points(
     n = len(values)
     if n < 2 * min_size or not values.any():
         return []
+    # heavy (ruptures imports scipy): paid only when change points are computed
+    import ruptures as rpt
+
     if method == "poisson":
         if (values < 0).any():
             raise ValueError("the Poisson method needs counts (no negative values)")
         algorithm = rpt.Pelt(
-            custom_cost=QuasiPoissonCost(dispersion(values)), min_size=min_size, jump=1
+            custom_cost=_ruptures_cost(dispersion(values)), min_size=min_size, jump=1
         )
         penalty = 2.0 * np.log(n) if penalty is None else penalty
     else:

@@ -36,11 +36,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 
 class Interval(NamedTuple):
@@ -54,7 +54,7 @@ def z_value(confidence: float = 0.95) -> float:
     """Two-sided standard normal quantile, e.g. 1.95996 for 95% confidence."""
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, not {confidence!r}")
-    return float(norm.ppf(0.5 + confidence / 2))
+    return float(NormalDist().inv_cdf(0.5 + confidence / 2))
 
 
 def _check_proportion(proportion: float, name: str = "proportion") -> float:
@@ -313,7 +313,7 @@ def two_proportion_test(
         z, p_value = 0.0, 1.0  # both shares 0% or both 100%: no evidence of a difference
     else:
         z = d / se_pooled
-        p_value = float(2 * norm.sf(abs(z)))
+        p_value = math.erfc(abs(z) / math.sqrt(2.0))  # 2 * (1 - Phi(|z|))
     se = math.sqrt(a * (1 - a) / m1 + b * (1 - b) / m2)
     low, high = newcombe_difference_interval(
         a, n1, b, n2, confidence, design_effect1, design_effect2

@@ -7,7 +7,8 @@ return it. The source line is written once by the code that shows the figure.
 
 from __future__ import annotations
 
-import geopandas as gpd
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -15,6 +16,9 @@ from matplotlib.figure import Figure
 
 from analysis.analyses.areas import AreaCounts
 from analysis.figures import style
+
+if TYPE_CHECKING:  # annotations only
+    import geopandas as gpd
 
 #: Areas smaller than this share of the map get no label on a choropleth.
 LABEL_MIN_AREA_SHARE = 0.01

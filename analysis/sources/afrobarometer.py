@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyreadstat
 import yaml
 
 from analysis.config import RAW_DIR, SHARED_DATA_DIR
@@ -251,6 +250,9 @@ def read_round(
     path = Path(path)
     if not path.exists():
         raise AfrobarometerError(f"{path}: file not found. {HOW_TO_GET}")
+    # heavy (pyreadstat): paid only when a survey round is read
+    import pyreadstat
+
     try:
         # user_missing=True keeps codes declared missing in SPSS (often 9, 98, 99), so that
         # "don't know" and "refused" are counted, never silently turned into blanks.

@@ -9,12 +9,15 @@ origin of the run under its register key (``geoboundaries-adm1``, ``geoboundarie
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
 
 from analysis.core import origins, regions
 from analysis.sources import register
+
+if TYPE_CHECKING:  # annotations only; geopandas is imported where boundaries are read
+    import geopandas as gpd
 
 LEVELS = ("adm1", "adm2")
 
@@ -45,6 +48,9 @@ def load_boundaries(level: str = "adm1", path: Path | None = None) -> gpd.GeoDat
             f"no {level.upper()} boundaries for Mali in {spec.raw_dir()}; get them with "
             f"`python -m analysis data fetch {key}` (or `make data`)"
         )
+    # heavy (geopandas, shapely and pyogrio): paid only by reports that read boundaries
+    import geopandas as gpd
+
     raw = gpd.read_file(path)
     if raw.crs is None:
         raw = raw.set_crs("EPSG:4326")
