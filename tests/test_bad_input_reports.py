@@ -404,3 +404,47 @@ def test_a_period_beyond_pandas_dates_is_named_not_out_of_bounds():
         open_run("2012-01-01", "9999-12-31", CURATED)
     with pytest.raises(ValueError, match=r"^the period's start 0001-01-01 is outside the dates"):
         open_run("0001-01-01", "2012-01-01", CURATED)
+
+
+# --- more of the same kind ------------------------------------------------------------------
+
+
+def test_focus_group_without_events_says_so_instead_of_an_empty_chart(machine):
+    # neither curated event is JNIM's; BRD keeps JNIM's 180 battle deaths
+    report = build_attack_trends(focus_groups=["JNIM"], data_source="curated")
+    show_attack_trends(report, only=("change-points-events",))
+    assert "change-points-events" not in report.figures
+    assert report.missing["change-points-events"][0] == "events for Mali in the period"
+    assert report.no_break_sentence is None  # not "0 events are too few"
+    assert "events for Mali in the period" in no_data_notes(machine)
+    assert "change-points-events" not in figure_slugs(machine)
+
+
+def test_milestone_kind_matching_nothing_leaves_the_timeline_section_saying_so(machine):
+    report = build_attack_trends(milestone_kinds=["coup"], data_source="curated")
+    show_attack_trends(report, only=("national-trend-ucdp",))
+    assert report.milestones.empty
+    assert "milestones of the chosen kinds in the period" in no_data_notes(machine)
+    assert figure_slugs(machine) == ["national-trend-ucdp"]
+
+
+def test_group_with_no_relations_draws_a_one_lane_timeline(machine, tmp_path):
+    params = ge.GroupParameters(
+        check_parameters("2012-01-01", "2017-12-31", focus_groups=["Dan Na Ambassagou"])
+    )
+    report = ge.build(open_run("2012-01-01", "2017-12-31", LINEAGE), params)
+    assert report.timeline.order == ("dan-na-ambassagou",)
+    assert report.timeline.data.arrows == []
+    fig, _ = fg.lineage_figure(report.timeline.data, report.timeline.order)
+    display.figure(fig, "lineage-timeline", report.timeline.caption, report.timeline.source)
+    assert "Dan Na Ambassagou" in svg_texts(tmp_path / "figures" / "lineage-timeline.svg")
+
+
+def test_markup_in_a_group_name_is_text_in_the_figure_and_its_caption(machine, tmp_path):
+    curated = curated_copy(tmp_path)
+    edit_csv(curated / "groups.csv", "group_id", "aqim", acronym="<b>AQ</b>&$1$")
+    report = build_attack_trends(curated, data_source="curated")
+    show_attack_trends(report, only=("events-by-group",))
+    assert "<b>AQ</b>&$1$" in svg_texts(tmp_path / "figures" / "events-by-group.svg")
+    body = next(o.data for o, m in machine if "figure" in m.get(display.METADATA_KEY, {}))
+    assert "<b>" not in body
