@@ -191,3 +191,17 @@ def test_zip_with_damaged_data_is_named(dataset, tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(EventDataError, match=rf"{dataset}.zip: .*(damaged|not a valid zip)"):
         events.load(dataset, path)
+
+
+def test_brd_file_with_only_its_header_gives_an_empty_table(tmp_path):
+    """A BRD file with its header and no rows is an empty series for a country, not a KeyError."""
+    header = (
+        "conflict_id,dyad_id,location_inc,side_a,side_a_id,side_a_2nd,side_b,side_b_id,"
+        "side_b_2nd,incompatibility,territory_name,year,bd_best,bd_low,bd_high,type_of_conflict,"
+        "battle_location,gwno_a,gwno_a_2nd,gwno_b,gwno_b_2nd,gwno_loc,gwno_battle,region,version\n"
+    )
+    path = tmp_path / "BattleDeaths_v24_1.csv"
+    path.write_text(header, encoding="utf-8")
+    frame = events.load("ucdp-brd", path=path, country="Mali")
+    assert len(frame) == 0
+    assert {"side_a", "side_b", "deaths_best", "year"} <= set(frame.columns)

@@ -65,7 +65,8 @@ def read_brd(
     codes = where.map(lambda cell: {c.strip() for c in cell.split(",") if c.strip()})
     if country:
         code = str(gw_number(country))
-        frame = frame[codes.map(lambda found: code in found)]
+        # .loc with a boolean mask: an empty object Series in [] would select columns instead
+        frame = frame.loc[codes.map(lambda found: code in found).astype(bool)]
         codes = codes[frame.index]
         country_names = pd.Series(canonical_country(country), index=frame.index)
     else:
