@@ -9,6 +9,13 @@ dispersion factor estimated from first differences, ``max(1, var(diff(y)) / (2 *
 mean): the quasi-Poisson deviance. The penalty per change is ``2 * ln(n)``, BIC-style (one
 new rate and one location per change). Segments are at least ``min_size`` periods long.
 
+**Covered periods only.** A missing value (a period the data does not cover, see
+analysis.analyses.trends) is left out, never read as 0: a series that stops where its data
+stops has no break "down to 0" at the end of coverage. Pass the periods the data covers whole
+(``trends.whole_periods``) so that a half-covered last month is not compared as if whole; a
+gap in the middle is closed up, and a break right after it is dated at the first period after
+the gap (``ChangePoint.after_gap``).
+
 ``"l2"`` is the alternative: PELT on squared error (change in mean), penalty
 ``2 * sigma^2 * ln(n)`` with sigma estimated from the median absolute first difference.
 """
@@ -32,6 +39,8 @@ class ChangePoint:
     position: int
     mean_before: float
     mean_after: float
+    #: True when the periods just before the break are missing (a gap in coverage)
+    after_gap: bool = False
 
     @property
     def direction(self) -> str:
@@ -95,7 +104,10 @@ def detect_change_points(
     """Change points of a regular series indexed by period start (see the module docstring)."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
-    values = pd.to_numeric(series, errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    numbers = pd.to_numeric(series, errors="coerce")
+    known = numbers.notna().to_numpy()
+    positions = np.flatnonzero(known)
+    values = numbers[known].to_numpy(dtype=float)
     n = len(values)
     if n < 2 * min_size or not values.any():
         return []
@@ -121,12 +133,14 @@ def detect_change_points(
     for k in range(1, len(bounds) - 1):
         before = values[bounds[k - 1] : bounds[k]]
         after = values[bounds[k] : bounds[k + 1]]
+        where = int(positions[bounds[k]])
         points.append(
             ChangePoint(
-                date=_label(series.index[bounds[k]]),
-                position=bounds[k],
+                date=_label(series.index[where]),
+                position=where,
                 mean_before=float(before.mean()),
                 mean_after=float(after.mean()),
+                after_gap=where > 0 and not known[where - 1],
             )
         )
     return points
@@ -150,6 +164,8 @@ def change_point_table(points: list[ChangePoint], frequency: str = "month") -> p
             "break": [when(p.date) for p in points],
             "mean before": [round(p.mean_before, 1) for p in points],
             "mean after": [round(p.mean_after, 1) for p in points],
-            "direction": [p.direction for p in points],
+            "direction": [
+                p.direction + (" (after a gap in coverage)" if p.after_gap else "") for p in points
+            ],
         }
     )

@@ -15,23 +15,33 @@ with data) and returns the verdict with its numbers:
   south by at least half a degree;
 * **not supported**: otherwise;
 * **not enough data**: fewer than ``min_events`` placed events in either window.
+
+**Covered years only.** Given the data's coverage (``Coverage``), ``geographic_shift`` lists
+every year the data covers (a covered year without events has zeros; a year it does not cover
+is left out) with ``covered_share``, the share of the year's days covered. The windows are
+drawn from the years covered whole: a partial year (an export that stops in June) is not
+compared as if whole. When there are fewer than two windows' worth of whole years, the windows
+are shortened, and ``ShiftVerdict.note`` says why.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from analysis.core import regions
+from analysis.tables.events import Coverage
 
 ZONES = regions.ZONES
 LATITUDE_SHIFT_DEGREES = 0.5
 
 
-def geographic_shift(events: pd.DataFrame) -> pd.DataFrame:
-    """Per year: events and deaths per zone, their shares, and the deaths-weighted latitude."""
+def geographic_shift(events: pd.DataFrame, coverage: Coverage | None = None) -> pd.DataFrame:
+    """Per year: events and deaths per zone, their shares, the deaths-weighted latitude, and
+    (given the data's coverage) the share of the year covered; uncovered years left out."""
     frame = pd.DataFrame(
         {
             "year": pd.to_datetime(events["date"]).dt.year,
@@ -40,7 +50,12 @@ def geographic_shift(events: pd.DataFrame) -> pd.DataFrame:
             "latitude": pd.to_numeric(events["latitude"], errors="coerce"),
         }
     )
-    years = sorted(frame["year"].unique())
+    years = sorted(int(y) for y in frame["year"].unique())
+    if coverage is not None:
+        years = sorted(
+            {y for first, last in coverage.spans for y in range(first.year, last.year + 1)}
+        )
+        frame = frame[frame["year"].isin(years)]
     table = pd.DataFrame(index=pd.Index(years, name="year"))
     placed = frame[frame["zone"].notna()]
     for zone in ZONES:
@@ -61,6 +76,12 @@ def geographic_shift(events: pd.DataFrame) -> pd.DataFrame:
         years
     )
     table["deaths_with_coordinates"] = sums["deaths"].sum().reindex(years, fill_value=0.0)
+    if coverage is not None:
+        table["covered_share"] = [
+            coverage.days_covered(date(y, 1, 1), date(y, 12, 31))
+            / ((date(y, 12, 31) - date(y, 1, 1)).days + 1)
+            for y in years
+        ]
     return table
 
 
@@ -77,13 +98,19 @@ class ShiftVerdict:
     late_latitude: float
     early_events: int
     late_events: int
+    #: why the windows are shorter than asked, or which years were left out ("" if none)
+    note: str = ""
 
     def sentence(self) -> str:
         """The verdict in one sentence with its figures (for report prose)."""
+        note = f" {self.note}" if self.note else ""
         if self.verdict == "not enough data":
+            if self.early_years == (0, 0):
+                return f"Not enough covered years to test the claim.{note}"
             return (
                 f"Not enough placed events to test the claim ({self.early_events} in "
                 f"{_span(self.early_years)}, {self.late_events} in {_span(self.late_years)})."
+                + note
             )
         early, late = self.early_deaths_share, self.late_deaths_share
         return (
@@ -92,7 +119,7 @@ class ShiftVerdict:
             f"{_span(self.late_years)}, the centre's from {early['centre']:.0%} to "
             f"{late['centre']:.0%} and the south's from {early['south']:.0%} to "
             f"{late['south']:.0%}; the deaths-weighted mean latitude moved from "
-            f"{self.early_latitude:.1f}°N to {self.late_latitude:.1f}°N."
+            f"{self.early_latitude:.1f}°N to {self.late_latitude:.1f}°N." + note
         )
 
 
@@ -103,17 +130,43 @@ def shift_verdict(
     window: int = 3,
     min_events: int = 10,
 ) -> ShiftVerdict:
-    """Test 'the epicentre moved from the north to the centre and south' on two windows."""
+    """Test 'the epicentre moved from the north to the centre and south' on two windows (of
+    whole covered years when the table has ``covered_share``, see the module docstring)."""
     placed = shift[[f"events_{z}" for z in ZONES]].sum(axis=1)
-    years = [int(y) for y in shift.index[placed > 0]]
+    note = ""
+    if "covered_share" in shift:
+        whole = shift["covered_share"] >= 1.0
+        years = [int(y) for y in shift.index[whole]]
+        partial = [int(y) for y in shift.index[~whole]]
+        if partial:
+            note = (
+                f"{_list(partial)} {'is' if len(partial) == 1 else 'are'} only partly covered "
+                "by the data and left out of the windows."
+            )
+        if years and not (early_years or late_years) and len(years) < 2 * window:
+            shorter = len(years) // 2
+            note = (note + " " if note else "") + (
+                f"The windows are shortened to {shorter} year{'s' if shorter != 1 else ''} each: "
+                f"the data covers {len(years)} whole year{'s' if len(years) != 1 else ''}, "
+                f"fewer than two windows of {window}."
+                if shorter
+                else f"The data covers only {len(years)} whole year, too few for two windows."
+            )
+            if not shorter:
+                years = []
+            window = max(shorter, 1)
+    else:
+        years = [int(y) for y in shift.index[placed > 0]]
     if not years:
         empty = {z: float("nan") for z in ZONES}
         return ShiftVerdict(
-            "not enough data", (0, 0), (0, 0), empty, empty, float("nan"), float("nan"), 0, 0
-        )
+            "not enough data", (0, 0), (0, 0), empty, empty, float("nan"), float("nan"), 0, 0,
+            note,
+        )  # fmt: skip
     early_years = early_years or (years[0], years[min(window, len(years)) - 1])
     late_years = late_years or (years[max(len(years) - window, 0)], years[-1])
-    early, late = _window(shift, early_years), _window(shift, late_years)
+    usable = shift[shift.index.isin(years)] if "covered_share" in shift else shift
+    early, late = _window(usable, early_years), _window(usable, late_years)
     early_share, late_share = _shares(early), _shares(late)
     early_lat, late_lat = _latitude(early), _latitude(late)
     early_events = int(early[[f"events_{z}" for z in ZONES]].to_numpy().sum())
@@ -140,6 +193,7 @@ def shift_verdict(
         late_lat,
         early_events,
         late_events,
+        note,
     )
 
 
@@ -160,6 +214,12 @@ def _latitude(window: pd.DataFrame) -> float:
     if not known.any():
         return float("nan")
     return float((latitude[known] * weights[known]).sum() / weights[known].sum())
+
+
+def _list(years: list[int]) -> str:
+    return (
+        ", ".join(str(y) for y in years[:-1]) + (" and " if len(years) > 1 else "") + str(years[-1])
+    )
 
 
 def _span(years: tuple[int, int]) -> str:

@@ -2,8 +2,14 @@
 
 Conventions, shared by every function here:
 
-* **Periods** are calendar months, quarters or years, labelled by their first day; a period
-  with no events is present with zeros, so series have no gaps.
+* **Periods** are calendar months, quarters or years, labelled by their first day.
+* **Coverage.** No data is not zero. ``per_period`` takes the days the dataset covers (a
+  ``Coverage`` record from analysis.tables.events, by default the frame's
+  ``attrs["coverage"]``): a period with no covered day has missing (NaN) counts, a covered
+  period with no events has zeros, and ``covered_share`` says which share of each period's
+  days is covered (within the report period), so that a partial period (a month half
+  covered) is marked and can be left out of comparisons (``whole_periods``). Without any
+  coverage record, ``start`` to ``end`` are taken as covered, as the caller states them.
 * **Deaths** are summed from ``deaths_best``; an event without a figure adds 0 and is counted
   in ``events_without_deaths``.
 * **Bands.** ``deaths_low``/``deaths_high`` are given only when the dataset has bands (UCDP
@@ -17,10 +23,14 @@ Conventions, shared by every function here:
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
 from analysis.core import regions
+from analysis.core.period import as_date
+from analysis.tables.events import Coverage
 
 PERIOD_FREQUENCIES: dict[str, str] = {"month": "M", "quarter": "Q", "year": "Y"}
 #: Split keys and the column each reads; list columns are exploded.
@@ -63,8 +73,10 @@ def per_period(
     period: str = "month",
     start: object = None,
     end: object = None,
+    coverage: Coverage | None = None,
 ) -> pd.DataFrame:
-    """Events and deaths (best, with low/high where the data has bands) per period."""
+    """Events and deaths (best, with low/high where the data has bands) per period, and the
+    share of each period's days the data covers; uncovered periods are NaN, never 0."""
     frame = _prepared(events, period)
     grouped = frame.groupby("period")
     table = pd.DataFrame(
@@ -77,20 +89,53 @@ def per_period(
             "events_without_deaths": grouped["no_deaths"].sum(),
         }
     )
+    coverage = coverage if coverage is not None else events.attrs.get("coverage")
+    if coverage is not None and start is None and end is None and coverage.spans:
+        start, end = coverage.first, coverage.last
     index = _full_index(frame, period, start, end)
     table = table.reindex(index, fill_value=0)
     table.index.name = "period"
     if not frame["has_band"].any():
         table["deaths_low"] = float("nan")
         table["deaths_high"] = float("nan")
-    return table.astype(
-        {
-            "events": "int64",
-            "deaths_best": "int64",
-            "band_events": "int64",
-            "events_without_deaths": "int64",
-        }
-    )
+    counts = ["events", "deaths_best", "band_events", "events_without_deaths"]
+    table["covered_share"] = covered_share(index, period, coverage, start, end)
+    uncovered = table["covered_share"] == 0
+    if uncovered.any():
+        measures = [*counts, "deaths_low", "deaths_high"]
+        table[measures] = table[measures].astype("float64")
+        table.loc[uncovered, measures] = float("nan")
+        return table
+    return table.astype(dict.fromkeys(counts, "int64"))
+
+
+def covered_share(
+    index: pd.DatetimeIndex,
+    period: str,
+    coverage: Coverage | None,
+    start: object = None,
+    end: object = None,
+) -> pd.Series:
+    """The share of each period's days that the data covers and the report period includes
+    (1.0 everywhere when there is no coverage record)."""
+    if coverage is None:
+        return pd.Series(1.0, index=index, dtype="float64")
+    low = as_date(start) if start is not None else date.min
+    high = as_date(end) if end is not None else date.max
+    shares = []
+    for first in index:
+        last = (first.to_period(PERIOD_FREQUENCIES[period]).end_time).date()
+        first_day = first.date()
+        days = (last - first_day).days + 1
+        shares.append(coverage.days_covered(max(first_day, low), min(last, high)) / days)
+    return pd.Series(shares, index=index, dtype="float64")
+
+
+def whole_periods(table: pd.DataFrame) -> pd.DataFrame:
+    """The periods the data covers whole (partial and uncovered ones left out)."""
+    if "covered_share" not in table:
+        return table
+    return table[table["covered_share"] >= 1.0]
 
 
 def split(
@@ -205,18 +250,23 @@ def _full_index(frame: pd.DataFrame, period: str, start: object, end: object) ->
 
 
 def annual_wide(annual: pd.DataFrame, by: str = "country") -> pd.DataFrame:
-    """An annual table as years x ``by`` (country, side_b) of best-estimate deaths."""
-    table = annual.pivot_table(
-        index="year", columns=by, values="deaths_best", aggfunc="sum", fill_value=0
-    )
-    return table.astype("int64")
+    """An annual table as years x ``by`` (country, side_b) of best-estimate deaths.
+
+    By country, a year a country's series does not cover is missing (NaN), never 0; by group
+    (side_b), a year the table covers in which a group has no row had no deaths from it."""
+    table = annual.pivot_table(index="year", columns=by, values="deaths_best", aggfunc="sum")
+    if by != "country":
+        return table.fillna(0).astype("int64")
+    return table.astype("Int64") if table.notna().all().all() else table.astype("float64")
 
 
 def first_year_above(wide_table: pd.DataFrame, country: str, other: str) -> int | None:
-    """The first year in which ``country`` had more deaths than ``other`` (None if never)."""
+    """The first year in which ``country`` had more deaths than ``other`` (None if never);
+    only years both series cover are compared."""
     if country not in wide_table or other not in wide_table:
         return None
-    above = wide_table.index[wide_table[country] > wide_table[other]]
+    both = wide_table[[country, other]].dropna().astype("float64")
+    above = both.index[both[country] > both[other]]
     return int(above[0]) if len(above) else None
 
 

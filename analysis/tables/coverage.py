@@ -4,13 +4,21 @@
 takes, in order, an ACLED export in data/raw/acled, then a UCDP GED file that has events for
 the country and period, then the curated chronology (always present), and records why each
 better source was not used. ``dataset_status`` lists every dataset with where its file is
-and how to get it when it is missing; ``coverage_table`` describes the loaded frames.
+and how to get it when it is missing; ``coverage_table`` describes the loaded frames, with the
+first and last day each covers (``Coverage``, see analysis.tables.events).
+
+``report_end`` applies the rule of a period that follows the run: an end date given relative
+to the run (``today``, the default of the reports) ends at the run date or at the last day the
+chosen event data covers, whichever is earlier, with a sentence that says which; an end date
+written out is kept as asked, and the periods after the data's coverage are missing.
+``coverage_sentences`` says where each dataset's coverage ends.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +26,7 @@ import pandas as pd
 from analysis import config
 from analysis.sources import boundaries, register
 from analysis.sources.event_frames import Resolve
-from analysis.tables.events import DatasetMissingError, load, locate
+from analysis.tables.events import Coverage, DatasetMissingError, load, locate
 
 #: Event sources a report may ask for; "auto" takes the best one present.
 EVENT_SOURCES: tuple[str, ...] = ("auto", "curated", "acled", "acled-api", "ucdp-ged")
@@ -48,6 +56,98 @@ class EventSelection:
     dataset: str
     events: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def coverage(self) -> Coverage:
+        """What the chosen event data covers for the country (see analysis.tables.events)."""
+        found = self.events.attrs.get("coverage")
+        if isinstance(found, Coverage):
+            return found
+        dates = pd.to_datetime(self.events["date"]) if len(self.events) else None
+        return Coverage.between(
+            self.dataset,
+            dates.min().date() if dates is not None else None,
+            dates.max().date() if dates is not None else None,
+            "the first and last event",
+        )
+
+
+@dataclass(frozen=True)
+class ReportEnd:
+    """The last day a report covers, and the sentence that says why it is that day."""
+
+    end: date
+    sentence: str
+
+
+def report_end(
+    requested: date,
+    relative: bool,
+    run_date: date,
+    coverage: Coverage,
+    title: str,
+) -> ReportEnd:
+    """The report's last day: see the module docstring. ``title`` names the event data."""
+    last = coverage.last
+    if not relative:
+        if last is not None and last < requested:
+            return ReportEnd(
+                requested,
+                f"The period ends on {requested.isoformat()} as asked; the {title} covers up to "
+                f"{last.isoformat()}, so the periods after it are missing, not zero.",
+            )
+        return ReportEnd(requested, f"The period ends on {requested.isoformat()} as asked.")
+    if last is not None and last < requested:
+        return ReportEnd(
+            last,
+            f"The period ends on {last.isoformat()}, the last day the {title} covers, which is "
+            f"earlier than the run date ({run_date.isoformat()})."
+            if requested == run_date
+            else f"The period ends on {last.isoformat()}, the last day the {title} covers, "
+            f"which is earlier than the end asked for ({requested.isoformat()}).",
+        )
+    if last is None:
+        return ReportEnd(
+            requested,
+            f"The period ends on {requested.isoformat()}; the {title} covers no day of it.",
+        )
+    what = "the run date" if requested == run_date else "the end asked for"
+    return ReportEnd(
+        requested,
+        f"The period ends on {requested.isoformat()}, {what}; the {title} covers up to "
+        f"{last.isoformat()}.",
+    )
+
+
+def coverage_sentences(coverages: Mapping[str, Coverage], period_end: date) -> list[str]:
+    """One sentence per dataset on where its coverage ends (and starts late or has gaps),
+    against the report period's end."""
+    sentences = []
+    for title, coverage in coverages.items():
+        if not coverage.spans:
+            sentences.append(f"The {title} does not cover this country ({coverage.basis}).")
+            continue
+        first, last = coverage.first, coverage.last
+        annual = coverage.basis.startswith("the series'")
+        span = (
+            f"{first.year} to {last.year}"
+            if annual
+            else f"{first.isoformat()} to {last.isoformat()}"
+        )
+        text = f"The {title} covers {span} ({coverage.basis})"
+        if last < period_end:
+            after = last + timedelta(days=1)
+            text += (
+                f"; from {after.year if annual else after.isoformat()} on it has no data, "
+                "shown as missing, not as zero"
+            )
+        gaps = coverage.gaps()
+        if gaps:
+            text += "; it has no data from " + ", ".join(
+                f"{a.isoformat()} to {b.isoformat()}" for a, b in gaps
+            )
+        sentences.append(text + ".")
+    return sentences
 
 
 def select_events(
@@ -103,7 +203,8 @@ def dataset_status() -> pd.DataFrame:
 
 
 def coverage_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """For each loaded frame: kind, rows, first and last year, deaths (best) and bands."""
+    """For each loaded frame: kind, rows, first and last year, deaths (best) and bands (where
+    each dataset's coverage ends is said by ``coverage_sentences``)."""
     rows = []
     for name, frame in frames.items():
         annual = "year" in frame and "date" not in frame

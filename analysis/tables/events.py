@@ -22,14 +22,31 @@ resolve are kept and listed by ``unresolved_actors``.
    is a format sample of Myanmar and Bangladesh, so it is never used as a fallback.
 
 If neither has the file, ``DatasetMissingError`` says how to get it.
+
+**Coverage.** Every table ``load`` returns carries ``frame.attrs["coverage"]``, a ``Coverage``
+record: the days the dataset covers for the country (whatever the period asked for), and on
+what basis. A day outside it is *not covered*: a period there is missing, never zero.
+
+* ``acled``: an export is cut at two dates, so it covers from its first to its last event (of
+  any country in the file); a country with no row in the file is not covered.
+* ``acled-api``: from the start asked for to the last event of the answer.
+* ``ucdp-ged``: a release ``YY.1`` covers 1989-01-01 to 31 December of 20YY-1 (UCDP's stated
+  span); a file whose name states no such version covers its first to its last event. A
+  country with no row in the file is not covered.
+* ``curated``: the chronology's first to last entry.
+* ``ucdp-brd``, ``owid``: the first to the last year of the series for the country.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis import config
 from analysis.config import CURATED_DIR, curated_path, display_path
@@ -44,6 +61,7 @@ from analysis.sources.event_frames import (
     CANONICAL_COLUMNS,
     EventDataError,
     Resolve,
+    filter_rows,
     finish,
     with_name_parts,
 )
@@ -53,6 +71,7 @@ __all__ = [
     "ANNUAL_COLUMNS",
     "CANONICAL_COLUMNS",
     "DATASETS",
+    "Coverage",
     "EVENT_TYPES",
     "DatasetMissingError",
     "EventDataError",
@@ -77,6 +96,105 @@ ACLED_RAW_FOLDER = "acled"
 
 class DatasetMissingError(FileNotFoundError):
     """A dataset whose file is not on this machine; the message says how to get it."""
+
+
+#: GED releases YY.1 cover 1989 to the end of the year before 20YY (UCDP's codebook).
+GED_FIRST_DAY = date(1989, 1, 1)
+_GED_RELEASE = re.compile(r"^(\d{2})\.1$")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The days a dataset covers for a country: one or more inclusive spans (none: the data
+    does not cover the country), and the basis they come from, in words."""
+
+    dataset: str
+    spans: tuple[tuple[date, date], ...]
+    basis: str
+    country: str | None = None
+
+    @classmethod
+    def between(
+        cls, dataset: str, first: date | None, last: date | None, basis: str, country=None
+    ) -> Coverage:
+        """One span from ``first`` to ``last`` (no span when either is unknown)."""
+        spans = ((first, last),) if first is not None and last is not None else ()
+        return cls(dataset, spans, basis, country)
+
+    @property
+    def first(self) -> date | None:
+        """The first day covered, or None."""
+        return self.spans[0][0] if self.spans else None
+
+    @property
+    def last(self) -> date | None:
+        """The last day covered, or None."""
+        return self.spans[-1][1] if self.spans else None
+
+    def covers(self, day: date) -> bool:
+        """True when the dataset covers this day."""
+        return any(first <= day <= last for first, last in self.spans)
+
+    def days_covered(self, start: date, end: date) -> int:
+        """How many days of [start, end] the dataset covers."""
+        total = 0
+        for first, last in self.spans:
+            low, high = max(first, start), min(last, end)
+            total += max((high - low).days + 1, 0)
+        return total
+
+    def within(self, start: date, end: date) -> Coverage:
+        """The coverage cut to [start, end] (the report period)."""
+        spans = tuple(
+            (max(first, start), min(last, end))
+            for first, last in self.spans
+            if first <= end and last >= start
+        )
+        return Coverage(self.dataset, spans, self.basis, self.country)
+
+    def gaps(self) -> tuple[tuple[date, date], ...]:
+        """The uncovered stretches between the spans."""
+        return tuple(
+            (a_last + timedelta(days=1), b_first - timedelta(days=1))
+            for (_, a_last), (b_first, _) in zip(self.spans, self.spans[1:], strict=False)
+            if (b_first - a_last).days > 1
+        )
+
+    def text(self) -> str:
+        """'2012-01-01 to 2025-06-14' (spans joined by 'and'), or 'nothing'."""
+        if not self.spans:
+            return "nothing"
+        return " and ".join(f"{a.isoformat()} to {b.isoformat()}" for a, b in self.spans)
+
+
+def _table_coverage(
+    dataset: str, table: pa.Table, country: str | None, version: str = ""
+) -> Coverage:
+    """Coverage of a source table (before the period filter) for a country: see the module doc."""
+    if country and filter_rows(table, country, None, None).num_rows == 0:
+        return Coverage(dataset, (), "no row for this country in the file", country)
+    dates = pc.min_max(table.column("date"))
+    first, last = dates["min"].as_py(), dates["max"].as_py()
+    release = _GED_RELEASE.match(version) if dataset == "ucdp-ged" else None
+    if release:
+        year = 2000 + int(release.group(1)) - 1
+        return Coverage.between(
+            dataset, GED_FIRST_DAY, date(year, 12, 31), f"release {version}'s stated span", country
+        )
+    basis = "the file's first and last event"
+    if dataset == "curated":
+        basis = "the chronology's first and last entry"
+    return Coverage.between(dataset, first, last, basis, country)
+
+
+def _annual_coverage(dataset: str, frame: pd.DataFrame, country: str | None) -> Coverage:
+    """An annual series covers whole years, from its first to its last year."""
+    if not len(frame):
+        return Coverage(dataset, (), "no year in the series for this country", country)
+    first, last = int(frame["year"].min()), int(frame["year"].max())
+    return Coverage.between(
+        dataset, date(first, 1, 1), date(last, 12, 31), "the series' first and last year", country
+    )
 
 
 def load(
@@ -104,17 +222,19 @@ def load(
     source = str(file)
     if name in ("acled", "ucdp-ged"):
         resolve = with_name_parts(resolve or default_resolve())
-    if name == "curated":
-        resolve = resolve or _curated_resolve(file)
-        return finish(
-            curated.read_curated(file), "curated", country, start_date, end_date, resolve, source
-        )
-    if name == "acled":
-        table = acled.normalise(acled.read_export(file), _display(file), resolve)
-        return finish(table, "acled", country, start_date, end_date, resolve, source)
-    if name == "ucdp-ged":
-        table = ucdp_ged.normalise(ucdp_ged.read_ged(file), _display(file), resolve)
-        return finish(table, "ucdp-ged", country, start_date, end_date, resolve, source)
+    version = record.version_of(read) if record else ""
+    if name in ("curated", "acled", "ucdp-ged"):
+        if name == "curated":
+            resolve = resolve or _curated_resolve(file)
+            table = curated.read_curated(file)
+        elif name == "acled":
+            table = acled.normalise(acled.read_export(file), _display(file), resolve)
+        else:
+            table = ucdp_ged.normalise(ucdp_ged.read_ged(file), _display(file), resolve)
+        coverage = _table_coverage(name, table, country, version)
+        frame = finish(table, name, country, start_date, end_date, resolve, source)
+        frame.attrs["coverage"] = coverage
+        return frame
     start_year = start_date.year if start_date else None
     end_year = end_date.year if end_date else None
     if name == "ucdp-brd":
@@ -122,6 +242,7 @@ def load(
     else:
         frame = owid.read_owid(file, country, start_year, end_year)
     frame.attrs.update(dataset=name, source=source)
+    frame.attrs["coverage"] = _annual_coverage(name, frame, country)
     return frame
 
 
@@ -228,7 +349,12 @@ def _load_acled_api(
     )
     resolve = with_name_parts(resolve or default_resolve())
     table = acled.normalise(acled.table_from_records(records), "ACLED API answer", resolve)
-    return finish(table, "acled-api", country, start, end, resolve, client.base_url)
+    frame = finish(table, "acled-api", country, start, end, resolve, client.base_url)
+    last = frame["date"].max().date() if len(frame) else None
+    frame.attrs["coverage"] = Coverage.between(
+        "acled-api", start, last, "the start asked for and the answer's last event", country
+    )
+    return frame
 
 
 def _curated_resolve(events_csv: Path) -> Resolve:

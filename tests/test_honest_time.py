@@ -1,0 +1,297 @@
+"""Honest time (issue 13): no data is not zero, periods that follow the run, what changed.
+
+Every series here is made by hand, and every expected number is worked out in a comment:
+data ending mid-period, starting late, a gap in the middle, zero months inside coverage. The
+ACLED export is hand-written in ACLED's export layout (the header of
+tests/fixtures/events/acled_export_current.csv) with invented events.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.analyses import changepoints, geoshift, trends
+from analysis.core import relative_dates
+from analysis.tables import coverage as cov
+from analysis.tables import events as event_tables
+from analysis.tables.events import Coverage
+
+FIXTURES = Path(__file__).parent / "fixtures" / "events"
+T = pd.Timestamp
+
+
+def frame(rows: list[tuple[str, int]], zone_admin1: str = "Gao") -> pd.DataFrame:
+    """Canonical-looking events: (date, deaths) pairs, all in one region."""
+    return pd.DataFrame(
+        {
+            "event_id": [f"e{i}" for i in range(len(rows))],
+            "date": pd.to_datetime([d for d, _ in rows]),
+            "deaths_best": [float(n) for _, n in rows],
+            "deaths_low": [np.nan] * len(rows),
+            "deaths_high": [np.nan] * len(rows),
+            "admin1": [zone_admin1] * len(rows),
+            "latitude": [16.0] * len(rows),
+            "country": ["Mali"] * len(rows),
+        }
+    )
+
+
+def span(first: str, last: str) -> Coverage:
+    return Coverage.between("acled", date.fromisoformat(first), date.fromisoformat(last), "test")
+
+
+# --- per_period: covered, zero and missing ----------------------------------------------------
+
+
+def test_data_ending_mid_period_is_missing_after_and_partial_in_the_last_month():
+    # events: 2 in January, 0 in February (covered: a true zero), 1 on 10 March; the export
+    # stops on 15 March; the report period runs to 30 June.
+    events = frame([("2024-01-05", 3), ("2024-01-20", 1), ("2024-03-10", 7)])
+    table = trends.per_period(
+        events, "month", "2024-01-01", "2024-06-30", span("2024-01-01", "2024-03-15")
+    )
+    assert list(table.index) == [T("2024-01-01") + pd.DateOffset(months=k) for k in range(6)]
+    assert table.loc[T("2024-01-01"), "events"] == 2
+    assert table.loc[T("2024-01-01"), "deaths_best"] == 4
+    assert table.loc[T("2024-02-01"), "events"] == 0  # covered, no events: zero
+    assert table.loc[T("2024-03-01"), "events"] == 1
+    # April to June: not covered, missing, never 0
+    assert table.loc[T("2024-04-01") :, "events"].isna().all()
+    assert table.loc[T("2024-04-01") :, "deaths_best"].isna().all()
+    # March is covered for 15 of its 31 days: marked partial, left out of whole periods
+    assert table.loc[T("2024-03-01"), "covered_share"] == pytest.approx(15 / 31)
+    assert list(trends.whole_periods(table).index) == [T("2024-01-01"), T("2024-02-01")]
+
+
+def test_data_starting_late_is_missing_before():
+    # coverage starts on 1 March; the period on 1 January
+    events = frame([("2024-03-02", 1), ("2024-05-30", 2)])
+    table = trends.per_period(
+        events, "month", "2024-01-01", "2024-05-31", span("2024-03-01", "2024-05-31")
+    )
+    assert table["events"].isna().tolist() == [True, True, False, False, False]
+    assert table["events"].tolist()[2:] == [1, 0, 1]  # April covered with no events: 0
+    assert table["covered_share"].tolist() == [0, 0, 1, 1, 1]
+
+
+def test_a_gap_in_the_middle_is_missing_and_zero_months_inside_coverage_are_zero():
+    gap = Coverage(
+        "acled",
+        ((date(2024, 1, 1), date(2024, 2, 29)), (date(2024, 4, 1), date(2024, 5, 31))),
+        "test",
+    )
+    events = frame([("2024-01-10", 1), ("2024-05-05", 1)])
+    table = trends.per_period(events, "month", "2024-01-01", "2024-05-31", gap)
+    # Jan 1, Feb 0 (covered), Mar missing (the gap), Apr 0 (covered), May 1
+    assert table["events"].fillna(-1).tolist() == [1, 0, -1, 0, 1]
+    assert gap.gaps() == ((date(2024, 3, 1), date(2024, 3, 31)),)
+    assert gap.days_covered(date(2024, 2, 15), date(2024, 4, 10)) == 15 + 10
+
+
+def test_the_frame_carries_its_coverage_and_a_fully_covered_series_keeps_integers():
+    events = frame([("2024-01-10", 1), ("2024-02-05", 2)])
+    events.attrs["coverage"] = span("2024-01-01", "2024-02-29")
+    table = trends.per_period(events, "month")
+    assert table["events"].dtype == "int64" and table["events"].tolist() == [1, 1]
+    assert table["covered_share"].tolist() == [1.0, 1.0]
+
+
+# --- change points on covered periods only ----------------------------------------------------
+
+
+def steady_then(tail: list[float]) -> pd.Series:
+    # 12 months of about 10 events, then the tail
+    head = [9, 11, 10, 12, 8, 10, 11, 9, 10, 12, 9, 10]
+    values = head + tail
+    return pd.Series(values, index=pd.date_range("2023-01-01", periods=len(values), freq="MS"))
+
+
+def test_no_change_point_at_the_end_of_coverage():
+    # the data stops after 12 months; the report period runs 12 more: missing, not zero
+    missing = steady_then([np.nan] * 12)
+    assert changepoints.detect_change_points(missing) == []
+    # the same months as covered zeros are a real fall: one break, in January 2024, down
+    zeros = steady_then([0.0] * 12)
+    found = changepoints.detect_change_points(zeros)
+    assert [(p.date, p.direction, p.mean_after) for p in found] == [(T("2024-01-01"), "down", 0.0)]
+
+
+def test_a_break_after_a_gap_is_dated_after_the_gap_and_says_so():
+    # 8 months at 2, a 3-month gap, 8 months at 20
+    values = [2, 1, 3, 2, 2, 1, 3, 2] + [np.nan] * 3 + [20, 22, 18, 21, 19, 20, 23, 17]
+    series = pd.Series(values, index=pd.date_range("2023-01-01", periods=19, freq="MS"))
+    (point,) = changepoints.detect_change_points(series)
+    # the first period after the gap: month 12 of the series, December 2023
+    assert (point.date, point.position, point.after_gap) == (T("2023-12-01"), 11, True)
+    assert point.mean_before == 2.0 and point.mean_after == 20.0  # 16/8 and 160/8
+    table = changepoints.change_point_table([point])
+    assert table.iloc[0]["direction"] == "up (after a gap in coverage)"
+
+
+# --- geographic shift windows -----------------------------------------------------------------
+
+
+def test_shift_windows_use_whole_covered_years_and_say_why_they_are_shorter():
+    # covered 2020-01-01 to 2023-06-30: three whole years (2020-2022), 2023 partial
+    events = frame([("2020-05-01", 10), ("2021-05-01", 10), ("2022-05-01", 10), ("2023-05-01", 10)])
+    shift = geoshift.geographic_shift(events, span("2020-01-01", "2023-06-30"))
+    assert list(shift.index) == [2020, 2021, 2022, 2023]
+    assert shift.loc[2023, "covered_share"] == pytest.approx(181 / 365)
+    verdict = geoshift.shift_verdict(shift, window=3, min_events=1)
+    # 3 whole years < two windows of 3: windows of 1 year each, 2020 and 2022
+    assert (verdict.early_years, verdict.late_years) == ((2020, 2020), (2022, 2022))
+    assert verdict.note == (
+        "2023 is only partly covered by the data and left out of the windows. The windows are "
+        "shortened to 1 year each: the data covers 3 whole years, fewer than two windows of 3."
+    )
+    assert verdict.note in verdict.sentence()
+
+
+def test_a_covered_year_without_events_is_listed_and_an_uncovered_one_is_not():
+    events = frame([("2020-05-01", 10), ("2022-05-01", 10)])
+    shift = geoshift.geographic_shift(events, span("2020-01-01", "2022-12-31"))
+    assert list(shift.index) == [2020, 2021, 2022]
+    assert shift.loc[2021, "events_north"] == 0
+    only_2020 = geoshift.geographic_shift(events, span("2020-01-01", "2020-12-31"))
+    assert list(only_2020.index) == [2020]
+    verdict = geoshift.shift_verdict(only_2020, window=3, min_events=1)
+    assert verdict.verdict == "not enough data"
+    assert verdict.sentence() == (
+        "Not enough covered years to test the claim. The data covers only 1 whole year, too few "
+        "for two windows."
+    )
+
+
+# --- annual series: the Sahel comparison -------------------------------------------------------
+
+
+def test_a_year_a_country_does_not_cover_is_missing_and_not_compared():
+    annual = pd.DataFrame(
+        {
+            "country": ["Mali", "Mali", "Mali", "Burkina Faso", "Burkina Faso"],
+            "year": [2021, 2022, 2023, 2021, 2022],
+            "deaths_best": [900, 1000, 1100, 800, 1200],
+        }
+    )
+    wide = trends.annual_wide(annual)
+    assert np.isnan(wide.loc[2023, "Burkina Faso"])  # not 0
+    assert trends.first_year_above(wide, "Burkina Faso", "Mali") == 2022
+    assert trends.first_year_above(wide, "Mali", "Burkina Faso") == 2021
+
+
+# --- coverage read from the files -------------------------------------------------------------
+
+
+def write_acled_export(path: Path, rows: list[tuple[str, str, str, int]]) -> Path:
+    """An export in ACLED's current layout (header of the committed fixture); each row is
+    (event id, date, country, fatalities), everything else copied from the fixture's first
+    invented row."""
+    with (FIXTURES / "acled_export_current.csv").open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        header, template = reader.fieldnames, next(reader)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header)
+        writer.writeheader()
+        for event_id, day, country, deaths in rows:
+            writer.writerow(
+                {
+                    **template,
+                    "event_id_cnty": event_id,
+                    "event_date": day,
+                    "year": day[:4],
+                    "country": country,
+                    "fatalities": str(deaths),
+                    "notes": "Fictional: invented for the honest-time tests.",
+                }
+            )
+    return path
+
+
+def test_an_acled_export_covers_from_its_first_to_its_last_event(tmp_path):
+    export = write_acled_export(
+        tmp_path / "acled_export.csv",
+        [
+            ("MLI99001", "2024-01-04", "Mali", 5),
+            ("MLI99002", "2024-02-14", "Mali", 0),
+            ("BFO99003", "2024-03-15", "Burkina Faso", 2),  # the export's last day
+        ],
+    )
+    mali = event_tables.load("acled", export, country="Mali", start="2024-01-01", end="2024-06-30")
+    coverage = mali.attrs["coverage"]
+    # the export is cut at 15 March for every country in it, Mali included
+    assert (coverage.first, coverage.last) == (date(2024, 1, 4), date(2024, 3, 15))
+    table = trends.per_period(mali, "month", "2024-01-01", "2024-06-30", coverage)
+    assert table["events"].fillna(-1).tolist() == [1, 1, 0, -1, -1, -1]
+    niger = event_tables.load("acled", export, country="Niger")
+    assert niger.attrs["coverage"].spans == ()
+    assert cov.coverage_sentences({"ACLED export": niger.attrs["coverage"]}, date(2024, 6, 30)) == [
+        "The ACLED export does not cover this country (no row for this country in the file)."
+    ]
+
+
+def test_a_ged_release_covers_what_ucdp_states():
+    ged = event_tables.load("ucdp-ged", FIXTURES / "ged_v25_1.csv")
+    coverage = ged.attrs["coverage"]
+    # GED 25.1 covers 1989 to the end of 2024
+    assert (coverage.first, coverage.last) == (date(1989, 1, 1), date(2024, 12, 31))
+    assert coverage.basis == "release 25.1's stated span"
+
+
+def test_coverage_sentences_say_where_each_source_ends():
+    acled = span("2024-01-04", "2024-03-15")
+    owid = Coverage.between(
+        "owid", date(2012, 1, 1), date(2023, 12, 31), "the series' first and last year"
+    )
+    assert cov.coverage_sentences(
+        {"ACLED export": acled, "OWID series": owid}, date(2024, 6, 30)
+    ) == [
+        "The ACLED export covers 2024-01-04 to 2024-03-15 (test); from 2024-03-16 on it has no "
+        "data, shown as missing, not as zero.",
+        "The OWID series covers 2012 to 2023 (the series' first and last year); from 2024 on it "
+        "has no data, shown as missing, not as zero.",
+    ]
+
+
+# --- the period follows the run ---------------------------------------------------------------
+
+
+def test_relative_dates_resolve_against_the_run_date():
+    run = date(2026, 11, 27)
+    assert relative_dates.resolve("today", run) == run
+    assert relative_dates.resolve("-52w", run) == date(2025, 11, 28)  # 364 days back
+    assert relative_dates.resolve("-30d", run) == date(2026, 10, 28)
+    assert relative_dates.resolve("-1m", date(2026, 3, 31)) == date(2026, 2, 28)
+    assert relative_dates.resolve("-2y", date(2024, 2, 29)) == date(2022, 2, 28)
+    assert relative_dates.is_relative(" Today ") and not relative_dates.is_relative("2026-01-01")
+    with pytest.raises(ValueError, match="not a relative date"):
+        relative_dates.resolve("-52", run)
+
+
+def test_the_run_date_comes_from_the_build(monkeypatch):
+    monkeypatch.setenv(relative_dates.RUN_DATE_ENV, "2026-11-27")
+    assert relative_dates.run_date() == date(2026, 11, 27)
+
+
+def test_a_relative_end_stops_at_the_data_and_a_written_end_is_kept():
+    acled = span("2024-01-04", "2025-06-14")
+    run = date(2026, 11, 27)
+    end = cov.report_end(run, True, run, acled, "ACLED export")
+    assert end.end == date(2025, 6, 14)
+    assert end.sentence == (
+        "The period ends on 2025-06-14, the last day the ACLED export covers, which is earlier "
+        "than the run date (2026-11-27)."
+    )
+    kept = cov.report_end(date(2025, 12, 31), False, run, acled, "ACLED export")
+    assert kept.end == date(2025, 12, 31)
+    assert kept.sentence == (
+        "The period ends on 2025-12-31 as asked; the ACLED export covers up to 2025-06-14, so "
+        "the periods after it are missing, not zero."
+    )
+    fresh = cov.report_end(run, True, run, span("2024-01-01", "2026-12-31"), "ACLED export")
+    assert fresh.end == run and "the run date" in fresh.sentence
