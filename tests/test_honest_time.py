@@ -295,3 +295,217 @@ def test_a_relative_end_stops_at_the_data_and_a_written_end_is_kept():
     )
     fresh = cov.report_end(run, True, run, span("2024-01-01", "2026-12-31"), "ACLED export")
     assert fresh.end == run and "the run date" in fresh.sentence
+
+
+# --- the attack-trends report on an export that stops mid-period --------------------------------
+
+CURATED_MIN = Path(__file__).parent / "fixtures" / "curated_min"
+ATTACK_RAW = Path(__file__).parent / "fixtures" / "attack_trends" / "raw"
+
+
+@pytest.fixture
+def export_to_mid_march(tmp_path, monkeypatch):
+    """data/raw with the hand-made OWID and BRD files and an ACLED-layout export for Mali that
+    runs from 1 January 2024 to 15 March 2024 (steady at 3 events a month in January and
+    February, 1 in March)."""
+    import shutil
+
+    from analysis import config
+
+    raw = tmp_path / "raw"
+    shutil.copytree(ATTACK_RAW, raw)
+    (raw / "acled").mkdir()
+    rows = [(f"MLI9910{k}", d, "Mali", 1) for k, d in enumerate(
+        ["2024-01-01", "2024-01-12", "2024-01-25", "2024-02-02", "2024-02-14", "2024-02-27",
+         "2024-03-15"]
+    )]  # fmt: skip
+    write_acled_export(raw / "acled" / "export.csv", rows)
+    monkeypatch.setattr(config, "RAW_DIR", raw)
+    monkeypatch.setattr(config, "SHARED_DATA_DIR", tmp_path / "no-shared")
+    monkeypatch.setattr(config, "CURATED_DIR", CURATED_MIN)
+    monkeypatch.setenv(relative_dates.RUN_DATE_ENV, "2026-11-27")
+
+
+def attack_report(**given):
+    from analysis.reports import attack_trends
+    from analysis.reports.context import open_run
+
+    params = attack_trends.check(**given)
+    return attack_trends.build(open_run(params.start_date, params.end_date, CURATED_MIN), params)
+
+
+def test_a_written_end_past_the_export_shows_missing_months_and_says_where_it_ends(
+    export_to_mid_march,
+):
+    report = attack_report(start_date="2024-01-01", end_date="2024-12-31")
+    assert report.event_dataset == "acled" and len(report.events) == 7
+    monthly = report.figures["national-trend-events"].data
+    # Jan 3, Feb 3, Mar 1 (half covered); April to December missing, not 0
+    assert monthly["events"].iloc[:3].tolist() == [3, 3, 1]
+    assert monthly["events"].iloc[3:].isna().all() and len(monthly) == 12
+    caption = report.figures["national-trend-events"].caption
+    assert "The ACLED export ends in March 2024: the months after it are not covered" in caption
+    assert "March 2024 (48% covered)" in caption  # 15 of 31 days
+    # no change point at the end of coverage (old zero-filled series broke "down to 0" there)
+    assert report.event_breaks == ()
+    assert report.coverage_notes[0] == (
+        "The period ends on 2024-12-31 as asked; the ACLED export covers up to 2024-03-15, so "
+        "the periods after it are missing, not zero."
+    )
+    assert (
+        "The ACLED export covers 2024-01-01 to 2024-03-15 (the file's first and last event); "
+        "from 2024-03-16 on it has no data, shown as missing, not as zero."
+    ) in report.coverage_notes
+
+
+def test_the_default_end_follows_the_run_and_stops_at_the_export(export_to_mid_march):
+    # run date 2026-11-27 (MALI_RUN_DATE); end_date defaults to "today"
+    report = attack_report(start_date="2024-01-01")
+    assert report.params.end_date == date(2026, 11, 27)
+    assert report.coverage_notes[0] == (
+        "The period ends on 2024-03-15, the last day the ACLED export covers, which is earlier "
+        "than the run date (2026-11-27)."
+    )
+    monthly = report.figures["national-trend-events"].data
+    # January to March only, March marked partial (15 of 31 days)
+    assert list(monthly.index) == [T("2024-01-01"), T("2024-02-01"), T("2024-03-01")]
+    assert monthly["covered_share"].tolist() == [1.0, 1.0, pytest.approx(15 / 31)]
+    # the change-point series leaves the partial month out
+    assert report.figures["change-points-events"].data.fillna(-1).tolist() == [3, 3, -1]
+
+
+# --- what changed since the last run ------------------------------------------------------------
+
+
+def test_findings_compared_with_the_previous_run_by_hand():
+    from analysis.build import changes
+
+    previous = {
+        "run_date": "2026-11-20",
+        "key_findings": [
+            "UCDP counts 90 deaths in Mali in 2021.",
+            "JNIM accounts for 78% of the 230 battle deaths.",
+            "The claim is supported.",
+        ],
+    }
+    now = [
+        "UCDP counts 120 deaths in Mali in 2022.",  # same sentence, other numbers: changed
+        "JNIM accounts for 78% of the 230 battle deaths.",  # unchanged
+        "Burkina Faso's deaths first exceeded Mali's in 2020.",  # new
+    ]
+    result = changes.compare(previous, now)
+    assert result["changed"] == [{"old": "UCDP counts 90 deaths in Mali in 2021.", "new": now[0]}]
+    assert result["new"] == [now[2]]
+    assert result["gone"] == ["The claim is supported."]
+    assert result["summary"] == (
+        "Since the run of 2026-11-20: 1 new, 1 changed, 1 disappeared, 1 unchanged key findings."
+    )
+    first = changes.compare(None, now)
+    assert first["previous_run"] is None and "nothing to compare" in first["summary"]
+
+
+NOTEBOOK_SOURCE = """\
+import csv
+from datetime import date
+
+from analysis.core import relative_dates
+from analysis.reports import display
+
+run = relative_dates.run_date()
+start = relative_dates.resolve(start_date, run) if relative_dates.is_relative(start_date) else date.fromisoformat(start_date)
+end = relative_dates.resolve(end_date, run) if relative_dates.is_relative(end_date) else date.fromisoformat(end_date)
+with open(input_csv, encoding="utf-8") as f:
+    rows = [r for r in csv.DictReader(f) if start <= date.fromisoformat(r["date"]) <= end]
+display.key_findings([
+    f"{len(rows)} events from {start.isoformat()} to {end.isoformat()}.",
+    f"{sum(int(r['deaths']) for r in rows)} deaths in all.",
+])
+"""
+
+
+def write_notebook(folder: Path) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell(
+        'start_date = "-52w"  # first day (relative to the run)\n'
+        'end_date = "today"  # last day\n'
+        'input_csv = ""  # events file\n'
+    )
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Weekly count\n\nEvents in the last 52 weeks."),
+        parameters,
+        nbformat.v4.new_code_cell(NOTEBOOK_SOURCE),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    folder.mkdir()
+    nbformat.write(nb, folder / "weekly.ipynb")
+
+
+def test_two_dated_builds_show_what_changed_and_record_resolved_dates(tmp_path):
+    import io
+    import json
+
+    from analysis.build.command import EXIT_OK, BuildOptions, build
+
+    notebooks, inputs, out = tmp_path / "notebooks", tmp_path / "inputs", tmp_path / "reports"
+    write_notebook(notebooks)
+    inputs.mkdir()
+    events = inputs / "events.csv"
+    # invented rows: 2025-11-01 falls outside the 52 weeks before 2026-11-20 (from 2025-11-21)
+    events.write_text(
+        "date,deaths\n2025-11-01,9\n2026-01-10,2\n2026-06-01,3\n2026-11-19,4\n", encoding="utf-8"
+    )
+
+    def run(day: str) -> dict:
+        options = BuildOptions(
+            out=out,
+            run_date=day,
+            param_pairs=[("input_csv", str(events))],
+            jobs=1,
+            notebooks_dir=notebooks,
+            input_dirs=(inputs,),
+            quiet=True,
+        )
+        err = io.StringIO()
+        assert build(options, io.StringIO(), err) == EXIT_OK, err.getvalue()
+        return json.loads((out / day / "manifest.json").read_text(encoding="utf-8"))
+
+    first = run("2026-11-20")
+    (entry,) = first["notebooks"]
+    # -52w from 2026-11-20 is 2025-11-21; today is the run date
+    assert entry["parameters_resolved"] == {"start_date": "2025-11-21", "end_date": "2026-11-20"}
+    assert entry["key_findings"] == ["3 events from 2025-11-21 to 2026-11-20.", "9 deaths in all."]
+    assert entry["changes"]["previous_run"] is None
+    page = (out / "2026-11-20" / "weekly.html").read_text(encoding="utf-8")
+    assert "there is nothing to compare" in page and "21 November 2025 to 20 November 2026" in page
+
+    # a week later, with one more event; -52w is now 2025-11-28
+    with events.open("a", encoding="utf-8") as f:
+        f.write("2026-11-25,6\n")
+    second = run("2026-11-27")
+    (entry,) = second["notebooks"]
+    assert entry["reused_from"] is None  # relative dates: a new date is a new period
+    assert entry["parameters_resolved"] == {"start_date": "2025-11-28", "end_date": "2026-11-27"}
+    # 2026-01-10, 2026-06-01, 2026-11-19, 2026-11-25: 4 events, 2 + 3 + 4 + 6 = 15 deaths
+    assert entry["changes"]["changed"] == [
+        {
+            "old": "3 events from 2025-11-21 to 2026-11-20.",
+            "new": "4 events from 2025-11-28 to 2026-11-27.",
+        },
+        {"old": "9 deaths in all.", "new": "15 deaths in all."},
+    ]
+    page = (out / "2026-11-27" / "weekly.html").read_text(encoding="utf-8")
+    assert "What changed since the last run" in page
+    assert "Since the run of 2026-11-20: 0 new, 2 changed, 0 disappeared, 0 unchanged" in page
+    for index in (out / "2026-11-27" / "index.html", out / "index.html"):
+        text = index.read_text(encoding="utf-8")
+        assert (
+            '<span class="old">9 deaths in all.</span> &rarr; <span class="new-text">15 deaths in all.</span>'
+            in text
+        )

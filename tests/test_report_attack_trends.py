@@ -39,13 +39,16 @@ def build(**given) -> attack_trends.AttackTrendsReport:
 # --- parameters -----------------------------------------------------------------------------
 
 
-def test_parameters_keep_their_names_and_defaults(machine):
+def test_parameters_keep_their_names_and_defaults(machine, monkeypatch):
+    # end_date follows the run (issue 13): "today" is the build's run date
+    monkeypatch.setenv("MALI_RUN_DATE", "2026-11-27")
     params = attack_trends.check()
     assert attack_trends.PARAMETERS[0] == "start_date" and len(attack_trends.PARAMETERS) == 11
     assert (params.start_date.isoformat(), params.end_date.isoformat()) == (
         "2012-01-01",
-        "2025-12-31",
+        "2026-11-27",
     )
+    assert params.common.end_follows_run
     assert (params.country, params.data_source, params.period, params.top_n) == (
         "Mali",
         "auto",
@@ -195,8 +198,12 @@ def test_build_findings_headlines_and_tables_from_the_fixture(machine):
         # BRD Mali: JNIM 100 + 80 = 180 of 180 + IS 50 = 230 -> 78%
         "JNIM accounts for 78% of the 230 state-based battle deaths UCDP recorded in Mali from "
         "2022 to 2023 (180).",
-        # two placed events (2015, 2019) are fewer than the 10 the test needs
-        "Not enough placed events to test the claim (2 in 2015-2019, 2 in 2015-2019). (Tested "
+        # the chronology covers 2015-11-20 to 2019-11-01 (its first and last entry): 2016-2018
+        # are its whole years, 2015 and 2019 partial; three whole years make two windows of
+        # one year (2016, 2018), with no placed event in either
+        "Not enough placed events to test the claim (0 in 2016, 0 in 2018). 2015 and 2019 are "
+        "only partly covered by the data and left out of the windows. The windows are shortened "
+        "to 1 year each: the data covers 3 whole years, fewer than two windows of 3. (Tested "
         "on 2 events of the curated chronology of major incidents (data/curated/events.csv).)",
         # three OWID years cannot hold two segments of two years: no annual break
         "Burkina Faso's conflict deaths first exceeded Mali's in 2020; in 2021 UCDP counts "
@@ -211,7 +218,7 @@ def test_build_findings_headlines_and_tables_from_the_fixture(machine):
     )
     assert report.shift_headline[:2] == (
         "event source: curated, 2 events",
-        "verdict: not enough data; windows (2015, 2019) and (2015, 2019)",
+        "verdict: not enough data; windows (2016, 2016) and (2018, 2018)",
     )
     # the curated deaths in 2019-2021 (Indelimane, 54) against UCDP's 340: 16%
     assert report.coverage_notes[-1] == (

@@ -131,6 +131,49 @@ def covered_share(
     return pd.Series(shares, index=index, dtype="float64")
 
 
+def coverage_caption(table: pd.DataFrame, period: str, name: str) -> str:
+    """What a chart of ``per_period``'s table does not show, in words: where the data starts
+    late, stops early or has a gap, and which periods are partial ('' when all are whole)."""
+    if "covered_share" not in table or not len(table):
+        return ""
+    share = table["covered_share"]
+    covered = share > 0
+    if not covered.any():
+        return f"The {name} covers none of these {period}s: nothing is drawn."
+    fmt = {"month": "%B %Y", "quarter": "%B %Y", "year": "%Y"}[period]
+    parts = []
+    first, last = covered.idxmax(), covered[::-1].idxmax()
+    if first != share.index[0]:
+        parts.append(
+            f"the {name} starts in {first.strftime(fmt)}: earlier {period}s are not covered"
+        )
+    if last != share.index[-1]:
+        parts.append(
+            f"the {name} ends in {last.strftime(fmt)}: the {period}s after it are not covered "
+            "and not drawn (missing, not zero)"
+        )
+    inside = share[first:last]
+    if (inside == 0).any():
+        holes = inside.index[inside == 0]
+        parts.append(
+            f"it has no data for {len(holes)} {period}{'s' if len(holes) > 1 else ''} in between "
+            f"({holes[0].strftime(fmt)} to {holes[-1].strftime(fmt)}), left blank"
+        )
+    partial = share.index[(share > 0) & (share < 1)]
+    if len(partial):
+        names = ", ".join(f"{p.strftime(fmt)} ({share[p]:.0%} covered)" for p in partial[:3]) + (
+            " ..." if len(partial) > 3 else ""
+        )
+        parts.append(
+            f"partly covered {period}s are counted as far as they are covered but left out of "
+            f"comparisons and change points: {names}"
+        )
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
 def whole_periods(table: pd.DataFrame) -> pd.DataFrame:
     """The periods the data covers whole (partial and uncovered ones left out)."""
     if "covered_share" not in table:

@@ -120,6 +120,8 @@ def _copy_outputs(plan: Plan, run_dir: Path) -> JobResult:
         key_findings=list(entry.get("key_findings", [])),
         figures=list(entry.get("figures", [])),
         warnings=list(entry.get("warnings", [])),
+        # the same page: its facts (run date, previous run) are those of the reused entry
+        changes=dict(entry.get("changes") or {}),
     )
 
 

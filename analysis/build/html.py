@@ -190,7 +190,9 @@ def to_html(
         **front,
         "title": title,
         "series": SERIES_NAME,
-        "period_text": period_text(facts.get("parameters", {})),
+        "period_text": period_text(
+            {**facts.get("parameters", {}), **facts.get("parameters_resolved", {})}
+        ),
         "css_title": css_string(title),
         **report_sources.report_data(facts.get("origins", [])),
     }

@@ -67,7 +67,9 @@ def run_summary(
 
     ``parameters_text`` is the run's parameters in words when every report ran with the same
     ones (each report also has its own). A finding is ``new`` when the previous run had the same
-    report and that report did not state the sentence.
+    report and that report did not state the sentence; where the manifest records ``changes``
+    (analysis.build.changes: the previous run of the same report *and parameters*), those say
+    what is new, what changed (old -> new) and what disappeared.
     """
     earlier = {
         nb.get("name"): set(nb.get("key_findings", []))
@@ -80,6 +82,14 @@ def run_summary(
         html_file = next((f for f in files if f.endswith(".html")), f"{name}.html")
         pdf_file = next((f for f in files if f.endswith(".pdf")), None)
         stated_before = earlier.get(name)
+        changes = nb.get("changes") or {}
+        if changes:
+            # compared with the previous run of the same report and parameters (build/changes)
+            stated_before = (
+                set(nb.get("key_findings", [])) - set(changes.get("new", []))
+                if changes.get("previous_run")
+                else None
+            )
         reports.append(
             {
                 "name": name,
@@ -101,6 +111,7 @@ def run_summary(
                     for sentence in nb.get("key_findings", [])
                 ],
                 "compared": stated_before is not None,
+                "changes": changes,
             }
         )
     texts = {report["parameters_text"] for report in reports}

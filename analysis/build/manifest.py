@@ -83,6 +83,8 @@ def make_manifest(
                 "parameters": {**plan.notebook.defaults, **plan.overrides},
                 "parameters_text": plan.facts["parameters_text"],
                 "parameters_given": plan.overrides,
+                # dates given relative to the run, as this run resolved them
+                "parameters_resolved": plan.facts.get("parameters_resolved", {}),
                 "files": result.files,
                 "checksums": checksums(run_dir, result.files),
                 "error": {"type": result.error_type, "message": result.error_message}
@@ -92,6 +94,7 @@ def make_manifest(
                 "origins": result.origins,
                 "executed_because": plan.reason or None,
                 "key_findings": result.key_findings,
+                "changes": result.changes or None,
                 "figures": result.figures,
                 # stderr lines (warnings): kept in the .ipynb, left out of the HTML.
                 "warnings": result.warnings,

@@ -6,10 +6,12 @@ import difflib
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from analysis import __version__
+from analysis.build.changes import previous_findings
 from analysis.build.html import template_hash
 from analysis.build.index import describe_parameters
 from analysis.build.inputs import (
@@ -26,6 +28,7 @@ from analysis.build.worker import (
     RENDER,
 )
 from analysis.config import display_path
+from analysis.core import relative_dates
 
 COPY = "copy"
 
@@ -112,6 +115,16 @@ def discover(notebooks_dir: Path, only: list[str]) -> list[Notebook]:
     return sorted(chosen, key=lambda nb: nb.name)
 
 
+def resolved_dates(values: dict[str, Any], run_date: str) -> dict[str, str]:
+    """The parameters given relative to the run (``today``, ``-52w``) as ISO dates of this run."""
+    day = date.fromisoformat(run_date)
+    return {
+        name: relative_dates.resolve(value, day).isoformat()
+        for name, value in values.items()
+        if relative_dates.is_relative(value)
+    }
+
+
 def plan_notebooks(
     options: BuildOptions,
     notebooks: list[Notebook],
@@ -126,18 +139,20 @@ def plan_notebooks(
     for nb in notebooks:
         overrides = params.for_notebook(nb.name, nb.defaults)
         effective = {**nb.defaults, **overrides}
-        exec_key = combined_hash(
-            {
-                "base": base_key,
-                "notebook": nb.sha256,
-                "parameters": json.dumps(overrides, sort_keys=True),
-            }
-        )
+        # dates relative to the run (today, -52w) make a result that holds for its date only
+        resolved = resolved_dates(effective, options.run_date)
+        keyed = {"base": base_key, "notebook": nb.sha256}
+        keyed["parameters"] = json.dumps(overrides, sort_keys=True)
+        if resolved:
+            keyed["resolved"] = json.dumps(resolved, sort_keys=True)
+        exec_key = combined_hash(keyed)
         facts = {
             "notebook": nb.name,
             "run_date": options.run_date,
             "parameters": effective,
-            "parameters_text": describe_parameters(effective),
+            "parameters_resolved": resolved,
+            "parameters_text": describe_parameters({**effective, **resolved}),
+            "previous": previous_findings(history, options.run_date, nb.name, overrides),
             "package_version": __version__,
             "git_commit": (git or {}).get("commit", ""),
             "git_dirty": bool((git or {}).get("dirty")),

@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from analysis.build import html as report_html
+from analysis.build.changes import compare
 from analysis.core.origins import ORIGINS_LOG_ENV, read_log_file
+from analysis.core.relative_dates import RUN_DATE_ENV
 
 # The same names as analysis.reports.display's (a test checks), which is not imported here because it
 # loads matplotlib and pandas: the build process itself never needs them.
@@ -71,6 +73,8 @@ class JobResult:
     key_findings: list[str] = field(default_factory=list)
     figures: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: the key findings against the previous run's (analysis.build.changes.compare)
+    changes: dict[str, Any] = field(default_factory=dict)
 
 
 def one_line(text: object) -> str:
@@ -207,6 +211,8 @@ def _execute(job: Job) -> tuple[Any, float, str, str, list[str]]:
     origins_log = work_dir / f"{job.name}.origins.jsonl"
     os.environ[FIGURES_DIR_ENV] = str(run_dir / "figures" / job.name)
     os.environ[ORIGINS_LOG_ENV] = str(origins_log)
+    # the kernel resolves dates given relative to the run (today, -52w) against the run date
+    os.environ[RUN_DATE_ENV] = str(job.facts.get("run_date", ""))
     output = run_dir / f"{job.name}.ipynb"
     error_type = error_message = ""
     started = time.perf_counter()
@@ -300,8 +306,10 @@ def _run_job(job: Job) -> JobResult:
         nbformat.write(nb, run_dir / f"{stem}.ipynb")
     title = report_html.notebook_title(nb, job.name)
     findings, figures, warnings = _notebook_facts(nb)
+    changes = compare(job.facts.get("previous"), findings) if status == OK else {}
     facts = {
         **job.facts,
+        "changes": changes,
         "title": title,
         "status": status,
         "error_type": error_type,
@@ -328,4 +336,5 @@ def _run_job(job: Job) -> JobResult:
         findings,
         figures,
         warnings,
+        changes,
     )

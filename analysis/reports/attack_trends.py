@@ -34,13 +34,16 @@ from analysis.reports.context import RunContext
 from analysis.reports.params import ParameterError, ReportParameters, check_parameters
 from analysis.sources import boundaries as boundary_files
 from analysis.tables.coverage import (
+    COVERAGE_NAMES,
     EVENT_SOURCES,
     HOW_TO_GET,
+    coverage_sentences,
     coverage_table,
     dataset_status,
+    report_end,
     select_events,
 )
-from analysis.tables.events import DatasetMissingError, unresolved_actors
+from analysis.tables.events import DatasetMissingError, annual_coverage, unresolved_actors
 
 #: The notebook's parameters, in the order of its parameters cell.
 PARAMETERS: tuple[str, ...] = (
@@ -130,7 +133,7 @@ def check_report_options(
 
 def check(
     start_date: object = "2012-01-01",
-    end_date: object = "2025-12-31",
+    end_date: object = "today",
     country: str = "Mali",
     focus_groups: object = (),
     data_source: str = "auto",
@@ -432,6 +435,19 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
     resolve = ctx.curated.resolver.get
     selection = select_events(params.data_source, country, start, end, resolve=resolve)
     events = involving(selection.events, params.focus_groups)
+    # The period follows the run: an end given relative to it stops where the event data does.
+    event_coverage = selection.coverage
+    period_end = report_end(
+        end,
+        params.common.end_follows_run,
+        params.common.run_date or end,
+        event_coverage,
+        COVERAGE_NAMES.get(selection.dataset, selection.dataset),
+        start,
+    )
+    end = max(period_end.end, start)
+    events = events[events["date"] <= pd.Timestamp(end)] if len(events) else events
+    covered = event_coverage.within(start, end)
     # Events from the curated folder are its chronology (events.csv), not every table.
     event_source = ctx.source_line(
         "curated-events" if selection.dataset == "curated" else selection.dataset
@@ -449,12 +465,17 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         gid: (row["acronym"] if isinstance(row["acronym"], str) and row["acronym"] else row["name"])
         for gid, row in groups.iterrows()
     }
-    milestones = milestones_in(ctx.curated.milestones, start, end, params.milestone_kinds)
+    # milestones are reading aids on charts that run past the event data (the annual series)
+    milestones = milestones_in(
+        ctx.curated.milestones, start, ctx.period.end, params.milestone_kinds
+    )
 
-    monthly = trends.per_period(events, period, start, end)
-    shift = geoshift.geographic_shift(events)
+    monthly = trends.per_period(events, period, start, end, covered)
+    shift = geoshift.geographic_shift(events, covered)
     verdict = geoshift.shift_verdict(shift, window=params.shift_window)
-    event_breaks = changepoints.detect_change_points(monthly["events"], method=method)
+    # change points on the periods the data covers whole (missing and partial ones left out)
+    whole_events = monthly["events"].where(monthly["covered_share"] >= 1.0)
+    event_breaks = changepoints.detect_change_points(whole_events, method=method)
     owid_series = (
         owid.set_index(pd.to_datetime(owid["year"].astype(str)))["deaths_best"].astype(float)
         if owid is not None and len(owid)
@@ -470,13 +491,21 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         owid_all[owid_all["country"].isin(params.sahel_countries)] if owid_all is not None else None
     )
     sahel_wide = trends.annual_wide(sahel) if sahel is not None and len(sahel) else None
+    # the comparison's sentences use the years every country's series covers
+    sahel_common = sahel_wide.dropna().astype("int64") if sahel_wide is not None else None
+    if sahel_common is not None and not len(sahel_common):
+        sahel_common = None
+
+    coverage_caption = trends.coverage_caption(
+        monthly, period, COVERAGE_NAMES.get(selection.dataset, selection.dataset)
+    )
 
     findings = [owid_finding(owid, country), brd_finding(brd, country)]
     if country == "Mali":
         findings.append(shift_finding(verdict, len(events), event_source))
     findings += [
         annual_break_finding(owid_breaks, country, method),
-        overtook_finding(sahel_wide, country),
+        overtook_finding(sahel_common, country),
     ]
 
     tables: dict[str, TableData] = {}
@@ -488,7 +517,16 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
     tables["datasets"] = TableData(
         dataset_status(), "Datasets the report can use, and how to get the missing ones"
     )
-    coverage_notes = [f"Not used: {note}" for note in selection.notes]
+    coverage_notes = [period_end.sentence]
+    coverage_notes += [f"Not used: {note}" for note in selection.notes]
+    coverages = {COVERAGE_NAMES.get(selection.dataset, selection.dataset): event_coverage}
+    if owid is not None:
+        coverages[COVERAGE_NAMES["owid"]] = annual_coverage("owid", owid, country)
+    if brd is not None:
+        coverages[COVERAGE_NAMES["ucdp-brd"]] = brd.attrs.get(
+            "coverage", annual_coverage("ucdp-brd", brd, country)
+        )
+    coverage_notes += coverage_sentences(coverages, end)
     if selection.dataset == "curated":
         coverage_notes.append(CURATED_CAVEAT)
         if owid is not None and len(owid) and len(events):
@@ -538,7 +576,8 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             "national-trend-events",
             (f"Events per {period}", f"Deaths per {period}"),
             f"Events and deaths per {period} in the {event_source}"
-            + (band if monthly["deaths_low"].notna().any() else "."),
+            + (band if monthly["deaths_low"].notna().any() else ".")
+            + (f" {coverage_caption}" if coverage_caption else ""),
             event_source,
             monthly,
             {"period": period},
@@ -734,9 +773,10 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             "change-points-events",
             f"Events per {period} and their breaks",
             f"Events per {period}; dashed lines mark change points, flat lines the mean of each "
-            "segment.",
+            f"segment, over the {period}s the data covers whole."
+            + (f" {coverage_caption}" if coverage_caption else ""),
             event_source,
-            monthly["events"],
+            whole_events,
             {"points": event_breaks, "ylabel": f"Events per {period}"},
         )
     else:
@@ -806,7 +846,8 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         figures["sahel-comparison"] = FigureData(
             "sahel-comparison",
             "Conflict deaths per year in the central Sahel",
-            "Deaths from organised violence per year, by country where they occurred.",
+            "Deaths from organised violence per year, by country where they occurred."
+            + _sahel_coverage(sahel_wide),
             owid_source,
             sahel,
             {"countries": list(params.sahel_countries), "legend_loc": "center left"},
@@ -847,12 +888,12 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
                 brd_source,
             )
         )
-    if sahel_wide is not None and {"Burkina Faso", "Niger"} <= set(sahel_wide.columns):
+    if sahel_common is not None and {"Burkina Faso", "Niger"} <= set(sahel_common.columns):
         claims.append(
             _claim(
                 "ve-mali-overview",
                 "Mali's conflict spilled over into Burkina Faso and Niger.",
-                spillover_claim(sahel_wide, country),
+                spillover_claim(sahel_common, country),
                 owid_source,
             )
         )
@@ -907,6 +948,21 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         tables=tables,
         figures=figures,
         missing=missing,
+    )
+
+
+def _sahel_coverage(sahel_wide: pd.DataFrame | None) -> str:
+    """Where a country's series stops before the others' (a year not covered is missing)."""
+    if sahel_wide is None:
+        return ""
+    last = {c: int(sahel_wide[c].last_valid_index()) for c in sahel_wide.columns
+            if sahel_wide[c].notna().any()}  # fmt: skip
+    if len(set(last.values())) <= 1:
+        return ""
+    ends = ", ".join(f"{c} in {y}" for c, y in last.items())
+    return (
+        f" The series end in different years ({ends}); a year a series does not cover is "
+        "left blank, and comparisons use the years all cover."
     )
 
 

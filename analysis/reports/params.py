@@ -1,4 +1,10 @@
-"""Validate notebook parameters: a bad value stops the run with one clear sentence."""
+"""Validate notebook parameters: a bad value stops the run with one clear sentence.
+
+Dates are ISO dates or relative to the run (``today``, ``-52w``, ``-12m``, ``-2y``, ``-30d``;
+analysis.core.relative_dates), resolved against the run date (the build's ``--date``). An
+``end_date`` given relative to the run (the reports' default, ``today``) is marked
+``end_follows_run``: the report then ends at the last day its event data covers when that is
+earlier (analysis.tables.coverage.report_end)."""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from analysis.core import relative_dates
 from analysis.curated import schema
 from analysis.curated.aliases import UnknownGroupError
 from analysis.curated.tables import resolver
@@ -27,6 +34,12 @@ class ReportParameters:
     focus_groups: tuple[str, ...] = ()
     data_source: str = "curated"
     milestone_kinds: tuple[str, ...] = field(default=schema.MILESTONE_KINDS)
+    #: True when end_date was given relative to the run (``today``, ``-4w``)
+    end_follows_run: bool = False
+    #: the run date relative dates were resolved against
+    run_date: date | None = None
+    #: the dates as given, where they were relative: {"start_date": "-52w"}
+    relative: tuple[tuple[str, str], ...] = ()
 
     def describe(self) -> str:
         """The parameters in words, e.g. 'Mali, 2012-01-01 to 2025-12-31, all groups'."""
@@ -43,14 +56,17 @@ def latest_end_date(today: date | None = None) -> date:
     return date((today or date.today()).year, 12, 31)
 
 
-def _as_date(name: str, value: object) -> date:
+def _as_date(name: str, value: object, run: date | None = None) -> date:
     if isinstance(value, date):
         return value
+    if relative_dates.is_relative(value):
+        return relative_dates.resolve(str(value), run or relative_dates.run_date())
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
         raise ParameterError(
-            f"Parameter {name} must be an ISO date such as 2012-01-01, not {value!r}."
+            f"Parameter {name} must be an ISO date such as 2012-01-01, or relative to the run: "
+            f"{relative_dates.FORMS}; not {value!r}."
         ) from None
 
 
@@ -74,7 +90,13 @@ def check_parameters(
     milestone_kinds: object = None,
 ) -> ReportParameters:
     """Check the common notebook parameters and return them typed, group names resolved."""
-    start, end = _as_date("start_date", start_date), _as_date("end_date", end_date)
+    run = relative_dates.run_date()
+    start, end = _as_date("start_date", start_date, run), _as_date("end_date", end_date, run)
+    relative = tuple(
+        (name, str(value).strip())
+        for name, value in (("start_date", start_date), ("end_date", end_date))
+        if relative_dates.is_relative(value)
+    )
     if end < start:
         raise ParameterError(
             f"end_date {end.isoformat()} is before start_date {start.isoformat()}; "
@@ -84,7 +106,7 @@ def check_parameters(
         raise ParameterError(
             f"start_date must be in {schema.EARLIEST_DATE_YEAR} or later, not {start.isoformat()}."
         )
-    last = latest_end_date()
+    last = latest_end_date(max(run, date.today()))
     for name, value in (("start_date", start), ("end_date", end)):
         if value > last:
             raise ParameterError(
@@ -123,4 +145,7 @@ def check_parameters(
         focus_groups=tuple(dict.fromkeys(groups)),
         data_source=data_source,
         milestone_kinds=tuple(kinds),
+        end_follows_run=relative_dates.is_relative(end_date),
+        run_date=run,
+        relative=relative,
     )

@@ -47,6 +47,15 @@ HOW_TO_GET: dict[str, str] = {k: register.entry(k).how_to_get for k in STATUS_KE
 TITLES: dict[str, str] = {k: register.entry(k).title for k in STATUS_KEYS}
 # As an event source, the curated folder is its chronology (events.csv).
 TITLES["curated"] = register.entry("curated-events").title
+#: Short names in coverage sentences ("The ACLED export covers ...").
+COVERAGE_NAMES: dict[str, str] = {
+    "curated": "curated chronology",
+    "acled": "ACLED export",
+    "acled-api": "ACLED API answer",
+    "ucdp-ged": "UCDP GED file",
+    "ucdp-brd": "UCDP BRD series",
+    "owid": "OWID series (from UCDP)",
+}
 
 
 @dataclass
@@ -86,9 +95,17 @@ def report_end(
     run_date: date,
     coverage: Coverage,
     title: str,
+    start: date | None = None,
 ) -> ReportEnd:
     """The report's last day: see the module docstring. ``title`` names the event data."""
     last = coverage.last
+    if relative and last is not None and start is not None and last < start:
+        return ReportEnd(
+            requested,
+            f"The period ends on {requested.isoformat()}; the {title} covers only up to "
+            f"{last.isoformat()}, before the period starts ({start.isoformat()}), so the "
+            "period has no event data: its months are missing, not zero.",
+        )
     if not relative:
         if last is not None and last < requested:
             return ReportEnd(

@@ -187,7 +187,7 @@ def _table_coverage(
     return Coverage.between(dataset, first, last, basis, country)
 
 
-def _annual_coverage(dataset: str, frame: pd.DataFrame, country: str | None) -> Coverage:
+def annual_coverage(dataset: str, frame: pd.DataFrame, country: str | None) -> Coverage:
     """An annual series covers whole years, from its first to its last year."""
     if not len(frame):
         return Coverage(dataset, (), "no year in the series for this country", country)
@@ -242,7 +242,7 @@ def load(
     else:
         frame = owid.read_owid(file, country, start_year, end_year)
     frame.attrs.update(dataset=name, source=source)
-    frame.attrs["coverage"] = _annual_coverage(name, frame, country)
+    frame.attrs["coverage"] = annual_coverage(name, frame, country)
     return frame
 
 
