@@ -18,6 +18,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Markdown, display
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
 
 from analysis.figures.style import add_source, join_sources, literal_text, source_line
@@ -67,28 +68,63 @@ def reset_figure_numbers() -> None:
     _figure_counter["n"] = 0
 
 
-def _encode(fig: Figure) -> tuple[str, bytes]:
+#: Resolution of the one PNG rendering: written to the figures folder (for reuse in papers)
+#: and, when smaller than the SVG, embedded in the page.
+PNG_DPI = 200
+FORMATS = ("svg", "png")
+
+
+def render(fig: Figure) -> dict[str, bytes]:
+    """The figure rendered once per format, cropped to its drawn area ('tight', padded).
+
+    The tight box is measured once, by one layout pass that paints nothing (it runs the
+    figure's layout engine, if any), and both renderings are cut to it with the layout left
+    as it is: ``savefig(bbox_inches="tight")``, or any layout engine set on the figure (even
+    the one tight_layout leaves), would run that pass again inside each savefig.
+    """
+    literal_text(fig)
+    measure = RendererAgg(int(fig.bbox.width), int(fig.bbox.height), fig.dpi)
+    with measure._draw_disabled():
+        fig.draw(measure)
+    box = fig.get_tightbbox(measure).padded(plt.rcParams["savefig.pad_inches"])
+    engine = fig.get_layout_engine()
+    fig.set_layout_engine(None)
+    rendered = {}
+    try:
+        for fmt in FORMATS:
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, bbox_inches=box, dpi=PNG_DPI)
+            rendered[fmt] = buffer.getvalue()
+    finally:
+        fig.set_layout_engine(engine)
+    return rendered
+
+
+def _encode(rendered: dict[str, bytes]) -> tuple[str, bytes]:
     """The smaller of the figure's SVG and PNG renderings, as (mime type, bytes)."""
-    svg_buffer, png_buffer = io.BytesIO(), io.BytesIO()
-    fig.savefig(svg_buffer, format="svg", bbox_inches="tight")
-    fig.savefig(png_buffer, format="png", bbox_inches="tight", dpi=160)
-    svg, png = svg_buffer.getvalue(), png_buffer.getvalue()
+    svg, png = rendered["svg"], rendered["png"]
     return ("image/svg+xml", svg) if len(svg) <= len(png) else ("image/png", png)
 
 
-def save_figure_files(fig: Figure, slug: str, folder: Path | None = None) -> list[Path]:
-    """Save a figure as SVG and PNG (for reuse in papers) when a figures folder is set."""
+def save_figure_files(
+    fig: Figure,
+    slug: str,
+    folder: Path | None = None,
+    rendered: dict[str, bytes] | None = None,
+) -> list[Path]:
+    """Save a figure as SVG and PNG (for reuse in papers) when a figures folder is set; the
+    bytes are those of ``rendered`` (the page's renderings) when given."""
     target = folder or (
         Path(os.environ[FIGURES_DIR_ENV]) if os.environ.get(FIGURES_DIR_ENV) else None
     )
     if target is None:
         return []
     target.mkdir(parents=True, exist_ok=True)
-    literal_text(fig)
+    rendered = rendered or render(fig)
     paths = []
-    for fmt in ("svg", "png"):
+    for fmt in FORMATS:
         path = target / f"{slug}.{fmt}"
-        fig.savefig(path, format=fmt, bbox_inches="tight", dpi=200)
+        path.write_bytes(rendered[fmt])
         paths.append(path)
     return paths
 
@@ -113,8 +149,9 @@ def figure(fig: Figure, slug: str, caption: str, source: str | Sequence[str] | N
     suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
     title = suptitle or (titles[0] if titles else slug)
     source = source_line(fig) or ""
-    save_figure_files(fig, slug)
-    mime, data = _encode(fig)
+    rendered = render(fig)
+    save_figure_files(fig, slug, rendered=rendered)
+    mime, data = _encode(rendered)
     plt.close(fig)
     alt = html.escape(f"Figure {number}. {title}. {caption}", quote=True)
     payload = base64.b64encode(data).decode("ascii")
