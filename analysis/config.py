@@ -12,6 +12,9 @@ DATA_DIR: Path = PROJECT_ROOT / "data"
 CURATED_DIR: Path = Path(os.environ.get("MALI_CURATED_DIR", DATA_DIR / "curated"))
 #: Downloaded publisher files (gitignored); `python -m analysis data fetch` fills it.
 RAW_DIR: Path = Path(os.environ.get("MALI_RAW_DIR", DATA_DIR / "raw"))
+#: Columnar copies of large publisher files, parsed once (gitignored, safe to delete; see
+#: analysis.sources.cache); MALI_CACHE_DIR points elsewhere.
+CACHE_DIR: Path = Path(os.environ.get("MALI_CACHE_DIR", DATA_DIR / "cache"))
 NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
 REPORTS_DIR: Path = Path(os.environ.get("MALI_REPORTS_DIR", PROJECT_ROOT / "reports"))
 #: The real public datasets shipped beside the project on development machines and CI.

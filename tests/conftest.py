@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from analysis import config
 from analysis.config import CURATED_DIR, SHARED_DATA_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory):
+    """The columnar cache of publisher files (analysis.sources.cache) goes to a folder of the
+    test session, never data/cache; builds started by tests inherit it."""
+    folder = tmp_path_factory.mktemp("cache")
+    saved = os.environ.get("MALI_CACHE_DIR"), config.CACHE_DIR
+    os.environ["MALI_CACHE_DIR"], config.CACHE_DIR = str(folder), folder
+    yield folder
+    if saved[0] is None:
+        os.environ.pop("MALI_CACHE_DIR", None)
+    else:
+        os.environ["MALI_CACHE_DIR"] = saved[0]
+    config.CACHE_DIR = saved[1]
 
 
 @pytest.fixture

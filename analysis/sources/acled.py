@@ -25,6 +25,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +35,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from analysis.config import display_path
-from analysis.core.countries import country_key
+from analysis.core.countries import canonical_country, country_key
+from analysis.sources import cache
 from analysis.sources.event_frames import (
     EventDataError,
     Resolve,
@@ -113,11 +116,28 @@ DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y")
 # ACLED's monthly aggregates on HDX look like an export but are not events.
 _AGGREGATE_MARKERS = {"events", "fatalities", "month"}
 _HEAD_BYTES = 256 * 1024
+#: Version of what read_export returns (columns, names, types): bump it whenever that changes,
+#: so that copies cached by an earlier version are never read (analysis.sources.cache).
+READER_VERSION = 1
+CACHE_NAME = "acled-export"
+#: Bytes per block of the filtering parse: it holds one block of other countries' rows at a time.
+STREAM_BLOCK_BYTES = 8 << 20
+#: Table metadata naming the first and last event date of the whole file (a filtered read).
+SPAN_KEYS = ("acled.first_event", "acled.last_event")
 
 
-def read_export(path: Path) -> pa.Table:
+def read_export(path: Path, country: str | None = None, sha256: str = "") -> pa.Table:
     """Read an ACLED export CSV (Export Tool or HDX, with or without the HXL row) as text
-    columns plus typed coordinates and fatalities."""
+    columns plus typed coordinates and fatalities.
+
+    With ``country`` (any spelling), only the rows of that country are kept, filtered while
+    the file is read block by block, so memory follows the rows kept, not the rows in the file;
+    the table's metadata then gives the first and last event date of the whole file
+    (``event_span``: an export covers that span, whatever the country). A row number in a later
+    error message then counts the kept rows. With ``sha256`` (the file's, as its origin records
+    it), the parse is cached: the first read writes every row to a Parquet copy
+    (analysis.sources.cache), later reads of the same bytes read the copy instead.
+    """
     source = _display(path)
     header, has_hxl = read_header(path)
     # version 7 files write the names in capitals (EVENT_DATE, ALLY_ACTOR_1)
@@ -138,21 +158,144 @@ def read_export(path: Path) -> pa.Table:
     types = {
         c: _NUMERIC.get(r, pa.string()) for c, r in zip(header, renamed, strict=True) if r in wanted
     }
+    keep = country_rows(country) if country else None
+    copy = cache.open_copy(CACHE_NAME, READER_VERSION, sha256) if sha256 else None
+    if copy is not None and country is None:
+        return copy.read()
+    if copy is not None:
+        spellings = pa.table({"country": pa.array(copy.values("country"), pa.string())})
+        spellings = spellings.filter(country_rows(country)(spellings)).column(0).to_pylist()
+        span = tuple(copy.metadata.get(k) for k in SPAN_KEYS)
+        table = copy.read(("country", spellings))
+        return _with_span(table, span if None not in span else None)
     # Fast path: a parse that splits blocks at any newline runs in parallel. A line break
     # inside a quoted note can make it fail or misalign rows (then the ids stop looking like
     # ACLED ids); either way the file is read again with quote-aware newlines.
-    try:
-        table = _read(path, columns, types, has_hxl, newlines_in_values=False)
-        if not _ids_look_whole(table, renamed, header):
-            raise pa.ArrowInvalid("rows misaligned by a line break inside a value")
-    except pa.ArrowInvalid:
+    for newlines_in_values in (False, True):
         try:
-            table = _read(path, columns, types, has_hxl, newlines_in_values=True)
+            if keep is not None:
+                return _read_filtered(
+                    path, columns, types, has_hxl, newlines_in_values, keep, sha256
+                )
+            table = _read(path, columns, types, has_hxl, newlines_in_values)
+            if not _ids_look_whole(table, renamed, header):
+                raise pa.ArrowInvalid("rows misaligned by a line break inside a value")
+            break
         except pa.ArrowInvalid as exc:
-            raise EventDataError(_conversion_problem(path, source, exc, header, has_hxl)) from None
-    return table.rename_columns(
-        [RENAMED_COLUMNS.get(c.lower(), c.lower()) for c in table.column_names]
+            if newlines_in_values:
+                raise EventDataError(
+                    _conversion_problem(path, source, exc, header, has_hxl)
+                ) from None
+    table = table.rename_columns(_renamed(table.column_names))
+    if sha256:
+        cache.write_in_background(
+            CACHE_NAME, READER_VERSION, sha256, table, lambda: _span_metadata(table)
+        )
+    return table
+
+
+def event_span(table: pa.Table) -> tuple[date, date] | None:
+    """First and last event date of the whole file a filtered read_export came from."""
+    metadata = table.schema.metadata or {}
+    values = [metadata.get(k.encode()) for k in SPAN_KEYS]
+    if None in values:
+        return None
+    first, last = (date.fromisoformat(v.decode()) for v in values)
+    return first, last
+
+
+def country_rows(country: str) -> Callable[[pa.Table], pa.Array]:
+    """A table -> mask keeping the rows of ``country`` under any spelling (the rows
+    event_frames.filter_rows keeps, and perhaps a few more it then drops)."""
+    wanted, wanted_key = canonical_country(country), country_key(country)
+
+    def keep(table: pa.Table) -> pa.Array:
+        column = table.column("country").combine_chunks()
+        encoded = pc.dictionary_encode(column)
+        names = encoded.dictionary.to_pylist()
+        same = [
+            bool(n) and (canonical_country(n) == wanted or country_key(n) == wanted_key)
+            for n in names
+        ]
+        return pc.fill_null(pa.array(same, pa.bool_()).take(encoded.indices), False)
+
+    return keep
+
+
+def _renamed(names: list[str]) -> list[str]:
+    return [RENAMED_COLUMNS.get(c.lower(), c.lower()) for c in names]
+
+
+def _read_filtered(
+    path: Path,
+    columns: list[str],
+    types: dict[str, pa.DataType],
+    has_hxl: bool,
+    newlines_in_values: bool,
+    keep: Callable[[pa.Table], pa.Array],
+    sha256: str,
+) -> pa.Table:
+    """The rows ``keep`` keeps, parsed block by block; every row also goes to the cache."""
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(
+            skip_rows_after_names=1 if has_hxl else 0, block_size=STREAM_BLOCK_BYTES
+        ),
+        parse_options=pacsv.ParseOptions(newlines_in_values=newlines_in_values),
+        convert_options=_convert_options(columns, types),
     )
+    names = _renamed(reader.schema.names)
+    schema = pa.schema([field.with_name(n) for field, n in zip(reader.schema, names, strict=True)])
+    writer = cache.Writer(CACHE_NAME, READER_VERSION, sha256, schema) if sha256 else None
+    kept: list[pa.Table] = []
+    first = last = None
+    try:
+        for batch in reader:
+            block = pa.Table.from_batches([batch]).rename_columns(names)
+            if not _ids_whole(block.column("event_id_cnty")):
+                raise pa.ArrowInvalid("rows misaligned by a line break inside a value")
+            if writer is not None:
+                writer.write(block)
+            low, high = _date_span(block.column("event_date"))
+            if low is not None:
+                first = low if first is None else min(first, low)
+                last = high if last is None else max(last, high)
+            kept.append(block.filter(keep(block)))
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    span = (first.isoformat(), last.isoformat()) if first is not None else None
+    if writer is not None:
+        writer.commit(dict(zip(SPAN_KEYS, span, strict=True)) if span else None)
+    table = pa.concat_tables(kept) if kept else schema.empty_table()
+    return _with_span(table, span)
+
+
+def _with_span(table: pa.Table, span: tuple[str, str] | None) -> pa.Table:
+    if span is None:
+        return table.replace_schema_metadata(None)
+    return table.replace_schema_metadata(dict(zip(SPAN_KEYS, span, strict=True)))
+
+
+def _span_metadata(table: pa.Table) -> dict[str, str]:
+    first, last = _date_span(table.column("event_date"))
+    return (
+        {}
+        if first is None
+        else dict(zip(SPAN_KEYS, (first.isoformat(), last.isoformat()), strict=True))
+    )
+
+
+def _date_span(text: pa.ChunkedArray | pa.Array) -> tuple[date | None, date | None]:
+    """Earliest and latest date among the values (in any of ACLED's forms); bad ones skipped."""
+    parsed = pc.strptime(text, format=DATE_FORMATS[0], unit="s", error_is_null=True)
+    for fmt in DATE_FORMATS[1:]:
+        if not pc.any(pc.and_(pc.is_null(parsed), pc.is_valid(text))).as_py():
+            break
+        parsed = pc.coalesce(parsed, pc.strptime(text, format=fmt, unit="s", error_is_null=True))
+    bounds = pc.min_max(parsed.cast(pa.date32()))
+    return bounds["min"].as_py(), bounds["max"].as_py()
 
 
 def _read(
@@ -166,19 +309,25 @@ def _read(
         path,
         read_options=pacsv.ReadOptions(skip_rows_after_names=1 if has_hxl else 0),
         parse_options=pacsv.ParseOptions(newlines_in_values=newlines_in_values),
-        convert_options=pacsv.ConvertOptions(
-            include_columns=columns,
-            column_types=types,
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        ),
+        convert_options=_convert_options(columns, types),
+    )
+
+
+def _convert_options(columns: list[str], types: dict[str, pa.DataType]) -> pacsv.ConvertOptions:
+    return pacsv.ConvertOptions(
+        include_columns=columns,
+        column_types=types,
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
     )
 
 
 def _ids_look_whole(table: pa.Table, renamed: list[str], header: list[str]) -> bool:
     """Every event id is an ACLED id (country letters and a number, e.g. MLI1234)."""
-    column = header[renamed.index("event_id_cnty")]
-    ids = table.column(column)
+    return _ids_whole(table.column(header[renamed.index("event_id_cnty")]))
+
+
+def _ids_whole(ids: pa.ChunkedArray | pa.Array) -> bool:
     return bool(pc.all(pc.fill_null(pc.match_substring_regex(ids, ACLED_ID), False)).as_py())
 
 

@@ -218,7 +218,7 @@ def load(
     file = locate(name, path)
     record = open_data.REGISTER.get(name)
     read = file / "events.csv" if name == "curated" and file.is_dir() else file
-    origins.record_file(name, read, version=record.version_of(read) if record else "")
+    origin = origins.record_file(name, read, version=record.version_of(read) if record else "")
     source = str(file)
     if name in ("acled", "ucdp-ged"):
         resolve = with_name_parts(resolve or default_resolve())
@@ -228,10 +228,15 @@ def load(
             resolve = resolve or _curated_resolve(file)
             table = curated.read_curated(file)
         elif name == "acled":
-            table = acled.normalise(acled.read_export(file), _display(file), resolve)
+            # one country's rows, filtered while read; parsed once per file (cached by sha256)
+            raw = acled.read_export(file, country, origin.sha256)
+            table = acled.normalise(raw, _display(file), resolve)
         else:
             table = ucdp_ged.normalise(ucdp_ged.read_ged(file), _display(file), resolve)
         coverage = _table_coverage(name, table, country, version)
+        if name == "acled" and coverage.spans and (span := acled.event_span(raw)):
+            # read for one country: the export covers its whole file's first to last event
+            coverage = Coverage(name, (span,), coverage.basis, country)
         frame = finish(table, name, country, start_date, end_date, resolve, source)
         frame.attrs["coverage"] = coverage
         return frame

@@ -1,0 +1,318 @@
+"""Issue 15, fast: each figure rendered once per format, heavy imports paid only where used, an
+ACLED export parsed once (columnar cache) and filtered to one country while it is read.
+
+No test here times anything: speed is measured by benchmarks/build.py and
+benchmarks/events_load.py. These tests count renders and parses, and check the cache's rules.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import functools
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pyarrow as pa  # noqa: E402
+import pyarrow.csv as pacsv  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from analysis import config  # noqa: E402
+from analysis.core import origins  # noqa: E402
+from analysis.figures import style  # noqa: E402
+from analysis.reports import display  # noqa: E402
+from analysis.sources import acled, cache  # noqa: E402
+from analysis.tables import events  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+HEADER = (ROOT / "tests/fixtures/events/acled_export_current.csv").read_text().splitlines()[0]
+
+# ---------------------------------------------------------------------------------------------
+# Figures: one SVG and one PNG per figure, the same bytes on the page and in the figures folder
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Counts of Figure.savefig and of the canvas print methods (what really renders: a
+    savefig(bbox_inches="tight") calls its print method twice)."""
+    counts = {"savefig": 0, "print_png": 0, "print_svg": 0}
+
+    def counting(owner, name):
+        original = getattr(owner, name)
+
+        @functools.wraps(original)  # matplotlib reads the print methods' signatures
+        def wrapped(*args, **kwargs):
+            counts[name] += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, wrapped)
+
+    counting(Figure, "savefig")
+    counting(FigureCanvasAgg, "print_png")
+    counting(FigureCanvasSVG, "print_svg")
+    return counts
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """What display.figure puts on the page (HTML bodies)."""
+    bodies: list[str] = []
+    monkeypatch.setattr(display, "display", lambda obj, **kwargs: bodies.append(obj.data))
+    return bodies
+
+
+def _line_figure(layout: str | None = None) -> Figure:
+    fig, ax = style.new_figure(layout=layout) if layout else style.new_figure()
+    ax.plot(range(12), [(i * 7) % 5 for i in range(12)], label="events")
+    style.label_axes(ax, "Events per month", "month", "events")
+    ax.legend()
+    return fig
+
+
+def _payload(body: str) -> tuple[str, bytes]:
+    match = re.search(r'src="data:([^;]+);base64,([^"]+)"', body)
+    assert match, body[:200]
+    return match.group(1), base64.b64decode(match.group(2))
+
+
+@pytest.mark.filterwarnings("ignore:The figure layout has changed to tight")
+@pytest.mark.parametrize("layout", [None, "constrained"])
+def test_each_figure_is_rendered_once_per_format(tmp_path, monkeypatch, renders, shown, layout):
+    monkeypatch.setenv(display.FIGURES_DIR_ENV, str(tmp_path))
+    display.figure(_line_figure(layout), "with-source", "A caption.", source="Invented data")
+    display.figure(_line_figure(layout), "without-source", "Another caption.")
+    # 2 figures: one SVG and one PNG each, nothing rendered twice (no tight-bbox pass inside
+    # savefig, no second resolution for the figures folder)
+    assert renders == {"savefig": 4, "print_png": 2, "print_svg": 2}
+    assert len(shown) == 2
+    for body, slug in zip(shown, ("with-source", "without-source"), strict=True):
+        mime, data = _payload(body)
+        on_disk = {fmt: (tmp_path / f"{slug}.{fmt}").read_bytes() for fmt in ("svg", "png")}
+        assert data == on_disk["svg" if mime == "image/svg+xml" else "png"]
+        assert on_disk["svg"].lstrip().startswith(b"<?xml")
+        assert on_disk["png"].startswith(b"\x89PNG")
+    assert "Source: Invented data" in (tmp_path / "with-source.svg").read_text()
+
+
+def test_rendering_is_cropped_like_a_tight_savefig(shown, monkeypatch, tmp_path):
+    """Output unchanged to the eye: the PNG has the size a bbox_inches="tight" save gives."""
+    fig = _line_figure()
+    style.add_source(fig, "Invented data")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight", dpi=display.PNG_DPI)
+    tight = Image.open(io.BytesIO(buffer.getvalue())).size
+    rendered = Image.open(io.BytesIO(display.render(fig)["png"])).size
+    assert abs(rendered[0] - tight[0]) <= 1 and abs(rendered[1] - tight[1]) <= 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Imports: the heavy libraries are imported by the code that uses them, not by importing modules
+
+HEAVY = ("geopandas", "shapely", "ruptures", "scipy", "pyreadstat", "playwright")
+
+
+def test_heavy_libraries_are_not_imported_with_the_modules():
+    modules = [
+        "analysis",
+        "analysis.sources.boundaries",
+        "analysis.sources.afrobarometer",
+        "analysis.analyses.changepoints",
+        "analysis.analyses.survey_stats",
+        "analysis.tables.events",
+        "analysis.reports.group_evolution",
+        "analysis.build.command",
+    ]
+    code = (
+        "import json, sys\n"
+        + "".join(f"import {m}\n" for m in modules)
+        + f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"},
+        check=True,
+    )
+    assert json.loads(done.stdout) == []
+
+
+def test_change_points_still_found_with_ruptures_imported_late():
+    import pandas as pd
+
+    from analysis.analyses import changepoints
+
+    series = pd.Series(
+        [2, 3, 2, 3, 2, 3, 2, 3, 20, 22, 19, 21, 20, 22, 21, 20],
+        index=pd.date_range("2020-01-01", periods=16, freq="MS"),
+    )
+    points = changepoints.detect_change_points(series)
+    assert [(p.position, p.direction) for p in points] == [(8, "up")]
+
+
+# ---------------------------------------------------------------------------------------------
+# ACLED: parsed once into a columnar cache, one country filtered while reading
+
+COUNTRIES = [("Mali", "MLI"), ("Burkina Faso", "BFA"), ("Niger", "NER")]
+
+
+def _export(path: Path, rows: int = 3000, line_breaks: bool = False) -> Path:
+    """An ACLED export (current layout) of invented events of three countries in turn."""
+    names = HEADER.split(",")
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, names)
+        writer.writeheader()
+        for i in range(rows):
+            country, letters = COUNTRIES[i % 3]
+            note = f"Invented event {i}" + ("\nsecond line" if line_breaks and i % 7 == 0 else "")
+            writer.writerow(
+                {
+                    **{n: "" for n in names},
+                    "event_id_cnty": f"{letters}{i + 1}",
+                    "event_date": f"20{10 + i % 12:02d}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                    "event_type": "Battles",
+                    "sub_event_type": "Armed clash",
+                    "actor1": "JNIM: Group for Support of Islam and Muslims",
+                    "actor2": f"Military Forces of {country} (2021-)",
+                    "inter2": "State forces",
+                    "country": country,
+                    "admin1": "Mopti",
+                    "latitude": "14.5",
+                    "longitude": "-4.2",
+                    "notes": note,
+                    "fatalities": str(i % 4),
+                }
+            )
+    return path
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """Counts the CSV parses of the ACLED reader (whole-file and streaming)."""
+    counts = {"read_csv": 0, "open_csv": 0}
+    for name in counts:
+        original = getattr(pacsv, name)
+
+        def wrapped(*args, _original=original, _name=name, **kwargs):
+            counts[_name] += 1
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(acled.pacsv, name, wrapped)
+    return counts
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(config, "CACHE_DIR", folder)
+    return folder
+
+
+def _load(path: Path, **kwargs):
+    frame = events.load("acled", path, resolve=lambda name: None, **kwargs)
+    cache.wait()
+    return frame
+
+
+def _same(a, b) -> None:
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
+
+
+def test_second_load_reads_the_cache_and_origin_is_the_file(tmp_path, cache_dir, parses):
+    path = _export(tmp_path / "export.csv")
+    first = _load(path)
+    assert parses["read_csv"] == 1
+    copies = list(cache_dir.glob("*.parquet"))
+    assert len(copies) == 1 and str(acled.READER_VERSION) in copies[0].name
+    assert not [p for p in cache_dir.iterdir() if p.suffix != ".parquet"]  # no temporary left
+    log = origins.start_log()
+    second = _load(path)
+    assert parses == {"read_csv": 1, "open_csv": 0}  # the cache, not the CSV
+    _same(first, second)
+    (origin,) = [o for o in log if o.dataset == "acled"]
+    assert origin.where.endswith("export.csv") and origin.sha256 == origins.sha256_file(path)
+    assert origin.sha256 in copies[0].name
+
+
+def test_cache_is_not_trusted_when_key_or_version_differs(tmp_path, cache_dir, parses, monkeypatch):
+    one, two = _export(tmp_path / "one.csv", 300), _export(tmp_path / "two.csv", 600)
+    _load(one)
+    # the copy of one.csv put under two.csv's name: its key (inside the file) says one.csv
+    sha_two = origins.sha256_file(two)
+    (copy,) = cache_dir.glob("*.parquet")
+    copy.rename(cache.path_for(acled.CACHE_NAME, acled.READER_VERSION, sha_two))
+    assert len(_load(two)) == 600 and parses["read_csv"] == 2
+    # another reader version: parsed again, never read from the older copy
+    monkeypatch.setattr(acled, "READER_VERSION", acled.READER_VERSION + 1)
+    assert len(_load(two)) == 600 and parses["read_csv"] == 3
+    assert len(_load(two)) == 600 and parses["read_csv"] == 3
+    # a damaged copy counts as missing
+    for copy in cache_dir.glob("*.parquet"):
+        copy.write_bytes(b"not parquet")
+    assert len(_load(two)) == 600 and parses["read_csv"] == 4
+    # deleting the folder is safe
+    for copy in cache_dir.iterdir():
+        copy.unlink()
+    cache_dir.rmdir()
+    assert len(_load(two)) == 600 and parses["read_csv"] == 5
+
+
+def test_a_failed_write_leaves_nothing(tmp_path, cache_dir):
+    schema = pa.schema([("a", pa.int64())])
+    with pytest.raises(RuntimeError), cache.Writer("test", 1, "ab" * 32, schema) as writer:
+        writer.write(pa.table({"a": [1, 2]}))
+        raise RuntimeError("interrupted")
+    assert list(cache_dir.iterdir()) == []
+    assert cache.open_copy("test", 1, "ab" * 32) is None
+
+
+@pytest.mark.parametrize("line_breaks", [False, True])
+def test_one_country_filtered_while_reading(tmp_path, cache_dir, parses, monkeypatch, line_breaks):
+    # small blocks and row groups: the filter really runs block by block
+    monkeypatch.setattr(acled, "STREAM_BLOCK_BYTES", 16 * 1024)
+    monkeypatch.setattr(cache, "ROW_GROUP_ROWS", 500)
+    path = _export(tmp_path / "africa.csv", 3000, line_breaks=line_breaks)
+    whole = _load(path)  # every country, parsed whole; its cached copy is then deleted
+    for copy in cache_dir.iterdir():
+        copy.unlink()
+    parses.update(read_csv=0, open_csv=0)
+    expected = whole[whole["country"] == "Burkina Faso"].reset_index(drop=True)
+    # also spelled differently: any spelling of the country
+    filtered = _load(path, country="burkina faso")
+    _same(filtered, expected)
+    assert parses["open_csv"] >= 1 and parses["read_csv"] == 0
+    # the export's coverage is its whole file's first to last event, whatever the country
+    assert filtered.attrs["coverage"].spans == whole.attrs["coverage"].spans
+    # the streaming parse wrote every row (all countries) to the cache, in many row groups
+    (copy,) = cache_dir.glob("*.parquet")
+    assert cache.open_copy(acled.CACHE_NAME, acled.READER_VERSION, copy.stem.split("-")[-1])
+    counted = dict(parses)
+    for country in ("Burkina Faso", "Niger"):
+        again = _load(path, country=country)
+        _same(again, whole[whole["country"] == country].reset_index(drop=True))
+        assert again.attrs["coverage"].spans == whole.attrs["coverage"].spans
+    assert parses == counted  # both from the cache
+    raw = acled.read_export(path, "Niger", origins.sha256_file(path))
+    assert raw.num_rows == 1000 and acled.event_span(raw) == whole.attrs["coverage"].spans[0]
+
+
+def test_filtered_read_of_a_country_not_in_the_file(tmp_path, cache_dir):
+    path = _export(tmp_path / "africa.csv", 90)
+    for _ in ("parsed", "from the cache"):
+        frame = _load(path, country="Chad")
+        assert frame.empty and frame.attrs["coverage"].spans == ()
