@@ -509,3 +509,58 @@ def test_two_dated_builds_show_what_changed_and_record_resolved_dates(tmp_path):
             '<span class="old">9 deaths in all.</span> &rarr; <span class="new-text">15 deaths in all.</span>'
             in text
         )
+
+
+# --- country-true reports -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sahel_export(export_to_mid_march, tmp_path):
+    """The same machine, with an export that also holds Burkina Faso and Niger events."""
+    from analysis import config
+
+    rows = [
+        ("MLI99201", "2024-01-05", "Mali", 1),
+        ("BFO99202", "2024-01-09", "Burkina Faso", 4),
+        ("BFO99203", "2024-02-11", "Burkina Faso", 6),
+        ("NIG99204", "2024-02-20", "Niger", 3),
+        ("MLI99205", "2024-03-15", "Mali", 2),
+    ]
+    write_acled_export(config.RAW_DIR / "acled" / "export.csv", rows)
+
+
+@pytest.mark.parametrize("country", ["Burkina Faso", "Niger"])
+def test_a_report_on_another_country_has_no_mali_content(sahel_export, country):
+    report = attack_report(start_date="2024-01-01", end_date="2024-03-31", country=country)
+    assert report.title == f"Attack trends in {country} and the Sahel"
+    others = " and ".join(c for c in ("Mali", "Burkina Faso", "Niger") if c != country)
+    assert report.lede.startswith(f"How much armed violence has {country} seen")
+    assert f"It compares {country} with {others}." in report.lede
+    assert "boundaries" not in report.lede and "claimed" not in report.lede
+    # the events are the country's: Burkina Faso 2 (10 deaths), Niger 1 (3 deaths)
+    assert set(report.events["country"]) == {country}
+    assert len(report.events) == {"Burkina Faso": 2, "Niger": 1}[country]
+    # the curated milestones of the fixture concern Mali: none borrowed
+    assert report.milestones.empty
+    assert report.missing["milestones"][0] == (
+        f"milestones of the chosen kinds in the period that concern {country}"
+    )
+    assert "claims" not in report.tables and "Mali" in report.missing["claims"][0]
+    assert report.where_intro.endswith(f"so this report on {country} has neither.")
+    for finding in report.findings:
+        # the UCDP series are the country's; only the Sahel comparison may name Mali
+        assert "Mali" not in finding or finding.startswith("Burkina Faso's conflict deaths")
+
+
+def test_milestones_follow_their_countries():
+    from analysis.reports.attack_trends import of_country
+
+    milestones = pd.DataFrame(
+        {
+            "milestone_id": ["coup", "aes", "old"],
+            "countries": [["Mali"], ["Mali", "Burkina Faso", "Niger"], []],
+        }
+    )
+    assert of_country(milestones, "Mali")["milestone_id"].tolist() == ["coup", "aes", "old"]
+    assert of_country(milestones, "Niger")["milestone_id"].tolist() == ["aes"]
+    assert of_country(milestones, "Chad").empty

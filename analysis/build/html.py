@@ -90,8 +90,23 @@ def exporter(template_dir: Path = DEFAULT_TEMPLATE, with_code: bool = False) -> 
     return _exporters[key]
 
 
+def _front_output(nb: Mapping[str, Any]) -> dict[str, str] | None:
+    """The title and lede a report computed for its parameters (an output whose metadata
+    holds ``mali_reports.front``: ``{"title", "lede"}``), or None."""
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            front = output.get("metadata", {}).get(METADATA_KEY, {}).get("front")
+            if isinstance(front, dict) and front.get("title"):
+                return {"title": str(front["title"]), "lede": str(front.get("lede", ""))}
+    return None
+
+
 def notebook_title(nb: Mapping[str, Any], fallback: str) -> str:
-    """The report title: the first ``# Heading`` of a Markdown cell, else the fallback."""
+    """The report title: the one the report computed for its parameters (``_front_output``),
+    else the first ``# Heading`` of a Markdown cell, else the fallback."""
+    front = _front_output(nb)
+    if front:
+        return front["title"]
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "markdown":
             continue
@@ -119,11 +134,13 @@ def front_matter(nb: NotebookNode, with_code: bool = False) -> dict[str, Any]:
     """Take the report's front matter out of a notebook (changed in place); return it.
 
     ``title`` and ``lede`` (Markdown) come from the first Markdown cell with a ``# Title`` line,
-    which is removed; ``key_findings`` from the outputs of ``analysis.reports.display.key_findings``, which
+    which is removed, unless the report computed them for its parameters (an output with
+    ``mali_reports.front`` metadata, removed too: a report about Burkina Faso is titled so); ``key_findings`` from the outputs of ``analysis.reports.display.key_findings``, which
     are removed so that the template shows them once, at the top. Cells that check a figure for
     nbval are removed too, unless the code is shown.
     """
     facts: dict[str, Any] = {"title": "", "lede": "", "key_findings": []}
+    computed = _front_output(nb)
     kept = []
     for cell in nb.cells:
         text = _source_text(cell)
@@ -140,6 +157,8 @@ def front_matter(nb: NotebookNode, with_code: bool = False) -> dict[str, Any]:
             outputs = []
             for output in cell.get("outputs", []):
                 found = output.get("metadata", {}).get(METADATA_KEY, {}).get("key_findings")
+                if output.get("metadata", {}).get(METADATA_KEY, {}).get("front"):
+                    continue
                 if found is None:
                     outputs.append(output)
                 else:
@@ -147,6 +166,8 @@ def front_matter(nb: NotebookNode, with_code: bool = False) -> dict[str, Any]:
             cell["outputs"] = outputs
         kept.append(cell)
     nb.cells = kept
+    if computed:
+        facts.update(computed)
     return facts
 
 

@@ -259,6 +259,8 @@ MILESTONES_SPEC = TableSpec(
         Column("description", TEXT, required=True),
         Column("sources", SOURCES, required=True),
         Column("notes", TEXT),
+        # the countries a milestone concerns (a report shows only its country's); empty: Mali
+        Column("countries", ENUM_LIST, choices=tuple(COUNTRY_BOUNDS)),
     ),
 )
 

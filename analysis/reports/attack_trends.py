@@ -65,6 +65,13 @@ GEOGRAPHIC_CLAIM = (
 )
 #: How to get data that is on this machine but has nothing for the chosen parameters.
 IN_FILES_NOT_PERIOD = "the files on this machine have no rows for it: choose other dates"
+MALI_ZONES = (
+    "The sources say the epicentre of the violence moved from the north (Tombouctou, Gao, "
+    "Kidal, Ménaka, Taoudénit) to the centre (Mopti, Ségou) and the south (the rest, with "
+    "Bamako). The maps use the boundaries of 2015, before Ménaka and Taoudénit became regions, "
+    "so events in Ménaka count in Gao and those in Taoudénit in Tombouctou; every name that "
+    "matches no area is listed below the maps."
+)
 CURATED_CAVEAT = (
     "The curated chronology lists major incidents chosen from the sources, not every attack: its "
     "counts show what the sources reported. Trends, the geographic shift and change points "
@@ -216,6 +223,11 @@ class AttackTrendsReport:
     figures: Mapping[str, FigureData]
     #: for each section or figure without data: (what is missing, how to get it)
     missing: Mapping[str, tuple[str, str]]
+    #: the title and lede, about the report's country
+    title: str = ""
+    lede: str = ""
+    #: the paragraph that opens the "Where" section (Mali's zones, or why there is no map)
+    where_intro: str = ""
 
 
 # --- findings, each a pure function of small frames -----------------------------------------
@@ -397,6 +409,54 @@ def with_milestones(
     return table.assign(**{"nearest milestone before": [label_with_date(m) for m in nearest]})
 
 
+def of_country(milestones: pd.DataFrame, country: str) -> pd.DataFrame:
+    """The milestones that concern the country (``countries``; an empty list means Mali, as
+    the table's rows were Mali's before the column existed)."""
+    if "countries" not in milestones:
+        return milestones if country == "Mali" else milestones.iloc[0:0]
+
+    def concerns(countries: object) -> bool:
+        listed = list(countries) if isinstance(countries, list | tuple) else []
+        return country in listed if listed else country == "Mali"
+
+    return milestones[milestones["countries"].map(concerns).astype(bool)]
+
+
+def no_map_sentence(country: str) -> str:
+    """Why a report on another country than Mali has no map and no north/centre/south test."""
+    return (
+        "Maps and the north/centre/south test are drawn for Mali only: the boundaries here are "
+        f"Mali's and the test is about Mali's regions, so this report on {country} has neither."
+    )
+
+
+def report_title(country: str, sahel_countries: Sequence[str]) -> str:
+    """The report's title, about its country."""
+    if country in sahel_countries:
+        return f"Attack trends in {country} and the Sahel"
+    return f"Attack trends in {country}"
+
+
+def report_lede(country: str, sahel_countries: Sequence[str]) -> str:
+    """The paragraph under the title, about the report's country."""
+    others = [c for c in sahel_countries if c != country]
+    maps = " and Mali's administrative boundaries" if country == "Mali" else ""
+    sentences = [
+        f"How much armed violence has {country} seen, by whom, of what kind, where, and when "
+        "did the pattern change?",
+        "This report reads UCDP's conflict-death and battle-death series and event data (ACLED "
+        "or UCDP GED when they are on this machine, otherwise the curated chronology of major "
+        f"incidents){maps}.",
+        "It shows the low-high uncertainty band wherever a dataset gives one and says where "
+        "each dataset's coverage ends.",
+    ]
+    if others:
+        sentences.append(f"It compares {country} with {' and '.join(others)}.")
+    if country == "Mali":
+        sentences.append("It tests what the sources claimed against what the data shows.")
+    return " ".join(sentences)
+
+
 # --- build ----------------------------------------------------------------------------------
 
 
@@ -466,8 +526,9 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         for gid, row in groups.iterrows()
     }
     # milestones are reading aids on charts that run past the event data (the annual series)
-    milestones = milestones_in(
-        ctx.curated.milestones, start, ctx.period.end, params.milestone_kinds
+    milestones = of_country(
+        milestones_in(ctx.curated.milestones, start, ctx.period.end, params.milestone_kinds),
+        country,
     )
 
     monthly = trends.per_period(events, period, start, end, covered)
@@ -875,11 +936,11 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
     else:
         missing["sahel-comparison"] = ("the Sahel series (OWID)", HOW_TO_GET["owid"])
 
-    # Claims
+    # Claims: the sources' claims are about Mali; another country's report does not borrow them
     claims = []
     if country == "Mali":
         claims.append(_claim("defenceweb-2019", GEOGRAPHIC_CLAIM, verdict.sentence(), event_source))
-    if brd is not None and len(brd):
+    if country == "Mali" and brd is not None and len(brd):
         claims.append(
             _claim(
                 "defenceweb-2019",
@@ -888,7 +949,11 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
                 brd_source,
             )
         )
-    if sahel_common is not None and {"Burkina Faso", "Niger"} <= set(sahel_common.columns):
+    if (
+        country == "Mali"
+        and sahel_common is not None
+        and {"Burkina Faso", "Niger"} <= set(sahel_common.columns)
+    ):
         claims.append(
             _claim(
                 "ve-mali-overview",
@@ -897,7 +962,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
                 owid_source,
             )
         )
-    if len(events):
+    if country == "Mali" and len(events):
         target_counts = trends.split(events, "target", "year").groupby("target")["events"].sum()
         claims.append(
             _claim(
@@ -910,15 +975,25 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
                 event_source,
             )
         )
-    tables["claims"] = TableData(pd.DataFrame(claims), "Claims in the sources, tested on the data")
+    if country == "Mali":
+        tables["claims"] = TableData(
+            pd.DataFrame(claims), "Claims in the sources, tested on the data"
+        )
+    else:
+        missing["claims"] = (
+            f"claims about {country} in the curated sources (the claims tested here are about "
+            "Mali)",
+            "choose country = 'Mali'",
+        )
 
     # Timeline
     if len(milestones):
         tables["milestones"] = TableData(milestone_table(milestones), "Milestones in the period")
     else:
         missing["milestones"] = (
-            "milestones of the chosen kinds in the period",
-            "add them to data/curated/milestones.csv",
+            "milestones of the chosen kinds in the period"
+            + ("" if country == "Mali" else f" that concern {country}"),
+            f"add them to data/curated/milestones.csv, with {country} in their countries",
         )
 
     return AttackTrendsReport(
@@ -948,6 +1023,9 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         tables=tables,
         figures=figures,
         missing=missing,
+        title=report_title(country, params.sahel_countries),
+        lede=report_lede(country, params.sahel_countries),
+        where_intro=MALI_ZONES if country == "Mali" else no_map_sentence(country),
     )
 
 
