@@ -564,3 +564,42 @@ def test_milestones_follow_their_countries():
     assert of_country(milestones, "Mali")["milestone_id"].tolist() == ["coup", "aes", "old"]
     assert of_country(milestones, "Niger")["milestone_id"].tolist() == ["aes"]
     assert of_country(milestones, "Chad").empty
+
+
+def test_a_relative_date_is_a_value_on_the_command_line():
+    import argparse
+
+    from analysis.build.options import add_arguments
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    given = parser.parse_args(["-p", "start_date", "-52w", "-p", "end_date", "today"])
+    assert given.param_pairs == [["start_date", "-52w"], ["end_date", "today"]]
+
+
+def test_the_page_shows_the_period_the_report_computed():
+    import nbformat
+
+    from analysis.build import html as report_html
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    front = {
+        "title": "Attack trends in Niger and the Sahel",
+        "lede": "About Niger.",
+        "start_date": "2024-01-01",
+        "end_date": "2025-06-14",
+    }
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data", {"text/markdown": "# x"}, metadata={"mali_reports": {"front": front}}
+        )
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Attack trends\n\nAny country."), cell]
+    assert report_html.notebook_title(nb, "x") == "Attack trends in Niger and the Sahel"
+    assert report_html.reported_period(nb) == {"start_date": "2024-01-01", "end_date": "2025-06-14"}
+    page = report_html.to_html(
+        nb, {"parameters": {"start_date": "2012-01-01", "end_date": "today"}}
+    )
+    assert "1 January 2024 to 14 June 2025" in page and "About Niger." in page
+    assert "Any country." not in page

@@ -122,6 +122,7 @@ def _copy_outputs(plan: Plan, run_dir: Path) -> JobResult:
         warnings=list(entry.get("warnings", [])),
         # the same page: its facts (run date, previous run) are those of the reused entry
         changes=dict(entry.get("changes") or {}),
+        period=entry.get("period_reported"),
     )
 
 

@@ -92,13 +92,26 @@ def exporter(template_dir: Path = DEFAULT_TEMPLATE, with_code: bool = False) -> 
 
 def _front_output(nb: Mapping[str, Any]) -> dict[str, str] | None:
     """The title and lede a report computed for its parameters (an output whose metadata
-    holds ``mali_reports.front``: ``{"title", "lede"}``), or None."""
+    holds ``mali_reports.front``: ``{"title", "lede"}``, with ``start_date`` and ``end_date``
+    when the report computed its period), or None."""
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
             front = output.get("metadata", {}).get(METADATA_KEY, {}).get("front")
             if isinstance(front, dict) and front.get("title"):
-                return {"title": str(front["title"]), "lede": str(front.get("lede", ""))}
+                found = {"title": str(front["title"]), "lede": str(front.get("lede", ""))}
+                if front.get("start_date") and front.get("end_date"):
+                    found["period"] = {
+                        "start_date": str(front["start_date"]),
+                        "end_date": str(front["end_date"]),
+                    }
+                return found
     return None
+
+
+def reported_period(nb: Mapping[str, Any]) -> dict[str, str] | None:
+    """The period the report says it covers (``{"start_date", "end_date"}``), or None."""
+    front = _front_output(nb)
+    return front.get("period") if front else None
 
 
 def notebook_title(nb: Mapping[str, Any], fallback: str) -> str:
@@ -211,8 +224,10 @@ def to_html(
         **front,
         "title": title,
         "series": SERIES_NAME,
+        # the period the report covers, else the one its parameters ask for
         "period_text": period_text(
-            {**facts.get("parameters", {}), **facts.get("parameters_resolved", {})}
+            front.get("period")
+            or {**facts.get("parameters", {}), **facts.get("parameters_resolved", {})}
         ),
         "css_title": css_string(title),
         **report_sources.report_data(facts.get("origins", [])),

@@ -85,6 +85,9 @@ def make_manifest(
                 "parameters_given": plan.overrides,
                 # dates given relative to the run, as this run resolved them
                 "parameters_resolved": plan.facts.get("parameters_resolved", {}),
+                # the period the report says it covers (an end that follows the run stops
+                # where the event data does)
+                "period_reported": result.period,
                 "files": result.files,
                 "checksums": checksums(run_dir, result.files),
                 "error": {"type": result.error_type, "message": result.error_message}

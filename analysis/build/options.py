@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -104,8 +105,15 @@ def _seconds(text: str) -> float:
     return value
 
 
+#: What argparse reads as a value, not an option, after -p NAME: negative numbers, and dates
+#: relative to the run such as -52w or -30d (argparse's own pattern knows only numbers).
+_VALUE_NOT_OPTION = re.compile(r"^-\d+$|^-\d*\.\d+$|^-\d+[dwmyDWMY]$")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of the build command."""
+    # `-p start_date -52w`: a relative date is a value (argparse keeps no public hook for this)
+    parser._negative_number_matcher = _VALUE_NOT_OPTION
     parser.add_argument(
         "-p",
         "--parameter",
@@ -114,7 +122,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar=("NAME", "VALUE"),
         dest="param_pairs",
         default=[],
-        help="set a notebook parameter (YAML value: 2015-01-01 stays a string, [A, B] is a list)",
+        help="set a notebook parameter (YAML value: 2015-01-01 stays a string, [A, B] is a list; "
+        "dates may be relative to the run date: today, -52w, -12m, -30d)",
     )
     parser.add_argument(
         "--params",

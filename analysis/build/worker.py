@@ -75,6 +75,8 @@ class JobResult:
     warnings: list[str] = field(default_factory=list)
     #: the key findings against the previous run's (analysis.build.changes.compare)
     changes: dict[str, Any] = field(default_factory=dict)
+    #: the period the report says it covers, when it computed one (html.reported_period)
+    period: dict[str, str] | None = None
 
 
 def one_line(text: object) -> str:
@@ -337,4 +339,5 @@ def _run_job(job: Job) -> JobResult:
         figures,
         warnings,
         changes,
+        report_html.reported_period(nb),
     )

@@ -228,6 +228,17 @@ class AttackTrendsReport:
     lede: str = ""
     #: the paragraph that opens the "Where" section (Mali's zones, or why there is no map)
     where_intro: str = ""
+    #: the period the report covers: the start asked for, and the end after the rule of a
+    #: period that follows the run (analysis.tables.coverage.report_end)
+    period: tuple[date, date] | None = None
+
+    @property
+    def front(self) -> dict[str, str]:
+        """What the build shows at the top of the page: title, lede and period (ISO dates)."""
+        front = {"title": self.title, "lede": self.lede}
+        if self.period:
+            front.update(start_date=self.period[0].isoformat(), end_date=self.period[1].isoformat())
+        return front
 
 
 # --- findings, each a pure function of small frames -----------------------------------------
@@ -1026,6 +1037,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         title=report_title(country, params.sahel_countries),
         lede=report_lede(country, params.sahel_countries),
         where_intro=MALI_ZONES if country == "Mali" else no_map_sentence(country),
+        period=(start, end),
     )
 
 
