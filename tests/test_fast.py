@@ -285,6 +285,7 @@ def test_a_failed_write_leaves_nothing(tmp_path, cache_dir):
 def test_one_country_filtered_while_reading(tmp_path, cache_dir, parses, monkeypatch, line_breaks):
     # small blocks and row groups: the filter really runs block by block
     monkeypatch.setattr(acled, "STREAM_BLOCK_BYTES", 16 * 1024)
+    monkeypatch.setattr(acled, "STREAM_ABOVE_BYTES", 0)
     monkeypatch.setattr(cache, "ROW_GROUP_ROWS", 500)
     path = _export(tmp_path / "africa.csv", 3000, line_breaks=line_breaks)
     whole = _load(path)  # every country, parsed whole; its cached copy is then deleted

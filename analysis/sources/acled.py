@@ -122,6 +122,9 @@ READER_VERSION = 1
 CACHE_NAME = "acled-export"
 #: Bytes per block of the filtering parse: it holds one block of other countries' rows at a time.
 STREAM_BLOCK_BYTES = 8 << 20
+#: Files larger than this are filtered while read when one country is asked for; smaller ones
+#: (a country's own export) are parsed whole, in parallel, which is faster and fits in memory.
+STREAM_ABOVE_BYTES = 512 << 20
 #: Table metadata naming the first and last event date of the whole file (a filtered read).
 SPAN_KEYS = ("acled.first_event", "acled.last_event")
 
@@ -130,11 +133,12 @@ def read_export(path: Path, country: str | None = None, sha256: str = "") -> pa.
     """Read an ACLED export CSV (Export Tool or HDX, with or without the HXL row) as text
     columns plus typed coordinates and fatalities.
 
-    With ``country`` (any spelling), only the rows of that country are kept, filtered while
-    the file is read block by block, so memory follows the rows kept, not the rows in the file;
-    the table's metadata then gives the first and last event date of the whole file
-    (``event_span``: an export covers that span, whatever the country). A row number in a later
-    error message then counts the kept rows. With ``sha256`` (the file's, as its origin records
+    With ``country`` (any spelling), a file larger than STREAM_ABOVE_BYTES (a continent's or
+    the world's export) keeps only that country's rows, filtered while the file is read block
+    by block, so memory follows the rows kept, not the rows in the file; a cached copy is
+    filtered likewise, row group by row group. The table's metadata then gives the first and
+    last event date of the whole file (``event_span``: an export covers that span, whatever
+    the country), and a row number in a later error message counts the kept rows. With ``sha256`` (the file's, as its origin records
     it), the parse is cached: the first read writes every row to a Parquet copy
     (analysis.sources.cache), later reads of the same bytes read the copy instead.
     """
@@ -158,9 +162,10 @@ def read_export(path: Path, country: str | None = None, sha256: str = "") -> pa.
     types = {
         c: _NUMERIC.get(r, pa.string()) for c, r in zip(header, renamed, strict=True) if r in wanted
     }
-    keep = country_rows(country) if country else None
+    stream = country and Path(path).stat().st_size > STREAM_ABOVE_BYTES
+    keep = country_rows(country) if stream else None
     copy = cache.open_copy(CACHE_NAME, READER_VERSION, sha256) if sha256 else None
-    if copy is not None and country is None:
+    if copy is not None and not country:
         return copy.read()
     if copy is not None:
         spellings = pa.table({"country": pa.array(copy.values("country"), pa.string())})
