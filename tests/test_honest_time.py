@@ -183,6 +183,7 @@ def test_a_year_a_country_does_not_cover_is_missing_and_not_compared():
     assert np.isnan(wide.loc[2023, "Burkina Faso"])  # not 0
     assert trends.first_year_above(wide, "Burkina Faso", "Mali") == 2022
     assert trends.first_year_above(wide, "Mali", "Burkina Faso") == 2021
+    assert trends.first_year_above(wide, "Mali", "Mali") is None  # a report on Mali itself
 
 
 # --- coverage read from the files -------------------------------------------------------------
@@ -547,6 +548,8 @@ def test_a_report_on_another_country_has_no_mali_content(sahel_export, country):
     )
     assert "claims" not in report.tables and "Mali" in report.missing["claims"][0]
     assert report.where_intro.endswith(f"so this report on {country} has neither.")
+    # Mali's boundary files are not datasets of this report
+    assert not report.tables["datasets"].frame["dataset"].str.contains("Mali").any()
     for finding in report.findings:
         # the UCDP series are the country's; only the Sahel comparison may name Mali
         assert "Mali" not in finding or finding.startswith("Burkina Faso's conflict deaths")

@@ -306,7 +306,7 @@ def annual_wide(annual: pd.DataFrame, by: str = "country") -> pd.DataFrame:
 def first_year_above(wide_table: pd.DataFrame, country: str, other: str) -> int | None:
     """The first year in which ``country`` had more deaths than ``other`` (None if never);
     only years both series cover are compared."""
-    if country not in wide_table or other not in wide_table:
+    if country not in wide_table or other not in wide_table or country == other:
         return None
     both = wide_table[[country, other]].dropna().astype("float64")
     above = both.index[both[country] > both[other]]

@@ -587,7 +587,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
 
     # Data coverage
     tables["datasets"] = TableData(
-        dataset_status(), "Datasets the report can use, and how to get the missing ones"
+        dataset_status(country), "Datasets the report can use, and how to get the missing ones"
     )
     coverage_notes = [period_end.sentence]
     coverage_notes += [f"Not used: {note}" for note in selection.notes]

@@ -204,8 +204,9 @@ def select_events(
     return EventSelection("curated", curated, notes)
 
 
-def dataset_status() -> pd.DataFrame:
-    """Every dataset the attack report can use: present or missing, from where, how to get it."""
+def dataset_status(country: str = "Mali") -> pd.DataFrame:
+    """Every dataset the attack report can use: present or missing, from where, how to get it
+    (the boundaries, which are Mali's, only in a report on Mali)."""
     rows = []
     for name in ("curated", "acled", "ucdp-ged", "ucdp-brd", "owid"):
         try:
@@ -213,7 +214,7 @@ def dataset_status() -> pd.DataFrame:
             rows.append(_present(name, path))
         except DatasetMissingError:
             rows.append(_missing(name))
-    for level in boundaries.LEVELS:
+    for level in boundaries.LEVELS if country == "Mali" else ():
         name, path = boundaries.register_key(level), boundaries.locate(level)
         rows.append(_present(name, path) if path else _missing(name))
     return pd.DataFrame(rows)
