@@ -606,3 +606,55 @@ def test_the_page_shows_the_period_the_report_computed():
     )
     assert "1 January 2024 to 14 June 2025" in page and "About Niger." in page
     assert "Any country." not in page
+
+
+# --- the "Latest" section -------------------------------------------------------------------------
+
+
+def test_latest_windows_count_covered_weeks_and_leave_uncovered_ones_missing():
+    # coverage 2023-06-01 to 2024-03-15; windows of 28 days ending on 15 March 2024:
+    # latest 2024-02-17..2024-03-15, previous 2024-01-20..2024-02-16, year before
+    # 2023-02-18..2023-03-17 (before coverage starts: missing)
+    events = frame([("2024-02-20", 2), ("2024-03-15", 5), ("2024-01-25", 1), ("2023-03-01", 9)])
+    events["group_ids"] = [["jnim"], ["isgs"], ["jnim"], ["jnim"]]
+    table = trends.latest_table(events, span("2023-06-01", "2024-03-15"))
+    row = table.loc["all"]
+    assert (row["events latest"], row["deaths latest"]) == (2, 7)
+    assert (row["events previous"], row["deaths previous"]) == (1, 1)
+    assert np.isnan(row["events year before"]) and np.isnan(row["deaths year before"])
+    groups = trends.latest_table(events, span("2023-01-01", "2024-03-15"), "group")
+    # covered from January 2023: the year-before window holds the 2023-03-01 event (jnim);
+    # isgs had none there: a covered zero
+    assert groups.loc["jnim", "events year before"] == 1
+    assert groups.loc["isgs", "events year before"] == 0
+    assert list(groups.index) == ["isgs", "jnim"]  # 1 latest event each: stable order
+
+
+def test_a_month_is_flagged_only_against_months_the_data_covers():
+    months = pd.date_range("2022-01-01", periods=36, freq="MS")
+    deaths = pd.Series([10.0] * 35 + [40.0], index=months)
+    assert trends.highest_in(deaths, 12) is True and trends.highest_in(deaths, 36) is True
+    deaths.iloc[5] = 50.0  # a deadlier month 31 months back: still the highest in one year
+    assert trends.highest_in(deaths, 12) is True and trends.highest_in(deaths, 36) is False
+    deaths.iloc[30] = np.nan  # a month not covered inside the year: no verdict
+    assert trends.highest_in(deaths, 12) is None
+
+
+def test_the_latest_section_of_the_report_says_where_its_weeks_end(export_to_mid_march):
+    # events of 1 death each on Jan 1, 12, 25, Feb 2, 14, 27 and Mar 15 2024; export to Mar 15
+    report = attack_report(start_date="2024-01-01", end_date="2024-12-31")
+    assert report.latest == (
+        # latest 2024-02-17..03-15: Feb 27, Mar 15; previous 01-20..02-16: Jan 25, Feb 2, 14
+        "In the last 4 weeks the ACLED export covers (2024-02-17 to 2024-03-15) it records 2 "
+        "events and 2 deaths, against 3 events and 3 deaths from 2024-01-20 to 2024-02-16 (the "
+        "4 weeks before) and the data does not cover all of 2023-02-18 to 2023-03-17 (the same "
+        "weeks a year earlier).",
+        "These weeks end on 2024-03-15, the last day the data covers, not on the run date "
+        "(2026-11-27): events since then are not in the data.",
+        # February is the last whole month (March is half covered): 3 deaths
+        "February 2024, the last whole month the data covers, had 3 deaths: the data does not "
+        "cover the whole one year before it; the data does not cover the whole three years "
+        "before it.",
+    )
+    regions = report.tables["latest-regions"].frame
+    assert regions.iloc[0].tolist() == ["Mopti", "2", "2", "3", "3", "not covered", "not covered"]

@@ -23,7 +23,7 @@ Conventions, shared by every function here:
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -317,3 +317,67 @@ def groups_per_year(brd: pd.DataFrame) -> pd.Series:
     """How many distinct armed groups (side_b) UCDP records fighting in each year."""
     fought = brd[pd.to_numeric(brd["deaths_best"], errors="coerce").fillna(0) > 0]
     return fought.groupby("year")["side_b"].nunique().rename("groups")
+
+
+# --- the latest weeks against the weeks before and the year before --------------------------
+
+#: The "Latest" comparison: the last 4 weeks against the 4 before and the same 4 a year (52
+#: weeks, so the same weekdays) earlier, as ACLED's Trendfinder compares weeks.
+LATEST_DAYS = 28
+YEAR_DAYS = 364
+
+
+def latest_windows(last: date, days: int = LATEST_DAYS) -> dict[str, tuple[date, date]]:
+    """The three windows ending on ``last`` (the last day the data covers): latest, previous,
+    and the same days a year (52 weeks) earlier."""
+
+    def window(end: date) -> tuple[date, date]:
+        return end - timedelta(days=days - 1), end
+
+    return {
+        "latest": window(last),
+        "previous": window(last - timedelta(days=days)),
+        "year before": window(last - timedelta(days=YEAR_DAYS)),
+    }
+
+
+def latest_table(
+    events: pd.DataFrame,
+    coverage: Coverage,
+    by: str | None = None,
+    days: int = LATEST_DAYS,
+) -> pd.DataFrame:
+    """Events and deaths in each window (``latest_windows`` from the coverage's last day), in
+    total or per value of ``by`` (admin1, group); a window the data does not cover whole is
+    missing (NaN), never 0. Rows sorted by the latest window's events."""
+    if coverage.last is None:
+        return pd.DataFrame()
+    windows = latest_windows(coverage.last, days)
+    dates = pd.to_datetime(events["date"]).dt.date
+    deaths = pd.to_numeric(events["deaths_best"], errors="coerce").fillna(0)
+    if by is None:
+        keys = pd.Series("all", index=events.index)
+    elif by == "group":
+        keys = events["group_ids"].map(lambda ids: list(ids) if len(ids) else ["unattributed"])
+    else:
+        keys = events[SPLITS.get(by, by)].fillna(_EMPTY_LABEL.get(by, "unknown"))
+    frame = pd.DataFrame({"key": keys, "date": dates, "deaths": deaths}).explode("key")
+    table = pd.DataFrame(index=pd.Index(sorted(frame["key"].unique()), name=by or "all"))
+    for name, (first, last) in windows.items():
+        inside = frame[(frame["date"] >= first) & (frame["date"] <= last)].groupby("key")
+        whole = coverage.days_covered(first, last) == days
+        events_in = inside.size().reindex(table.index, fill_value=0).astype("float64")
+        deaths_in = inside["deaths"].sum().reindex(table.index, fill_value=0).astype("float64")
+        table[f"events {name}"] = events_in if whole else float("nan")
+        table[f"deaths {name}"] = deaths_in if whole else float("nan")
+    return table.sort_values("events latest", ascending=False, kind="stable")
+
+
+def highest_in(series: pd.Series, months: int) -> bool | None:
+    """Whether the last value of a monthly series (covered, whole months; NaN elsewhere) is the
+    highest of the last ``months`` months, as HDX Signals flags a month; None when the series
+    does not cover all those months."""
+    window = series.iloc[-months:]
+    if len(window) < months or window.isna().any():
+        return None
+    return bool(window.iloc[-1] >= window.max() and window.iloc[-1] > 0)

@@ -43,7 +43,12 @@ from analysis.tables.coverage import (
     report_end,
     select_events,
 )
-from analysis.tables.events import DatasetMissingError, annual_coverage, unresolved_actors
+from analysis.tables.events import (
+    Coverage,
+    DatasetMissingError,
+    annual_coverage,
+    unresolved_actors,
+)
 
 #: The notebook's parameters, in the order of its parameters cell.
 PARAMETERS: tuple[str, ...] = (
@@ -231,6 +236,8 @@ class AttackTrendsReport:
     #: the period the report covers: the start asked for, and the end after the rule of a
     #: period that follows the run (analysis.tables.coverage.report_end)
     period: tuple[date, date] | None = None
+    #: the "Latest" section in words (the last 4 weeks, the month flags), () without data
+    latest: tuple[str, ...] = ()
 
     @property
     def front(self) -> dict[str, str]:
@@ -420,6 +427,80 @@ def with_milestones(
     return table.assign(**{"nearest milestone before": [label_with_date(m) for m in nearest]})
 
 
+def _count(value: float) -> str:
+    return "not covered" if pd.isna(value) else f"{int(value):,}"
+
+
+def latest_sentences(
+    events: pd.DataFrame,
+    covered: Coverage,
+    name: str,
+    run_date: date | None,
+    monthly: pd.DataFrame,
+) -> tuple[str, ...]:
+    """The 'Latest' section in words: the last 4 weeks the data covers against the 4 before
+    and the same weeks a year earlier, and whether the last whole month is the highest in one
+    or three years (as HDX Signals flags a month); () when the data covers no day."""
+    if covered.last is None:
+        return ()
+    windows = trends.latest_windows(covered.last)
+    total = trends.latest_table(events, covered)
+    row = total.iloc[0] if len(total) else pd.Series(dtype="float64")
+
+    def part(window: str) -> str:
+        first, last = windows[window]
+        span = f"{first.isoformat()} to {last.isoformat()}"
+        if pd.isna(row.get(f"events {window}", float("nan"))):
+            return f"the data does not cover all of {span}"
+        return (
+            f"{_count(row[f'events {window}'])} events and {_count(row[f'deaths {window}'])} "
+            f"deaths from {span}"
+        )
+
+    first, last = windows["latest"]
+    sentences = [
+        f"In the last 4 weeks the {name} covers ({first.isoformat()} to {last.isoformat()}) it "
+        f"records {part('latest').split(' from ')[0]}, against {part('previous')} (the 4 weeks "
+        f"before) and {part('year before')} (the same weeks a year earlier)."
+        if not pd.isna(row.get("events latest", float("nan")))
+        else f"The {name} does not cover 4 whole weeks up to {last.isoformat()}."
+    ]
+    if run_date is not None and last < run_date:
+        sentences.append(
+            f"These weeks end on {last.isoformat()}, the last day the data covers, not on the "
+            f"run date ({run_date.isoformat()}): events since then are not in the data."
+        )
+    whole = monthly[monthly["covered_share"] >= 1.0]
+    if len(whole):
+        month = whole.index[-1]
+        series = monthly["deaths_best"].where(monthly["covered_share"] >= 1.0)[:month]
+        value = series.iloc[-1]
+        flags = []
+        for months, words in ((12, "one year"), (36, "three years")):
+            highest = trends.highest_in(series, months)
+            if highest is None:
+                flags.append(f"the data does not cover the whole {words} before it")
+            else:
+                flags.append(f"{'the' if highest else 'not the'} highest in {words}")
+        sentences.append(
+            f"{month:%B %Y}, the last whole month the data covers, had {int(value):,} deaths: "
+            + "; ".join(flags)
+            + "."
+        )
+    return tuple(sentences)
+
+
+def latest_by(
+    events: pd.DataFrame, covered: Coverage, by: str, labels: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The latest, previous and year-before windows per region or group, for a table."""
+    table = trends.latest_table(events, covered, by).head(10)
+    table = table.apply(lambda column: column.map(_count)).reset_index()
+    if labels:
+        table[by] = table[by].map(lambda key: labels.get(key, key))
+    return table.rename(columns={"admin1": "region"})
+
+
 def of_country(milestones: pd.DataFrame, country: str) -> pd.DataFrame:
     """The milestones that concern the country (``countries``; an empty list means Mali, as
     the table's rows were Mali's before the column existed)."""
@@ -570,6 +651,16 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
 
     coverage_caption = trends.coverage_caption(
         monthly, period, COVERAGE_NAMES.get(selection.dataset, selection.dataset)
+    )
+    by_month = (
+        monthly if period == "month" else trends.per_period(events, "month", start, end, covered)
+    )
+    latest_text = latest_sentences(
+        events,
+        covered,
+        COVERAGE_NAMES.get(selection.dataset, selection.dataset),
+        params.common.run_date,
+        by_month,
     )
 
     findings = [owid_finding(owid, country), brd_finding(brd, country)]
@@ -890,6 +981,27 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             HOW_TO_GET["owid"] if owid is None else IN_FILES_NOT_PERIOD,
         )
 
+    # Latest: the last 4 weeks the data covers, by region and by group
+    if latest_text and len(events):
+        caveat = (
+            f"; windows of 4 weeks ending on {covered.last.isoformat()}, the last day the data "
+            "covers; 'not covered' where the data does not cover a whole window"
+        )
+        tables["latest-regions"] = TableData(
+            latest_by(events, covered, "admin1"),
+            "Events and deaths by region: the last 4 weeks, the 4 before, a year before" + caveat,
+        )
+        tables["latest-groups"] = TableData(
+            latest_by(events, covered, "group", group_label),
+            "Events and deaths by group (an event with two groups counts for both): the last 4 "
+            "weeks, the 4 before, a year before" + caveat,
+        )
+    else:
+        missing["latest-regions"] = (
+            f"events for {country} in the last weeks the data covers",
+            HOW_TO_GET["ucdp-ged"],
+        )
+
     # Deadliest events
     top = trends.deadliest(events, params.top_n)
     if len(top):
@@ -1038,6 +1150,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         lede=report_lede(country, params.sahel_countries),
         where_intro=MALI_ZONES if country == "Mali" else no_map_sentence(country),
         period=(start, end),
+        latest=latest_text,
     )
 
 
