@@ -218,6 +218,7 @@ def parses(monkeypatch):
 def cache_dir(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     monkeypatch.setattr(config, "CACHE_DIR", folder)
+    monkeypatch.setattr(acled, "CACHE_FROM_BYTES", 0)  # the files here are small
     return folder
 
 
@@ -317,3 +318,12 @@ def test_filtered_read_of_a_country_not_in_the_file(tmp_path, cache_dir):
     for _ in ("parsed", "from the cache"):
         frame = _load(path, country="Chad")
         assert frame.empty and frame.attrs["coverage"].spans == ()
+
+
+def test_small_files_are_not_cached(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(config, "CACHE_DIR", folder)
+    path = _export(tmp_path / "small.csv", 90)
+    assert path.stat().st_size < acled.CACHE_FROM_BYTES
+    assert len(_load(path)) == 90 and len(_load(path, country="Mali")) == 30
+    assert not folder.exists()

@@ -125,6 +125,8 @@ STREAM_BLOCK_BYTES = 8 << 20
 #: Files larger than this are filtered while read when one country is asked for; smaller ones
 #: (a country's own export) are parsed whole, in parallel, which is faster and fits in memory.
 STREAM_ABOVE_BYTES = 512 << 20
+#: Files smaller than this parse in well under a second: they are not cached.
+CACHE_FROM_BYTES = 16 << 20
 #: Table metadata naming the first and last event date of the whole file (a filtered read).
 SPAN_KEYS = ("acled.first_event", "acled.last_event")
 
@@ -138,8 +140,10 @@ def read_export(path: Path, country: str | None = None, sha256: str = "") -> pa.
     by block, so memory follows the rows kept, not the rows in the file; a cached copy is
     filtered likewise, row group by row group. The table's metadata then gives the first and
     last event date of the whole file (``event_span``: an export covers that span, whatever
-    the country), and a row number in a later error message counts the kept rows. With ``sha256`` (the file's, as its origin records
-    it), the parse is cached: the first read writes every row to a Parquet copy
+    the country), and a row number in a later error message counts the kept rows.
+
+    With ``sha256`` (the file's, as its origin records it) and a file of at least
+    CACHE_FROM_BYTES, the parse is cached: the first read writes every row to a Parquet copy
     (analysis.sources.cache), later reads of the same bytes read the copy instead.
     """
     source = _display(path)
@@ -162,7 +166,9 @@ def read_export(path: Path, country: str | None = None, sha256: str = "") -> pa.
     types = {
         c: _NUMERIC.get(r, pa.string()) for c, r in zip(header, renamed, strict=True) if r in wanted
     }
-    stream = country and Path(path).stat().st_size > STREAM_ABOVE_BYTES
+    size = Path(path).stat().st_size
+    stream = country and size > STREAM_ABOVE_BYTES
+    sha256 = sha256 if size >= CACHE_FROM_BYTES else ""
     keep = country_rows(country) if stream else None
     copy = cache.open_copy(CACHE_NAME, READER_VERSION, sha256) if sha256 else None
     if copy is not None and not country:
