@@ -37,29 +37,6 @@ class Period:
         """A period from ISO strings, dates or timestamps."""
         return cls(as_date(start), as_date(end))
 
-    @property
-    def start_ts(self) -> pd.Timestamp:
-        """First day as a pandas Timestamp."""
-        return pd.Timestamp(self.start)
-
-    @property
-    def end_ts(self) -> pd.Timestamp:
-        """Last day as a pandas Timestamp (midnight of that day)."""
-        return pd.Timestamp(self.end)
-
-    @property
-    def years(self) -> range:
-        """Calendar years the period touches."""
-        return range(self.start.year, self.end.year + 1)
-
-    def contains(self, when: object) -> bool:
-        """True when a date falls inside the period (both ends included)."""
-        return self.start <= as_date(when) <= self.end
-
-    def text(self) -> str:
-        """The period in words: '2012-01-01 to 2025-12-31'."""
-        return f"{self.start.isoformat()} to {self.end.isoformat()}"
-
 
 def as_date(value: object) -> date:
     """A date from an ISO string, a date, a datetime or a Timestamp."""
