@@ -15,23 +15,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from analysis.config import CURATED_DIR, RAW_DIR, SHARED_DATA_DIR
+from analysis.core.hashing import sha256_file
 
 #: Folders whose files are the reports' inputs, unless the build is told otherwise.
 DEFAULT_INPUT_DIRS: tuple[Path, ...] = (CURATED_DIR, RAW_DIR, SHARED_DATA_DIR)
 #: The package's own code and templates: a change to any of them invalidates cached results.
 PACKAGE_DIR: Path = Path(__file__).resolve().parents[1]
-_CHUNK = 1 << 20
 # A file modified this recently could change again within the same mtime tick: do not cache it.
 _RACY_SECONDS = 2.0
-
-
-def sha256_file(path: Path) -> str:
-    """sha256 of a file's bytes, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class FileHashCache:

@@ -10,7 +10,6 @@ can change between two runs with the same files (an API answer, the clock, a cre
 from __future__ import annotations
 
 import contextvars
-import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
@@ -18,10 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis.config import display_path
+from analysis.core.hashing import sha256_file
 
 #: During a build, the JSON-lines file the kernel appends its origins to.
 ORIGINS_LOG_ENV = "MALI_BUILD_ORIGINS_LOG"
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -100,15 +99,6 @@ def start_log() -> OriginLog:
     log = OriginLog()
     _CURRENT.set(log)
     return log
-
-
-def sha256_file(path: Path) -> str:
-    """sha256 of a file's bytes, read in chunks."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def record_file(

@@ -38,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from analysis.core.hashing import sha256_file
 from analysis.sources import register as open_data
 from analysis.sources.event_frames import HEAD_BYTES, EventDataError, csv_header
 from analysis.sources.register import DATASETS, OpenDataset, version_from_name
@@ -187,7 +188,7 @@ def mirror(
     temporary = _temporary(folder, source.name)
     try:
         shutil.copyfile(source, temporary)
-        digest = sha256_of(temporary)
+        digest = sha256_file(temporary)
         # the pinned checksum is that of the publisher's file: it applies to a copy of it
         pinned = spec.sha256 if source.name == spec.filename else None
         rows = verify(temporary, spec, expected_sha256=pinned, sha256=digest, label=str(source))
@@ -292,15 +293,6 @@ def status_lines(raw_dir: Path | None = None) -> list[str]:
         accessed = str(sidecar.get("accessed", "?"))[:10]
         lines.append(f"{name:<20} {path.name}  accessed {accessed}  from {origin}")
     return lines
-
-
-def sha256_of(path: Path) -> str:
-    """The sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK_BYTES), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _download(

@@ -15,13 +15,13 @@ ACLED is not here: its terms need an account, so a user downloads an export by h
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import config
+from analysis.core.hashing import sha256_file
 
 UCDP_LICENCE = "CC BY 4.0 (Uppsala Conflict Data Program)"
 
@@ -232,10 +232,6 @@ def raw_file(name: str, raw_dir: Path | None = None, check: bool = True) -> Path
     return found
 
 
-#: sha256 of files already hashed in this process, by (path, size, mtime)
-_HASHED: dict[tuple[str, int, int], str] = {}
-
-
 def check_unchanged(data_file: Path) -> None:
     """Refuse a data file whose content differs from what its sidecar recorded.
 
@@ -263,17 +259,11 @@ def check_unchanged(data_file: Path) -> None:
         stat.st_mtime_ns < sidecar_file.stat().st_mtime_ns
     ):
         return
-    key = (str(data_file), stat.st_size, stat.st_mtime_ns)
-    if key not in _HASHED:
-        digest = hashlib.sha256()
-        with open(data_file, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        _HASHED[key] = digest.hexdigest()
-    if _HASHED[key] != recorded:
+    found = sha256_file(data_file)
+    if found != recorded:
         name = sidecar.get("dataset", data_file.parent.name)
         raise RawFileChangedError(
-            f"{data_file}: changed since it was downloaded: its sha256 is {_HASHED[key]}, the "
+            f"{data_file}: changed since it was downloaded: its sha256 is {found}, the "
             f"sidecar {sidecar_file.name} recorded {recorded} (accessed "
             f"{str(sidecar.get('accessed', '?'))[:10]}). Restore it with `python -m analysis "
             f"data fetch {name}`, or, to use your edited file, delete the sidecar (the reports "
