@@ -600,10 +600,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
     end = max(period_end.end, start)
     events = events[events["date"] <= pd.Timestamp(end)] if len(events) else events
     covered = event_coverage.within(start, end)
-    # Events from the curated folder are its chronology (events.csv), not every table.
-    event_source = ctx.source_line(
-        "curated-events" if selection.dataset == "curated" else selection.dataset
-    )
+    event_source = ctx.event_source_line(selection.dataset)
     owid_all = _optional(ctx, "owid")
     owid = owid_all[owid_all["country"] == country] if owid_all is not None else None
     owid_source = ctx.source_line("owid")

@@ -50,9 +50,15 @@ class RunContext:
 
     def version_read(self, dataset: str) -> str:
         """The version(s) of a dataset this run read, e.g. '24.1', or '' when none is known."""
-        read_as = "curated" if dataset == "curated-events" else dataset
+        record = register.REGISTER.get(dataset)
+        read_as = record.read_as if record and record.read_as else dataset
         versions = [o.version for o in self.origins if o.dataset == read_as and o.version]
         return ", ".join(dict.fromkeys(versions))
+
+    def event_source_line(self, dataset: str) -> str:
+        """The source line of event data read from ``dataset`` (the curated folder's events are
+        its chronology)."""
+        return self.source_line(register.event_source(dataset).key)
 
     def source_line(self, *datasets: str) -> str:
         """The source line of a figure drawn from these datasets, with the versions read."""

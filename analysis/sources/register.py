@@ -343,6 +343,8 @@ class Dataset:
     #: domain shown in source lines
     domain: str = ""
     order: int = 50
+    #: the dataset its files are recorded under when that differs (the chronology is curated)
+    read_as: str = ""
 
     def version_of(self, path: Path | str) -> str:
         """The version a file name states ('24.1', 'round 7'), or ''."""
@@ -418,6 +420,7 @@ REGISTER: dict[str, Dataset] = {
             url="",
             how_to_get="part of the project (data/curated/events.csv)",
             order=1,
+            read_as="curated",
         ),
         _open(
             "ucdp-ged",
@@ -552,6 +555,16 @@ def entry(key: str) -> Dataset:
         return REGISTER[key]
     except KeyError:
         raise KeyError(f"unknown dataset {key!r}; known: {', '.join(REGISTER)}") from None
+
+
+#: Datasets that, read as event data, are one part of a larger record: the curated folder's
+#: events are its chronology (events.csv), not every curated table.
+_AS_EVENTS: dict[str, str] = {"curated": "curated-events"}
+
+
+def event_source(key: str) -> Dataset:
+    """The record that names a dataset read as event data."""
+    return entry(_AS_EVENTS.get(key, key))
 
 
 def source_line(key: str, version: str = "") -> str:

@@ -44,9 +44,7 @@ STATUS_KEYS: tuple[str, ...] = (
     "geoboundaries-adm2",
 )
 HOW_TO_GET: dict[str, str] = {k: register.entry(k).how_to_get for k in STATUS_KEYS}
-TITLES: dict[str, str] = {k: register.entry(k).title for k in STATUS_KEYS}
-# As an event source, the curated folder is its chronology (events.csv).
-TITLES["curated"] = register.entry("curated-events").title
+TITLES: dict[str, str] = {k: register.event_source(k).title for k in STATUS_KEYS}
 #: Short names in coverage sentences ("The ACLED export covers ...").
 COVERAGE_NAMES: dict[str, str] = {
     "curated": "curated chronology",
@@ -281,9 +279,7 @@ def source_label(frame: pd.DataFrame) -> str:
     """A figure's source line for a loaded frame: the register's words, with the version the
     file name states ('UCDP GED 25.1 (ucdp.uu.se)')."""
     name = frame.attrs.get("dataset", "")
-    # Events read from the curated folder come from its chronology, not from every table.
-    name = "curated-events" if name == "curated" else name
     if name not in register.REGISTER:
         return name
-    record = register.entry(name)
+    record = register.event_source(name)
     return record.source_line(record.version_of(frame.attrs.get("source", "") or ""))
