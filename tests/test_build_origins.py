@@ -76,3 +76,16 @@ def test_snapshot_tables_cannot_be_changed_by_a_caller():
     groups.loc[:, "name"] = "changed"
     assert "changed" not in set(snapshot.groups["name"])
     assert snapshot.resolver.get(snapshot.groups["group_id"].iloc[0]) is not None
+
+
+def test_a_file_read_twice_is_one_origin_and_named_once_in_the_header():
+    """The snapshot reads events.csv, then the chronology is read again as event data."""
+    from analysis.build import provenance
+
+    ctx = open_run("2012-01-01", "2025-12-31", curated_dir=CURATED_MIN)
+    ctx.load_events("curated", path=CURATED_MIN / "events.csv")
+    events_read = [o for o in ctx.origins if o.where.endswith("events.csv")]
+    assert len(events_read) == 1
+    (curated,) = provenance.report_data(list(ctx.origins))["vintages"]
+    tables = curated["version"].split(";")[0]
+    assert tables == "events, groups, lineage, milestones, polls, sources"

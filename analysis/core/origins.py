@@ -38,6 +38,14 @@ class Origin:
     volatile: bool = False
     why_volatile: str = ""
 
+    def identity(self) -> tuple:
+        """What makes two records the same read: a file's dataset, path and content; an API
+        answer is always its own (its time differs)."""
+        if self.kind == "file":
+            return (self.dataset, self.kind, self.where, self.sha256)
+        return (self.dataset, self.kind, self.where, json.dumps(self.query, sort_keys=True),
+                self.answered_at)  # fmt: skip
+
     def to_json(self) -> dict:
         """The origin as a JSON-able dict (the manifest's form)."""
         return asdict(self)
@@ -56,13 +64,18 @@ class OriginLog:
         self._origins: list[Origin] = []
 
     def add(self, origin: Origin) -> Origin:
-        """Record an origin (once) and, during a build, append it to the build's log file."""
-        if origin not in self._origins:
-            self._origins.append(origin)
-            log_path = os.environ.get(ORIGINS_LOG_ENV)
-            if log_path:
-                with open(log_path, "a", encoding="utf-8") as handle:
-                    handle.write(json.dumps(origin.to_json(), sort_keys=True) + "\n")
+        """Record an origin once and, during a build, append it to the build's log file.
+
+        The same file read twice (the snapshot's events.csv, then the chronology as event data)
+        is one origin: the first record stands."""
+        same = next((o for o in self._origins if o.identity() == origin.identity()), None)
+        if same is not None:
+            return same
+        self._origins.append(origin)
+        log_path = os.environ.get(ORIGINS_LOG_ENV)
+        if log_path:
+            with open(log_path, "a", encoding="utf-8") as handle:
+                handle.write(json.dumps(origin.to_json(), sort_keys=True) + "\n")
         return origin
 
     def __iter__(self):
