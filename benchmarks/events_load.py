@@ -120,10 +120,6 @@ def _schema() -> pa.Schema:
     return pa.schema([(c, numeric.get(c, pa.string())) for c in COLUMNS])
 
 
-def _take(options: list, picks: np.ndarray) -> list:
-    return [options[i] for i in picks]
-
-
 def _chunk(rng: np.random.Generator, start: int, n: int, several: bool = False) -> pa.Table:
     days = rng.integers(0, 365 * 12, n)
     dates = (np.datetime64("2012-01-01") + days).astype("datetime64[D]").astype(str)

@@ -41,14 +41,6 @@ class ReportParameters:
     #: the dates as given, where they were relative: {"start_date": "-52w"}
     relative: tuple[tuple[str, str], ...] = ()
 
-    def describe(self) -> str:
-        """The parameters in words, e.g. 'Mali, 2012-01-01 to 2025-12-31, all groups'."""
-        groups = ", ".join(self.focus_groups) if self.focus_groups else "all groups"
-        return (
-            f"{self.country}, {self.start_date.isoformat()} to {self.end_date.isoformat()}, "
-            f"{groups}"
-        )
-
 
 def latest_end_date(today: date | None = None) -> date:
     """The last day a report may cover: the end of the current year (data cannot be later;

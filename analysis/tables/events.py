@@ -131,10 +131,6 @@ class Coverage:
         """The last day covered, or None."""
         return self.spans[-1][1] if self.spans else None
 
-    def covers(self, day: date) -> bool:
-        """True when the dataset covers this day."""
-        return any(first <= day <= last for first, last in self.spans)
-
     def days_covered(self, start: date, end: date) -> int:
         """How many days of [start, end] the dataset covers."""
         total = 0
