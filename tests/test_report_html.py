@@ -268,3 +268,54 @@ def test_pdf_without_chromium_is_a_usage_error(monkeypatch, tmp_path):
     assert build(options, io.StringIO(), err) == EXIT_USAGE
     assert "--pdf needs Chromium: install it with `apt-get install chromium`" in err.getvalue()
     assert not (tmp_path / "reports").exists() or not any((tmp_path / "reports").iterdir())
+
+
+def test_appendix_sections_are_details_after_the_brief():
+    """`## Appendix` and its `###` sections (a Markdown cell, or a heading a code cell shows)
+    become <section class="appendix"> with one closed <details> each, after the main body."""
+    table = {"text/html": "<table><caption>Full wordings</caption><tr><td>Q1</td></tr></table>"}
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Report\n\nA brief."),
+            new_markdown_cell("## Findings\n\nShort text."),
+            new_markdown_cell("## Appendix\n\nWhat the brief leaves out."),
+            new_markdown_cell("### Question wordings"),
+            new_code_cell("show()", outputs=[new_output("display_data", data=table)]),
+            new_code_cell(
+                "show()",
+                outputs=[
+                    new_output("display_data", data={"text/markdown": "### Method notes"}),
+                    new_output("display_data", data={"text/markdown": "PELT, 2 ln(n)."}),
+                ],
+            ),
+        ]
+    )
+    page = report_html.to_html(nb, {"parameters": {}})
+    body, appendix = page.split('<section class="appendix">')
+    assert "Short text." in body and "Full wordings" not in body and "PELT" not in body
+    assert appendix.count('<details class="appendix-section">') == 2
+    summaries = re.findall(r"<summary>(.*?)</summary>", appendix, re.DOTALL)
+    assert [re.sub(r"<[^>]+>|¶", "", s).strip() for s in summaries] == [
+        "Question wordings",
+        "Method notes",
+    ]
+    first, second = appendix.split('<details class="appendix-section">')[1:]
+    assert "Full wordings" in first and "PELT" not in first and "PELT" in second
+    assert "What the brief leaves out." in appendix.split("<details")[0]  # intro stays open
+    assert appendix.index("</section>") < appendix.index("</main>")
+    # balanced: as many <div> as </div> inside the appendix, and every details closed
+    inside = appendix[: appendix.index("</main>")]
+    assert inside.count("<div") == inside.count("</div>")
+    assert inside.count("<details") == inside.count("</details>") == 2
+    # the contents still link the appendix's headings, which sit in the summaries
+    assert re.search(r'<nav class="contents".*href="#Question-wordings"', page, re.DOTALL)
+
+
+def test_page_without_appendix_heading_is_unchanged_and_blocks_rejoin():
+    from analysis.build.appendix import top_level_blocks, wrap_appendix
+
+    body = " <div a><div>x</div></div>\n<div b>y</div>\n"
+    assert "".join(top_level_blocks(body)) == body
+    assert len(top_level_blocks(body)) == 2
+    page = f'<main class="report-body">{body}</main>'
+    assert wrap_appendix(page) == page

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analysis.build import provenance as report_sources
+from analysis.build.appendix import wrap_appendix
 
 if TYPE_CHECKING:  # nbconvert is imported lazily: a no-change rebuild never needs it.
     from nbconvert import HTMLExporter
@@ -237,7 +238,7 @@ def to_html(
         metadata["path"] = str(source_dir)
     resources = {"metadata": metadata, "report": report}
     body, _ = exporter(template_dir, with_code).from_notebook_node(nb, resources=resources)
-    return add_contents(break_long_words(body))
+    return add_contents(wrap_appendix(break_long_words(body)))
 
 
 _TEXT_CELL = re.compile(r'(<td class="text">)([^<]*)(</td>)')

@@ -32,6 +32,8 @@ CHROMIUM_ARGS = (
     "--disable-sync",
 )
 _TIMEOUT_MS = 60_000
+#: Opens every <details> (the appendix's sections) before printing; the page itself has no script.
+OPEN_DETAILS = "document.querySelectorAll('details').forEach(d => { d.open = true; })"
 
 
 class PdfError(RuntimeError):
@@ -107,6 +109,8 @@ def print_pdf(context: Any, html_path: Path, pdf_path: Path) -> Path:
         page.route("**/*", _only_the_file)
         page.goto(html_path.resolve().as_uri(), wait_until="load", timeout=_TIMEOUT_MS)
         page.emulate_media(media="print")
+        # The appendix's sections are closed <details> on screen; the PDF prints them in full.
+        page.evaluate(OPEN_DETAILS)
         page.pdf(
             path=str(temporary),
             format="A4",
