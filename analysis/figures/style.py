@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -131,6 +132,18 @@ def add_source(fig: Figure, source: str) -> None:
             0.01, 0.005, label, fontsize=SOURCE_FONT_SIZE, color="#555555", ha="left", va="bottom"
         )
     text._is_source_line = True  # type: ignore[attr-defined]
+
+
+#: Attribute under which a draw function leaves the tooltip of each element of an artist
+#: (analysis.reports.hover adds them to the page's SVG as <title>s).
+HOVER_ATTRIBUTE = "_hover_labels"
+
+
+def hover_labels(artist: Artist, labels: Sequence[str]) -> Artist:
+    """Say what each element of ``artist`` shows (one label per bar, point or area, in the
+    order drawn), for the tooltips of the report's inline SVG."""
+    setattr(artist, HOVER_ATTRIBUTE, [str(label) for label in labels])
+    return artist
 
 
 def source_line(fig: Figure) -> str | None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,22 @@ from IPython.display import HTML, Markdown, display
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
 
-from analysis.figures.style import add_source, join_sources, literal_text, source_line
+from analysis.core import origins
+from analysis.figures.style import join_sources, literal_text, new_figure
+from analysis.reports import hover
+from analysis.reports.takeaway import Takeaway, takeaway
 
 #: Metadata key under which outputs carry machine-readable facts for the build (index pages).
 METADATA_KEY = "mali_reports"
 #: The build sets this to the folder where figures are saved as SVG and PNG for reuse.
 FIGURES_DIR_ENV = "MALI_FIGURES_DIR"
 
-_figure_counter = {"n": 0}
+#: Per figures folder, the list of figures and tables with a CSV (for the build's spreadsheet).
+CONTENTS_FILE = "takeaway.jsonl"
+#: Inline SVG is used while it is at most this many times the size of the PNG.
+INLINE_SVG_FACTOR = 3.0
+
+_figure_counter: dict[str, Any] = {"n": 0}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
 
 
@@ -65,6 +74,7 @@ def no_data(what: str, how_to_get: str = "") -> None:
 
 def reset_figure_numbers() -> None:
     """Start figure numbering again at 1 (each report numbers its own figures)."""
+    _figure_counter.clear()
     _figure_counter["n"] = 0
 
 
@@ -74,19 +84,22 @@ PNG_DPI = 200
 FORMATS = ("svg", "png")
 
 
-def render(fig: Figure) -> dict[str, bytes]:
+def render(fig: Figure, annotate: Callable[[Figure], Any] | None = None) -> dict[str, bytes]:
     """The figure rendered once per format, cropped to its drawn area ('tight', padded).
 
     The tight box is measured once, by one layout pass that paints nothing (it runs the
     figure's layout engine, if any), and both renderings are cut to it with the layout left
     as it is: ``savefig(bbox_inches="tight")``, or any layout engine set on the figure (even
     the one tight_layout leaves), would run that pass again inside each savefig.
+    ``annotate(fig)`` runs after that pass (tick labels are then set), before the renderings.
     """
     literal_text(fig)
     measure = RendererAgg(int(fig.bbox.width), int(fig.bbox.height), fig.dpi)
     with measure._draw_disabled():
         fig.draw(measure)
     box = fig.get_tightbbox(measure).padded(plt.rcParams["savefig.pad_inches"])
+    if annotate is not None:
+        annotate(fig)
     engine = fig.get_layout_engine()
     fig.set_layout_engine(None)
     rendered = {}
@@ -129,17 +142,73 @@ def save_figure_files(
     return paths
 
 
-def figure(fig: Figure, slug: str, caption: str, source: str | Sequence[str] | None = None) -> int:
-    """Show a numbered figure with caption and source line, embedded in the page; returns N.
+def _figures_dir() -> Path | None:
+    """The folder the build gave for this notebook's figures and data, if any."""
+    folder = os.environ.get(FIGURES_DIR_ENV)
+    return Path(folder) if folder else None
 
-    ``source`` (one line, or one per panel) is written once under the whole figure, so panels
-    with different sources keep both. The title comes from the axes; the caption says in words
-    what the figure shows. The image carries them as alt text.
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write a file through a temporary file and a rename (a reader never sees half of it)."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
+def _record_takeaway(entry: dict[str, Any], csv: str | None) -> None:
+    """Save a figure's or table's CSV into the figures folder and list it in CONTENTS_FILE,
+    for the build's spreadsheet (analysis.build.workbook)."""
+    folder = _figures_dir()
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    if csv is not None:
+        _write_atomic(folder / entry["file"], csv)
+    with (folder / CONTENTS_FILE).open("a", encoding="utf-8") as contents:
+        contents.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def data_link(taken: Takeaway, slug: str) -> str:
+    """The 'data (CSV)' link of a figure or table (a ``data:`` URL, no script), or a note
+    saying why its rows are withheld."""
+    if taken.csv is None:
+        return (
+            f'<p class="data-link withheld">Data not exported: {html.escape(taken.withheld)}.</p>'
+        )
+    name = html.escape(f"{slug}.csv", quote=True)
+    return (
+        f'<p class="data-link"><a href="{taken.href()}" download="{name}" type="text/csv">'
+        "data (CSV)</a></p>"
+    )
+
+
+def _unique_slug(kind: str, slug: str) -> str:
+    """The slug, made unique on the page (a second table with the same name gets '-2')."""
+    base = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or kind
+    seen = _figure_counter.setdefault("slugs", set())
+    candidate, n = base, 1
+    while (kind, candidate) in seen:
+        n += 1
+        candidate = f"{base}-{n}"
+    seen.add((kind, candidate))
+    return candidate
+
+
+def figure(
+    fig: Figure,
+    slug: str,
+    caption: str,
+    source: str | Sequence[str] | None = None,
+    data: Any = None,
+) -> int:
+    """Show a numbered figure, its caption, its source and a link to its data; returns N.
+
+    ``source`` (one line, or one per panel) is named once, in the caption, not in the image.
+    ``data`` (what the figure was drawn from) becomes the 'data (CSV)' link and a sheet of the
+    run's spreadsheet. The figure is inline SVG where that stays small, with a tooltip
+    (``<title>``) on each bar, point and area; else a PNG.
     """
     literal_text(fig)
-    if source:
-        add_source(fig, join_sources(source))
-        literal_text(fig)
     _figure_counter["n"] += 1
     number = _figure_counter["n"]
     # The style puts titles on the left (axes.titlelocation), where get_title() does not look.
@@ -148,25 +217,41 @@ def figure(fig: Figure, slug: str, caption: str, source: str | Sequence[str] | N
     ]
     suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
     title = suptitle or (titles[0] if titles else slug)
-    source = source_line(fig) or ""
-    rendered = render(fig)
+    source_text = join_sources(source).removeprefix("Source: ") if source else ""
+    if fig.get_layout_engine() is None:
+        # The source line used to make this room; without it the panels still need spacing.
+        fig.tight_layout()
+    tooltips: dict[str, list[str]] = {}
+    rendered = render(fig, annotate=lambda f: tooltips.update(hover.label_artists(f)))
     save_figure_files(fig, slug, rendered=rendered)
-    mime, data = _encode(rendered)
     plt.close(fig)
-    alt = html.escape(f"Figure {number}. {title}. {caption}", quote=True)
-    payload = base64.b64encode(data).decode("ascii")
+    alt = f"Figure {number}. {title}. {caption}"
+    image = hover.inline_svg(rendered["svg"], tooltips, f"f{number}-", alt)
+    if image is None or len(rendered["svg"]) > INLINE_SVG_FACTOR * len(rendered["png"]):
+        mime, payload_bytes = _encode(rendered)
+        payload = base64.b64encode(payload_bytes).decode("ascii")
+        image = f'<img src="data:{mime};base64,{payload}" alt="{html.escape(alt, quote=True)}"/>'
+    facts: dict[str, Any] = {"number": number, "slug": slug, "title": title}
+    link = ""
+    if data is not None:
+        file_slug = _unique_slug("figure", slug)
+        taken = takeaway(data, source_text, origins.current_log().datasets())
+        link = data_link(taken, file_slug)
+        facts["data"] = f"{file_slug}.csv" if taken.csv is not None else None
+        _record_takeaway(
+            {"kind": "figure", "number": number, "slug": file_slug, "title": title,
+             "file": f"{file_slug}.csv", "withheld": taken.withheld,
+             "sources": [d.key for d in taken.sources]},
+            taken.csv,
+        )  # fmt: skip
     body = (
-        f'<figure class="report-figure" id="figure-{number}">'
-        f'<img src="data:{mime};base64,{payload}" alt="{alt}"/>'
+        f'<figure class="report-figure" id="figure-{number}">{image}'
         f"<figcaption><strong>Figure {number}.</strong> {html.escape(title)}. "
         f"{html.escape(caption)}"
-        f"{f' <span class=source>{html.escape(source)}</span>' if source else ''}"
-        "</figcaption></figure>"
+        f"{f' <span class=source>Source: {html.escape(source_text)}</span>' if source_text else ''}"
+        f"</figcaption>{link}</figure>"
     )
-    display(
-        HTML(body),
-        metadata={METADATA_KEY: {"figure": {"number": number, "slug": slug, "title": title}}},
-    )
+    display(HTML(body), metadata={METADATA_KEY: {"figure": facts}})
     return number
 
 
@@ -219,9 +304,100 @@ def table_html(
     )
 
 
-def table(frame: pd.DataFrame, caption: str = "", decimals: dict[str, int] | None = None) -> None:
-    """Show a DataFrame as a reader's table (see table_html); says so when it is empty."""
+def table(
+    frame: pd.DataFrame,
+    caption: str = "",
+    decimals: Mapping[str, int] | None = None,
+    slug: str | None = None,
+    source: str | Sequence[str] | None = None,
+) -> None:
+    """Show a DataFrame as a reader's table (see table_html) with a link to its rows as CSV;
+    says so when it is empty. ``source`` names its datasets (default: those the run read)."""
     if frame.empty:
         no_data(caption or "this table has no rows for the chosen parameters")
         return
-    display(HTML(table_html(frame, caption, decimals)))
+    _figure_counter["tables"] = _figure_counter.get("tables", 0) + 1
+    file_slug = _unique_slug("table", f"table-{slug or caption[:40] or _figure_counter['tables']}")
+    taken = takeaway(frame, source, origins.current_log().datasets())
+    _record_takeaway(
+        {"kind": "table", "number": _figure_counter["tables"], "slug": file_slug,
+         "title": caption or file_slug, "file": f"{file_slug}.csv", "withheld": taken.withheld,
+         "sources": [d.key for d in taken.sources]},
+        taken.csv,
+    )  # fmt: skip
+    shown = table_html(frame, caption, dict(decimals or {}))
+    display(
+        HTML(f'<div class="report-table-block">{shown}{data_link(taken, file_slug)}</div>'),
+        metadata={METADATA_KEY: {"table": {"slug": file_slug, "caption": caption}}},
+    )
+
+
+def _figure_spec(report: Any, slug: str) -> Any:
+    """The report's figure ``slug``: from its ``figures`` mapping, or its ``charts()``."""
+    figures = getattr(report, "figures", None)
+    if isinstance(figures, Mapping):
+        return figures.get(slug)
+    charts = getattr(report, "charts", None)
+    if callable(charts):
+        return next((c for c in charts() if c.slug == slug), None)
+    return None
+
+
+def show_figure(
+    report: Any,
+    slug: str,
+    draw: Callable[..., Any] | None = None,
+    height: float = 3.6,
+    layout: Callable[..., tuple[Figure, Any]] | None = None,
+) -> int | None:
+    """Draw and show the report's figure ``slug`` with its data link (on new axes with
+    ``draw``, or with a ``layout`` of panels), or say what it is missing; returns N."""
+    spec = _figure_spec(report, slug)
+    if spec is None:
+        missing = getattr(report, "missing", {}) or {}
+        if slug in missing:
+            no_data(*missing[slug])
+        return None
+    options = dict(getattr(spec, "options", {}) or {})
+    title = getattr(spec, "title", None)
+    if title is None:  # a chart of the public-opinion report: data is its draw's arguments
+        draw = draw or spec.draw
+        if layout:
+            fig, _ = layout(*spec.data, **options)
+        else:
+            fig, ax = new_figure(height_in=height)
+            draw(ax, *spec.data, **options)
+    elif layout:
+        fig, _ = layout(spec.data, title, **options)
+    else:
+        fig, ax = new_figure(height_in=height)
+        draw(ax, spec.data, title=title, **options)
+    return figure(fig, slug, spec.caption, source=spec.source, data=spec.data)
+
+
+def show_table(report: Any, name: Any) -> None:
+    """Show the report's table ``name`` (or a table/no-data part given itself) with its data
+    link, or say what is missing."""
+    part = name
+    if isinstance(name, str):
+        tables = getattr(report, "tables", {}) or {}
+        missing = getattr(report, "missing", {}) or {}
+        if name in tables:
+            part = tables[name]
+        elif name in missing:
+            no_data(*missing[name])
+            return
+        else:
+            return
+    if part is None:
+        return
+    if hasattr(part, "what"):  # a part that says a section has no data
+        no_data(part.what, getattr(part, "how_to_get", ""))
+        return
+    table(
+        part.frame,
+        part.caption,
+        getattr(part, "decimals", None),
+        slug=name if isinstance(name, str) else None,
+        source=getattr(part, "source", None),
+    )

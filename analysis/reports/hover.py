@@ -1,0 +1,237 @@
+"""Values on hover without script: a ``<title>`` on each bar, point and map area of an inline SVG.
+
+Before a figure is rendered, ``label_artists`` gives each bar, marked line, scatter and area
+collection a gid (matplotlib's SVG backend writes it as ``<g id=...>``) and the label and value
+of each of its elements. ``inline_svg`` then adds the titles to the SVG (the browser shows them
+as tooltips), prefixes every id so that several figures share a page, and returns the markup.
+Titles are XML text, escaped by the serializer: nothing from the data becomes markup.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.collections import Collection, LineCollection, PolyCollection
+from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from analysis.figures.style import HOVER_ATTRIBUTE
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", XLINK_NS)
+GID_PREFIX = "hover"
+#: Drawn elements of a group that can each carry a title.
+_SHAPES = {f"{{{SVG_NS}}}{tag}" for tag in ("use", "path", "rect", "circle", "polygon")}
+
+
+def number_text(value: Any) -> str:
+    """A value as a tooltip shows it: thousands separators, one decimal unless whole."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(number):
+        return "no data"
+    if number == int(number):
+        return f"{int(number):,}"
+    return f"{number:,.1f}" if abs(number) >= 1 else f"{number:.3g}"
+
+
+def _series(artist: Any) -> str:
+    label = str(artist.get_label() or "")
+    return "" if label.startswith("_") else label
+
+
+def _position_text(ax: Axes, axis: str, value: float) -> str:
+    """The category or coordinate at ``value``: a tick label there, a whole number, or the
+    axis's own formatting (dates)."""
+    ticks = ax.get_xticks() if axis == "x" else ax.get_yticks()
+    labels = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
+    for tick, label in zip(ticks, labels, strict=False):
+        text = label.get_text().replace("\n", " ")
+        if abs(tick - value) < 1e-6 and text and not _NUMERIC.fullmatch(text):
+            return text  # a category's name ('Gao', 'JNIM'), not a number's formatting
+    if abs(value - round(value)) < 1e-9:
+        return str(int(round(value)))
+    return (ax.format_xdata if axis == "x" else ax.format_ydata)(value)
+
+
+_NUMERIC = re.compile(r"[−\-+]?[\d,.\s]+")
+
+
+def _join(*parts: str) -> str:
+    return ": ".join(p for p in parts if p)
+
+
+def _bar_labels(ax: Axes, container: BarContainer) -> list[str]:
+    series = _series(container)
+    labels = []
+    horizontal = container.orientation == "horizontal"
+    for patch, value in zip(container.patches, container.datavalues, strict=False):
+        if horizontal:
+            where = _position_text(ax, "y", patch.get_y() + patch.get_height() / 2)
+        else:
+            where = _position_text(ax, "x", patch.get_x() + patch.get_width() / 2)
+        labels.append(_join(series, where, number_text(value)))
+    return labels
+
+
+def _line_labels(ax: Axes, line: Line2D) -> list[str]:
+    series = _series(line)
+    xs, ys = line.get_xdata(orig=False), line.get_ydata(orig=False)
+    labels = []
+    for x, y in zip(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float), strict=False):
+        if np.isfinite(x) and np.isfinite(y):
+            labels.append(_join(series, _position_text(ax, "x", x), number_text(y)))
+    return labels
+
+
+def _collection_labels(ax: Axes, collection: Collection) -> list[str]:
+    series = _series(collection)
+    values = collection.get_array()
+    offsets = collection.get_offsets()
+    count = len(collection.get_paths()) if not len(offsets) or len(offsets) == 1 else len(offsets)
+    labels = []
+    for i in range(count):
+        parts = [series]
+        if len(offsets) > 1 and i < len(offsets):
+            x, y = offsets[i]
+            parts.append(f"{_position_text(ax, 'x', x)}, {_position_text(ax, 'y', y)}")
+        if values is not None and i < len(values):
+            parts.append(number_text(values[i]))
+        labels.append(_join(*parts))
+    return labels
+
+
+def label_artists(fig: Figure) -> dict[str, list[str]]:
+    """Give each bar, marked line, point collection and area collection of ``fig`` a gid, and
+    return gid -> the labels of its elements (a list of one for a single shape)."""
+    labelled: dict[str, list[str]] = {}
+
+    def mark(artist: Any, labels: Sequence[str]) -> None:
+        labels = [text for text in labels if text]
+        if not labels:
+            return
+        gid = f"{GID_PREFIX}{len(labelled) + 1}"
+        artist.set_gid(gid)
+        labelled[gid] = list(labels)
+
+    for ax in fig.axes:
+        for container in ax.containers:
+            if isinstance(container, BarContainer):
+                for patch, text in zip(container.patches, _bar_labels(ax, container), strict=False):
+                    mark(patch, [text])
+        for line in ax.get_lines():
+            given = getattr(line, HOVER_ATTRIBUTE, None)
+            if given is not None:
+                mark(line, given)
+            elif line.get_marker() not in (None, "", "None", " ") and _series(line) != "":
+                mark(line, _line_labels(ax, line))
+            elif line.get_marker() not in (None, "", "None", " ") and len(line.get_xdata()) > 1:
+                mark(line, _line_labels(ax, line))
+        for collection in ax.collections:
+            given = getattr(collection, HOVER_ATTRIBUTE, None)
+            if given is not None:
+                mark(collection, given)
+            elif isinstance(collection, LineCollection | PolyCollection):
+                continue  # error bars and bands: their values are the marked points'
+            elif len(collection.get_offsets()) > 1 or collection.get_array() is not None:
+                mark(collection, _collection_labels(ax, collection))
+    return labelled
+
+
+def _title(text: str) -> ET.Element:
+    element = ET.Element(f"{{{SVG_NS}}}title")
+    element.text = text
+    return element
+
+
+def _shapes(group: ET.Element) -> list[ET.Element]:
+    """The drawn shapes of a group in document order, leaving out <defs>."""
+    found: list[ET.Element] = []
+    for child in group:
+        if child.tag == f"{{{SVG_NS}}}defs":
+            continue
+        if child.tag in _SHAPES:
+            found.append(child)
+        else:
+            found.extend(_shapes(child))
+    return found
+
+
+def add_titles(root: ET.Element, tooltips: Mapping[str, Sequence[str]]) -> int:
+    """Add a <title> to each labelled shape (or to its group when the counts differ); returns
+    how many titles were added."""
+    added = 0
+    for group in root.iter(f"{{{SVG_NS}}}g"):
+        labels = tooltips.get(group.get("id", ""))
+        if not labels:
+            continue
+        shapes = _shapes(group)
+        markers = [shape for shape in shapes if shape.tag == f"{{{SVG_NS}}}use"]
+        if len(markers) == len(labels):  # a line's markers, after the line itself
+            shapes = markers
+        if len(labels) > 1 and len(shapes) == len(labels):
+            for shape, text in zip(shapes, labels, strict=True):
+                shape.insert(0, _title(text))
+                added += 1
+        else:
+            shown = labels if len(labels) <= 12 else [*labels[:6], "…", *labels[-5:]]
+            group.insert(0, _title("\n".join(shown)))
+            added += 1
+    return added
+
+
+_ID_REFERENCE = re.compile(r"url\(#([^)]+)\)")
+
+
+def prefix_ids(root: ET.Element, prefix: str) -> None:
+    """Prefix every id and every reference to one (url(#...), href="#..."), so that ids stay
+    unique when several SVGs share a page (matplotlib numbers them per figure)."""
+    href_names = ("href", f"{{{XLINK_NS}}}href")
+    for element in root.iter():
+        if "id" in element.attrib:
+            element.set("id", prefix + element.get("id"))
+        for name, value in list(element.attrib.items()):
+            if name in href_names and value.startswith("#"):
+                element.set(name, "#" + prefix + value[1:])
+            elif "url(#" in value:
+                element.set(name, _ID_REFERENCE.sub(lambda m: f"url(#{prefix}{m.group(1)})", value))
+
+
+def inline_svg(
+    svg: bytes, tooltips: Mapping[str, Sequence[str]], prefix: str, label: str
+) -> str | None:
+    """The figure's SVG as markup for the page: titles added, ids prefixed, sized by CSS,
+    labelled for screen readers; None when the SVG does not parse."""
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError:
+        return None
+    # The Dublin Core block (date, generator) is bytes a reader never sees.
+    for metadata in root.findall(f"{{{SVG_NS}}}metadata"):
+        root.remove(metadata)
+    add_titles(root, tooltips)
+    prefix_ids(root, prefix)
+    root.set("role", "img")
+    root.set("aria-label", label)
+    root.set("class", "figure-svg")
+    # CSS scales it to the column, never wider than drawn; the viewBox keeps its proportions.
+    width = root.attrib.pop("width", "")
+    root.attrib.pop("height", None)
+    if re.fullmatch(r"[\d.]+pt", width):
+        root.set("style", f"max-width: {width}")
+    text = ET.tostring(root, encoding="unicode")
+    # A stray <script> cannot come from matplotlib; refuse rather than trust it.
+    if "<script" in text.lower():
+        return None
+    return text

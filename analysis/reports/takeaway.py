@@ -1,0 +1,136 @@
+"""The numbers behind a figure or table, as a CSV a reader can take away.
+
+Each CSV starts with one comment line naming the sources and their licences (from the
+dataset register), then a header row. Data derived from ACLED carries ACLED's attribution,
+and ACLED's event rows never leave the project: only aggregates are exported.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from analysis.sources.register import REGISTER, Dataset
+
+#: Datasets whose rows may not be redistributed (ACLED's terms of use).
+NOT_REDISTRIBUTED: frozenset[str] = frozenset({"acled", "acled-api"})
+#: Columns that only a table of single events has: such a table from ACLED is never exported.
+EVENT_ROW_COLUMNS: frozenset[str] = frozenset(
+    {"event_id", "event_id_cnty", "latitude", "longitude", "notes", "description", "what happened"}
+)
+ACLED_ATTRIBUTION = "Armed Conflict Location & Event Data (ACLED), acleddata.com"
+
+
+@dataclass(frozen=True)
+class Takeaway:
+    """A figure's or table's CSV, or the reason it is withheld (``csv`` is then None)."""
+
+    csv: str | None
+    sources: tuple[Dataset, ...]
+    withheld: str = ""
+
+    def href(self) -> str:
+        """The CSV as a base64 ``data:`` URL for a link's href (shorter than percent-encoding)."""
+        if self.csv is None:
+            raise ValueError(f"no CSV to link: {self.withheld}")
+        payload = base64.b64encode(self.csv.encode("utf-8")).decode("ascii")
+        return f"data:text/csv;charset=utf-8;base64,{payload}"
+
+
+def datasets_named(source: str | Sequence[str] | None, read: Iterable[str] = ()) -> list[Dataset]:
+    """The register's datasets a source line names (by their short names), else those in
+    ``read`` (the run's origins), in the register's order, each once."""
+    text = " ".join([source] if isinstance(source, str) else list(source or ()))
+    found: dict[str, Dataset] = {}
+    # Longest names first, so that 'ACLED API' is not also read as 'ACLED'.
+    for dataset in sorted(REGISTER.values(), key=lambda d: -len(d.short)):
+        if dataset.short and dataset.short in text:
+            found[dataset.key] = dataset
+            text = text.replace(dataset.short, " ")
+    if not found:
+        found = {key: REGISTER[key] for key in read if key in REGISTER}
+    return sorted(found.values(), key=lambda d: d.order)
+
+
+def comment_line(sources: Sequence[Dataset]) -> str:
+    """'# Sources: A; B; licences: A: licence; B: licence' (ACLED with its attribution)."""
+    names, licences = [], []
+    for dataset in sources:
+        name = ACLED_ATTRIBUTION if dataset.key in NOT_REDISTRIBUTED else dataset.title
+        if name not in names:
+            names.append(name)
+        licence = f"{dataset.short}: {dataset.licence}"
+        if dataset.licence not in " ".join(licences):
+            licences.append(licence)
+    if not names:
+        return "# Sources: not stated; licences: not stated"
+    # A newline in a title would end the comment line early.
+    line = f"# Sources: {'; '.join(names)}; licences: {'; '.join(licences)}"
+    return re.sub(r"\s+", " ", line)
+
+
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame a CSV can hold: no geometry, flat column names, the index as columns when named."""
+    frame = frame.copy()
+    for column in list(frame.columns):
+        if str(getattr(frame[column], "dtype", "")) == "geometry":
+            frame = frame.drop(columns=column)
+    frame = pd.DataFrame(frame)  # a GeoDataFrame without geometry is a plain frame
+    if isinstance(frame.columns, pd.MultiIndex):
+        frame.columns = [" ".join(str(p) for p in parts if str(p)) for parts in frame.columns]
+    index_named = any(name is not None for name in frame.index.names)
+    if index_named or not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index()
+    frame.columns = [str(c) for c in frame.columns]
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object:
+            frame[column] = values.map(
+                lambda v: "; ".join(map(str, v)) if isinstance(v, list | tuple | set) else v
+            )
+    return frame
+
+
+def to_frame(data: Any) -> pd.DataFrame | None:
+    """One table from the shapes a figure's data takes: a DataFrame (or GeoDataFrame, without
+    its geometry), a Series, a mapping of them (stacked, with a 'part' column), a tuple of
+    them (the parts a draw function takes); None when nothing in it is tabular."""
+    if isinstance(data, pd.DataFrame):
+        return _flat(data)
+    if isinstance(data, pd.Series):
+        name = data.name if data.name is not None else "value"
+        return _flat(data.rename(name).to_frame())
+    if hasattr(data, "_asdict") and not isinstance(data, Mapping):  # a NamedTuple of frames
+        data = data._asdict()
+    if isinstance(data, Mapping):
+        parts = [(str(k), to_frame(v)) for k, v in data.items()]
+    elif isinstance(data, list | tuple):
+        parts = [(str(i + 1), to_frame(v)) for i, v in enumerate(data)]
+    else:
+        return None
+    parts = [(k, f) for k, f in parts if f is not None]
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0][1]
+    stacked = [f.assign(part=k)[["part", *f.columns]] for k, f in parts]
+    return pd.concat(stacked, ignore_index=True, sort=False)
+
+
+def takeaway(data: Any, source: str | Sequence[str] | None, read: Iterable[str] = ()) -> Takeaway:
+    """The CSV of ``data`` with its comment line, or why there is none (ACLED event rows,
+    nothing tabular)."""
+    sources = tuple(datasets_named(source, read))
+    frame = to_frame(data)
+    if frame is None:
+        return Takeaway(None, sources, "no table of numbers behind this figure")
+    from_acled = any(d.key in NOT_REDISTRIBUTED for d in sources)
+    if from_acled and EVENT_ROW_COLUMNS & set(frame.columns):
+        return Takeaway(None, sources, "ACLED's event rows are not redistributed (its terms)")
+    body = frame.to_csv(index=False, lineterminator="\n")
+    return Takeaway(f"{comment_line(sources)}\n{body}", sources)
