@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.sources.ucdp_ged import GED_19_1_COLUMNS, GED_20_1_COLUMNS, REQUIRED_COLUMNS
 from analysis.tables import events
 from analysis.tables.events import EventDataError
 from tests.conftest import shared_file
@@ -100,3 +101,48 @@ def test_real_ged_19_1_sample_reads_by_column_name():
     assert frame.loc[frame["event_id"] == "71686", "deaths_high"].item() == 0
     assert set(frame["event_type"]) <= set(events.EVENT_TYPES)
     assert len(events.load("ucdp-ged", path, country="Mali")) == 0
+
+
+# --- every layout from 19.1 to 26.1, read by column name (hand-written fixtures) -----------
+
+UCDP_FIXTURES = Path(__file__).parent / "fixtures" / "ucdp"
+
+
+def test_ged_26_1_layout_and_its_stated_span():
+    frame = events.load(
+        "ucdp-ged", UCDP_FIXTURES / "ged_v26_1.csv", country="Mali", resolve=GROUPS.get
+    )
+    # by hand: Mali rows 910001-910003 of the fixture, best 12 + 7 + 20, high 15 + 9 + 25
+    assert sorted(frame["event_id"]) == ["910001", "910002", "910003"]
+    assert int(frame["deaths_best"].sum()) == 39
+    assert int(frame["deaths_high"].sum()) == 49
+    assert int(frame["deaths_low"].sum()) == 10 + 7 + 18
+    assert list(frame["code_status"]) == ["Clear"] * 3
+    assert not frame["provisional"].any()
+    coverage = frame.attrs["coverage"]
+    # release 26.1 covers 1989 to the end of 2025 (UCDP's stated span)
+    assert coverage.text() == "1989-01-01 to 2025-12-31"
+
+
+def test_ged_19_1_layout_of_42_columns_reads_by_name():
+    frame = events.load(
+        "ucdp-ged", UCDP_FIXTURES / "ged_v19_1.csv", country="Mali", resolve=GROUPS.get
+    )
+    by_id = rows(frame)
+    # 19.1 ends low, best, high: 190001 is low 3, best 4, high 6 (not best 3)
+    first = by_id["190001"]
+    assert (first["deaths_low"], first["deaths_best"], first["deaths_high"]) == (3, 4, 6)
+    assert by_id["190002"]["date_precision"] == "month"
+    assert by_id["190002"]["event_type"] == "violence against civilians"
+    # 19.1 has no code_status column: unknown, not "Clear"
+    assert frame["code_status"].isna().all()
+    assert frame.attrs["coverage"].text() == "1989-01-01 to 2018-12-31"
+
+
+def test_every_documented_layout_has_the_required_columns():
+    assert len(GED_19_1_COLUMNS) == 42 and len(GED_20_1_COLUMNS) == 49
+    assert set(REQUIRED_COLUMNS) <= set(GED_19_1_COLUMNS) & set(GED_20_1_COLUMNS)
+    header = (UCDP_FIXTURES / "ged_v26_1.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert tuple(header.split(",")) == GED_20_1_COLUMNS
+    sample = (FIXTURE).read_text(encoding="utf-8").splitlines()[0]
+    assert tuple(sample.split(",")) == GED_20_1_COLUMNS  # 25.1 has the same 49

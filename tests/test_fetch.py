@@ -65,19 +65,19 @@ def brd_zip(path: Path) -> Path:
 
 def test_download_verify_rename_and_sidecar(server, tmp_path):
     folder, base = server
-    published = brd_zip(folder / "ucdp-brd-dyadic-251-csv.zip")
+    published = brd_zip(folder / "ucdp-brd-dyadic-261-csv.zip")
     raw = tmp_path / "raw"
     spec = DATASETS["ucdp-brd"]
-    path = fetch(spec, raw, url=f"{base}/ucdp-brd-dyadic-251-csv.zip")
-    assert path == raw / "ucdp-brd" / "ucdp-brd-dyadic-251-csv.zip"
+    path = fetch(spec, raw, url=f"{base}/ucdp-brd-dyadic-261-csv.zip")
+    assert path == raw / "ucdp-brd" / "ucdp-brd-dyadic-261-csv.zip"
     assert path.read_bytes() == published.read_bytes()
     sidecar = json.loads((path.parent / (path.name + ".json")).read_text())
-    assert sidecar["url"] == f"{base}/ucdp-brd-dyadic-251-csv.zip"
+    assert sidecar["url"] == f"{base}/ucdp-brd-dyadic-261-csv.zip"
     assert sidecar["sha256"] == hashlib.sha256(published.read_bytes()).hexdigest()
     assert sidecar["size"] == published.stat().st_size
     assert sidecar["accessed"][:10] == datetime.now(UTC).date().isoformat()
     assert "CC BY 4.0" in sidecar["licence"] and "Uppsala" in sidecar["citation"]
-    assert sidecar["version"] == "25.1" and "version 25.1" in sidecar["citation"]
+    assert sidecar["version"] == "26.1" and "version 26.1" in sidecar["citation"]
     assert oct(path.stat().st_mode & 0o777) == "0o644"
     assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []
     # the cached zip is what the loader reads

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from analysis import config
 from analysis.core.hashing import sha256_file
+from analysis.sources.ucdp_candidate import release_of
 
 UCDP_LICENCE = "CC BY 4.0 (Uppsala Conflict Data Program)"
 
@@ -73,9 +74,10 @@ DATASETS: dict[str, OpenDataset] = {
         OpenDataset(
             name="ucdp-ged",
             title="UCDP Georeferenced Event Dataset (GED) Global",
-            version="25.1",
+            version="26.1",
             publisher="Uppsala Conflict Data Program, Uppsala University",
-            url="https://ucdp.uu.se/downloads/ged/ged251-csv.zip",
+            # 26.1 (1989-2025): the zip holds GEDEvent_v26_1.csv, 49 columns like 20.1-25.1
+            url="https://ucdp.uu.se/downloads/ged/ged261-csv.zip",
             licence=UCDP_LICENCE,
             citation=(
                 "Sundberg, Ralph and Erik Melander (2013). Introducing the UCDP Georeferenced "
@@ -89,9 +91,9 @@ DATASETS: dict[str, OpenDataset] = {
         OpenDataset(
             name="ucdp-brd",
             title="UCDP Battle-Related Deaths Dataset (dyadic)",
-            version="25.1",
+            version="26.1",
             publisher="Uppsala Conflict Data Program, Uppsala University",
-            url="https://ucdp.uu.se/downloads/brd/ucdp-brd-dyadic-251-csv.zip",
+            url="https://ucdp.uu.se/downloads/brd/ucdp-brd-dyadic-261-csv.zip",
             licence=UCDP_LICENCE,
             citation=(
                 "Uppsala Conflict Data Program. UCDP Battle-Related Deaths Dataset (dyadic), "
@@ -106,9 +108,9 @@ DATASETS: dict[str, OpenDataset] = {
         OpenDataset(
             name="ucdp-acd",
             title="UCDP/PRIO Armed Conflict Dataset",
-            version="25.1",
+            version="26.1",
             publisher="Uppsala Conflict Data Program and Peace Research Institute Oslo",
-            url="https://ucdp.uu.se/downloads/ucdpprio/ucdp-prio-acd-251-csv.zip",
+            url="https://ucdp.uu.se/downloads/ucdpprio/ucdp-prio-acd-261-csv.zip",
             licence=UCDP_LICENCE,
             citation=(
                 "Gleditsch, Nils Petter, Peter Wallensteen, Mikael Eriksson, Margareta "
@@ -123,9 +125,9 @@ DATASETS: dict[str, OpenDataset] = {
         OpenDataset(
             name="ucdp-actor",
             title="UCDP Actor Dataset",
-            version="25.1",
+            version="26.1",
             publisher="Uppsala Conflict Data Program, Uppsala University",
-            url="https://ucdp.uu.se/downloads/actor/ucdp-actor-251-csv.zip",
+            url="https://ucdp.uu.se/downloads/actor/ucdp-actor-261-csv.zip",
             licence=UCDP_LICENCE,
             citation=(
                 "Uppsala Conflict Data Program. UCDP Actor Dataset, version {version}. Department of "
@@ -338,7 +340,8 @@ class Dataset:
     how_to_get: str
     #: the open-data download spec (DATASETS) of this dataset, when `make data` fetches it
     download: str | None = None
-    #: how a version is read from a file: "ucdp" (v24_1, 241-csv), "rounds" (_r7) or ""
+    #: how a version is read from a file: "ucdp" (v24_1, 241-csv), "ucdp-candidate"
+    #: (GEDEvent_v26_0_3 -> 26.0.3), "rounds" (_r7) or ""
     versioning: str = ""
     #: domain shown in source lines
     domain: str = ""
@@ -351,6 +354,9 @@ class Dataset:
         name = Path(path).name
         if self.versioning == "ucdp":
             return version_from_name(name) or ""
+        if self.versioning == "ucdp-candidate":
+            release = release_of(name)
+            return release.version if release else ""
         if self.versioning == "rounds":
             match = re.search(r"_r(\d+)", name, re.IGNORECASE)
             return f"round {int(match.group(1))}" if match else ""
@@ -431,6 +437,41 @@ REGISTER: dict[str, Dataset] = {
             versioning="ucdp",
             order=10,
         ),  # fmt: skip
+        Dataset(
+            key="ucdp-candidate",
+            title="UCDP Candidate Events Dataset (monthly candidate GED releases)",
+            short="UCDP Candidate Events",
+            publisher="Uppsala Conflict Data Program, Uppsala University",
+            licence=UCDP_LICENCE,
+            citation=(
+                "Hegre, Håvard, Mihai Croicu, Kristine Eck and Stina Högbladh (2020). Introducing "
+                "the UCDP Candidate Events Dataset. Research & Politics 7(3). Data: UCDP "
+                "Candidate Events version {version}, https://ucdp.uu.se/downloads/"
+            ),
+            url=UCDP_URL,
+            how_to_get=(
+                "download the monthly candidate files (GEDEvent_vYY_0_M.csv, 'UCDP Candidate "
+                "Events Dataset' on https://ucdp.uu.se/downloads/) into data/raw/ucdp-candidate/"
+            ),
+            versioning="ucdp-candidate",
+            domain="ucdp.uu.se",
+            order=14,
+        ),
+        Dataset(
+            key="ucdp-api",
+            title="UCDP Georeferenced Event Dataset (GED), API",
+            short="UCDP GED API",
+            publisher="Uppsala Conflict Data Program, Uppsala University",
+            licence=UCDP_LICENCE,
+            citation=DATASETS["ucdp-ged"].citation,
+            url="https://ucdp.uu.se/apidocs/",
+            how_to_get=(
+                "request an access token from UCDP (https://ucdp.uu.se/apidocs/) and set "
+                "UCDP_ACCESS_TOKEN"
+            ),
+            domain="ucdpapi.pcr.uu.se",
+            order=15,
+        ),
         _open(
             "ucdp-brd",
             "ucdp-brd",
@@ -485,6 +526,25 @@ REGISTER: dict[str, Dataset] = {
             ),
             domain="acleddata.com",
             order=21,
+        ),
+        Dataset(
+            key="acled-aggregated",
+            title=(
+                "Armed Conflict Location & Event Data (ACLED), aggregated data (weekly regional "
+                "files, or HDX's monthly files per country)"
+            ),
+            short="ACLED aggregated data",
+            publisher="ACLED (monthly files via the Humanitarian Data Exchange, HDX)",
+            licence=ACLED_LICENCE,
+            citation=ACLED_CITATION,
+            url="https://acleddata.com",
+            how_to_get=(
+                "put ACLED's weekly aggregated file for the region (acleddata.com, free "
+                "account) or HDX's '<Country> - Conflict Data' monthly file (xlsx or CSV) in "
+                "data/raw/acled/"
+            ),
+            domain="acleddata.com",
+            order=23,
         ),
         Dataset(
             key="acled-api",

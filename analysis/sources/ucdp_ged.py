@@ -1,9 +1,12 @@
 """UCDP Georeferenced Event Dataset (GED) CSV -> canonical source table.
 
 Reads the global file or any subset, as CSV or as the publisher's ``ged*-csv.zip``, by column
-name: version 19.1 has 42 columns ending ``low, best, high``; 20.1 to 25.1 have 49 (adding
-``relid``, ``code_status``, the ``*_dset_id`` columns and ``where_description``) ending
-``best, high, low, gwnoa, gwnob``. Only columns common to all are required.
+name: version 19.1 has 42 columns ending ``low, best, high`` (``GED_19_1_COLUMNS``); 20.1 to
+26.1 have 49 (adding ``relid``, ``code_status``, the ``*_dset_id`` columns and
+``where_description``) ending ``best, high, low, gwnoa, gwnob`` (``GED_20_1_COLUMNS``; the
+candidate files and the API answer have the same 49). Only columns common to all are required.
+A file without a header row (some candidate releases) is read with ``column_names``: the
+documented order (see analysis.sources.ucdp_candidate, which checks the values fit first).
 
 Mapping:
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -35,12 +39,35 @@ from analysis.sources.event_frames import (
     combinations,
     conversion_problem,
     csv_header,
+    filter_rows,
     lists_by_combination,
     map_unique,
     open_csv,
     read_block,
     split_names,
 )
+
+#: GED 19.1 in its documented order (42 columns; the real sample in ../shared/data has them).
+GED_19_1_COLUMNS: tuple[str, ...] = tuple(
+    "id,year,active_year,type_of_violence,conflict_new_id,conflict_name,dyad_new_id,dyad_name,"
+    "side_a_new_id,gwnoa,side_a,side_b_new_id,gwnob,side_b,number_of_sources,source_article,"
+    "source_office,source_date,source_headline,source_original,where_prec,where_coordinates,"
+    "adm_1,adm_2,latitude,longitude,geom_wkt,priogrid_gid,country,country_id,region,"
+    "event_clarity,date_prec,date_start,date_end,deaths_a,deaths_b,deaths_civilians,"
+    "deaths_unknown,low,best,high".split(",")
+)
+#: GED 20.1 to 26.1, the candidate files and the API answer, in their documented order (49).
+GED_20_1_COLUMNS: tuple[str, ...] = tuple(
+    "id,relid,year,active_year,code_status,type_of_violence,conflict_dset_id,conflict_new_id,"
+    "conflict_name,dyad_dset_id,dyad_new_id,dyad_name,side_a_dset_id,side_a_new_id,side_a,"
+    "side_b_dset_id,side_b_new_id,side_b,number_of_sources,source_article,source_office,"
+    "source_date,source_headline,source_original,where_prec,where_coordinates,"
+    "where_description,adm_1,adm_2,latitude,longitude,geom_wkt,priogrid_gid,country,"
+    "country_id,region,event_clarity,date_prec,date_start,date_end,deaths_a,deaths_b,"
+    "deaths_civilians,deaths_unknown,best,high,low,gwnoa,gwnob".split(",")
+)
+#: The code_status of an event UCDP has finished coding; any other value is not yet final.
+CLEAR = "Clear"
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "id",
@@ -62,6 +89,7 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
     "longitude",
     "source_headline",
     "dyad_name",
+    "code_status",
 )
 _TYPES = {
     "latitude": pa.float64(),
@@ -79,11 +107,12 @@ VIOLENCE_TYPES: dict[str, tuple[str, str, str]] = {
 DATE_PRECISIONS: dict[str, str] = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
 
 
-def read_ged(path: Path) -> pa.Table:
-    """Read a GED CSV (or the publisher's zip of one) with the columns the loader needs."""
+def read_ged(path: Path, column_names: tuple[str, ...] | None = None) -> pa.Table:
+    """Read a GED CSV (or the publisher's zip of one) with the columns the loader needs;
+    ``column_names`` reads a file without a header row in that order."""
     source = _display(path)
     with _open_csv(path) as handle:
-        header = _header(handle, source)
+        header = list(column_names) if column_names else _header(handle, source)
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
             raise EventDataError(
@@ -95,6 +124,7 @@ def read_ged(path: Path) -> pa.Table:
         try:
             return pacsv.read_csv(
                 handle,
+                read_options=pacsv.ReadOptions(column_names=header if column_names else None),
                 parse_options=pacsv.ParseOptions(newlines_in_values=True),
                 convert_options=pacsv.ConvertOptions(
                     include_columns=columns,
@@ -109,7 +139,7 @@ def read_ged(path: Path) -> pa.Table:
                 exc,
                 header,
                 _TYPES,
-                _column_reader(path),
+                _column_reader(path, column_names),
                 open_binary=lambda: _open_csv(path),
                 used=columns,
             )
@@ -188,6 +218,8 @@ def normalise(raw: pa.Table, source: str, resolve: Resolve | None = None) -> pa.
         "deaths_low": deaths["low"],
         "deaths_high": deaths["high"],
         "description": text("source_headline"),
+        # kept beside the canonical columns (ucdp_columns): not yet "Clear" is not yet final
+        "code_status": pc.utf8_trim_whitespace(text("code_status")),
     }
     if resolve is not None:
         columns["group_ids"] = lists_by_combination(
@@ -197,12 +229,35 @@ def normalise(raw: pa.Table, source: str, resolve: Resolve | None = None) -> pa.
     return pa.table(columns)
 
 
-def _column_reader(path: Path):
+def ucdp_columns(
+    table: pa.Table, country: str | None, start: date | None, end: date | None
+) -> dict[str, list]:
+    """The UCDP columns kept beside the canonical ones (``code_status``, and ``provisional``
+    when the table has it), for the rows ``finish`` keeps (the same filter, the same order)."""
+    kept = filter_rows(table, country, start, end)
+    n = kept.num_rows
+    columns = {
+        "code_status": kept.column("code_status").to_pylist()
+        if "code_status" in kept.column_names
+        else [None] * n
+    }
+    columns["provisional"] = (
+        kept.column("provisional").to_pylist()
+        if "provisional" in kept.column_names
+        else [False] * n
+    )
+    return columns
+
+
+def _column_reader(path: Path, column_names: tuple[str, ...] | None = None):
     def read_column(column: str) -> list[str | None]:
         with _open_csv(path) as handle:
             return (
                 pacsv.read_csv(
                     handle,
+                    read_options=pacsv.ReadOptions(
+                        column_names=list(column_names) if column_names else None
+                    ),
                     parse_options=pacsv.ParseOptions(newlines_in_values=True),
                     convert_options=pacsv.ConvertOptions(
                         include_columns=[column], column_types={column: pa.string()}

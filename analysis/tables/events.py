@@ -5,13 +5,20 @@ Sources (``dataset``):
 * ``curated``: data/curated/events.csv, the hand-curated chronology of major incidents.
 * ``acled``: an ACLED export CSV (Data Export Tool or HDX, with or without the HXL row).
 * ``acled-api``: the ACLED API with the user's credentials (ACLED_USERNAME/ACLED_PASSWORD).
-* ``ucdp-ged``: a UCDP GED CSV or the publisher's zip, global file or subset, 19.1 to 25.1.
+* ``ucdp-ged``: a UCDP GED CSV or the publisher's zip, global file or subset, 19.1 to 26.1;
+  found in data/raw, it is followed by the candidate months after its span
+  (data/raw/ucdp-candidate), marked ``provisional`` (``candidates=`` gives them for a path).
+* ``ucdp-candidate``: UCDP's monthly candidate files (``GEDEvent_vYY_0_M.csv``, with or without
+  a header row), each event once, from its latest release.
+* ``ucdp-api``: the UCDP GED API with the user's token (UCDP_ACCESS_TOKEN).
 * ``ucdp-brd`` and ``owid``: annual series (dyad-years, country-years), returned with
   ``ANNUAL_COLUMNS`` instead of the event columns.
 
 Event sources return ``CANONICAL_COLUMNS``: original actor names are kept in ``actors``;
 ``group_ids`` holds the ids they resolve to through analysis.curated.aliases; actors that do not
-resolve are kept and listed by ``unresolved_actors``.
+resolve are kept and listed by ``unresolved_actors``. UCDP tables (``ucdp-ged``,
+``ucdp-candidate``, ``ucdp-api``) carry two more columns: ``code_status`` (UCDP's, "Clear" once
+coded; empty before 20.1) and ``provisional`` (true for candidate events).
 
 **Where files are looked for**, in this order, when ``path`` is not given:
 
@@ -40,6 +47,7 @@ what basis. A day outside it is *not covered*: a period there is missing, never 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -53,7 +61,7 @@ from analysis.config import CURATED_DIR, curated_path, display_path
 from analysis.core import origins
 from analysis.core.vocab import EVENT_TYPES
 from analysis.curated.tables import resolver
-from analysis.sources import acled, owid, ucdp_brd, ucdp_ged
+from analysis.sources import acled, owid, ucdp_brd, ucdp_candidate, ucdp_ged
 from analysis.sources import register as open_data
 from analysis.sources.acled_api import READ_PATH, AcledClient
 from analysis.sources.annual import ANNUAL_COLUMNS
@@ -86,12 +94,16 @@ DATASETS: dict[str, str | None] = {
     "acled": None,
     "acled-api": None,
     "ucdp-ged": "ucdp-ged",
+    "ucdp-candidate": None,
+    "ucdp-api": None,
     "ucdp-brd": "ucdp-brd",
     "owid": "owid-deaths",
 }
 ANNUAL_DATASETS = ("ucdp-brd", "owid")
 #: ACLED exports are not downloadable without an account: the user puts them here.
 ACLED_RAW_FOLDER = "acled"
+#: UCDP's monthly candidate files (GEDEvent_vYY_0_M.csv), downloaded by hand, go here.
+CANDIDATE_RAW_FOLDER = "ucdp-candidate"
 
 
 class DatasetMissingError(FileNotFoundError):
@@ -200,17 +212,28 @@ def load(
     start: str | date | None = None,
     end: str | date | None = None,
     resolve: Resolve | None = None,
+    candidates: Iterable[str | Path] | None = None,
 ) -> pd.DataFrame:
     """Load a dataset as the canonical event table (or the annual table for ucdp-brd/owid).
 
     ``country`` takes any spelling (``"Ivory Coast"``, ``"Côte d'Ivoire"``); ``start`` and
     ``end`` are inclusive ISO dates. ``resolve`` maps an actor name to a group id (default:
-    the curated groups' alias resolver).
+    the curated groups' alias resolver). ``candidates``: UCDP candidate files whose months
+    after the ``ucdp-ged`` release are added, marked provisional.
     """
     name = _normalise_name(dataset)
     start_date, end_date = _as_date(start, "start"), _as_date(end, "end")
     if name == "acled-api":
         return _load_acled_api(country, start_date, end_date, resolve)
+    if name == "ucdp-candidate":
+        return _load_ucdp(None, candidate_paths(path), country, start_date, end_date, resolve)
+    if name == "ucdp-ged":
+        # a final release, followed by the candidate months after it (provisional): given,
+        # or, for the file found in data/raw, those in data/raw/ucdp-candidate
+        after = [Path(c) for c in candidates] if candidates is not None else []
+        if candidates is None and path is None:
+            after = ucdp_candidate.candidate_files(config.RAW_DIR / CANDIDATE_RAW_FOLDER)
+        return _load_ucdp(locate(name, path), after, country, start_date, end_date, resolve)
     file = locate(name, path)
     record = open_data.REGISTER.get(name)
     read = file / "events.csv" if name == "curated" and file.is_dir() else file
@@ -223,12 +246,10 @@ def load(
         if name == "curated":
             resolve = resolve or _curated_resolve(file)
             table = curated.read_curated(file)
-        elif name == "acled":
+        else:
             # one country's rows, filtered while read; parsed once per file (cached by sha256)
             raw = acled.read_export(file, country, origin.sha256)
             table = acled.normalise(raw, _display(file), resolve)
-        else:
-            table = ucdp_ged.normalise(ucdp_ged.read_ged(file), _display(file), resolve)
         coverage = _table_coverage(name, table, country, version)
         if name == "acled" and coverage.spans and (span := acled.event_span(raw)):
             # read for one country: the export covers its whole file's first to last event
@@ -257,6 +278,8 @@ def locate(dataset: str, path: str | Path | None = None) -> Path:
         return found
     if name == "curated":
         return curated_path("events")
+    if name == "ucdp-candidate":
+        return _candidate_folder()
     if name == "acled":
         folder = config.RAW_DIR / ACLED_RAW_FOLDER
         files = sorted(folder.glob("*.csv")) if folder.is_dir() else []
@@ -356,6 +379,94 @@ def _load_acled_api(
         "acled-api", start, last, "the start asked for and the answer's last event", country
     )
     return frame
+
+
+def _candidate_folder() -> Path:
+    """data/raw/ucdp-candidate when it holds candidate files; else how to get them."""
+    folder = config.RAW_DIR / CANDIDATE_RAW_FOLDER
+    if ucdp_candidate.candidate_files(folder):
+        return folder
+    raise DatasetMissingError(
+        f"ucdp-candidate: no UCDP candidate file (GEDEvent_vYY_0_M.csv) in {folder}. "
+        f"{open_data.entry('ucdp-candidate').how_to_get}."
+    )
+
+
+def candidate_paths(path: str | Path | None = None) -> list[Path]:
+    """The candidate files to read: ``path`` (a file, or a folder of them), else those in
+    data/raw/ucdp-candidate."""
+    found = Path(path) if path is not None else _candidate_folder()
+    if not found.exists():
+        raise DatasetMissingError(f"ucdp-candidate: no such file or folder: {found}")
+    files = ucdp_candidate.candidate_files(found) if found.is_dir() else [found]
+    if not files:
+        raise DatasetMissingError(
+            f"ucdp-candidate: no file named like GEDEvent_vYY_0_M.csv in {found}"
+        )
+    return files
+
+
+def _load_ucdp(
+    final: Path | None,
+    candidates: list[Path],
+    country: str | None,
+    start: date | None,
+    end: date | None,
+    resolve: Resolve | None,
+) -> pd.DataFrame:
+    """UCDP GED events from a final release, candidate releases, or both: the candidate events
+    after the release's span are added and marked ``provisional``; ``code_status`` is kept."""
+    resolve = with_name_parts(resolve or default_resolve())
+    name = "ucdp-ged" if final is not None else "ucdp-candidate"
+    parts, spans, bases = [], [], []
+    last_final: date | None = None
+    if final is not None:
+        version = open_data.entry("ucdp-ged").version_of(final)
+        origins.record_file("ucdp-ged", final, version=version)
+        table = ucdp_ged.normalise(ucdp_ged.read_ged(final), _display(final), resolve)
+        coverage = _table_coverage("ucdp-ged", table, country, version)
+        spans += coverage.spans
+        bases.append(coverage.basis)
+        last_final = coverage.last or _max_date(table)
+        parts.append(table.append_column("provisional", pa.array([False] * table.num_rows)))
+    if candidates:
+        for file in candidates:
+            release = ucdp_candidate.release_of(file)
+            origins.record_file("ucdp-candidate", file, version=release.version if release else "")
+        table = ucdp_candidate.read_candidates(candidates, resolve).drop(["release"])
+        if last_final is not None:
+            # the final release is authoritative over its span; candidates only after it
+            after = pc.greater(table.column("date"), pa.scalar(last_final, pa.date32()))
+            table = table.filter(after)
+        candidate_spans = [
+            (max(first, last_final + timedelta(days=1)) if last_final else first, last)
+            for first, last in ucdp_candidate.covered_spans(candidates)
+            if last_final is None or last > last_final
+        ]
+        if country and filter_rows(table, country, None, None).num_rows == 0:
+            candidate_spans = []  # like a subset file: no row for the country, not covered
+        versions = ucdp_candidate.versions(candidates)
+        spans += candidate_spans
+        bases.append(
+            f"candidate releases {versions[0]} to {versions[-1]}, provisional"
+            if len(versions) > 1
+            else f"candidate release {versions[0]}, provisional"
+        )
+        parts.append(table)
+    table = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+    source = str(final) if final is not None else str(candidates[-1].parent)
+    frame = finish(table, name, country, start, end, resolve, source)
+    for column, values in ucdp_ged.ucdp_columns(table, country, start, end).items():
+        frame[column] = values
+    frame.attrs["coverage"] = Coverage(
+        name, ucdp_candidate.merge_spans(spans), " and ".join(bases), country
+    )
+    frame.attrs["candidate_versions"] = ucdp_candidate.versions(candidates)
+    return frame
+
+
+def _max_date(table: pa.Table) -> date | None:
+    return pc.max(table.column("date")).as_py() if table.num_rows else None
 
 
 def _curated_resolve(events_csv: Path) -> Resolve:
