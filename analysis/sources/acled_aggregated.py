@@ -218,7 +218,7 @@ def read_aggregated(path: Path, country: str | None = None) -> AggregatedFile:
     product = (
         WEEKLY_PRODUCT
         if layout == "weekly"
-        else _product(path, table, has_fatalities="fatalities" in index)
+        else _product(path, table, "fatalities" in index, problems)
     )
     rows = (
         _weekly_rows(table, index, where, problems)
@@ -368,9 +368,9 @@ def _monthly_rows(table: _Table, index: dict[str, int], where, problems: list[st
     return rows
 
 
-def _product(path: Path, table: _Table, has_fatalities: bool) -> str:
+def _product(path: Path, table: _Table, has_fatalities: bool, problems: list[str]) -> str:
     """The HDX product: demonstrations have no Fatalities column; otherwise the sheet names,
-    the file name, then the other sheets' text say which (one clear error when none does)."""
+    the file name, then the other sheets' text say which (a problem when none does)."""
     if not has_fatalities:
         return "demonstrations"
     for text in (" ".join(table.sheet_names), path.name, table.other_text):
@@ -378,12 +378,13 @@ def _product(path: Path, table: _Table, has_fatalities: bool) -> str:
         named = [p for p in named if p != "demonstrations"]
         if len(named) == 1:
             return named[0]
-    raise EventDataError(
+    problems.append(
         f"{display_path(path)}: an HDX monthly file with Events and Fatalities, but neither its "
         "sheet names, its file name nor its text says whether it counts political violence or "
         "civilian targeting; keep HDX's file name (e.g. ..._political_violence_events_and_"
         "fatalities_by_month-year_as-of-...xlsx)"
     )
+    return ""
 
 
 def _span(rows: list[dict], layout: str, as_of: date | None) -> tuple[date, date] | None:

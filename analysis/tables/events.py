@@ -5,6 +5,12 @@ Sources (``dataset``):
 * ``curated``: data/curated/events.csv, the hand-curated chronology of major incidents.
 * ``acled``: an ACLED export CSV (Data Export Tool or HDX, with or without the HXL row).
 * ``acled-api``: the ACLED API with the user's credentials (ACLED_USERNAME/ACLED_PASSWORD).
+* ``acled-aggregated``: ACLED's aggregated data (weekly regional files, or HDX's monthly files
+  per country; xlsx or CSV), returned as the aggregated table (``AGGREGATED_COLUMNS``: one row
+  per area, period and, where given, event type), not as events. A file in data/raw/acled/ is
+  recognised by its columns, whatever its name; ``load("acled", path=<an aggregate>)`` reads
+  it as ``acled-aggregated``. It covers its first to its last period (of any country), cut at
+  the day the file says the extract stops (HDX's "as-of").
 * ``ucdp-ged``: a UCDP GED CSV or the publisher's zip, global file or subset, 19.1 to 26.1;
   found in data/raw, it is followed by the candidate months after its span
   (data/raw/ucdp-candidate), marked ``provisional`` (``candidates=`` gives them for a path).
@@ -63,6 +69,7 @@ from analysis.core.vocab import EVENT_TYPES
 from analysis.curated.tables import resolver
 from analysis.sources import acled, owid, ucdp_brd, ucdp_candidate, ucdp_ged
 from analysis.sources import register as open_data
+from analysis.sources.acled_aggregated import AGGREGATED_COLUMNS, layout_of, read_aggregated
 from analysis.sources.acled_api import READ_PATH, AcledClient
 from analysis.sources.annual import ANNUAL_COLUMNS
 from analysis.sources.event_frames import (
@@ -76,6 +83,7 @@ from analysis.sources.event_frames import (
 from analysis.tables import curated_events as curated
 
 __all__ = [
+    "AGGREGATED_COLUMNS",
     "ANNUAL_COLUMNS",
     "CANONICAL_COLUMNS",
     "DATASETS",
@@ -93,6 +101,7 @@ DATASETS: dict[str, str | None] = {
     "curated": None,
     "acled": None,
     "acled-api": None,
+    "acled-aggregated": None,
     "ucdp-ged": "ucdp-ged",
     "ucdp-candidate": None,
     "ucdp-api": None,
@@ -225,6 +234,10 @@ def load(
     start_date, end_date = _as_date(start, "start"), _as_date(end, "end")
     if name == "acled-api":
         return _load_acled_api(country, start_date, end_date, resolve)
+    if name == "acled-aggregated" or (name == "acled" and is_acled_aggregate(path)):
+        # an aggregate is routed to its own reader, whichever of the two names asked for it
+        file = locate("acled-aggregated", path)
+        return _load_acled_aggregated(file, country, start_date, end_date)
     if name == "ucdp-candidate":
         return _load_ucdp(None, candidate_paths(path), country, start_date, end_date, resolve)
     if name == "ucdp-ged":
@@ -280,9 +293,13 @@ def locate(dataset: str, path: str | Path | None = None) -> Path:
         return curated_path("events")
     if name == "ucdp-candidate":
         return _candidate_folder()
+    if name == "acled-aggregated":
+        return _aggregated_file()
     if name == "acled":
         folder = config.RAW_DIR / ACLED_RAW_FOLDER
         files = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+        # the folder also takes ACLED's aggregated files: an export is what is not one
+        files = [f for f in files if layout_of(f) is None]
         if files:
             return max(files, key=lambda p: p.stat().st_mtime_ns)
         raise DatasetMissingError(
@@ -507,3 +524,80 @@ def _as_date(value: str | date | None, what: str) -> date | None:
 
 def _display(path: Path) -> str:
     return display_path(path)
+
+
+#: Which aggregated file ``locate`` prefers when data/raw/acled holds several: HDX's monthly
+#: political violence (P-codes, second-level areas), ACLED's weekly regional file, then the
+#: narrower products; the newest among equals. Weekly and monthly files are never combined.
+_AGGREGATE_RANK = ("political violence", "weekly", "civilian targeting", "demonstrations")
+
+
+def is_acled_aggregate(path: str | Path | None) -> bool:
+    """Whether a given file is one of ACLED's aggregated files (weekly or HDX monthly)."""
+    return path is not None and Path(path).is_file() and layout_of(Path(path)) is not None
+
+
+def aggregated_files(folder: Path | None = None) -> list[Path]:
+    """ACLED's aggregated files (xlsx or CSV) in data/raw/acled, the one ``locate`` takes
+    first (see _AGGREGATE_RANK)."""
+    folder = folder or config.RAW_DIR / ACLED_RAW_FOLDER
+    if not folder.is_dir():
+        return []
+    found = [
+        (f, layout)
+        for f in folder.iterdir()
+        if f.suffix.lower() in (".csv", ".xlsx") and (layout := layout_of(f)) is not None
+    ]
+
+    def rank(item: tuple[Path, str]) -> tuple[int, int]:
+        file, layout = item
+        name = file.name.lower()
+        kind = "political violence"
+        if layout == "weekly":
+            kind = "weekly"
+        elif "civilian" in name:
+            kind = "civilian targeting"
+        elif "demonstration" in name:
+            kind = "demonstrations"
+        return _AGGREGATE_RANK.index(kind), -file.stat().st_mtime_ns
+
+    return [f for f, _ in sorted(found, key=rank)]
+
+
+def _aggregated_file() -> Path:
+    files = aggregated_files()
+    if files:
+        return files[0]
+    folder = config.RAW_DIR / ACLED_RAW_FOLDER
+    raise DatasetMissingError(
+        f"acled-aggregated: no ACLED aggregated file in {folder}; "
+        f"{open_data.entry('acled-aggregated').how_to_get}."
+    )
+
+
+def _load_acled_aggregated(
+    file: Path, country: str | None, start: date | None, end: date | None
+) -> pd.DataFrame:
+    """An aggregated file as the aggregated table (rows overlapping [start, end]), with its
+    coverage, layout, product and frequency in ``attrs``; totals are the file's own sums."""
+    origins.record_file("acled-aggregated", file)
+    read = read_aggregated(file, country)
+    frame = read.frame
+    if start is not None:
+        frame = frame[frame["period_end"] >= pd.Timestamp(start)]
+    if end is not None:
+        frame = frame[frame["period_start"] <= pd.Timestamp(end)]
+    frame = frame.reset_index(drop=True)
+    unit = "week" if read.layout == "weekly" else "month"
+    basis = f"the file's first and last {unit}"
+    if read.as_of is not None and read.span is not None and read.span[1] == read.as_of:
+        basis += f", up to the day it states ({read.as_of.isoformat()})"
+    if country and not len(read.frame):
+        coverage = Coverage("acled-aggregated", (), "no row for this country in the file", country)
+    else:
+        coverage = Coverage("acled-aggregated", (read.span,) if read.span else (), basis, country)
+    frame.attrs.update(read.frame.attrs)
+    frame.attrs.update(
+        coverage=coverage, frequency=read.frequency, source=str(file), countries=read.countries
+    )
+    return frame
