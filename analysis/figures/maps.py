@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from analysis.analyses.areas import AreaCounts
+from analysis.analyses.areas import NAME_COLUMN, AreaCounts
 from analysis.figures import style
 
 if TYPE_CHECKING:  # annotations only
@@ -22,6 +22,14 @@ if TYPE_CHECKING:  # annotations only
 
 #: Areas smaller than this share of the map get no label on a choropleth.
 LABEL_MIN_AREA_SHARE = 0.01
+#: Outlines are drawn simplified to this many degrees (about 1 km, under a pixel of a
+#: full-width map of Mali): the boundary files' detail made each map's SVG about 1 MB.
+DRAW_TOLERANCE_DEG = 0.01
+
+
+def _drawn(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The areas with outlines simplified for drawing (shared borders stay shared)."""
+    return areas.assign(geometry=areas.geometry.simplify(DRAW_TOLERANCE_DEG))
 
 
 def draw_choropleth(
@@ -34,10 +42,13 @@ def draw_choropleth(
     """Shade each area by events or deaths; areas with none are pale grey; names on regions."""
     areas = counts.areas
     label = "Events" if measure == "events" else "Deaths (best estimate)"
-    empty = areas[areas[measure] == 0]
-    filled = areas[areas[measure] > 0]
+    name = NAME_COLUMN[counts.level]
+    drawn = _drawn(areas)
+    empty = drawn[drawn[measure] == 0]
+    filled = drawn[drawn[measure] > 0]
     if not empty.empty:
         empty.plot(ax=ax, color="#f2f2f2", edgecolor="#9a9a9a", linewidth=0.4)
+        _area_tooltips(ax, empty, name, measure, label)
     if not filled.empty:
         filled.plot(
             ax=ax,
@@ -48,6 +59,7 @@ def draw_choropleth(
             legend=True,
             legend_kwds={"label": label, "shrink": 0.7},
         )
+        _area_tooltips(ax, filled, name, measure, label)
     if counts.level == "adm1":
         # name only the areas big enough to hold a label (Bamako's district is too small)
         sizes = areas.geometry.to_crs(areas.estimate_utm_crs()).area
@@ -71,6 +83,19 @@ def draw_choropleth(
     return style.label_axes(ax, title, "Longitude (°E)", "Latitude (°N)")
 
 
+def _area_tooltips(ax: Axes, areas: gpd.GeoDataFrame, name: str, measure: str, label: str) -> None:
+    """'Gao: 1,234 events' on each area just drawn (geopandas draws one shape per row with a
+    geometry, in order)."""
+    shown = areas[areas.geometry.notna() & ~areas.geometry.is_empty]
+    style.hover_labels(
+        ax.collections[-1],
+        [
+            f"{area}: {int(value):,} {label.lower()}"
+            for area, value in zip(shown[name], shown[measure], strict=True)
+        ],
+    )
+
+
 def draw_event_points(
     ax: Axes,
     events: pd.DataFrame,
@@ -79,7 +104,7 @@ def draw_event_points(
     colour_by: str = "event_type",
 ) -> Axes:
     """Events as circles sized by deaths (area proportional), coloured by type, on the regions."""
-    boundaries.boundary.plot(ax=ax, color="#8a8a8a", linewidth=0.5)
+    _drawn(boundaries).boundary.plot(ax=ax, color="#8a8a8a", linewidth=0.5)
     mali = events[events["country"] == "Mali"]
     located = mali[mali["latitude"].notna() & mali["longitude"].notna()]
     deaths = pd.to_numeric(located["deaths_best"], errors="coerce").fillna(0)
@@ -97,6 +122,7 @@ def draw_event_points(
             linewidth=0.3,
             label=str(category),
         )
+        style.hover_labels(ax.collections[-1], _point_labels(located[mask], category))
     for deaths_shown in (1, 10, 100):
         ax.scatter(
             [],
@@ -122,6 +148,23 @@ def draw_event_points(
     ax.set_aspect("equal")
     ax.grid(False)
     return style.label_axes(ax, title, "Longitude (°E)", "Latitude (°N)")
+
+
+def _point_labels(events: pd.DataFrame, category: object) -> list[str]:
+    """'2019-03-23, Ogossagou (attack): 160 deaths' for each event of a scatter."""
+    labels = []
+    for _, event in events.iterrows():
+        when = pd.Timestamp(event["date"]).date().isoformat() if pd.notna(event.get("date")) else ""
+        place = event.get("location") if pd.notna(event.get("location")) else event.get("admin1")
+        deaths = pd.to_numeric(event.get("deaths_best"), errors="coerce")
+        toll = (
+            f"{int(deaths):,} death{'' if deaths == 1 else 's'}"
+            if pd.notna(deaths)
+            else "deaths not given"
+        )
+        where = ", ".join(str(p) for p in (when, place) if p is not None and pd.notna(p) and p)
+        labels.append(f"{where} ({category}): {toll}")
+    return labels
 
 
 def choropleth_layout(counts: AreaCounts, titles: tuple[str, str]) -> tuple[Figure, list[Axes]]:

@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import Collection, LineCollection, PolyCollection
@@ -29,6 +30,7 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", XLINK_NS)
 GID_PREFIX = "hover"
+DATE_FORMATTERS = (mdates.AutoDateFormatter, mdates.ConciseDateFormatter, mdates.DateFormatter)
 #: Drawn elements of a group that can each carry a title.
 _SHAPES = {f"{{{SVG_NS}}}{tag}" for tag in ("use", "path", "rect", "circle", "polygon")}
 
@@ -54,6 +56,9 @@ def _series(artist: Any) -> str:
 def _position_text(ax: Axes, axis: str, value: float) -> str:
     """The category or coordinate at ``value``: a tick label there, a whole number, or the
     axis's own formatting (dates)."""
+    formatter = (ax.xaxis if axis == "x" else ax.yaxis).get_major_formatter()
+    if isinstance(formatter, DATE_FORMATTERS):
+        return mdates.num2date(value).date().isoformat()
     ticks = ax.get_xticks() if axis == "x" else ax.get_yticks()
     labels = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
     for tick, label in zip(ticks, labels, strict=False):
@@ -134,15 +139,20 @@ def label_artists(fig: Figure) -> dict[str, list[str]]:
             given = getattr(line, HOVER_ATTRIBUTE, None)
             if given is not None:
                 mark(line, given)
-            elif line.get_marker() not in (None, "", "None", " ") and _series(line) != "":
-                mark(line, _line_labels(ax, line))
-            elif line.get_marker() not in (None, "", "None", " ") and len(line.get_xdata()) > 1:
+                continue
+            xs = np.asarray(line.get_xdata(orig=False), dtype=float)
+            ys = np.asarray(line.get_ydata(orig=False), dtype=float)
+            # Grid, reference and milestone lines are straight along one axis: no values.
+            xs, ys = xs[np.isfinite(xs)], ys[np.isfinite(ys)]
+            if len(set(xs)) > 1 and len(set(ys)) > 1:
                 mark(line, _line_labels(ax, line))
         for collection in ax.collections:
             given = getattr(collection, HOVER_ATTRIBUTE, None)
             if given is not None:
                 mark(collection, given)
-            elif isinstance(collection, LineCollection | PolyCollection):
+            elif isinstance(collection, LineCollection) or (
+                isinstance(collection, PolyCollection) and collection.get_array() is None
+            ):
                 continue  # error bars and bands: their values are the marked points'
             elif len(collection.get_offsets()) > 1 or collection.get_array() is not None:
                 mark(collection, _collection_labels(ax, collection))

@@ -8,6 +8,7 @@ and ACLED's event rows never leave the project: only aggregates are exported.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -107,6 +108,12 @@ def to_frame(data: Any) -> pd.DataFrame | None:
         return _flat(data.rename(name).to_frame())
     if hasattr(data, "_asdict") and not isinstance(data, Mapping):  # a NamedTuple of frames
         data = data._asdict()
+    elif dataclasses.is_dataclass(data) and not isinstance(data, type):
+        # A result object (area counts, a timeline): the table it draws is its first frame;
+        # the others (names matched to no area...) are tables of their own in the report.
+        frames = [getattr(data, f.name) for f in dataclasses.fields(data)]
+        first = next((f for f in frames if isinstance(f, pd.DataFrame | pd.Series)), None)
+        return to_frame(first) if first is not None else None
     if isinstance(data, Mapping):
         parts = [(str(k), to_frame(v)) for k, v in data.items()]
     elif isinstance(data, list | tuple):

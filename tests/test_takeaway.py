@@ -1,0 +1,151 @@
+"""Data to take away: a figure's or table's CSV, its comment line, ACLED's rows withheld; the
+tooltips of the inline SVG, escaped, with ids unique per page."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from html.parser import HTMLParser
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd
+import pytest
+
+from analysis.figures import style
+from analysis.reports import display, hover
+from analysis.reports.takeaway import comment_line, datasets_named, takeaway, to_frame
+
+UCDP = "UCDP GED 25.1 (ucdp.uu.se)"
+
+
+def test_csv_has_one_comment_line_then_the_header_and_rows():
+    frame = pd.DataFrame({"year": [2020, 2021], "deaths_best": [10, 25]})
+    taken = takeaway(frame, UCDP)
+    # Written out by hand from the register's UCDP GED entry.
+    assert taken.csv == (
+        "# Sources: UCDP Georeferenced Event Dataset (GED) Global; licences: UCDP GED: "
+        "CC BY 4.0 (Uppsala Conflict Data Program)\n"
+        "year,deaths_best\n2020,10\n2021,25\n"
+    )
+    back = pd.read_csv(io.StringIO(taken.csv), comment="#")
+    pd.testing.assert_frame_equal(back, frame)
+    payload = taken.href().split(",", 1)[1]
+    assert base64.b64decode(payload).decode("utf-8") == taken.csv
+
+
+def test_sources_named_in_a_line_each_once_in_register_order():
+    keys = [d.key for d in datasets_named(["OWID x; UCDP GED 24.1", "UCDP GED 25.1 (a)"])]
+    assert keys == ["ucdp-ged"]
+    keys = [d.key for d in datasets_named("Our World in Data from UCDP; ACLED API")]
+    assert keys == ["owid", "acled-api"]  # 'ACLED API' is not also read as 'ACLED'
+    # No name in the line: the datasets the run read.
+    assert [d.key for d in datasets_named("", read=["curated", "nope"])] == ["curated"]
+    assert comment_line([]) == "# Sources: not stated; licences: not stated"
+
+
+def test_acled_aggregates_carry_the_attribution_and_event_rows_are_withheld():
+    monthly = pd.DataFrame({"month": ["2024-01", "2024-02"], "events": [3, 4]})
+    taken = takeaway(monthly, "ACLED (acleddata.com)")
+    assert taken.csv is not None
+    first = taken.csv.splitlines()[0]
+    assert "Armed Conflict Location & Event Data (ACLED), acleddata.com" in first
+    assert "ACLED Terms of Use" in first
+    rows = pd.DataFrame({"event_id_cnty": ["MLI1"], "latitude": [14.1], "deaths_best": [2]})
+    withheld = takeaway(rows, "ACLED (acleddata.com)")
+    assert withheld.csv is None and "ACLED" in withheld.withheld
+    with pytest.raises(ValueError):
+        withheld.href()
+    # The same rows from an open dataset are exported.
+    assert takeaway(rows, UCDP).csv is not None
+
+
+def test_shapes_of_figure_data_become_one_table():
+    series = pd.Series([1.5, 2.0], index=pd.Index([2020, 2021], name="year"), name="share")
+    assert to_frame(series).to_dict("list") == {"year": [2020, 2021], "share": [1.5, 2.0]}
+    parts = {
+        "a": pd.DataFrame({"year": [2020], "v": [1]}),
+        "b": pd.DataFrame({"year": [2021], "v": [2]}),
+    }
+    stacked = to_frame(parts)
+    assert stacked.to_dict("list") == {"part": ["a", "b"], "year": [2020, 2021], "v": [1, 2]}
+    lists = to_frame(pd.DataFrame({"groups": [["jnim", "isgs"]]}))
+    assert lists["groups"].tolist() == ["jnim; isgs"]
+    assert to_frame(object()) is None
+
+
+def test_geometry_is_dropped():
+    geopandas = pytest.importorskip("geopandas")
+    from shapely.geometry import Point
+
+    areas = geopandas.GeoDataFrame(
+        {"admin1": ["Gao"], "events": [3]}, geometry=[Point(0, 15)], crs="EPSG:4326"
+    )
+    assert list(to_frame(areas).columns) == ["admin1", "events"]
+
+
+class Tags(HTMLParser):
+    def __init__(self, text):
+        super().__init__()
+        self.tags = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def _shown(monkeypatch):
+    shown = []
+    monkeypatch.setattr(display, "display", lambda obj, metadata=None: shown.append(obj.data))
+    return shown
+
+
+def test_figure_has_titles_escaped_unique_ids_and_a_data_link(monkeypatch, tmp_path):
+    monkeypatch.setenv(display.FIGURES_DIR_ENV, str(tmp_path))
+    shown = _shown(monkeypatch)
+    display.reset_figure_numbers()
+    for _ in range(2):
+        fig, ax = style.new_figure()
+        ax.bar([0, 1], [10, 2500], label="events")
+        ax.set_xticks([0, 1], ["Gao <b>", "Mopti"])
+        ax.set_title("Events")
+        data = pd.DataFrame({"region": ["Gao <b>", "Mopti"], "events": [10, 2500]})
+        display.figure(fig, "bars", "Per region.", source=UCDP, data=data)
+    first, second = shown
+    # One title per bar, label and value as computed by hand; the markup arrives as text.
+    assert re.findall(r"<title>([^<]*)</title>", first) == [
+        "events: Gao &lt;b&gt;: 10",
+        "events: Mopti: 2,500",
+    ]
+    assert "<b>" not in first.split("<figcaption>")[0]
+    ids = [a["id"] for text in shown for _, a in Tags(text).tags if "id" in a]
+    assert len(ids) == len(set(ids))  # two figures with the same drawing share no id
+    references = {
+        a["xlink:href"][1:] for text in shown for _, a in Tags(text).tags if "xlink:href" in a
+    }
+    assert references and references <= set(ids)  # every reference still finds its target
+    # The source in the caption, not in the image; the CSV link and the files for the workbook.
+    assert "Source: UCDP GED 25.1" in first.split("<figcaption>")[1]
+    assert 'download="bars.csv"' in first and 'download="bars-2.csv"' in second
+    assert (tmp_path / "bars.csv").read_text(encoding="utf-8").splitlines()[1] == "region,events"
+    contents = (tmp_path / display.CONTENTS_FILE).read_text(encoding="utf-8").splitlines()
+    assert len(contents) == 2
+
+
+def test_table_link_matches_the_table(monkeypatch):
+    shown = _shown(monkeypatch)
+    frame = pd.DataFrame({"group": ["JNIM", "ISSP"], "events": [12, 7]})
+    display.table(frame, "Events by group", slug="groups")
+    (body,) = shown
+    (href,) = [a["href"] for tag, a in Tags(body).tags if tag == "a"]
+    csv = base64.b64decode(href.split(",", 1)[1]).decode("utf-8")
+    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(csv), comment="#"), frame)
+
+
+def test_number_text():
+    assert hover.number_text(1234) == "1,234"
+    assert hover.number_text(12.345) == "12.3"
+    assert hover.number_text(float("nan")) == "no data"  # no data is not zero
