@@ -52,6 +52,7 @@ what basis. A day outside it is *not covered*: a period there is missing, never 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -65,9 +66,10 @@ import pyarrow.compute as pc
 from analysis import config
 from analysis.config import CURATED_DIR, curated_path, display_path
 from analysis.core import origins
+from analysis.core.countries import gw_number
 from analysis.core.vocab import EVENT_TYPES
 from analysis.curated.tables import resolver
-from analysis.sources import acled, owid, ucdp_brd, ucdp_candidate, ucdp_ged
+from analysis.sources import acled, owid, ucdp_api, ucdp_brd, ucdp_candidate, ucdp_ged
 from analysis.sources import register as open_data
 from analysis.sources.acled_aggregated import AGGREGATED_COLUMNS, layout_of, read_aggregated
 from analysis.sources.acled_api import READ_PATH, AcledClient
@@ -80,6 +82,7 @@ from analysis.sources.event_frames import (
     finish,
     with_name_parts,
 )
+from analysis.sources.ucdp_api import UcdpClient
 from analysis.tables import curated_events as curated
 
 __all__ = [
@@ -113,6 +116,8 @@ ANNUAL_DATASETS = ("ucdp-brd", "owid")
 ACLED_RAW_FOLDER = "acled"
 #: UCDP's monthly candidate files (GEDEvent_vYY_0_M.csv), downloaded by hand, go here.
 CANDIDATE_RAW_FOLDER = "ucdp-candidate"
+#: The GED version the UCDP API is read at (default: the register's GED release).
+UCDP_API_VERSION_ENV = "UCDP_API_VERSION"
 
 
 class DatasetMissingError(FileNotFoundError):
@@ -240,6 +245,8 @@ def load(
         return _load_acled_aggregated(file, country, start_date, end_date)
     if name == "ucdp-candidate":
         return _load_ucdp(None, candidate_paths(path), country, start_date, end_date, resolve)
+    if name == "ucdp-api":
+        return _load_ucdp_api(country, start_date, end_date, resolve)
     if name == "ucdp-ged":
         # a final release, followed by the candidate months after it (provisional): given,
         # or, for the file found in data/raw, those in data/raw/ucdp-candidate
@@ -480,6 +487,68 @@ def _load_ucdp(
     )
     frame.attrs["candidate_versions"] = ucdp_candidate.versions(candidates)
     return frame
+
+
+def _load_ucdp_api(
+    country: str | None, start: date | None, end: date | None, resolve: Resolve | None
+) -> pd.DataFrame:
+    """The UCDP GED API's events of a country (version UCDP_API_VERSION, default the
+    register's GED release), saved as a GED CSV in data/raw/ucdp-api and read like one."""
+    if not country:
+        raise ValueError("ucdp-api needs a country (the API is read one country at a time)")
+    version = (
+        os.environ.get(UCDP_API_VERSION_ENV, "").strip() or open_data.DATASETS["ucdp-ged"].version
+    )
+    client = UcdpClient.from_environment()
+    countries = (gw_number(country),)
+    rows = client.events(version, start, end, countries)
+    origins.record_api(
+        "ucdp-api",
+        client.events_url(version),
+        {k: v for k, v in client.query(start, end, countries).items() if k != "page"},
+        rows=len(rows),
+        version=version,
+    )
+    span = "_".join(d.isoformat() if d else "all" for d in (start, end))
+    saved = ucdp_api.save_csv(
+        rows,
+        config.RAW_DIR
+        / "ucdp-api"
+        / f"GEDEvent_v{version.replace('.', '_')}_api_{countries[0]}_{span}.csv",
+    )
+    resolve = with_name_parts(resolve or default_resolve())
+    table = ucdp_ged.normalise(ucdp_ged.read_ged(saved), "UCDP API answer", resolve)
+    frame = finish(table, "ucdp-api", country, start, end, resolve, client.base_url)
+    for column, values in ucdp_ged.ucdp_columns(table, country, start, end).items():
+        frame[column] = values
+    frame["provisional"] = _is_candidate_version(version)
+    first, last = _version_span(version)
+    frame.attrs["coverage"] = Coverage.between(
+        "ucdp-api",
+        max(first, start) if start else first,
+        min(last, end) if end else last,
+        f"version {version}'s stated span and the dates asked",
+        country,
+    )
+    return frame
+
+
+def _version_span(version: str) -> tuple[date, date]:
+    """The days a GED version covers: YY.1 from 1989 to the end of 20YY-1; a candidate version
+    its months."""
+    release = ucdp_candidate.release_of(f"GEDEvent_v{version.replace('.', '_')}.csv")
+    if release is not None:
+        return release.first_day, release.last_day
+    final = _GED_RELEASE.match(version)
+    if final is None:
+        raise ValueError(
+            f"{UCDP_API_VERSION_ENV}={version!r} is not a GED version such as 26.1 or 26.0.3"
+        )
+    return GED_FIRST_DAY, date(2000 + int(final.group(1)) - 1, 12, 31)
+
+
+def _is_candidate_version(version: str) -> bool:
+    return ucdp_candidate.release_of(f"GEDEvent_v{version.replace('.', '_')}.csv") is not None
 
 
 def _max_date(table: pa.Table) -> date | None:
