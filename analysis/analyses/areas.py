@@ -7,6 +7,14 @@ Ménaka go to the cercle of Ménaka.
 Every event whose name does not match an area is reported, never dropped: ``count_by_area``
 places it by its coordinates when it has some, and lists the name in ``unmatched`` with how
 many events were placed that way and how many could not be placed at all.
+
+**P-codes first.** A table that carries P-codes (``admin1_pcode``/``admin2_pcode``: HDX's ACLED
+files) is joined to boundaries that carry them by code; names are compared only for the rows
+whose code matches no area (a code of the 2016 frame, such as Ménaka's, on the 2015 map). A
+code whose area has another name than the row's is counted by its code and said in the notes.
+
+**Aggregated tables** (a column ``events``: one row per area and period) count their
+``events`` and ``deaths_best``, not their rows.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import pandas as pd
 from analysis.core import regions
 
 NAME_COLUMN = {"adm1": "admin1", "adm2": "admin2"}
+PCODE_COLUMN = {"adm1": "admin1_pcode", "adm2": "admin2_pcode"}
 
 
 @dataclass
@@ -39,9 +48,17 @@ class AreaCounts:
 def count_by_area(
     events: pd.DataFrame, boundaries: gpd.GeoDataFrame, level: str = "adm1"
 ) -> AreaCounts:
-    """Events and deaths per region or cercle of the boundaries (Mali's events only)."""
+    """Events and deaths per region or cercle of the boundaries (Mali's rows only): by P-code
+    where both sides have one, else by name, else by coordinates (see the module docstring)."""
     column = NAME_COLUMN[level]
     mali = events[events["country"] == "Mali"]
+    # an aggregated table counts its events column; an event table counts its rows
+    weights = (
+        pd.to_numeric(mali["events"]).astype("int64")
+        if "events" in mali
+        else pd.Series(1, index=mali.index, dtype="int64")
+    )
+    by_code, code_notes = _by_pcode(mali, boundaries, level, weights)
     known = set(boundaries[column].dropna())
     frame_2015 = "Ménaka" not in set(boundaries["admin1"].dropna())
     original = mali[column] if column in mali else pd.Series(None, index=mali.index)
@@ -53,17 +70,23 @@ def count_by_area(
         convert2 = regions.cercle_2015 if frame_2015 else regions.harmonise_admin2
         keys = [convert2(a2) for a2 in original]
     keys = pd.Series(keys, index=mali.index, dtype="object")
+    keys.loc[by_code.index] = by_code
     matched = keys.isin(known)
-    notes = _merge_notes(original, keys, matched, level)
+    by_name = matched & ~keys.index.isin(by_code.index)
+    notes = code_notes + _merge_notes(original, keys, by_name, level, weights)
+    if len(by_code) and by_name.any():
+        count = int(weights[by_name].sum())
+        notes.append(
+            f"{count:,} {'event' if count == 1 else 'events'} whose P-code matches no area "
+            "matched by name"
+        )
 
     by_point = _place_by_coordinates(mali[~matched], boundaries, column)
     area = keys.where(matched)
     area.loc[by_point.index] = by_point
     deaths = pd.to_numeric(mali["deaths_best"], errors="coerce").fillna(0)
-    totals = pd.DataFrame({"area": area, "deaths_best": deaths}).dropna(subset=["area"])
-    counted = totals.groupby("area").agg(
-        events=("deaths_best", "size"), deaths_best=("deaths_best", "sum")
-    )
+    totals = pd.DataFrame({"area": area, "events": weights, "deaths_best": deaths})
+    counted = totals.dropna(subset=["area"]).groupby("area")[["events", "deaths_best"]].sum()
     areas = boundaries.copy()
     areas["events"] = areas[column].map(counted["events"]).fillna(0).astype(int)
     areas["deaths_best"] = areas[column].map(counted["deaths_best"]).fillna(0).astype(int)
@@ -71,7 +94,8 @@ def count_by_area(
     unmatched_rows = pd.DataFrame(
         {
             "name": original[~matched].fillna("(no name)").astype(str),
-            "placed": area[~matched].notna(),
+            "events": weights[~matched],
+            "placed": weights[~matched].where(area[~matched].notna(), 0),
         }
     )
     if unmatched_rows.empty:
@@ -79,7 +103,7 @@ def count_by_area(
     else:
         unmatched = (
             unmatched_rows.groupby("name")
-            .agg(events=("placed", "size"), placed_by_coordinates=("placed", "sum"))
+            .agg(events=("events", "sum"), placed_by_coordinates=("placed", "sum"))
             .reset_index()
         )
         unmatched["unplaced"] = unmatched["events"] - unmatched["placed_by_coordinates"]
@@ -104,14 +128,46 @@ def _place_by_coordinates(
     return joined[column]
 
 
-def _merge_notes(original: pd.Series, keys: pd.Series, matched: pd.Series, level: str) -> list[str]:
+def _by_pcode(
+    rows: pd.DataFrame, boundaries: gpd.GeoDataFrame, level: str, weights: pd.Series
+) -> tuple[pd.Series, list[str]]:
+    """The area name of each row whose P-code is an area's code, and notes on codes whose
+    area is named otherwise than the row."""
+    code_column, column = PCODE_COLUMN[level], NAME_COLUMN[level]
+    if code_column not in rows or code_column not in boundaries:
+        return pd.Series(dtype="object"), []
+    names = boundaries.dropna(subset=[code_column]).set_index(code_column)[column]
+    names = names[~names.index.duplicated()]
+    codes = rows[code_column].map(lambda c: str(c).strip().upper() if isinstance(c, str) else None)
+    found = codes.map(names).dropna()
+    notes = []
+    harmonise = regions.harmonise_admin1 if level == "adm1" else regions.harmonise_admin2
+    given = rows.loc[found.index, column] if column in rows else pd.Series(dtype="object")
+    differ = pd.DataFrame({"code": codes[found.index], "name": given, "area": found})
+    differ = differ[differ["name"].map(harmonise) != differ["area"]].dropna(subset=["name"])
+    for (code, name, area), group in differ.groupby(["code", "name", "area"]):
+        count = int(weights[group.index].sum())
+        notes.append(
+            f"{count:,} {'event' if count == 1 else 'events'} named {name} counted in {area} "
+            f"by their P-code {code}"
+        )
+    return found.astype("object"), notes
+
+
+def _merge_notes(
+    original: pd.Series,
+    keys: pd.Series,
+    matched: pd.Series,
+    level: str,
+    weights: pd.Series | None = None,
+) -> list[str]:
     """Say which names were counted under another unit of the 2015 frame."""
     notes = []
     pairs = pd.DataFrame({"name": original, "key": keys})[matched]
     harmonise = regions.harmonise_admin1 if level == "adm1" else regions.harmonise_admin2
     for (name, key), group in pairs.groupby(["name", "key"]):
         if harmonise(name) != key:
-            count = len(group)
+            count = len(group) if weights is None else int(weights[group.index].sum())
             noun = "event" if count == 1 else "events"
             notes.append(f"{count:,} {noun} in {name} counted in {key} (2015 boundaries)")
     return notes

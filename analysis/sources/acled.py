@@ -152,8 +152,9 @@ def read_export(path: Path, country: str | None = None, sha256: str = "") -> pa.
     renamed = [RENAMED_COLUMNS.get(c.lower(), c.lower()) for c in header]
     if _AGGREGATE_MARKERS <= set(renamed) and "event_id_cnty" not in renamed:
         raise EventDataError(
-            f"{source}: line 1: this is an ACLED aggregate (events per month and region), not "
-            "an event export; download events from ACLED's Data Export Tool instead"
+            f"{source}: line 1: this is an ACLED aggregate (events per period and area), not "
+            "an event export; read it with load('acled-aggregated', path=...) (events.load "
+            "routes it there when given as 'acled')"
         )
     missing = [c for c in REQUIRED_COLUMNS if c not in renamed]
     if missing:

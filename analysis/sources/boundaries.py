@@ -4,6 +4,10 @@ Files come from geoBoundaries (``data/raw/geoboundaries-adm1``/``-adm2``, proper
 ``shapeName``...) or the OCHA/DNCT files of ../shared/data (``adm1``, ``adm2``); both are the
 2015 frame of 8 regions, the Bamako district and 50 cercles. Each file read is recorded as an
 origin of the run under its register key (``geoboundaries-adm1``, ``geoboundaries-adm2``).
+
+Where the file gives them (OCHA's ``adm1_pcode``/``adm2_pcode``), the areas carry their P-codes
+(``admin1_pcode``, ``admin2_pcode``), so that tables that carry P-codes (HDX's ACLED files) are
+joined by code before any name is compared; a file without them leaves the columns empty.
 """
 
 from __future__ import annotations
@@ -20,6 +24,11 @@ if TYPE_CHECKING:  # annotations only; geopandas is imported where boundaries ar
     import geopandas as gpd
 
 LEVELS = ("adm1", "adm2")
+#: Property names of the P-codes, by level (OCHA COD-AB files, and their capitalised form).
+PCODE_PROPERTIES = {
+    "adm1": ("adm1_pcode", "ADM1_PCODE", "admin1Pcode"),
+    "adm2": ("adm2_pcode", "ADM2_PCODE", "admin2Pcode"),
+}
 
 
 def register_key(level: str) -> str:
@@ -36,7 +45,8 @@ def locate(level: str) -> Path | None:
 
 
 def load_boundaries(level: str = "adm1", path: Path | None = None) -> gpd.GeoDataFrame:
-    """Mali's regions (adm1) or cercles (adm2) with harmonised names: admin1, [admin2], geometry.
+    """Mali's regions (adm1) or cercles (adm2) with harmonised names and P-codes where the
+    file has them: admin1, admin1_pcode, [admin2, admin2_pcode], geometry.
 
     The file read is recorded in the run's origin log; ``frame.attrs["source"]`` is its path.
     """
@@ -58,7 +68,11 @@ def load_boundaries(level: str = "adm1", path: Path | None = None) -> gpd.GeoDat
     if level == "adm1":
         names = _property(raw, ("adm1", "shapeName", "ADM1_FR", "admin1Name_fr"), path)
         frame = gpd.GeoDataFrame(
-            {"admin1": names.map(regions.harmonise_admin1)}, geometry=raw.geometry
+            {
+                "admin1": names.map(regions.harmonise_admin1),
+                "admin1_pcode": _codes(raw, "adm1"),
+            },
+            geometry=raw.geometry,
         )
     else:
         cercles = _property(raw, ("adm2", "shapeName", "ADM2_FR", "admin2Name_fr"), path)
@@ -67,11 +81,27 @@ def load_boundaries(level: str = "adm1", path: Path | None = None) -> gpd.GeoDat
             parents = raw["adm1"].map(regions.harmonise_admin1)
         else:
             parents = cercles.map(regions.CERCLES_2015.get)
-        frame = gpd.GeoDataFrame({"admin1": parents, "admin2": cercles}, geometry=raw.geometry)
+        frame = gpd.GeoDataFrame(
+            {
+                "admin1": parents,
+                "admin1_pcode": _codes(raw, "adm1"),
+                "admin2": cercles,
+                "admin2_pcode": _codes(raw, "adm2"),
+            },
+            geometry=raw.geometry,
+        )
     frame.attrs["source"] = str(path)
     frame.attrs["dataset"] = key
     origins.record_file(key, path, version=register.entry(key).version_of(path), rows=len(frame))
     return frame
+
+
+def _codes(raw: gpd.GeoDataFrame, level: str) -> pd.Series:
+    """The level's P-codes (trimmed, upper case), or an empty column when the file has none."""
+    for name in PCODE_PROPERTIES[level]:
+        if name in raw.columns:
+            return raw[name].map(lambda c: str(c).strip().upper() if pd.notna(c) else None)
+    return pd.Series(None, index=raw.index, dtype="object")
 
 
 def _property(raw: gpd.GeoDataFrame, candidates: tuple[str, ...], path: Path) -> pd.Series:

@@ -1,9 +1,10 @@
 """Which datasets a report can use, which it picked, and what each covers.
 
-``select_events`` picks the event-level source of a report. With ``data_source="auto"`` it
-takes, in order, an ACLED export in data/raw/acled, then a UCDP GED file that has events for
-the country and period, then the curated chronology (always present), and records why each
-better source was not used. ``dataset_status`` lists every dataset with where its file is
+``select_events`` picks the event source of a report. With ``data_source="auto"`` it takes,
+in order, an ACLED export in data/raw/acled, then a UCDP GED file that has events for the
+country and period (event-level data wins over aggregates), then ACLED's aggregated data in
+data/raw/acled (weekly or HDX monthly counts per area: no actors, no single events), then the
+curated chronology (always present), and records why each better source was not used. ``dataset_status`` lists every dataset with where its file is
 and how to get it when it is missing; ``coverage_table`` describes the loaded frames, with the
 first and last day each covers (``Coverage``, see analysis.tables.events).
 
@@ -24,18 +25,29 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.sources import boundaries, register
+from analysis.sources import boundaries, register, ucdp_candidate
 from analysis.sources.event_frames import Resolve
 from analysis.tables.events import Coverage, DatasetMissingError, load, locate
 
 #: Event sources a report may ask for; "auto" takes the best one present.
-EVENT_SOURCES: tuple[str, ...] = ("auto", "curated", "acled", "acled-api", "ucdp-ged")
-#: Preference order of "auto" (the curated chronology is the last resort).
-AUTO_ORDER: tuple[str, ...] = ("acled", "ucdp-ged")
+EVENT_SOURCES: tuple[str, ...] = (
+    "auto",
+    "curated",
+    "acled",
+    "acled-aggregated",
+    "acled-api",
+    "ucdp-ged",
+)
+#: Preference order of "auto": event-level data first, then aggregates (the curated
+#: chronology is the last resort).
+AUTO_ORDER: tuple[str, ...] = ("acled", "ucdp-ged", "acled-aggregated")
+#: Sources whose table counts events per area and period (analysis.sources.acled_aggregated).
+AGGREGATED_SOURCES: tuple[str, ...] = ("acled-aggregated",)
 #: Datasets the attack report lists in its coverage table, in the register's words.
 STATUS_KEYS: tuple[str, ...] = (
     "curated",
     "acled",
+    "acled-aggregated",
     "acled-api",
     "ucdp-ged",
     "ucdp-brd",
@@ -49,6 +61,7 @@ TITLES: dict[str, str] = {k: register.event_source(k).title for k in STATUS_KEYS
 COVERAGE_NAMES: dict[str, str] = {
     "curated": "curated chronology",
     "acled": "ACLED export",
+    "acled-aggregated": "ACLED aggregated file",
     "acled-api": "ACLED API answer",
     "ucdp-ged": "UCDP GED file",
     "ucdp-brd": "UCDP BRD series",
@@ -165,6 +178,32 @@ def coverage_sentences(coverages: Mapping[str, Coverage], period_end: date) -> l
     return sentences
 
 
+def provisional_sentences(events: pd.DataFrame) -> list[str]:
+    """What in UCDP event data is not final, in words: the months that come from UCDP's
+    candidate releases (provisional, revised in later releases) and the share of events whose
+    ``code_status`` is not yet "Clear" (no sentence for data without these columns)."""
+    sentences = []
+    if "provisional" in events and events["provisional"].astype(bool).any():
+        months = ucdp_candidate.provisional_months(
+            pd.to_datetime(events["date"]), events["provisional"].astype(bool)
+        )
+        versions = events.attrs.get("candidate_versions") or []
+        released = f" ({', '.join(versions)})" if versions else ""
+        span = months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
+        sentences.append(
+            f"Provisional: the events of {span} come from UCDP's candidate releases{released}, "
+            "published monthly before the final GED release and revised in later releases."
+        )
+    if "code_status" in events and events["code_status"].notna().any():
+        not_clear, total = ucdp_candidate.not_clear_share(events["code_status"].dropna())
+        if not_clear:
+            sentences.append(
+                f"{not_clear:,} of {total:,} UCDP events ({not_clear / total:.0%}) have a "
+                "code_status other than 'Clear': UCDP has not finished coding them."
+            )
+    return sentences
+
+
 def select_events(
     data_source: str,
     country: str,
@@ -206,7 +245,7 @@ def dataset_status(country: str = "Mali") -> pd.DataFrame:
     """Every dataset the attack report can use: present or missing, from where, how to get it
     (the boundaries, which are Mali's, only in a report on Mali)."""
     rows = []
-    for name in ("curated", "acled", "ucdp-ged", "ucdp-brd", "owid"):
+    for name in ("curated", "acled", "acled-aggregated", "ucdp-ged", "ucdp-brd", "owid"):
         try:
             path = locate(name)
             rows.append(_present(name, path))
@@ -220,9 +259,13 @@ def dataset_status(country: str = "Mali") -> pd.DataFrame:
 
 def coverage_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """For each loaded frame: kind, rows, first and last year, deaths (best) and bands (where
-    each dataset's coverage ends is said by ``coverage_sentences``)."""
+    each dataset's coverage ends is said by ``coverage_sentences``); an aggregated table's
+    unit is its area-period, and its rows are counted as the events they hold."""
     rows = []
     for name, frame in frames.items():
+        if "period_start" in frame:
+            rows.append(_aggregated_row(name, frame))
+            continue
         annual = "year" in frame and "date" not in frame
         years = frame["year"] if annual else pd.to_datetime(frame["date"]).dt.year
         has_band = frame["deaths_low"].notna().any() and frame["deaths_high"].notna().any()
@@ -243,6 +286,37 @@ def coverage_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _aggregated_row(name: str, frame: pd.DataFrame) -> dict:
+    years = pd.to_datetime(frame["period_start"]).dt.year
+    unit = "week" if frame.attrs.get("frequency") == "week" else "month"
+    deaths = pd.to_numeric(frame["deaths_best"])
+    product = frame.attrs.get("product", "")
+    return {
+        "dataset": TITLES.get(name, name) + (f": {product}" if product else ""),
+        "unit": f"area-{unit} ({int(frame['events'].sum()):,} events)",
+        "rows": len(frame),
+        "first year": str(int(years.min())) if len(frame) else "",
+        "last year": str(int(years.max())) if len(frame) else "",
+        # a product without a Fatalities column (demonstrations) has no deaths, not zero
+        "deaths (best)": int(deaths.sum()) if deaths.notna().any() else None,
+        "low/high band": "no",
+    }
+
+
+def yearly_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Events and deaths per year of an aggregated table, with the periods each year holds
+    (a sum of the file's own rows: it equals the file's totals)."""
+    years = pd.to_datetime(frame["period_start"]).dt.year.rename("year")
+    table = frame.groupby(years).agg(
+        periods=("period_start", "nunique"),
+        events=("events", "sum"),
+        deaths_best=("deaths_best", lambda s: s.sum() if s.notna().any() else None),
+    )
+    table = table.reset_index()
+    table["year"] = table["year"].astype(str)
+    return table
 
 
 def _present(name: str, path: Path) -> dict:
