@@ -10,11 +10,14 @@ from __future__ import annotations
 import base64
 import csv
 import functools
+import hashlib
 import io
 import json
+import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import matplotlib
@@ -30,7 +33,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from analysis import config  # noqa: E402
-from analysis.core import origins  # noqa: E402
+from analysis.core import hashing, origins  # noqa: E402
 from analysis.figures import style  # noqa: E402
 from analysis.reports import display  # noqa: E402
 from analysis.sources import acled, cache  # noqa: E402
@@ -98,12 +101,16 @@ def test_each_figure_is_rendered_once_per_format(tmp_path, monkeypatch, renders,
     assert renders == {"savefig": 4, "print_png": 2, "print_svg": 2}
     assert len(shown) == 2
     for body, slug in zip(shown, ("with-source", "without-source"), strict=True):
-        mime, data = _payload(body)
         on_disk = {fmt: (tmp_path / f"{slug}.{fmt}").read_bytes() for fmt in ("svg", "png")}
-        assert data == on_disk["svg" if mime == "image/svg+xml" else "png"]
         assert on_disk["svg"].lstrip().startswith(b"<?xml")
         assert on_disk["png"].startswith(b"\x89PNG")
-    assert "Source: Invented data" in (tmp_path / "with-source.svg").read_text()
+        if 'src="data:' in body:  # a PNG (or SVG) embedded as it was written
+            mime, data = _payload(body)
+            assert data == on_disk["svg" if mime == "image/svg+xml" else "png"]
+        else:  # the SVG inline (with tooltips added): the same drawing, same viewBox
+            view_box = re.search(rb'viewBox="([^"]+)"', on_disk["svg"]).group(1).decode()
+            assert f'viewBox="{view_box}"' in body
+    assert "Source: Invented data" in shown[0]
 
 
 def test_rendering_is_cropped_like_a_tight_savefig(shown, monkeypatch, tmp_path):
@@ -234,13 +241,23 @@ def _same(a, b) -> None:
     pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
 
 
+def _resolve_jnim(name: str) -> str | None:
+    return "jnim" if name == "JNIM" else None
+
+
 def test_second_load_reads_the_cache_and_origin_is_the_file(tmp_path, cache_dir, parses):
     path = _export(tmp_path / "export.csv")
     first = _load(path)
     assert parses["read_csv"] == 1
-    copies = list(cache_dir.glob("*.parquet"))
-    assert len(copies) == 1 and str(acled.READER_VERSION) in copies[0].name
-    assert not [p for p in cache_dir.iterdir() if p.suffix != ".parquet"]  # no temporary left
+    # the normalised table of the whole file, under the reader's version and code hash
+    copies = list(cache_dir.glob("*.arrow"))
+    assert [p.name for p in copies] == [
+        cache.path_for(
+            acled.NORMALISED_NAME, acled.normalised_version(), origins.sha256_file(path), ".arrow"
+        ).name
+    ]
+    assert copies[0].name.startswith(f"acled-events-v{acled.READER_VERSION}-")
+    assert [p.name for p in cache_dir.iterdir()] == [copies[0].name]  # no temporary, no raw copy
     log = origins.start_log()
     second = _load(path)
     assert parses == {"read_csv": 1, "open_csv": 0}  # the cache, not the CSV
@@ -250,27 +267,162 @@ def test_second_load_reads_the_cache_and_origin_is_the_file(tmp_path, cache_dir,
     assert origin.sha256 in copies[0].name
 
 
+def test_cached_normalised_table_equals_a_fresh_load(tmp_path, cache_dir, parses, monkeypatch):
+    path = _export(tmp_path / "export.csv", 600)
+    load = functools.partial(events.load, "acled", path, resolve=_resolve_jnim)
+    first = load(country="Niger", start="2013-01-01")
+    cache.wait()
+    cached = load(country="Niger", start="2013-01-01")
+    assert parses["read_csv"] == 1
+    monkeypatch.setattr(acled, "CACHE_FROM_BYTES", 1 << 40)  # no cache at all
+    fresh = load(country="Niger", start="2013-01-01")
+    assert parses["read_csv"] == 2
+    _same(cached, fresh)
+    _same(first, fresh)
+    assert cached.attrs["coverage"] == fresh.attrs["coverage"]
+    # by hand: rows i with i % 3 == 2 are Niger's (200 of 600); their dates are in 20{10 + i % 12},
+    # so 2013 on keeps i % 12 in (5, 8, 11): 3 rows in each 12, 150 rows
+    niger = [i for i in range(600) if i % 3 == 2 and i % 12 >= 3]
+    assert len(cached) == len(niger) == 150
+    # "JNIM: Group for Support ..." resolves through its acronym: one group id per row
+    assert cached["group_ids"].map(list).tolist() == [["jnim"]] * 150
+    # group ids are resolved from the run's aliases, not kept in the cache
+    monkeypatch.setattr(acled, "CACHE_FROM_BYTES", 0)
+    renamed = events.load("acled", path, country="Niger", resolve=lambda name: None)
+    assert parses["read_csv"] == 2 and renamed["group_ids"].map(list).tolist() == [[]] * 200
+
+
 def test_cache_is_not_trusted_when_key_or_version_differs(tmp_path, cache_dir, parses, monkeypatch):
     one, two = _export(tmp_path / "one.csv", 300), _export(tmp_path / "two.csv", 600)
     _load(one)
     # the copy of one.csv put under two.csv's name: its key (inside the file) says one.csv
     sha_two = origins.sha256_file(two)
-    (copy,) = cache_dir.glob("*.parquet")
-    copy.rename(cache.path_for(acled.CACHE_NAME, acled.READER_VERSION, sha_two))
+    (copy,) = cache_dir.glob("*.arrow")
+    copy.rename(
+        cache.path_for(acled.NORMALISED_NAME, acled.normalised_version(), sha_two, ".arrow")
+    )
     assert len(_load(two)) == 600 and parses["read_csv"] == 2
+    assert len(_load(two)) == 600 and parses["read_csv"] == 2  # its own copy, now
     # another reader version: parsed again, never read from the older copy
     monkeypatch.setattr(acled, "READER_VERSION", acled.READER_VERSION + 1)
     assert len(_load(two)) == 600 and parses["read_csv"] == 3
     assert len(_load(two)) == 600 and parses["read_csv"] == 3
-    # a damaged copy counts as missing
-    for copy in cache_dir.glob("*.parquet"):
-        copy.write_bytes(b"not parquet")
+    # the normalising code edited (same READER_VERSION): another hash, parsed again
+    edited = tmp_path / "edited_countries.py"
+    edited.write_text("# an edit\n")
+    real = acled.normalised_version()
+    monkeypatch.setattr(
+        acled,
+        "normalised_version",
+        lambda: cache.source_version(acled.READER_VERSION, [Path(acled.__file__), edited]),
+    )
+    assert acled.normalised_version() != real
     assert len(_load(two)) == 600 and parses["read_csv"] == 4
+    # a damaged copy counts as missing
+    for copy in cache_dir.glob("*.arrow"):
+        copy.write_bytes(b"not arrow")
+    assert len(_load(two)) == 600 and parses["read_csv"] == 5
     # deleting the folder is safe
     for copy in cache_dir.iterdir():
         copy.unlink()
     cache_dir.rmdir()
-    assert len(_load(two)) == 600 and parses["read_csv"] == 5
+    assert len(_load(two)) == 600 and parses["read_csv"] == 6
+
+
+def test_table_copy_is_written_atomically(cache_dir, monkeypatch):
+    table = pa.table({"a": [1, 2, 3]})
+    target = cache.path_for("test", "1-abc", "cd" * 32, ".arrow")
+    seen = []
+    real_replace = cache.os.replace
+
+    def replace(source, destination):
+        # at the rename: nothing under the real name yet, the temporary file already whole
+        seen.append((Path(destination).exists(), pa.ipc.open_file(source).read_all()))
+        real_replace(source, destination)
+
+    monkeypatch.setattr(cache.os, "replace", replace)
+    cache.write_table("test", "1-abc", "cd" * 32, table, {"note": "x"})
+    assert len(seen) == 1 and seen[0][0] is False and seen[0][1].num_rows == 3
+    read, metadata = cache.open_table("test", "1-abc", "cd" * 32)
+    assert read.equals(table) and metadata == {"note": "x"}
+    assert [p.name for p in cache_dir.iterdir()] == [target.name]
+
+    def failing(source, destination):
+        raise OSError("disk full")
+
+    target.unlink()
+    monkeypatch.setattr(cache.os, "replace", failing)
+    with pytest.raises(OSError):
+        cache.write_table("test", "1-abc", "cd" * 32, table, {})
+    assert list(cache_dir.iterdir()) == []  # the temporary file removed
+    assert cache.open_table("test", "1-abc", "cd" * 32) is None
+    # in the background, a failed write is only a missing copy
+    cache.write_table_in_background("test", "1-abc", "cd" * 32, table)
+    cache.wait()
+    assert list(cache_dir.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# sha256: an unchanged large file is not hashed again, in this process or the next
+
+
+@pytest.fixture
+def sidecars(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(hashing, "REMEMBER_FROM_BYTES", 0)  # the files here are small
+    monkeypatch.setattr(hashing, "_KNOWN", {})
+    return tmp_path / "cache" / hashing.SIDECAR_FOLDER
+
+
+def _write(path: Path, data: bytes, mtime: float) -> Path:
+    path.write_bytes(data)
+    os.utime(path, (mtime, mtime))
+    return path
+
+
+def test_unchanged_file_is_not_hashed_again(tmp_path, sidecars):
+    past = time.time() - 3600
+    path = _write(tmp_path / "export.csv", b"event_id_cnty\nMLI1\n", past)
+    expected = hashlib.sha256(b"event_id_cnty\nMLI1\n").hexdigest()
+    assert hashing.sha256_file(path) == expected
+    (sidecar,) = sidecars.iterdir()
+    assert json.loads(sidecar.read_text())["sha256"] == expected
+    # a new process (no digest in memory): the sidecar is trusted for the same size, mtime
+    # and inode; a planted digest shows the file was not read again
+    hashing._KNOWN.clear()
+    record = json.loads(sidecar.read_text())
+    sidecar.write_text(json.dumps({**record, "sha256": "0" * 64}))
+    assert hashing.sha256_file(path) == "0" * 64
+
+
+def test_changed_file_of_the_same_size_is_hashed_again(tmp_path, sidecars):
+    past = time.time() - 3600
+    path = _write(tmp_path / "export.csv", b"MLI1,3\n", past)
+    assert hashing.sha256_file(path) == hashlib.sha256(b"MLI1,3\n").hexdigest()
+    # rewritten in place, same size and inode, a new mtime: hashed again (memory and sidecar)
+    _write(path, b"MLI1,4\n", past + 60)
+    assert hashing.sha256_file(path) == hashlib.sha256(b"MLI1,4\n").hexdigest()
+    hashing._KNOWN.clear()
+    assert hashing.sha256_file(path) == hashlib.sha256(b"MLI1,4\n").hexdigest()
+    # a damaged sidecar is ignored, not trusted
+    (sidecar,) = sidecars.iterdir()
+    sidecar.write_text("{not json")
+    hashing._KNOWN.clear()
+    assert hashing.sha256_file(path) == hashlib.sha256(b"MLI1,4\n").hexdigest()
+
+
+def test_file_modified_just_now_is_not_remembered(tmp_path, sidecars):
+    path = _write(tmp_path / "export.csv", b"MLI1\n", time.time())
+    assert hashing.sha256_file(path) == hashlib.sha256(b"MLI1\n").hexdigest()
+    assert not sidecars.exists() and hashing._KNOWN == {}
+
+
+def test_small_files_leave_no_sidecar(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    path = _write(tmp_path / "small.csv", b"MLI1\n", time.time() - 3600)
+    assert path.stat().st_size < hashing.REMEMBER_FROM_BYTES
+    assert hashing.sha256_file(path) == hashlib.sha256(b"MLI1\n").hexdigest()
+    assert not (tmp_path / "cache").exists()
 
 
 def test_a_failed_write_leaves_nothing(tmp_path, cache_dir):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -38,6 +39,7 @@ from analysis.config import display_path
 from analysis.core.countries import canonical_country, country_key
 from analysis.sources import cache
 from analysis.sources.event_frames import (
+    STRING_LIST,
     EventDataError,
     Resolve,
     combinations,
@@ -129,6 +131,55 @@ STREAM_ABOVE_BYTES = 512 << 20
 CACHE_FROM_BYTES = 16 << 20
 #: Table metadata naming the first and last event date of the whole file (a filtered read).
 SPAN_KEYS = ("acled.first_event", "acled.last_event")
+#: The normalised table of a whole export, cached as a memory-mapped Arrow file, keyed by the
+#: file's sha256, READER_VERSION and a hash of the code that normalises (``normalised_version``).
+NORMALISED_NAME = "acled-events"
+#: Modules whose code decides the normalised table (this one and the helpers it calls).
+_NORMALISED_BY = (__name__, "analysis.sources.event_frames", "analysis.core.countries")
+#: Column of the cached table: each row's actor combination (group ids are resolved per
+#: combination when the table is read back, from the curated aliases of that run).
+_COMBINATION = "actor_combination"
+
+
+def load_events(
+    path: Path, country: str | None = None, sha256: str = "", resolve: Resolve | None = None
+) -> pa.Table:
+    """An ACLED export as the canonical source table (``normalise``), with group ids when
+    ``resolve`` is given, and, for a filtered read, the span of the whole file (``event_span``).
+
+    With ``sha256`` (the file's, as its origin records it) and a file of at least
+    CACHE_FROM_BYTES, the normalised table of the whole file is cached (analysis.sources.cache,
+    an Arrow file keyed by sha256, READER_VERSION and the hash of the normalising code): the
+    next load of the same bytes maps it instead of parsing and normalising again, and only
+    resolves the group ids, once per distinct combination of actors. A file filtered while it
+    is read (larger than STREAM_ABOVE_BYTES, one country asked for) keeps read_export's cache.
+    """
+    source = _display(path)
+    size = Path(path).stat().st_size
+    streamed = bool(country) and size > STREAM_ABOVE_BYTES
+    if streamed or not sha256 or size < CACHE_FROM_BYTES:
+        raw = read_export(path, country, sha256)
+        table, codes = _normalise(raw, source)
+        table = _with_group_ids(table, codes, resolve)
+        return table.replace_schema_metadata(raw.schema.metadata)
+    version = normalised_version()
+    found = cache.open_table(NORMALISED_NAME, version, sha256)
+    if found is not None:
+        stored, _ = found
+    else:
+        # the normalised table is the copy worth keeping: no raw copy is written beside it
+        table, codes = _normalise(read_export(path, country), source)
+        stored = table.append_column(_COMBINATION, pa.array(codes, pa.int32()))
+        cache.write_table_in_background(NORMALISED_NAME, version, sha256, stored)
+    codes = stored.column(_COMBINATION).to_numpy()
+    table = stored.drop_columns([_COMBINATION])
+    return _with_group_ids(table, codes, resolve)
+
+
+def normalised_version() -> str:
+    """READER_VERSION and the hash of the code that normalises (see _NORMALISED_BY)."""
+    files = [Path(sys.modules[name].__file__) for name in _NORMALISED_BY]
+    return cache.source_version(READER_VERSION, files)
 
 
 def read_export(path: Path, country: str | None = None, sha256: str = "") -> pa.Table:
@@ -391,6 +442,28 @@ def table_from_records(records: list[dict]) -> pa.Table:
 def normalise(raw: pa.Table, source: str, resolve: Resolve | None = None) -> pa.Table:
     """Map an ACLED table (export or API) to the canonical source columns; with ``resolve``,
     also the group ids (worked out once per distinct combination of actors)."""
+    table, codes = _normalise(raw, source)
+    return _with_group_ids(table, codes, resolve)
+
+
+def _with_group_ids(table: pa.Table, codes: np.ndarray, resolve: Resolve | None) -> pa.Table:
+    """The table with its group_ids column (when ``resolve``): each distinct combination of
+    actors (``codes``, from _normalise) resolved once, its ids spread back to its rows."""
+    if resolve is None:
+        return table
+    if len(codes) == 0:
+        return table.append_column("group_ids", pa.array([], STRING_LIST))
+    # a row of each combination (codes are 0..k-1): any one, its actors are the combination's
+    first_row = np.zeros(int(codes.max()) + 1, dtype=np.int64)
+    first_row[codes] = np.arange(len(codes))
+    names = table.column("actors").take(pa.array(first_row)).to_pylist()
+    return table.append_column(
+        "group_ids", lists_by_combination(codes, [_group_ids(n, resolve) for n in names])
+    )
+
+
+def _normalise(raw: pa.Table, source: str) -> tuple[pa.Table, np.ndarray]:
+    """The canonical source columns without group ids, and each row's combination of actors."""
     n = raw.num_rows
 
     def text(name: str) -> pa.Array | pa.ChunkedArray:
@@ -451,11 +524,7 @@ def normalise(raw: pa.Table, source: str, resolve: Resolve | None = None) -> pa.
         "deaths_high": pa.nulls(n, pa.int64()),
         "description": text("notes"),
     }
-    if resolve is not None:
-        columns["group_ids"] = lists_by_combination(
-            actor_codes, [_group_ids(names, resolve) for names in actors_per_combo]
-        )
-    return pa.table(columns)
+    return pa.table(columns), np.asarray(actor_codes, dtype=np.int64)
 
 
 def _actor_names(cells: tuple) -> list[str]:

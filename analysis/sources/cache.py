@@ -14,19 +14,28 @@ reader, its version and the file's sha256; the next load of the same bytes reads
 * **Safe to delete.** The folder is ignored by git and holds nothing else: deleting it only
   makes the next load parse again. The origin a report records is still the original file and
   its sha256, never the cache.
+
+Two kinds of copy: the raw parse as Parquet (compressed, in row groups that a filtered read
+takes one at a time), and a reader's *finished* table as an uncompressed Arrow IPC file
+(``write_table``/``open_table``), memory-mapped when read back, so that a second load of an
+unchanged export costs almost nothing but the pages it touches. The finished table's version
+includes a hash of the reader's source code (``source_version``), so editing the reader
+invalidates its copies without anyone remembering to bump a number.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from analysis import config
@@ -40,14 +49,23 @@ _pending: list[threading.Thread] = []
 _pending_lock = threading.Lock()
 
 
-def key(reader: str, version: int, sha256: str) -> str:
+def key(reader: str, version: int | str, sha256: str) -> str:
     """The key of a cached copy: reader, reader version and the file's sha256."""
     return f"{reader}/v{version}/{sha256}"
 
 
-def path_for(reader: str, version: int, sha256: str) -> Path:
+def path_for(reader: str, version: int | str, sha256: str, suffix: str = ".parquet") -> Path:
     """Where the copy of a file parsed by ``reader`` (at ``version``) is kept."""
-    return Path(config.CACHE_DIR) / f"{reader}-v{version}-{sha256}.parquet"
+    return Path(config.CACHE_DIR) / f"{reader}-v{version}-{sha256}{suffix}"
+
+
+def source_version(version: int, sources: Iterable[Path]) -> str:
+    """A reader's version with the hash of the source files its output depends on
+    ('3-1a2b3c4d5e6f'): any edit to them is a new version."""
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(Path(source).read_bytes())
+    return f"{version}-{digest.hexdigest()[:12]}"
 
 
 @dataclass(frozen=True)
@@ -142,6 +160,70 @@ class Writer:
     def __exit__(self, kind, value, traceback) -> None:
         if kind is not None:
             self.abort()
+
+
+TABLE_SUFFIX = ".arrow"
+
+
+def write_table(
+    reader: str, version: int | str, sha256: str, table: pa.Table, metadata: dict[str, str]
+) -> Path:
+    """Write a finished table as an uncompressed Arrow IPC file under its key: to a temporary
+    file in the cache folder, then renamed, so no reader ever sees half a file."""
+    target = path_for(reader, version, sha256, TABLE_SUFFIX)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    text = {KEY_FIELD: key(reader, version, sha256).encode()}
+    text.update({k.encode(): v.encode() for k, v in metadata.items()})
+    table = table.replace_schema_metadata(text)
+    try:
+        with pa.OSFile(str(temporary), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def open_table(reader: str, version: int | str, sha256: str) -> tuple[pa.Table, dict] | None:
+    """The finished table cached under exactly this key, memory-mapped, and its text metadata;
+    None when there is none, or the key inside the file differs, or it cannot be read."""
+    path = path_for(reader, version, sha256, TABLE_SUFFIX)
+    if not sha256 or not path.is_file():
+        return None
+    try:
+        table = ipc.open_file(pa.memory_map(str(path), "r")).read_all()
+    except (OSError, pa.ArrowException):
+        return None
+    metadata = table.schema.metadata or {}
+    if metadata.get(KEY_FIELD) != key(reader, version, sha256).encode():
+        return None
+    text = {k.decode(): v.decode() for k, v in metadata.items() if k != KEY_FIELD}
+    return table.replace_schema_metadata(None), text
+
+
+def write_table_in_background(
+    reader: str,
+    version: int | str,
+    sha256: str,
+    table: pa.Table,
+    metadata: dict[str, str] | None = None,
+) -> None:
+    """``write_table`` on a thread (the writes release the GIL, so the caller goes on
+    meanwhile); ``wait`` returns once it is in place. A copy that cannot be written is simply
+    not there: the next load reads the file again."""
+
+    def work() -> None:
+        try:
+            write_table(reader, version, sha256, table, metadata or {})
+        except (OSError, pa.ArrowException):
+            pass
+
+    thread = threading.Thread(target=work, name=f"cache {reader}", daemon=False)
+    with _pending_lock:
+        _pending.append(thread)
+    thread.start()
 
 
 def write_in_background(

@@ -268,10 +268,9 @@ def load(
             table = curated.read_curated(file)
         else:
             # one country's rows, filtered while read; parsed once per file (cached by sha256)
-            raw = acled.read_export(file, country, origin.sha256)
-            table = acled.normalise(raw, _display(file), resolve)
+            table = acled.load_events(file, country, origin.sha256, resolve)
         coverage = _table_coverage(name, table, country, version)
-        if name == "acled" and coverage.spans and (span := acled.event_span(raw)):
+        if name == "acled" and coverage.spans and (span := acled.event_span(table)):
             # read for one country: the export covers its whole file's first to last event
             coverage = Coverage(name, (span,), coverage.basis, country)
         frame = finish(table, name, country, start_date, end_date, resolve, source)
