@@ -65,6 +65,7 @@ from analysis.build.runs import (
     recover,
     write_atomic,
 )
+from analysis.build.workbook import write_workbook
 from analysis.build.worker import (
     EXECUTE,
     FAILED,
@@ -337,6 +338,7 @@ def _build_locked(
         else:
             progress.draw()
         shutil.rmtree(work, ignore_errors=True)
+        _write_workbooks(results, run_dir)
         pdf_errors = _write_pdfs(results, run_dir) if options.pdf else {}
         manifest = make_manifest(
             run_dir,
@@ -422,6 +424,20 @@ def _report(
             file=out,
         )
     return EXIT_FAILED if failed or no_pdf else EXIT_OK
+
+
+def _write_workbooks(results: dict[str, JobResult], run_dir: Path) -> None:
+    """One spreadsheet per report, from the data its figures and tables left in its figures
+    folder (a reused report brings its own); a failure is a warning, the report stands."""
+    for result in results.values():
+        name = f"{result.name}.xlsx"
+        if result.status != OK or name in result.files:
+            continue
+        try:
+            if write_workbook(run_dir / "figures" / result.name, run_dir / name, result.title):
+                result.files.append(name)
+        except (OSError, ValueError) as exc:
+            result.warnings.append(f"spreadsheet {name} not written: {one_line(exc)}")
 
 
 def _write_pdfs(results: dict[str, JobResult], run_dir: Path) -> dict[str, str]:

@@ -25,15 +25,13 @@ from matplotlib.figure import Figure
 from analysis.core import origins
 from analysis.figures.style import join_sources, literal_text, new_figure
 from analysis.reports import hover
-from analysis.reports.takeaway import Takeaway, takeaway
+from analysis.reports.takeaway import CONTENTS_FILE, Takeaway, takeaway
 
 #: Metadata key under which outputs carry machine-readable facts for the build (index pages).
 METADATA_KEY = "mali_reports"
 #: The build sets this to the folder where figures are saved as SVG and PNG for reuse.
 FIGURES_DIR_ENV = "MALI_FIGURES_DIR"
 
-#: Per figures folder, the list of figures and tables with a CSV (for the build's spreadsheet).
-CONTENTS_FILE = "takeaway.jsonl"
 #: Inline SVG is used while it is at most this many times the size of the PNG.
 INLINE_SVG_FACTOR = 3.0
 
@@ -60,6 +58,14 @@ def key_findings(sentences: Sequence[str]) -> None:
     """The 'Key findings' box at the top of a report: 3-6 sentences computed from the data."""
     items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
     body = f'<div class="key-findings"><h2>Key findings</h2><ul>{items}</ul></div>'
+    folder = _figures_dir()
+    if folder is not None:  # in a build: the run writes <report>.xlsx beside the page
+        book = html.escape(f"{folder.name}.xlsx", quote=True)
+        body += (
+            '<p class="takeaway-note">Each figure and table has a <em>data (CSV)</em> link to its '
+            f'numbers; all of them, with sources and licences, in one spreadsheet: <a href="{book}"'
+            f' class="workbook">{book}</a>.</p>'
+        )
     display(HTML(body), metadata={METADATA_KEY: {"key_findings": list(sentences)}})
 
 

@@ -24,6 +24,9 @@ NOT_REDISTRIBUTED: frozenset[str] = frozenset({"acled", "acled-api"})
 EVENT_ROW_COLUMNS: frozenset[str] = frozenset(
     {"event_id", "event_id_cnty", "latitude", "longitude", "notes", "description", "what happened"}
 )
+#: In a figures folder: one JSON line per figure and table with a CSV (for the build's
+#: spreadsheet, analysis.build.workbook).
+CONTENTS_FILE = "takeaway.jsonl"
 ACLED_ATTRIBUTION = "Armed Conflict Location & Event Data (ACLED), acleddata.com"
 
 

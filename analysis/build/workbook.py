@@ -1,0 +1,134 @@
+"""One spreadsheet per report and run, ``reports/D/<report>.xlsx``: a sheet per figure and
+table, in the order of the page, and a "sources" sheet with each dataset's licence and citation.
+
+It is assembled from what ``analysis.reports.display`` left in the report's figures folder
+while the notebook ran: one CSV per figure and table (a comment line naming the sources, then a
+header row) and ``takeaway.jsonl`` listing them. Rows withheld from a CSV (ACLED's events) are
+withheld here too: the sources sheet says so.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.reports.takeaway import CONTENTS_FILE
+from analysis.sources.register import REGISTER
+
+SOURCES_SHEET = "sources"
+#: Excel's limit on a sheet name, and the characters it refuses in one.
+SHEET_NAME_MAX = 31
+_BAD_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
+
+
+def contents(figures_dir: Path) -> list[dict[str, Any]]:
+    """The figures and tables a report showed, in page order, each once (the last record of a
+    slug wins: a cell run twice writes it twice)."""
+    path = figures_dir / CONTENTS_FILE
+    if not path.is_file():
+        return []
+    entries: dict[str, dict[str, Any]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            entry = json.loads(line)
+            entries[f"{entry['kind']}:{entry['slug']}"] = entry
+    return list(entries.values())
+
+
+def sheet_name(entry: Mapping[str, Any], taken: set[str]) -> str:
+    """'Fig 3 events-by-group' or 'Tab 2 table-types', cut to Excel's 31 characters, unique."""
+    kind = "Fig" if entry["kind"] == "figure" else "Tab"
+    slug = str(entry["slug"]).removeprefix("table-")
+    base = _BAD_SHEET_CHARACTERS.sub("-", f"{kind} {entry['number']} {slug}")[:SHEET_NAME_MAX]
+    name, n = base, 1
+    while name.lower() in taken or name.lower() == SOURCES_SHEET:
+        n += 1
+        name = f"{base[: SHEET_NAME_MAX - len(str(n)) - 1]}~{n}"
+    taken.add(name.lower())
+    return name
+
+
+def read_takeaway_csv(path: Path) -> tuple[str, pd.DataFrame]:
+    """A take-away CSV as (its comment line, its table)."""
+    text = path.read_text(encoding="utf-8")
+    comment, _, body = text.partition("\n")
+    return comment.lstrip("# ").strip(), pd.read_csv(io.StringIO(body))
+
+
+def _sources_rows(entries: list[dict[str, Any]], sheets: Mapping[str, str]) -> pd.DataFrame:
+    rows = []
+    used: dict[str, list[str]] = {}
+    for entry in entries:
+        where = sheets.get(f"{entry['kind']}:{entry['slug']}")
+        for key in entry.get("sources", []):
+            used.setdefault(key, []).append(where or f"{entry['title']} (not exported)")
+    for key, where in used.items():
+        dataset = REGISTER.get(key)
+        if dataset is None:
+            continue
+        rows.append(
+            {
+                "dataset": dataset.title,
+                "publisher": dataset.publisher,
+                "licence": dataset.licence,
+                "citation": dataset.cite(),
+                "url": dataset.url,
+                "sheets": ", ".join(dict.fromkeys(where)),
+            }
+        )
+    withheld = [
+        {"dataset": f"{e['title']}: not exported", "licence": e["withheld"]}
+        for e in entries
+        if e.get("withheld")
+    ]
+    return pd.DataFrame(rows + withheld)
+
+
+def write_workbook(figures_dir: Path, target: Path, title: str = "") -> bool:
+    """Write the report's spreadsheet from its figures folder, through a temporary file and a
+    rename; False (nothing written) when the report left no take-away data."""
+    # imported here: only a build that executed a report with data writes a spreadsheet
+    from openpyxl import Workbook
+    from openpyxl.utils.dataframe import dataframe_to_rows
+
+    entries = contents(figures_dir)
+    exported = [e for e in entries if not e.get("withheld") and (figures_dir / e["file"]).is_file()]
+    if not entries:
+        return False
+    book = Workbook()
+    sources_sheet = book.active
+    sources_sheet.title = SOURCES_SHEET
+    taken: set[str] = set()
+    sheets: dict[str, str] = {}
+    for entry in exported:
+        comment, frame = read_takeaway_csv(figures_dir / entry["file"])
+        name = sheet_name(entry, taken)
+        sheets[f"{entry['kind']}:{entry['slug']}"] = name
+        sheet = book.create_sheet(name)
+        sheet.append([entry["title"]])
+        sheet.append([comment])
+        for row in dataframe_to_rows(frame, index=False, header=True):
+            sheet.append([None if _missing(v) else v for v in row])
+        sheet.freeze_panes = "A4"  # title, sources and header stay in view
+    sources_sheet.append([f"{title or target.stem}: sources and licences of every sheet"])
+    for row in dataframe_to_rows(_sources_rows(entries, sheets), index=False, header=True):
+        sources_sheet.append([None if _missing(v) else v for v in row])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    book.save(temporary)
+    temporary.replace(target)
+    return True
+
+
+def _missing(value: Any) -> bool:
+    """A cell with no data stays empty in the sheet (never 0)."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False

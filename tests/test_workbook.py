@@ -1,0 +1,80 @@
+"""The run's spreadsheet per report: a sheet per figure and table, in page order, with its
+sources, and a sources sheet with licences; ACLED event rows stay out."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from analysis.build.workbook import SOURCES_SHEET, contents, sheet_name, write_workbook
+from analysis.figures import style
+from analysis.reports import display
+
+
+@pytest.fixture
+def figures_dir(monkeypatch, tmp_path):
+    """A report's figures folder as a build leaves it: a figure, two tables, a withheld one."""
+    folder = tmp_path / "figures" / "attack_trends"
+    monkeypatch.setenv(display.FIGURES_DIR_ENV, str(folder))
+    monkeypatch.setattr(display, "display", lambda obj, metadata=None: None)
+    display.reset_figure_numbers()
+    fig, ax = style.new_figure()
+    ax.bar([2020, 2021], [10, 12])
+    ax.set_title("Deaths per year")
+    yearly = pd.DataFrame({"year": [2020, 2021, 2022], "deaths_best": [10, 12, None]})
+    display.figure(fig, "deaths", "Deaths.", source="UCDP GED 25.1 (ucdp.uu.se)", data=yearly)
+    groups = pd.DataFrame({"group": ["JNIM", "ISSP"], "events": [5, 3]})
+    display.table(groups, "Events by group", slug="groups", source="ACLED (acleddata.com)")
+    rows = pd.DataFrame({"event_id_cnty": ["MLI1"], "deaths_best": [4]})  # invented
+    display.table(rows, "Deadliest events", slug="deadliest", source="ACLED (acleddata.com)")
+    display.table(groups, "Events by group", slug="groups", source="ACLED (acleddata.com)")
+    return folder
+
+
+def test_workbook_has_a_sheet_per_figure_and_table_and_the_sources(figures_dir, tmp_path):
+    target = tmp_path / "attack_trends.xlsx"
+    assert write_workbook(figures_dir, target, "Attack trends")
+    assert not list(tmp_path.glob(".*.tmp"))  # written through a temporary file
+    book = load_workbook(target)
+    # page order; the second table named 'groups' has its own sheet; the withheld one none
+    assert book.sheetnames == [SOURCES_SHEET, "Fig 1 deaths", "Tab 1 groups", "Tab 3 groups-2"]
+    figure = [list(row) for row in book["Fig 1 deaths"].iter_rows(values_only=True)]
+    assert figure[0] == ["Deaths per year", None]  # rows padded to the widest
+    assert figure[1][0].startswith("Sources: UCDP Georeferenced Event Dataset")
+    # Header and rows as drawn; the year without data stays empty, not 0.
+    assert figure[2:] == [["year", "deaths_best"], [2020, 10], [2021, 12], [2022, None]]
+    table = [list(row) for row in book["Tab 1 groups"].iter_rows(values_only=True)]
+    assert "Armed Conflict Location & Event Data (ACLED)" in table[1][0]
+    assert table[2:] == [["group", "events"], ["JNIM", 5], ["ISSP", 3]]
+    sources = [list(row) for row in book[SOURCES_SHEET].iter_rows(values_only=True)]
+    header = sources[1]
+    assert header[:3] == ["dataset", "publisher", "licence"]
+    by_dataset = {row[0]: row for row in sources[2:]}
+    ucdp = by_dataset["UCDP Georeferenced Event Dataset (GED) Global"]
+    assert ucdp[2] == "CC BY 4.0 (Uppsala Conflict Data Program)" and ucdp[5] == "Fig 1 deaths"
+    assert "Deadliest events: not exported" in by_dataset
+    assert "MLI1" not in str([list(s.iter_rows(values_only=True)) for s in book.worksheets])
+
+
+def test_no_data_no_workbook(tmp_path):
+    assert not write_workbook(tmp_path, tmp_path / "x.xlsx")
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_sheet_names_fit_excel():
+    taken: set[str] = set()
+    long = {"kind": "table", "number": 12, "slug": "table-" + "a/b" * 20}
+    first = sheet_name(long, taken)
+    second = sheet_name(long, taken)
+    assert len(first) <= 31 and len(second) <= 31 and first != second
+    assert "/" not in first
+
+
+def test_a_cell_run_twice_is_listed_once(figures_dir):
+    slugs = [entry["slug"] for entry in contents(figures_dir)]
+    assert len(slugs) == len(set(slugs)) == 4
