@@ -95,7 +95,7 @@ def write_workbook(figures_dir: Path, target: Path, title: str = "") -> bool:
     rename; False (nothing written) when the report left no take-away data."""
     # imported here: only a build that executed a report with data writes a spreadsheet
     from openpyxl import Workbook
-    from openpyxl.utils.dataframe import dataframe_to_rows
+    from openpyxl.utils.dataframe import dataframe_to_rows  # (the same reason)
 
     entries = contents(figures_dir)
     exported = [e for e in entries if not e.get("withheld") and (figures_dir / e["file"]).is_file()]
