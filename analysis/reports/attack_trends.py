@@ -40,6 +40,7 @@ from analysis.tables.coverage import (
     coverage_sentences,
     coverage_table,
     dataset_status,
+    provisional_sentences,
     report_end,
     select_events,
 )
@@ -601,6 +602,8 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
     events = events[events["date"] <= pd.Timestamp(end)] if len(events) else events
     covered = event_coverage.within(start, end)
     event_source = ctx.event_source_line(selection.dataset)
+    if selection.dataset == "ucdp-ged" and ctx.version_read("ucdp-candidate"):
+        event_source += "; " + ctx.source_line("ucdp-candidate")  # the provisional months
     owid_all = _optional(ctx, "owid")
     owid = owid_all[owid_all["country"] == country] if owid_all is not None else None
     owid_source = ctx.source_line("owid")
@@ -649,6 +652,9 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
     coverage_caption = trends.coverage_caption(
         monthly, period, COVERAGE_NAMES.get(selection.dataset, selection.dataset)
     )
+    # UCDP's candidate months are provisional: captions and coverage notes say which they are
+    provisional = provisional_sentences(events)
+    coverage_caption = " ".join([coverage_caption, *provisional]).strip()
     by_month = (
         monthly if period == "month" else trends.per_period(events, "month", start, end, covered)
     )
@@ -686,7 +692,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         coverages[COVERAGE_NAMES["ucdp-brd"]] = brd.attrs.get(
             "coverage", annual_coverage("ucdp-brd", brd, country)
         )
-    coverage_notes += coverage_sentences(coverages, end)
+    coverage_notes += coverage_sentences(coverages, end) + provisional
     if selection.dataset == "curated":
         coverage_notes.append(CURATED_CAVEAT)
         if owid is not None and len(owid) and len(events):

@@ -1,0 +1,64 @@
+"""The attack-trends report on a final UCDP GED release followed by candidate months: the
+versions read are named, the provisional months and the share of events not yet "Clear" are
+said in the coverage notes and the trend's caption (hand-written fixtures, invented events)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import config
+from analysis.reports import attack_trends
+from analysis.reports.context import open_run
+
+FIXTURES = Path(__file__).parent / "fixtures"
+UCDP = FIXTURES / "ucdp"
+CURATED = FIXTURES / "curated_min"
+
+
+@pytest.fixture
+def raw(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "raw"
+    (folder / "ucdp-ged").mkdir(parents=True)
+    (folder / "ucdp-candidate").mkdir()
+    shutil.copy(UCDP / "ged_v26_1.csv", folder / "ucdp-ged" / "GEDEvent_v26_1.csv")
+    for month in (1, 2, 3):
+        name = f"GEDEvent_v26_0_{month}.csv"
+        shutil.copy(UCDP / name, folder / "ucdp-candidate" / name)
+    monkeypatch.setattr(config, "RAW_DIR", folder)
+    monkeypatch.setattr(config, "SHARED_DATA_DIR", tmp_path / "no-shared")
+    monkeypatch.setattr(config, "CURATED_DIR", CURATED)
+    return folder
+
+
+def build(**given) -> attack_trends.AttackTrendsReport:
+    params = attack_trends.check(**given)
+    return attack_trends.build(open_run(params.start_date, params.end_date, CURATED), params)
+
+
+def test_report_names_versions_and_provisional_months(raw):
+    report = build(data_source="ucdp-ged", start_date="2024-01-01", end_date="2026-03-31")
+    # by hand: 3 Mali events of 26.1 in 2024-2025, then 5 candidate events of 2026
+    assert len(report.events) == 8
+    assert int(report.events["provisional"].sum()) == 5
+    notes = " ".join(report.coverage_notes)
+    assert (
+        "Provisional: the events of 2026-01 to 2026-03 come from UCDP's candidate releases "
+        "(26.0.1, 26.0.2, 26.0.3)" in notes
+    )
+    # 920005 is the one event of eight whose code_status is not "Clear": 1/8 = 12.5%
+    assert "1 of 8 UCDP events (12%) have a code_status other than 'Clear'" in notes
+    trend = report.figures["national-trend-events"]
+    assert "Provisional: the events of 2026-01 to 2026-03" in trend.caption
+    assert "UCDP GED 26.1 (ucdp.uu.se)" in trend.source
+    assert "UCDP Candidate Events 26.0.1, 26.0.2, 26.0.3 (ucdp.uu.se)" in trend.source
+
+
+def test_final_release_alone_has_no_provisional_note(raw):
+    shutil.rmtree(raw / "ucdp-candidate")
+    report = build(data_source="ucdp-ged", start_date="2024-01-01", end_date="2025-12-31")
+    assert len(report.events) == 3 and not report.events["provisional"].any()
+    assert not any("Provisional" in note for note in report.coverage_notes)
+    assert "Candidate" not in report.figures["national-trend-events"].source
