@@ -127,7 +127,7 @@ def test_rendering_is_cropped_like_a_tight_savefig(shown, monkeypatch, tmp_path)
 # ---------------------------------------------------------------------------------------------
 # Imports: the heavy libraries are imported by the code that uses them, not by importing modules
 
-HEAVY = ("geopandas", "shapely", "ruptures", "scipy", "pyreadstat", "playwright")
+HEAVY = ("geopandas", "shapely", "ruptures", "scipy", "seaborn", "pyreadstat", "playwright")
 
 
 def test_heavy_libraries_are_not_imported_with_the_modules():
@@ -139,6 +139,11 @@ def test_heavy_libraries_are_not_imported_with_the_modules():
         "analysis.analyses.survey_stats",
         "analysis.tables.events",
         "analysis.reports.group_evolution",
+        "analysis.reports.attack_trends",
+        "analysis.reports.public_opinion",
+        "analysis.analyses.areas",
+        "analysis.figures.opinion",
+        "analysis.figures.maps",
         "analysis.build.command",
     ]
     code = (

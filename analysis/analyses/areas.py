@@ -20,11 +20,14 @@ code whose area has another name than the row's is counted by its code and said 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
 
 from analysis.core import regions
+
+if TYPE_CHECKING:  # annotations only; geopandas is imported where points are placed
+    import geopandas as gpd
 
 NAME_COLUMN = {"adm1": "admin1", "adm2": "admin2"}
 PCODE_COLUMN = {"adm1": "admin1_pcode", "adm2": "admin2_pcode"}
@@ -118,6 +121,9 @@ def _place_by_coordinates(
     located = events[events["latitude"].notna() & events["longitude"].notna()]
     if located.empty:
         return pd.Series(dtype="object")
+    # heavy (geopandas, shapely): paid only by a report that places events on a map
+    import geopandas as gpd
+
     points = gpd.GeoDataFrame(
         index=located.index,
         geometry=gpd.points_from_xy(located["longitude"], located["latitude"]),

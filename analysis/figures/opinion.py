@@ -16,7 +16,6 @@ from collections.abc import Sequence
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -511,6 +510,9 @@ def draw_region_heatmap(ax: Axes, estimates: pd.DataFrame) -> Axes:
     table = region_round_table(estimates)
     values = table.to_numpy(dtype=float)
     shown = table.rename(columns=lambda c: f"R{c}")
+    # heavy (seaborn imports scipy.stats, ~0.8 s): paid only when a heat map is drawn
+    import seaborn as sns
+
     sns.heatmap(
         shown,
         ax=ax,

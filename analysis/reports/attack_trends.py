@@ -14,9 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import geopandas as gpd
 import pandas as pd
 
 from analysis.analyses import changepoints, geoshift, trends
@@ -50,6 +49,9 @@ from analysis.tables.events import (
     annual_coverage,
     unresolved_actors,
 )
+
+if TYPE_CHECKING:  # annotations only; geopandas is imported where boundaries are read
+    import geopandas as gpd
 
 #: The notebook's parameters, in the order of its parameters cell.
 PARAMETERS: tuple[str, ...] = (
