@@ -12,6 +12,7 @@ import pytest
 from analysis import config
 from analysis.reports import attack_trends
 from analysis.reports.context import open_run
+from tests.test_events_ucdp_api import fake_ucdp  # noqa: F401 (the loopback UCDP API)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 UCDP = FIXTURES / "ucdp"
@@ -62,3 +63,20 @@ def test_final_release_alone_has_no_provisional_note(raw):
     assert len(report.events) == 3 and not report.events["provisional"].any()
     assert not any("Provisional" in note for note in report.coverage_notes)
     assert "Candidate" not in report.figures["national-trend-events"].source
+
+
+def test_auto_takes_the_release_in_data_raw_with_its_candidate_months(raw):
+    report = build(data_source="auto", start_date="2024-01-01", end_date="2026-03-31")
+    assert report.event_dataset == "ucdp-ged"
+    assert int(report.events["provisional"].sum()) == 5
+    assert any(
+        note.startswith("Provisional: the events of 2026-01") for note in report.coverage_notes
+    )
+
+
+@pytest.mark.usefixtures("fake_ucdp")
+def test_report_from_the_ucdp_api_names_its_version(raw):
+    report = build(data_source="ucdp-api", start_date="2024-01-01", end_date="2025-12-31")
+    # by hand: the API serves the 3 Mali events of 26.1 (910001-910003), best 12 + 7 + 20
+    assert len(report.events) == 3 and int(report.events["deaths_best"].sum()) == 39
+    assert "UCDP GED API 26.1 (ucdpapi.pcr.uu.se)" in report.figures["national-trend-events"].source

@@ -37,6 +37,8 @@ EVENT_SOURCES: tuple[str, ...] = (
     "acled-aggregated",
     "acled-api",
     "ucdp-ged",
+    "ucdp-candidate",
+    "ucdp-api",
 )
 #: Preference order of "auto": event-level data first, then aggregates (the curated
 #: chronology is the last resort).
@@ -50,6 +52,8 @@ STATUS_KEYS: tuple[str, ...] = (
     "acled-aggregated",
     "acled-api",
     "ucdp-ged",
+    "ucdp-candidate",
+    "ucdp-api",
     "ucdp-brd",
     "owid",
     "geoboundaries-adm1",
@@ -64,6 +68,8 @@ COVERAGE_NAMES: dict[str, str] = {
     "acled-aggregated": "ACLED aggregated file",
     "acled-api": "ACLED API answer",
     "ucdp-ged": "UCDP GED file",
+    "ucdp-candidate": "UCDP candidate files",
+    "ucdp-api": "UCDP API answer",
     "ucdp-brd": "UCDP BRD series",
     "owid": "OWID series (from UCDP)",
 }
@@ -245,7 +251,15 @@ def dataset_status(country: str = "Mali") -> pd.DataFrame:
     """Every dataset the attack report can use: present or missing, from where, how to get it
     (the boundaries, which are Mali's, only in a report on Mali)."""
     rows = []
-    for name in ("curated", "acled", "acled-aggregated", "ucdp-ged", "ucdp-brd", "owid"):
+    for name in (
+        "curated",
+        "acled",
+        "acled-aggregated",
+        "ucdp-ged",
+        "ucdp-candidate",
+        "ucdp-brd",
+        "owid",
+    ):
         try:
             path = locate(name)
             rows.append(_present(name, path))

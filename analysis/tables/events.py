@@ -249,20 +249,21 @@ def load(
         return _load_ucdp_api(country, start_date, end_date, resolve)
     if name == "ucdp-ged":
         # a final release, followed by the candidate months after it (provisional): given,
-        # or, for the file found in data/raw, those in data/raw/ucdp-candidate
+        # or, for the release in data/raw (found or given), those in data/raw/ucdp-candidate
+        final = locate(name, path)
         after = [Path(c) for c in candidates] if candidates is not None else []
-        if candidates is None and path is None:
+        if candidates is None and final.parent.resolve() == _raw_folder(name).resolve():
             after = ucdp_candidate.candidate_files(config.RAW_DIR / CANDIDATE_RAW_FOLDER)
-        return _load_ucdp(locate(name, path), after, country, start_date, end_date, resolve)
+        return _load_ucdp(final, after, country, start_date, end_date, resolve)
     file = locate(name, path)
     record = open_data.REGISTER.get(name)
     read = file / "events.csv" if name == "curated" and file.is_dir() else file
     origin = origins.record_file(name, read, version=record.version_of(read) if record else "")
     source = str(file)
-    if name in ("acled", "ucdp-ged"):
+    if name == "acled":
         resolve = with_name_parts(resolve or default_resolve())
     version = record.version_of(read) if record else ""
-    if name in ("curated", "acled", "ucdp-ged"):
+    if name in ("curated", "acled"):
         if name == "curated":
             resolve = resolve or _curated_resolve(file)
             table = curated.read_curated(file)
@@ -548,6 +549,11 @@ def _version_span(version: str) -> tuple[date, date]:
 
 def _is_candidate_version(version: str) -> bool:
     return ucdp_candidate.release_of(f"GEDEvent_v{version.replace('.', '_')}.csv") is not None
+
+
+def _raw_folder(name: str) -> Path:
+    """The data/raw folder of an open dataset (where `make data` puts its file)."""
+    return open_data.dataset(DATASETS[name] or name).raw_dir()
 
 
 def _max_date(table: pa.Table) -> date | None:
