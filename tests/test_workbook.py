@@ -3,6 +3,9 @@ sources, and a sources sheet with licences; ACLED event rows stay out."""
 
 from __future__ import annotations
 
+import base64
+import io
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -78,3 +81,46 @@ def test_sheet_names_fit_excel():
 def test_a_cell_run_twice_is_listed_once(figures_dir):
     slugs = [entry["slug"] for entry in contents(figures_dir)]
     assert len(slugs) == len(set(slugs)) == 4
+
+
+def test_index_front_page_shows_key_figure_findings_changes_and_links(tmp_path):
+    """reports/index.html opens with the newest run's reports: run date, findings, what
+    changed, the key figure as a small embedded picture, links to HTML, PDF and spreadsheet."""
+    from PIL import Image
+
+    from analysis.build import index
+
+    run = tmp_path / "2025-11-24"
+    (run / "figures" / "attacks").mkdir(parents=True)
+    Image.new("RGB", (1200, 600), "white").save(run / "figures" / "attacks" / "trend.png")
+    manifest = {
+        "run_date": "2025-11-24",
+        "notebooks": [
+            {
+                "name": "attacks",
+                "title": "Attack trends <i>",
+                "status": "ok",
+                "files": ["attacks.html", "attacks.pdf", "attacks.xlsx"],
+                "key_findings": ["Deaths rose."],
+                "figures": [{"number": 1, "slug": "trend", "title": "Deaths <b> per year"}],
+                "changes": {
+                    "summary": "Since the run of 2025-11-17: 1 changed.",
+                    "changed": [],
+                    "gone": [],
+                },
+            }
+        ],
+    }
+    page = index.runs_index_html([manifest], newest_dir=run)
+    front = page[page.index('<section class="front"') : page.index('<h2 id="runs">')]
+    assert '<a href="2025-11-24/attacks.xlsx">spreadsheet</a>' in front
+    assert '<a href="2025-11-24/attacks.pdf">PDF</a>' in front and "Run of 2025-11-24" in front
+    assert "Deaths rose." in front and "Since the run of 2025-11-17: 1 changed." in front
+    assert 'alt="Key figure: Deaths &lt;b&gt; per year"' in front
+    (src,) = [s for s in front.split('"') if s.startswith("data:image/png;base64,")]
+    thumb = Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1])))
+    assert thumb.size == (360, 180)  # 1200 x 600 scaled to the thumbnail width
+    assert "<i>" not in page
+    # Without the run's folder (or for a run index without it) there is no picture.
+    assert "data:image" not in index.run_index_html(manifest)
+    assert "data:image" in index.run_index_html(manifest, run_dir=run)

@@ -362,7 +362,9 @@ def _build_locked(
             run_dir / MANIFEST_NAME, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
         )
         previous = next((run.manifest for run in history if run.date < options.run_date), None)
-        write_atomic(run_dir / "index.html", run_index_html(manifest, previous=previous))
+        write_atomic(
+            run_dir / "index.html", run_index_html(manifest, previous=previous, run_dir=run_dir)
+        )
         target = move_into_place(run_dir, reports_dir, options.run_date)
         moved = True
     finally:

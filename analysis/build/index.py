@@ -10,6 +10,8 @@ titles, findings and error messages from notebooks appear as text, never as mark
 
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -60,8 +62,37 @@ def _when(timestamp: str) -> str:
     return f"{moment:%Y-%m-%d %H:%M}{' ' + zone if zone else ''}"
 
 
+#: Width of a report's key figure on the index pages (a thumbnail, embedded).
+THUMBNAIL_WIDTH_PX = 360
+
+
+def thumbnail(png: Path, width: int = THUMBNAIL_WIDTH_PX) -> str:
+    """A figure's PNG, scaled down to ``width`` and reduced to 64 colours, as a data: URL."""
+    # imported here: only an index with a key figure to show needs Pillow
+    from PIL import Image
+
+    with Image.open(png) as image:
+        image.thumbnail((width, width * 4))
+        small = image.convert("RGB").quantize(colors=64)
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def key_figure(run_dir: Path, notebook: Mapping[str, Any]) -> dict[str, str] | None:
+    """The report's key figure (its first) for the index: title and a small embedded picture;
+    None when the run's folder holds no PNG of it."""
+    for figure in notebook.get("figures", []):
+        png = run_dir / "figures" / str(notebook.get("name", "")) / f"{figure.get('slug')}.png"
+        if png.is_file():
+            return {"title": str(figure.get("title", "")), "src": thumbnail(png)}
+    return None
+
+
 def run_summary(
-    manifest: Mapping[str, Any], previous: Mapping[str, Any] | None = None
+    manifest: Mapping[str, Any],
+    previous: Mapping[str, Any] | None = None,
+    run_dir: Path | None = None,
 ) -> dict[str, Any]:
     """One run as the index templates show it: reports with status, findings and what is new.
 
@@ -69,7 +100,8 @@ def run_summary(
     ones (each report also has its own). A finding is ``new`` when the previous run had the same
     report and that report did not state the sentence; where the manifest records ``changes``
     (analysis.build.changes: the previous run of the same report *and parameters*), those say
-    what is new, what changed (old -> new) and what disappeared.
+    what is new, what changed (old -> new) and what disappeared. With the run's folder, each
+    report also has its key figure as a small picture.
     """
     earlier = {
         nb.get("name"): set(nb.get("key_findings", []))
@@ -98,6 +130,8 @@ def run_summary(
                 "error": nb.get("error") or {},
                 "html": html_file,
                 "pdf": pdf_file,
+                "xlsx": next((f for f in files if f.endswith(".xlsx")), None),
+                "key_figure": key_figure(run_dir, nb) if run_dir is not None else None,
                 "files": files,
                 "duration_seconds": float(nb.get("duration_seconds", 0.0)),
                 "reused_from": nb.get("reused_from"),
@@ -139,22 +173,33 @@ def run_index_html(
     manifest: Mapping[str, Any],
     template_dir: Path = INDEX_TEMPLATES,
     previous: Mapping[str, Any] | None = None,
+    run_dir: Path | None = None,
 ) -> str:
-    """The index page of one dated run, from its manifest (and the previous run's, to compare)."""
+    """The index page of one dated run, from its manifest (and the previous run's, to compare;
+    with its folder, the key figures)."""
     template = _environment(template_dir).get_template("run.html.j2")
-    return template.render(run=run_summary(manifest, previous), series=SERIES_NAME)
+    return template.render(run=run_summary(manifest, previous, run_dir), series=SERIES_NAME)
 
 
-def runs_index_html(runs: Sequence[Mapping[str, Any]], template_dir: Path = INDEX_TEMPLATES) -> str:
-    """The top-level index listing every run (manifests given newest first)."""
+def runs_index_html(
+    runs: Sequence[Mapping[str, Any]],
+    template_dir: Path = INDEX_TEMPLATES,
+    newest_dir: Path | None = None,
+) -> str:
+    """The top-level index (manifests given newest first): a front page of the newest run's
+    reports (with ``newest_dir``, its folder: key findings, changes, key figure, links), then
+    every run."""
     rows = [
         run_summary(manifest, runs[i + 1] if i + 1 < len(runs) else None)
         for i, manifest in enumerate(runs)
     ]
+    front = None
+    if newest_dir is not None and runs and not runs[0].get("damaged"):
+        front = run_summary(runs[0], runs[1] if len(runs) > 1 else None, newest_dir)
     return (
         _environment(template_dir)
         .get_template("runs.html.j2")
-        .render(runs=rows, series=SERIES_NAME)
+        .render(runs=rows, front=front, series=SERIES_NAME)
     )
 
 
@@ -169,5 +214,6 @@ def write_runs_index(reports_dir: Path, template_dir: Path = INDEX_TEMPLATES) ->
         for run in past_runs(reports_dir, include_damaged=True)
     ]
     path = reports_dir / "index.html"
-    write_atomic(path, runs_index_html(manifests, template_dir))
+    newest = reports_dir / manifests[0]["run_date"] if manifests else None
+    write_atomic(path, runs_index_html(manifests, template_dir, newest))
     return path
