@@ -205,3 +205,76 @@ def test_brd_file_with_only_its_header_gives_an_empty_table(tmp_path):
     frame = events.load("ucdp-brd", path=path, country="Mali")
     assert len(frame) == 0
     assert {"side_a", "side_b", "deaths_best", "year"} <= set(frame.columns)
+
+
+# --- UCDP candidate GED files and the 26.1 layout (issue 14) --------------------------------
+
+UCDP = Path(__file__).parent / "fixtures" / "ucdp"
+
+
+def candidate(name: str, month: int, old: str, new: bytes | str, tmp_path: Path) -> Path:
+    """A candidate fixture (month 1 has a header row, month 2 has none) with one value changed,
+    saved under a candidate name."""
+    data = (UCDP / f"GEDEvent_v26_0_{month}.csv").read_bytes()
+    assert old.encode() in data
+    path = tmp_path / name
+    path.write_bytes(data.replace(old.encode(), new if isinstance(new, bytes) else new.encode(), 1))
+    return path
+
+
+def test_candidate_with_header_and_a_bad_violence_type_names_row_and_column(tmp_path):
+    path = candidate("GEDEvent_v26_0_1.csv", 1, "Unclear,3,", "Unclear,7,", tmp_path)
+    with pytest.raises(EventDataError) as raised:
+        events.load("ucdp-candidate", path)
+    # the second data row (920002) is the one changed
+    assert str(raised.value) == (
+        f"{path}: data row 2, column type_of_violence: '7' is not 1, 2 or 3"
+    )
+
+
+def test_headerless_candidate_with_text_in_a_count_column_is_refused(tmp_path):
+    path = candidate("GEDEvent_v26_0_2.csv", 2, ",5,6,4,,", ",many,6,4,,", tmp_path)
+    with pytest.raises(EventDataError) as raised:
+        events.load("ucdp-candidate", path)
+    message = str(raised.value)
+    assert f"{path}: no header row, and the columns cannot be assigned" in message
+    assert "line 2, column best (field 45): 'many' is not a whole number of deaths" in message
+
+
+def test_headerless_candidate_with_a_negative_count_is_named_as_negative(tmp_path):
+    path = candidate("GEDEvent_v26_0_2.csv", 2, ",9,12,9,,", ",-9,12,9,,", tmp_path)
+    with pytest.raises(EventDataError, match=r"data row 1, column best: -9 is negative"):
+        events.load("ucdp-candidate", path)
+
+
+def test_headerless_candidate_in_latin1_names_line_and_column(tmp_path):
+    path = candidate(
+        "GEDEvent_v26_0_4.csv",
+        2,
+        "Talataye village,",
+        "Talataye Tésit,".encode("latin-1"),
+        tmp_path,
+    )
+    with pytest.raises(EventDataError, match=r"line 1, column \w+: byte 0xe9 is not UTF-8"):
+        events.load("ucdp-candidate", path)
+
+
+def test_empty_candidate_file_is_named(tmp_path):
+    path = tmp_path / "GEDEvent_v26_0_5.csv"
+    path.write_text("")
+    with pytest.raises(EventDataError, match=rf"{path.name}: the file is empty"):
+        events.load("ucdp-candidate", path)
+
+
+def test_folder_without_candidate_files_says_how_they_are_named(tmp_path):
+    (tmp_path / "candidates.csv").write_text("id\n1\n")
+    with pytest.raises(events.DatasetMissingError, match="no file named like GEDEvent_vYY_0_M"):
+        events.load("ucdp-candidate", tmp_path)
+
+
+def test_ged_26_1_missing_a_column_lists_it(tmp_path):
+    text = (UCDP / "ged_v26_1.csv").read_text(encoding="utf-8")
+    path = tmp_path / "GEDEvent_v26_1.csv"
+    path.write_text(text.replace(",date_prec,", ",date_precision,", 1), encoding="utf-8")
+    with pytest.raises(EventDataError, match="line 1: missing UCDP GED column.*date_prec"):
+        events.load("ucdp-ged", path)

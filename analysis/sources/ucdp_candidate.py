@@ -218,7 +218,8 @@ def _fits_date(value: str) -> bool:
 
 
 def _fits_count(value: str) -> bool:
-    return bool(_WHOLE.match(value)) and int(value) >= 0
+    # a negative count is in the right column: normalise names it as negative
+    return bool(_WHOLE.match(value))
 
 
 def _fits_number(value: str) -> bool:
