@@ -346,3 +346,40 @@ def test_mirror_keeps_a_good_copy_with_a_different_name(tmp_path):
         mirror(DATASETS["owid-deaths"], tmp_path / "shared", raw)
     assert good.read_bytes() == before
     assert json.loads(open_data.sidecar_path(good).read_text())["file"] == good.name
+
+
+# --- UCDP GED 26.1 (issue 14): the register's current release ------------------------------
+
+UCDP_FIXTURES = Path(__file__).parent / "fixtures" / "ucdp"
+
+
+def ged_zip(path: Path, member: str, text: str) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(member, text)
+    return path
+
+
+def test_ged_26_1_is_fetched_under_its_published_name(server, tmp_path):
+    folder, base = server
+    assert DATASETS["ucdp-ged"].filename == "ged261-csv.zip"
+    text = (UCDP_FIXTURES / "ged_v26_1.csv").read_text(encoding="utf-8")
+    ged_zip(folder / "ged261-csv.zip", "GEDEvent_v26_1.csv", text)
+    spec = replace(DATASETS["ucdp-ged"], url=f"{base}/ged261-csv.zip")
+    path = fetch(spec, tmp_path / "raw")
+    assert path.name == "ged261-csv.zip"
+    sidecar = open_data.read_sidecar(path)
+    assert sidecar["version"] == "26.1" and "version 26.1" in sidecar["citation"]
+    assert sidecar["rows"] == 4  # the fixture's four events
+
+
+def test_ged_zip_whose_csv_has_no_header_row_is_refused(server, tmp_path):
+    folder, base = server
+    # a candidate file without its header row, zipped under the final release's name
+    text = (UCDP_FIXTURES / "GEDEvent_v26_0_2.csv").read_text(encoding="utf-8")
+    ged_zip(folder / "ged261-csv.zip", "GEDEvent_v26_1.csv", text)
+    spec = replace(DATASETS["ucdp-ged"], url=f"{base}/ged261-csv.zip")
+    with pytest.raises(
+        FetchError, match=r"lacks the column\(s\) id, type_of_violence, date_start, best, country"
+    ):
+        fetch(spec, tmp_path / "raw")
+    assert not (tmp_path / "raw" / "ucdp-ged" / "ged261-csv.zip").exists()
