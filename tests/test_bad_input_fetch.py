@@ -383,3 +383,14 @@ def test_ged_zip_whose_csv_has_no_header_row_is_refused(server, tmp_path):
     ):
         fetch(spec, tmp_path / "raw")
     assert not (tmp_path / "raw" / "ucdp-ged" / "ged261-csv.zip").exists()
+
+
+def test_mirror_never_takes_a_candidate_file_for_the_final_release(tmp_path):
+    shared = tmp_path / "shared" / "ucdp"
+    shared.mkdir(parents=True)
+    shutil.copy(UCDP_FIXTURES / "GEDEvent_v26_0_1.csv", shared / "GEDEvent_v26_0_1.csv")
+    with pytest.raises(FetchError, match="no file for ucdp-ged in"):
+        mirror(DATASETS["ucdp-ged"], tmp_path / "shared", tmp_path / "raw")
+    shutil.copy(UCDP_FIXTURES / "ged_v26_1.csv", shared / "GEDEvent_v26_1.csv")
+    copied = mirror(DATASETS["ucdp-ged"], tmp_path / "shared", tmp_path / "raw")
+    assert copied.name == "GEDEvent_v26_1.csv"

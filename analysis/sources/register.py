@@ -86,7 +86,12 @@ DATASETS: dict[str, OpenDataset] = {
             ),
             kind="zip-csv",
             required_columns=("id", "type_of_violence", "date_start", "best", "country"),
-            mirror_patterns=("**/ged*-csv.zip", "**/GEDEvent_v*.csv", "**/ged[0-9]*.csv"),
+            # GEDEvent_vYY_1.csv: a final release, never a candidate file (GEDEvent_v26_0_3.csv)
+            mirror_patterns=(
+                "**/ged*-csv.zip",
+                "**/GEDEvent_v[0-9][0-9]_1.csv",
+                "**/ged[0-9]*.csv",
+            ),
         ),
         OpenDataset(
             name="ucdp-brd",

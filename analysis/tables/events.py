@@ -45,7 +45,11 @@ what basis. A day outside it is *not covered*: a period there is missing, never 
 * ``acled-api``: from the start asked for to the last event of the answer.
 * ``ucdp-ged``: a release ``YY.1`` covers 1989-01-01 to 31 December of 20YY-1 (UCDP's stated
   span); a file whose name states no such version covers its first to its last event. A
-  country with no row in the file is not covered.
+  country with no row in the file is not covered. Candidate months added after the release
+  extend it (a month without its candidate file is a gap).
+* ``ucdp-candidate``: the months its releases state (``GEDEvent_v26_0_3.csv``: March 2026); a
+  country with no row in any of the files is not covered.
+* ``ucdp-api``: the version's stated span within the dates asked.
 * ``curated``: the chronology's first to last entry.
 * ``ucdp-brd``, ``owid``: the first to the last year of the series for the country.
 """
@@ -300,6 +304,10 @@ def locate(dataset: str, path: str | Path | None = None) -> Path:
         return curated_path("events")
     if name == "ucdp-candidate":
         return _candidate_folder()
+    if name == "ucdp-api":
+        raise DatasetMissingError(
+            "ucdp-api is read from UCDP's API, not from a file: load('ucdp-api', country=...)"
+        )
     if name == "acled-aggregated":
         return _aggregated_file()
     if name == "acled":
