@@ -148,3 +148,19 @@ def test_candidate_file_must_be_named_as_published(tmp_path):
     shutil.copy(MARCH, renamed)
     with pytest.raises(EventDataError, match="names? states no UCDP candidate release"):
         events.load("ucdp-candidate", renamed)
+
+
+def test_consolidated_release_replaces_the_monthly_copies(tmp_path):
+    for month in (JANUARY, FEBRUARY):
+        shutil.copy(month, tmp_path / month.name)
+    # a consolidated January-February release (GEDEvent_v26_01_26_02) revising 920004 to 10
+    text = FEBRUARY.read_text(encoding="utf-8")
+    assert ",9,12,9,," in text
+    consolidated = tmp_path / "GEDEvent_v26_01_26_02.csv"
+    consolidated.write_text(text.replace(",9,12,9,,", ",10,12,9,,", 1), encoding="utf-8")
+    frame = events.load("ucdp-candidate", tmp_path, country="Mali", resolve=GROUPS.get)
+    by_id = {row["event_id"]: row for row in frame.to_dict("records")}
+    assert by_id["920004"]["deaths_best"] == 10  # the consolidated copy, not February's 9
+    assert by_id["920001"]["deaths_best"] == 6  # only in January's file: kept
+    assert frame.attrs["coverage"].text() == "2026-01-01 to 2026-02-28"
+    assert frame.attrs["candidate_versions"] == ["26.0.1", "26.0.2", "26.01.26.02"]

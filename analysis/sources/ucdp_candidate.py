@@ -15,6 +15,8 @@ fit, the error names the file, line, column and value of every misfit.
 An event id can appear in several releases (UCDP revises events, and a later release may carry
 a corrected copy): the copy from the latest release is kept. Releases are ordered by year, then
 the last month they cover, a consolidated release after the monthly one of its last month.
+An event that a later release does not carry is kept from the release that does: a monthly
+file holds its own month's events, so its silence about earlier events says nothing.
 ``code_status`` is kept: an event whose status is not "Clear" is not yet finally coded.
 """
 
