@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
-from analysis.analyses import changepoints, geoshift, trends
+from analysis.analyses import aggregates, changepoints, geoshift, trends
 from analysis.analyses.areas import AreaCounts, count_by_area
 from analysis.analyses.changepoints import METHODS, ChangePoint
 from analysis.analyses.geoshift import ShiftVerdict
@@ -29,10 +29,12 @@ from analysis.analyses.milestones import (
     milestones_in,
 )
 from analysis.analyses.trends import PERIOD_FREQUENCIES
+from analysis.reports import aggregated_trends
 from analysis.reports.context import RunContext
 from analysis.reports.params import ParameterError, ReportParameters, check_parameters
 from analysis.sources import boundaries as boundary_files
 from analysis.tables.coverage import (
+    AGGREGATED_SOURCES,
     COVERAGE_NAMES,
     EVENT_SOURCES,
     HOW_TO_GET,
@@ -589,7 +591,16 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
     start, end = ctx.period.start, ctx.period.end
     resolve = ctx.curated.resolver.get
     selection = select_events(params.data_source, country, start, end, resolve=resolve)
-    events = involving(selection.events, params.focus_groups)
+    # ACLED's aggregated data counts events per area and period (no actors, no single events):
+    # its aggregate feeds the trend, maps, shift test, change points and "Latest"; the sections
+    # that need single events say what aggregates cannot show (analysis.reports.aggregated_trends)
+    aggregated = selection.dataset in AGGREGATED_SOURCES
+    aggregate = selection.events if aggregated else None
+    events = (
+        aggregated_trends.no_events()
+        if aggregated
+        else involving(selection.events, params.focus_groups)
+    )
     # The period follows the run: an end given relative to it stops where the event data does.
     event_coverage = selection.coverage
     period_end = report_end(
@@ -602,6 +613,8 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
     )
     end = max(period_end.end, start)
     events = events[events["date"] <= pd.Timestamp(end)] if len(events) else events
+    if aggregated:
+        aggregate = aggregate[aggregate["period_start"] <= pd.Timestamp(end)]
     covered = event_coverage.within(start, end)
     event_source = ctx.event_source_line(selection.dataset)
     if selection.dataset == "ucdp-ged" and ctx.version_read("ucdp-candidate"):
@@ -625,8 +638,18 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         country,
     )
 
-    monthly = trends.per_period(events, period, start, end, covered)
-    shift = geoshift.geographic_shift(events, covered)
+    if aggregated:
+        # monthly rows have no coordinates: the deaths-weighted latitude places them at the
+        # centroid of their cercle (by P-code, then name); weekly rows carry ACLED's centroid
+        if aggregate.attrs.get("frequency") == "month" and "adm2" in boundaries:
+            aggregate = aggregates.with_centroids(aggregate, boundaries["adm2"], "adm2")
+        monthly = aggregates.per_period(aggregate, period, start, end, covered)
+        shift = aggregates.geographic_shift(aggregate, covered)
+    else:
+        monthly = trends.per_period(events, period, start, end, covered)
+        shift = geoshift.geographic_shift(events, covered)
+    # events counted: an aggregated aggregate's counts, an event aggregate's rows
+    n_events = int(aggregate["events"].sum()) if aggregated else len(events)
     verdict = geoshift.shift_verdict(shift, window=params.shift_window)
     # change points on the periods the data covers whole (missing and partial ones left out)
     whole_events = monthly["events"].where(monthly["covered_share"] >= 1.0)
@@ -657,20 +680,32 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
     # UCDP's candidate months are provisional: captions and coverage notes say which they are
     provisional = provisional_sentences(events)
     coverage_caption = " ".join([coverage_caption, *provisional]).strip()
-    by_month = (
-        monthly if period == "month" else trends.per_period(events, "month", start, end, covered)
-    )
-    latest_text = latest_sentences(
-        events,
-        covered,
-        COVERAGE_NAMES.get(selection.dataset, selection.dataset),
-        params.common.run_date,
-        by_month,
-    )
+    if aggregated:
+        by_month = (
+            monthly
+            if period == "month"
+            else aggregates.per_period(aggregate, "month", start, end, covered)
+        )
+        latest_text = aggregated_trends.latest_sentences(
+            aggregate, covered, COVERAGE_NAMES[selection.dataset], params.common.run_date
+        ) + tuple(aggregated_trends.month_flags(by_month))
+    else:
+        by_month = (
+            monthly
+            if period == "month"
+            else trends.per_period(events, "month", start, end, covered)
+        )
+        latest_text = latest_sentences(
+            events,
+            covered,
+            COVERAGE_NAMES.get(selection.dataset, selection.dataset),
+            params.common.run_date,
+            by_month,
+        )
 
     findings = [owid_finding(owid, country), brd_finding(brd, country)]
     if country == "Mali":
-        findings.append(shift_finding(verdict, len(events), event_source))
+        findings.append(shift_finding(verdict, n_events, event_source))
     findings += [
         annual_break_finding(owid_breaks, country, method),
         overtook_finding(sahel_common, country),
@@ -699,7 +734,9 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         coverage_notes.append(CURATED_CAVEAT)
         if owid is not None and len(owid) and len(events):
             coverage_notes.append(curated_against_ucdp(events, owid))
-    loaded = {selection.dataset: events}
+    if aggregated:
+        coverage_notes += [n for n in aggregated_trends.notes(aggregate, params.focus_groups) if n]
+    loaded = {selection.dataset: aggregate if aggregated else events}
     if owid is not None:
         loaded["owid"] = owid
     if brd is not None:
@@ -738,7 +775,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             "UCDP-based national series (OWID, BRD)",
             HOW_TO_GET["owid"],
         )
-    if len(events):
+    if n_events:
         band = "; the band spans the low and high estimates."
         figures["national-trend-events"] = FigureData(
             "national-trend-events",
@@ -801,6 +838,8 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
                 "labels": {g: group_label.get(g, g) for g in wide.columns},
             },
         )
+    if aggregated:
+        missing["events-by-group"] = (aggregated_trends.NO_ACTORS, aggregated_trends.GET_EVENTS)
     frames = [f for f in (events, brd) if f is not None and len(f)]
     unresolved = (
         pd.concat([unresolved_actors(f, resolve) for f in frames]) if frames else pd.DataFrame()
@@ -841,6 +880,8 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             "Events and deaths by target (an event with two targets counts for both)",
         )
         civilians = civilian_sentence(events)
+    elif aggregated:
+        missing["types"] = (aggregated_trends.NO_SINGLE_EVENTS, aggregated_trends.GET_EVENTS)
     else:
         missing["types"] = events_missing
 
@@ -855,13 +896,15 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             "the north/centre/south test, which is about Mali's regions",
             "choose country = 'Mali'",
         )
-    if country == "Mali" and "adm1" in boundaries and len(events):
+    # an aggregated aggregate is placed by P-code first, then by name (analysis.analyses.areas)
+    placed_rows = aggregate if aggregated else events
+    if country == "Mali" and "adm1" in boundaries and n_events:
         boundaries_sentence = (
             f"Boundaries: {len(boundaries['adm1'])} regions and "
             f"{len(boundaries['adm2']) if 'adm2' in boundaries else 'no'} cercles "
             f"({', '.join(Path(b.attrs['source']).name for b in boundaries.values())})."
         )
-        counts1 = count_by_area(events, boundaries["adm1"], "adm1")
+        counts1 = count_by_area(placed_rows, boundaries["adm1"], "adm1")
         figures["map-regions"] = _map_figure(
             "map-regions",
             counts1,
@@ -880,8 +923,8 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             "Mali region boundaries or events",
             HOW_TO_GET["geoboundaries-adm1"],
         )
-    if country == "Mali" and "adm2" in boundaries and len(events):
-        counts2 = count_by_area(events, boundaries["adm2"], "adm2")
+    if country == "Mali" and "adm2" in boundaries and n_events:
+        counts2 = count_by_area(placed_rows, boundaries["adm2"], "adm2")
         figures["map-cercles"] = _map_figure(
             "map-cercles",
             counts2,
@@ -908,6 +951,9 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             "Mali cercle boundaries or events",
             HOW_TO_GET["geoboundaries-adm2"],
         )
+    if aggregated and "map-points" in figures:
+        del figures["map-points"]
+        missing["map-points"] = (aggregated_trends.NO_SINGLE_EVENTS, aggregated_trends.GET_EVENTS)
     placed = shift[[f"events_{z}" for z in geoshift.ZONES]].sum(axis=1)
     if country == "Mali" and placed.sum():
         figures["geographic-shift"] = FigureData(
@@ -936,7 +982,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         )
 
     # When: change points
-    if len(events):
+    if n_events:
         figures["change-points-events"] = FigureData(
             "change-points-events",
             f"Events per {period} and their breaks",
@@ -950,7 +996,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
     else:
         missing["change-points-events"] = events_missing
     no_break = None
-    if not len(events):
+    if not n_events:
         pass  # the section says it has no events (missing above)
     elif event_breaks:
         tables["event-breaks"] = TableData(
@@ -962,7 +1008,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
     else:
         no_break = (
             f"The {period}ly event series of the {event_source} shows no change point: "
-            f"{len(events)} events are too few, or too evenly spread, for a break to beat the "
+            f"{n_events} events are too few, or too evenly spread, for a break to beat the "
             "penalty."
         )
     if owid_series is not None:
@@ -987,7 +1033,13 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         )
 
     # Latest: the last 4 weeks the data covers, by region and by group
-    if latest_text and len(events):
+    if aggregated and latest_text:
+        tables["latest-regions"] = TableData(
+            aggregated_trends.latest_by_region(aggregate, covered),
+            aggregated_trends.latest_caption(aggregate, covered),
+        )
+        missing["latest-groups"] = (aggregated_trends.NO_ACTORS, aggregated_trends.GET_EVENTS)
+    elif latest_text and len(events):
         caveat = (
             f"; windows of 4 weeks ending on {covered.last.isoformat()}, the last day the data "
             "covers; 'not covered' where the data does not cover a whole window"
@@ -1028,7 +1080,11 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             shown, f"The {len(shown)} deadliest events in the {event_source}"
         )
     else:
-        missing["deadliest"] = ("events with a death figure", HOW_TO_GET["ucdp-ged"])
+        missing["deadliest"] = (
+            (aggregated_trends.NO_SINGLE_EVENTS, aggregated_trends.GET_EVENTS)
+            if aggregated
+            else ("events with a death figure", HOW_TO_GET["ucdp-ged"])
+        )
 
     # Sahel comparison
     if sahel is not None and len(sahel):
@@ -1128,12 +1184,14 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         params=params,
         findings=tuple(f for f in findings if f)[:6],
         headline=headline_lines(owid, brd, owid_breaks, country),
-        shift_headline=shift_headline_lines(verdict, selection.dataset, len(events)),
+        shift_headline=shift_headline_lines(verdict, selection.dataset, n_events),
         event_dataset=selection.dataset,
         event_source=event_source,
         events=events,
         selection_notes=tuple(selection.notes),
-        event_summary={
+        event_summary=aggregated_trends.summary(aggregate, event_source)
+        if aggregated
+        else {
             "source": event_source,
             "n": f"{len(events):,}",
             "first": str(events["date"].min().date()) if len(events) else "-",

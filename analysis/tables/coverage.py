@@ -27,7 +27,13 @@ import pandas as pd
 from analysis import config
 from analysis.sources import boundaries, register, ucdp_candidate
 from analysis.sources.event_frames import Resolve
-from analysis.tables.events import Coverage, DatasetMissingError, load, locate
+from analysis.tables.events import (
+    Coverage,
+    DatasetMissingError,
+    aggregated_files,
+    load,
+    locate,
+)
 
 #: Event sources a report may ask for; "auto" takes the best one present.
 EVENT_SOURCES: tuple[str, ...] = (
@@ -236,6 +242,12 @@ def select_events(
             continue
         frame = load(name, path, country=country, start=start, end=end, resolve=resolve)
         if len(frame):
+            if name not in AGGREGATED_SOURCES and aggregated_files():
+                notes.append(
+                    f"{TITLES['acled-aggregated']}: {aggregated_files()[0].name} is also on this "
+                    f"machine, but event-level data ({TITLES[name]}) is used: it has single "
+                    "events and their actors, which counts per area and period lack."
+                )
             return EventSelection(name, frame, notes)
         everything = load(name, path, resolve=resolve)
         covered = ", ".join(sorted(everything["country"].dropna().unique())[:6]) or "no country"

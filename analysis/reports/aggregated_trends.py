@@ -1,0 +1,220 @@
+"""The attack-trends report from ACLED's aggregated data: what it says about the aggregates.
+
+ACLED's aggregated files count events and deaths per area and period (weekly regional files,
+or HDX's monthly files per country): the report draws its trend, maps, shift test, change
+points and "Latest" comparison from them (analysis.analyses.aggregates) and says, here, what
+they cannot show (no actors, no single events), the yearly totals they hold, the population
+exposure of the last week where ACLED gives it (never summed), and why no rate per 100,000
+people is shown unless a cited population dataset is in the register.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from analysis.analyses import aggregates, trends
+from analysis.sources import register
+from analysis.tables.coverage import yearly_totals
+from analysis.tables.events import CANONICAL_COLUMNS, Coverage
+
+#: What an aggregated table cannot show, for the sections that need single events.
+NO_ACTORS = (
+    "events by group: ACLED's aggregated data counts events per area and period and names no "
+    "actor (the battle deaths by group above come from UCDP BRD)"
+)
+NO_SINGLE_EVENTS = (
+    "single events (types, targets, the deadliest events, points on a map): ACLED's aggregated "
+    "data counts events per area and period only"
+)
+GET_EVENTS = (
+    "put an ACLED export (events) in data/raw/acled/ or a UCDP GED file in data/raw/ucdp-ged/; "
+    "event-level data is then used instead"
+)
+
+
+def no_events() -> pd.DataFrame:
+    """An empty canonical event table (the event-level sections then say what is missing)."""
+    frame = pd.DataFrame({c: pd.Series(dtype="object") for c in CANONICAL_COLUMNS})
+    frame["date"] = pd.to_datetime(frame["date"])
+    for column in ("deaths_best", "deaths_low", "deaths_high", "latitude", "longitude"):
+        frame[column] = frame[column].astype("float64")
+    frame["year"] = frame["year"].astype("int64")
+    return frame
+
+
+def product_words(table: pd.DataFrame) -> str:
+    """'HDX monthly file, political violence' or "ACLED's weekly regional file"."""
+    if table.attrs.get("frequency") == "week":
+        return "ACLED's weekly regional file, all event types"
+    return f"HDX monthly file, {table.attrs.get('product', 'product not stated')}"
+
+
+def notes(table: pd.DataFrame, focus_groups: tuple[str, ...]) -> list[str]:
+    """The coverage section's sentences about the aggregated data used."""
+    unit = "week" if table.attrs.get("frequency") == "week" else "month"
+    source = table.attrs.get("source", "")
+    sentences = [
+        f"Event data: ACLED's aggregated data ({product_words(table)}; "
+        f"{source.rsplit('/', 1)[-1]}), counts of events and deaths per area and {unit}, not "
+        "single events: it names no actor, so the groups section uses UCDP's battle deaths by "
+        "group, and types, targets and the deadliest events are not shown. Weekly and monthly "
+        "files are never combined."
+    ]
+    if unit == "week":
+        sentences.append(
+            "A week (Saturday to Friday) is counted in the month its Saturday falls in."
+        )
+    if focus_groups:
+        sentences.append(
+            "focus_groups cannot be applied to aggregated data (it names no actor): every "
+            "event of the file is counted."
+        )
+    sentences.append(yearly_sentence(table))
+    sentences.append(rates_sentence())
+    return sentences
+
+
+def yearly_sentence(table: pd.DataFrame) -> str:
+    """The yearly totals of the aggregated table in one sentence (the file's own sums)."""
+    totals = yearly_totals(table)
+    if not len(totals):
+        return "The ACLED aggregated file has no row for the country in the period."
+    parts = []
+    for _, row in totals.iterrows():
+        deaths = (
+            "no deaths column"
+            if pd.isna(row["deaths_best"])
+            else f"{int(row['deaths_best']):,} deaths"
+        )
+        parts.append(f"{row['year']}: {int(row['events']):,} events, {deaths}")
+    return "Yearly totals in the ACLED aggregated file: " + "; ".join(parts) + "."
+
+
+def population_datasets() -> list[str]:
+    """Register keys of cited population datasets (none today)."""
+    return [key for key in register.REGISTER if "population" in key]
+
+
+def rates_sentence() -> str:
+    """Why rates per 100,000 people are or are not shown."""
+    if population_datasets():
+        return ""
+    return (
+        "No rates per 100,000 people are shown: the project's register holds no cited "
+        "population dataset to divide by."
+    )
+
+
+def latest_sentences(
+    table: pd.DataFrame,
+    covered: Coverage,
+    name: str,
+    run_date: date | None,
+) -> tuple[str, ...]:
+    """The 'Latest' section from aggregates: the last 4 weeks (weekly files) or the last whole
+    month (monthly files) the data covers, against the one before and a year earlier."""
+    if covered.last is None:
+        return ()
+    frequency = table.attrs.get("frequency", "month")
+    windows = aggregates.latest_windows(covered.last, frequency)
+    total = aggregates.latest_table(table, covered, frequency)
+    row = total.iloc[0] if len(total) else pd.Series(dtype="float64")
+    unit = "4 weeks" if frequency == "week" else "month"
+
+    def part(window: str) -> str:
+        first, last = windows[window]
+        span = f"{first.isoformat()} to {last.isoformat()}"
+        events = row.get(f"events {window}", float("nan"))
+        if pd.isna(events):
+            return f"the data does not cover all of {span}"
+        deaths = row.get(f"deaths {window}", float("nan"))
+        return (
+            f"{int(events):,} events and "
+            f"{'no death figure' if pd.isna(deaths) else f'{int(deaths):,} deaths'} from {span}"
+        )
+
+    first, last = windows["latest"]
+    sentences = [
+        f"In the last {unit} the {name} covers whole ({first.isoformat()} to "
+        f"{last.isoformat()}) it records {part('latest').split(' from ')[0]}, against "
+        f"{part('previous')} (the {unit} before) and {part('year before')} (the same "
+        f"{unit} a year earlier)."
+        if not pd.isna(row.get("events latest", float("nan")))
+        else f"The {name} does not cover a whole {unit} up to {last.isoformat()}."
+    ]
+    if run_date is not None and last < run_date:
+        sentences.append(
+            f"This {unit.rstrip('s') if frequency == 'week' else unit} ends on "
+            f"{last.isoformat()}; the data covers up to {covered.last.isoformat()}, not the run "
+            f"date ({run_date.isoformat()}): events since then are not in the data."
+        )
+    exposure = aggregates.exposure_table(table)
+    if len(exposure):
+        top = exposure.head(5)
+        listed = "; ".join(
+            f"{r.admin1} ({r.event_type}) {int(r.population_exposure):,}" for r in top.itertuples()
+        )
+        sentences.append(
+            f"ACLED's population exposure in the week of {top['week'].iloc[0]}, per area and "
+            f"event type as published (never summed: the same people live in overlapping "
+            f"areas and weeks): {listed}."
+        )
+    return tuple(sentences)
+
+
+def latest_by_region(table: pd.DataFrame, covered: Coverage) -> pd.DataFrame:
+    """The latest, previous and year-before windows per region, for a table."""
+    frequency = table.attrs.get("frequency", "month")
+    result = aggregates.latest_table(table, covered, frequency, "admin1").head(10)
+    result = result.apply(
+        lambda column: column.map(lambda v: "not covered" if pd.isna(v) else f"{int(v):,}")
+    )
+    return result.reset_index().rename(columns={"admin1": "region"})
+
+
+def latest_caption(table: pd.DataFrame, covered: Coverage) -> str:
+    """The caption of the 'Latest' table by region."""
+    if table.attrs.get("frequency") == "week":
+        return (
+            "Events and deaths by region: the last 4 weeks, the 4 before, a year before; "
+            f"windows ending on {covered.last.isoformat()}, the last day the data covers"
+        )
+    return (
+        "Events and deaths by region: the last whole month the data covers, the month before, "
+        "the same month a year before ('not covered' where the data does not cover it whole)"
+    )
+
+
+def summary(table: pd.DataFrame, name: str) -> dict[str, str]:
+    """The values of the 'Event data in this report' sentence from an aggregated table."""
+    return {
+        "source": name,
+        "n": f"{int(table['events'].sum()):,}" if len(table) else "0",
+        "first": str(table["period_start"].min().date()) if len(table) else "-",
+        "last": str(table["period_end"].max().date()) if len(table) else "-",
+    }
+
+
+def month_flags(monthly: pd.DataFrame) -> list[str]:
+    """Whether the last whole month the data covers is the deadliest in one or three years
+    (only against months the data covers), as HDX Signals flags a month."""
+    whole = monthly[monthly["covered_share"] >= 1.0]
+    if not len(whole) or monthly["deaths_best"].isna().all():
+        return []
+    month = whole.index[-1]
+    series = monthly["deaths_best"].where(monthly["covered_share"] >= 1.0)[:month]
+    value = series.iloc[-1]
+    flags = []
+    for months, words in ((12, "one year"), (36, "three years")):
+        highest = trends.highest_in(series, months)
+        if highest is None:
+            flags.append(f"the data does not cover the whole {words} before it")
+        else:
+            flags.append(f"{'the' if highest else 'not the'} highest in {words}")
+    return [
+        f"{month:%B %Y}, the last whole month the data covers, had {int(value):,} deaths: "
+        + "; ".join(flags)
+        + "."
+    ]

@@ -1,0 +1,149 @@
+"""The attack-trends report from ACLED's aggregated data (issue 14): with only an HDX monthly
+file for Mali in data/raw/acled, the trend, maps, shift test, change points and "Latest" come
+from it; what aggregates cannot show is said; event-level data wins when both are present.
+Expected numbers are worked out by hand from the fixture's formula
+(tests/fixtures/acled_aggregated/README.md and make_fixtures.build_rows)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import config
+from analysis.reports import aggregated_trends, attack_trends
+from analysis.reports.context import open_run
+from analysis.tables import events
+
+FIXTURES = Path(__file__).parent / "fixtures"
+AGGREGATED = FIXTURES / "acled_aggregated"
+MONTHLY = next((AGGREGATED / "build").glob("*.xlsx"))
+WEEKLY = AGGREGATED / "Western_Africa_aggregated_data_up_to_week_of-2024-01-13.xlsx"
+CURATED = FIXTURES / "curated_min"
+#: genuine boundaries with P-codes (OCHA COD-AB lineage); map tests skip without them
+SHARED = Path("../shared/data")
+
+
+@pytest.fixture
+def raw(tmp_path, monkeypatch) -> Path:
+    """data/raw with the hand-made OWID and BRD files and, in acled/, only the HDX monthly
+    file; ../shared/data only for the boundaries (when present)."""
+    folder = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "attack_trends" / "raw", folder)
+    (folder / "acled").mkdir()
+    shutil.copy(MONTHLY, folder / "acled" / MONTHLY.name)
+    monkeypatch.setattr(config, "RAW_DIR", folder)
+    monkeypatch.setattr(
+        config, "SHARED_DATA_DIR", SHARED if SHARED.is_dir() else tmp_path / "no-shared"
+    )
+    monkeypatch.setattr(config, "CURATED_DIR", CURATED)
+    monkeypatch.setenv("MALI_RUN_DATE", "2026-11-27")
+    return folder
+
+
+def build(**given) -> attack_trends.AttackTrendsReport:
+    params = attack_trends.check(**given)
+    return attack_trends.build(open_run(params.start_date, params.end_date, CURATED), params)
+
+
+def test_auto_uses_the_aggregates_through_the_last_month_they_cover(raw):
+    report = build()
+    assert report.event_dataset == "acled-aggregated"
+    # by hand: 2*432 + 3*528 + 132 = 2,580 events, January 2019 to March 2024
+    assert report.event_summary["n"] == "2,580"
+    assert (report.event_summary["first"], report.event_summary["last"]) == (
+        "2019-01-01",
+        "2024-03-31",
+    )
+    # the period follows the run and stops where the file does (as of 31 March 2024)
+    assert report.period[1].isoformat() == "2024-03-31"
+    notes = " ".join(report.coverage_notes)
+    assert "2019: 432 events, 1,296 deaths" in notes and "2024: 132 events, 396 deaths" in notes
+    assert "names no actor" in notes
+    assert "No rates per 100,000 people are shown" in notes
+    row = report.tables["coverage"].frame.iloc[0]
+    assert row["unit"] == "area-month (2,580 events)" and row["deaths (best)"] == 7740
+
+
+def test_trend_is_monthly_counts_missing_before_the_file(raw):
+    monthly = build().figures["national-trend-events"].data
+    # by hand: January 2019 (k = 0) 29 events; March 2024 (k = 62, 62 % 3 = 2): 37 + 7*2 = 51
+    assert monthly.loc["2019-01-01", "events"] == 29
+    assert monthly.loc["2024-03-01", ["events", "deaths_best"]].tolist() == [51, 153]
+    # 2012-2018 are not covered by the file: missing, not zero
+    assert monthly.loc["2018-12-01", ["events", "deaths_best"]].isna().all()
+
+
+def test_shift_test_and_change_point_come_from_the_aggregates(raw):
+    report = build()
+    shift = report.figures["geographic-shift"].data
+    # by hand: north 2019 = 4 areas * (6*12 + 12) = 336 events; centre 2022 = 2*(12*12 + 12)
+    assert shift.loc[2019, "events_north"] == 336 and shift.loc[2022, "events_centre"] == 312
+    assert report.verdict.verdict == "supported"
+    assert report.shift_headline[0] == "event source: acled-aggregated, 2580 events"
+    # the base rises from 29 to 37 events a month in 2021: one break, upward, around it
+    (point,) = report.event_breaks
+    assert point.direction == "up"
+    assert pd.Timestamp("2020-10-01") <= point.date <= pd.Timestamp("2021-02-01")
+
+
+def test_latest_is_the_last_whole_month_against_the_one_before_and_a_year_before(raw):
+    report = build()
+    # by hand: March 2024 51 events (153 deaths), February 2024 (k = 61) 37 + 7 = 44 (132),
+    # March 2023 (k = 50, 50 % 3 = 2) 51 (153)
+    assert report.latest[0] == (
+        "In the last month the ACLED aggregated file covers whole (2024-03-01 to 2024-03-31) it "
+        "records 51 events and 153 deaths, against 44 events and 132 deaths from 2024-02-01 to "
+        "2024-02-29 (the month before) and 51 events and 153 deaths from 2023-03-01 to "
+        "2023-03-31 (the same month a year earlier)."
+    )
+    regions = report.tables["latest-regions"].frame.set_index("region")
+    # Mopti (centre) in March 2024: 12 + 2 = 14 events
+    assert regions.loc["Mopti", "events latest"] == "14"
+
+
+def test_what_aggregates_cannot_show_is_said(raw):
+    report = build()
+    for section in ("events-by-group", "latest-groups", "types", "deadliest"):
+        assert section in report.missing, section
+    assert "names no actor" in report.missing["events-by-group"][0]
+    assert "group-battle-deaths" in report.figures  # groups fall back to UCDP BRD
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data (real boundaries) is absent")
+def test_maps_join_by_place_code_then_by_name(raw):
+    report = build()
+    regions = report.figures["map-regions"].data.areas.set_index("admin1")
+    # by hand, over the file: one northern area = 2*84 + 3*48 + 12 = 324 events; Gao region =
+    # Ansongo (ML07 by P-code) + Ménaka (ML10 is no 2015 area: by name, to Gao) = 648
+    assert regions.loc["Gao", "events"] == 648
+    # Mopti (centre): 2*36 + 3*156 + 39 = 579
+    assert regions.loc["Mopti", "events"] == 579
+    assert "324 events in Ménaka counted in Gao (2015 boundaries)" in report.area_notes
+    assert "unmatched-adm1" not in report.tables  # every row matched, by code or name
+
+
+def test_event_level_data_wins_and_the_report_says_so(raw):
+    shutil.copy(FIXTURES / "events" / "acled_export_current.csv", raw / "acled" / "export.csv")
+    report = build()
+    assert report.event_dataset == "acled"
+    assert any(
+        "is also on this machine, but event-level data" in note for note in report.selection_notes
+    )
+    # asked for by name, the aggregates are used
+    assert build(data_source="acled-aggregated").event_dataset == "acled-aggregated"
+
+
+def test_weekly_population_exposure_is_shown_per_row_never_summed():
+    table = events.load("acled-aggregated", WEEKLY, country="Mali")
+    sentences = aggregated_trends.latest_sentences(
+        table, table.attrs["coverage"], "ACLED aggregated file", None
+    )
+    # two weeks of data do not cover 4 whole weeks
+    assert sentences[0].startswith("The ACLED aggregated file does not cover a whole 4 weeks")
+    # the week of 2024-01-13 as published: Bamako (Protests) 90,000 and Mopti (Battles) 5,000,
+    # not their sum
+    assert "Bamako (Protests) 90,000; Mopti (Battles) 5,000" in sentences[-1]
+    assert "95,000" not in sentences[-1]
