@@ -8,10 +8,12 @@ into a report. The markup must arrive as text, never as elements, in the report 
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -126,10 +128,19 @@ def test_markup_from_data_is_text_in_the_report(site):
         f"Asked: Are you satisfied with MINUSMA? {SCRIPT}",  # a heading, and its contents entry
     ):
         assert fragment in text, fragment
-    # The figure's alt text carries the title and caption, escaped inside the attribute.
-    (alt,) = [a["alt"] for t, a in page.tags if t == "img"]
-    assert SCRIPT in alt and IMG in alt
+    # The figure (inline SVG) is labelled with its title and caption, escaped in the attribute.
+    (label,) = [a["aria-label"] for t, a in page.tags if t == "svg"]
+    assert SCRIPT in label and IMG in label
     assert html.escape(SCRIPT) in page_text  # escaped in the source, not merely stripped
+    # Its hover titles name the bars' series (a group name with markup): text, never elements.
+    titles = re.findall(r"<title>([^<]*)</title>", page_text.split("<svg", 1)[1])
+    assert titles and all(html.escape(SCRIPT) in t for t in titles), titles[:2]
+    assert "<script" not in page_text.split("<svg", 1)[1].split("</svg>")[0]
+    # Its data link: a data: URL with a download name, the CSV carrying the markup as text.
+    links = [a for t, a in page.tags if t == "a" and a.get("href", "").startswith("data:")]
+    assert len(links) == 4 and all(a["download"].endswith(".csv") for a in links)
+    csv = base64.b64decode(links[0]["href"].split(",", 1)[1]).decode("utf-8")
+    assert csv.startswith("# Sources: ") and SCRIPT in csv  # the group name, in a column name
 
 
 def test_contents_links_reach_headings_even_with_markup_in_them(site):
@@ -194,7 +205,9 @@ def test_a_rerendered_report_keeps_its_data_section(site):
     manifest = json.loads(
         (site["reports"] / "2024-02-08" / "manifest.json").read_text(encoding="utf-8")
     )
-    assert manifest["notebooks"][0]["reused_from"] == RUN_DATE
+    assert manifest["notebooks"][0]["reused_from"] == RUN_DATE, manifest["notebooks"][0][
+        "executed_because"
+    ]
     pages = [
         Page((site["reports"] / day / "curated_view.html").read_text(encoding="utf-8"))
         for day in (RUN_DATE, "2024-02-08")
