@@ -278,3 +278,50 @@ def test_ged_26_1_missing_a_column_lists_it(tmp_path):
     path.write_text(text.replace(",date_prec,", ",date_precision,", 1), encoding="utf-8")
     with pytest.raises(EventDataError, match="line 1: missing UCDP GED column.*date_prec"):
         events.load("ucdp-ged", path)
+
+
+# --- ACLED aggregated data (issue 14) -----------------------------------------------------------
+
+AGGREGATED = Path(__file__).parent / "fixtures" / "acled_aggregated"
+HDX_PV = "mali_hrp_political_violence_events_and_fatalities_by_month-year_as-of-15mar2024"
+
+
+def test_aggregated_workbook_problems_are_all_named_with_sheet_row_and_column(tmp_path):
+    # openpyxl is a dependency of the reader; the workbook is the committed fixture, edited
+    import openpyxl
+
+    book = openpyxl.load_workbook(AGGREGATED / f"{HDX_PV}.xlsx")
+    sheet = book["Data"]
+    sheet["I2"] = None  # Events empty
+    sheet["J3"] = -4  # Fatalities negative
+    sheet["I4"] = "many"  # Events not a number
+    sheet["H6"] = "2O24"  # Year not a year
+    path = tmp_path / f"{HDX_PV}.xlsx"
+    book.save(path)
+    with pytest.raises(EventDataError) as raised:
+        events.load("acled-aggregated", path, country="Mali")
+    message = str(raised.value)
+    assert message.startswith("4 problems in ACLED aggregated data")
+    where = f"{path.name}, sheet 'Data'"
+    assert f"{where}, row 2, column Events: is empty" in message
+    assert f"{where}, row 3, column Fatalities: '-4' is negative" in message
+    assert f"{where}, row 4, column Events: 'many' is not a whole number" in message
+    assert f"{where}, row 6, column Year: '2O24' is not a year" in message
+
+
+def test_aggregated_csv_missing_columns_are_listed(tmp_path):
+    path = tmp_path / "weekly.csv"
+    path.write_text("WEEK,COUNTRY,ADMIN1,EVENTS\n2024-01-06,Mali,Mopti,3\n", encoding="utf-8")
+    with pytest.raises(EventDataError) as raised:
+        events.load("acled-aggregated", path)
+    assert (
+        "weekly.csv: line 1 (the header): missing column(s) REGION, EVENT_TYPE, SUB_EVENT_TYPE, "
+        "FATALITIES, POPULATION_EXPOSURE" in str(raised.value)
+    )
+
+
+def test_web_page_saved_as_an_aggregated_csv_is_named(tmp_path):
+    path = tmp_path / "Western_Africa_aggregated_data_up_to-2024-01-19.csv"
+    path.write_text("<html><title>Log in</title></html>\n", encoding="utf-8")
+    with pytest.raises(EventDataError, match="a web page .*not a CSV"):
+        events.load("acled-aggregated", path)
