@@ -1,0 +1,222 @@
+"""Page metrics of built reports, measured in a real browser (Debian's Chromium via Playwright,
+offline): main-body words, tables wider than their column, horizontal scroll, file size.
+
+    .venv/bin/python benchmarks/page_metrics.py reports/2026-11-27/*.html [--width 1280]
+
+The main body is everything before ``<section class="appendix">`` (the whole body when a page
+has none); text drawn inside figures (SVG labels and tooltips) is not counted. A table is wider
+than its column when it overflows the box that holds it (a scrolling wrapper, or the page's
+column). tests/test_browser.py uses the same functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = Path("/usr/bin/chromium")
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+#: Measures the page as laid out; returns plain values (see PageMetrics).
+MEASURE_JS = r"""() => {
+  const appendix = document.querySelector('section.appendix');
+  const inMain = (node) => !appendix ||
+    (appendix.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_PRECEDING);
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+    acceptNode(node) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest('svg, style, script, template')) return NodeFilter.FILTER_REJECT;
+      return inMain(node) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
+    }
+  });
+  let words = 0;
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    words += n.textContent.split(/\s+/).filter(w => /[\p{L}\p{N}]/u.test(w)).length;
+  }
+  const column = document.querySelector('main') || document.querySelector('.page') || document.body;
+  const columnRight = column.getBoundingClientRect().right;
+  const wide = [];
+  for (const table of document.querySelectorAll('table')) {
+    let box = table.parentElement;
+    while (box && box !== column && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
+    box = box || column;
+    const rect = table.getBoundingClientRect();
+    const overflows = box.scrollWidth > box.clientWidth + 1 || rect.right > columnRight + 1 ||
+                      table.scrollWidth > table.clientWidth + 1;
+    if (overflows && rect.width > 0) {
+      const caption = table.querySelector('caption');
+      wide.push({caption: caption ? caption.textContent.trim().slice(0, 80) : '(no caption)',
+                 width: Math.round(rect.width), column: Math.round(box.clientWidth),
+                 in_main: Boolean(inMain(table))});
+    }
+  }
+  const scroller = document.scrollingElement;
+  const blocks = Array.from(document.querySelectorAll(
+    'main p, main figure, main table, main h2, main h3, main ul, nav.contents, .key-findings'))
+    .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0);
+  let sideBySide = 0;
+  for (let i = 0; i < blocks.length; i++) for (let j = i + 1; j < blocks.length; j++) {
+    const a = blocks[i], b = blocks[j];
+    const rows = a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    const apart = a.right <= b.left + 1 || b.right <= a.left + 1;
+    if (rows && apart) sideBySide++;
+  }
+  const offscreen = blocks.filter(r => r.left < -1 || r.right > window.innerWidth + 1).length;
+  return {words, wide_tables: wide, scroll_width: scroller.scrollWidth,
+          client_width: scroller.clientWidth, side_by_side: sideBySide, offscreen};
+}"""
+
+#: Every figure and table, with its data link and what the table shows.
+ITEMS_JS = r"""() => {
+  const link = (box) => {
+    const note = box ? box.querySelector(':scope > .data-link') : null;
+    const a = note ? note.querySelector('a') : null;
+    return {href: a ? a.getAttribute('href') : null, download: a ? a.getAttribute('download') : null,
+            withheld: note && note.classList.contains('withheld') ? note.textContent.trim() : null};
+  };
+  const items = [];
+  document.querySelectorAll('figure.report-figure').forEach((figure, i) => {
+    const svg = figure.querySelector('svg');
+    items.push({kind: 'figure', index: i, caption: (figure.querySelector('figcaption') || {}).textContent || '',
+                svg: Boolean(svg), img: Boolean(figure.querySelector('img')),
+                titles: svg ? svg.querySelectorAll('title').length : 0, ...link(figure)});
+  });
+  document.querySelectorAll('table.report-table').forEach((table, i) => {
+    const block = table.closest('.report-table-block');
+    items.push({kind: 'table', index: i, caption: (table.querySelector('caption') || {}).textContent || '',
+                columns: Array.from(table.querySelectorAll('thead th')).map(th => th.textContent.trim()),
+                rows: table.querySelectorAll('tbody tr').length, ...link(block)});
+  });
+  return items;
+}"""
+
+
+@dataclass
+class PageMetrics:
+    """What one page measures at one width, and what it did while loading."""
+
+    path: Path
+    width: int
+    words: int
+    wide_tables: list[dict[str, Any]]
+    horizontal_scroll: bool
+    side_by_side: int
+    offscreen: int
+    bytes: int
+    console_errors: list[str] = field(default_factory=list)
+    outside_requests: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        """One line for the terminal."""
+        return (
+            f"{self.path.name}: {self.words:,} main-body words; "
+            f"{len(self.wide_tables)} tables wider than their column; horizontal scroll "
+            f"{'yes' if self.horizontal_scroll else 'no'} at {self.width} px; "
+            f"{self.bytes / 1024 / 1024:.2f} MB"
+        )
+
+
+def launch(playwright: Any) -> Any:
+    """Debian's Chromium, headless, with the build's PDF arguments (no network services)."""
+    # imported here: the analysis package is needed only when the script runs
+    from analysis.build.pdf import CHROMIUM_ARGS
+
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)
+    )
+
+
+@contextmanager
+def open_page(browser: Any, path: Path, viewport: dict[str, int]) -> Iterator[tuple[Any, Any]]:
+    """The file opened offline at ``viewport``; yields (page, log) where log collects console
+    errors and every request that leaves the file (none reaches the network)."""
+    url = path.resolve().as_uri()
+    context = browser.new_context(viewport=viewport, offline=True)
+    page = context.new_page()
+    log: dict[str, list[str]] = {"errors": [], "outside": []}
+
+    def inside(request_url: str) -> bool:
+        return request_url.split("#")[0] == url or request_url.startswith("data:")
+
+    page.on("console", lambda m: log["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: log["errors"].append(str(error)))
+    page.on("request", lambda r: None if inside(r.url) else log["outside"].append(r.url))
+    page.route(
+        "**/*", lambda route: route.continue_() if inside(route.request.url) else route.abort()
+    )
+    try:
+        page.goto(url, wait_until="load")
+        yield page, log
+    finally:
+        context.close()
+
+
+def measure(page: Any, path: Path, log: dict[str, list[str]]) -> PageMetrics:
+    """The metrics of a page already open (see MEASURE_JS)."""
+    found = page.evaluate(MEASURE_JS)
+    return PageMetrics(
+        path=path,
+        width=page.viewport_size["width"],
+        words=found["words"],
+        wide_tables=found["wide_tables"],
+        horizontal_scroll=found["scroll_width"] > found["client_width"],
+        side_by_side=found["side_by_side"],
+        offscreen=found["offscreen"],
+        bytes=path.stat().st_size,
+        console_errors=list(log["errors"]),
+        outside_requests=list(log["outside"]),
+    )
+
+
+def items(page: Any) -> list[dict[str, Any]]:
+    """Every figure and table of the page with its data link (see ITEMS_JS)."""
+    return page.evaluate(ITEMS_JS)
+
+
+def page_metrics(browser: Any, path: Path, viewport: dict[str, int] = DESKTOP) -> PageMetrics:
+    """Open ``path`` at ``viewport`` and measure it."""
+    with open_page(browser, path, viewport) as (page, log):
+        return measure(page, path, log)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("files", nargs="+", type=Path, help="HTML files of built reports")
+    parser.add_argument("--width", type=int, default=DESKTOP["width"], help="viewport width (px)")
+    args = parser.parse_args(argv)
+    missing = [str(path) for path in args.files if not path.is_file()]
+    if missing:
+        print(f"not found: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    if not CHROMIUM.is_file():
+        print(f"{CHROMIUM} not found: apt-get install chromium", file=sys.stderr)
+        return 2
+    # imported here: playwright is a test dependency, loaded only to measure
+    from playwright.sync_api import sync_playwright
+
+    viewport = {**DESKTOP, "width": args.width}
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            for path in args.files:
+                metrics = page_metrics(browser, path, viewport)
+                print(metrics.line())
+                for table in metrics.wide_tables:
+                    where = "main body" if table["in_main"] else "appendix"
+                    print(
+                        f"  wide table ({where}): {table['caption']!r}, "
+                        f"{table['width']} px in {table['column']} px"
+                    )
+        finally:
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
