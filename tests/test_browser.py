@@ -12,11 +12,14 @@ Without /usr/bin/chromium the module is skipped.
 
 from __future__ import annotations
 
+import base64
+import importlib.util
 import io
 import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis.build.command import EXIT_OK, BuildOptions, build, discover
@@ -24,6 +27,11 @@ from analysis.build.pdf import CHROMIUM_ARGS
 from analysis.config import NOTEBOOKS_DIR
 
 CHROMIUM = Path("/usr/bin/chromium")
+_SPEC = importlib.util.spec_from_file_location(
+    "page_metrics", Path(__file__).parents[1] / "benchmarks" / "page_metrics.py"
+)
+page_metrics = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(page_metrics)
 OUTPUT = Path(__file__).parent / "output"
 SCREENSHOTS = OUTPUT / "screenshots"
 RUN_DATE = "2025-01-31"
@@ -137,7 +145,12 @@ def test_page_in_chromium(built, browser, name):
         if name in REPORTS:
             assert landed >= 3, "a report has a table of contents"
             (entry,) = [nb for nb in built["manifest"]["notebooks"] if nb["name"] == name]
-            assert len(images) == len(entry["figures"])  # every figure is an embedded image
+            # every figure is embedded: inline SVG (with tooltips) or an image
+            shown = page.evaluate(
+                "Array.from(document.querySelectorAll('figure.report-figure'))"
+                ".map(f => Boolean(f.querySelector('svg, img')))"
+            )
+            assert len(shown) == len(entry["figures"]) and all(shown)
         page.wait_for_timeout(100)  # late console messages
         assert errors == []
         assert outside == []
@@ -170,3 +183,69 @@ def test_report_size_and_pdf(built, name):
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages >= 2
     SUMMARY.setdefault(f"{name}.pdf", {}).update({"bytes": len(pdf), "pages": pages})
+
+
+def _csv_of(href: str) -> str:
+    """The text of a data: link (base64, UTF-8)."""
+    head, payload = href.split(",", 1)
+    assert head == "data:text/csv;charset=utf-8;base64", head
+    return base64.b64decode(payload).decode("utf-8")
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_report_reads_at_desktop_and_phone_width_with_its_data(built, browser, name):
+    """At 1280 px nothing needs a sideways scroll; at 390 px the page is one column; every
+    figure and table has a data link whose CSV parses and matches what is shown; the key
+    figure has hover titles; the spreadsheet is there; no console error, nothing fetched."""
+    path = built["run"] / f"{name}.html"
+    with page_metrics.open_page(browser, path, page_metrics.DESKTOP) as (page, log):
+        desktop = page_metrics.measure(page, path, log)
+        shown = page_metrics.items(page)
+        # One link really downloaded by the browser, byte for byte the CSV of its href.
+        first = next(item for item in shown if item["href"])
+        selector = "figure.report-figure" if first["kind"] == "figure" else "table.report-table"
+        with page.expect_download() as download:
+            if first["kind"] == "figure":
+                page.locator(selector).nth(first["index"]).locator(".data-link a").click()
+            else:
+                page.locator(".report-table-block").filter(
+                    has=page.locator(selector).nth(first["index"])
+                ).locator(".data-link a").click()
+        downloaded = Path(download.value.path()).read_text(encoding="utf-8")
+        assert download.value.suggested_filename == first["download"]
+        assert downloaded == _csv_of(first["href"])
+        page.wait_for_timeout(100)
+    with page_metrics.open_page(browser, path, page_metrics.PHONE) as (page, log):
+        phone = page_metrics.measure(page, path, log)
+    print(f"\n{desktop.line()}")
+    SUMMARY.setdefault(name, {}).update(
+        {"main_body_words": desktop.words, "wide_tables_1280": len(desktop.wide_tables)}
+    )
+    assert not desktop.horizontal_scroll
+    assert desktop.wide_tables == [], desktop.wide_tables
+    assert not phone.horizontal_scroll and phone.side_by_side == 0 and phone.offscreen == 0, (
+        phone.side_by_side,
+        phone.offscreen,
+    )
+    assert desktop.console_errors == phone.console_errors == []
+    assert desktop.outside_requests == phone.outside_requests == []
+
+    figures = [item for item in shown if item["kind"] == "figure"]
+    tables = [item for item in shown if item["kind"] == "table"]
+    assert figures and tables
+    assert figures[0]["svg"] and figures[0]["titles"] > 0, "the key figure has hover titles"
+    for item in shown:
+        if item["href"] is None:
+            # only ACLED's event rows are ever withheld
+            assert item["withheld"] and "ACLED" in item["withheld"], item
+            continue
+        assert item["download"].endswith(".csv")
+        text = _csv_of(item["href"])
+        assert text.startswith("# Sources: ") and "licences: " in text.splitlines()[0]
+        frame = pd.read_csv(io.StringIO(text), skiprows=1)
+        assert len(frame.columns) > 0, item["caption"]
+        if item["kind"] == "table":
+            assert list(frame.columns) == item["columns"], item["caption"]
+            assert len(frame) == item["rows"], item["caption"]
+    (entry,) = [nb for nb in built["manifest"]["notebooks"] if nb["name"] == name]
+    assert f"{name}.xlsx" in entry["files"] and (built["run"] / f"{name}.xlsx").is_file()

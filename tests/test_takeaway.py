@@ -73,7 +73,7 @@ def test_shapes_of_figure_data_become_one_table():
     stacked = to_frame(parts)
     assert stacked.to_dict("list") == {"part": ["a", "b"], "year": [2020, 2021], "v": [1, 2]}
     lists = to_frame(pd.DataFrame({"groups": [["jnim", "isgs"]]}))
-    assert lists["groups"].tolist() == ["jnim; isgs"]
+    assert lists["groups"].tolist() == ["jnim, isgs"]
     assert to_frame(object()) is None
 
 

@@ -324,7 +324,8 @@ def table(
         return
     _figure_counter["tables"] = _figure_counter.get("tables", 0) + 1
     file_slug = _unique_slug("table", f"table-{slug or caption[:40] or _figure_counter['tables']}")
-    taken = takeaway(frame, source, origins.current_log().datasets())
+    # The CSV holds what the table shows: its columns, not the frame's index.
+    taken = takeaway(frame.reset_index(drop=True), source, origins.current_log().datasets())
     _record_takeaway(
         {"kind": "table", "number": _figure_counter["tables"], "slug": file_slug,
          "title": caption or file_slug, "file": f"{file_slug}.csv", "withheld": taken.withheld,

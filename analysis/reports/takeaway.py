@@ -95,7 +95,8 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
         values = frame[column]
         if values.dtype == object:
             frame[column] = values.map(
-                lambda v: "; ".join(map(str, v)) if isinstance(v, list | tuple | set) else v
+                # as the page's tables show a list
+                lambda v: ", ".join(map(str, v)) if isinstance(v, list | tuple | set) else v
             )
     return frame
 
