@@ -24,6 +24,10 @@ NO_ACTORS = (
     "events by group: ACLED's aggregated data counts events per area and period and names no "
     "actor (the battle deaths by group above come from UCDP BRD)"
 )
+NO_ACTORS_LATEST = (
+    "the last weeks by group: ACLED's aggregated data names no actor, so the latest period "
+    "is compared by region only"
+)
 NO_SINGLE_EVENTS = (
     "single events (types, targets, the deadliest events, points on a map): ACLED's aggregated "
     "data counts events per area and period only"

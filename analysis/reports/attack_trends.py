@@ -1038,7 +1038,10 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             aggregated_trends.latest_by_region(aggregate, covered),
             aggregated_trends.latest_caption(aggregate, covered),
         )
-        missing["latest-groups"] = (aggregated_trends.NO_ACTORS, aggregated_trends.GET_EVENTS)
+        missing["latest-groups"] = (
+            aggregated_trends.NO_ACTORS_LATEST,
+            aggregated_trends.GET_EVENTS,
+        )
     elif latest_text and len(events):
         caveat = (
             f"; windows of 4 weeks ending on {covered.last.isoformat()}, the last day the data "

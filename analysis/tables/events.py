@@ -662,8 +662,10 @@ def _load_acled_aggregated(
 ) -> pd.DataFrame:
     """An aggregated file as the aggregated table (rows overlapping [start, end]), with its
     coverage, layout, product and frequency in ``attrs``; totals are the file's own sums."""
-    origins.record_file("acled-aggregated", file)
     read = read_aggregated(file, country)
+    # the version of an aggregated file is the day its extract stops, where it states one
+    version = f"as of {read.as_of.isoformat()}" if read.as_of else ""
+    origins.record_file("acled-aggregated", file, version=version)
     frame = read.frame
     if start is not None:
         frame = frame[frame["period_end"] >= pd.Timestamp(start)]
