@@ -149,3 +149,38 @@ def test_number_text():
     assert hover.number_text(1234) == "1,234"
     assert hover.number_text(12.345) == "12.3"
     assert hover.number_text(float("nan")) == "no data"  # no data is not zero
+
+
+def test_show_figure_and_show_table_serve_the_report_objects(monkeypatch):
+    """The notebooks' helpers: a figure of the report drawn with its data link, a table by
+    name, a missing one said plainly, a no-data part shown as such."""
+    from types import SimpleNamespace
+
+    from analysis.figures import events as fe
+    from analysis.reports.attack_trends import FigureData, TableData
+    from analysis.reports.group_evolution import NoData
+
+    shown = _shown(monkeypatch)
+    display.reset_figure_numbers()
+    wide = pd.DataFrame({"JNIM": [1, 2], "ISSP": [0, 3]}, index=pd.Index([2020, 2021], name="year"))
+    report = SimpleNamespace(
+        figures={
+            "by-group": FigureData(
+                "by-group", "Events by group", "Per year.", UCDP, wide, {"ylabel": "Events"}
+            )
+        },
+        tables={"groups": TableData(pd.DataFrame({"group": ["JNIM"], "events": [3]}), "Groups")},
+        missing={"map": ("boundaries", "run make data")},
+    )
+    assert display.show_figure(report, "by-group", fe.draw_split) == 1
+    assert display.show_figure(report, "map") is None
+    display.show_table(report, "groups")
+    display.show_table(report, NoData("no UCDP actors", "run make data"))
+    figure, missing, table, nothing = shown
+    (href,) = [a["href"] for t, a in Tags(figure).tags if t == "a"]
+    csv = base64.b64decode(href.split(",", 1)[1]).decode("utf-8")
+    # The figure's data as drawn: the year index as a column, one column per group.
+    assert csv.splitlines()[1:] == ["year,JNIM,ISSP", "2020,1,0", "2021,2,3"]
+    assert "boundaries" in missing and "no-data" in missing
+    assert 'download="table-groups.csv"' in table
+    assert "no UCDP actors" in nothing and "data-link" not in nothing

@@ -358,7 +358,10 @@ def show_figure(
     layout: Callable[..., tuple[Figure, Any]] | None = None,
 ) -> int | None:
     """Draw and show the report's figure ``slug`` with its data link (on new axes with
-    ``draw``, or with a ``layout`` of panels), or say what it is missing; returns N."""
+    ``draw``, or with a ``layout`` of panels), or say what it is missing; returns N.
+
+    ``report`` has ``figures`` (slug -> FigureData, as attack trends) and ``missing``, or
+    ``charts()`` (as public opinion)."""
     spec = _figure_spec(report, slug)
     if spec is None:
         missing = getattr(report, "missing", {}) or {}
@@ -367,13 +370,14 @@ def show_figure(
         return None
     options = dict(getattr(spec, "options", {}) or {})
     title = getattr(spec, "title", None)
-    if title is None:  # a chart of the public-opinion report: data is its draw's arguments
-        draw = draw or spec.draw
-        if layout:
-            fig, _ = layout(*spec.data, **options)
+    if title is None:
+        # A chart of the public-opinion report: its data are its draw function's arguments;
+        # ``layout`` is fo.layout (kind, rows), or fo.poll_series_layout for a "series" chart.
+        if spec.layout == "series":
+            fig, _ = (layout or draw)(*spec.data, **options)
         else:
-            fig, ax = new_figure(height_in=height)
-            draw(ax, *spec.data, **options)
+            fig, ax = layout(spec.layout, spec.rows) if layout else new_figure(height_in=height)
+            (draw or spec.draw)(ax, *spec.data, **options)
     elif layout:
         fig, _ = layout(spec.data, title, **options)
     else:
