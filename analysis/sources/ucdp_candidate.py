@@ -135,7 +135,7 @@ def read_candidate(path: Path, resolve: Resolve | None = None) -> pa.Table:
 def read_candidates(paths: Iterable[Path], resolve: Resolve | None = None) -> pa.Table:
     """Several candidate files as one table, each event id once (its latest release's copy),
     every row marked ``provisional``."""
-    files = sorted(paths, key=lambda p: _order(p))
+    files = sorted(paths, key=_order)
     if not files:
         raise EventDataError("no UCDP candidate file given")
     tables = []

@@ -47,7 +47,8 @@ from analysis.sources.event_frames import (
     split_names,
 )
 
-#: GED 19.1 in its documented order (42 columns; the real sample in ../shared/data has them).
+#: GED 19.1's 42 columns in the order of the real 19.1 sample in ../shared/data (whose
+#: PROVENANCE.md could not confirm that OCHA's subset kept every column of UCDP's file).
 GED_19_1_COLUMNS: tuple[str, ...] = tuple(
     "id,year,active_year,type_of_violence,conflict_new_id,conflict_name,dyad_new_id,dyad_name,"
     "side_a_new_id,gwnoa,side_a,side_b_new_id,gwnob,side_b,number_of_sources,source_article,"
