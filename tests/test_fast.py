@@ -33,6 +33,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from analysis import config  # noqa: E402
+from analysis.build import worker as build_worker  # noqa: E402
 from analysis.core import hashing, origins  # noqa: E402
 from analysis.figures import style  # noqa: E402
 from analysis.reports import display  # noqa: E402
@@ -484,3 +485,92 @@ def test_small_files_are_not_cached(tmp_path, monkeypatch):
     assert path.stat().st_size < acled.CACHE_FROM_BYTES
     assert len(_load(path)) == 90 and len(_load(path, country="Mali")) == 30
     assert not folder.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Build: each worker starts its next notebook's kernel ahead; the notebook runs as in its own
+
+
+def _tiny_notebook(path: Path) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("label = 'default'", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            "import os\n"
+            "print(os.getcwd())\n"
+            "print(os.environ['MALI_FIGURES_DIR'], os.environ['MALI_RUN_DATE'], label)"
+        ),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def build_kernel(tmp_path, monkeypatch):
+    from analysis.build import kernel
+
+    for name, value in kernel.kernel_environment(tmp_path / "jupyter").items():
+        monkeypatch.setenv(name, value)
+    name = kernel.write_kernel_spec(tmp_path / "jupyter")
+    yield name
+    build_worker.stop_kernel_ahead()
+
+
+def _job(tmp_path: Path, name: str, kernel_name: str):
+    run_dir, work_dir = tmp_path / "run", tmp_path / "work"
+    run_dir.mkdir(exist_ok=True)
+    work_dir.mkdir(exist_ok=True)
+    return build_worker.Job(
+        name=name,
+        source=str(_tiny_notebook(tmp_path / f"{name}.ipynb")),
+        run_dir=str(run_dir),
+        work_dir=str(work_dir),
+        mode=build_worker.EXECUTE,
+        kernel_name=kernel_name,
+        parameters={"label": name},
+        facts={"run_date": "2025-03-01"},
+        template_dir="",
+    )
+
+
+def _printed(nb) -> str:
+    return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_kernel_started_ahead_runs_the_notebook_as_its_own(tmp_path, build_kernel, monkeypatch):
+    taken = []
+    real = build_worker._take_kernel_ahead
+    monkeypatch.setattr(
+        build_worker, "_take_kernel_ahead", lambda *a, **k: taken.append(real(*a, **k)) or taken[-1]
+    )
+    build_worker.start_kernel_ahead(build_kernel, str(tmp_path))
+    for name in ("first", "second"):  # the second takes the kernel started after the first
+        job = _job(tmp_path, name, build_kernel)
+        nb, _, error_type, _, _ = build_worker._execute(job)
+        assert error_type == ""
+        assert taken[-1] is not None  # the kernel started ahead ran it
+        # its folder and its environment, not those the kernel was started with
+        work = tmp_path / "work" / name
+        figures = tmp_path / "run" / "figures" / name
+        assert _printed(nb) == f"{work}\n{figures} 2025-03-01 {name}\n"
+        # the silent set-up counted no cell: numbering starts at 1 as in a fresh kernel
+        numbers = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+        assert numbers == [1, 2, 3]  # parameters, injected parameters, the cell
+
+
+def test_kernel_started_for_another_environment_is_not_used(tmp_path, build_kernel, monkeypatch):
+    build_worker.start_kernel_ahead(build_kernel, str(tmp_path))
+    (manager,) = [build_worker._ahead["manager"]]
+    monkeypatch.setenv("MALI_CURATED_DIR", str(tmp_path / "another-curated"))
+    assert build_worker._take_kernel_ahead(build_kernel, tmp_path, timeout=60) is None
+    assert "manager" not in build_worker._ahead  # and it was shut down
+    from jupyter_core.utils import run_sync
+
+    assert run_sync(manager.is_alive)() is False
