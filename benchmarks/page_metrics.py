@@ -3,6 +3,9 @@ offline): main-body words, tables wider than their column, horizontal scroll, fi
 
     .venv/bin/python benchmarks/page_metrics.py reports/2026-11-27/*.html [--width 1280]
 
+At 390 px (``PHONE``) a page reads in one column when no two blocks sit side by side and no
+text or figure runs past the window (a table may scroll inside its own box).
+
 The main body is everything before ``<section class="appendix">`` (the whole body when a page
 has none); text drawn inside figures (SVG labels and tooltips) is not counted. A table is wider
 than its column when it overflows the box that holds it (a scrolling wrapper, or the page's
@@ -57,9 +60,10 @@ MEASURE_JS = r"""() => {
     }
   }
   const scroller = document.scrollingElement;
-  const blocks = Array.from(document.querySelectorAll(
-    'main p, main figure, main table, main h2, main h3, main ul, nav.contents, .key-findings'))
+  const shown = (selector) => Array.from(document.querySelectorAll(selector))
     .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0);
+  const blocks = shown(
+    'main p, main figure, main table, main h2, main h3, main ul, nav.contents, .key-findings');
   let sideBySide = 0;
   for (let i = 0; i < blocks.length; i++) for (let j = i + 1; j < blocks.length; j++) {
     const a = blocks[i], b = blocks[j];
@@ -67,7 +71,9 @@ MEASURE_JS = r"""() => {
     const apart = a.right <= b.left + 1 || b.right <= a.left + 1;
     if (rows && apart) sideBySide++;
   }
-  const offscreen = blocks.filter(r => r.left < -1 || r.right > window.innerWidth + 1).length;
+  // Text and figures must fit the window; a table may scroll inside its own box on a phone.
+  const offscreen = shown('main p, main h2, main h3, main figure, main figure svg, main figure img')
+    .filter(r => r.left < -1 || r.right > window.innerWidth + 1).length;
   return {words, wide_tables: wide, scroll_width: scroller.scrollWidth,
           client_width: scroller.clientWidth, side_by_side: sideBySide, offscreen};
 }"""

@@ -184,3 +184,22 @@ def test_show_figure_and_show_table_serve_the_report_objects(monkeypatch):
     assert "boundaries" in missing and "no-data" in missing
     assert 'download="table-groups.csv"' in table
     assert "no UCDP actors" in nothing and "data-link" not in nothing
+
+
+def test_acled_event_points_are_a_picture_without_tooltips(monkeypatch):
+    """A map of ACLED's events: no CSV, and no per-event tooltip or coordinate in the markup."""
+    shown = _shown(monkeypatch)
+    events = pd.DataFrame(  # invented rows in the canonical layout
+        {"event_id_cnty": ["MLI1", "MLI2"], "latitude": [14.5, 16.3], "longitude": [-4.2, -0.05]}
+    )
+    fig, ax = style.new_figure()
+    ax.scatter(events["longitude"], events["latitude"], label="battle")
+    display.figure(fig, "points", "Events.", source="ACLED (acleddata.com)", data=events)
+    (body,) = shown
+    assert "<svg" not in body and '<img src="data:image/png;base64,' in body
+    assert "not exported" in body and "data:text/csv" not in body
+    # The same points from UCDP GED: inline SVG with a tooltip per point.
+    fig, ax = style.new_figure()
+    ax.scatter(events["longitude"], events["latitude"], label="battle")
+    display.figure(fig, "points", "Events.", source=UCDP, data=events)
+    assert len(re.findall(r"<title>battle: ", shown[1])) == 2

@@ -227,21 +227,25 @@ def figure(
     if fig.get_layout_engine() is None:
         # The source line used to make this room; without it the panels still need spacing.
         fig.tight_layout()
+    taken = None if data is None else takeaway(data, source_text, origins.current_log().datasets())
+    # Event rows that may not be passed on (ACLED) are not put in the page's markup either.
+    restricted = taken is not None and taken.rows_restricted
     tooltips: dict[str, list[str]] = {}
-    rendered = render(fig, annotate=lambda f: tooltips.update(hover.label_artists(f)))
+    rendered = render(
+        fig, annotate=None if restricted else lambda f: tooltips.update(hover.label_artists(f))
+    )
     save_figure_files(fig, slug, rendered=rendered)
     plt.close(fig)
     alt = f"Figure {number}. {title}. {caption}"
-    image = hover.inline_svg(rendered["svg"], tooltips, f"f{number}-", alt)
+    image = None if restricted else hover.inline_svg(rendered["svg"], tooltips, f"f{number}-", alt)
     if image is None or len(rendered["svg"]) > INLINE_SVG_FACTOR * len(rendered["png"]):
-        mime, payload_bytes = _encode(rendered)
+        mime, payload_bytes = ("image/png", rendered["png"]) if restricted else _encode(rendered)
         payload = base64.b64encode(payload_bytes).decode("ascii")
         image = f'<img src="data:{mime};base64,{payload}" alt="{html.escape(alt, quote=True)}"/>'
     facts: dict[str, Any] = {"number": number, "slug": slug, "title": title}
     link = ""
-    if data is not None:
+    if taken is not None:
         file_slug = _unique_slug("figure", slug)
-        taken = takeaway(data, source_text, origins.current_log().datasets())
         link = data_link(taken, file_slug)
         facts["data"] = f"{file_slug}.csv" if taken.csv is not None else None
         _record_takeaway(

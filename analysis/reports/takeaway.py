@@ -27,6 +27,7 @@ EVENT_ROW_COLUMNS: frozenset[str] = frozenset(
 #: In a figures folder: one JSON line per figure and table with a CSV (for the build's
 #: spreadsheet, analysis.build.workbook).
 CONTENTS_FILE = "takeaway.jsonl"
+ROWS_RESTRICTED = "ACLED's event rows are not redistributed (its terms)"
 ACLED_ATTRIBUTION = "Armed Conflict Location & Event Data (ACLED), acleddata.com"
 
 
@@ -37,6 +38,12 @@ class Takeaway:
     csv: str | None
     sources: tuple[Dataset, ...]
     withheld: str = ""
+
+    @property
+    def rows_restricted(self) -> bool:
+        """True when the data are event rows whose licence forbids passing them on: the page
+        then shows the figure as a picture, without per-event tooltips or coordinates."""
+        return self.withheld == ROWS_RESTRICTED
 
     def href(self) -> str:
         """The CSV as a base64 ``data:`` URL for a link's href (shorter than percent-encoding)."""
@@ -142,6 +149,6 @@ def takeaway(data: Any, source: str | Sequence[str] | None, read: Iterable[str] 
         return Takeaway(None, sources, "no table of numbers behind this figure")
     from_acled = any(d.key in NOT_REDISTRIBUTED for d in sources)
     if from_acled and EVENT_ROW_COLUMNS & set(frame.columns):
-        return Takeaway(None, sources, "ACLED's event rows are not redistributed (its terms)")
+        return Takeaway(None, sources, ROWS_RESTRICTED)
     body = frame.to_csv(index=False, lineterminator="\n")
     return Takeaway(f"{comment_line(sources)}\n{body}", sources)
