@@ -17,6 +17,7 @@ import importlib.util
 import io
 import json
 import re
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +32,7 @@ _SPEC = importlib.util.spec_from_file_location(
     "page_metrics", Path(__file__).parents[1] / "benchmarks" / "page_metrics.py"
 )
 page_metrics = importlib.util.module_from_spec(_SPEC)
+sys.modules["page_metrics"] = page_metrics  # its dataclass looks its module up while defined
 _SPEC.loader.exec_module(page_metrics)
 OUTPUT = Path(__file__).parent / "output"
 SCREENSHOTS = OUTPUT / "screenshots"
@@ -249,3 +251,29 @@ def test_report_reads_at_desktop_and_phone_width_with_its_data(built, browser, n
             assert len(frame) == item["rows"], item["caption"]
     (entry,) = [nb for nb in built["manifest"]["notebooks"] if nb["name"] == name]
     assert f"{name}.xlsx" in entry["files"] and (built["run"] / f"{name}.xlsx").is_file()
+
+
+def test_page_metrics_measure_what_they_say(browser, tmp_path):
+    """benchmarks/page_metrics.py on a hand-written page: 8 main-body words (the appendix and
+    the figure's text not counted), one table wider than its 600 px column, two blocks side by
+    side, and a horizontal scroll from a 2000 px wide paragraph."""
+    page_file = tmp_path / "page.html"
+    page_file.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>t</title></head><body>"
+        "<main style='width:600px'>"
+        "<p>One two three, four.</p>"  # 4 words
+        "<figure class='report-figure'><svg width='10' height='10'><text>not counted</text>"
+        "</svg></figcaption></figure>"
+        "<table><caption>Wide</caption><tr><td style='min-width:900px'>five</td></tr></table>"
+        "<p style='float:left;width:200px'>six</p><p style='float:left;width:200px'>seven</p>"
+        "<p style='clear:both;width:2000px'>&nbsp;—&nbsp;</p>"
+        "<section class='appendix'><p>eight nine ten</p></section>"
+        "</main></body></html>",
+        encoding="utf-8",
+    )
+    metrics = page_metrics.page_metrics(browser, page_file, page_metrics.DESKTOP)
+    assert metrics.words == 8  # 4 + the caption + five, six, seven
+    assert [t["caption"] for t in metrics.wide_tables] == ["Wide"]
+    assert metrics.side_by_side == 1
+    assert metrics.horizontal_scroll
+    assert metrics.console_errors == [] and metrics.outside_requests == []
