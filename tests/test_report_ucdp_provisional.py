@@ -51,6 +51,16 @@ def test_report_names_versions_and_provisional_months(raw):
     )
     # 920005 is the one event of eight whose code_status is not "Clear": 1/8 = 12.5%
     assert "1 of 8 UCDP events (12%) have a code_status other than 'Clear'" in notes
+    # the coverage table: the final release and its candidate months, one row each
+    table = report.tables["coverage"].frame.set_index("dataset")
+    final = table.loc["UCDP Georeferenced Event Dataset (GED) Global"]
+    assert (final["rows"], final["deaths (best)"]) == (3, 39)
+    candidate = table.loc[
+        "UCDP Candidate Events Dataset (monthly candidate GED releases) "
+        "(provisional: 2026-01 to 2026-03)"
+    ]
+    assert (candidate["rows"], candidate["deaths (best)"]) == (5, 33)
+    assert (candidate["first year"], candidate["last year"]) == ("2026", "2026")
     trend = report.figures["national-trend-events"]
     assert "Provisional: the events of 2026-01 to 2026-03" in trend.caption
     assert "UCDP GED 26.1 (ucdp.uu.se)" in trend.source

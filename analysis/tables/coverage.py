@@ -292,6 +292,9 @@ def coverage_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
         if "period_start" in frame:
             rows.append(_aggregated_row(name, frame))
             continue
+        if name != "ucdp-candidate" and "provisional" in frame and frame["provisional"].any():
+            rows += _final_and_provisional_rows(name, frame)
+            continue
         annual = "year" in frame and "date" not in frame
         years = frame["year"] if annual else pd.to_datetime(frame["date"]).dt.year
         has_band = frame["deaths_low"].notna().any() and frame["deaths_high"].notna().any()
@@ -312,6 +315,19 @@ def coverage_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _final_and_provisional_rows(name: str, frame: pd.DataFrame) -> list[dict]:
+    """A UCDP GED release followed by candidate months: one row each, the candidate row
+    naming its provisional months."""
+    provisional = frame["provisional"].astype(bool)
+    final = frame[~provisional]
+    rows = coverage_table({name: final}).to_dict("records") if len(final) else []
+    candidate = coverage_table({"ucdp-candidate": frame[provisional]})
+    months = ucdp_candidate.provisional_months(pd.to_datetime(frame["date"]), provisional)
+    span = months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
+    candidate["dataset"] += f" (provisional: {span})"
+    return rows + candidate.to_dict("records")
 
 
 def _aggregated_row(name: str, frame: pd.DataFrame) -> dict:
