@@ -147,3 +147,21 @@ def test_weekly_population_exposure_is_shown_per_row_never_summed():
     # not their sum
     assert "Bamako (Protests) 90,000; Mopti (Battles) 5,000" in sentences[-1]
     assert "95,000" not in sentences[-1]
+
+
+def test_a_weekly_file_alone_gives_weekly_counts_without_demonstrations(raw):
+    (raw / "acled" / MONTHLY.name).unlink()
+    shutil.copy(WEEKLY, raw / "acled" / WEEKLY.name)
+    report = build(start_date="2023-01-01")
+    assert report.event_dataset == "acled-aggregated"
+    # by hand: Mali's 9 events less Bamako's 2 protests (disorder type Demonstrations) = 7
+    assert report.event_summary["n"] == "7"
+    notes = " ".join(report.coverage_notes)
+    assert "2 demonstration events (disorder type 'Demonstrations')" in notes
+    assert "counted in the month its Saturday falls in" in notes
+    assert "2024: 7 events, 16 deaths" in notes
+    # two weeks (2024-01-06 to 2024-01-19) do not cover 4 whole weeks; January is partial
+    assert report.latest[0].startswith("The ACLED aggregated file does not cover a whole 4 weeks")
+    monthly = report.figures["national-trend-events"].data
+    assert monthly.loc["2024-01-01", "events"] == 7
+    assert 0 < monthly.loc["2024-01-01", "covered_share"] < 1

@@ -48,6 +48,21 @@ def no_events() -> pd.DataFrame:
     return frame
 
 
+def political_violence(table: pd.DataFrame) -> pd.DataFrame:
+    """A weekly table without its demonstration rows (DISORDER_TYPE "Demonstrations" only):
+    the report is about violence, as HDX's political-violence product is; the number of
+    events left out is kept in ``attrs["demonstrations_left_out"]``."""
+    if "disorder_type" not in table or table["disorder_type"].isna().all():
+        return table
+    only_demonstrations = (
+        table["disorder_type"].fillna("").str.strip().str.lower().eq("demonstrations")
+    )
+    kept = table[~only_demonstrations].copy()
+    kept.attrs = dict(table.attrs)
+    kept.attrs["demonstrations_left_out"] = int(table.loc[only_demonstrations, "events"].sum())
+    return kept
+
+
 def product_words(table: pd.DataFrame) -> str:
     """'HDX monthly file, political violence' or "ACLED's weekly regional file"."""
     if table.attrs.get("frequency") == "week":
@@ -70,6 +85,12 @@ def notes(table: pd.DataFrame, focus_groups: tuple[str, ...]) -> list[str]:
         sentences.append(
             "A week (Saturday to Friday) is counted in the month its Saturday falls in."
         )
+        left_out = table.attrs.get("demonstrations_left_out", 0)
+        if left_out:
+            sentences.append(
+                f"{left_out:,} demonstration events (disorder type 'Demonstrations') of the "
+                "weekly file are left out: the report counts political violence."
+            )
     if focus_groups:
         sentences.append(
             "focus_groups cannot be applied to aggregated data (it names no actor): every "
@@ -150,7 +171,7 @@ def latest_sentences(
     ]
     if run_date is not None and last < run_date:
         sentences.append(
-            f"This {unit.rstrip('s') if frequency == 'week' else unit} ends on "
+            f"{'These 4 weeks end' if frequency == 'week' else 'This month ends'} on "
             f"{last.isoformat()}; the data covers up to {covered.last.isoformat()}, not the run "
             f"date ({run_date.isoformat()}): events since then are not in the data."
         )

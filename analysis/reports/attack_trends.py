@@ -615,6 +615,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
     events = events[events["date"] <= pd.Timestamp(end)] if len(events) else events
     if aggregated:
         aggregate = aggregate[aggregate["period_start"] <= pd.Timestamp(end)]
+        aggregate = aggregated_trends.political_violence(aggregate)
     covered = event_coverage.within(start, end)
     event_source = ctx.event_source_line(selection.dataset)
     if selection.dataset == "ucdp-ged" and ctx.version_read("ucdp-candidate"):

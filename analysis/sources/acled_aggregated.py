@@ -80,6 +80,7 @@ AGGREGATED_COLUMNS: tuple[str, ...] = (
     "admin1_pcode",
     "admin2_pcode",
     "event_type",
+    "disorder_type",
     "events",
     "deaths_best",
     "population_exposure",
@@ -255,7 +256,15 @@ def _frame(rows: list[dict], product: str) -> pd.DataFrame:
     frame["deaths_best"] = pd.to_numeric(frame["deaths_best"]).astype("Int64")
     for name in ("population_exposure", "latitude", "longitude"):
         frame[name] = pd.to_numeric(frame[name]).astype("float64")
-    for name in ("country", "admin1", "admin2", "admin1_pcode", "admin2_pcode", "event_type"):
+    for name in (
+        "country",
+        "admin1",
+        "admin2",
+        "admin1_pcode",
+        "admin2_pcode",
+        "event_type",
+        "disorder_type",
+    ):
         frame[name] = frame[name].astype("object")
     frame["dataset"] = DATASET
     return frame
@@ -305,6 +314,7 @@ def _weekly_rows(table: _Table, index: dict[str, int], where, problems: list[str
                 "admin1_pcode": None,
                 "admin2_pcode": None,
                 "event_type": _text(cell("EVENT_TYPE")),
+                "disorder_type": _text(cell("DISORDER_TYPE")),
                 "events": events,
                 "deaths_best": deaths,
                 "population_exposure": exposure,
@@ -358,6 +368,7 @@ def _monthly_rows(table: _Table, index: dict[str, int], where, problems: list[st
                 "admin1_pcode": _text(cell("Admin1 Pcode")),
                 "admin2_pcode": _text(cell("Admin2 Pcode")),
                 "event_type": None,
+                "disorder_type": None,
                 "events": events,
                 "deaths_best": deaths,
                 "population_exposure": None,
