@@ -33,6 +33,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from analysis import config  # noqa: E402
+from analysis.build import kernel as build_kernel_module  # noqa: E402
 from analysis.build import worker as build_worker  # noqa: E402
 from analysis.core import hashing, origins  # noqa: E402
 from analysis.figures import style  # noqa: E402
@@ -498,9 +499,11 @@ def _tiny_notebook(path: Path) -> Path:
     nb.cells = [
         nbformat.v4.new_code_cell("label = 'default'", metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell(
-            "import os\n"
+            "import os, sys\n"
             "print(os.getcwd())\n"
-            "print(os.environ['MALI_FIGURES_DIR'], os.environ['MALI_RUN_DATE'], label)"
+            "print(os.environ['MALI_FIGURES_DIR'], os.environ['MALI_RUN_DATE'], label)\n"
+            "print('preloaded', 'analysis.reports.display' in sys.modules)\n"
+            "print('MALI_KERNEL_PRELOAD' in os.environ, os.environ['MPLBACKEND'])"
         ),
     ]
     nb.metadata["kernelspec"] = {
@@ -518,6 +521,7 @@ def build_kernel(tmp_path, monkeypatch):
 
     for name, value in kernel.kernel_environment(tmp_path / "jupyter").items():
         monkeypatch.setenv(name, value)
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernels choose it, as in a build
     name = kernel.write_kernel_spec(tmp_path / "jupyter")
     yield name
     build_worker.stop_kernel_ahead()
@@ -559,10 +563,23 @@ def test_kernel_started_ahead_runs_the_notebook_as_its_own(tmp_path, build_kerne
         # its folder and its environment, not those the kernel was started with
         work = tmp_path / "work" / name
         figures = tmp_path / "run" / "figures" / name
-        assert _printed(nb) == f"{work}\n{figures} 2025-03-01 {name}\n"
+        assert _printed(nb) == (
+            f"{work}\n{figures} 2025-03-01 {name}\n"
+            # imported before the notebook asked (the notebook never imports it here); the
+            # switch is not left in its environment; the backend ipykernel would have set
+            f"preloaded True\nFalse {build_kernel_module.INLINE_BACKEND}\n"
+        )
         # the silent set-up counted no cell: numbering starts at 1 as in a fresh kernel
         numbers = [c.execution_count for c in nb.cells if c.cell_type == "code"]
         assert numbers == [1, 2, 3]  # parameters, injected parameters, the cell
+
+
+def test_preload_imports_and_leaves_failures_to_the_notebook(monkeypatch):
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    monkeypatch.delitem(sys.modules, "colorsys", raising=False)
+    failed = build_kernel_module.preload(("colorsys", "analysis.no_such_module"))
+    assert failed == ["analysis.no_such_module"] and "colorsys" in sys.modules
+    assert os.environ["MPLBACKEND"] == build_kernel_module.INLINE_BACKEND
 
 
 def test_kernel_started_for_another_environment_is_not_used(tmp_path, build_kernel, monkeypatch):

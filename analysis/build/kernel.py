@@ -8,11 +8,17 @@ explicitly; the notebooks keep the portable ``python3`` in their metadata for Ju
 Run as ``python -m analysis.build.kernel -f CONNECTION_FILE``, this module starts ipykernel so
 that the kernel dies with the build process that started it. What a notebook read is not
 guessed here: the readers record their origins themselves (analysis.core.origins).
+
+A kernel a worker starts ahead of its notebook (analysis.build.worker) is started with
+PRELOAD_ENV set: before it answers, it imports what every report's first cell imports
+(PRELOAD_MODULES: pandas, matplotlib, pyarrow and the report helpers, most of a second), while
+its worker is still busy with the previous notebook's page.
 """
 
 from __future__ import annotations
 
 import ctypes
+import importlib
 import json
 import os
 import signal
@@ -22,6 +28,12 @@ from pathlib import Path
 #: Name of the kernel spec written for builds.
 KERNEL_NAME = "mali-reports-build"
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
+#: Set (to "1") for a kernel started ahead: it imports PRELOAD_MODULES before it answers.
+PRELOAD_ENV = "MALI_KERNEL_PRELOAD"
+#: What every report's first cell imports (display, the run context, the figure style).
+PRELOAD_MODULES = ("analysis.reports.display", "analysis.reports.context", "analysis.figures.style")
+#: The backend ipykernel gives matplotlib when none is set (it sets it only if unset).
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
 def write_kernel_spec(jupyter_dir: Path) -> str:
@@ -89,7 +101,24 @@ def main() -> None:
     # imported here: the build process imports this module only to write the kernel spec
     from ipykernel import kernelapp
 
+    if os.environ.pop(PRELOAD_ENV, ""):
+        preload()
     kernelapp.launch_new_instance()
+
+
+def preload(modules: tuple[str, ...] = PRELOAD_MODULES) -> list[str]:
+    """Import ``modules`` now (a kernel started ahead); returns those that failed, which are
+    left for the notebook's own import to report in its cell."""
+    # matplotlib reads its backend when imported: the one ipykernel would set, set first
+    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    failed = []
+    for name in modules:
+        try:
+            # by name: the report modules are the kernel's to import, never the build's
+            importlib.import_module(name)
+        except Exception:
+            failed.append(name)
+    return failed
 
 
 if __name__ == "__main__":

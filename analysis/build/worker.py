@@ -26,7 +26,7 @@ from typing import Any
 
 from analysis.build import html as report_html
 from analysis.build.changes import compare
-from analysis.build.kernel import KERNEL_NAME
+from analysis.build.kernel import KERNEL_NAME, PRELOAD_ENV
 from analysis.core.origins import ORIGINS_LOG_ENV, read_log_file
 from analysis.core.relative_dates import RUN_DATE_ENV
 
@@ -227,7 +227,9 @@ def start_kernel_ahead(kernel_name: str, cwd: str | None = None) -> None:
     stop_kernel_ahead()
     manager = AsyncKernelManager(kernel_name=kernel_name)
     try:
-        run_sync(manager.start_kernel)(extra_arguments=list(KERNEL_ARGUMENTS), cwd=cwd)
+        run_sync(manager.start_kernel)(
+            extra_arguments=list(KERNEL_ARGUMENTS), cwd=cwd, env={**os.environ, PRELOAD_ENV: "1"}
+        )
     except Exception:  # no such kernel, cannot spawn: papermill will say so for the notebook
         return
     _ahead.update(manager=manager, environment=_shared_environment())
