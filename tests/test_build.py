@@ -181,9 +181,11 @@ def test_reports_are_self_contained(site):
         for word in ("mathjax", "require.js", "cdn.", "fonts.googleapis"):
             assert word not in text.lower(), (page.name, word)
     figure_page = (run / "figure.html").read_text(encoding="utf-8")
-    images = re.findall(r'<img [^>]*src="([^"]+)"', figure_page)
-    assert len(images) == 1 and images[0].startswith("data:image/")
-    assert 'alt="Figure 1. Events per year. Bars drawn from the counts parameter."' in figure_page
+    # The figure is inline SVG (hover titles, issue 16), labelled as the image's alt text was.
+    assert figure_page.count("<svg ") == 1 and not re.findall(r"<img [^>]*src=", figure_page)
+    assert 'aria-label="Figure 1. Events per year. Bars drawn from the counts parameter."' in (
+        figure_page
+    )
     # Code is hidden by default, its output shown.
     rows_page = (run / "rows.html").read_text(encoding="utf-8")
     assert "read_text(encoding" not in rows_page

@@ -99,6 +99,8 @@ def make_manifest(
                 "key_findings": result.key_findings,
                 "changes": result.changes or None,
                 "figures": result.figures,
+                # the run's spreadsheet of the report's figures and tables (build/workbook.py)
+                "spreadsheet": next((f for f in result.files if f.endswith(".xlsx")), None),
                 # stderr lines (warnings): kept in the .ipynb, left out of the HTML.
                 "warnings": result.warnings,
                 "pdf_error": pdf_errors.get(plan.notebook.name),
