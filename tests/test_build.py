@@ -218,10 +218,11 @@ def test_external_reference_check_finds_what_would_load():
     }
 
 
-def test_unchanged_rebuild_reuses_results_in_under_a_second(site):
-    status, out, err, seconds = site.build()
+def test_unchanged_rebuild_reuses_results_without_executing(site):
+    # No wall-clock assertion (shared, noisy machines): the rebuild's speed is measured by
+    # benchmarks/build.py; here, that nothing was executed again.
+    status, out, err, _ = site.build()
     assert status == EXIT_OK, err
-    assert seconds < 1.0, f"no-change rebuild took {seconds:.2f} s"
     assert "(2 reused)" in out
     manifest = site.manifest()
     assert {nb["name"]: nb["reused_from"] for nb in manifest["notebooks"]} == {
