@@ -68,6 +68,22 @@ def _num(value: pd.Timestamp) -> float:
     return mdates.date2num(value.to_pydatetime())
 
 
+def _partial_date(value: object, precision: object) -> str:
+    """A date as precisely as the data knows it: '2011', '2017-03' or '2017-03-02'."""
+    text = pd.Timestamp(value).date().isoformat()
+    return {"year": text[:4], "month": text[:7]}.get(str(precision), text)
+
+
+def _span_text(span: pd.Series) -> str:
+    """A lane's tooltip: 'JNIM (al-Qaeda): 2017-03-02 to today' or '... first attested 2019'."""
+    name = f"{span['name']} ({span['affiliation']})"
+    if span["attested"]:
+        return f"{name}: first attested {_partial_date(span['first_seen'], span['first_seen_precision'])}"
+    start = _partial_date(span["start"], span["start_precision"])
+    end = _partial_date(span["end"], span["end_precision"]) if pd.notna(span["end"]) else "today"
+    return f"{name}: {start} to {end}"
+
+
 def draw_lineage_timeline(
     ax: Axes,
     data: TimelineData,
@@ -88,8 +104,9 @@ def draw_lineage_timeline(
         left = max(span["draw_start"], data.start)
         right = span["draw_end"]
         y = lane[gid]
+        tooltip = [_span_text(span)]
         if span["attested"]:
-            ax.barh(
+            attested = ax.barh(
                 y,
                 _num(right) - _num(left),
                 left=_num(left),
@@ -101,11 +118,12 @@ def draw_lineage_timeline(
                 linewidth=0,
                 zorder=2,
             )
+            style.hover_labels(attested, tooltip)
             continue
         # The founding period (e.g. the whole year '2011') is drawn paler: the day is unknown.
         uncertain_end = pd.Timestamp(period_end(span["start"].date(), span["start_precision"]))
         if span["start_precision"] == "year" and uncertain_end > left:
-            ax.barh(
+            founding = ax.barh(
                 y,
                 _num(min(uncertain_end, right)) - _num(left),
                 left=_num(left),
@@ -115,8 +133,9 @@ def draw_lineage_timeline(
                 linewidth=0,
                 zorder=2,
             )
+            style.hover_labels(founding, tooltip)
             left = min(uncertain_end, right)
-        ax.barh(
+        active = ax.barh(
             y,
             max(_num(right) - _num(left), 2.0),
             left=_num(left),
@@ -125,6 +144,7 @@ def draw_lineage_timeline(
             linewidth=0,
             zorder=2,
         )
+        style.hover_labels(active, tooltip)
         if pd.notna(span["end"]) and span["end_last_day"] <= data.end:
             ax.plot(_num(right), y, marker="|", color="#222222", markersize=7, zorder=3)
     _draw_arrows(ax, data, lane)

@@ -18,7 +18,7 @@ from typing import Any
 import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.collections import Collection, LineCollection, PolyCollection
+from matplotlib.collections import Collection, LineCollection, PolyCollection, QuadMesh
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -73,6 +73,15 @@ def _position_text(ax: Axes, axis: str, value: float) -> str:
 _NUMERIC = re.compile(r"[−\-+]?[\d,.\s]+")
 
 
+def _value_text(ax: Axes, y: float) -> str:
+    """A point's value, or the category its row stands for (a pollster on a timeline)."""
+    for tick, label in zip(ax.get_yticks(), ax.get_yticklabels(), strict=False):
+        text = label.get_text().replace("\n", " ")
+        if abs(tick - y) < 1e-6 and text and not _NUMERIC.fullmatch(text):
+            return text
+    return number_text(y)
+
+
 def _join(*parts: str) -> str:
     return ": ".join(p for p in parts if p)
 
@@ -96,7 +105,23 @@ def _line_labels(ax: Axes, line: Line2D) -> list[str]:
     labels = []
     for x, y in zip(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float), strict=False):
         if np.isfinite(x) and np.isfinite(y):
-            labels.append(_join(series, _position_text(ax, "x", x), number_text(y)))
+            labels.append(_join(series, _position_text(ax, "x", x), _value_text(ax, y)))
+    return labels
+
+
+def _mesh_labels(ax: Axes, mesh: QuadMesh) -> list[str]:
+    """'Gao, R7: 69.2' for each cell of a heat map, row by row (the order drawn)."""
+    corners = mesh.get_coordinates()
+    centres = (corners[:-1, :-1] + corners[1:, 1:]) / 2
+    values = np.ma.filled(np.ma.asarray(mesh.get_array(), dtype=float), np.nan).reshape(
+        centres.shape[:2]
+    )
+    labels = []
+    for row in range(centres.shape[0]):
+        for column in range(centres.shape[1]):
+            x, y = centres[row, column]
+            where = f"{_position_text(ax, 'y', y)}, {_position_text(ax, 'x', x)}"
+            labels.append(_join(where, number_text(values[row, column])))
     return labels
 
 
@@ -133,7 +158,9 @@ def label_artists(fig: Figure) -> dict[str, list[str]]:
     for ax in fig.axes:
         for container in ax.containers:
             if isinstance(container, BarContainer):
-                for patch, text in zip(container.patches, _bar_labels(ax, container), strict=False):
+                given = getattr(container, HOVER_ATTRIBUTE, None)
+                labels = given if given is not None else _bar_labels(ax, container)
+                for patch, text in zip(container.patches, labels, strict=False):
                     mark(patch, [text])
         for line in ax.get_lines():
             given = getattr(line, HOVER_ATTRIBUTE, None)
@@ -142,14 +169,19 @@ def label_artists(fig: Figure) -> dict[str, list[str]]:
                 continue
             xs = np.asarray(line.get_xdata(orig=False), dtype=float)
             ys = np.asarray(line.get_ydata(orig=False), dtype=float)
-            # Grid, reference and milestone lines are straight along one axis: no values.
+            # Grid, reference and milestone lines are straight along one axis: no values; a
+            # marked point (a survey on a timeline) has one.
             xs, ys = xs[np.isfinite(xs)], ys[np.isfinite(ys)]
-            if len(set(xs)) > 1 and len(set(ys)) > 1:
+            marked = line.get_marker() not in (None, "", "None", " ") and len(xs) >= 1
+            if marked or (len(set(xs)) > 1 and len(set(ys)) > 1):
                 mark(line, _line_labels(ax, line))
         for collection in ax.collections:
             given = getattr(collection, HOVER_ATTRIBUTE, None)
             if given is not None:
                 mark(collection, given)
+            elif isinstance(collection, QuadMesh):
+                if collection.get_array() is not None:
+                    mark(collection, _mesh_labels(ax, collection))
             elif isinstance(collection, LineCollection) or (
                 isinstance(collection, PolyCollection) and collection.get_array() is None
             ):
