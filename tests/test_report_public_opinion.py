@@ -262,3 +262,50 @@ def test_build_records_each_afrobarometer_file_read(tmp_path):
     for chart in built.charts():
         assert chart.source.startswith("Source: ") and chart.caption
     assert re.search(r"covers rounds 7\.", texts(built.section("asked"))[0])
+
+
+def all_text(blocks) -> str:
+    """Every caption, text and table cell of some blocks, as one string."""
+    parts = []
+    for block in blocks:
+        if isinstance(block, po.Text):
+            parts.append(block.plain())
+        elif isinstance(block, po.Chart):
+            parts.append(block.caption)
+        elif isinstance(block, po.Table):
+            parts.append(block.caption + " " + block.frame.to_string())
+    return "\n".join(parts)
+
+
+def test_brief_body_and_appendix(rounds, toplines, qmap):
+    """Body captions are short; wordings, poll lists and the question map are in the appendix."""
+    from analysis.reports.brief import MAX_CAPTION_WORDS, caption_words
+
+    built = report(rounds, toplines, qmap)
+    assert set(built.appendix) == set(po.APPENDIX)
+    body = "\n".join(all_text(built.section(name)) for name in po.SECTIONS)
+    appendix = "\n".join(all_text(built.appendix_section(name)) for name in po.APPENDIX)
+    for chart in built.charts():
+        assert caption_words(chart.caption) <= MAX_CAPTION_WORDS, chart.slug
+    # The wordings of the fixture's map (questions_report.yaml) and of polls_sample.csv.
+    for wording in ("Are jihadist groups useful?", "Does the army protect the country?"):
+        assert wording not in body and wording in appendix
+    assert "How much do you trust the army?" in appendix  # the published figures in full
+    assert "Published figures on trust and approval" in appendix
+    assert "Published figures on trust and approval" not in body
+    assert "Harmonised Afrobarometer questions" in appendix
+    assert "Harmonised Afrobarometer questions" not in body
+    # The extremism bar chart: rounds 7 only (the two questions the fixture asks in round 7).
+    (extremism,) = [c for c in built.charts() if c.slug == "opinion-extremism-afrobarometer"]
+    assert extremism.source.endswith("round 7.")
+    # The small rounds table stays in the body.
+    assert "Afrobarometer rounds read" in body
+    method = all_text(built.appendix_section("method"))
+    assert "fewer than 5 respondents are suppressed" in method  # min_sample=5 in params()
+
+
+def test_appendix_sections_say_when_they_have_no_data(toplines, qmap):
+    built = report({}, toplines, qmap, data_source="curated")
+    (missing,) = built.appendix_section("question-map")
+    assert isinstance(missing, po.NoData)
+    assert "No respondent-level file was read" in all_text(built.appendix_section("method"))

@@ -24,6 +24,7 @@ from analysis.analyses import opinion, polls
 from analysis.analyses import survey_stats as ss
 from analysis.analyses.milestones import milestone_table, milestones_in
 from analysis.figures import opinion as fo
+from analysis.reports.brief import milestone_brief
 from analysis.reports.context import RunContext, open_run
 from analysis.reports.params import ParameterError, ReportParameters
 from analysis.reports.params import check_parameters as check_common
@@ -214,7 +215,9 @@ class Chart:
     """A figure's data, drawing function, caption and source line (drawn by the notebook).
 
     ``layout`` is a kind of fo.layout (one axes, ``rows`` rows tall) or "series" for the
-    multi-panel fo.poll_series_layout, which draws its panels itself.
+    multi-panel fo.poll_series_layout, which draws its panels itself. ``caption`` is the short
+    one of the body; ``wording`` the questions' full wordings, rounds and variables, which the
+    appendix prints under ``title``.
     """
 
     slug: str
@@ -225,6 +228,8 @@ class Chart:
     layout: str
     rows: int = 1
     options: Mapping[str, Any] = field(default_factory=dict)
+    title: str = ""
+    wording: str = ""
 
 
 Block = Text | Table | NoData | Chart
@@ -245,10 +250,15 @@ class PublicOpinionReport:
     round_changes: pd.DataFrame
     changes_beyond_margin: pd.DataFrame
     sections: Mapping[str, tuple[Block, ...]]
+    appendix: Mapping[str, tuple[Block, ...]] = field(default_factory=dict)
 
     def section(self, name: str) -> tuple[Block, ...]:
         """The blocks of one section, by name (see SECTIONS)."""
         return self.sections[name]
+
+    def appendix_section(self, name: str) -> tuple[Block, ...]:
+        """The blocks of one appendix section, by name (see APPENDIX)."""
+        return self.appendix[name]
 
     def charts(self) -> list[Chart]:
         """Every figure of the report, in order."""
@@ -264,6 +274,15 @@ SECTIONS: tuple[str, ...] = (
     "caveats",
     "timeline",
 )
+#: The appendix's sections (name: the title the notebook gives it), after the brief.
+APPENDIX: dict[str, str] = {
+    "wordings": "Question wordings",
+    "waves": "Survey waves and published questions",
+    "polls": "Published poll figures in full",
+    "question-map": "Harmonised Afrobarometer question map",
+    "method": "Method notes",
+    "milestones": "Milestones in full",
+}
 
 
 # ----------------------------------------------------------------------------- reading
@@ -497,13 +516,15 @@ def assemble(
             return None
         return Chart(
             slug,
-            fo.afrobarometer_caption(rows, what) + " " + denominator,
-            fo.afrobarometer_source_line(rows),
+            afrobarometer_brief_caption(rows, what),
+            afrobarometer_brief_source(rows),
             fo.draw_estimate_bars,
             (rows,),
             "bars",
             len(rows),
             {"title": title},
+            title=title,
+            wording=fo.afrobarometer_caption(rows, what) + " " + fo.afrobarometer_source_line(rows),
         )
 
     # -- What Malians were asked and when
@@ -532,9 +553,8 @@ def assemble(
             Chart(
                 "opinion-survey-timeline",
                 "Each dot is a survey wave in the field (hollow: not a random sample); dashed "
-                "lines are milestones of the period. Populations and wordings are listed in the "
-                "tables below.",
-                fo.survey_timeline_source_line(),
+                "lines are milestones of the period. Populations and wordings are in the appendix.",
+                f"Source: polls.csv (published toplines) and {ab.SOURCE_NAME}.",
                 fo.draw_survey_timeline,
                 (timeline, round_facts),
                 "timeline",
@@ -556,9 +576,10 @@ def assemble(
                 },
             )
         )
+    waves_appendix: list[Block] = []
     if len(timeline):
         shown = timeline.assign(when=timeline["when"].dt.strftime("%Y-%m"))
-        asked.append(
+        waves_appendix.append(
             Table(
                 shown[
                     [
@@ -570,17 +591,18 @@ def assemble(
                         "press_reported",
                         "figures",
                     ]
-                ],
+                ].rename(columns=WAVE_HEADERS),
                 "Published survey waves (dated by the middle of fieldwork, or publication where "
                 "no fieldwork dates are given)",
             )
         )
-        asked.append(
+        waves_appendix.append(
             Table(
                 polls.question_catalogue(toplines),
                 "Published questions: one row per question_id (same question, same wording)",
             )
         )
+    question_map_appendix: list[Block] = []
     if len(round_facts):
         asked.append(
             Table(
@@ -592,11 +614,11 @@ def assemble(
                 {"kish_design_effect": 2},
             )
         )
-        asked.append(
+        question_map_appendix.append(
             Table(
-                ab.question_map_table(qmap),
+                question_map_brief(qmap),
                 "Harmonised Afrobarometer questions: the variable holding each question in each "
-                "round",
+                "round (–: not asked)",
             )
         )
     elif params.use_microdata:
@@ -633,17 +655,23 @@ def assemble(
         extremism.append(
             Chart(
                 "opinion-sharia-side-by-side",
-                fo.poll_series_caption(toplines, sharia),
-                fo.poll_source_line(toplines, sharia),
+                "Two different questions about sharia, each with its own population; bars, not "
+                "a trend. Wordings in the appendix.",
+                polls_brief_source(toplines, sharia),
                 fo.draw_side_by_side,
                 (toplines, sharia),
                 "side_by_side",
                 len(sharia),
+                title="Sharia: two different questions",
+                wording=fo.poll_series_caption(toplines, sharia)
+                + " "
+                + fo.poll_source_line(toplines, sharia),
             )
         )
+    polls_appendix: list[Block] = []
     extremism_polls = toplines[toplines["topic"] == "armed groups and extremism"]
     if len(extremism_polls):
-        extremism.append(
+        polls_appendix.append(
             Table(
                 extremism_polls[POLL_COLUMNS],
                 "Published figures on armed groups, extremism and insecurity (with 95% interval, "
@@ -651,7 +679,7 @@ def assemble(
             )
         )
     elif params.use_polls:
-        extremism.append(
+        polls_appendix.append(
             NoData("published poll figures on armed groups and extremism in this period")
         )
 
@@ -662,19 +690,23 @@ def assemble(
         responses.append(
             Chart(
                 "opinion-response-series",
-                "Repeated questions on the army, MINUSMA, Barkhane and Russia, one panel per "
-                "question. " + fo.poll_series_caption(toplines, series_ids),
-                fo.poll_source_line(toplines, series_ids),
+                poll_series_brief_caption(toplines, series_ids),
+                polls_brief_source(toplines, series_ids),
                 None,
                 (toplines, series_ids),
                 "series",
                 len(series_ids),
                 {"milestones": milestones},
+                title=fo.SERIES_TITLE,
+                wording="Repeated questions on the army, MINUSMA, Barkhane and Russia. "
+                + fo.poll_series_caption(toplines, series_ids)
+                + " "
+                + fo.poll_source_line(toplines, series_ids),
             )
         )
     response_polls = toplines[toplines["topic"].isin(RESPONSE_TOPICS)]
     if len(response_polls):
-        responses.append(
+        polls_appendix.append(
             Table(
                 response_polls.sort_values("when")[POLL_COLUMNS],
                 "Published figures on the army, MINUSMA, France and Russia (95% interval, or why "
@@ -682,7 +714,7 @@ def assemble(
             )
         )
     elif params.use_polls:
-        responses.append(
+        polls_appendix.append(
             NoData("published poll figures on the state's and international responses")
         )
     response_ids = qmap.by_topic("state response") + qmap.by_topic("international response")
@@ -707,16 +739,25 @@ def assemble(
         trust_section.append(
             Chart(
                 "opinion-trust-trends",
-                fo.afrobarometer_caption(
+                afrobarometer_brief_caption(
                     trust, "Trust in the president, the police and the army across rounds"
-                )
-                + " "
-                + denominator,
-                fo.trends_source_line(trust, toplines),
+                ),
+                afrobarometer_brief_source(trust)
+                + (
+                    " Hollow markers: the same questions as published later (polls.csv)."
+                    if len(fo.published_points(trust, toplines))
+                    else ""
+                ),
                 fo.draw_trends,
                 (trust,),
                 "trends",
                 options={"published": toplines},
+                title="Trust in institutions",
+                wording=fo.afrobarometer_caption(
+                    trust, "Trust in the president, the police and the army across rounds"
+                )
+                + " "
+                + fo.trends_source_line(trust, toplines),
             )
         )
         changes = _p_column(opinion.round_changes(trust))
@@ -732,7 +773,7 @@ def assemble(
         trust_section.append(NoData("Afrobarometer trust questions", how_to_get))
     trust_polls = toplines[toplines["topic"] == "trust"]
     if len(trust_polls):
-        trust_section.append(
+        polls_appendix.append(
             Table(
                 trust_polls.sort_values("when")[POLL_COLUMNS],
                 "Published figures on trust and approval (95% interval, or why none)",
@@ -746,26 +787,40 @@ def assemble(
             trust_section.append(
                 Chart(
                     "opinion-north-vs-rest",
-                    fo.afrobarometer_caption(
+                    afrobarometer_brief_caption(
                         focus_national, "National figure against the north and the rest of Mali"
                     ),
-                    fo.national_vs_north_source_line(focus_national, focus_north),
+                    afrobarometer_brief_source(focus_national),
                     fo.draw_national_vs_north,
                     (focus_national, focus_north),
                     "trends",
+                    title=f"{qmap[focus].short}: national, north and rest of Mali",
+                    wording=fo.afrobarometer_caption(
+                        focus_national, "National figure against the north and the rest of Mali"
+                    )
+                    + " "
+                    + fo.national_vs_north_source_line(focus_national, focus_north),
                 )
             )
             focus_regions = estimates(params.chosen([focus]), by="region")
             trust_section.append(
                 Chart(
                     "opinion-region-round-heatmap",
-                    fo.afrobarometer_caption(focus_regions, f"Region by round, {qmap[focus].short}")
+                    afrobarometer_brief_caption(
+                        focus_regions, f"Region by round, {qmap[focus].short}"
+                    )
                     + f" Regions with fewer than {params.min_sample} respondents are suppressed.",
-                    fo.region_heatmap_source_line(focus_regions),
+                    afrobarometer_brief_source(focus_regions),
                     fo.draw_region_heatmap,
                     (focus_regions,),
                     "heatmap",
                     len(opinion.region_round_table(focus_regions)),
+                    title=f"{qmap[focus].short} by region and round",
+                    wording=fo.afrobarometer_caption(
+                        focus_regions, f"Region by round, {qmap[focus].short}"
+                    )
+                    + " "
+                    + fo.region_heatmap_source_line(focus_regions),
                 )
             )
 
@@ -807,10 +862,42 @@ def assemble(
 
     timeline_section: list[Block] = [
         Table(
-            milestone_table(milestones),
-            f"Milestones from {params.start_date} to {params.end_date}",
+            milestone_brief(milestones),
+            f"Milestones from {params.start_date} to {params.end_date} (what happened and "
+            "sources: appendix)",
         )
     ]
+    sections = {
+        "asked": tuple(asked),
+        "extremism": tuple(extremism),
+        "responses": tuple(responses),
+        "trust": tuple(trust_section),
+        "breakdowns": tuple(breakdowns),
+        "caveats": tuple(caveats),
+        "timeline": tuple(timeline_section),
+    }
+    charts = [b for blocks in sections.values() for b in blocks if isinstance(b, Chart)]
+    wordings: list[Block] = [
+        Text("**{title}.** {wording}", {"title": c.title, "wording": c.wording})
+        for c in charts
+        if c.wording
+    ]
+    appendix = {
+        "wordings": tuple(wordings or [NoData("figures with question wordings in this run")]),
+        "waves": tuple(waves_appendix or [NoData("published survey waves in the period")]),
+        "polls": tuple(polls_appendix or [NoData("published poll figures in the period")]),
+        "question-map": tuple(
+            question_map_appendix
+            or [NoData("Afrobarometer respondent-level files for the period", how_to_get)]
+        ),
+        "method": (method_notes(params, denominator, bool(rounds)),),
+        "milestones": (
+            Table(
+                milestone_table(milestones),
+                f"Milestones from {params.start_date} to {params.end_date}",
+            ),
+        ),
+    }
     return PublicOpinionReport(
         params=params,
         key_findings=key_findings(national, toplines, rounds_read, params.questions, qmap),
@@ -822,15 +909,81 @@ def assemble(
         national=national,
         round_changes=all_changes,
         changes_beyond_margin=beyond,
-        sections={
-            "asked": tuple(asked),
-            "extremism": tuple(extremism),
-            "responses": tuple(responses),
-            "trust": tuple(trust_section),
-            "breakdowns": tuple(breakdowns),
-            "caveats": tuple(caveats),
-            "timeline": tuple(timeline_section),
-        },
+        sections=sections,
+        appendix=appendix,
+    )
+
+
+#: Shorter headers for the survey-wave table, so that it fits the column.
+WAVE_HEADERS = {"sample_size": "n", "random_sample": "random", "press_reported": "press"}
+
+
+def _rounds_text(rows: pd.DataFrame) -> str:
+    numbers = sorted(int(r) for r in rows["round"].dropna().unique())
+    return ("round " if len(numbers) == 1 else "rounds ") + ", ".join(str(n) for n in numbers)
+
+
+def afrobarometer_brief_caption(rows: pd.DataFrame, what: str) -> str:
+    """The body caption of an Afrobarometer figure: what it shows, in one or two sentences (the
+    source line names the rounds); the wordings and variables go to the appendix."""
+    return (
+        f"{what}: share of Malian adults giving the answer shown (national random samples), with "
+        "95% intervals. Wordings in the appendix."
+    )
+
+
+def afrobarometer_brief_source(rows: pd.DataFrame) -> str:
+    """The body source line of an Afrobarometer figure (fieldwork, weights: appendix)."""
+    return f"Source: {ab.SOURCE_NAME}, {_rounds_text(rows)}."
+
+
+def question_map_brief(qmap: ab.QuestionMap) -> pd.DataFrame:
+    """The harmonised question map, without its topic column and with '–' for a round that did
+    not ask the question, so that the table fits the column."""
+    return ab.question_map_table(qmap).drop(columns="topic").replace("not asked", "–")
+
+
+def polls_brief_source(toplines: pd.DataFrame, question_ids: list[str]) -> str:
+    """The body source line of a poll figure: its pollsters, and how to read the marks."""
+    rows = toplines[toplines["question_id"].isin(question_ids)]
+    pollsters = ", ".join(dict.fromkeys(rows["pollster"]))
+    return (
+        f"Source: {pollsters} (published toplines, curated in polls.csv). Hollow: not a random "
+        "sample; diamond: sample size not reported (no interval)."
+    )
+
+
+def poll_series_brief_caption(toplines: pd.DataFrame, question_ids: list[str]) -> str:
+    """The body caption of the repeated-poll figure: how many questions, over which years."""
+    rows = toplines[toplines["question_id"].isin(question_ids)]
+    years = rows["when"].dropna().dt.year
+    span = f", {years.min()} to {years.max()}" if len(years) else ""
+    return (
+        f"{len(question_ids)} questions asked in more than one published poll{span}, one panel "
+        "per question, with 95% intervals where the sample allows. Wordings, populations and "
+        "fieldwork in the appendix."
+    )
+
+
+def method_notes(params: OpinionParameters, denominator: str, with_rounds: bool) -> Text:
+    """How the report computes its figures: intervals, tests, suppression, dating."""
+    afrobarometer = (
+        "- **Afrobarometer estimates.** Weighted shares of respondents (the file's weight "
+        "variable), with 95% intervals from Kish's effective sample size. Round-to-round "
+        "changes carry Newcombe's 95% interval for a difference of two proportions and a "
+        "two-proportion test; group differences are judged by Holm-adjusted p-values. Groups "
+        "and regions with fewer than {min_sample} respondents are suppressed.\n"
+        "- **Don't know.** {denominator}\n"
+        if with_rounds
+        else "- **Afrobarometer estimates.** No respondent-level file was read in this run.\n"
+    )
+    return Text(
+        afrobarometer
+        + "- **Published figures.** A 95% interval is shown only for a random sample with a "
+        "reported size; otherwise the table says why there is none.\n"
+        "- **Dates.** A survey wave is dated by the middle of its fieldwork, or by its "
+        "publication where no fieldwork dates are given.",
+        {"min_sample": params.min_sample, "denominator": denominator},
     )
 
 
