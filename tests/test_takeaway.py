@@ -203,3 +203,19 @@ def test_acled_event_points_are_a_picture_without_tooltips(monkeypatch):
     ax.scatter(events["longitude"], events["latitude"], label="battle")
     display.figure(fig, "points", "Events.", source=UCDP, data=events)
     assert len(re.findall(r"<title>battle: ", shown[1])) == 2
+
+
+def test_heat_map_cells_and_marked_points_name_their_row(monkeypatch):
+    shown = _shown(monkeypatch)
+    fig, (left, right) = style.new_figure(ncols=2)
+    left.pcolormesh([[1.0, 2.0], [3.0, float("nan")]])
+    left.set_xticks([0.5, 1.5], ["R6", "R7"])
+    left.set_yticks([0.5, 1.5], ["Gao", "Kidal"])
+    right.plot([2015], [0], marker="o", linestyle="none")
+    right.set_yticks([0], ["Gallup"])
+    display.figure(fig, "heat", "Cells.")
+    (body,) = shown
+    # Row, column and value of each cell, by hand; the missing cell says so (not 0).
+    titles = re.findall(r"<title>([^<]*)</title>", body)
+    assert titles[:4] == ["Gao, R6: 1", "Gao, R7: 2", "Kidal, R6: 3", "Kidal, R7: no data"]
+    assert titles[4] == "2015: Gallup"
