@@ -188,3 +188,44 @@ def test_parameters_one_clear_sentence():
         ge.check_parameters("2012-01-01", "2020-01-01", focus_groups=["No Such Group"])
     checked = ge.check_parameters("2012-01-01", "2020-01-01", focus_groups="GSIM")
     assert checked.common.focus_groups == ("jnim",) and checked.use_ucdp
+
+
+def test_brief_body_and_appendix(report, tmp_path):
+    """The body's short tables keep every row and drop the long columns, which the appendix
+    keeps; captions are one or two sentences; method notes hold what the captions left out."""
+    from analysis.reports.brief import MAX_CAPTION_WORDS, caption_words
+
+    (relations,) = report.relation_briefs()
+    assert len(relations.frame) == 12  # as the full table (test above)
+    assert "What happened" not in relations.frame and "Sources" not in relations.frame
+    assert list(relations.frame.columns) == ["Date", "Group", "Relation", "Other group"]
+    profile = report.profile_brief()
+    assert list(profile.frame.columns) == ["Group", "Founded", "Ended"]
+    assert len(profile.frame) == 15
+    names, strength = report.profile_tables()
+    assert len(names.frame) == len(strength.frame) == 15
+    # Together the two parts show every column of the full profile table, Group in both.
+    shown = set(names.frame.columns) | set(strength.frame.columns)
+    assert shown == set(report.profiles.frame.columns)
+    # Milestones: the fixture's label 'Serval', and a label made from the id of the row
+    # without one ('state-of-emergency-2015').
+    brief = report.milestone_brief()
+    assert brief.frame["Milestone"].tolist() == ["Serval", "State of emergency 2015"]
+    assert "What happened" not in brief.frame
+    for caption in (ge.ACTIVE_CAPTION, ge.TIMELINE_CAPTION, ge.BATTLE_CAPTION):
+        assert caption_words(caption) <= MAX_CAPTION_WORDS
+    titles = [title for title, _ in report.method_notes]
+    assert titles == ["Active groups", "Lineage timeline"]  # curated only: no battle deaths
+    crossings = report.timeline.crossings
+    assert f"({crossings} crossings left)" in report.method_notes[1][1]
+
+    brd = tmp_path / "BattleDeaths_v24_1.csv"
+    brd.write_text(BRD, encoding="utf-8")
+    full = build(params(source="curated+ucdp"), actor_path=ACTORS, brd_path=brd)
+    status = full.ucdp_check.status_table().frame.set_index("Status")["Relations"]
+    assert status.to_dict() == {"both": 8, "disagree": 4, "only UCDP": 1, "only curated": 2}
+    first, second = full.ucdp_check.comparison_tables()
+    assert len(first.frame) == len(second.frame) == 15  # 8 + 4 + 1 + 2 rows, numbered alike
+    assert first.frame["Row"].tolist() == second.frame["Row"].tolist() == list(range(1, 16))
+    assert "Detail" in second.frame and "Detail" not in first.frame
+    assert [title for title, _ in full.method_notes][-1] == "Battle deaths"

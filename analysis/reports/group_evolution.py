@@ -27,6 +27,7 @@ from analysis.figures.lineage_lanes import (
     order_lanes,
     timeline_data,
 )
+from analysis.reports.brief import milestone_brief
 from analysis.reports.context import RunContext
 from analysis.reports.params import ReportParameters
 from analysis.reports.params import check_parameters as check_common
@@ -47,17 +48,51 @@ RELATION_WORDS: tuple[tuple[str, str], ...] = (
     ("allied_with", "alliances"),
 )
 ACTIVE_CAPTION = (
+    "Groups active at any time in each year, coloured by affiliation; foreign forces and groups "
+    "with no founding date are left out."
+)
+#: How the active-groups figure counts (the appendix's method notes).
+ACTIVE_METHOD = (
     "Each bar counts the groups active at any time in the year (founded by its end, not "
     "ended before it), coloured by the affiliation groups.csv records. Foreign forces and "
     "groups with no founding date are left out."
 )
 BATTLE_CAPTION = (
     "Battle-related deaths per year in each government-versus-group dyad (best estimate, "
+    "UCDP's low-high range shaded); gaps are years below UCDP's threshold of 25 deaths."
+)
+#: How to read the battle-deaths figure (the appendix's method notes).
+BATTLE_METHOD = (
+    "Battle-related deaths per year in each government-versus-group dyad (best estimate, "
     "with UCDP's low-high range shaded); years below UCDP's threshold of 25 deaths are gaps. "
     "Each rebel side is named as it was that year (UCDP's 'CMA' was the MNLA before 2014). "
     "UCDP codes the Islamic State as one global actor: in Mali its fighters were ISGS / IS "
     "Sahel. Battle deaths exclude violence against civilians and fighting between groups."
 )
+#: The appendix's sections (name: the title the notebook gives it), after the brief.
+APPENDIX: dict[str, str] = {
+    "relations": "Relations in full",
+    "profiles": "Group profiles",
+    "ucdp": "UCDP cross-check in full",
+    "disagreements": "Disagreements between sources",
+    "method": "Method notes",
+    "milestones": "Milestones in full",
+}
+#: The full profile table in two parts (title, columns after "Group"), so each fits the column.
+PROFILE_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("names, founding and leaders", ("Also known as", "Founded", "Ended", "Leaders")),
+    ("strength, affiliations and sources", ("Strength", "Affiliation over time", "Sources")),
+)
+#: The UCDP comparison in two parts (title, columns), joined by their row number.
+COMPARISON_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "the relations",
+        ("Status", "Group", "Curated relation", "UCDP relation", "Other group", "UCDP codes both"),
+    ),
+    ("where each is recorded", ("lineage.csv line", "UCDP actor and field", "Detail")),
+)
+#: Columns of the body's short relation tables (the appendix adds what happened and sources).
+RELATION_BRIEF_COLUMNS = ("Date", "Group", "Relation", "Other", "Other group")
 COMPARISON_COLUMNS: dict[str, str] = {
     "status": "Status",
     "group_id": "Group",
@@ -155,6 +190,26 @@ class UcdpCheck:
     comparison: Table
     unmatched: str
     status_counts: dict[str, int]
+    method: str = ""
+
+    def comparison_tables(self) -> tuple[Table, ...]:
+        """The comparison row by row as two tables that fit the column: the relations as each
+        side codes them; then where each is recorded and the detail."""
+        frame = self.comparison.frame.reset_index(drop=True)
+        row = pd.Series(range(1, len(frame) + 1), index=frame.index, name="Row")
+        return tuple(
+            Table(
+                pd.concat([row, frame[list(columns)]], axis=1), f"{self.comparison.caption}: {what}"
+            )
+            for what, columns in COMPARISON_PARTS
+        )
+
+    def status_table(self) -> Table:
+        """How many relations fall in each status of the comparison: the body's short table."""
+        frame = pd.DataFrame(
+            {"Status": list(self.status_counts), "Relations": list(self.status_counts.values())}
+        )
+        return Table(frame, "Curated lineage against the UCDP Actor Dataset: relations by status")
 
 
 @dataclass(frozen=True)
@@ -181,6 +236,50 @@ class GroupEvolutionReport:
     open_questions: str = ""
     disagreements: Table | None = None
     milestones: Table | NoData = NoData("")
+    #: (title, text) of each method note of the appendix.
+    method_notes: tuple[tuple[str, str], ...] = ()
+    milestone_labels: tuple[str, ...] = ()
+
+    def relation_briefs(self) -> tuple[Table, ...]:
+        """The relation tables as the body shows them: who did what to whom, and when (what
+        happened and the sources are in the appendix)."""
+        return tuple(
+            Table(
+                t.frame[[c for c in t.frame.columns if c in RELATION_BRIEF_COLUMNS]],
+                t.caption.removesuffix(", with sources") + " (details and sources: appendix)",
+            )
+            for t in self.relation_tables
+        )
+
+    def profile_brief(self) -> Table | None:
+        """The group profiles as the body shows them: name, founding and end (aliases, leaders,
+        strength, affiliations and sources are in the appendix)."""
+        if self.profiles is None:
+            return None
+        return Table(
+            self.profiles.frame[["Group", "Founded", "Ended"]],
+            "Groups in scope, by founding (aliases, leaders, strength and affiliations: appendix)",
+        )
+
+    def profile_tables(self) -> tuple[Table, ...]:
+        """The full group profiles as two tables that fit the column: names, dates and leaders;
+        then strength, affiliations and sources."""
+        if self.profiles is None:
+            return ()
+        frame = self.profiles.frame
+        return tuple(
+            Table(frame[["Group", *columns]], f"Group profiles: {what}")
+            for what, columns in PROFILE_PARTS
+        )
+
+    def milestone_brief(self) -> Table | NoData:
+        """The milestones as the body shows them: date, kind and label."""
+        if isinstance(self.milestones, NoData):
+            return self.milestones
+        return Table(
+            self.milestones.frame[["Date", "Kind"]].assign(Milestone=list(self.milestone_labels)),
+            "Milestones in the period (what happened and sources: appendix)",
+        )
 
 
 # ----------------------------------------------------------------------------- computing
@@ -302,7 +401,15 @@ def formation_sentences(lin: LineageGraph, spans: pd.DataFrame, start, end) -> t
     return tuple(s for s in sentences if " was formed " in s)
 
 
-def timeline_caption(crossings: int) -> str:
+#: The lineage timeline's body caption (how to read its lanes: timeline_method).
+TIMELINE_CAPTION = (
+    "One lane per group from its founding to its end, grouped by family; arrows show splits, "
+    "mergers, renamings, joins and pledges at their dates. How to read the lanes: appendix."
+)
+
+
+def timeline_method(crossings: int) -> str:
+    """How to read the lineage timeline, with the crossings its lane order leaves."""
     return (
         "One lane per group from its founding (paler: only the year is known) to its end; "
         "hatched lanes (*) start at the group's first dated mention because the sources give "
@@ -372,12 +479,14 @@ def ucdp_check(
     coded = mapped["group_id"].notna()
     intro = (
         f"UCDP's actor list (file {file_name}) has {len(mapped)} actors active in {country}; "
-        f"{int(coded.sum())} of them are curated groups. UCDP codes who split from whom, which "
-        "actors formed an alliance and ceased on their own, which joined another, and "
-        "renamings. Below, each relation in the curated vocabulary is matched against the "
-        "curated lineage: found in both, coded differently, or found in only one. 'Only "
-        "curated' rows marked not comparable concern a group UCDP does not code (UCDP has, for "
-        "example, one global IS actor and no ISGS)."
+        f"{int(coded.sum())} of them are curated groups."
+    )
+    method = (
+        "UCDP codes who split from whom, which actors formed an alliance and ceased on their "
+        "own, which joined another, and renamings. Each relation in the curated vocabulary is "
+        "matched against the curated lineage: found in both, coded differently, or found in "
+        "only one. 'Only curated' rows marked not comparable concern a group UCDP does not code "
+        "(UCDP has, for example, one global IS actor and no ISGS)."
     )
     shown = comparison.assign(
         date=[human_date(d.date(), "day") if pd.notna(d) else "" for d in comparison["date"]],
@@ -394,7 +503,7 @@ def ucdp_check(
         else ""
     )
     counts = {k: int(v) for k, v in comparison["status"].value_counts().items()}
-    return UcdpCheck(intro, table, unmatched_text, counts)
+    return UcdpCheck(intro, table, unmatched_text, counts, method)
 
 
 def headline_lines(
@@ -465,7 +574,7 @@ def build(
             tuple(order),
             crossings,
             milestones,
-            timeline_caption(crossings),
+            TIMELINE_CAPTION,
             "; ".join(sources),
         )
     else:
@@ -530,6 +639,11 @@ def build(
             "Disagreements between sources (DISAGREEMENT notes in groups.csv and lineage.csv)",
         )
 
+    method = [("Active groups", ACTIVE_METHOD)]
+    if isinstance(timeline, Timeline):
+        method.append(("Lineage timeline", timeline_method(timeline.crossings)))
+    if isinstance(dyads, pd.DataFrame):
+        method.append(("Battle deaths", BATTLE_METHOD))
     findings = [
         lineage.formation_sentence(lin, HEADLINE_GROUP) if HEADLINE_GROUP in scope else None,
         activity_sentence(len(active), len(spans), common.start_date, common.end_date, counts),
@@ -568,4 +682,6 @@ def build(
             if len(milestones)
             else NoData("no milestone of the chosen kinds in the period")
         ),
+        method_notes=tuple(method),
+        milestone_labels=tuple(milestone_brief(milestones)["Milestone"]),
     )
