@@ -10,8 +10,9 @@ shapes the event-level analyses return, so that the same figures and tests read 
   summing each row's counts; the deaths-weighted latitude uses each row's centroid (ACLED's
   for weekly rows, the boundaries' area centroid for monthly rows, ``with_centroids``).
 * ``latest_table``: the last period the data covers against the one before and the same
-  period a year earlier (weekly files: 4 weeks, as for events; monthly files: one month),
-  in total or by region; a window the data does not cover whole is missing.
+  period a year earlier (weekly files: 4 weeks, as for events, ending on the last whole
+  week; monthly files: the last whole month), in total or by region; a window the data does
+  not cover whole is missing.
 * ``exposure_table``: ACLED's population exposure of the last week, per row as given: it is
   never summed (the same people live in overlapping areas and weeks).
 
@@ -175,11 +176,12 @@ def geographic_shift(table: pd.DataFrame, coverage: Coverage | None = None) -> p
 
 
 def latest_windows(last: date, frequency: str) -> dict[str, tuple[date, date]]:
-    """The three windows ending on ``last``: weekly data, 4 weeks (trends.latest_windows);
-    monthly data, the month ending on ``last`` (or the last whole month before it), the month
-    before and the same month a year earlier."""
+    """The three windows ending on ``last``: weekly data, 4 weeks (trends.latest_windows)
+    ending on the last Friday on or before ``last``; monthly data, the month ending on ``last``
+    (or the last whole month before it), the month before and the same month a year earlier."""
     if frequency == "week":
-        return trends.latest_windows(last)
+        # a week (Saturday to Friday) cut by a period ending mid-week is not compared as whole
+        return trends.latest_windows(last - timedelta(days=(last.weekday() - 4) % 7))
     month_end = (pd.Timestamp(last) + pd.offsets.MonthEnd(0)).date()
     if month_end != last:  # a partly covered month is not compared as if whole
         month_end = pd.Timestamp(last).replace(day=1).date() - timedelta(days=1)

@@ -202,9 +202,11 @@ def latest_by_region(table: pd.DataFrame, covered: Coverage) -> pd.DataFrame:
 def latest_caption(table: pd.DataFrame, covered: Coverage) -> str:
     """The caption of the 'Latest' table by region."""
     if table.attrs.get("frequency") == "week":
+        last = aggregates.latest_windows(covered.last, "week")["latest"][1]
         return (
             "Events and deaths by region: the last 4 weeks, the 4 before, a year before; "
-            f"windows ending on {covered.last.isoformat()}, the last day the data covers"
+            f"windows ending on {last.isoformat()}, the end of the last whole week the data "
+            "covers"
         )
     return (
         "Events and deaths by region: the last whole month the data covers, the month before, "
