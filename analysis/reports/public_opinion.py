@@ -217,7 +217,8 @@ class Chart:
     ``layout`` is a kind of fo.layout (one axes, ``rows`` rows tall) or "series" for the
     multi-panel fo.poll_series_layout, which draws its panels itself. ``caption`` is the short
     one of the body; ``wording`` the questions' full wordings, rounds and variables, which the
-    appendix prints under ``title``.
+    appendix prints under ``label`` (not ``title``: display.show_figure reads a ``title`` as
+    an attack-trends figure's).
     """
 
     slug: str
@@ -228,7 +229,7 @@ class Chart:
     layout: str
     rows: int = 1
     options: Mapping[str, Any] = field(default_factory=dict)
-    title: str = ""
+    label: str = ""
     wording: str = ""
 
 
@@ -523,7 +524,7 @@ def assemble(
             "bars",
             len(rows),
             {"title": title},
-            title=title,
+            label=title,
             wording=fo.afrobarometer_caption(rows, what) + " " + fo.afrobarometer_source_line(rows),
         )
 
@@ -662,7 +663,7 @@ def assemble(
                 (toplines, sharia),
                 "side_by_side",
                 len(sharia),
-                title="Sharia: two different questions",
+                label="Sharia: two different questions",
                 wording=fo.poll_series_caption(toplines, sharia)
                 + " "
                 + fo.poll_source_line(toplines, sharia),
@@ -697,7 +698,7 @@ def assemble(
                 "series",
                 len(series_ids),
                 {"milestones": milestones},
-                title=fo.SERIES_TITLE,
+                label=fo.SERIES_TITLE,
                 wording="Repeated questions on the army, MINUSMA, Barkhane and Russia. "
                 + fo.poll_series_caption(toplines, series_ids)
                 + " "
@@ -752,7 +753,7 @@ def assemble(
                 (trust,),
                 "trends",
                 options={"published": toplines},
-                title="Trust in institutions",
+                label="Trust in institutions",
                 wording=fo.afrobarometer_caption(
                     trust, "Trust in the president, the police and the army across rounds"
                 )
@@ -794,7 +795,7 @@ def assemble(
                     fo.draw_national_vs_north,
                     (focus_national, focus_north),
                     "trends",
-                    title=f"{qmap[focus].short}: national, north and rest of Mali",
+                    label=f"{qmap[focus].short}: national, north and rest of Mali",
                     wording=fo.afrobarometer_caption(
                         focus_national, "National figure against the north and the rest of Mali"
                     )
@@ -815,7 +816,7 @@ def assemble(
                     (focus_regions,),
                     "heatmap",
                     len(opinion.region_round_table(focus_regions)),
-                    title=f"{qmap[focus].short} by region and round",
+                    label=f"{qmap[focus].short} by region and round",
                     wording=fo.afrobarometer_caption(
                         focus_regions, f"Region by round, {qmap[focus].short}"
                     )
@@ -878,7 +879,7 @@ def assemble(
     }
     charts = [b for blocks in sections.values() for b in blocks if isinstance(b, Chart)]
     wordings: list[Block] = [
-        Text("**{title}.** {wording}", {"title": c.title, "wording": c.wording})
+        Text("**{title}.** {wording}", {"title": c.label, "wording": c.wording})
         for c in charts
         if c.wording
     ]
