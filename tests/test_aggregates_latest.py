@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from analysis.analyses import aggregates
+from analysis.analyses import aggregates, trends
 from analysis.tables.events import Coverage
 
 FIRST_WEEK = date(2024, 1, 6)  # a Saturday: ACLED's weeks run Saturday to Friday
@@ -58,3 +58,31 @@ def test_weekly_windows_unchanged_when_the_data_ends_on_a_friday():
     assert table.loc["all", "events latest"] == 5 + 6 + 7 + 8
     # the previous 4 weeks (weeks 1 to 4) are covered whole: 1+2+3+4 = 10 events, 20 deaths
     assert table.loc["all", ["events previous", "deaths previous"]].tolist() == [10.0, 20.0]
+
+
+def monthly_table(deaths: list[float], shares: list[float]) -> pd.DataFrame:
+    """A per_period-shaped monthly table from January 2023: deaths and covered shares."""
+    index = pd.date_range("2023-01-01", periods=len(deaths), freq="MS", name="period")
+    return pd.DataFrame({"deaths_best": deaths, "covered_share": shares}, index=index)
+
+
+def test_last_month_flags_one_sentence_for_events_and_aggregates():
+    # 14 months from January 2023; February 2024 is half covered (left out), so the last
+    # whole month is January 2024 with 30 deaths, above the 11 months before it (by hand:
+    # 1..11 and 20): the highest in one year; three years are not covered.
+    deaths = [20.0, *range(1, 12), 30.0, 5.0]
+    monthly = monthly_table(deaths, [1.0] * 13 + [0.5])
+    assert trends.last_month_flags(monthly) == [
+        "January 2024, the last whole month the data covers, had 30 deaths: the highest in "
+        "one year; the data does not cover the whole three years before it."
+    ]
+    # by hand: January 2024 with 10 deaths is below December 2023's 11, within the 12 months
+    lower = monthly_table([20.0, *range(1, 12), 10.0], [1.0] * 13)
+    assert "not the highest in one year" in trends.last_month_flags(lower)[0]
+
+
+def test_last_month_flags_say_nothing_without_deaths_or_whole_months():
+    # a product without deaths (demonstrations) has missing deaths, not zero: no flag
+    assert trends.last_month_flags(monthly_table([float("nan")] * 3, [1.0] * 3)) == []
+    # no month covered whole: no flag
+    assert trends.last_month_flags(monthly_table([1.0, 2.0], [0.5, 0.2])) == []

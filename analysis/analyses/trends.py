@@ -381,3 +381,25 @@ def highest_in(series: pd.Series, months: int) -> bool | None:
     if len(window) < months or window.isna().any():
         return None
     return bool(window.iloc[-1] >= window.max() and window.iloc[-1] > 0)
+
+
+def last_month_flags(monthly: pd.DataFrame) -> list[str]:
+    """Whether the last whole month of a monthly ``per_period`` table is the deadliest in one
+    and in three years (against covered months only), in one sentence; [] without deaths."""
+    whole = monthly[monthly["covered_share"] >= 1.0]
+    # a table without deaths (ACLED's demonstrations) has missing deaths, not zero: no flag
+    if not len(whole) or whole["deaths_best"].isna().all():
+        return []
+    month = whole.index[-1]
+    series = monthly["deaths_best"].where(monthly["covered_share"] >= 1.0)[:month]
+    flags = []
+    for months, words in ((12, "one year"), (36, "three years")):
+        highest = highest_in(series, months)
+        if highest is None:
+            flags.append(f"the data does not cover the whole {words} before it")
+        else:
+            flags.append(f"{'the' if highest else 'not the'} highest in {words}")
+    return [
+        f"{month:%B %Y}, the last whole month the data covers, had {int(series.iloc[-1]):,} "
+        "deaths: " + "; ".join(flags) + "."
+    ]

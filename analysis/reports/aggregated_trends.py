@@ -14,7 +14,7 @@ from datetime import date
 
 import pandas as pd
 
-from analysis.analyses import aggregates, trends
+from analysis.analyses import aggregates
 from analysis.sources import register
 from analysis.tables.coverage import yearly_totals
 from analysis.tables.events import CANONICAL_COLUMNS, Coverage
@@ -222,26 +222,3 @@ def summary(table: pd.DataFrame, name: str) -> dict[str, str]:
         "first": str(table["period_start"].min().date()) if len(table) else "-",
         "last": str(table["period_end"].max().date()) if len(table) else "-",
     }
-
-
-def month_flags(monthly: pd.DataFrame) -> list[str]:
-    """Whether the last whole month the data covers is the deadliest in one or three years
-    (only against months the data covers), as HDX Signals flags a month."""
-    whole = monthly[monthly["covered_share"] >= 1.0]
-    if not len(whole) or monthly["deaths_best"].isna().all():
-        return []
-    month = whole.index[-1]
-    series = monthly["deaths_best"].where(monthly["covered_share"] >= 1.0)[:month]
-    value = series.iloc[-1]
-    flags = []
-    for months, words in ((12, "one year"), (36, "three years")):
-        highest = trends.highest_in(series, months)
-        if highest is None:
-            flags.append(f"the data does not cover the whole {words} before it")
-        else:
-            flags.append(f"{'the' if highest else 'not the'} highest in {words}")
-    return [
-        f"{month:%B %Y}, the last whole month the data covers, had {int(value):,} deaths: "
-        + "; ".join(flags)
-        + "."
-    ]

@@ -475,23 +475,7 @@ def latest_sentences(
             f"These weeks end on {last.isoformat()}, the last day the data covers, not on the "
             f"run date ({run_date.isoformat()}): events since then are not in the data."
         )
-    whole = monthly[monthly["covered_share"] >= 1.0]
-    if len(whole):
-        month = whole.index[-1]
-        series = monthly["deaths_best"].where(monthly["covered_share"] >= 1.0)[:month]
-        value = series.iloc[-1]
-        flags = []
-        for months, words in ((12, "one year"), (36, "three years")):
-            highest = trends.highest_in(series, months)
-            if highest is None:
-                flags.append(f"the data does not cover the whole {words} before it")
-            else:
-                flags.append(f"{'the' if highest else 'not the'} highest in {words}")
-        sentences.append(
-            f"{month:%B %Y}, the last whole month the data covers, had {int(value):,} deaths: "
-            + "; ".join(flags)
-            + "."
-        )
+    sentences += trends.last_month_flags(monthly)
     return tuple(sentences)
 
 
@@ -689,7 +673,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         )
         latest_text = aggregated_trends.latest_sentences(
             aggregate, covered, COVERAGE_NAMES[selection.dataset], params.common.run_date
-        ) + tuple(aggregated_trends.month_flags(by_month))
+        ) + tuple(trends.last_month_flags(by_month))
     else:
         by_month = (
             monthly
