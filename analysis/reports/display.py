@@ -374,7 +374,7 @@ def show_figure(
         return None
     options = dict(getattr(spec, "options", {}) or {})
     title = getattr(spec, "title", None)
-    if title is None:
+    if isinstance(getattr(spec, "layout", None), str):
         # A chart of the public-opinion report: its data are its draw function's arguments;
         # ``layout`` is fo.layout (kind, rows), or fo.poll_series_layout for a "series" chart.
         if spec.layout == "series":
