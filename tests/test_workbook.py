@@ -14,7 +14,13 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from analysis.build.workbook import SOURCES_SHEET, contents, sheet_name, write_workbook
+from analysis.build.workbook import (
+    SOURCES_SHEET,
+    contents,
+    sheet_name,
+    versions_read,
+    write_workbook,
+)
 from analysis.figures import style
 from analysis.reports import display
 
@@ -41,7 +47,9 @@ def figures_dir(monkeypatch, tmp_path):
 
 def test_workbook_has_a_sheet_per_figure_and_table_and_the_sources(figures_dir, tmp_path):
     target = tmp_path / "attack_trends.xlsx"
-    assert write_workbook(figures_dir, target, "Attack trends")
+    versions = versions_read([{"dataset": "ucdp-ged", "version": "25.1"}, {"dataset": "curated"}])
+    assert versions == {"ucdp-ged": "25.1"}
+    assert write_workbook(figures_dir, target, "Attack trends", versions)
     assert not list(tmp_path.glob(".*.tmp"))  # written through a temporary file
     book = load_workbook(target)
     # page order; the second table named 'groups' has its own sheet; the withheld one none
@@ -56,10 +64,11 @@ def test_workbook_has_a_sheet_per_figure_and_table_and_the_sources(figures_dir, 
     assert table[2:] == [["group", "events"], ["JNIM", 5], ["ISSP", 3]]
     sources = [list(row) for row in book[SOURCES_SHEET].iter_rows(values_only=True)]
     header = sources[1]
-    assert header[:3] == ["dataset", "publisher", "licence"]
+    assert header[:4] == ["dataset", "version read", "publisher", "licence"]
     by_dataset = {row[0]: row for row in sources[2:]}
     ucdp = by_dataset["UCDP Georeferenced Event Dataset (GED) Global"]
-    assert ucdp[2] == "CC BY 4.0 (Uppsala Conflict Data Program)" and ucdp[5] == "Fig 1 deaths"
+    assert ucdp[1] == "25.1" and "25.1" in ucdp[4] and "unknown" not in ucdp[4]
+    assert ucdp[3] == "CC BY 4.0 (Uppsala Conflict Data Program)" and ucdp[6] == "Fig 1 deaths"
     assert "Deadliest events: not exported" in by_dataset
     assert "MLI1" not in str([list(s.iter_rows(values_only=True)) for s in book.worksheets])
 

@@ -65,7 +65,7 @@ from analysis.build.runs import (
     recover,
     write_atomic,
 )
-from analysis.build.workbook import write_workbook
+from analysis.build.workbook import versions_read, write_workbook
 from analysis.build.worker import (
     EXECUTE,
     FAILED,
@@ -436,7 +436,9 @@ def _write_workbooks(results: dict[str, JobResult], run_dir: Path) -> None:
         if result.status != OK or name in result.files:
             continue
         try:
-            if write_workbook(run_dir / "figures" / result.name, run_dir / name, result.title):
+            versions = versions_read(result.origins)
+            folder = run_dir / "figures" / result.name
+            if write_workbook(folder, run_dir / name, result.title, versions):
                 result.files.append(name)
         except (OSError, ValueError) as exc:
             result.warnings.append(f"spreadsheet {name} not written: {one_line(exc)}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +61,18 @@ def read_takeaway_csv(path: Path) -> tuple[str, pd.DataFrame]:
     return comment.lstrip("# ").strip(), pd.read_csv(io.StringIO(body))
 
 
-def _sources_rows(entries: list[dict[str, Any]], sheets: Mapping[str, str]) -> pd.DataFrame:
+def versions_read(origins: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Dataset -> the version(s) the run read, from the manifest's origins ('24.1; 25.1')."""
+    found: dict[str, list[str]] = {}
+    for origin in origins:
+        if origin.get("version"):
+            found.setdefault(str(origin["dataset"]), []).append(str(origin["version"]))
+    return {key: "; ".join(dict.fromkeys(values)) for key, values in found.items()}
+
+
+def _sources_rows(
+    entries: list[dict[str, Any]], sheets: Mapping[str, str], versions: Mapping[str, str]
+) -> pd.DataFrame:
     rows = []
     used: dict[str, list[str]] = {}
     for entry in entries:
@@ -72,12 +83,15 @@ def _sources_rows(entries: list[dict[str, Any]], sheets: Mapping[str, str]) -> p
         dataset = REGISTER.get(key)
         if dataset is None:
             continue
+        version = versions.get(key) or versions.get(dataset.read_as, "")
         rows.append(
             {
                 "dataset": dataset.title,
+                "version read": version or None,
                 "publisher": dataset.publisher,
                 "licence": dataset.licence,
-                "citation": dataset.cite(),
+                # a citation with a version the run did not read says 'unknown', never a guess
+                "citation": dataset.cite(version),
                 "url": dataset.url,
                 "sheets": ", ".join(dict.fromkeys(where)),
             }
@@ -90,9 +104,15 @@ def _sources_rows(entries: list[dict[str, Any]], sheets: Mapping[str, str]) -> p
     return pd.DataFrame(rows + withheld)
 
 
-def write_workbook(figures_dir: Path, target: Path, title: str = "") -> bool:
+def write_workbook(
+    figures_dir: Path,
+    target: Path,
+    title: str = "",
+    versions: Mapping[str, str] | None = None,
+) -> bool:
     """Write the report's spreadsheet from its figures folder, through a temporary file and a
-    rename; False (nothing written) when the report left no take-away data."""
+    rename; ``versions`` (versions_read of the run's origins) fill in the citations. False
+    (nothing written) when the report left no take-away data."""
     # imported here: only a build that executed a report with data writes a spreadsheet
     from openpyxl import Workbook
     from openpyxl.utils.dataframe import dataframe_to_rows  # (the same reason)
@@ -117,7 +137,9 @@ def write_workbook(figures_dir: Path, target: Path, title: str = "") -> bool:
             sheet.append([None if _missing(v) else v for v in row])
         sheet.freeze_panes = "A4"  # title, sources and header stay in view
     sources_sheet.append([f"{title or target.stem}: sources and licences of every sheet"])
-    for row in dataframe_to_rows(_sources_rows(entries, sheets), index=False, header=True):
+    for row in dataframe_to_rows(
+        _sources_rows(entries, sheets, versions or {}), index=False, header=True
+    ):
         sources_sheet.append([None if _missing(v) else v for v in row])
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
