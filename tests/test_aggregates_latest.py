@@ -5,11 +5,21 @@ hand from the small tables built here."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
 
 from analysis.analyses import aggregates, trends
+from analysis.reports import aggregated_trends
+from analysis.tables import events
 from analysis.tables.events import Coverage
+
+HDX_AS_OF_15_MARCH = (
+    Path(__file__).parent
+    / "fixtures"
+    / "acled_aggregated"
+    / "mali_hrp_political_violence_events_and_fatalities_by_month-year_as-of-15mar2024.xlsx"
+)
 
 FIRST_WEEK = date(2024, 1, 6)  # a Saturday: ACLED's weeks run Saturday to Friday
 
@@ -86,3 +96,12 @@ def test_last_month_flags_say_nothing_without_deaths_or_whole_months():
     assert trends.last_month_flags(monthly_table([float("nan")] * 3, [1.0] * 3)) == []
     # no month covered whole: no flag
     assert trends.last_month_flags(monthly_table([1.0, 2.0], [0.5, 0.2])) == []
+
+
+def test_event_summary_ends_where_the_file_says_its_extract_stops():
+    # the HDX fixture holds January to March 2024 and says it stops on 15 March 2024
+    # (as-of-15mar2024): its March row counts the events to that day, so the report's
+    # "N events from ... to ..." ends on 2024-03-15, not on 31 March; by hand 7+3+2+5+1+2 = 20
+    table = events.load("acled-aggregated", path=HDX_AS_OF_15_MARCH, country="Mali")
+    summary = aggregated_trends.summary(table, "ACLED aggregated data")
+    assert (summary["n"], summary["first"], summary["last"]) == ("20", "2024-01-01", "2024-03-15")

@@ -215,10 +215,17 @@ def latest_caption(table: pd.DataFrame, covered: Coverage) -> str:
 
 
 def summary(table: pd.DataFrame, name: str) -> dict[str, str]:
-    """The values of the 'Event data in this report' sentence from an aggregated table."""
+    """The values of the 'Event data in this report' sentence from an aggregated table; the
+    last day is cut where the file says its extract stops (its last month is partial)."""
+    if not len(table):
+        return {"source": name, "n": "0", "first": "-", "last": "-"}
+    last = table["period_end"].max().date()
+    coverage = table.attrs.get("coverage")
+    if isinstance(coverage, Coverage) and coverage.last is not None:
+        last = min(last, coverage.last)
     return {
         "source": name,
-        "n": f"{int(table['events'].sum()):,}" if len(table) else "0",
-        "first": str(table["period_start"].min().date()) if len(table) else "-",
-        "last": str(table["period_end"].max().date()) if len(table) else "-",
+        "n": f"{int(table['events'].sum()):,}",
+        "first": str(table["period_start"].min().date()),
+        "last": last.isoformat(),
     }
