@@ -45,6 +45,12 @@ def test_sources_named_in_a_line_each_once_in_register_order():
     # No name in the line: the datasets the run read.
     assert [d.key for d in datasets_named("", read=["curated", "nope"])] == ["curated"]
     assert comment_line([]) == "# Sources: not stated; licences: not stated"
+    # The version the run read, where it read one (by hand from the register's OWID entry).
+    owid = datasets_named("Our World in Data from UCDP")
+    assert comment_line(owid, {"owid": "2025-06"}).startswith(
+        "# Sources: Our World in Data: deaths in armed conflicts by where they occurred, "
+        "version 2025-06; licences: "
+    )
 
 
 def test_acled_aggregates_carry_the_attribution_and_event_rows_are_withheld():

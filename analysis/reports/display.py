@@ -174,6 +174,16 @@ def _record_takeaway(entry: dict[str, Any], csv: str | None) -> None:
         contents.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
+def _run_reads() -> tuple[list[str], dict[str, str]]:
+    """The datasets this run has read so far, and the version(s) read of each."""
+    log = origins.current_log()
+    versions: dict[str, list[str]] = {}
+    for origin in log:
+        if origin.version:
+            versions.setdefault(origin.dataset, []).append(origin.version)
+    return log.datasets(), {k: "; ".join(dict.fromkeys(v)) for k, v in versions.items()}
+
+
 def data_link(taken: Takeaway, slug: str) -> str:
     """The 'data (CSV)' link of a figure or table (a ``data:`` URL, no script), or a note
     saying why its rows are withheld."""
@@ -227,7 +237,7 @@ def figure(
     if fig.get_layout_engine() is None:
         # The source line used to make this room; without it the panels still need spacing.
         fig.tight_layout()
-    taken = None if data is None else takeaway(data, source_text, origins.current_log().datasets())
+    taken = None if data is None else takeaway(data, source_text, *_run_reads())
     # Event rows that may not be passed on (ACLED) are not put in the page's markup either.
     restricted = taken is not None and taken.rows_restricted
     tooltips: dict[str, list[str]] = {}
@@ -329,7 +339,7 @@ def table(
     _figure_counter["tables"] = _figure_counter.get("tables", 0) + 1
     file_slug = _unique_slug("table", f"table-{slug or caption[:40] or _figure_counter['tables']}")
     # The CSV holds what the table shows: its columns, not the frame's index.
-    taken = takeaway(frame.reset_index(drop=True), source, origins.current_log().datasets())
+    taken = takeaway(frame.reset_index(drop=True), source, *_run_reads())
     _record_takeaway(
         {"kind": "table", "number": _figure_counter["tables"], "slug": file_slug,
          "title": caption or file_slug, "file": f"{file_slug}.csv", "withheld": taken.withheld,

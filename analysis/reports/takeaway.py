@@ -68,11 +68,15 @@ def datasets_named(source: str | Sequence[str] | None, read: Iterable[str] = ())
     return sorted(found.values(), key=lambda d: d.order)
 
 
-def comment_line(sources: Sequence[Dataset]) -> str:
-    """'# Sources: A; B; licences: A: licence; B: licence' (ACLED with its attribution)."""
+def comment_line(sources: Sequence[Dataset], versions: Mapping[str, str] | None = None) -> str:
+    """'# Sources: A, version 25.1; B; licences: A: licence; B: licence' (ACLED with its
+    attribution; a version only where the run read one)."""
     names, licences = [], []
     for dataset in sources:
         name = ACLED_ATTRIBUTION if dataset.key in NOT_REDISTRIBUTED else dataset.title
+        version = (versions or {}).get(dataset.key) or (versions or {}).get(dataset.read_as)
+        if version:
+            name = f"{name}, version {version}"
         if name not in names:
             names.append(name)
         licence = f"{dataset.short}: {dataset.licence}"
@@ -140,9 +144,14 @@ def to_frame(data: Any) -> pd.DataFrame | None:
     return pd.concat(stacked, ignore_index=True, sort=False)
 
 
-def takeaway(data: Any, source: str | Sequence[str] | None, read: Iterable[str] = ()) -> Takeaway:
+def takeaway(
+    data: Any,
+    source: str | Sequence[str] | None,
+    read: Iterable[str] = (),
+    versions: Mapping[str, str] | None = None,
+) -> Takeaway:
     """The CSV of ``data`` with its comment line, or why there is none (ACLED event rows,
-    nothing tabular)."""
+    nothing tabular); ``read`` and ``versions`` are the run's datasets and versions read."""
     sources = tuple(datasets_named(source, read))
     frame = to_frame(data)
     if frame is None:
@@ -151,4 +160,4 @@ def takeaway(data: Any, source: str | Sequence[str] | None, read: Iterable[str] 
     if from_acled and EVENT_ROW_COLUMNS & set(frame.columns):
         return Takeaway(None, sources, ROWS_RESTRICTED)
     body = frame.to_csv(index=False, lineterminator="\n")
-    return Takeaway(f"{comment_line(sources)}\n{body}", sources)
+    return Takeaway(f"{comment_line(sources, versions)}\n{body}", sources)
