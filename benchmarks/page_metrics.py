@@ -82,9 +82,10 @@ MEASURE_JS = r"""() => {
 ITEMS_JS = r"""() => {
   const link = (box) => {
     const note = box ? box.querySelector(':scope > .data-link') : null;
-    const a = note ? note.querySelector('a') : null;
+    const a = note ? note.querySelector('a[download]') : null;
+    const kept = note && (note.classList.contains('withheld') || note.classList.contains('in-workbook'));
     return {href: a ? a.getAttribute('href') : null, download: a ? a.getAttribute('download') : null,
-            withheld: note && note.classList.contains('withheld') ? note.textContent.trim() : null};
+            withheld: kept ? note.textContent.trim() : null};
   };
   const items = [];
   document.querySelectorAll('figure.report-figure').forEach((figure, i) => {

@@ -225,3 +225,17 @@ def test_heat_map_cells_and_marked_points_name_their_row(monkeypatch):
     titles = re.findall(r"<title>([^<]*)</title>", body)
     assert titles[:4] == ["Gao, R6: 1", "Gao, R7: 2", "Kidal, R6: 3", "Kidal, R7: no data"]
     assert titles[4] == "2015: Gallup"
+
+
+def test_data_too_big_for_the_page_is_in_the_spreadsheet(monkeypatch, tmp_path):
+    folder = tmp_path / "attack_trends"
+    monkeypatch.setenv(display.FIGURES_DIR_ENV, str(folder))
+    monkeypatch.setattr(display, "EMBED_LIMIT_BYTES", 100)
+    shown = _shown(monkeypatch)
+    frame = pd.DataFrame({"year": range(2000, 2030), "events": range(30)})
+    display.table(frame, "Many rows", slug="many")
+    (body,) = shown
+    assert "data:text/csv" not in body
+    assert "data: 30 rows, in the spreadsheet" in body and 'href="attack_trends.xlsx"' in body
+    written = (folder / "table-many.csv").read_text(encoding="utf-8").splitlines()
+    assert len(written) == 32  # comment line, header, 30 rows: all of it, for the workbook

@@ -32,6 +32,8 @@ METADATA_KEY = "mali_reports"
 #: The build sets this to the folder where figures are saved as SVG and PNG for reuse.
 FIGURES_DIR_ENV = "MALI_FIGURES_DIR"
 
+#: A CSV larger than this is not embedded in the page; the run's spreadsheet holds it.
+EMBED_LIMIT_BYTES = 750_000
 #: Inline SVG is used while it is at most this many times the size of the PNG.
 INLINE_SVG_FACTOR = 3.0
 
@@ -192,6 +194,16 @@ def data_link(taken: Takeaway, slug: str) -> str:
             f'<p class="data-link withheld">Data not exported: {html.escape(taken.withheld)}.</p>'
         )
     name = html.escape(f"{slug}.csv", quote=True)
+    folder = _figures_dir()
+    if folder is not None and len(taken.csv) > EMBED_LIMIT_BYTES:
+        # Too big to carry in the page (every event of a long period): the run's spreadsheet
+        # and the figures folder hold it.
+        book = html.escape(f"{folder.name}.xlsx", quote=True)
+        rows = taken.csv.count("\n") - 2
+        return (
+            f'<p class="data-link in-workbook">data: {rows:,} rows, in the spreadsheet '
+            f'<a href="{book}">{book}</a> and in figures/{html.escape(folder.name)}/{name}</p>'
+        )
     return (
         f'<p class="data-link"><a href="{taken.href()}" download="{name}" type="text/csv">'
         "data (CSV)</a></p>"
