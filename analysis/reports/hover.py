@@ -156,6 +156,8 @@ def label_artists(fig: Figure) -> dict[str, list[str]]:
         labelled[gid] = list(labels)
 
     for ax in fig.axes:
+        if getattr(ax, "_colorbar", None) is not None:
+            continue  # a colour scale: its bands are a legend, not data
         for container in ax.containers:
             if isinstance(container, BarContainer):
                 given = getattr(container, HOVER_ATTRIBUTE, None)
