@@ -396,6 +396,8 @@ def _run_job(job: Job) -> JobResult:
     if job.mode == EXECUTE:
         nb, seconds, error_type, error_message, origins = _execute(job)
     else:
+        # executions come first (the build sorts them so): no notebook will need the kernel
+        stop_kernel_ahead()
         try:
             nb = nbformat.read(job.cached_notebook, as_version=4)
         except Exception:  # damaged since the build checked it: execute instead
