@@ -165,3 +165,18 @@ def test_a_weekly_file_alone_gives_weekly_counts_without_demonstrations(raw):
     monthly = report.figures["national-trend-events"].data
     assert monthly.loc["2024-01-01", "events"] == 7
     assert 0 < monthly.loc["2024-01-01", "covered_share"] < 1
+
+
+def test_a_weekly_file_draws_no_cercle_map(raw):
+    # ACLED's weekly rows name a region (ADMIN1) and carry its centroid, not a cercle: placed
+    # by that centroid, Mopti's 6 events would all fall in the cercle of Mopti (a cercle count
+    # the file does not give); the region map counts them, the cercle map says why it is absent
+    (raw / "acled" / MONTHLY.name).unlink()
+    shutil.copy(WEEKLY, raw / "acled" / WEEKLY.name)
+    report = build(start_date="2023-01-01")
+    if "map-regions" not in report.figures:
+        pytest.skip("no Mali boundaries in ../shared/data")
+    regions = report.figures["map-regions"].data.areas.set_index("admin1")
+    assert regions.loc["Mopti", "events"] == 6  # by hand: 3 + 2 + 1 (the 2 protests left out)
+    assert "map-cercles" not in report.figures
+    assert "per region" in report.missing["map-cercles"][0]

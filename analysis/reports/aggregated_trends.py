@@ -32,6 +32,10 @@ NO_SINGLE_EVENTS = (
     "single events (types, targets, the deadliest events, points on a map): ACLED's aggregated "
     "data counts events per area and period only"
 )
+NO_CERCLES = (
+    "events per cercle: ACLED's weekly files count events per region (ADMIN1) only; HDX's "
+    "monthly files and event-level data give cercles"
+)
 GET_EVENTS = (
     "put an ACLED export (events) in data/raw/acled/ or a UCDP GED file in data/raw/ucdp-ged/; "
     "event-level data is then used instead"

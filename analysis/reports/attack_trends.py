@@ -908,7 +908,9 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             "Mali region boundaries or events",
             HOW_TO_GET["geoboundaries-adm1"],
         )
-    if country == "Mali" and "adm2" in boundaries and n_events:
+    # ACLED's weekly rows name a region, not a cercle: their centroid is the region's
+    regions_only = aggregated and placed_rows["admin2"].isna().all()
+    if country == "Mali" and "adm2" in boundaries and n_events and not regions_only:
         counts2 = count_by_area(placed_rows, boundaries["adm2"], "adm2")
         figures["map-cercles"] = _map_figure(
             "map-cercles",
@@ -931,13 +933,15 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             events,
             {"boundaries": boundaries[level]},
         )
+    elif country == "Mali" and regions_only:
+        missing["map-cercles"] = (aggregated_trends.NO_CERCLES, aggregated_trends.GET_EVENTS)
     elif country == "Mali":
         missing["map-cercles"] = (
             "Mali cercle boundaries or events",
             HOW_TO_GET["geoboundaries-adm2"],
         )
-    if aggregated and "map-points" in figures:
-        del figures["map-points"]
+    if aggregated and country == "Mali":
+        figures.pop("map-points", None)
         missing["map-points"] = (aggregated_trends.NO_SINGLE_EVENTS, aggregated_trends.GET_EVENTS)
     placed = shift[[f"events_{z}" for z in geoshift.ZONES]].sum(axis=1)
     if country == "Mali" and placed.sum():
