@@ -319,3 +319,26 @@ def test_page_without_appendix_heading_is_unchanged_and_blocks_rejoin():
     assert len(top_level_blocks(body)) == 2
     page = f'<main class="report-body">{body}</main>'
     assert wrap_appendix(page) == page
+
+
+def test_pdf_prints_the_closed_appendix_in_full(tmp_path):
+    """A closed <details> holding 300 lines prints on several A4 pages, not as one summary."""
+    import pytest
+
+    from analysis.build import pdf
+
+    if pdf.find_chromium() is None:
+        pytest.skip("no Chromium (apt-get install chromium); the PDF is not tested here")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    lines = "".join(f"<p>Appendix line {n}.</p>" for n in range(300))
+    page = tmp_path / "closed.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>t</title></head><body>"
+        f"<p>Brief.</p><details><summary>Method notes</summary>{lines}</details></body></html>",
+        encoding="utf-8",
+    )
+    assert pdf.write_pdfs([page]) == {}
+    printed = page.with_suffix(".pdf").read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", printed))
+    # 300 paragraphs at A4 (about 30 a page) need several pages; closed, it would be one.
+    assert pages >= 4, pages
