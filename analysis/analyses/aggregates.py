@@ -27,14 +27,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from analysis.analyses import trends
+from analysis.analyses import geoshift, trends
 from analysis.core import regions
 from analysis.tables.events import Coverage
 
 if TYPE_CHECKING:  # annotations only; geopandas is imported by the boundaries' reader
     import geopandas as gpd
-
-ZONES = regions.ZONES
 
 
 def _deaths(table: pd.DataFrame) -> pd.Series:
@@ -141,38 +139,7 @@ def geographic_shift(table: pd.DataFrame, coverage: Coverage | None = None) -> p
             "latitude": pd.to_numeric(table["latitude"], errors="coerce"),
         }
     )
-    years = sorted(int(y) for y in frame["year"].unique())
-    if coverage is not None:
-        years = sorted(
-            {y for first, last in coverage.spans for y in range(first.year, last.year + 1)}
-        )
-        frame = frame[frame["year"].isin(years)]
-    result = pd.DataFrame(index=pd.Index(years, name="year"))
-    placed = frame[frame["zone"].notna()]
-    for zone in ZONES:
-        in_zone = placed[placed["zone"] == zone].groupby("year")
-        result[f"events_{zone}"] = in_zone["events"].sum().reindex(years, fill_value=0)
-        result[f"deaths_{zone}"] = in_zone["deaths"].sum().reindex(years, fill_value=0.0)
-    unplaced = frame[frame["zone"].isna()].groupby("year")["events"].sum()
-    result["events_unplaced"] = unplaced.reindex(years, fill_value=0)
-    events_placed = result[[f"events_{z}" for z in ZONES]].sum(axis=1)
-    deaths_placed = result[[f"deaths_{z}" for z in ZONES]].sum(axis=1)
-    for zone in ZONES:
-        result[f"share_events_{zone}"] = result[f"events_{zone}"] / events_placed.replace(0, np.nan)
-        result[f"share_deaths_{zone}"] = result[f"deaths_{zone}"] / deaths_placed.replace(0, np.nan)
-    weighted = frame[frame["latitude"].notna() & (frame["deaths"] > 0)]
-    sums = weighted.assign(product=weighted["latitude"] * weighted["deaths"]).groupby("year")
-    result["deaths_weighted_latitude"] = (sums["product"].sum() / sums["deaths"].sum()).reindex(
-        years
-    )
-    result["deaths_with_coordinates"] = sums["deaths"].sum().reindex(years, fill_value=0.0)
-    if coverage is not None:
-        result["covered_share"] = [
-            coverage.days_covered(date(y, 1, 1), date(y, 12, 31))
-            / ((date(y, 12, 31) - date(y, 1, 1)).days + 1)
-            for y in years
-        ]
-    return result
+    return geoshift.shift_table(frame, coverage)
 
 
 def latest_windows(last: date, frequency: str) -> dict[str, tuple[date, date]]:

@@ -46,10 +46,17 @@ def geographic_shift(events: pd.DataFrame, coverage: Coverage | None = None) -> 
         {
             "year": pd.to_datetime(events["date"]).dt.year,
             "zone": regions.zones_of(events),
+            "events": np.ones(len(events), dtype="int64"),
             "deaths": pd.to_numeric(events["deaths_best"], errors="coerce").fillna(0.0),
             "latitude": pd.to_numeric(events["latitude"], errors="coerce"),
         }
     )
+    return shift_table(frame, coverage)
+
+
+def shift_table(frame: pd.DataFrame, coverage: Coverage | None = None) -> pd.DataFrame:
+    """``geographic_shift``'s table from rows of year, zone, events (a count per row: 1 for an
+    event, an area-period's count for aggregates), deaths and latitude."""
     years = sorted(int(y) for y in frame["year"].unique())
     if coverage is not None:
         years = sorted(
@@ -60,10 +67,10 @@ def geographic_shift(events: pd.DataFrame, coverage: Coverage | None = None) -> 
     placed = frame[frame["zone"].notna()]
     for zone in ZONES:
         in_zone = placed[placed["zone"] == zone].groupby("year")
-        table[f"events_{zone}"] = in_zone.size().reindex(years, fill_value=0)
+        table[f"events_{zone}"] = in_zone["events"].sum().reindex(years, fill_value=0)
         table[f"deaths_{zone}"] = in_zone["deaths"].sum().reindex(years, fill_value=0.0)
     table["events_unplaced"] = (
-        frame[frame["zone"].isna()].groupby("year").size().reindex(years, fill_value=0)
+        frame[frame["zone"].isna()].groupby("year")["events"].sum().reindex(years, fill_value=0)
     )
     events_placed = table[[f"events_{z}" for z in ZONES]].sum(axis=1)
     deaths_placed = table[[f"deaths_{z}" for z in ZONES]].sum(axis=1)
