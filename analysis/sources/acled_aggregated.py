@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -155,6 +155,19 @@ class _Table:
         """The row or line number a reader sees for the data row at ``offset``."""
         return self.numbers[offset] if self.numbers else self.first_row + offset
 
+    def cells(self, index: dict[str, int]) -> Iterator[tuple[int, Callable[[str], object]]]:
+        """Each data row that is not blank: its row number, and its cell by column name
+        (``index``: lower-case column name -> position; a short row's missing cells are None)."""
+        for offset, values in enumerate(self.rows):
+            if _blank(values):
+                continue
+
+            def cell(name: str, values: tuple = values) -> object:
+                position = index[name.lower()]
+                return values[position] if position < len(values) else None
+
+            yield self.number(offset), cell
+
 
 def layout_of_header(header: list[str]) -> str | None:
     """'weekly', 'monthly' or None (an event export or something else), from a header row."""
@@ -275,15 +288,7 @@ def _frame(rows: list[dict], product: str) -> pd.DataFrame:
 
 def _weekly_rows(table: _Table, index: dict[str, int], where, problems: list[str]) -> list[dict]:
     rows = []
-    for offset, values in enumerate(table.rows):
-        number = table.number(offset)
-        if _blank(values):
-            continue
-
-        def cell(name: str, values=values) -> object:
-            position = index[name.lower()]
-            return values[position] if position < len(values) else None
-
+    for number, cell in table.cells(index):
         week = _week(cell("WEEK"), lambda p, n=number: problems.append(f"{where(n, 'WEEK')}: {p}"))
         events = _count(cell("EVENTS"), "EVENTS", number, where, problems)
         deaths = _count(cell("FATALITIES"), "FATALITIES", number, where, problems)
@@ -328,15 +333,7 @@ def _weekly_rows(table: _Table, index: dict[str, int], where, problems: list[str
 def _monthly_rows(table: _Table, index: dict[str, int], where, problems: list[str]) -> list[dict]:
     rows = []
     has_deaths = "fatalities" in index
-    for offset, values in enumerate(table.rows):
-        number = table.number(offset)
-        if _blank(values):
-            continue
-
-        def cell(name: str, values=values) -> object:
-            position = index[name.lower()]
-            return values[position] if position < len(values) else None
-
+    for number, cell in table.cells(index):
         month = _month(cell("Month"))
         if month is None:
             problems.append(
