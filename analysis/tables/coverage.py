@@ -51,15 +51,10 @@ EVENT_SOURCES: tuple[str, ...] = (
 AUTO_ORDER: tuple[str, ...] = ("acled", "ucdp-ged", "acled-aggregated")
 #: Sources whose table counts events per area and period (analysis.sources.acled_aggregated).
 AGGREGATED_SOURCES: tuple[str, ...] = ("acled-aggregated",)
-#: Datasets the attack report lists in its coverage table, in the register's words.
+#: Datasets the attack report lists in its coverage table, in the register's words: every
+#: event source, the annual series and the boundaries.
 STATUS_KEYS: tuple[str, ...] = (
-    "curated",
-    "acled",
-    "acled-aggregated",
-    "acled-api",
-    "ucdp-ged",
-    "ucdp-candidate",
-    "ucdp-api",
+    *EVENT_SOURCES[1:],
     "ucdp-brd",
     "owid",
     "geoboundaries-adm1",
