@@ -88,6 +88,10 @@ AGGREGATED_COLUMNS: tuple[str, ...] = (
     "longitude",
     "dataset",
 )
+#: Its text columns: country to disorder_type.
+_TEXT_COLUMNS = AGGREGATED_COLUMNS[
+    AGGREGATED_COLUMNS.index("country") : AGGREGATED_COLUMNS.index("events")
+]
 DATASET = "acled-aggregated"
 MONTHS: dict[str, int] = {
     name: number
@@ -269,15 +273,7 @@ def _frame(rows: list[dict], product: str) -> pd.DataFrame:
     frame["deaths_best"] = pd.to_numeric(frame["deaths_best"]).astype("Int64")
     for name in ("population_exposure", "latitude", "longitude"):
         frame[name] = pd.to_numeric(frame[name]).astype("float64")
-    for name in (
-        "country",
-        "admin1",
-        "admin2",
-        "admin1_pcode",
-        "admin2_pcode",
-        "event_type",
-        "disorder_type",
-    ):
+    for name in _TEXT_COLUMNS:
         frame[name] = frame[name].astype("object")
     frame["dataset"] = DATASET
     return frame
