@@ -20,8 +20,6 @@ it almost always means an account without access to that data, not a quiet year.
 
 from __future__ import annotations
 
-import email.utils
-import json
 import os
 import time
 import urllib.error
@@ -29,7 +27,9 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
+
+from analysis.sources import http_json
 
 DEFAULT_BASE_URL = "https://acleddata.com"
 TOKEN_PATH = "/oauth/token"
@@ -168,51 +168,28 @@ class AcledClient:
 
     def _send(self, request: urllib.request.Request, what: str) -> object:
         """Send a request, retrying on 429 and 5xx; return the decoded JSON."""
-        for attempt in range(self.max_retries + 1):
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:
-                    body = response.read()
-                break
-            except urllib.error.HTTPError as error:
-                status = error.code
-                detail = _error_detail(error)
-                if status == 401 and what != "sign-in":
-                    raise _Unauthorised() from None
-                if status in (400, 401, 403) and what == "sign-in":
-                    raise AcledApiError(
-                        f"ACLED refused the sign-in (HTTP {status}: {detail}); check "
-                        f"{USERNAME_ENV} and {PASSWORD_ENV}"
-                    ) from None
-                retryable = status == 429 or 500 <= status < 600
-                if not retryable or attempt == self.max_retries:
-                    raise AcledApiError(
-                        f"ACLED {what} failed with HTTP {status}: {detail}"
-                        + (f" after {attempt + 1} attempts" if retryable else "")
-                    ) from None
-                self.sleep(self._wait(error.headers.get("Retry-After"), attempt))
-            except urllib.error.URLError as error:
-                raise AcledApiError(
-                    f"cannot reach ACLED at {self.base_url} ({error.reason}); are you offline?"
-                ) from None
-        try:
-            return json.loads(body)
-        except json.JSONDecodeError:
-            raise AcledApiError(f"ACLED {what}: the answer is not JSON: {body[:200]!r}") from None
 
-    def _wait(self, retry_after: str | None, attempt: int) -> float:
-        """Seconds to wait: what Retry-After asks (seconds or an HTTP date), else backoff."""
-        if retry_after:
-            retry_after = retry_after.strip()
-            if retry_after.isdigit():
-                return min(float(retry_after), self.max_wait_seconds)
-            try:
-                moment = email.utils.parsedate_to_datetime(retry_after)
-            except (TypeError, ValueError):
-                moment = None
-            if moment is not None:
-                delay = (moment - datetime.now(UTC)).total_seconds()
-                return min(max(delay, 0.0), self.max_wait_seconds)
-        return min(self.backoff_seconds * 2**attempt, self.max_wait_seconds)
+        def refuse(status: int, detail: str) -> Exception | None:
+            if status == 401 and what != "sign-in":
+                return _Unauthorised()
+            if status in (400, 401, 403) and what == "sign-in":
+                return AcledApiError(
+                    f"ACLED refused the sign-in (HTTP {status}: {detail}); check "
+                    f"{USERNAME_ENV} and {PASSWORD_ENV}"
+                )
+            return None
+
+        api = http_json.Api(
+            "ACLED",
+            f"ACLED at {self.base_url}",
+            AcledApiError,
+            self.max_retries,
+            self.backoff_seconds,
+            self.max_wait_seconds,
+            self.timeout_seconds,
+            self.sleep,
+        )
+        return http_json.get_json(api, request, what, refuse)
 
     def _url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path
@@ -224,19 +201,3 @@ class _Unauthorised(Exception):
 
 def _covered(start: date, end: date) -> bool:
     return end >= COVERAGE_START and start <= date.today()
-
-
-def _error_detail(error: urllib.error.HTTPError) -> str:
-    try:
-        body = error.read()[:500].decode("utf-8", errors="replace")
-    except OSError:
-        body = ""
-    try:
-        parsed = json.loads(body)
-        if isinstance(parsed, dict):
-            return str(
-                parsed.get("error_description") or parsed.get("message") or parsed.get("error")
-            )
-    except json.JSONDecodeError:
-        pass
-    return body.strip() or error.reason

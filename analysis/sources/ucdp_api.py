@@ -18,7 +18,6 @@ then renamed, so that the rows read are the rows kept.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import tempfile
 import time
@@ -30,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from analysis.sources import http_json
 from analysis.sources.ucdp_ged import GED_20_1_COLUMNS
 
 DEFAULT_BASE_URL = "https://ucdpapi.pcr.uu.se"
@@ -148,34 +148,16 @@ class UcdpClient:
                 "User-Agent": USER_AGENT,
             },
         )
-        for attempt in range(self.max_retries + 1):
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:
-                    body = response.read()
-                break
-            except urllib.error.HTTPError as error:
-                detail = _error_detail(error)
-                if error.code in (401, 403):
-                    raise UcdpApiError(
-                        f"UCDP refused the access token (HTTP {error.code}: {detail}); check "
-                        f"{TOKEN_ENV}, or ask UCDP for a token (https://ucdp.uu.se/apidocs/)"
-                    ) from None
-                retryable = error.code == 429 or 500 <= error.code < 600
-                if not retryable or attempt == self.max_retries:
-                    raise UcdpApiError(
-                        f"UCDP API {what} failed with HTTP {error.code}: {detail}"
-                        + (f" after {attempt + 1} attempts" if retryable else "")
-                    ) from None
-                self.sleep(self._wait(error.headers.get("Retry-After"), attempt))
-            except urllib.error.URLError as error:
-                raise UcdpApiError(
-                    f"cannot reach the UCDP API at {self.base_url} ({error.reason}); are you "
-                    "offline?"
-                ) from None
-        try:
-            answer = json.loads(body)
-        except json.JSONDecodeError:
-            raise UcdpApiError(f"UCDP API {what}: the answer is not JSON: {body[:200]!r}") from None
+
+        def refuse(status: int, detail: str) -> UcdpApiError | None:
+            if status in (401, 403):
+                return UcdpApiError(
+                    f"UCDP refused the access token (HTTP {status}: {detail}); check "
+                    f"{TOKEN_ENV}, or ask UCDP for a token (https://ucdp.uu.se/apidocs/)"
+                )
+            return None
+
+        answer = http_json.get_json(self._api(), request, what, refuse)
         if (
             not isinstance(answer, dict)
             or not isinstance(answer.get("Result"), list)
@@ -187,11 +169,17 @@ class UcdpClient:
             )
         return answer
 
-    def _wait(self, retry_after: str | None, attempt: int) -> float:
-        """Seconds to wait: what Retry-After asks (in seconds), else exponential backoff."""
-        if retry_after and retry_after.strip().isdigit():
-            return min(float(retry_after.strip()), self.max_wait_seconds)
-        return min(self.backoff_seconds * 2**attempt, self.max_wait_seconds)
+    def _api(self) -> http_json.Api:
+        return http_json.Api(
+            "UCDP API",
+            f"the UCDP API at {self.base_url}",
+            UcdpApiError,
+            self.max_retries,
+            self.backoff_seconds,
+            self.max_wait_seconds,
+            self.timeout_seconds,
+            self.sleep,
+        )
 
 
 def save_csv(rows: list[dict], target: Path) -> Path:
@@ -226,17 +214,3 @@ def _cell(value: object) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     return str(value)
-
-
-def _error_detail(error: urllib.error.HTTPError) -> str:
-    try:
-        body = error.read()[:500].decode("utf-8", errors="replace")
-    except OSError:
-        body = ""
-    try:
-        parsed = json.loads(body)
-        if isinstance(parsed, dict):
-            return str(parsed.get("message") or parsed.get("error") or parsed)
-    except json.JSONDecodeError:
-        pass
-    return body.strip() or str(error.reason)
