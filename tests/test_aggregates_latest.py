@@ -105,3 +105,24 @@ def test_event_summary_ends_where_the_file_says_its_extract_stops():
     table = events.load("acled-aggregated", path=HDX_AS_OF_15_MARCH, country="Mali")
     summary = aggregated_trends.summary(table, "ACLED aggregated data")
     assert (summary["n"], summary["first"], summary["last"]) == ("20", "2024-01-01", "2024-03-15")
+
+
+def test_window_words_for_covered_uncovered_and_deathless_windows():
+    windows = {
+        "latest": (date(2024, 2, 1), date(2024, 2, 29)),
+        "previous": (date(2024, 1, 1), date(2024, 1, 31)),
+    }
+    row = pd.Series(
+        {"events latest": 1234.0, "deaths latest": 56.0, "events previous": float("nan")}
+    )
+    assert trends.window_words(row, windows, "latest") == (
+        "1,234 events and 56 deaths from 2024-02-01 to 2024-02-29"
+    )
+    assert trends.window_words(row, windows, "previous") == (
+        "the data does not cover all of 2024-01-01 to 2024-01-31"
+    )
+    # a product without deaths (demonstrations): no death figure, not zero deaths
+    deathless = pd.Series({"events latest": 7.0, "deaths latest": float("nan")})
+    assert trends.window_words(deathless, windows, "latest") == (
+        "7 events and no death figure from 2024-02-01 to 2024-02-29"
+    )

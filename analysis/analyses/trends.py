@@ -403,3 +403,16 @@ def last_month_flags(monthly: pd.DataFrame) -> list[str]:
         f"{month:%B %Y}, the last whole month the data covers, had {int(series.iloc[-1]):,} "
         "deaths: " + "; ".join(flags) + "."
     ]
+
+
+def window_words(row: pd.Series, windows: dict[str, tuple[date, date]], window: str) -> str:
+    """One 'Latest' window of a ``latest_table`` row in words: its events and deaths and its
+    days, or that the data does not cover it whole (deaths missing: 'no death figure')."""
+    first, last = windows[window]
+    span = f"{first.isoformat()} to {last.isoformat()}"
+    events = row.get(f"events {window}", float("nan"))
+    if pd.isna(events):
+        return f"the data does not cover all of {span}"
+    deaths = row.get(f"deaths {window}", float("nan"))
+    deaths_words = "no death figure" if pd.isna(deaths) else f"{int(deaths):,} deaths"
+    return f"{int(events):,} events and {deaths_words} from {span}"

@@ -14,7 +14,7 @@ from datetime import date
 
 import pandas as pd
 
-from analysis.analyses import aggregates
+from analysis.analyses import aggregates, trends
 from analysis.sources import register
 from analysis.tables.coverage import yearly_totals
 from analysis.tables.events import CANONICAL_COLUMNS, Coverage
@@ -153,16 +153,7 @@ def latest_sentences(
     unit = "4 weeks" if frequency == "week" else "month"
 
     def part(window: str) -> str:
-        first, last = windows[window]
-        span = f"{first.isoformat()} to {last.isoformat()}"
-        events = row.get(f"events {window}", float("nan"))
-        if pd.isna(events):
-            return f"the data does not cover all of {span}"
-        deaths = row.get(f"deaths {window}", float("nan"))
-        return (
-            f"{int(events):,} events and "
-            f"{'no death figure' if pd.isna(deaths) else f'{int(deaths):,} deaths'} from {span}"
-        )
+        return trends.window_words(row, windows, window)
 
     first, last = windows["latest"]
     sentences = [

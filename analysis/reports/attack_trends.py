@@ -453,14 +453,7 @@ def latest_sentences(
     row = total.iloc[0] if len(total) else pd.Series(dtype="float64")
 
     def part(window: str) -> str:
-        first, last = windows[window]
-        span = f"{first.isoformat()} to {last.isoformat()}"
-        if pd.isna(row.get(f"events {window}", float("nan"))):
-            return f"the data does not cover all of {span}"
-        return (
-            f"{_count(row[f'events {window}'])} events and {_count(row[f'deaths {window}'])} "
-            f"deaths from {span}"
-        )
+        return trends.window_words(row, windows, window)
 
     first, last = windows["latest"]
     sentences = [
