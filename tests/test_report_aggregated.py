@@ -180,3 +180,17 @@ def test_a_weekly_file_draws_no_cercle_map(raw):
     assert regions.loc["Mopti", "events"] == 6  # by hand: 3 + 2 + 1 (the 2 protests left out)
     assert "map-cercles" not in report.figures
     assert "per region" in report.missing["map-cercles"][0]
+
+
+def test_auto_does_not_count_demonstrations_as_attacks(raw):
+    # HDX's demonstrations product counts protests, not political violence: with only that
+    # file, "auto" falls back to the curated chronology and says why; asked for by name, the
+    # file is read (the report names its product)
+    (raw / "acled" / MONTHLY.name).unlink()
+    demonstrations = AGGREGATED / (
+        "mali_hrp_demonstration_events_by_month-year_as-of-15mar2024.xlsx"
+    )
+    shutil.copy(demonstrations, raw / "acled" / demonstrations.name)
+    report = build()
+    assert report.event_dataset == "curated"
+    assert any("demonstrations, not political violence" in note for note in report.selection_notes)

@@ -4,9 +4,11 @@
 in order, an ACLED export in data/raw/acled, then a UCDP GED file that has events for the
 country and period (event-level data wins over aggregates), then ACLED's aggregated data in
 data/raw/acled (weekly or HDX monthly counts per area: no actors, no single events), then the
-curated chronology (always present), and records why each better source was not used. ``dataset_status`` lists every dataset with where its file is
-and how to get it when it is missing; ``coverage_table`` describes the loaded frames, with the
-first and last day each covers (``Coverage``, see analysis.tables.events).
+curated chronology (always present), and records why each better source was not used (HDX's
+demonstrations product is never taken: it counts protests, not political violence).
+``dataset_status`` lists every dataset with where its file is and how to get it when it is
+missing; ``coverage_table`` describes the loaded frames, with the first and last day each
+covers (``Coverage``, see analysis.tables.events).
 
 ``report_end`` applies the rule of a period that follows the run: an end date given relative
 to the run (``today``, the default of the reports) ends at the run date or at the last day the
@@ -236,6 +238,14 @@ def select_events(
             notes.append(f"{TITLES[name]}: not on this machine; {HOW_TO_GET[name]}.")
             continue
         frame = load(name, path, country=country, start=start, end=end, resolve=resolve)
+        if frame.attrs.get("product") == "demonstrations":
+            # the report counts political violence: protests are not attacks
+            notes.append(
+                f"{TITLES[name]}: {path.name} is HDX's demonstrations product: it counts "
+                "demonstrations, not political violence; put HDX's political violence file in "
+                "data/raw/acled/."
+            )
+            continue
         if len(frame):
             if name not in AGGREGATED_SOURCES and aggregated_files():
                 notes.append(
