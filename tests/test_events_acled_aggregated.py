@@ -5,6 +5,7 @@ named with file, sheet, row and column, all at once."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -194,3 +195,16 @@ def test_weekly_week_that_is_not_a_saturday_is_named(tmp_path):
     path.write_text(text.replace("2024-01-13", "2024-01-12", 1), encoding="utf-8")
     with pytest.raises(EventDataError, match="column WEEK: 2024-01-12 is a Friday, not a Saturday"):
         events.load("acled-aggregated", path)
+
+
+def test_a_renamed_demonstrations_file_is_ranked_by_its_columns(tmp_path, monkeypatch):
+    # both renamed: the names say nothing; the demonstrations file (no Fatalities column) is
+    # the newer one, yet the political-violence file is the one taken
+    folder = tmp_path / "acled"
+    folder.mkdir()
+    shutil.copy(FIXTURES / f"{PV}.xlsx", folder / "a.xlsx")
+    shutil.copy(FIXTURES / DEMO, folder / "b.xlsx")
+    older = (folder / "a.xlsx").stat().st_mtime_ns - 10**9
+    os.utime(folder / "a.xlsx", ns=(older, older))
+    monkeypatch.setattr(config, "RAW_DIR", tmp_path)
+    assert [f.name for f in events.aggregated_files()] == ["a.xlsx", "b.xlsx"]

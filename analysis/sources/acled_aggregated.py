@@ -188,20 +188,28 @@ def layout_of_header(header: list[str]) -> str | None:
 def layout_of(path: Path) -> str | None:
     """The layout of a file ('weekly', 'monthly'), or None when it is not an ACLED aggregate;
     reads the header only (xlsx: the first sheet whose first row is an aggregate's)."""
+    header = aggregate_header(path)
+    return layout_of_header(header) if header is not None else None
+
+
+def aggregate_header(path: Path) -> list[str] | None:
+    """The header row of an ACLED aggregate (xlsx: of its first sheet that has one), or None
+    when the file is not one; reads the header only."""
     path = Path(path)
     try:
         if _is_xlsx(path):
             for _, header in _xlsx_headers(path):
-                found = layout_of_header(header)
-                if found:
-                    return found
+                names = [str(h).strip() for h in header if h is not None]
+                if layout_of_header(names):
+                    return names
             return None
         with open(path, "rb") as handle:
             head = handle.read(64 * 1024)
         if not_a_csv(head, full_block=len(head) >= 64 * 1024):
             return None
         line = head.lstrip(b"\r\n").splitlines()[0].decode("utf-8-sig", errors="replace")
-        return layout_of_header(next(csv.reader([line])))
+        names = [h.strip() for h in next(csv.reader([line]))]
+        return names if layout_of_header(names) else None
     except (OSError, ValueError, KeyError, IndexError, StopIteration):
         return None
 

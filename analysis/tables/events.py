@@ -75,7 +75,12 @@ from analysis.core.vocab import EVENT_TYPES
 from analysis.curated.tables import resolver
 from analysis.sources import acled, owid, ucdp_api, ucdp_brd, ucdp_candidate, ucdp_ged
 from analysis.sources import register as open_data
-from analysis.sources.acled_aggregated import AGGREGATED_COLUMNS, layout_of, read_aggregated
+from analysis.sources.acled_aggregated import (
+    AGGREGATED_COLUMNS,
+    aggregate_header,
+    layout_of,
+    read_aggregated,
+)
 from analysis.sources.acled_api import READ_PATH, AcledClient
 from analysis.sources.annual import ANNUAL_COLUMNS
 from analysis.sources.event_frames import (
@@ -626,21 +631,22 @@ def aggregated_files(folder: Path | None = None) -> list[Path]:
     if not folder.is_dir():
         return []
     found = [
-        (f, layout)
+        (f, header)
         for f in folder.iterdir()
-        if f.suffix.lower() in (".csv", ".xlsx") and (layout := layout_of(f)) is not None
+        if f.suffix.lower() in (".csv", ".xlsx") and (header := aggregate_header(f)) is not None
     ]
 
-    def rank(item: tuple[Path, str]) -> tuple[int, int]:
-        file, layout = item
+    def rank(item: tuple[Path, list[str]]) -> tuple[int, int]:
+        file, header = item
         name = file.name.lower()
+        columns = {h.lower() for h in header}
         kind = "political violence"
-        if layout == "weekly":
+        if "week" in columns:
             kind = "weekly"
+        elif "fatalities" not in columns:  # HDX's demonstrations product, whatever its name
+            kind = "demonstrations"
         elif "civilian" in name:
             kind = "civilian targeting"
-        elif "demonstration" in name:
-            kind = "demonstrations"
         return _AGGREGATE_RANK.index(kind), -file.stat().st_mtime_ns
 
     return [f for f, _ in sorted(found, key=rank)]
