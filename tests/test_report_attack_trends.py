@@ -276,3 +276,23 @@ def test_another_country_has_no_maps_nor_shift_test(machine):
     # OWID Niger: 40, 60, 70; no shift finding for a country other than Mali
     assert report.findings[0].startswith("UCDP counts 70 deaths from organised violence in Niger")
     assert not any("claim" in f for f in report.findings)
+
+
+def test_brief_captions_and_the_body_tables_the_notebook_shortens(machine):
+    """Every figure caption of the fixture report is one or two sentences (at most
+    brief.MAX_CAPTION_WORDS words); the deadliest-events table shown in the body loses only its
+    descriptions (the appendix shows it whole), and the zone table's headers can wrap."""
+    from analysis.reports import brief
+
+    report = build()
+    assert report.figures  # the fixture draws figures: the loop below tests something
+    for slug, spec in report.figures.items():
+        assert brief.caption_words(spec.caption) <= brief.MAX_CAPTION_WORDS, slug
+    deadliest = report.tables["deadliest"]
+    body = brief.without_columns(deadliest, ["what happened"], "what happened: appendix")
+    assert len(body.frame) == len(deadliest.frame) == 2  # the fixture's two events
+    assert set(deadliest.frame.columns) - set(body.frame.columns) == {"what happened"}
+    assert body.caption.endswith("(what happened: appendix)")
+    if "shift" in report.tables:
+        wrapped = brief.wrapping_headers(report.tables["shift"])
+        assert not any("_" in str(c) for c in wrapped.frame.columns)

@@ -968,8 +968,8 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         figures["change-points-events"] = FigureData(
             "change-points-events",
             f"Events per {period} and their breaks",
-            f"Events per {period}; dashed lines mark change points, flat lines the mean of each "
-            f"segment, over the {period}s the data covers whole."
+            f"Events per {period} over the {period}s the data covers whole; dashed lines mark "
+            "change points, flat lines each segment's mean."
             + (f" {coverage_caption}" if coverage_caption else ""),
             event_source,
             whole_events,
