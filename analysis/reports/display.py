@@ -246,9 +246,11 @@ def figure(
     suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
     title = suptitle or (titles[0] if titles else slug)
     source_text = join_sources(source).removeprefix("Source: ") if source else ""
-    if fig.get_layout_engine() is None:
-        # The source line used to make this room; without it the panels still need spacing.
-        fig.tight_layout()
+    if source_text:
+        # The layout the figure had when its source line was drawn under it (style.add_source):
+        # layouts that place labels after their last layout pass (the lineage timeline) keep
+        # their places; the empty strip is cropped away by render.
+        fig.tight_layout(rect=(0, 0.05, 1, 1))
     taken = None if data is None else takeaway(data, source_text, *_run_reads())
     # Event rows that may not be passed on (ACLED) are not put in the page's markup either.
     restricted = taken is not None and taken.rows_restricted
