@@ -41,6 +41,12 @@ HEADLINE_QUESTIONS: tuple[str, ...] = (
     "government-handling-armed-extremists",
 )
 SHARIA_IDS: tuple[str, str] = ("sharia-reject-gallup", "sharia-official-law-pew")
+#: The questions whose latest Afrobarometer figures lead each section (its point, first).
+LEAD_QUESTIONS: dict[str, tuple[str, ...]] = {
+    "extremism": ("fear-extremist-violence", "unity-help-jihadist-groups"),
+    "responses": ("armed-forces-protect-country", "government-handling-armed-extremists"),
+    "trust": ("trust-army", "trust-president", "trust-police"),
+}
 #: The question of the north/rest and region figures unless the reader chose one asked twice.
 DEFAULT_FOCUS_QUESTION = "trust-army"
 #: Until when speech was free: the 2021 coup, when milestones.csv does not list it.
@@ -626,7 +632,7 @@ def assemble(
         asked.append(NoData("Afrobarometer respondent-level files", how_to_get))
 
     # -- Views on the armed groups and on extremism
-    extremism: list[Block] = []
+    extremism: list[Block] = lead_blocks(national, params.chosen(list(LEAD_QUESTIONS["extremism"])))
     chart = afro_chart(
         "opinion-extremism-afrobarometer",
         qmap.by_topic("armed groups and extremism") + qmap.by_topic("insecurity"),
@@ -685,7 +691,7 @@ def assemble(
         )
 
     # -- Views on the state's and international responses
-    responses: list[Block] = []
+    responses: list[Block] = lead_blocks(national, params.chosen(list(LEAD_QUESTIONS["responses"])))
     series_ids = response_series_ids(toplines, params)
     if series_ids:
         responses.append(
@@ -733,7 +739,7 @@ def assemble(
         )
 
     # -- Trust in institutions
-    trust_section: list[Block] = []
+    trust_section: list[Block] = lead_blocks(national, params.chosen(list(LEAD_QUESTIONS["trust"])))
     trust_ids = params.chosen(qmap.by_topic("trust"))
     trust = national[national["question_id"].isin(trust_ids)]
     if len(trust):
@@ -931,6 +937,20 @@ def afrobarometer_brief_caption(rows: pd.DataFrame, what: str) -> str:
         f"{what}: share of Malian adults giving the answer shown (national random samples), with "
         "95% intervals. Wordings in the appendix."
     )
+
+
+def lead_blocks(national: pd.DataFrame, question_ids: list[str]) -> list[Block]:
+    """The sentence that leads a section with its point: the latest Afrobarometer figure of
+    each question, with its interval and round (nothing when none was asked)."""
+    rows = [row for row in (latest(national, q) for q in question_ids) if row is not None]
+    if not rows:
+        return []
+    parts = [
+        f"{row['short']} ({row['positive_label']}): "
+        f"{fmt(row['share'], row['low'], row['high'])} in round {row['round']}"
+        for row in rows
+    ]
+    return [Text("**Latest Afrobarometer figures.** {parts}.", {"parts": "; ".join(parts)})]
 
 
 def afrobarometer_brief_source(rows: pd.DataFrame) -> str:
