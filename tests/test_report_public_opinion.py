@@ -152,7 +152,8 @@ def test_changes_beyond_margin_verdicts(rounds, toplines, qmap):
         built.section("breakdowns")
     )
     table = next(b for b in built.section("breakdowns") if isinstance(b, po.Table))
-    assert list(table.frame["short"]) == ["Trust the army"]
+    assert list(table.frame["question"]) == ["Trust the army"]  # headers as a reader sees them
+    assert "share from" in table.frame and "share_from" not in table.frame
 
 
 def test_questions_parameter_narrows_sections_and_adds_findings(rounds, toplines, qmap):

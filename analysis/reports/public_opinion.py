@@ -905,6 +905,8 @@ def assemble(
             ),
         ),
     }
+    sections = {name: tuple(map(readable_headers, blocks)) for name, blocks in sections.items()}
+    appendix = {name: tuple(map(readable_headers, blocks)) for name, blocks in appendix.items()}
     return PublicOpinionReport(
         params=params,
         key_findings=key_findings(national, toplines, rounds_read, params.questions, qmap),
@@ -936,6 +938,30 @@ def afrobarometer_brief_caption(rows: pd.DataFrame, what: str) -> str:
     return (
         f"{what}: share of Malian adults giving the answer shown (national random samples), with "
         "95% intervals. Wordings in the appendix."
+    )
+
+
+#: Headers a reader sees instead of a frame's own names ('short' is the question's short name).
+HEADERS = {"short": "question"}
+
+
+def readable_headers(block: Block) -> Block:
+    """A table with headers a reader reads, which can wrap ('share from', not 'share_from');
+    any other block as it is."""
+    if not isinstance(block, Table):
+        return block
+    taken = set(block.frame.columns)
+
+    def name(column: Any) -> Any:
+        if not isinstance(column, str):
+            return column
+        renamed = HEADERS.get(column, column.replace("_", " "))
+        return column if renamed != column and renamed in taken else renamed
+
+    return Table(
+        block.frame.rename(columns=name),
+        block.caption,
+        {name(column): places for column, places in block.decimals.items()},
     )
 
 
