@@ -342,3 +342,18 @@ def test_pdf_prints_the_closed_appendix_in_full(tmp_path):
     pages = len(re.findall(rb"/Type\s*/Page[^s]", printed))
     # 300 paragraphs at A4 (about 30 a page) need several pages; closed, it would be one.
     assert pages >= 4, pages
+
+
+def test_a_failed_report_shows_its_appendix_open():
+    """A report that failed shows its traceback wherever it stopped, so its sections are open."""
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("## Appendix"),
+            new_markdown_cell("### Method notes"),
+            new_code_cell("1/0", outputs=[new_output("stream", text="ZeroDivisionError")]),
+        ]
+    )
+    failed = report_html.to_html(nb, {"parameters": {}, "status": "failed"})
+    assert '<details class="appendix-section" open>' in failed
+    done = report_html.to_html(nb, {"parameters": {}, "status": "ok"})
+    assert '<details class="appendix-section">' in done and " open>" not in done

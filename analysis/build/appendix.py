@@ -55,21 +55,23 @@ def top_level_blocks(body: str) -> list[str]:
     return blocks
 
 
-def _details(blocks: list[str]) -> str:
+def _details(blocks: list[str], opened: bool = False) -> str:
     """One appendix section: its first block's ``<h3>`` as the summary, the rest inside."""
     heading = _H3.search(blocks[0])
     assert heading is not None  # a section starts at a block with an h3 (see wrap_appendix)
     first = blocks[0][: heading.start()] + blocks[0][heading.end() :]
     inside = "".join([first, *blocks[1:]])
     return (
-        f'<details class="{DETAILS_CLASS}"><summary>{heading.group(0)}</summary>'
+        f'<details class="{DETAILS_CLASS}"{" open" if opened else ""}>'
+        f"<summary>{heading.group(0)}</summary>"
         f"{inside}</details>\n"
     )
 
 
-def wrap_appendix(page: str) -> str:
+def wrap_appendix(page: str, opened: bool = False) -> str:
     """Wrap the body's ``## Appendix`` part in ``<section class="appendix">`` and each of its
-    ``###`` sections in ``<details>``; a page without that heading is returned unchanged."""
+    ``###`` sections in ``<details>`` (open when ``opened``: a failed report shows its traceback
+    wherever it stopped); a page without that heading is returned unchanged."""
     main = _MAIN.search(page)
     if main is None:
         return page
@@ -89,7 +91,7 @@ def wrap_appendix(page: str) -> str:
     appendix = (
         f'<section class="{SECTION_CLASS}">\n'
         + "".join(intro)
-        + "".join(_details(section) for section in sections)
+        + "".join(_details(section, opened) for section in sections)
         + "</section>\n"
     )
     body = "".join(blocks[:start]) + appendix

@@ -238,7 +238,8 @@ def to_html(
         metadata["path"] = str(source_dir)
     resources = {"metadata": metadata, "report": report}
     body, _ = exporter(template_dir, with_code).from_notebook_node(nb, resources=resources)
-    return add_contents(wrap_appendix(break_long_words(body)))
+    failed = facts.get("status") == "failed"
+    return add_contents(wrap_appendix(break_long_words(body), opened=failed))
 
 
 _TEXT_CELL = re.compile(r'(<td class="text">)([^<]*)(</td>)')
