@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.reports.takeaway import CONTENTS_FILE
+from analysis.reports.takeaway import CONTENTS_FILE, NUMBER_TEXT
 from analysis.sources.register import REGISTER
 
 SOURCES_SHEET = "sources"
@@ -54,11 +54,26 @@ def sheet_name(entry: Mapping[str, Any], taken: set[str]) -> str:
     return name
 
 
+def cell_value(text: str) -> Any:
+    """A CSV cell as the sheet holds it: empty for no data (never 0), a number where the CSV
+    wrote one, else the text as written ('007' keeps its zeros, 'NA' is a name)."""
+    if text == "":
+        return None
+    if NUMBER_TEXT.fullmatch(text) and not _LEADING_ZERO.match(text):
+        number = float(text)
+        return int(number) if re.fullmatch(r"[-+]?\d+", text) else number
+    return text
+
+
+_LEADING_ZERO = re.compile(r"[-+]?0\d")
+
+
 def read_takeaway_csv(path: Path) -> tuple[str, pd.DataFrame]:
-    """A take-away CSV as (its comment line, its table)."""
+    """A take-away CSV as (its comment line, its table, each cell as cell_value reads it)."""
     text = path.read_text(encoding="utf-8")
     comment, _, body = text.partition("\n")
-    return comment.lstrip("# ").strip(), pd.read_csv(io.StringIO(body))
+    cells = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)
+    return comment.lstrip("# ").strip(), cells.map(cell_value)
 
 
 def versions_read(origins: Iterable[Mapping[str, Any]]) -> dict[str, str]:
@@ -131,21 +146,30 @@ def write_workbook(
         name = sheet_name(entry, taken)
         sheets[f"{entry['kind']}:{entry['slug']}"] = name
         sheet = book.create_sheet(name)
-        sheet.append([entry["title"]])
-        sheet.append([comment])
+        _append_text(sheet, [entry["title"]])
+        _append_text(sheet, [comment])
         for row in dataframe_to_rows(frame, index=False, header=True):
-            sheet.append([None if _missing(v) else v for v in row])
+            _append_text(sheet, [None if _missing(v) else v for v in row])
         sheet.freeze_panes = "A4"  # title, sources and header stay in view
-    sources_sheet.append([f"{title or target.stem}: sources and licences of every sheet"])
+    _append_text(sources_sheet, [f"{title or target.stem}: sources and licences of every sheet"])
     for row in dataframe_to_rows(
         _sources_rows(entries, sheets, versions or {}), index=False, header=True
     ):
-        sources_sheet.append([None if _missing(v) else v for v in row])
+        _append_text(sources_sheet, [None if _missing(v) else v for v in row])
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     book.save(temporary)
     temporary.replace(target)
     return True
+
+
+def _append_text(sheet: Any, values: list[Any]) -> None:
+    """Append a row whose text stays text: openpyxl makes any string starting with '=' a
+    live formula, and a caption or a name from data must never run in a reader's Excel."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
 
 
 def _missing(value: Any) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib.dates as mdates
+import matplotlib.ticker as mticker
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import Collection, LineCollection, PolyCollection, QuadMesh
@@ -59,12 +60,9 @@ def _position_text(ax: Axes, axis: str, value: float) -> str:
     formatter = (ax.xaxis if axis == "x" else ax.yaxis).get_major_formatter()
     if isinstance(formatter, DATE_FORMATTERS):
         return mdates.num2date(value).date().isoformat()
-    ticks = ax.get_xticks() if axis == "x" else ax.get_yticks()
-    labels = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
-    for tick, label in zip(ticks, labels, strict=False):
-        text = label.get_text().replace("\n", " ")
-        if abs(tick - value) < 1e-6 and text and not _NUMERIC.fullmatch(text):
-            return text  # a category's name ('Gao', 'JNIM'), not a number's formatting
+    text = _tick_label(ax, axis, value)
+    if text:
+        return text
     if abs(value - round(value)) < 1e-9:
         return str(int(round(value)))
     return (ax.format_xdata if axis == "x" else ax.format_ydata)(value)
@@ -73,13 +71,29 @@ def _position_text(ax: Axes, axis: str, value: float) -> str:
 _NUMERIC = re.compile(r"[−\-+]?[\d,.\s]+")
 
 
+def _tick_label(ax: Axes, axis: str, value: float) -> str:
+    """The label of the tick at ``value`` when it names a category: any label the figure set
+    (a year '2020' on a bar at position 0), else one that is not a number's formatting."""
+    which = ax.xaxis if axis == "x" else ax.yaxis
+    # Labels set by the drawing (set_xticks(positions, labels)) name what sits there, even
+    # when they read as numbers; an automatic formatter's labels are the axis's scale.
+    # (matplotlib keeps such labels in a FixedFormatter, or a FuncFormatter over a FixedLocator.)
+    fixed = isinstance(which.get_major_formatter(), mticker.FixedFormatter) or (
+        isinstance(which.get_major_locator(), mticker.FixedLocator)
+        and isinstance(which.get_major_formatter(), mticker.FuncFormatter)
+    )
+    ticks = ax.get_xticks() if axis == "x" else ax.get_yticks()
+    labels = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
+    for tick, label in zip(ticks, labels, strict=False):
+        text = label.get_text().replace("\n", " ")
+        if abs(tick - value) < 1e-6 and text and (fixed or not _NUMERIC.fullmatch(text)):
+            return text
+    return ""
+
+
 def _value_text(ax: Axes, y: float) -> str:
     """A point's value, or the category its row stands for (a pollster on a timeline)."""
-    for tick, label in zip(ax.get_yticks(), ax.get_yticklabels(), strict=False):
-        text = label.get_text().replace("\n", " ")
-        if abs(tick - y) < 1e-6 and text and not _NUMERIC.fullmatch(text):
-            return text
-    return number_text(y)
+    return _tick_label(ax, "y", y) or number_text(y)
 
 
 def _join(*parts: str) -> str:

@@ -89,6 +89,24 @@ def comment_line(sources: Sequence[Dataset], versions: Mapping[str, str] | None 
     return re.sub(r"\s+", " ", line)
 
 
+#: First characters with which a spreadsheet reads a cell as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A number as a CSV writes it.
+NUMBER_TEXT = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+
+
+def inert_text(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula ('=1+1', '@SUM(A1)') with an apostrophe in
+    front, as OWASP advises for CSV files; numbers and other values unchanged."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and not NUMBER_TEXT.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     """A frame a CSV can hold: no geometry, flat column names, the index as columns when named."""
     frame = frame.copy()
@@ -101,13 +119,15 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     index_named = any(name is not None for name in frame.index.names)
     if index_named or not isinstance(frame.index, pd.RangeIndex):
         frame = frame.reset_index()
-    frame.columns = [str(c) for c in frame.columns]
+    frame.columns = [inert_text(str(c)) for c in frame.columns]
     for column in frame.columns:
         values = frame[column]
-        if values.dtype == object:
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
             frame[column] = values.map(
-                # as the page's tables show a list
-                lambda v: ", ".join(map(str, v)) if isinstance(v, list | tuple | set) else v
+                # a list as the page's tables show it; text from data never a formula
+                lambda v: inert_text(
+                    ", ".join(map(str, v)) if isinstance(v, list | tuple | set) else v
+                )
             )
     return frame
 

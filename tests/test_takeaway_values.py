@@ -1,0 +1,173 @@
+"""The numbers readers quote: hover titles equal the plotted values, each CSV equals the table
+shown, the spreadsheet's sheets equal the CSVs, and text from data never becomes markup or a
+live formula. Every expected value below is written out by hand from the small input."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd
+import pytest
+
+from analysis.figures import style
+from analysis.reports import display
+from analysis.reports.takeaway import takeaway
+
+UCDP = "UCDP GED 25.1 (ucdp.uu.se)"
+
+
+def _shown(monkeypatch):
+    shown = []
+    monkeypatch.setattr(display, "display", lambda obj, metadata=None: shown.append(obj.data))
+    return shown
+
+
+def _titles(body: str) -> list[str]:
+    return re.findall(r"<title>([^<]*)</title>", body)
+
+
+def _csv_of(body: str) -> str:
+    (href,) = re.findall(r'href="(data:text/csv[^"]+)"', body)
+    return base64.b64decode(href.split(",", 1)[1]).decode("utf-8")
+
+
+def test_stacked_and_horizontal_bars_title_each_segment_with_its_own_value(monkeypatch):
+    shown = _shown(monkeypatch)
+    display.reset_figure_numbers()
+    fig, (stacked, across) = style.new_figure(ncols=2)
+    jnim, isgs = [4, 10], [6, 1]
+    stacked.bar([0, 1], jnim, label="JNIM")
+    stacked.bar([0, 1], isgs, bottom=jnim, label="ISGS")
+    stacked.set_xticks([0, 1], ["2020", "2021"])
+    across.barh([0, 1], [1234.5, 0.25])
+    across.set_yticks([0, 1], ["Gao", "Mopti"])
+    display.figure(fig, "bars", "Bars.")
+    (body,) = shown
+    # Each segment its own height (not the stack's top: ISGS 2020 is 6, not 10).
+    assert _titles(body) == [
+        "JNIM: 2020: 4",
+        "JNIM: 2021: 10",
+        "ISGS: 2020: 6",
+        "ISGS: 2021: 1",
+        "Gao: 1,234.5",
+        "Mopti: 0.25",
+    ]
+
+
+def test_line_points_title_their_values_and_a_gap_is_no_point(monkeypatch):
+    shown = _shown(monkeypatch)
+    fig, ax = style.new_figure()
+    ax.plot([2019, 2020, 2021, 2022], [3.0, float("nan"), 7.5, 12.0], marker="o", label="deaths")
+    display.figure(fig, "line", "Line.")
+    (body,) = shown
+    # 2020 has no data: no point and no title, never a 0.
+    assert _titles(body) == ["deaths: 2019: 3", "deaths: 2021: 7.5", "deaths: 2022: 12"]
+
+
+def test_map_areas_title_each_area_with_its_count(monkeypatch):
+    geopandas = pytest.importorskip("geopandas")
+    from shapely.geometry import box
+
+    from analysis.analyses.areas import AreaCounts
+    from analysis.figures.maps import draw_choropleth
+
+    shown = _shown(monkeypatch)
+    areas = geopandas.GeoDataFrame(  # three invented square regions
+        {"admin1": ["Gao", "Kidal", "Mopti"], "events": [12, 0, 1500], "deaths_best": [3, 0, 20]},
+        geometry=[box(0, 14, 1, 15), box(1, 14, 2, 15), box(2, 14, 3, 15)],
+        crs="EPSG:4326",
+    )
+    counts = AreaCounts("adm1", areas, pd.DataFrame())
+    fig, ax = style.new_figure()
+    draw_choropleth(ax, counts, "events")
+    display.figure(fig, "map", "Map.", source=UCDP, data=counts)
+    (body,) = shown
+    # The empty area drawn first (pale grey), then the shaded ones, each with its own count.
+    assert sorted(_titles(body)) == ["Gao: 12 events", "Kidal: 0 events", "Mopti: 1,500 events"]
+    csv = _csv_of(body)
+    assert csv.splitlines()[1:] == [
+        "admin1,events,deaths_best",
+        "Gao,12,3",
+        "Kidal,0,0",
+        "Mopti,1500,20",
+    ]
+
+
+def test_table_csv_equals_the_table_shown_and_no_data_stays_empty(monkeypatch):
+    shown = _shown(monkeypatch)
+    frame = pd.DataFrame(
+        {
+            "year": [2020, 2021, 2022],
+            "deaths_best": [10.0, float("nan"), 0.0],
+            "group": ["JNIM", None, "ISGS"],
+        }
+    )
+    display.table(frame, "Deaths", slug="deaths", source=UCDP)
+    (body,) = shown
+    lines = _csv_of(body).splitlines()
+    # 2021 has no figure: an empty cell in the CSV (the table shows an en dash), never 0;
+    # 2022's real 0 stays 0.
+    assert lines[1:] == ["year,deaths_best,group", "2020,10.0,JNIM", "2021,,", "2022,0.0,ISGS"]
+    assert '<td class="num">–</td>' in body
+    back = pd.read_csv(io.StringIO(_csv_of(body)), comment="#")
+    pd.testing.assert_frame_equal(back, frame.astype({"group": object}), check_dtype=False)
+
+
+def test_formula_like_text_never_becomes_a_formula_in_the_csv():
+    frame = pd.DataFrame(
+        {"actor": ["=1+1", "@SUM(A1)", "+CMD", "-2+3", "JNIM"], "events": [1, -2, 3, 4, 5]}
+    )
+    csv = takeaway(frame, UCDP).csv
+    # Text a spreadsheet would evaluate starts with an apostrophe (OWASP's advice); the
+    # negative number stays a number.
+    assert csv.splitlines()[2:] == [
+        "'=1+1,1",
+        "'@SUM(A1),-2",
+        "'+CMD,3",
+        "'-2+3,4",
+        "JNIM,5",
+    ]
+
+
+def test_workbook_sheets_equal_the_csvs_and_hold_no_formula(monkeypatch, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from analysis.build.workbook import write_workbook
+
+    folder = tmp_path / "attack_trends"
+    monkeypatch.setenv(display.FIGURES_DIR_ENV, str(folder))
+    _shown(monkeypatch)
+    display.reset_figure_numbers()
+    frame = pd.DataFrame(
+        {
+            "actor": ["=1+1", "@SUM(A1)", "Katiba\nMacina", "NA"],
+            "code": ["007", "ML01", "x", "y"],
+            "deaths_best": [1.5, float("nan"), 0.0, 4.0],
+        }
+    )
+    display.table(frame, '=HYPERLINK("http://x")', slug="actors", source=UCDP)
+    target = tmp_path / "attack_trends.xlsx"
+    assert write_workbook(folder, target, "Attack trends")
+    book = openpyxl.load_workbook(target)
+    sheet = book["Tab 1 actors"]
+    # No cell is a formula: the title from a caption and the text from data are text.
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][0] == '=HYPERLINK("http://x")'
+    csv = (folder / "table-actors.csv").read_text(encoding="utf-8")
+    from_csv = pd.read_csv(io.StringIO(csv), comment="#", keep_default_na=False, dtype=str)
+    # The sheet's rows are the CSV's, cell for cell ('007' keeps its zeros, 'NA' is a name,
+    # the missing death figure an empty cell, never 0).
+    assert rows[2] == list(from_csv.columns)
+    expected = [
+        ["'=1+1", "007", 1.5],
+        ["'@SUM(A1)", "ML01", None],
+        ["Katiba\nMacina", "x", 0],
+        ["NA", "y", 4],
+    ]
+    assert rows[3:] == expected
