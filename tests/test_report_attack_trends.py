@@ -293,6 +293,18 @@ def test_brief_captions_and_the_body_tables_the_notebook_shortens(machine):
     assert len(body.frame) == len(deadliest.frame) == 2  # the fixture's two events
     assert set(deadliest.frame.columns) - set(body.frame.columns) == {"what happened"}
     assert body.caption.endswith("(what happened: appendix)")
-    if "shift" in report.tables:
-        wrapped = brief.wrapping_headers(report.tables["shift"])
-        assert not any("_" in str(c) for c in wrapped.frame.columns)
+    # Every table's headers read and wrap: none keeps an underscore; the fixture's event types
+    # table shows 'deaths (best)' (its frame's deaths_best).
+    assert report.tables["types"].frame.columns.tolist() == [
+        "event type",
+        "events",
+        "deaths (best)",
+        "deaths per event",
+    ]
+    for name, part in report.tables.items():
+        assert not any("_" in str(c) for c in part.frame.columns), name
+    # Each table names its own datasets: the event tables the events' source line only, the
+    # Sahel table OWID's, the milestones the curated tables'.
+    assert report.tables["types"].source == report.event_source
+    assert report.tables["sahel"].source.startswith("Our World in Data")
+    assert report.tables["milestones"].source.startswith("curated tables of this project")

@@ -41,7 +41,7 @@ def test_milestone_brief_keeps_date_kind_and_label():
     assert shown["Milestone"].tolist() == ["Serval", "State of emergency 2015"]
 
 
-def test_without_columns_and_wrapping_headers():
+def test_without_columns_and_readable_headers():
     part = TableData(
         pd.DataFrame(
             {"date": ["2019-11-01"], "deaths": [54], "what happened": ["An attack on a camp."]}
@@ -59,10 +59,19 @@ def test_without_columns_and_wrapping_headers():
         "Zones",
         {"deaths_weighted_latitude": 2},
     )
-    wrapped = brief.wrapping_headers(zones)
+    wrapped = brief.readable_headers(zones)
     assert list(wrapped.frame.columns) == ["year", "deaths weighted latitude"]
     assert wrapped.decimals == {"deaths weighted latitude": 2}
     assert wrapped.frame.iloc[0, 1] == 19.42
+    # The table keeps its kind and its source; a given rename is used, unless two columns would
+    # then share a header (then both keep their names: no table shows one header twice).
+    sourced = zones._replace(source="UCDP GED 25.1")
+    renamed = brief.readable_headers(sourced, {"year": "year of the zones"})
+    assert isinstance(renamed, TableData) and renamed.source == "UCDP GED 25.1"
+    assert list(renamed.frame.columns) == ["year of the zones", "deaths weighted latitude"]
+    clash = brief.readable_headers(sourced, {"year": "deaths weighted latitude"})
+    assert list(clash.frame.columns) == ["year", "deaths_weighted_latitude"]
+    assert brief.without_columns(sourced, ["year"], "x").source == "UCDP GED 25.1"
 
 
 def appendix_titles(name: str) -> list[str]:

@@ -228,4 +228,11 @@ def test_brief_body_and_appendix(report, tmp_path):
     assert len(first.frame) == len(second.frame) == 15  # 8 + 4 + 1 + 2 rows, numbered alike
     assert first.frame["Row"].tolist() == second.frame["Row"].tolist() == list(range(1, 16))
     assert "Detail" in second.frame and "Detail" not in first.frame
+    # Each table names its own datasets: the cross-check the curated tables and the Actor
+    # Dataset; the profiles and milestones the curated tables only.
+    from analysis.reports.takeaway import datasets_named
+
+    for part in (full.ucdp_check.status_table(), first, second):
+        assert [d.key for d in datasets_named(part.source)] == ["curated", "ucdp-actor"]
+    assert [d.key for d in datasets_named(full.profiles.source)] == ["curated"]
     assert [title for title, _ in full.method_notes][-1] == "Battle deaths"

@@ -30,6 +30,7 @@ from analysis.analyses.milestones import (
 )
 from analysis.analyses.trends import PERIOD_FREQUENCIES
 from analysis.reports import aggregated_trends
+from analysis.reports.brief import readable_headers
 from analysis.reports.context import RunContext
 from analysis.reports.params import ParameterError, ReportParameters, check_parameters
 from analysis.sources import boundaries as boundary_files
@@ -180,13 +181,18 @@ def check(
 
 # --- the report object ----------------------------------------------------------------------
 
+#: Headers a reader sees instead of a table's own column names (else spaces for underscores).
+HEADERS = {"deaths_best": "deaths (best)"}
+
 
 class TableData(NamedTuple):
-    """A table as display.table takes it: ``display.table(*table_data)``."""
+    """A table as display.show_table takes it, with the source line of the datasets it is
+    computed from (None: every dataset the run read)."""
 
     frame: pd.DataFrame
     caption: str
     decimals: Mapping[str, int] | None = None
+    source: str | tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -1164,6 +1170,41 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             + ("" if country == "Mali" else f" that concern {country}"),
             f"add them to data/curated/milestones.csv, with {country} in their countries",
         )
+
+    # Each table names the datasets it is computed from (its CSV's comment line), and shows
+    # headers a reader reads ('deaths (best)', not 'deaths_best').
+    curated_source = ctx.source_line("curated")
+    boundaries_source = {
+        level: (event_source, ctx.source_line(f"geoboundaries-{level}"))
+        for level in ("adm1", "adm2")
+    }
+    table_sources: dict[str, str | tuple[str, ...] | None] = {
+        # The register's entries and the files on the machine: every dataset read is named.
+        "datasets": None,
+        "coverage": "; ".join(
+            [event_source] + [owid_source] * (owid is not None) + [brd_source] * (brd is not None)
+        ),
+        "brd-by-group": brd_source,
+        "unresolved": (event_source, curated_source),
+        "types": event_source,
+        "targets": event_source,
+        "unmatched-adm1": boundaries_source["adm1"],
+        "unmatched-adm2": boundaries_source["adm2"],
+        "shift": event_source,
+        "event-breaks": (event_source, curated_source),
+        "annual-breaks": (owid_source, curated_source),
+        "latest-regions": event_source,
+        "latest-groups": (event_source, curated_source),
+        "deadliest": event_source,
+        "sahel": owid_source,
+        "sahel-brd": brd_source,
+        "claims": None,  # claims from the curated tables, each tested on the data it names
+        "milestones": curated_source,
+    }
+    tables = {
+        name: readable_headers(part._replace(source=table_sources.get(name)), HEADERS)
+        for name, part in tables.items()
+    }
 
     return AttackTrendsReport(
         params=params,

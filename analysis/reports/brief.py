@@ -7,8 +7,9 @@ kind and label, so the Timeline section stays present and short.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import pandas as pd
 
@@ -39,34 +40,42 @@ def caption_words(caption: str) -> int:
 MILESTONE_BRIEF_CAPTION = "Milestones in the period (what happened and sources: appendix)"
 
 
-class BriefTable(NamedTuple):
-    """A table reshaped for the body or to fit the column, as display.show_table takes it."""
+def _changed(part: Any, **changes: Any) -> Any:
+    """A copy of a report table (a NamedTuple or a frozen dataclass) with some fields changed;
+    its other fields (decimals, source) kept."""
+    if hasattr(part, "_replace"):
+        return part._replace(**changes)
+    return dataclasses.replace(part, **changes)
 
-    frame: pd.DataFrame
-    caption: str
-    decimals: Mapping[str, int] | None = None
 
-
-def without_columns(part: Any, columns: Sequence[str], where: str) -> BriefTable:
-    """A report table (frame, caption, decimals) without some long columns, for the body; the
-    caption says where the full table is (``where``, e.g. 'descriptions: appendix')."""
-    return BriefTable(
-        part.frame.drop(columns=list(columns)),
-        f"{part.caption} ({where})",
-        getattr(part, "decimals", None),
+def without_columns(part: Any, columns: Sequence[str], where: str) -> Any:
+    """A report table (frame, caption, decimals, source) without some long columns, for the
+    body; the caption says where the full table is (``where``, e.g. 'descriptions: appendix')."""
+    return _changed(
+        part, frame=part.frame.drop(columns=list(columns)), caption=f"{part.caption} ({where})"
     )
 
 
-def wrapping_headers(part: Any) -> BriefTable:
-    """A report table whose column names have spaces for underscores, so that its headers can
-    wrap and the table fit the column ('deaths_weighted_latitude' cannot break)."""
+def readable_headers(part: Any, renames: Mapping[str, str] | None = None) -> Any:
+    """A report table whose headers a reader reads and that can wrap: ``renames`` where given,
+    else spaces for underscores ('deaths_weighted_latitude' cannot break); a new name that
+    another column already has is left as it was."""
+    renames = renames or {}
+    wanted = {
+        column: renames.get(column, column.replace("_", " "))
+        for column in part.frame.columns
+        if isinstance(column, str)
+    }
+    # Two columns may not end with one header: a name another column has or wants stays.
+    claimed = list(part.frame.columns) + list(wanted.values())
 
-    def readable(name: Any) -> Any:
-        return name.replace("_", " ") if isinstance(name, str) else name
+    def readable(column: Any) -> Any:
+        renamed = wanted.get(column, column)
+        return column if renamed != column and claimed.count(renamed) > 1 else renamed
 
     decimals = getattr(part, "decimals", None)
-    return BriefTable(
-        part.frame.rename(columns=readable),
-        part.caption,
-        {readable(k): v for k, v in decimals.items()} if decimals else None,
+    return _changed(
+        part,
+        frame=part.frame.rename(columns=readable),
+        decimals=None if decimals is None else {readable(k): v for k, v in decimals.items()},
     )

@@ -31,6 +31,7 @@ from analysis.reports.brief import milestone_brief
 from analysis.reports.context import RunContext
 from analysis.reports.params import ReportParameters
 from analysis.reports.params import check_parameters as check_common
+from analysis.sources import register
 from analysis.sources import ucdp_actors as ucdp
 from analysis.tables.events import DatasetMissingError
 
@@ -154,12 +155,18 @@ def check_parameters(
 # ----------------------------------------------------------------------------- report parts
 
 
+#: The source line of a table computed from the curated tables (groups, lineage, milestones).
+CURATED_TABLES_SOURCE = register.source_line("curated", None)
+
+
 @dataclass(frozen=True)
 class Table:
-    """A reader's table with its caption."""
+    """A reader's table with its caption and the source line of the datasets it is computed
+    from (the curated tables unless said)."""
 
     frame: pd.DataFrame
     caption: str
+    source: str | tuple[str, ...] | None = CURATED_TABLES_SOURCE
 
 
 @dataclass(frozen=True)
@@ -199,7 +206,9 @@ class UcdpCheck:
         row = pd.Series(range(1, len(frame) + 1), index=frame.index, name="Row")
         return tuple(
             Table(
-                pd.concat([row, frame[list(columns)]], axis=1), f"{self.comparison.caption}: {what}"
+                pd.concat([row, frame[list(columns)]], axis=1),
+                f"{self.comparison.caption}: {what}",
+                self.comparison.source,
             )
             for what, columns in COMPARISON_PARTS
         )
@@ -209,7 +218,11 @@ class UcdpCheck:
         frame = pd.DataFrame(
             {"Status": list(self.status_counts), "Relations": list(self.status_counts.values())}
         )
-        return Table(frame, "Curated lineage against the UCDP Actor Dataset: relations by status")
+        return Table(
+            frame,
+            "Curated lineage against the UCDP Actor Dataset: relations by status",
+            self.comparison.source,
+        )
 
 
 @dataclass(frozen=True)
@@ -468,9 +481,14 @@ def relation_tables(
 
 
 def ucdp_check(
-    check: actors.CrossCheck, scope: list[str], country: str, file_name: str
+    check: actors.CrossCheck,
+    scope: list[str],
+    country: str,
+    file_name: str,
+    actor_source: str = register.source_line("ucdp-actor", None),
 ) -> UcdpCheck:
-    """The cross-check section, restricted to relations touching a group in scope."""
+    """The cross-check section, restricted to relations touching a group in scope;
+    ``actor_source`` is the Actor Dataset's source line with the version read."""
     comparison = check.comparison
     comparison = comparison[
         comparison["group_id"].isin(scope) | comparison["other_group_id"].isin(scope)
@@ -495,6 +513,7 @@ def ucdp_check(
     table = Table(
         shown[list(COMPARISON_COLUMNS)].rename(columns=COMPARISON_COLUMNS),
         "Curated lineage against the UCDP Actor Dataset",
+        (CURATED_TABLES_SOURCE, actor_source),
     )
     unmatched = mapped[~coded & (mapped["Org"] == "1")]
     unmatched_text = (
@@ -596,7 +615,9 @@ def build(
             check = NoData("the UCDP Actor Dataset is not on this machine", ucdp.HOW_TO_GET)
         else:
             cross = actors.cross_check(ucdp.load_actors(actor_file), lin, common.country)
-            check = ucdp_check(cross, scope, common.country, Path(actor_file).name)
+            check = ucdp_check(
+                cross, scope, common.country, Path(actor_file).name, ctx.source_line("ucdp-actor")
+            )
         try:
             brd = ctx.load_events("ucdp-brd", country=common.country, path=brd_path)
         except DatasetMissingError:

@@ -24,11 +24,13 @@ from analysis.analyses import opinion, polls
 from analysis.analyses import survey_stats as ss
 from analysis.analyses.milestones import milestone_table, milestones_in
 from analysis.figures import opinion as fo
+from analysis.reports import brief
 from analysis.reports.brief import milestone_brief
 from analysis.reports.context import RunContext, open_run
 from analysis.reports.params import ParameterError, ReportParameters
 from analysis.reports.params import check_parameters as check_common
 from analysis.sources import afrobarometer as ab
+from analysis.sources import register
 
 DATA_SOURCES: tuple[str, ...] = ("curated", "afrobarometer", "all")
 #: Topics of the "state's and international responses" section.
@@ -199,13 +201,21 @@ class Text:
         return self.template.format(**self.values)
 
 
+#: Source lines of the report's tables (the take-away CSV adds the versions the run read).
+POLLS_SOURCE = register.source_line("press-toplines", None)
+SURVEY_SOURCE = register.source_line("afrobarometer", None)
+CURATED_SOURCE = register.source_line("curated", None)
+
+
 @dataclass(frozen=True)
 class Table:
-    """A reader's table with its caption and the decimals of its number columns."""
+    """A reader's table with its caption, the decimals of its number columns and the source
+    line of the datasets it is computed from (None: every dataset the run read)."""
 
     frame: pd.DataFrame
     caption: str
     decimals: Mapping[str, int] = field(default_factory=dict)
+    source: str | tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -601,12 +611,14 @@ def assemble(
                 ].rename(columns=WAVE_HEADERS),
                 "Published survey waves (dated by the middle of fieldwork, or publication where "
                 "no fieldwork dates are given)",
+                source=POLLS_SOURCE,
             )
         )
         waves_appendix.append(
             Table(
                 polls.question_catalogue(toplines),
                 "Published questions: one row per question_id (same question, same wording)",
+                source=POLLS_SOURCE,
             )
         )
     question_map_appendix: list[Block] = []
@@ -619,6 +631,7 @@ def assemble(
                 ],
                 "Afrobarometer rounds read (fieldwork from the interview dates in each file)",
                 {"kish_design_effect": 2},
+                source=SURVEY_SOURCE,
             )
         )
         question_map_appendix.append(
@@ -626,6 +639,7 @@ def assemble(
                 question_map_brief(qmap),
                 "Harmonised Afrobarometer questions: the variable holding each question in each "
                 "round (–: not asked)",
+                source=SURVEY_SOURCE,
             )
         )
     elif params.use_microdata:
@@ -683,6 +697,7 @@ def assemble(
                 extremism_polls[POLL_COLUMNS],
                 "Published figures on armed groups, extremism and insecurity (with 95% interval, "
                 "or why none)",
+                source=POLLS_SOURCE,
             )
         )
     elif params.use_polls:
@@ -718,6 +733,7 @@ def assemble(
                 response_polls.sort_values("when")[POLL_COLUMNS],
                 "Published figures on the army, MINUSMA, France and Russia (95% interval, or why "
                 "none)",
+                source=POLLS_SOURCE,
             )
         )
     elif params.use_polls:
@@ -774,6 +790,7 @@ def assemble(
                 "Round-to-round changes in trust (percentage points, Newcombe 95% interval, "
                 "two-proportion test)",
                 ONE_DECIMAL | {"low": 1, "high": 1},
+                source=SURVEY_SOURCE,
             )
         )
     elif params.use_microdata:
@@ -784,6 +801,7 @@ def assemble(
             Table(
                 trust_polls.sort_values("when")[POLL_COLUMNS],
                 "Published figures on trust and approval (95% interval, or why none)",
+                source=POLLS_SOURCE,
             )
         )
     focus = focus_question(params, qmap)
@@ -849,6 +867,7 @@ def assemble(
                 _p_column(beyond)[CHANGE_COLUMNS + ["margin", "p"]],
                 "Changes larger than the margin of error (percentage points)",
                 ONE_DECIMAL | {"margin": 1},
+                source=SURVEY_SOURCE,
             )
         )
     if params.breakdown != "none" and rounds:
@@ -872,6 +891,7 @@ def assemble(
             milestone_brief(milestones),
             f"Milestones from {params.start_date} to {params.end_date} (what happened and "
             "sources: appendix)",
+            source=CURATED_SOURCE,
         )
     ]
     sections = {
@@ -902,6 +922,7 @@ def assemble(
             Table(
                 milestone_table(milestones),
                 f"Milestones from {params.start_date} to {params.end_date}",
+                source=CURATED_SOURCE,
             ),
         ),
     }
@@ -948,21 +969,7 @@ HEADERS = {"short": "question"}
 def readable_headers(block: Block) -> Block:
     """A table with headers a reader reads, which can wrap ('share from', not 'share_from');
     any other block as it is."""
-    if not isinstance(block, Table):
-        return block
-    taken = set(block.frame.columns)
-
-    def name(column: Any) -> Any:
-        if not isinstance(column, str):
-            return column
-        renamed = HEADERS.get(column, column.replace("_", " "))
-        return column if renamed != column and renamed in taken else renamed
-
-    return Table(
-        block.frame.rename(columns=name),
-        block.caption,
-        {name(column): places for column, places in block.decimals.items()},
-    )
+    return brief.readable_headers(block, HEADERS) if isinstance(block, Table) else block
 
 
 def lead_blocks(national: pd.DataFrame, question_ids: list[str]) -> list[Block]:
@@ -1048,6 +1055,7 @@ def breakdown_tables(groups: pd.DataFrame, params: OpinionParameters) -> list[Ta
             f"By {by}, round {last_round['round'].max()} (groups under {minimum} respondents "
             "suppressed)",
             {"share": 1, "low": 1, "high": 1, "dont_know": 1},
+            source=SURVEY_SOURCE,
         ),
         Table(
             beyond.assign(p_holm=beyond["p_holm"].map(ss.format_p_value)).rename(
@@ -1066,6 +1074,7 @@ def breakdown_tables(groups: pd.DataFrame, params: OpinionParameters) -> list[Ta
             f"Differences between {by} groups larger than their margin of error; with "
             f"{len(differences)} pairs tested, judge them by the Holm-adjusted p-value",
             {"share": 1, "other_share": 1, "difference": 1},
+            source=SURVEY_SOURCE,
         ),
     ]
 
