@@ -43,7 +43,7 @@ def finished(fig, ax, title: str, returned=None) -> None:
     assert returned is ax
     assert ax.get_title(loc="left") == title
     assert ax.get_ylabel()
-    assert style.source_line(fig) is None and not fig.texts
+    assert not fig.texts
     plt.close(fig)
 
 

@@ -48,8 +48,6 @@ MILESTONES_SOURCE = "milestones: curated milestones.csv"
 #: Spread between arrows drawn at the same date (years).
 ARROW_SPREAD_YEARS = 0.09
 LANE_HEIGHT_IN = 0.21
-#: Room left under the axes for the source line display.figure writes (as style.add_source).
-SOURCE_RECT = (0, 0.05, 1, 1)
 
 
 @dataclass
@@ -311,7 +309,7 @@ def lineage_figure(
     # The title belongs to the lanes (where readers of fig.axes look for it), lifted above
     # the strip.
     ax.set_title(title, pad=strip_in * 72 + 6)
-    fig.tight_layout(rect=SOURCE_RECT)  # the final layout; labels come after
+    fig.tight_layout(rect=style.SOURCE_RECT)  # the final layout; labels come after
     fig.canvas.draw()  # places the inset strip where the final layout puts it
     notes = []
     if layout.not_drawn:

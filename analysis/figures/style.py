@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 
 import matplotlib as mpl
@@ -37,9 +36,10 @@ PALETTE: list[str] = [
     "#7F7F7F",
 ]
 INTERVAL_ALPHA = 0.2
-SOURCE_FONT_SIZE = 7.5
-#: Characters per source line at SOURCE_FONT_SIZE on a full-width figure; longer ones wrap.
-SOURCE_WRAP = 108
+#: The layout rectangle figures are drawn in: a strip at the bottom where their source line
+#: once was (the caption names the source now; the strip is cropped away when rendered), so
+#: layouts that place labels after their last layout pass keep their places.
+SOURCE_RECT = (0, 0.05, 1, 1)
 
 _RC = {
     "figure.dpi": 110,
@@ -112,28 +112,6 @@ def join_sources(sources: str | Sequence[str]) -> str:
     return "; ".join(parts)
 
 
-def add_source(fig: Figure, source: str) -> None:
-    """Write 'Source: ...' at the bottom left of a figure, replacing an earlier one."""
-    for text in list(fig.texts):
-        if getattr(text, "_is_source_line", False):
-            text.remove()
-    label = source if source.lower().startswith("source") else f"Source: {source}"
-    if len(label) <= SOURCE_WRAP and "\n" not in label:
-        fig.tight_layout(rect=(0, 0.05, 1, 1))
-        text = fig.text(0.01, 0.01, label, fontsize=SOURCE_FONT_SIZE, color="#555555", ha="left")
-    else:
-        # A long source (question wordings, fieldwork dates) is wrapped, and the axes leave
-        # room for all of its lines instead of running under them.
-        label = "\n".join(textwrap.wrap(label, SOURCE_WRAP)) or label
-        lines = label.count("\n") + 1
-        bottom = min(0.5, (0.08 + 0.125 * lines) / fig.get_figheight())
-        fig.tight_layout(rect=(0, bottom, 1, 1))
-        text = fig.text(
-            0.01, 0.005, label, fontsize=SOURCE_FONT_SIZE, color="#555555", ha="left", va="bottom"
-        )
-    text._is_source_line = True  # type: ignore[attr-defined]
-
-
 #: Attribute under which a draw function leaves the tooltip of each element of an artist
 #: (analysis.reports.hover adds them to the page's SVG as <title>s).
 HOVER_ATTRIBUTE = "_hover_labels"
@@ -144,11 +122,3 @@ def hover_labels(artist: Artist, labels: Sequence[str]) -> Artist:
     order drawn), for the tooltips of the report's inline SVG."""
     setattr(artist, HOVER_ATTRIBUTE, [str(label) for label in labels])
     return artist
-
-
-def source_line(fig: Figure) -> str | None:
-    """The source line of a figure made with add_source, if any."""
-    for text in fig.texts:
-        if getattr(text, "_is_source_line", False):
-            return text.get_text()
-    return None

@@ -23,7 +23,7 @@ from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
 
 from analysis.core import origins
-from analysis.figures.style import join_sources, literal_text, new_figure
+from analysis.figures.style import SOURCE_RECT, join_sources, literal_text, new_figure
 from analysis.reports import hover
 from analysis.reports.takeaway import CONTENTS_FILE, Takeaway, takeaway
 
@@ -247,10 +247,9 @@ def figure(
     title = suptitle or (titles[0] if titles else slug)
     source_text = join_sources(source).removeprefix("Source: ") if source else ""
     if source_text:
-        # The layout the figure had when its source line was drawn under it (style.add_source):
-        # layouts that place labels after their last layout pass (the lineage timeline) keep
-        # their places; the empty strip is cropped away by render.
-        fig.tight_layout(rect=(0, 0.05, 1, 1))
+        # The layout the figures are drawn in (style.SOURCE_RECT): layouts that place labels
+        # after their last layout pass (the lineage timeline) keep their places.
+        fig.tight_layout(rect=SOURCE_RECT)
     taken = None if data is None else takeaway(data, source_text, *_run_reads())
     # Event rows that may not be passed on (ACLED) are not put in the page's markup either.
     restricted = taken is not None and taken.rows_restricted
