@@ -171,3 +171,26 @@ def test_workbook_sheets_equal_the_csvs_and_hold_no_formula(monkeypatch, tmp_pat
         ["NA", "y", 4],
     ]
     assert rows[3:] == expected
+
+
+def test_a_report_table_csv_names_its_own_source_not_every_dataset_read(monkeypatch):
+    from analysis.core import origins
+    from analysis.reports.attack_trends import TableData
+
+    shown = _shown(monkeypatch)
+    origins.start_log()
+    # The run read OWID too; the table is from UCDP GED only.
+    origins.record_api("owid", "https://example.invalid/owid", {})
+    frame = pd.DataFrame({"year": [2020], "deaths (best)": [10]})
+    report = type("Report", (), {"tables": {"deaths": TableData(frame, "Deaths", None, UCDP)}})
+    display.show_table(report, "deaths")
+    comment = _csv_of(shown[0]).splitlines()[0]
+    # By hand from the register's UCDP GED entry: that dataset alone.
+    assert comment == (
+        "# Sources: UCDP Georeferenced Event Dataset (GED) Global; licences: UCDP GED: "
+        "CC BY 4.0 (Uppsala Conflict Data Program)"
+    )
+    # Without a source of its own, a table names every dataset the run read.
+    display.table(frame, "Deaths", slug="unsourced")
+    assert "Our World in Data" in _csv_of(shown[1]).splitlines()[0]
+    origins.start_log()  # a fresh log: no later test sees this run's OWID
