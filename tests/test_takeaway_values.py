@@ -194,3 +194,31 @@ def test_a_report_table_csv_names_its_own_source_not_every_dataset_read(monkeypa
     display.table(frame, "Deaths", slug="unsourced")
     assert "Our World in Data" in _csv_of(shown[1]).splitlines()[0]
     origins.start_log()  # a fresh log: no later test sees this run's OWID
+
+
+def test_yes_no_columns_read_as_the_table_shows_them(monkeypatch):
+    shown = _shown(monkeypatch)
+    frame = pd.DataFrame({"group": ["JNIM", "ISGS"], "comparable": [True, False]})
+    display.table(frame, "Comparable", slug="comparable")
+    (body,) = shown
+    # The page shows yes/no (display.format_number); the CSV says the same.
+    assert '<td class="num">yes</td>' in body
+    assert _csv_of(body).splitlines()[1:] == ["group,comparable", "JNIM,yes", "ISGS,no"]
+
+
+def test_a_control_character_in_the_data_does_not_stop_the_spreadsheet(monkeypatch, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from analysis.build.workbook import write_workbook
+
+    folder = tmp_path / "attack_trends"
+    monkeypatch.setenv(display.FIGURES_DIR_ENV, str(folder))
+    _shown(monkeypatch)
+    display.reset_figure_numbers()
+    frame = pd.DataFrame({"place": ["Gao\x0bcity", "Mopti"], "events": [3, 4]})
+    display.table(frame, "Places\x01", slug="places", source=UCDP)
+    target = tmp_path / "attack_trends.xlsx"
+    assert write_workbook(folder, target, "Attack trends")
+    rows = list(openpyxl.load_workbook(target)["Tab 1 places"].iter_rows(values_only=True))
+    # Excel cannot hold the control characters: they are left out, the rest kept.
+    assert rows[0][0] == "Places"
+    assert [list(r) for r in rows[3:]] == [["Gaocity", 3], ["Mopti", 4]]

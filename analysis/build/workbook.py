@@ -166,7 +166,11 @@ def write_workbook(
 def _append_text(sheet: Any, values: list[Any]) -> None:
     """Append a row whose text stays text: openpyxl makes any string starting with '=' a
     live formula, and a caption or a name from data must never run in a reader's Excel."""
-    sheet.append(values)
+    # imported here as in write_workbook: only a build that writes a spreadsheet loads openpyxl
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    # Excel cannot hold control characters (openpyxl refuses them): they are left out.
+    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
     for cell in sheet[sheet.max_row]:
         if cell.data_type == "f":
             cell.data_type = "s"

@@ -122,7 +122,9 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     frame.columns = [inert_text(str(c)) for c in frame.columns]
     for column in frame.columns:
         values = frame[column]
-        if values.dtype == object or pd.api.types.is_string_dtype(values):
+        if pd.api.types.is_bool_dtype(values):
+            frame[column] = values.map({True: "yes", False: "no"})  # as the page's tables say
+        elif values.dtype == object or pd.api.types.is_string_dtype(values):
             frame[column] = values.map(
                 # a list as the page's tables show it; text from data never a formula
                 lambda v: inert_text(
