@@ -222,3 +222,14 @@ def test_a_control_character_in_the_data_does_not_stop_the_spreadsheet(monkeypat
     # Excel cannot hold the control characters: they are left out, the rest kept.
     assert rows[0][0] == "Places"
     assert [list(r) for r in rows[3:]] == [["Gaocity", 3], ["Mopti", 4]]
+
+
+def test_the_sheet_keeps_the_csv_header_as_written(tmp_path):
+    from analysis.build.workbook import read_takeaway_csv
+
+    path = tmp_path / "t.csv"
+    # Two columns with one name (a flattened two-level header can give that): kept as written.
+    path.write_text("# Sources: x\nshare,share,note\n1,2,a\n", encoding="utf-8")
+    comment, rows = read_takeaway_csv(path)
+    assert comment == "Sources: x"
+    assert rows == [["share", "share", "note"], [1, 2, "a"]]

@@ -9,6 +9,7 @@ withheld here too: the sources sheet says so.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -68,12 +69,13 @@ def cell_value(text: str) -> Any:
 _LEADING_ZERO = re.compile(r"[-+]?0\d")
 
 
-def read_takeaway_csv(path: Path) -> tuple[str, pd.DataFrame]:
-    """A take-away CSV as (its comment line, its table, each cell as cell_value reads it)."""
+def read_takeaway_csv(path: Path) -> tuple[str, list[list[Any]]]:
+    """A take-away CSV as (its comment line, its header row and rows as written, each data
+    cell as cell_value reads it)."""
     text = path.read_text(encoding="utf-8")
     comment, _, body = text.partition("\n")
-    cells = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)
-    return comment.lstrip("# ").strip(), cells.map(cell_value)
+    header, *rows = csv.reader(io.StringIO(body))
+    return comment.lstrip("# ").strip(), [header, *([cell_value(c) for c in r] for r in rows)]
 
 
 def versions_read(origins: Iterable[Mapping[str, Any]]) -> dict[str, str]:
@@ -142,14 +144,14 @@ def write_workbook(
     taken: set[str] = set()
     sheets: dict[str, str] = {}
     for entry in exported:
-        comment, frame = read_takeaway_csv(figures_dir / entry["file"])
+        comment, rows = read_takeaway_csv(figures_dir / entry["file"])
         name = sheet_name(entry, taken)
         sheets[f"{entry['kind']}:{entry['slug']}"] = name
         sheet = book.create_sheet(name)
         _append_text(sheet, [entry["title"]])
         _append_text(sheet, [comment])
-        for row in dataframe_to_rows(frame, index=False, header=True):
-            _append_text(sheet, [None if _missing(v) else v for v in row])
+        for row in rows:
+            _append_text(sheet, row)
         sheet.freeze_panes = "A4"  # title, sources and header stay in view
     _append_text(sources_sheet, [f"{title or target.stem}: sources and licences of every sheet"])
     for row in dataframe_to_rows(
