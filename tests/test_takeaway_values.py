@@ -233,3 +233,17 @@ def test_the_sheet_keeps_the_csv_header_as_written(tmp_path):
     comment, rows = read_takeaway_csv(path)
     assert comment == "Sources: x"
     assert rows == [["share", "share", "note"], [1, 2, "a"]]
+
+
+def test_every_source_has_its_licence_and_a_shared_licence_is_named_once():
+    from analysis.reports.takeaway import comment_line, datasets_named
+
+    line = comment_line(
+        datasets_named("UCDP GED 25.1; Our World in Data from UCDP; UCDP Battle-Related Deaths")
+    )
+    # By hand from the register: GED and BRD share UCDP's licence, OWID has its own.
+    assert line.endswith(
+        "licences: UCDP GED, UCDP Battle-Related Deaths: CC BY 4.0 (Uppsala Conflict Data Program); "
+        "Our World in Data from UCDP: CC BY 4.0 (Our World in Data; underlying UCDP data "
+        "CC BY 4.0)"
+    )

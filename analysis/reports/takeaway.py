@@ -69,9 +69,11 @@ def datasets_named(source: str | Sequence[str] | None, read: Iterable[str] = ())
 
 
 def comment_line(sources: Sequence[Dataset], versions: Mapping[str, str] | None = None) -> str:
-    """'# Sources: A, version 25.1; B; licences: A: licence; B: licence' (ACLED with its
-    attribution; a version only where the run read one)."""
-    names, licences = [], []
+    """'# Sources: A, version 25.1; B; licences: A, B: their licence; C: another' (ACLED with
+    its attribution; a version only where the run read one; datasets sharing a licence named
+    together before it)."""
+    names: list[str] = []
+    by_licence: dict[str, list[str]] = {}
     for dataset in sources:
         name = ACLED_ATTRIBUTION if dataset.key in NOT_REDISTRIBUTED else dataset.title
         version = (versions or {}).get(dataset.key) or (versions or {}).get(dataset.read_as)
@@ -79,11 +81,12 @@ def comment_line(sources: Sequence[Dataset], versions: Mapping[str, str] | None 
             name = f"{name}, version {version}"
         if name not in names:
             names.append(name)
-        licence = f"{dataset.short}: {dataset.licence}"
-        if dataset.licence not in " ".join(licences):
-            licences.append(licence)
+        shorts = by_licence.setdefault(dataset.licence, [])
+        if dataset.short not in shorts:
+            shorts.append(dataset.short)
     if not names:
         return "# Sources: not stated; licences: not stated"
+    licences = [f"{', '.join(shorts)}: {licence}" for licence, shorts in by_licence.items()]
     # A newline in a title would end the comment line early.
     line = f"# Sources: {'; '.join(names)}; licences: {'; '.join(licences)}"
     return re.sub(r"\s+", " ", line)
