@@ -247,3 +247,10 @@ def test_every_source_has_its_licence_and_a_shared_licence_is_named_once():
         "Our World in Data from UCDP: CC BY 4.0 (Our World in Data; underlying UCDP data "
         "CC BY 4.0)"
     )
+
+
+def test_number_text_of_an_infinite_ratio_does_not_stop_the_report():
+    from analysis.reports.hover import number_text
+
+    assert (number_text(float("inf")), number_text(float("-inf"))) == ("∞", "−∞")
+    assert number_text(-0.5) == "-0.5" and number_text(-1234.56) == "-1,234.6"

@@ -44,6 +44,8 @@ def number_text(value: Any) -> str:
         return str(value)
     if math.isnan(number):
         return "no data"
+    if math.isinf(number):
+        return "−∞" if number < 0 else "∞"  # (int() of it would raise)
     if number == int(number):
         return f"{int(number):,}"
     return f"{number:,.1f}" if abs(number) >= 1 else f"{number:.3g}"
