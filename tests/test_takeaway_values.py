@@ -254,3 +254,11 @@ def test_number_text_of_an_infinite_ratio_does_not_stop_the_report():
 
     assert (number_text(float("inf")), number_text(float("-inf"))) == ("∞", "−∞")
     assert number_text(-0.5) == "-0.5" and number_text(-1234.56) == "-1,234.6"
+
+
+def test_a_day_shows_as_a_day_in_the_table_and_its_csv():
+    # A date column holds days: the page and the CSV both say 2020-01-01, never with midnight.
+    frame = pd.DataFrame({"date": pd.to_datetime(["2020-01-01", "2021-06-30"]), "events": [3, 4]})
+    page = display.table_html(frame)
+    assert '<td class="text">2020-01-01</td>' in page
+    assert "00:00:00" not in page

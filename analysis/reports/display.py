@@ -328,6 +328,9 @@ def table_html(
                     value = ", ".join(str(v) for v in value)
                 elif value is None or (not isinstance(value, str) and pd.isna(value)):
                     value = "–"
+                elif isinstance(value, pd.Timestamp) and value == value.normalize():
+                    # A day shows as a day (2020-01-01), as in the CSV, not with midnight.
+                    value = value.date().isoformat()
                 cells.append(f'<td class="text">{html.escape(str(value))}</td>')
         rows.append(f"<tr>{''.join(cells)}</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
