@@ -91,3 +91,19 @@ def test_trend_split_shift_change_points_sahel(sample):
     returned = figures_events.draw_sahel(ax, annual, "Sahel")
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Mali", "Niger"]
     finished(fig, ax, "Sahel", returned)
+
+
+def test_split_keeps_the_largest_parts_whatever_the_column_order():
+    # Columns in alphabetical order, the largest last (as UCDP BRD's groups are: JNIM after
+    # AQIM ... IS). Totals by hand: AQIM 3, Ansar Dine 2, CMA 1, JNIM 40; top=2 keeps JNIM
+    # and AQIM, and 'other' is Ansar Dine + CMA = 2 + 1 = 3 over the two years.
+    wide = pd.DataFrame(
+        {"AQIM": [2, 1], "Ansar Dine": [1, 1], "CMA": [1, 0], "JNIM": [15, 25]},
+        index=[2021, 2022],
+    )
+    fig, ax = style.new_figure()
+    figures_events.draw_split(ax, wide, "Deaths by group", "Deaths", top=2)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["AQIM", "JNIM", "other"]
+    heights = [round(p.get_height()) for p in ax.patches]
+    assert heights == [2, 1, 15, 25, 2, 1]  # AQIM, JNIM, other per year
+    plt.close(fig)

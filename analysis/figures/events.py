@@ -89,7 +89,11 @@ def draw_split(
     """Stacked bars per period of the largest ``top`` parts; the rest are summed as 'other'."""
     table = wide_table.copy()
     if table.shape[1] > top:
-        kept = list(table.columns[:top])
+        # The largest parts by total over the period, whatever order the columns came in
+        # (alphabetical columns once hid JNIM, the largest, in 'other').
+        totals = wide_table.sum(axis=0, numeric_only=True)
+        ranked = totals.sort_values(ascending=False, kind="stable").index
+        kept = [column for column in wide_table.columns if column in set(ranked[:top])]
         table = table[kept].assign(other=wide_table.drop(columns=kept).sum(axis=1))
     index = table.index
     positions = index.year if isinstance(index, pd.DatetimeIndex) else index
