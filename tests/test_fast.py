@@ -38,7 +38,7 @@ from analysis.build import worker as build_worker  # noqa: E402
 from analysis.core import hashing, origins  # noqa: E402
 from analysis.figures import style  # noqa: E402
 from analysis.reports import display  # noqa: E402
-from analysis.sources import acled, cache  # noqa: E402
+from analysis.sources import acled, cache, event_frames  # noqa: E402
 from analysis.tables import events  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -297,6 +297,59 @@ def test_cached_normalised_table_equals_a_fresh_load(tmp_path, cache_dir, parses
     monkeypatch.setattr(acled, "CACHE_FROM_BYTES", 0)
     renamed = events.load("acled", path, country="Niger", resolve=lambda name: None)
     assert parses["read_csv"] == 2 and renamed["group_ids"].map(list).tolist() == [[]] * 200
+
+
+def test_cached_table_is_harmonised_once_and_equals_a_fresh_load(
+    tmp_path, cache_dir, parses, monkeypatch
+):
+    path = _export(tmp_path / "export.csv", 300)
+    # Mali's rows spell their region and cercle in English ('Timbuktu', 'Gourma Rharous'), the
+    # others' regions carry stray spaces: what finish harmonises
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        mali = row["country"] == "Mali"
+        row["admin1"] = "Timbuktu" if mali else "  Tillaberi   North "
+        row["admin2"] = "Gourma Rharous" if mali else ""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    load = functools.partial(events.load, "acled", path, resolve=_resolve_jnim)
+    first = {}
+    for country in ("Mali", "Niger", None):
+        first[country] = load(country=country)
+        cache.wait()  # the copy is written in the background
+    assert parses["read_csv"] == 1
+    (copy,) = cache_dir.glob("*.arrow")
+    stored, metadata = cache.open_table(
+        acled.NORMALISED_NAME, acled.normalised_version(), origins.sha256_file(path)
+    )
+    # the copy holds the harmonised places, so a cached load never harmonises again
+    assert metadata[event_frames.HARMONISED_KEY.decode()] == "yes"
+    assert set(stored.column("admin1").to_pylist()) == {"Tombouctou", "Tillaberi North"}
+
+    def never(*args, **kwargs):
+        raise AssertionError("harmonised again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(event_frames, "_harmonise_places", never)
+        patched.setattr(event_frames, "_canonical_countries", never)
+        cached = {country: load(country=country) for country in first}
+    assert parses["read_csv"] == 1
+    monkeypatch.setattr(acled, "CACHE_FROM_BYTES", 1 << 40)  # no cache at all
+    fresh = {country: load(country=country) for country in first}
+    assert parses["read_csv"] == 4
+    for country in first:
+        _same(cached[country], fresh[country])
+        _same(first[country], fresh[country])
+        assert cached[country].attrs["coverage"] == fresh[country].attrs["coverage"]
+    # by hand: rows 0, 3, 6 ... are Mali's (100 of 300), rows 2, 5, 8 ... Niger's (100)
+    mali, niger = cached["Mali"], cached["Niger"]
+    assert len(mali) == len(niger) == 100
+    assert set(mali["admin1"]) == {"Tombouctou"} and set(mali["admin2"]) == {"Gourma-Rharous"}
+    assert set(niger["admin1"]) == {"Tillaberi North"} and niger["admin2"].isna().all()
+    assert len(cached[None]) == 300
 
 
 def test_cache_is_not_trusted_when_key_or_version_differs(tmp_path, cache_dir, parses, monkeypatch):

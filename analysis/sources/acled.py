@@ -45,6 +45,7 @@ from analysis.sources.event_frames import (
     combinations,
     conversion_problem,
     csv_header,
+    harmonise,
     lists_by_combination,
     map_unique,
 )
@@ -135,7 +136,13 @@ SPAN_KEYS = ("acled.first_event", "acled.last_event")
 #: file's sha256, READER_VERSION and a hash of the code that normalises (``normalised_version``).
 NORMALISED_NAME = "acled-events"
 #: Modules whose code decides the normalised table (this one and the helpers it calls).
-_NORMALISED_BY = (__name__, "analysis.sources.event_frames", "analysis.core.countries")
+_NORMALISED_BY = (
+    __name__,
+    "analysis.sources.event_frames",
+    "analysis.core.countries",
+    "analysis.core.regions",
+    "analysis.core.text",
+)
 #: Column of the cached table: each row's actor combination (group ids are resolved per
 #: combination when the table is read back, from the curated aliases of that run).
 _COMBINATION = "actor_combination"
@@ -165,12 +172,23 @@ def load_events(
     version = normalised_version()
     found = cache.open_table(NORMALISED_NAME, version, sha256)
     if found is not None:
-        stored, _ = found
+        stored, metadata = found
+        # the mark ``harmonise`` left, read back from the copy (open_table strips metadata)
+        stored = stored.replace_schema_metadata(
+            {k.encode(): v.encode() for k, v in metadata.items()}
+        )
     else:
-        # the normalised table is the copy worth keeping: no raw copy is written beside it
+        # the normalised table is the copy worth keeping: no raw copy is written beside it;
+        # harmonised first, so a cached load skips the costliest part of finish
         table, codes = _normalise(read_export(path, country), source)
-        stored = table.append_column(_COMBINATION, pa.array(codes, pa.int32()))
-        cache.write_table_in_background(NORMALISED_NAME, version, sha256, stored)
+        stored = harmonise(table).append_column(_COMBINATION, pa.array(codes, pa.int32()))
+        cache.write_table_in_background(
+            NORMALISED_NAME,
+            version,
+            sha256,
+            stored,
+            {k.decode(): v.decode() for k, v in stored.schema.metadata.items()},
+        )
     codes = stored.column(_COMBINATION).to_numpy()
     table = stored.drop_columns([_COMBINATION])
     return _with_group_ids(table, codes, resolve)

@@ -54,6 +54,9 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
 DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
 
 STRING_LIST = pa.list_(pa.string())
+#: Schema metadata of a source table that went through ``harmonise`` (countries canonical,
+#: places harmonised): ``filter_rows`` and ``finish`` then leave those columns as they are.
+HARMONISED_KEY = b"mali.harmonised"
 
 #: What a source module hands to ``finish`` (group_ids, year and dataset are added there).
 SOURCE_SCHEMA = pa.schema(
@@ -117,9 +120,13 @@ def finish(
         if len(names) > len(SOURCE_SCHEMA.names)
         else SOURCE_SCHEMA
     )
-    table = table.select(names).cast(schema)
+    harmonised = is_harmonised(table)
+    table = table.select(names).cast(_keeping_large_strings(schema, table.schema))
+    if harmonised:  # done once for the whole file, and cached with it (see ``harmonise``)
+        table = table.replace_schema_metadata({HARMONISED_KEY: b"yes"})
     table = filter_rows(table, country, start, end)
-    table = _harmonise_places(table)
+    if not harmonised:
+        table = _harmonise_places(table)
     if "group_ids" in table.column_names:  # resolved by the source, once per actor combination
         group_ids = table.column("group_ids")
     else:
@@ -174,11 +181,8 @@ def filter_rows(
     table: pa.Table, country: str | None, start: date | None, end: date | None
 ) -> pa.Table:
     """Keep the rows of one country (any spelling) and within [start, end]."""
-    table = table.set_column(
-        table.schema.get_field_index("country"),
-        "country",
-        map_unique(table.column("country"), canonical_country),
-    )
+    if not is_harmonised(table):
+        table = _canonical_countries(table)
     mask = None
     if country:
         wanted = canonical_country(country)
@@ -206,6 +210,54 @@ def map_unique(column: pa.ChunkedArray | pa.Array, function: Callable) -> pa.Arr
     encoded = pc.dictionary_encode(array)
     mapped = pa.array([function(v) for v in encoded.dictionary.to_pylist()], pa.string())
     return mapped.take(encoded.indices)
+
+
+def _canonical_countries(table: pa.Table) -> pa.Table:
+    """The table with its country names in their canonical spelling."""
+    return table.set_column(
+        table.schema.get_field_index("country"),
+        "country",
+        map_unique(table.column("country"), canonical_country),
+    )
+
+
+def harmonise(table: pa.Table) -> pa.Table:
+    """The deterministic part of ``finish`` done once for a whole source table: canonical
+    country names, Mali's places in one spelling, text as large_string (what pandas holds).
+
+    The result is marked (HARMONISED_KEY) so that ``filter_rows`` and ``finish`` do not do it
+    again; a reader may cache it (analysis.sources.acled keeps it keyed by its code's hash,
+    which covers this module)."""
+    table = large_strings(_harmonise_places(_canonical_countries(table)))
+    return table.replace_schema_metadata({**(table.schema.metadata or {}), HARMONISED_KEY: b"yes"})
+
+
+def is_harmonised(table: pa.Table) -> bool:
+    """True when the table went through ``harmonise`` (its schema carries HARMONISED_KEY)."""
+    return (table.schema.metadata or {}).get(HARMONISED_KEY) == b"yes"
+
+
+def large_strings(table: pa.Table) -> pa.Table:
+    """String columns as large_string: pandas keeps its text so, so ``to_pandas`` of a table
+    mapped from the cache converts them without a copy."""
+    fields = [
+        field.with_type(pa.large_string()) if field.type == pa.string() else field
+        for field in table.schema
+    ]
+    return table.cast(pa.schema(fields, table.schema.metadata))
+
+
+def _keeping_large_strings(schema: pa.Schema, given: pa.Schema) -> pa.Schema:
+    """``schema``, with large_string where the table already holds a string column as one."""
+    fields = [
+        field.with_type(pa.large_string())
+        if field.type == pa.string()
+        and field.name in given.names
+        and given.field(field.name).type == pa.large_string()
+        else field
+        for field in schema
+    ]
+    return pa.schema(fields)
 
 
 def _harmonise_places(table: pa.Table) -> pa.Table:
