@@ -262,3 +262,69 @@ def test_a_day_shows_as_a_day_in_the_table_and_its_csv():
     page = display.table_html(frame)
     assert '<td class="text">2020-01-01</td>' in page
     assert "00:00:00" not in page
+
+
+def test_error_bars_title_their_points_with_the_series_and_caps_get_no_title(monkeypatch):
+    shown = _shown(monkeypatch)
+    fig, ax = style.new_figure()
+    # errorbar puts the label on its container, not on the line of points; its caps are
+    # marked lines too ('_' markers) whose y is a bound (55, 65...), not a value.
+    ax.errorbar(
+        [2019, 2021],
+        [60.0, 70.0],
+        yerr=[[5.0, 4.0], [5.0, 6.0]],
+        fmt="-o",
+        capsize=2,
+        label="Trust the army",
+    )
+    display.figure(fig, "errorbars", "Error bars.")
+    (body,) = shown
+    # By hand: two points, 60 in 2019 and 70 in 2021; no title for the bounds 55, 65, 66, 76.
+    assert _titles(body) == ["Trust the army: 2019: 60", "Trust the army: 2021: 70"]
+
+
+def test_national_and_north_points_are_titled_with_their_real_fieldwork_not_the_dodge(
+    monkeypatch,
+):
+    from analysis.figures import opinion
+
+    shown = _shown(monkeypatch)
+    rounds = {
+        "round": [6, 7],
+        "suppressed": [False, False],
+        "fieldwork_start": ["2014-12-01", "2017-02-08"],
+        "fieldwork_end": ["2014-12-14", "2017-02-24"],
+        "short": "Trust the army",
+        "note": "",
+    }
+    national = pd.DataFrame(
+        {
+            **rounds,
+            "group": "All respondents",
+            "share": [82.1, 81.8],
+            "low": [79.6, 79.3],
+            "high": [84.3, 84.0],
+        }
+    )
+    north = pd.DataFrame(
+        {
+            **rounds,
+            "group": "North",
+            "share": [80.3, 63.1],
+            "low": [71.8, 51.9],
+            "high": [86.7, 73.0],
+        }
+    )
+    fig, ax = style.new_figure()
+    opinion.draw_national_vs_north(ax, national, north)
+    display.figure(fig, "north", "North.")
+    (body,) = shown
+    # The points are drawn 20 days either side of each round so their bars do not overlap;
+    # the titles name the round and its real fieldwork (not 2014-11-17 or 2017-03-08), the
+    # share and its interval, all from the frames above.
+    assert _titles(body) == [
+        "National, round 6 (fieldwork 2014-12-01 to 2014-12-14): 82.1% (79.6–84.3)",
+        "National, round 7 (fieldwork 2017-02-08 to 2017-02-24): 81.8% (79.3–84.0)",
+        "North, round 6 (fieldwork 2014-12-01 to 2014-12-14): 80.3% (71.8–86.7)",
+        "North, round 7 (fieldwork 2017-02-08 to 2017-02-24): 63.1% (51.9–73.0)",
+    ]

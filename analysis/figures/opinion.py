@@ -449,6 +449,16 @@ def _national_and_north(national: pd.DataFrame, north: pd.DataFrame) -> pd.DataF
     return pd.concat([f for f in frames if len(f)], ignore_index=True)
 
 
+def _round_point_text(group: str, row: pd.Series) -> str:
+    """'North, round 7 (fieldwork 2017-02-08 to 2017-02-24): 63.1% (51.9–73.0)'."""
+    period = _period(row.get("fieldwork_start"), row.get("fieldwork_end"))
+    text = f"{group}, round {row.get('round')} (fieldwork {period}): {float(row['share']):.1f}%"
+    low, high = row.get("low"), row.get("high")
+    if low is not None and high is not None and pd.notna(low) and pd.notna(high):
+        text += f" ({float(low):.1f}–{float(high):.1f})"
+    return text
+
+
 def draw_national_vs_north(ax: Axes, national: pd.DataFrame, north: pd.DataFrame) -> Axes:
     """One question: national share against the north and the rest of Mali, per round."""
     combined = _national_and_north(national, north)
@@ -464,7 +474,7 @@ def draw_national_vs_north(ax: Axes, national: pd.DataFrame, north: pd.DataFrame
         x = mdates.date2num(
             (shown["when"] + pd.to_timedelta(offsets[group], unit="D")).dt.to_pydatetime()
         )
-        ax.errorbar(
+        points_line, _, _ = ax.errorbar(
             x,
             shown["share"].astype(float),
             yerr=_error_bars(shown),
@@ -474,6 +484,10 @@ def draw_national_vs_north(ax: Axes, national: pd.DataFrame, north: pd.DataFrame
             capsize=2.5,
             linewidth=1.2,
             label=group,
+        )
+        # The x positions are dodged by some days: the titles say the round's real fieldwork.
+        style.hover_labels(
+            points_line, [_round_point_text(group, row) for _, row in shown.iterrows()]
         )
         for _, row in block[block["suppressed"].astype(bool)].iterrows():
             ax.annotate(

@@ -20,7 +20,7 @@ import matplotlib.ticker as mticker
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import Collection, LineCollection, PolyCollection, QuadMesh
-from matplotlib.container import BarContainer
+from matplotlib.container import BarContainer, ErrorbarContainer
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -115,8 +115,8 @@ def _bar_labels(ax: Axes, container: BarContainer) -> list[str]:
     return labels
 
 
-def _line_labels(ax: Axes, line: Line2D) -> list[str]:
-    series = _series(line)
+def _line_labels(ax: Axes, line: Line2D, series: str | None = None) -> list[str]:
+    series = _series(line) if series is None else series
     xs, ys = line.get_xdata(orig=False), line.get_ydata(orig=False)
     labels = []
     for x, y in zip(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float), strict=False):
@@ -174,6 +174,16 @@ def label_artists(fig: Figure) -> dict[str, list[str]]:
     for ax in fig.axes:
         if getattr(ax, "_colorbar", None) is not None:
             continue  # a colour scale: its bands are a legend, not data
+        # errorbar labels its container, not its line of points, and draws each cap as a
+        # marked line whose value is a bound (the low end), not the figure: caps get no title.
+        caps: set[int] = set()
+        series_of: dict[int, str] = {}
+        for container in ax.containers:
+            if isinstance(container, ErrorbarContainer):
+                points, cap_lines, _ = container.lines
+                caps.update(id(cap) for cap in cap_lines)
+                if points is not None:
+                    series_of[id(points)] = _series(container)
         for container in ax.containers:
             if isinstance(container, BarContainer):
                 given = getattr(container, HOVER_ATTRIBUTE, None)
@@ -181,6 +191,8 @@ def label_artists(fig: Figure) -> dict[str, list[str]]:
                 for patch, text in zip(container.patches, labels, strict=False):
                     mark(patch, [text])
         for line in ax.get_lines():
+            if id(line) in caps:
+                continue
             given = getattr(line, HOVER_ATTRIBUTE, None)
             if given is not None:
                 mark(line, given)
@@ -192,7 +204,7 @@ def label_artists(fig: Figure) -> dict[str, list[str]]:
             xs, ys = xs[np.isfinite(xs)], ys[np.isfinite(ys)]
             marked = line.get_marker() not in (None, "", "None", " ") and len(xs) >= 1
             if marked or (len(set(xs)) > 1 and len(set(ys)) > 1):
-                mark(line, _line_labels(ax, line))
+                mark(line, _line_labels(ax, line, series_of.get(id(line))))
         for collection in ax.collections:
             given = getattr(collection, HOVER_ATTRIBUTE, None)
             if given is not None:
