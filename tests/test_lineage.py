@@ -247,6 +247,27 @@ def test_formation_sentences_are_built_from_rows():
     )
 
 
+def test_a_later_split_is_not_part_of_the_founding(broken):
+    # ISGS was founded in May 2015 by leaving al-Mourabitoun; a split from another group in
+    # March 2022 (as the curated ISGS row from ISWAP) is not how it was formed.
+    append(
+        broken,
+        "groups",
+        "iswap,Islamic State West Africa Province,ISWAP,,jihadist,Islamic State,2015-03,month,"
+        ",,,,,,cep-mali,",
+    )
+    append(
+        broken,
+        "lineage",
+        "2022-03,month,isgs,split_from,iswap,The Sahel branch left the West Africa Province.,"
+        "cep-mali,",
+    )
+    assert lineage.formation_sentence(graph_of(broken), "isgs") == (
+        "Islamic State in the Greater Sahara was formed in May 2015 by breaking away from "
+        "al-Mourabitoun, and pledged allegiance to Islamic State (sources: cep-mali)."
+    )
+
+
 def test_spans_fall_back_to_the_split_and_first_mention(broken):
     replace(
         broken / "groups.csv",

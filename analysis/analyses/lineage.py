@@ -609,7 +609,7 @@ def formation_sentence(lin: LineageGraph, group: str) -> str:
     """How a group came to be, in one sentence built from its founding and lineage rows.
 
     Uses the rows dated on its founding: groups that merged into it or joined it, the group
-    it was renamed from, the group it split from, and a pledge made at founding; cites the
+    it was renamed from, the group it split from then, and a pledge made at founding; cites the
     sources of those rows (of the groups.csv row when there are none).
     """
     gid = lin.id(group)
@@ -631,7 +631,9 @@ def formation_sentence(lin: LineageGraph, group: str) -> str:
             sources += data["sources"]
     splits, pledges = [], []
     for _, other, data in graph.out_edges(gid, data=True):
-        if data["relation"] == "split_from":
+        # Only a split dated on the founding formed the group: ISGS left ISWAP in 2022, seven
+        # years after it was formed by leaving al-Mourabitoun.
+        if data["relation"] == "split_from" and data["date"] == start:
             splits.append(other)
             sources += data["sources"]
         elif data["relation"] == "pledged_to" and data["date"] == start:
