@@ -234,6 +234,10 @@ def test_build_findings_headlines_and_tables_from_the_fixture(machine):
     # 2022 fought in Mali and Niger, and IS 25 in 2021 -> 75
     sahel = report.tables["sahel-brd"].frame.set_index("country")
     assert sahel["battle deaths (BRD)"].to_dict() == {"Mali": 230, "Burkina Faso": 200, "Niger": 75}
+    # Of those, the dyads of the country's own government: Niger's 75 hold the Government of
+    # Mali's IS dyad (50, fought partly in Niger); the Government of Niger's own is 25.
+    own = "of which its own government's dyads"
+    assert sahel[own].to_dict() == {"Mali": 230, "Burkina Faso": 200, "Niger": 25}
     claims = report.tables["claims"].frame
     assert claims["what the data shows"].iloc[2] == (
         "Burkina Faso went from 50 deaths in 2019 to 300 in 2021, Niger from 40 to 70; Burkina "
