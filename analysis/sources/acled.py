@@ -128,6 +128,11 @@ STREAM_BLOCK_BYTES = 8 << 20
 #: Files larger than this are filtered while read when one country is asked for; smaller ones
 #: (a country's own export) are parsed whole, in parallel, which is faster and fits in memory.
 STREAM_ABOVE_BYTES = 512 << 20
+#: Bytes per block of the whole-file parse (pyarrow's default is 1 MB): each block is a chunk
+#: of every column, and 60 chunks of a 500 MB export instead of 470 make each later step, and
+#: the cached table mapped back, cheaper (a cached load of 1,000,000 rows ~0.10 s instead of
+#: ~0.15 s), while both cores still parse in parallel.
+PARSE_BLOCK_BYTES = 8 << 20
 #: Files smaller than this parse in well under a second: they are not cached.
 CACHE_FROM_BYTES = 16 << 20
 #: Table metadata naming the first and last event date of the whole file (a filtered read).
@@ -388,7 +393,9 @@ def _read(
 ) -> pa.Table:
     return pacsv.read_csv(
         path,
-        read_options=pacsv.ReadOptions(skip_rows_after_names=1 if has_hxl else 0),
+        read_options=pacsv.ReadOptions(
+            skip_rows_after_names=1 if has_hxl else 0, block_size=PARSE_BLOCK_BYTES
+        ),
         parse_options=pacsv.ParseOptions(newlines_in_values=newlines_in_values),
         convert_options=_convert_options(columns, types),
     )

@@ -172,9 +172,9 @@ _PANDAS_TYPES = {
 
 
 def _repeat(value: str, n: int) -> pa.Array:
-    """A string column holding one value, stored as a dictionary (no n copies)."""
+    """A string column holding one value (large_string, what pandas holds, so not cast again)."""
     indices = pa.array(np.zeros(n, dtype=np.int32))
-    return pa.DictionaryArray.from_arrays(indices, pa.array([value])).cast(pa.string())
+    return pa.DictionaryArray.from_arrays(indices, pa.array([value])).cast(pa.large_string())
 
 
 def filter_rows(
