@@ -147,6 +147,32 @@ def test_geographic_shift_by_hand(five):
     assert geoshift.shift_verdict(shift, window=1).verdict == "not enough data"
 
 
+def test_shift_verdict_says_how_many_deaths_the_latitude_rests_on():
+    rows = [
+        dict(event_id="a", date="2020-06-01", deaths_best=10, admin1="Kidal", latitude=18.4),
+        dict(event_id="b", date="2020-07-01", deaths_best=30, admin1="Mopti"),
+        dict(event_id="c", date="2021-06-01", deaths_best=20, admin1="Mopti", latitude=14.5),
+        dict(event_id="d", date="2021-07-01", deaths_best=5, admin1="Bamako"),
+    ]
+    shift = geoshift.geographic_shift(events_frame(rows))
+    verdict = geoshift.shift_verdict(shift, window=1, min_events=1)
+    # By hand: 2020 north 10 of 40 (25%), centre 30 (75%); 2021 centre 20 of 25 (80%), south 5
+    # (20%). The latitudes rest on the deaths with coordinates only: 10 of 40, 20 of 25.
+    assert verdict.sentence() == (
+        "The claim is partly supported: the north's share of deaths went from 25% in 2020 to "
+        "0% in 2021, the centre's from 75% to 80% and the south's from 0% to 20%; the "
+        "deaths-weighted mean latitude of the deaths with coordinates (10 of 40 in 2020, 20 of "
+        "25 in 2021) moved from 18.4°N to 14.5°N."
+    )
+    # No death with coordinates in 2021: no mean latitude, never 'nan°N'.
+    unlocated = events_frame(rows[:2] + [{**rows[2], "latitude": np.nan}, rows[3]])
+    verdict = geoshift.shift_verdict(geoshift.geographic_shift(unlocated), window=1, min_events=1)
+    assert verdict.sentence().endswith(
+        "the south's from 0% to 20%; no death in 2021 has coordinates, so no mean latitude is "
+        "compared."
+    )
+
+
 def test_shift_verdict_supported_and_not_supported():
     def year_rows(year: int, north: int, centre: int, south: int) -> list[dict]:
         rows = []

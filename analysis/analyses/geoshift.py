@@ -107,6 +107,33 @@ class ShiftVerdict:
     late_events: int
     #: why the windows are shorter than asked, or which years were left out ("" if none)
     note: str = ""
+    #: per window, (deaths with coordinates, deaths placed in a zone): what each latitude
+    #: rests on (a curated chronology gives coordinates for few of its deaths)
+    located: tuple[tuple[float, float], tuple[float, float]] | None = None
+
+    def _latitude_words(self) -> str:
+        early, late = _span(self.early_years), _span(self.late_years)
+        unlocated = [
+            span
+            for span, latitude in ((early, self.early_latitude), (late, self.late_latitude))
+            if np.isnan(latitude)
+        ]
+        if unlocated:
+            return (
+                f"no death in {' or '.join(unlocated)} has coordinates, so no mean latitude is "
+                "compared."
+            )
+        basis = ""
+        if self.located and any(with_xy < placed for with_xy, placed in self.located):
+            (early_xy, early_all), (late_xy, late_all) = self.located
+            basis = (
+                f" of the deaths with coordinates ({early_xy:,.0f} of {early_all:,.0f} in "
+                f"{early}, {late_xy:,.0f} of {late_all:,.0f} in {late})"
+            )
+        return (
+            f"the deaths-weighted mean latitude{basis} moved from {self.early_latitude:.1f}°N "
+            f"to {self.late_latitude:.1f}°N."
+        )
 
     def sentence(self) -> str:
         """The verdict in one sentence with its figures (for report prose)."""
@@ -125,8 +152,7 @@ class ShiftVerdict:
             f"{early['north']:.0%} in {_span(self.early_years)} to {late['north']:.0%} in "
             f"{_span(self.late_years)}, the centre's from {early['centre']:.0%} to "
             f"{late['centre']:.0%} and the south's from {early['south']:.0%} to "
-            f"{late['south']:.0%}; the deaths-weighted mean latitude moved from "
-            f"{self.early_latitude:.1f}°N to {self.late_latitude:.1f}°N." + note
+            f"{late['south']:.0%}; {self._latitude_words()}" + note
         )
 
 
@@ -201,7 +227,13 @@ def shift_verdict(
         early_events,
         late_events,
         note,
+        (_located(early), _located(late)),
     )
+
+
+def _located(window: pd.DataFrame) -> tuple[float, float]:
+    placed = sum(float(window[f"deaths_{z}"].sum()) for z in ZONES)
+    return float(window["deaths_with_coordinates"].sum()), placed
 
 
 def _window(shift: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
