@@ -107,3 +107,24 @@ def test_split_keeps_the_largest_parts_whatever_the_column_order():
     heights = [round(p.get_height()) for p in ax.patches]
     assert heights == [2, 1, 15, 25, 2, 1]  # AQIM, JNIM, other per year
     plt.close(fig)
+
+
+def test_shift_latitude_points_say_how_many_deaths_they_rest_on():
+    from analysis.figures.style import HOVER_ATTRIBUTE
+
+    rows = [
+        dict(event_id="a", date="2020-06-01", deaths_best=10, admin1="Kidal", latitude=18.4),
+        dict(event_id="b", date="2020-07-01", deaths_best=30, admin1="Mopti"),
+        dict(event_id="c", date="2021-07-01", deaths_best=5, admin1="Bamako"),
+    ]
+    shift = geoshift.geographic_shift(events_frame(rows))
+    fig, ax = style.new_figure()
+    figures_events.draw_shift(ax, shift, "Where the deaths were")
+    (twin,) = [a for a in fig.axes if a is not ax]
+    (line,) = twin.get_lines()
+    # By hand: 2020's 18.4°N rests on the 10 of its 40 deaths that have coordinates; 2021 has
+    # none with coordinates, so no point and no title.
+    assert getattr(line, HOVER_ATTRIBUTE) == [
+        "deaths-weighted latitude: 2020: 18.4°N (10 of 40 deaths have coordinates)"
+    ]
+    plt.close(fig)

@@ -122,8 +122,27 @@ def draw_shift(ax: Axes, shift: pd.DataFrame, title: str) -> Axes:
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylim(0, 1)
     twin = ax.twinx()
-    twin.plot(years, shift["deaths_weighted_latitude"], color="black", marker="o", markersize=3,
-              linewidth=1.2, label="deaths-weighted latitude")  # fmt: skip
+    (latitude_line,) = twin.plot(years, shift["deaths_weighted_latitude"], color="black",
+                                 marker="o", markersize=3, linewidth=1.2,
+                                 label="deaths-weighted latitude")  # fmt: skip
+    if "deaths_with_coordinates" in shift:
+        # A year's latitude may rest on a few of its deaths (a chronology gives coordinates
+        # for few): each point says how many.
+        placed = shift[[f"deaths_{zone}" for zone in ZONE_COLOURS]].sum(axis=1)
+        style.hover_labels(
+            latitude_line,
+            [
+                f"deaths-weighted latitude: {year}: {latitude:.1f}°N "
+                f"({located:,.0f} of {placed[year]:,.0f} deaths have coordinates)"
+                for year, latitude, located in zip(
+                    years,
+                    shift["deaths_weighted_latitude"],
+                    shift["deaths_with_coordinates"],
+                    strict=True,
+                )
+                if pd.notna(latitude)
+            ],
+        )
     twin.set_ylabel("Mean latitude of deaths (°N)")
     twin.grid(False)
     handles, names = ax.get_legend_handles_labels()

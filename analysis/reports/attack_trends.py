@@ -947,20 +947,21 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         figures["geographic-shift"] = FigureData(
             "geographic-shift",
             "Where the deaths were: north, centre, south",
-            "Share of deaths per zone each year (bars) and the "
-            "deaths-weighted mean latitude of the events (line, right axis).",
+            "Share of deaths per zone each year (bars) and the deaths-weighted mean latitude "
+            "of the deaths with coordinates (line, right axis; how many each year: appendix, zones per year).",
             event_source,
             shift,
         )
         shown = shift[
             [f"events_{z}" for z in geoshift.ZONES]
             + [f"deaths_{z}" for z in geoshift.ZONES]
-            + ["deaths_weighted_latitude"]
+            + ["deaths_weighted_latitude", "deaths_with_coordinates"]
         ].reset_index()
         shown["year"] = shown["year"].astype(str)
         tables["shift"] = TableData(
             shown,
-            "Events and deaths per zone, and deaths-weighted latitude, per year",
+            "Events and deaths per zone, and the deaths-weighted latitude with the deaths it "
+            "rests on (those with coordinates), per year",
             {"deaths_weighted_latitude": 2},
         )
     elif country == "Mali":
