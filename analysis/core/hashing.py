@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -58,6 +59,61 @@ def sha256_file(path: Path | str) -> str:
         if sidecar is not None:
             _write_sidecar(sidecar, key, hexdigest)
     return hexdigest
+
+
+def known_sha256(path: Path | str) -> str | None:
+    """The digest of a file already hashed and unchanged since (this process, or a sidecar),
+    without reading the file; None when it would have to be read."""
+    file = Path(path)
+    stat = file.stat()
+    key = (str(file.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    known = _KNOWN.get(key)
+    if known is None and stat.st_size >= REMEMBER_FROM_BYTES:
+        known = _read_sidecar(sidecar_path(key[0]), key)
+    return known
+
+
+def is_settled(path: Path | str) -> bool:
+    """True when a digest taken now would be remembered: the file was last modified more than
+    _RACY_SECONDS ago (a file written just now is hashed again on every load)."""
+    return time.time() - Path(path).stat().st_mtime > _RACY_SECONDS
+
+
+class PendingDigest:
+    """A file's sha256 to be taken on a thread (hashlib releases the GIL on large chunks):
+    ``start`` it when a core is free (the parse of the file uses both), call it to wait for
+    the digest (it starts then if not yet started, and raises what hashing raised)."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._thread: threading.Thread | None = None
+        self._result: dict[str, str | BaseException] = {}
+
+    def start(self) -> PendingDigest:
+        """Begin hashing on a thread (once)."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._work, name=f"sha256 {self.path.name}", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def _work(self) -> None:
+        try:
+            self._result["digest"] = sha256_file(self.path)
+        except BaseException as exc:  # handed to the caller, who waits for it
+            self._result["error"] = exc
+
+    def __call__(self) -> str:
+        self.start().join()
+        if "error" in self._result:
+            raise self._result["error"]
+        return str(self._result["digest"])
+
+    def join(self) -> None:
+        """Wait for the thread hashing the file."""
+        if self._thread is not None:
+            self._thread.join()
 
 
 def sidecar_path(resolved: str) -> Path:

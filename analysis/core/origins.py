@@ -115,16 +115,17 @@ def start_log() -> OriginLog:
 
 
 def record_file(
-    dataset: str, path: Path | str, version: str = "", rows: int | None = None
+    dataset: str, path: Path | str, version: str = "", rows: int | None = None, sha256: str = ""
 ) -> Origin:
-    """Record that ``dataset`` was read from a file (its sha256 is taken now)."""
+    """Record that ``dataset`` was read from a file (its sha256 is taken now, unless the
+    caller hashed it already and gives it)."""
     file = Path(path)
     return current_log().add(
         Origin(
             dataset=dataset,
             kind="file",
             where=display_path(file),
-            sha256=sha256_file(file),
+            sha256=sha256 or sha256_file(file),
             version=version,
             rows=rows,
         )

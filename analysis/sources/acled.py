@@ -37,6 +37,7 @@ import pyarrow.csv as pacsv
 
 from analysis.config import display_path
 from analysis.core.countries import canonical_country, country_key
+from analysis.core.hashing import PendingDigest
 from analysis.sources import cache
 from analysis.sources.event_frames import (
     STRING_LIST,
@@ -154,7 +155,10 @@ _COMBINATION = "actor_combination"
 
 
 def load_events(
-    path: Path, country: str | None = None, sha256: str = "", resolve: Resolve | None = None
+    path: Path,
+    country: str | None = None,
+    sha256: str | PendingDigest = "",
+    resolve: Resolve | None = None,
 ) -> pa.Table:
     """An ACLED export as the canonical source table (``normalise``), with group ids when
     ``resolve`` is given, and, for a filtered read, the span of the whole file (``event_span``).
@@ -165,17 +169,22 @@ def load_events(
     next load of the same bytes maps it instead of parsing and normalising again, and only
     resolves the group ids, once per distinct combination of actors. A file filtered while it
     is read (larger than STREAM_ABOVE_BYTES, one country asked for) keeps read_export's cache.
+
+    ``sha256`` may also be a digest still to take (hashing.PendingDigest, for a file not hashed
+    before): no copy can be found under a digest not known yet, so the file is parsed, then
+    hashed on a thread while it is normalised (the parse uses both cores, normalising one),
+    and the digest is waited for only to write the copy.
     """
     source = _display(path)
     size = Path(path).stat().st_size
     streamed = bool(country) and size > STREAM_ABOVE_BYTES
     if streamed or not sha256 or size < CACHE_FROM_BYTES:
-        raw = read_export(path, country, sha256)
+        raw = read_export(path, country, sha256 if isinstance(sha256, str) else sha256())
         table, codes = _normalise(raw, source)
         table = _with_group_ids(table, codes, resolve)
         return table.replace_schema_metadata(raw.schema.metadata)
     version = normalised_version()
-    found = cache.open_table(NORMALISED_NAME, version, sha256)
+    found = cache.open_table(NORMALISED_NAME, version, sha256) if isinstance(sha256, str) else None
     if found is not None:
         stored, metadata = found
         # the mark ``harmonise`` left, read back from the copy (open_table strips metadata)
@@ -185,12 +194,16 @@ def load_events(
     else:
         # the normalised table is the copy worth keeping: no raw copy is written beside it;
         # harmonised first, so a cached load skips the costliest part of finish
-        table, codes = _normalise(read_export(path, country), source)
+        raw = read_export(path, country)
+        if not isinstance(sha256, str):
+            sha256.start()
+        table, codes = _normalise(raw, source)
+        del raw  # its columns live on in the table; the rest can go before the copy is made
         stored = harmonise(table).append_column(_COMBINATION, pa.array(codes, pa.int32()))
         cache.write_table_in_background(
             NORMALISED_NAME,
             version,
-            sha256,
+            sha256 if isinstance(sha256, str) else sha256(),
             stored,
             {k.decode(): v.decode() for k, v in stored.schema.metadata.items()},
         )

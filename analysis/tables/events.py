@@ -69,7 +69,7 @@ import pyarrow.compute as pc
 
 from analysis import config
 from analysis.config import CURATED_DIR, curated_path, display_path
-from analysis.core import origins
+from analysis.core import hashing, origins
 from analysis.core.countries import gw_number
 from analysis.core.vocab import EVENT_TYPES
 from analysis.curated.tables import resolver
@@ -267,7 +267,15 @@ def load(
     file = locate(name, path)
     record = open_data.REGISTER.get(name)
     read = file / "events.csv" if name == "curated" and file.is_dir() else file
-    origin = origins.record_file(name, read, version=record.version_of(read) if record else "")
+    if name == "acled":
+        # an export not hashed before is hashed on a thread while it is normalised (no cached
+        # copy can be found before its digest is known; one written just now is hashed first,
+        # as its digest is not remembered); its origin is recorded once the load is done
+        sha256 = hashing.known_sha256(read) or (
+            hashing.PendingDigest(read) if hashing.is_settled(read) else hashing.sha256_file(read)
+        )
+    else:
+        origins.record_file(name, read, version=record.version_of(read) if record else "")
     source = str(file)
     if name == "acled":
         resolve = with_name_parts(resolve or default_resolve())
@@ -278,7 +286,11 @@ def load(
             table = curated.read_curated(file)
         else:
             # one country's rows, filtered while read; parsed once per file (cached by sha256)
-            table = acled.load_events(file, country, origin.sha256, resolve)
+            try:
+                table = acled.load_events(file, country, sha256, resolve)
+            finally:
+                digest = sha256 if isinstance(sha256, str) else sha256()
+                origins.record_file(name, read, version=version, sha256=digest)
         coverage = _table_coverage(name, table, country, version)
         if name == "acled" and coverage.spans and (span := acled.event_span(table)):
             # read for one country: the export covers its whole file's first to last event
