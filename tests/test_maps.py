@@ -142,3 +142,21 @@ def test_real_boundaries_match_the_region_and_cercle_names():
     # with the real shapes every Mali event with coordinates is placed
     assert set(counts.unmatched["name"]) == {"Nowhere", "(no name)"}
     assert counts.unplaced_events == 1
+
+
+def test_an_area_whose_events_give_no_death_figure_has_no_deaths_not_zero(adm1):
+    frame = events_frame()
+    frame.loc[0, "deaths_best"] = pd.NA  # Ménaka's event, counted in Gao: deaths not given
+    counts = area_counts.count_by_area(frame, adm1, "adm1")
+    areas = counts.areas.set_index("admin1")
+    # By hand: Gao holds one event with no death figure: unknown, not 0; Bamako's event gives
+    # 0 deaths: a real 0; Mopti 5 + 2 = 7.
+    assert areas.loc["Gao", "events"] == 1 and pd.isna(areas.loc["Gao", "deaths_best"])
+    assert areas.loc["Bamako", "deaths_best"] == 0 and areas.loc["Mopti", "deaths_best"] == 7
+    fig, ax = style.new_figure(height_in=4)
+    maps.draw_choropleth(ax, counts, "deaths_best", "Deaths by region")
+    titles = [t for c in ax.collections for t in getattr(c, style.HOVER_ATTRIBUTE, [])]
+    assert "Gao: no death figure given (1 event)" in titles
+    assert "Bamako: 0 deaths (best estimate)" in titles
+    assert "Gao: 0 deaths (best estimate)" not in titles
+    matplotlib.pyplot.close("all")

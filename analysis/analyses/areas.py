@@ -87,12 +87,20 @@ def count_by_area(
     by_point = _place_by_coordinates(mali[~matched], boundaries, column)
     area = keys.where(matched)
     area.loc[by_point.index] = by_point
-    deaths = pd.to_numeric(mali["deaths_best"], errors="coerce").fillna(0)
+    deaths = pd.to_numeric(mali["deaths_best"], errors="coerce")
     totals = pd.DataFrame({"area": area, "events": weights, "deaths_best": deaths})
-    counted = totals.dropna(subset=["area"]).groupby("area")[["events", "deaths_best"]].sum()
+    grouped = totals.dropna(subset=["area"]).groupby("area")
+    counted = pd.DataFrame(
+        {
+            "events": grouped["events"].sum(),
+            # an area whose events all lack a death figure has unknown deaths, not 0
+            "deaths_best": grouped["deaths_best"].sum(min_count=1),
+        }
+    )
     areas = boundaries.copy()
     areas["events"] = areas[column].map(counted["events"]).fillna(0).astype(int)
-    areas["deaths_best"] = areas[column].map(counted["deaths_best"]).fillna(0).astype(int)
+    deaths_by_area = areas[column].map(counted["deaths_best"])
+    areas["deaths_best"] = deaths_by_area.where(areas["events"] > 0, 0).round().astype("Int64")
 
     unmatched_rows = pd.DataFrame(
         {

@@ -44,11 +44,23 @@ def draw_choropleth(
     label = "Events" if measure == "events" else "Deaths (best estimate)"
     name = NAME_COLUMN[counts.level]
     drawn = _drawn(areas)
-    empty = drawn[drawn[measure] == 0]
-    filled = drawn[drawn[measure] > 0]
+    known = drawn[measure].notna()
+    empty = drawn[known & (drawn[measure] == 0)]
+    filled = drawn[known & (drawn[measure] > 0)]
+    unknown = drawn[~known]  # events there, none with a death figure: not 0
     if not empty.empty:
         empty.plot(ax=ax, color="#f2f2f2", edgecolor="#9a9a9a", linewidth=0.4)
         _area_tooltips(ax, empty, name, measure, label)
+    if not unknown.empty:
+        unknown.plot(ax=ax, color="white", edgecolor="#9a9a9a", linewidth=0.4, hatch="////")
+        shown = unknown[unknown.geometry.notna() & ~unknown.geometry.is_empty]
+        style.hover_labels(
+            ax.collections[-1],
+            [
+                f"{area}: no death figure given ({events:,} event{'s' if events != 1 else ''})"
+                for area, events in zip(shown[name], shown["events"], strict=True)
+            ],
+        )
     if not filled.empty:
         filled.plot(
             ax=ax,
@@ -67,8 +79,9 @@ def draw_choropleth(
             if size < LABEL_MIN_AREA_SHARE * sizes.sum():
                 continue
             point = row.geometry.representative_point()
+            value = "not given" if pd.isna(row[measure]) else f"{int(row[measure]):,}"
             ax.annotate(
-                f"{row['admin1']}\n{int(row[measure]):,}",
+                f"{row['admin1']}\n{value}",
                 (point.x, point.y),
                 ha="center",
                 va="center",
