@@ -893,7 +893,8 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             "map-regions",
             counts1,
             "region",
-            "Events and deaths per region (2015 boundaries, OCHA/DNCT via geoBoundaries).",
+            "Events and deaths per region (2015 boundaries, OCHA/DNCT via geoBoundaries); "
+            "hatched: no event there gives a death figure.",
             (event_source, ctx.source_line("geoboundaries-adm1")),
         )
         area_notes = tuple(counts1.notes)
@@ -915,7 +916,8 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             "map-cercles",
             counts2,
             "cercle",
-            "Events and deaths per cercle (2015 boundaries).",
+            "Events and deaths per cercle (2015 boundaries); hatched: no event there gives a "
+            "death figure.",
             (event_source, ctx.source_line("geoboundaries-adm2")),
         )
         if len(counts2.unmatched):
