@@ -261,16 +261,30 @@ def _keeping_large_strings(schema: pa.Schema, given: pa.Schema) -> pa.Schema:
 
 
 def _harmonise_places(table: pa.Table) -> pa.Table:
-    """Mali's regions and cercles in one spelling; other countries' names only trimmed."""
+    """Mali's regions and cercles in one spelling; other countries' names only trimmed.
+
+    Each distinct place name is spelt both ways once, in Python; each row then takes the
+    Mali or the trimmed spelling of its name (vectorised: no pass over row combinations)."""
+    is_mali = pc.fill_null(pc.equal(table.column("country"), pa.scalar("Mali")), False)
+    mali_rows = pc.sum(is_mali.cast(pa.int64())).as_py() or 0
     for name, function in (
         ("admin1", regions.harmonise_admin1),
         ("admin2", regions.harmonise_admin2),
     ):
-        codes, combos = combinations([table.column("country"), table.column(name)])
-        values = [
-            function(place) if country == "Mali" else _trimmed(place) for country, place in combos
-        ]
-        harmonised = pa.array(values, pa.string()).take(pa.array(codes))
+        column = table.column(name)
+        encoded = pc.dictionary_encode(
+            column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        )
+        places = encoded.dictionary.to_pylist()
+        indices = encoded.indices
+        as_mali = pa.array([function(place) for place in places], pa.string())
+        trimmed = pa.array([_trimmed(place) for place in places], pa.string())
+        if mali_rows == table.num_rows:
+            harmonised = as_mali.take(indices)
+        elif mali_rows == 0:
+            harmonised = trimmed.take(indices)
+        else:
+            harmonised = pc.if_else(is_mali, as_mali.take(indices), trimmed.take(indices))
         table = table.set_column(table.schema.get_field_index(name), name, harmonised)
     return table
 
