@@ -630,6 +630,30 @@ def test_latest_windows_count_covered_weeks_and_leave_uncovered_ones_missing():
     assert list(groups.index) == ["isgs", "jnim"]  # 1 latest event each: stable order
 
 
+def test_latest_events_without_a_death_figure_have_no_deaths_not_zero():
+    # Windows as above (latest 2024-02-17..03-15, previous 01-20..02-16, year before
+    # 2023-02-18..03-17). Both latest events give no death figure (a kidnapping in a
+    # chronology); the previous window holds one event with 4 deaths and one without.
+    events = frame([("2024-02-20", 0), ("2024-03-15", 0), ("2024-01-25", 4), ("2024-02-01", 0)])
+    events["deaths_best"] = [np.nan, np.nan, 4.0, np.nan]
+    row = trends.latest_table(events, span("2023-01-01", "2024-03-15")).loc["all"]
+    # By hand: latest 2 events, deaths unknown (NaN, not 0); previous 2 events, 4 deaths;
+    # year before: covered, no event, 0 deaths.
+    assert row["events latest"] == 2 and np.isnan(row["deaths latest"])
+    assert (row["events previous"], row["deaths previous"]) == (2, 4)
+    assert (row["events year before"], row["deaths year before"]) == (0, 0)
+    windows = trends.latest_windows(date(2024, 3, 15))
+    assert trends.window_words(row, windows, "latest") == (
+        "2 events and no death figure from 2024-02-17 to 2024-03-15"
+    )
+    from analysis.reports.attack_trends import latest_by
+
+    # The regions table says so too: 'not given' for those deaths, 'not covered' only for a
+    # window the data does not cover (none here), a covered window without events 0.
+    regions = latest_by(events, span("2023-01-01", "2024-03-15"), "admin1")
+    assert regions.iloc[0].tolist() == ["Gao", "2", "not given", "2", "4", "0", "0"]
+
+
 def test_a_month_is_flagged_only_against_months_the_data_covers():
     months = pd.date_range("2022-01-01", periods=36, freq="MS")
     deaths = pd.Series([10.0] * 35 + [40.0], index=months)

@@ -349,12 +349,13 @@ def latest_table(
 ) -> pd.DataFrame:
     """Events and deaths in each window (``latest_windows`` from the coverage's last day), in
     total or per value of ``by`` (admin1, group); a window the data does not cover whole is
-    missing (NaN), never 0. Rows sorted by the latest window's events."""
+    missing (NaN), never 0, and so are the deaths of events that give no death figure. Rows
+    sorted by the latest window's events."""
     if coverage.last is None:
         return pd.DataFrame()
     windows = latest_windows(coverage.last, days)
     dates = pd.to_datetime(events["date"]).dt.date
-    deaths = pd.to_numeric(events["deaths_best"], errors="coerce").fillna(0)
+    deaths = pd.to_numeric(events["deaths_best"], errors="coerce")
     if by is None:
         keys = pd.Series("all", index=events.index)
     elif by == "group":
@@ -367,7 +368,12 @@ def latest_table(
         inside = frame[(frame["date"] >= first) & (frame["date"] <= last)].groupby("key")
         whole = coverage.days_covered(first, last) == days
         events_in = inside.size().reindex(table.index, fill_value=0).astype("float64")
-        deaths_in = inside["deaths"].sum().reindex(table.index, fill_value=0).astype("float64")
+        # events none of which gives a death figure have unknown deaths (NaN), not 0; a
+        # covered window without events has 0
+        deaths_in = (
+            inside["deaths"].sum(min_count=1).astype("float64").reindex(table.index)
+            .where(events_in > 0, 0.0)
+        )  # fmt: skip
         table[f"events {name}"] = events_in if whole else float("nan")
         table[f"deaths {name}"] = deaths_in if whole else float("nan")
     return table.sort_values("events latest", ascending=False, kind="stable")

@@ -482,8 +482,13 @@ def latest_by(
     events: pd.DataFrame, covered: Coverage, by: str, labels: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
     """The latest, previous and year-before windows per region or group, for a table."""
-    table = trends.latest_table(events, covered, by).head(10)
-    table = table.apply(lambda column: column.map(_count)).reset_index()
+    counts = trends.latest_table(events, covered, by).head(10)
+    table = counts.apply(lambda column: column.map(_count))
+    for column in [c for c in counts if c.startswith("deaths ")]:
+        # a covered window whose events give no death figure: 'not given', not 'not covered'
+        given = counts[column].isna() & counts[column.replace("deaths", "events", 1)].notna()
+        table.loc[given, column] = "not given"
+    table = table.reset_index()
     if labels:
         table[by] = table[by].map(lambda key: labels.get(key, key))
     return table.rename(columns={"admin1": "region"})
