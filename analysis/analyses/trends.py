@@ -421,4 +421,4 @@ def window_words(row: pd.Series, windows: dict[str, tuple[date, date]], window: 
         return f"the data does not cover all of {span}"
     deaths = row.get(f"deaths {window}", float("nan"))
     deaths_words = "no death figure" if pd.isna(deaths) else f"{int(deaths):,} deaths"
-    return f"{int(events):,} events and {deaths_words} from {span}"
+    return f"{int(events):,} event{'' if events == 1 else 's'} and {deaths_words} from {span}"

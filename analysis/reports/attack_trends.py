@@ -1041,7 +1041,8 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
     elif latest_text and len(events):
         caveat = (
             f"; windows of 4 weeks ending on {covered.last.isoformat()}, the last day the data "
-            "covers; 'not covered' where the data does not cover a whole window"
+            "covers; 'not covered' where the data does not cover a whole window, 'not given' "
+            "where no event of the window gives a death figure"
         )
         tables["latest-regions"] = TableData(
             latest_by(events, covered, "admin1"),
