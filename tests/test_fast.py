@@ -164,6 +164,27 @@ def test_heavy_libraries_are_not_imported_with_the_modules():
     assert json.loads(done.stdout) == []
 
 
+def test_build_command_starts_without_the_scientific_stack():
+    # the build process only schedules kernels and reads their files back: pandas, pyarrow and
+    # numpy are the kernels' (the register needs candidate releases' names, not the readers;
+    # the spreadsheet writer reads the take-away CSVs with the csv module)
+    code = (
+        "import json, sys\n"
+        "import analysis.build.command\n"
+        "print(json.dumps([m for m in ('pandas', 'pyarrow', 'numpy', 'matplotlib') "
+        "if m in sys.modules]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin"},
+        check=True,
+    )
+    assert json.loads(done.stdout) == []
+
+
 def test_change_points_still_found_with_ruptures_imported_late():
     import pandas as pd
 

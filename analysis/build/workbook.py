@@ -17,9 +17,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from analysis.reports.takeaway import CONTENTS_FILE, NUMBER_TEXT
+from analysis.reports.takeaway_files import CONTENTS_FILE, NUMBER_TEXT
 from analysis.sources.register import REGISTER
 
 SOURCES_SHEET = "sources"
@@ -89,7 +87,9 @@ def versions_read(origins: Iterable[Mapping[str, Any]]) -> dict[str, str]:
 
 def _sources_rows(
     entries: list[dict[str, Any]], sheets: Mapping[str, str], versions: Mapping[str, str]
-) -> pd.DataFrame:
+) -> list[list[Any]]:
+    """The sources sheet: a header row, then one row per dataset the sheets use (a cell a
+    dataset has no value for is None)."""
     rows = []
     used: dict[str, list[str]] = {}
     for entry in entries:
@@ -118,7 +118,9 @@ def _sources_rows(
         for e in entries
         if e.get("withheld")
     ]
-    return pd.DataFrame(rows + withheld)
+    records = rows + withheld
+    header = list(dict.fromkeys(key for record in records for key in record))
+    return [header] + [[record.get(key) for key in header] for record in records]
 
 
 def write_workbook(
@@ -132,7 +134,6 @@ def write_workbook(
     (nothing written) when the report left no take-away data."""
     # imported here: only a build that executed a report with data writes a spreadsheet
     from openpyxl import Workbook
-    from openpyxl.utils.dataframe import dataframe_to_rows  # (the same reason)
 
     entries = contents(figures_dir)
     exported = [e for e in entries if not e.get("withheld") and (figures_dir / e["file"]).is_file()]
@@ -154,10 +155,8 @@ def write_workbook(
             _append_text(sheet, row)
         sheet.freeze_panes = "A4"  # title, sources and header stay in view
     _append_text(sources_sheet, [f"{title or target.stem}: sources and licences of every sheet"])
-    for row in dataframe_to_rows(
-        _sources_rows(entries, sheets, versions or {}), index=False, header=True
-    ):
-        _append_text(sources_sheet, [None if _missing(v) else v for v in row])
+    for row in _sources_rows(entries, sheets, versions or {}):
+        _append_text(sources_sheet, row)
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     book.save(temporary)
@@ -176,11 +175,3 @@ def _append_text(sheet: Any, values: list[Any]) -> None:
     for cell in sheet[sheet.max_row]:
         if cell.data_type == "f":
             cell.data_type = "s"
-
-
-def _missing(value: Any) -> bool:
-    """A cell with no data stays empty in the sheet (never 0)."""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False

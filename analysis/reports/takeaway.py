@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+# CONTENTS_FILE is also this module's: display and the tests name it from here
+from analysis.reports.takeaway_files import CONTENTS_FILE, NUMBER_TEXT  # noqa: F401
 from analysis.sources.register import REGISTER, Dataset
 
 #: Datasets whose rows may not be redistributed (ACLED's terms of use).
@@ -24,9 +26,6 @@ NOT_REDISTRIBUTED: frozenset[str] = frozenset({"acled", "acled-api"})
 EVENT_ROW_COLUMNS: frozenset[str] = frozenset(
     {"event_id", "event_id_cnty", "latitude", "longitude", "notes", "description", "what happened"}
 )
-#: In a figures folder: one JSON line per figure and table with a CSV (for the build's
-#: spreadsheet, analysis.build.workbook).
-CONTENTS_FILE = "takeaway.jsonl"
 ROWS_RESTRICTED = "ACLED's event rows are not redistributed (its terms)"
 ACLED_ATTRIBUTION = "Armed Conflict Location & Event Data (ACLED), acleddata.com"
 
@@ -94,8 +93,6 @@ def comment_line(sources: Sequence[Dataset], versions: Mapping[str, str] | None 
 
 #: First characters with which a spreadsheet reads a cell as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-#: A number as a CSV writes it.
-NUMBER_TEXT = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 
 
 def inert_text(value: Any) -> Any:

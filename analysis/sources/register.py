@@ -22,7 +22,7 @@ from pathlib import Path
 
 from analysis import config
 from analysis.core.hashing import sha256_file
-from analysis.sources.ucdp_candidate import release_of
+from analysis.sources.candidate_release import release_of
 
 UCDP_LICENCE = "CC BY 4.0 (Uppsala Conflict Data Program)"
 

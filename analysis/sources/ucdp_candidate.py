@@ -22,12 +22,10 @@ file holds its own month's events, so its silence about earlier events says noth
 
 from __future__ import annotations
 
-import calendar
 import csv
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -36,62 +34,11 @@ import pyarrow as pa
 
 from analysis.config import display_path
 from analysis.sources import ucdp_ged
+from analysis.sources.candidate_release import release_of
 from analysis.sources.event_frames import EventDataError, Resolve, open_csv, read_block
 
-_MONTHLY = re.compile(r"GEDEvent_v(\d{2})_0_(\d{1,2})\.csv$", re.IGNORECASE)
-_CONSOLIDATED = re.compile(r"GEDEvent_v(\d{2})_(\d{2})_(\d{2})_(\d{2})\.csv$", re.IGNORECASE)
 #: Rows of a file without a header whose values are checked against the documented order.
 CHECKED_ROWS = 50
-
-
-@dataclass(frozen=True)
-class CandidateRelease:
-    """One candidate release: its year and the months it covers, from the file name."""
-
-    name: str
-    year: int
-    first_month: int
-    last_month: int
-    consolidated: bool
-
-    @property
-    def version(self) -> str:
-        """UCDP's version label: '25.0.3' (monthly) or '26.01.26.06' (consolidated)."""
-        yy = self.year % 100
-        if self.consolidated:
-            return f"{yy}.{self.first_month:02d}.{yy}.{self.last_month:02d}"
-        return f"{yy}.0.{self.last_month}"
-
-    @property
-    def order(self) -> tuple[int, int, int]:
-        """Sort key: later releases sort after earlier ones."""
-        return (self.year, self.last_month, int(self.consolidated))
-
-    @property
-    def first_day(self) -> date:
-        """The first day the release covers."""
-        return date(self.year, self.first_month, 1)
-
-    @property
-    def last_day(self) -> date:
-        """The last day the release covers."""
-        return date(self.year, self.last_month, calendar.monthrange(self.year, self.last_month)[1])
-
-
-def release_of(path: Path | str) -> CandidateRelease | None:
-    """The candidate release a file name states, or None when it states none."""
-    name = Path(path).name
-    monthly = _MONTHLY.search(name)
-    if monthly:
-        year, month = 2000 + int(monthly.group(1)), int(monthly.group(2))
-        return CandidateRelease(name, year, month, month, False) if 1 <= month <= 12 else None
-    whole = _CONSOLIDATED.search(name)
-    if whole:
-        year, first = 2000 + int(whole.group(1)), int(whole.group(2))
-        end_year, last = 2000 + int(whole.group(3)), int(whole.group(4))
-        if end_year == year and 1 <= first <= last <= 12:
-            return CandidateRelease(name, year, first, last, True)
-    return None
 
 
 def candidate_files(folder: Path) -> list[Path]:
