@@ -232,6 +232,11 @@ def test_build_findings_headlines_and_tables_from_the_fixture(machine):
     }
     # Sahel BRD per country: Mali 230; Burkina Faso 200 (one dyad-year); Niger: IS 50 in
     # 2022 fought in Mali and Niger, and IS 25 in 2021 -> 75
+    # UCDP BRD's rows are dyad-years, not events: the Government of Mali's 3 rows (230 deaths)
+    # are counted under a header that says so.
+    unresolved = report.tables["unresolved"].frame.set_index("actor")
+    assert unresolved.loc["Government of Mali"].tolist() == ["state forces", 3, 230, "ucdp-brd"]
+    assert "events (dyad-years in UCDP BRD)" in unresolved.columns
     sahel = report.tables["sahel-brd"].frame.set_index("country")
     assert sahel["battle deaths (BRD)"].to_dict() == {"Mali": 230, "Burkina Faso": 200, "Niger": 75}
     # Of those, the dyads of the country's own government: Niger's 75 hold the Government of

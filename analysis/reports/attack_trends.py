@@ -833,6 +833,9 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
     unresolved = (
         pd.concat([unresolved_actors(f, resolve) for f in frames]) if frames else pd.DataFrame()
     )
+    if brd is not None and len(brd):
+        # a BRD row is a dyad-year: 'Government of Mali: 32 events' was 32 dyad-years
+        unresolved = unresolved.rename(columns={"events": "events (dyad-years in UCDP BRD)"})
     tables["unresolved"] = TableData(
         unresolved.head(25),
         "Actor names that resolve to no group in groups.csv (kept in the data, listed here)",
