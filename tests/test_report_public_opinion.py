@@ -332,3 +332,16 @@ def test_sections_are_led_by_their_latest_figures(rounds, toplines, qmap):
     # Without microdata, no lead: the section starts with what it has.
     only_polls = report(rounds, toplines, qmap, data_source="curated")
     assert not any(t.startswith("**Latest") for t in texts(only_polls.section("trust")))
+
+
+def test_a_heat_map_caption_promises_no_interval_it_does_not_draw():
+    from analysis.reports.public_opinion import afrobarometer_brief_caption
+
+    rows = pd.DataFrame({"round": [5, 6]})
+    # A heat map shows one colour per cell: its intervals are in the data, not drawn.
+    assert afrobarometer_brief_caption(rows, "Region by round", intervals=False) == (
+        "Region by round: share of Malian adults giving the answer shown (national random "
+        "samples); each cell's 95% interval is in the data (CSV), not drawn. Wordings in the "
+        "appendix."
+    )
+    assert "with 95% intervals" in afrobarometer_brief_caption(rows, "Trust")

@@ -832,7 +832,7 @@ def assemble(
                 Chart(
                     "opinion-region-round-heatmap",
                     afrobarometer_brief_caption(
-                        focus_regions, f"Region by round, {qmap[focus].short}"
+                        focus_regions, f"Region by round, {qmap[focus].short}", intervals=False
                     )
                     + f" Regions with fewer than {params.min_sample} respondents are suppressed.",
                     afrobarometer_brief_source(focus_regions),
@@ -953,12 +953,18 @@ def _rounds_text(rows: pd.DataFrame) -> str:
     return ("round " if len(numbers) == 1 else "rounds ") + ", ".join(str(n) for n in numbers)
 
 
-def afrobarometer_brief_caption(rows: pd.DataFrame, what: str) -> str:
+def afrobarometer_brief_caption(rows: pd.DataFrame, what: str, intervals: bool = True) -> str:
     """The body caption of an Afrobarometer figure: what it shows, in one or two sentences (the
-    source line names the rounds); the wordings and variables go to the appendix."""
+    source line names the rounds); the wordings and variables go to the appendix. A figure
+    that draws no interval (a heat map) says where they are instead."""
+    shown = (
+        ", with 95% intervals."
+        if intervals
+        else "; each cell's 95% interval is in the data (CSV), not drawn."
+    )
     return (
-        f"{what}: share of Malian adults giving the answer shown (national random samples), with "
-        "95% intervals. Wordings in the appendix."
+        f"{what}: share of Malian adults giving the answer shown (national random samples)"
+        f"{shown} Wordings in the appendix."
     )
 
 
