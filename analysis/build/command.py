@@ -18,7 +18,9 @@ import queue
 import shutil
 import signal
 import sys
+import threading
 import time
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -156,8 +158,10 @@ def _run_jobs(
     log_path: Path,
     options: BuildOptions,
     progress: Progress,
+    finished: Callable[[JobResult], None] | None = None,
 ) -> dict[str, JobResult]:
-    """Run the jobs in a pool of worker processes, updating the progress lines."""
+    """Run the jobs in a pool of worker processes, updating the progress lines; ``finished``
+    is called with each result as it comes in (the other jobs still running)."""
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -193,6 +197,8 @@ def _run_jobs(
                 "re-rendered" if result.name in {j.name for j in jobs if j.mode == RENDER} else ""
             )
             progress.finished(result.name, label, result.duration, note)
+            if finished is not None:
+                finished(result)
         progress.draw()
         pool.join()
     except BaseException:
@@ -334,7 +340,23 @@ def _build_locked(
         if jobs:
             env = kernel_environment(work / "jupyter")
             workers = max(1, min(options.jobs, len(jobs)))
-            results.update(_run_jobs(jobs, workers, env, work / "kernels.log", options, progress))
+            # each report's spreadsheet is written on a thread as soon as the report is done,
+            # while the others still run, not after the last one
+            spreadsheets = Spreadsheets(run_dir)
+            try:
+                results.update(
+                    _run_jobs(
+                        jobs,
+                        workers,
+                        env,
+                        work / "kernels.log",
+                        options,
+                        progress,
+                        spreadsheets.start,
+                    )
+                )
+            finally:
+                spreadsheets.wait()
         else:
             progress.draw()
         shutil.rmtree(work, ignore_errors=True)
@@ -430,18 +452,59 @@ def _report(
 
 def _write_workbooks(results: dict[str, JobResult], run_dir: Path) -> None:
     """One spreadsheet per report, from the data its figures and tables left in its figures
-    folder (a reused report brings its own); a failure is a warning, the report stands."""
+    folder (a reused report brings its own, one written during the run is kept); a failure is
+    a warning, the report stands."""
     for result in results.values():
-        name = f"{result.name}.xlsx"
-        if result.status != OK or name in result.files:
-            continue
-        try:
-            versions = versions_read(result.origins)
-            folder = run_dir / "figures" / result.name
-            if write_workbook(folder, run_dir / name, result.title, versions):
-                result.files.append(name)
-        except (OSError, ValueError) as exc:
-            result.warnings.append(f"spreadsheet {name} not written: {one_line(exc)}")
+        _write_workbook(result, run_dir)
+
+
+def _write_workbook(result: JobResult, run_dir: Path) -> None:
+    """The spreadsheet of one report that ran fine and has none yet (see _write_workbooks)."""
+    name = f"{result.name}.xlsx"
+    if result.status != OK or name in result.files:
+        return
+    try:
+        versions = versions_read(result.origins)
+        folder = run_dir / "figures" / result.name
+        if write_workbook(folder, run_dir / name, result.title, versions):
+            result.files.append(name)
+    except (OSError, ValueError) as exc:
+        result.warnings.append(f"spreadsheet {name} not written: {one_line(exc)}")
+
+
+class Spreadsheets:
+    """Writes each finished report's spreadsheet on a thread of its own (openpyxl's work
+    overlaps the reports still running); ``wait`` joins them all."""
+
+    def __init__(self, run_dir: Path):
+        self.run_dir = run_dir
+        self.threads: list[threading.Thread] = []
+        self.errors: list[BaseException] = []
+
+    def start(self, result: JobResult) -> None:
+        """Begin writing ``result``'s spreadsheet (nothing for a failed report)."""
+        if result.status != OK:
+            return
+
+        def work() -> None:
+            try:
+                _write_workbook(result, self.run_dir)
+            except (
+                BaseException
+            ) as exc:  # raised again by wait, as it was before on the main thread
+                self.errors.append(exc)
+
+        thread = threading.Thread(target=work, name=f"xlsx {result.name}")
+        thread.start()
+        self.threads.append(thread)
+
+    def wait(self) -> None:
+        """Block until every spreadsheet started is written (or has failed, as a warning);
+        an unexpected error on a thread is raised here."""
+        for thread in self.threads:
+            thread.join()
+        if self.errors:
+            raise self.errors[0]
 
 
 def _write_pdfs(results: dict[str, JobResult], run_dir: Path) -> dict[str, str]:
