@@ -328,3 +328,28 @@ def test_national_and_north_points_are_titled_with_their_real_fieldwork_not_the_
         "North, round 6 (fieldwork 2014-12-01 to 2014-12-14): 80.3% (71.8–86.7)",
         "North, round 7 (fieldwork 2017-02-08 to 2017-02-24): 63.1% (51.9–73.0)",
     ]
+
+
+def test_a_csv_names_the_curated_table_its_source_line_names_not_every_dataset_read():
+    from analysis.reports.takeaway import datasets_named
+
+    read = ["curated", "afrobarometer", "ucdp-brd", "ucdp-actor"]
+
+    def keys(source: str) -> list[str]:
+        return [d.key for d in datasets_named(source, read)]
+
+    # By hand, from each figure's own source line: the sharia bars are published toplines
+    # (polls.csv) only, never Afrobarometer; the timeline is both; the groups per year come
+    # from groups.csv and lineage.csv, not UCDP.
+    assert keys(
+        "Source: Gallup, Pew Research Center (published toplines, curated in polls.csv)."
+    ) == ["curated"]
+    assert keys(
+        "Source: polls.csv (published toplines) and Afrobarometer Mali (GREAT), respondent-level "
+        "data."
+    ) == ["curated", "afrobarometer"]
+    assert keys("curated groups.csv and lineage.csv (this project; sources cited per row)") == [
+        "curated"
+    ]
+    # A line that names nothing still falls back to what the run read.
+    assert keys("Source: a table.") == ["curated", "ucdp-brd", "ucdp-actor", "afrobarometer"]

@@ -52,6 +52,11 @@ class Takeaway:
         return f"data:text/csv;charset=utf-8;base64,{payload}"
 
 
+#: The curated tables' files, as figure source lines name them (the chronology, events.csv,
+#: is a dataset of its own and named by its short name).
+CURATED_FILES = ("polls.csv", "groups.csv", "lineage.csv", "milestones.csv", "sources.csv")
+
+
 def datasets_named(source: str | Sequence[str] | None, read: Iterable[str] = ()) -> list[Dataset]:
     """The register's datasets a source line names (by their short names), else those in
     ``read`` (the run's origins), in the register's order, each once."""
@@ -62,6 +67,10 @@ def datasets_named(source: str | Sequence[str] | None, read: Iterable[str] = ())
         if dataset.short and dataset.short in text:
             found[dataset.key] = dataset
             text = text.replace(dataset.short, " ")
+    # A line naming a curated table by its file ('polls.csv') names the curated tables: the
+    # fallback below named every dataset read (Afrobarometer on the Gallup/Pew bars' CSV).
+    if any(name in text for name in CURATED_FILES):
+        found["curated"] = REGISTER["curated"]
     if not found:
         found = {key: REGISTER[key] for key in read if key in REGISTER}
     return sorted(found.values(), key=lambda d: d.order)
