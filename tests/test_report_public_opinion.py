@@ -345,3 +345,19 @@ def test_a_heat_map_caption_promises_no_interval_it_does_not_draw():
         "appendix."
     )
     assert "with 95% intervals" in afrobarometer_brief_caption(rows, "Trust")
+
+
+def test_the_army_trust_change_names_a_round_that_did_not_sample_the_whole_country(
+    rounds, toplines, qmap
+):
+    import dataclasses
+
+    note = "Tombouctou, Gao and Kidal were not sampled."
+    partial = {**rounds, 6: dataclasses.replace(rounds[6], note=note)}
+    findings = report(partial, toplines, qmap).key_findings
+    # Round 6 (30.0%) covered part of the country: the finding that compares it says so.
+    assert findings[1].startswith(
+        "Trust in the army (somewhat or a lot) went from 30.0% in round 6"
+    )
+    assert findings[1].endswith(f"). Round 6: {note}")
+    assert "Round 6:" not in report(rounds, toplines, qmap).key_findings[1]

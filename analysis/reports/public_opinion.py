@@ -363,6 +363,19 @@ def army_trust_change(national: pd.DataFrame) -> pd.Series | None:
     return opinion.round_changes(ends).iloc[0]
 
 
+def _round_caveats(national: pd.DataFrame, rounds: tuple[int, ...]) -> str:
+    """' Round 5: <its coverage note>' for each compared round that has one: round 5 did not
+    sample the north, so a change from it is not between the same populations."""
+    if "round_note" not in national:
+        return ""
+    notes = national.drop_duplicates("round").set_index("round")["round_note"]
+    return "".join(
+        f" Round {r}: {notes[r]}"
+        for r in rounds
+        if r in notes.index and isinstance(notes[r], str) and notes[r].strip()
+    )
+
+
 def minusma_dissatisfied(toplines: pd.DataFrame) -> pd.DataFrame:
     """Published figures of dissatisfaction with MINUSMA's work, in time order."""
     return toplines[
@@ -397,6 +410,7 @@ def key_findings(
             f"{change['share_to']:.1f}% in round {change['to_round']}, a change of "
             f"{change['change']:+.1f} points (95% CI {change['low']:+.1f} to "
             f"{change['high']:+.1f}; {ss.format_p_value(change['p_value'])})."
+            + _round_caveats(national, (change["from_round"], change["to_round"]))
         )
     fear = latest(national, "fear-extremist-violence")
     jihadists = latest(national, "unity-help-jihadist-groups")
