@@ -60,7 +60,7 @@ def test_findings_formation_activity_and_relations(report):
     # 2015-12, mnla 2014-06; pledges isgs 2015-05, jnim 2017; alliance flm 2015-01 = 12.
     assert relations == (
         "The lineage table dates 12 relations in the period: 2 splits, 5 mergers, 2 joins, "
-        "2 pledges of allegiance and 1 alliances."
+        "2 pledges of allegiance and 1 alliance."
     )
 
 
@@ -236,3 +236,15 @@ def test_brief_body_and_appendix(report, tmp_path):
         assert [d.key for d in datasets_named(part.source)] == ["curated", "ucdp-actor"]
     assert [d.key for d in datasets_named(full.profiles.source)] == ["curated"]
     assert [title for title, _ in full.method_notes][-1] == "Battle deaths"
+
+
+def test_the_relations_sentence_parts_add_up_to_its_total():
+    from analysis.reports.group_evolution import relations_sentence
+
+    counts = pd.Series({"split_from": 7, "merged_into": 12, "joined": 12, "pledged_to": 3,
+                        "allied_with": 2, "renamed_to": 1})  # fmt: skip
+    # By hand: 7 + 12 + 12 + 1 + 3 + 2 = 37, the renaming (CSP-PSD to CSP-DPA) included.
+    assert relations_sentence(counts) == (
+        "The lineage table dates 37 relations in the period: 7 splits, 12 mergers, 12 joins, "
+        "1 renaming, 3 pledges of allegiance and 2 alliances."
+    )

@@ -41,12 +41,14 @@ TIMELINE_FROM = pd.Timestamp("2000-01-01")
 #: The group whose formation opens the key findings, when it is in scope.
 HEADLINE_GROUP = "jnim"
 #: Relation counts named in the findings, in this order: (relation, words).
-RELATION_WORDS: tuple[tuple[str, str], ...] = (
-    ("split_from", "splits"),
-    ("merged_into", "mergers"),
-    ("joined", "joins"),
-    ("pledged_to", "pledges of allegiance"),
-    ("allied_with", "alliances"),
+#: Each relation kind in words, singular and plural, in the order the sentence gives them.
+RELATION_WORDS: tuple[tuple[str, str, str], ...] = (
+    ("split_from", "split", "splits"),
+    ("merged_into", "merger", "mergers"),
+    ("joined", "join", "joins"),
+    ("renamed_to", "renaming", "renamings"),
+    ("pledged_to", "pledge of allegiance", "pledges of allegiance"),
+    ("allied_with", "alliance", "alliances"),
 )
 ACTIVE_CAPTION = (
     "Groups active at any time in each year, coloured by affiliation; foreign forces and groups "
@@ -347,11 +349,19 @@ def relations_sentence(relation_counts: pd.Series) -> str | None:
     total = int(relation_counts.sum())
     if not total:
         return None
-    parts = [f"{int(relation_counts.get(r, 0))} {words}" for r, words in RELATION_WORDS]
-    return (
-        f"The lineage table dates {total} relations in the period: "
-        f"{', '.join(parts[:-1])} and {parts[-1]}."
-    )
+    # Every kind counted in the total is named (the renamings were left out: 37 relations
+    # read as 36), and a kind with none is not.
+    parts = []
+    for relation, one, many in RELATION_WORDS:
+        n = int(relation_counts.get(relation, 0))
+        if n:
+            parts.append(f"{n} {one if n == 1 else many}")
+    named = {relation for relation, _, _ in RELATION_WORDS}
+    other = int(relation_counts[[r not in named for r in relation_counts.index]].sum())
+    if other:
+        parts.append(f"{other} other relation{'' if other == 1 else 's'}")
+    listed = f"{', '.join(parts[:-1])} and {parts[-1]}" if len(parts) > 1 else parts[0]
+    return f"The lineage table dates {total} relations in the period: {listed}."
 
 
 def ucdp_sentence(status_counts: dict[str, int]) -> str | None:
