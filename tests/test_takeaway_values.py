@@ -353,3 +353,47 @@ def test_a_csv_names_the_curated_table_its_source_line_names_not_every_dataset_r
     ]
     # A line that names nothing still falls back to what the run read.
     assert keys("Source: a table.") == ["curated", "ucdp-brd", "ucdp-actor", "afrobarometer"]
+
+
+def test_a_published_point_beside_the_microdata_line_names_its_question_and_pollster(
+    monkeypatch,
+):
+    from analysis.figures import opinion
+
+    shown = _shown(monkeypatch)
+    estimates = pd.DataFrame(
+        {
+            "breakdown": "none",
+            "question_id": "trust-army",
+            "short": "Trust the army",
+            "positive_label": "somewhat or a lot",
+            "round": [6, 7],
+            "share": [82.1, 81.8],
+            "low": [79.6, 79.3],
+            "high": [84.3, 84.0],
+            "suppressed": False,
+            "fieldwork_start": ["2014-12-01", "2017-02-08"],
+            "fieldwork_end": ["2014-12-14", "2017-02-24"],
+        }
+    )
+    published = pd.DataFrame(
+        {
+            "question_id": ["trust-army"],
+            "response": ["Somewhat or a lot"],
+            "when": [pd.Timestamp("2020-03-31")],
+            "share": [82.0],
+            "pollster": ["Afrobarometer (GREAT)"],
+            "interval_note": [""],
+        }
+    )
+    fig, ax = style.new_figure()
+    opinion.draw_trends(ax, estimates, published)
+    display.figure(fig, "trends", "Trends.")
+    (body,) = shown
+    # By hand: the two microdata points (midpoints 2014-12-07, 2017-02-16) and the published
+    # 82% of 2020, which said only '2020-03-31: 82' (no question, no pollster).
+    assert sorted(_titles(body)) == [
+        "Trust the army (somewhat or a lot), published by Afrobarometer (GREAT), 2020-03-31: 82%",
+        "Trust the army (somewhat or a lot): 2014-12-07: 82.1",
+        "Trust the army (somewhat or a lot): 2017-02-16: 81.8",
+    ]

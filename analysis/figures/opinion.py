@@ -419,13 +419,22 @@ def draw_trends(
             gid=qid,
         )
         for _, point in points[points["question_id"] == qid].iterrows():
-            ax.plot(
+            (marker,) = ax.plot(
                 _date_num(point["when"]),
                 float(point["share"]),
                 marker="o",
                 markerfacecolor="white",
                 color=colour,
                 linestyle="none",
+            )
+            # Titled with its question and pollster: '2020-03-31: 82' named neither.
+            by = f" by {point['pollster']}" if pd.notna(point.get("pollster")) else ""
+            style.hover_labels(
+                marker,
+                [
+                    f"{block['short'].iloc[0]} ({block['positive_label'].iloc[0]}), published"
+                    f"{by}, {point['when']:%Y-%m-%d}: {float(point['share']):g}%"
+                ],
             )
             ax.annotate(
                 f"{point['share']:g}% ({point['when'].year}, published)",
