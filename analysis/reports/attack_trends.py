@@ -791,7 +791,8 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             "group-battle-deaths",
             f"Battle deaths in {country} by armed group",
             "State-based battle deaths per year by the group fighting the government (UCDP "
-            "BRD); UCDP codes the Islamic State as one global actor, IS.",
+            "BRD); UCDP codes the Islamic State as one global actor, IS. A group with no bar "
+            "in a year fought below UCDP's threshold of 25 battle deaths (its data reads 0).",
             brd_source,
             trends.annual_wide(brd, by="side_b"),
             {"ylabel": "Battle deaths (best estimate)", "top": 6, "labels": labels},
