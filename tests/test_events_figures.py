@@ -128,3 +128,23 @@ def test_shift_latitude_points_say_how_many_deaths_they_rest_on():
         "deaths-weighted latitude: 2020: 18.4°N (10 of 40 deaths have coordinates)"
     ]
     plt.close(fig)
+
+
+def test_the_last_period_of_a_step_series_is_drawn_as_wide_as_the_others():
+    import matplotlib.dates as mdates
+    import numpy as np
+
+    years = pd.to_datetime(["2021-01-01", "2022-01-01", "2023-01-01"])
+    series = pd.Series([100.0, 3612.0, 2001.0], index=years)
+    points = [changepoints.ChangePoint(years[1], 1, 100.0, 2806.5)]
+    fig, ax = style.new_figure()
+    figures_events.draw_change_points(ax, series, points, "Breaks", "Deaths per year")
+    # A step drawn 'post' ends at its last point: 2023 (2,001) had no width at all. By hand:
+    # 2023's step runs from 2023-01-01 to 2024-01-01 at 2,001, and the last segment's mean
+    # (3612 + 2001) / 2 = 2806.5 runs to 2024-01-01 too.
+    end = mdates.date2num(pd.Timestamp("2024-01-01").to_pydatetime())
+    start = mdates.date2num(pd.Timestamp("2023-01-01").to_pydatetime())
+    segments = [np.asarray(s) for c in ax.collections for s in c.get_segments()]
+    assert any(np.allclose(s, [[start, 2001.0], [end, 2001.0]]) for s in segments)
+    assert any(np.isclose(s[0][1], 2806.5) and np.isclose(s[1][0], end) for s in segments)
+    plt.close(fig)

@@ -159,6 +159,20 @@ def draw_shift(ax: Axes, shift: pd.DataFrame, title: str) -> Axes:
     return style.label_axes(ax, title, "Year", "Share of deaths by zone")
 
 
+def _after_last(index: pd.Index) -> object | None:
+    """Where the period after the last one starts (a month, a year on), or None when the index
+    has too few points to tell its step."""
+    if len(index) < 2:
+        return None
+    last, before = index[-1], index[-2]
+    if isinstance(index, pd.DatetimeIndex) and last.day == before.day == 1:
+        # months and years differ in days: step by whole months (12 for a year)
+        months = (last.year - before.year) * 12 + last.month - before.month
+        if months > 0:
+            return last + pd.DateOffset(months=months)
+    return last + (last - before)
+
+
 def draw_change_points(
     ax: Axes,
     series: pd.Series,
@@ -169,10 +183,16 @@ def draw_change_points(
     """A series with its change points (dashed lines, dated) and segment means (flat lines)."""
     ax.plot(series.index, series.to_numpy(dtype=float), color=style.PALETTE[0], linewidth=1.0,
             drawstyle="steps-post", label=ylabel.lower())  # fmt: skip
+    # A 'post' step ends at its last point: the last period (2023's deaths) had no width.
+    end = _after_last(series.index)
+    if end is not None:
+        ax.hlines(float(series.iloc[-1]), series.index[-1], end, color=style.PALETTE[0],
+                  linewidth=1.0)  # fmt: skip
     cuts = [0, *[p.position for p in points], len(series)]
     for k, (first, stop) in enumerate(zip(cuts[:-1], cuts[1:], strict=True)):
         part = series.iloc[first:stop]
-        ax.hlines(part.mean(), part.index[0], series.index[min(stop, len(series) - 1)],
+        right = series.index[stop] if stop < len(series) else (end or series.index[-1])
+        ax.hlines(part.mean(), part.index[0], right,
                   color=style.PALETTE[1], linewidth=2,
                   label="segment mean" if k == 0 else None)  # fmt: skip
     for point in points:
