@@ -148,3 +148,22 @@ def test_the_last_period_of_a_step_series_is_drawn_as_wide_as_the_others():
     assert any(np.allclose(s, [[start, 2001.0], [end, 2001.0]]) for s in segments)
     assert any(np.isclose(s[0][1], 2806.5) and np.isclose(s[1][0], end) for s in segments)
     plt.close(fig)
+
+
+def test_the_last_period_of_the_deaths_line_has_its_width():
+    import matplotlib.dates as mdates
+    import numpy as np
+
+    months = pd.to_datetime(["2025-09-01", "2025-10-01", "2025-11-01"])
+    table = pd.DataFrame({"deaths_best": [5.0, 40.0, 12.0]}, index=months)
+    fig, ax = style.new_figure()
+    figures_events.draw_trend(ax, table, "Deaths per month")
+    # By hand: November's 12 deaths run from 2025-11-01 to 2025-12-01.
+    start, end = (
+        mdates.date2num(pd.Timestamp(d).to_pydatetime()) for d in ("2025-11-01", "2025-12-01")
+    )
+    lines = [(mdates.date2num(line.get_xdata()), line.get_ydata()) for line in ax.get_lines()]
+    assert any(
+        len(xs) == 2 and np.allclose(xs, [start, end]) and np.allclose(ys, 12.0) for xs, ys in lines
+    )
+    plt.close(fig)

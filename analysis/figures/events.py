@@ -42,6 +42,10 @@ def draw_trend(
     else:
         ax.plot(x, table["deaths_best"], color=style.PALETTE[1], linewidth=1.4,
                 label=label or "deaths (best estimate)", drawstyle="steps-post")  # fmt: skip
+        end = _after_last(x)  # a 'post' step gives the last period no width otherwise
+        if end is not None:
+            last = float(table["deaths_best"].iloc[-1])
+            ax.plot([x[-1], end], [last, last], color=style.PALETTE[1], linewidth=1.4)
         if "deaths_low" in table and table["deaths_low"].notna().any():
             ax.fill_between(x, table["deaths_low"], table["deaths_high"], step="post",
                             color=style.PALETTE[1], alpha=style.INTERVAL_ALPHA,
