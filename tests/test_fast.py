@@ -373,6 +373,25 @@ def test_cached_table_is_harmonised_once_and_equals_a_fresh_load(
     assert len(cached[None]) == 300
 
 
+@pytest.mark.parametrize("limit", [1 << 62, 4])
+def test_combinations_numbered_in_order_of_first_appearance(monkeypatch, limit):
+    # with a limit of 4 the codes are re-numbered before each column: the same answer
+    monkeypatch.setattr(event_frames, "_COMBINED_LIMIT", limit)
+    first = pa.chunked_array([["a", "b"], ["a", None, "b", "a"]])
+    second = pa.array(["x", "x", "x", "y", "x", "y"])
+    third = pa.array([1, 1, 1, 1, 2, 1]).cast(pa.string())
+    codes, combos = event_frames.combinations([first, second, third])
+    # by hand: (a,x,1) (b,x,1) (a,x,1) (None,y,1) (b,x,2) (a,y,1)
+    assert codes.tolist() == [0, 1, 0, 2, 3, 4]
+    assert combos == [
+        ("a", "x", "1"),
+        ("b", "x", "1"),
+        (None, "y", "1"),
+        ("b", "x", "2"),
+        ("a", "y", "1"),
+    ]
+
+
 def test_cache_is_not_trusted_when_key_or_version_differs(tmp_path, cache_dir, parses, monkeypatch):
     one, two = _export(tmp_path / "one.csv", 300), _export(tmp_path / "two.csv", 600)
     _load(one)

@@ -293,6 +293,10 @@ def _trimmed(value: str | None) -> str | None:
     return " ".join(value.split()) if value else None
 
 
+#: Mixed-radix codes of combinations stay below this (int64 holds 2**63 - 1).
+_COMBINED_LIMIT = 1 << 62
+
+
 def combinations(
     columns: Sequence[pa.Array | pa.ChunkedArray],
 ) -> tuple[np.ndarray, list[tuple]]:
@@ -304,13 +308,20 @@ def combinations(
     """
     n = len(columns[0])
     combined = np.zeros(n, dtype=np.int64)
+    radix = 1  # combined < radix
     for column in columns:
         array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
         encoded = pc.dictionary_encode(array)
         size = len(encoded.dictionary) + 1
         index = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False) + 1
-        # re-number after each column, so the codes stay below n and never overflow
-        combined, _ = pd.factorize(combined * size + index.astype(np.int64))
+        if radix * size >= _COMBINED_LIMIT:
+            # re-numbered (one factorize) only when the mixed-radix code would overflow
+            combined, uniques = pd.factorize(combined)
+            radix = max(len(uniques), 1)
+        combined = combined * size + index.astype(np.int64)
+        radix *= size
+    # codes in order of first appearance, as a factorize after each column gave them
+    combined, _ = pd.factorize(combined)
     if n == 0:
         return np.zeros(0, dtype=np.int64), []
     first_rows = pd.Series(combined).drop_duplicates().index.to_numpy()
