@@ -317,3 +317,17 @@ def test_brief_captions_and_the_body_tables_the_notebook_shortens(machine):
     assert report.tables["types"].source == report.event_source
     assert report.tables["sahel"].source.startswith("Our World in Data")
     assert report.tables["milestones"].source.startswith("curated tables of this project")
+
+
+def test_annual_event_figures_say_which_years_are_partly_covered(machine):
+    report = build()
+    # The chronology covers 2015-11-20 to 2019-11-01 (its first and last entry): by hand,
+    # 2015 holds 42 of its 365 days (12%), 2019 305 of 365 (84%): their bars are not whole years.
+    note = (
+        " Partly covered: 2015 (12% of the year), 2019 (84% of the year); their bars count "
+        "only the days covered."
+    )
+    for slug in ("events-by-type", "geographic-shift"):
+        if slug in report.figures:
+            assert report.figures[slug].caption.endswith(note), slug
+    assert report.figures["events-by-type"].caption.endswith(note)

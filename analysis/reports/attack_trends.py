@@ -419,6 +419,20 @@ def curated_against_ucdp(events: pd.DataFrame, owid: pd.DataFrame) -> str:
     )
 
 
+def partial_years_note(shift: pd.DataFrame) -> str:
+    """' Partly covered: 2025 (85% of the year); its bar counts only the days covered.' for
+    the years of ``shift`` (with its ``covered_share``) the data covers in part, else ''."""
+    if "covered_share" not in shift:
+        return ""
+    share = shift["covered_share"]
+    partial = share[(share > 0) & (share < 1)]
+    if not len(partial):
+        return ""
+    years = ", ".join(f"{year} ({part:.0%} of the year)" for year, part in partial.items())
+    bars = "its bar counts" if len(partial) == 1 else "their bars count"
+    return f" Partly covered: {years}; {bars} only the days covered."
+
+
 def civilian_sentence(events: pd.DataFrame) -> str:
     """The share of events that targeted civilians and their share of the deaths."""
     civilian = events["civilian_targeted"].fillna(False).astype(bool)
@@ -637,6 +651,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
     else:
         monthly = trends.per_period(events, period, start, end, covered)
         shift = geoshift.geographic_shift(events, covered)
+    partial_years = partial_years_note(shift)
     # events counted: an aggregated aggregate's counts, an event aggregate's rows
     n_events = int(aggregate["events"].sum()) if aggregated else len(events)
     verdict = geoshift.shift_verdict(shift, window=params.shift_window)
@@ -819,7 +834,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             "events-by-group",
             "Events by group",
             "Events per year by the group they are attributed to; "
-            "an event with two groups counts for both.",
+            "an event with two groups counts for both." + partial_years,
             event_source,
             wide,
             {
@@ -848,7 +863,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         figures["events-by-type"] = FigureData(
             "events-by-type",
             "Events by type",
-            "Events per year by harmonised event type.",
+            "Events per year by harmonised event type." + partial_years,
             event_source,
             trends.wide(trends.split(events, "event_type", "year"), "event_type", "events"),
             {"ylabel": "Events", "top": 5},
@@ -959,7 +974,8 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             "geographic-shift",
             "Where the deaths were: north, centre, south",
             "Share of deaths per zone each year (bars) and the deaths-weighted mean latitude "
-            "of the deaths with coordinates (line, right axis; how many each year: appendix, zones per year).",
+            "of the deaths with coordinates (line, right axis; how many each year: appendix, "
+            "zones per year)." + partial_years,
             event_source,
             shift,
         )
