@@ -331,3 +331,22 @@ def test_annual_event_figures_say_which_years_are_partly_covered(machine):
         if slug in report.figures:
             assert report.figures[slug].caption.endswith(note), slug
     assert report.figures["events-by-type"].caption.endswith(note)
+
+
+def test_the_civilian_share_says_when_the_target_table_counts_differently():
+    events = pd.DataFrame(
+        {
+            "civilian_targeted": [True, True, False, False],
+            "target": [["civilians"], ["foreigners", "government"], ["military"], ["military"]],
+            "deaths_best": [10.0, None, 30.0, 0.0],
+        }
+    )
+    # By hand: the flag marks 2 of 4 (50%), with 10 of the 40 deaths (25%); only 1 event
+    # names civilians among its targets (the other is a kidnapping of consular staff).
+    assert attack_trends.civilian_sentence(events) == (
+        "50% of the events (2 of 4) targeted civilians; they account for 25% of the deaths. "
+        "1 of them names civilians among its targets, as the target table counts them; the "
+        "other is flagged by its event type or the publisher's civilian-targeting code."
+    )
+    same = events.assign(target=[["civilians"], ["civilians"], ["military"], ["military"]])
+    assert attack_trends.civilian_sentence(same).endswith("account for 25% of the deaths.")

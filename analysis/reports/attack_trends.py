@@ -437,10 +437,25 @@ def civilian_sentence(events: pd.DataFrame) -> str:
     """The share of events that targeted civilians and their share of the deaths."""
     civilian = events["civilian_targeted"].fillna(False).astype(bool)
     deaths = events["deaths_best"].fillna(0)
-    return (
+    sentence = (
         f"{civilian.mean():.0%} of the events ({int(civilian.sum())} of {len(events)}) targeted "
         f"civilians; they account for {deaths[civilian].sum() / max(deaths.sum(), 1):.0%} of "
         "the deaths."
+    )
+    if "target" not in events:
+        return sentence
+    # The flag is wider than the target list (the chronology's 55 against the target table's
+    # 54 civilians): say how many name civilians, so the two numbers read together.
+    named = events["target"].map(lambda targets: "civilians" in list(targets))
+    named_flagged, others = int((named & civilian).sum()), int((civilian & ~named).sum())
+    if not others:
+        return sentence
+    return (
+        f"{sentence} {named_flagged} of them {'names' if named_flagged == 1 else 'name'} "
+        f"civilians among {'its' if named_flagged == 1 else 'their'} targets, as the target "
+        f"table counts them; the {'other is' if others == 1 else f'other {others} are'} "
+        f"flagged by {'its' if others == 1 else 'their'} event type or the publisher's "
+        "civilian-targeting code."
     )
 
 
