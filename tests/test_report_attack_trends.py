@@ -307,6 +307,7 @@ def test_brief_captions_and_the_body_tables_the_notebook_shortens(machine):
     assert report.tables["types"].frame.columns.tolist() == [
         "event type",
         "events",
+        "with a death figure",
         "deaths (best)",
         "deaths per event",
     ]
@@ -350,3 +351,19 @@ def test_the_civilian_share_says_when_the_target_table_counts_differently():
     )
     same = events.assign(target=[["civilians"], ["civilians"], ["military"], ["military"]])
     assert attack_trends.civilian_sentence(same).endswith("account for 25% of the deaths.")
+
+
+def test_deaths_per_event_divides_by_the_events_that_give_a_death_figure():
+    events = pd.DataFrame(
+        {
+            "event_type": ["battle", "battle", "battle", "kidnapping/hostage-taking"],
+            "deaths_best": [10.0, 20.0, None, None],
+        }
+    )
+    summary = attack_trends.type_summary(events).set_index("event_type")
+    # By hand: battles 3 events, 2 with a figure, 30 deaths -> 15.0 per event (not 30 / 3);
+    # the kidnapping gives no figure: its deaths and deaths per event are unknown, not 0.
+    assert summary.loc["battle"].tolist() == [3, 2, 30.0, 15.0]
+    kidnapping = summary.loc["kidnapping/hostage-taking"]
+    assert kidnapping["events"] == 1 and kidnapping["with a death figure"] == 0
+    assert pd.isna(kidnapping["deaths_best"]) and pd.isna(kidnapping["deaths per event"])
