@@ -191,4 +191,7 @@ def test_battle_deaths_chart_lines_and_rest():
     assert ydata.loc[2017] == 246 and ydata.loc[2018] == 402
     assert pd.isna(ydata.loc[2014])  # a gap, not a zero: below UCDP's threshold
     assert not fig.texts  # no source line drawn here
+    # B's hollow 2013 point (fought in 2 countries) is titled with its dyad, not '2013: 333'.
+    hollow = [getattr(line, style.HOVER_ATTRIBUTE, None) for line in ax.get_lines()]
+    assert ["Mali – B: 2013: 333 (the dyad also fought in other countries)"] in hollow
     plt.close(fig)

@@ -438,7 +438,7 @@ def draw_battle_deaths(ax: Axes, dyads: pd.DataFrame, top: int = 7) -> Axes:
         several = (frame["battle_countries"].fillna(1) > 1).to_numpy()
         if several.any():
             any_several = True
-            ax.plot(
+            (hollow,) = ax.plot(
                 [y for y, s in zip(years, several, strict=True) if s],
                 best[several],
                 linestyle="none",
@@ -447,6 +447,15 @@ def draw_battle_deaths(ax: Axes, dyads: pd.DataFrame, top: int = 7) -> Axes:
                 markerfacecolor="white",
                 color=colour,
                 zorder=5,
+            )
+            # titled with its dyad: the bare '2013: 333' named none
+            style.hover_labels(
+                hollow,
+                [
+                    f"{label}: {y}: {value:,.0f} (the dyad also fought in other countries)"
+                    for y, value, s in zip(years, best, several, strict=True)
+                    if s
+                ],
             )
     rest = dyads[~dyads["dyad_label"].isin(shown)]
     if not rest.empty:
