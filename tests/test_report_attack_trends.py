@@ -367,3 +367,19 @@ def test_deaths_per_event_divides_by_the_events_that_give_a_death_figure():
     kidnapping = summary.loc["kidnapping/hostage-taking"]
     assert kidnapping["events"] == 1 and kidnapping["with a death figure"] == 0
     assert pd.isna(kidnapping["deaths_best"]) and pd.isna(kidnapping["deaths per event"])
+
+
+def test_months_whose_events_give_no_death_figure_are_named_in_the_caption():
+    monthly = pd.DataFrame(
+        {
+            "events": [2, 1, 0, 3],
+            "deaths_best": [0, 5, 0, 7],
+            "events_without_deaths": [2, 0, 0, 1],
+        }
+    )
+    # By hand: only the first month has events and none with a figure (2 of 2): its 0 is
+    # unknown; the third has no event (a real 0); the fourth has 7 from its other events.
+    assert attack_trends.unknown_deaths_clause(monthly, "month") == (
+        " (1 month whose events give no death figure shows 0 deaths)"
+    )
+    assert attack_trends.unknown_deaths_clause(monthly.iloc[1:], "month") == ""

@@ -437,6 +437,20 @@ def type_summary(events: pd.DataFrame) -> pd.DataFrame:
     return summary.reset_index()
 
 
+def unknown_deaths_clause(table: pd.DataFrame, period: str) -> str:
+    """' (24 months whose events give no death figure show 0 deaths)' for a per_period table,
+    or '': such a 0 is unknown, not a period without deaths."""
+    if "events_without_deaths" not in table:
+        return ""
+    events = table["events"]
+    unknown = int(((events > 0) & (table["events_without_deaths"] == events)).sum())
+    if not unknown:
+        return ""
+    if unknown == 1:
+        return f" (1 {period} whose events give no death figure shows 0 deaths)"
+    return f" ({unknown} {period}s whose events give no death figure show 0 deaths)"
+
+
 def partial_years_note(shift: pd.DataFrame) -> str:
     """' Partly covered: 2025 (85% of the year); its bar counts only the days covered.' for
     the years of ``shift`` (with its ``covered_share``) the data covers in part, else ''."""
@@ -818,6 +832,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             "national-trend-events",
             (f"Events per {period}", f"Deaths per {period}"),
             f"Events and deaths per {period} in the {event_source}"
+            + unknown_deaths_clause(monthly, period)
             + (band if monthly["deaths_low"].notna().any() else ".")
             + (f" {coverage_caption}" if coverage_caption else ""),
             event_source,
