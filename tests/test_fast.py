@@ -392,6 +392,29 @@ def test_combinations_numbered_in_order_of_first_appearance(monkeypatch, limit):
     ]
 
 
+def test_filter_keeping_every_row_returns_the_table_uncopied():
+    from datetime import date
+
+    table = pa.table(
+        {
+            "country": ["Mali", "mali", "Mali"],
+            "date": pa.array([date(2020, 1, 1), date(2021, 1, 1), date(2022, 1, 1)]),
+        }
+    )
+    kept = event_frames.filter_rows(table, "Mali", date(2020, 1, 1), None)
+    # by hand: every row is Mali's (any spelling) and on or after 2020-01-01
+    assert kept.column("country").to_pylist() == ["Mali", "Mali", "Mali"]
+    assert kept.num_rows == 3
+    harmonised = event_frames.harmonise(
+        table.append_column("admin1", pa.array(["Gao"] * 3)).append_column(
+            "admin2", pa.array([None] * 3, pa.string())
+        )
+    )
+    assert event_frames.filter_rows(harmonised, "Mali", None, None) is harmonised
+    later = event_frames.filter_rows(harmonised, "Mali", date(2021, 1, 1), None)
+    assert later.column("date").to_pylist() == [date(2021, 1, 1), date(2022, 1, 1)]
+
+
 def test_cache_is_not_trusted_when_key_or_version_differs(tmp_path, cache_dir, parses, monkeypatch):
     one, two = _export(tmp_path / "one.csv", 300), _export(tmp_path / "two.csv", 600)
     _load(one)

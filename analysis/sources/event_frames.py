@@ -199,7 +199,10 @@ def filter_rows(
         mask = before if mask is None else pc.and_(mask, before)
     if mask is None:
         return table
-    return table.filter(pc.fill_null(mask, False))
+    mask = pc.fill_null(mask, False)
+    if pc.all(mask).as_py():  # every row kept (a country's own export): no copy of the table
+        return table
+    return table.filter(mask)
 
 
 def map_unique(column: pa.ChunkedArray | pa.Array, function: Callable) -> pa.Array:
