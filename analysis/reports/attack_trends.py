@@ -32,7 +32,12 @@ from analysis.analyses.trends import PERIOD_FREQUENCIES
 from analysis.reports import aggregated_trends
 from analysis.reports.brief import readable_headers
 from analysis.reports.context import RunContext
-from analysis.reports.params import ParameterError, ReportParameters, check_parameters
+from analysis.reports.params import (
+    CommonParameters,
+    ParameterError,
+    ReportParameters,
+    check_parameters,
+)
 from analysis.sources import boundaries as boundary_files
 from analysis.tables.coverage import (
     AGGREGATED_SOURCES,
@@ -94,7 +99,7 @@ CURATED_CAVEAT = (
 
 
 @dataclass(frozen=True)
-class AttackTrendsParameters:
+class AttackTrendsParameters(CommonParameters):
     """The report's parameters, checked and typed."""
 
     common: ReportParameters
@@ -103,30 +108,6 @@ class AttackTrendsParameters:
     sahel_countries: tuple[str, ...] = ("Mali", "Burkina Faso", "Niger")
     change_point_method: str = "poisson"
     shift_window: int = 3
-
-    @property
-    def start_date(self) -> date:
-        return self.common.start_date
-
-    @property
-    def end_date(self) -> date:
-        return self.common.end_date
-
-    @property
-    def country(self) -> str:
-        return self.common.country
-
-    @property
-    def focus_groups(self) -> tuple[str, ...]:
-        return self.common.focus_groups
-
-    @property
-    def data_source(self) -> str:
-        return self.common.data_source
-
-    @property
-    def milestone_kinds(self) -> tuple[str, ...]:
-        return self.common.milestone_kinds
 
 
 def check_report_options(
@@ -772,7 +753,6 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         dataset_status(country), "Datasets the report can use, and how to get the missing ones"
     )
     coverage_notes = [period_end.sentence]
-    coverage_notes += [f"Not used: {note}" for note in selection.notes]
     coverages = {COVERAGE_NAMES.get(selection.dataset, selection.dataset): event_coverage}
     if owid is not None:
         coverages[COVERAGE_NAMES["owid"]] = annual_coverage("owid", owid, country)

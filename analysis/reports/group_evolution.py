@@ -27,10 +27,12 @@ from analysis.figures.lineage_lanes import (
     order_lanes,
     timeline_data,
 )
+from analysis.reports import parts
 from analysis.reports.brief import milestone_brief
 from analysis.reports.context import RunContext
 from analysis.reports.params import ReportParameters
 from analysis.reports.params import check_parameters as check_common
+from analysis.reports.parts import NoData
 from analysis.sources import register
 from analysis.sources import ucdp_actors as ucdp
 from analysis.tables.events import DatasetMissingError
@@ -162,21 +164,10 @@ CURATED_TABLES_SOURCE = register.source_line("curated", None)
 
 
 @dataclass(frozen=True)
-class Table:
-    """A reader's table with its caption and the source line of the datasets it is computed
-    from (the curated tables unless said)."""
+class Table(parts.Table):
+    """A reader's table computed from the curated tables unless its source says otherwise."""
 
-    frame: pd.DataFrame
-    caption: str
     source: str | tuple[str, ...] | None = CURATED_TABLES_SOURCE
-
-
-@dataclass(frozen=True)
-class NoData:
-    """A section (or part) with no data, and how to get it."""
-
-    what: str
-    how_to_get: str = ""
 
 
 @dataclass(frozen=True)
@@ -210,7 +201,7 @@ class UcdpCheck:
             Table(
                 pd.concat([row, frame[list(columns)]], axis=1),
                 f"{self.comparison.caption}: {what}",
-                self.comparison.source,
+                source=self.comparison.source,
             )
             for what, columns in COMPARISON_PARTS
         )
@@ -223,7 +214,7 @@ class UcdpCheck:
         return Table(
             frame,
             "Curated lineage against the UCDP Actor Dataset: relations by status",
-            self.comparison.source,
+            source=self.comparison.source,
         )
 
 
@@ -523,7 +514,7 @@ def ucdp_check(
     table = Table(
         shown[list(COMPARISON_COLUMNS)].rename(columns=COMPARISON_COLUMNS),
         "Curated lineage against the UCDP Actor Dataset",
-        (CURATED_TABLES_SOURCE, actor_source),
+        source=(CURATED_TABLES_SOURCE, actor_source),
     )
     unmatched = mapped[~coded & (mapped["Org"] == "1")]
     unmatched_text = (

@@ -24,6 +24,36 @@ class ParameterError(ValueError):
     """A notebook parameter with a bad value; the message is one sentence for the reader."""
 
 
+class CommonParameters:
+    """The common parameters read through a report's parameters (its ``common`` field)."""
+
+    common: ReportParameters
+
+    @property
+    def start_date(self) -> date:
+        return self.common.start_date
+
+    @property
+    def end_date(self) -> date:
+        return self.common.end_date
+
+    @property
+    def country(self) -> str:
+        return self.common.country
+
+    @property
+    def focus_groups(self) -> tuple[str, ...]:
+        return self.common.focus_groups
+
+    @property
+    def data_source(self) -> str:
+        return self.common.data_source
+
+    @property
+    def milestone_kinds(self) -> tuple[str, ...]:
+        return self.common.milestone_kinds
+
+
 @dataclass(frozen=True)
 class ReportParameters:
     """Checked, typed parameters shared by every notebook."""

@@ -27,8 +27,9 @@ from analysis.figures import opinion as fo
 from analysis.reports import brief
 from analysis.reports.brief import milestone_brief
 from analysis.reports.context import RunContext, open_run
-from analysis.reports.params import ParameterError, ReportParameters
+from analysis.reports.params import CommonParameters, ParameterError, ReportParameters
 from analysis.reports.params import check_parameters as check_common
+from analysis.reports.parts import NoData, Table
 from analysis.sources import afrobarometer as ab
 from analysis.sources import register
 
@@ -68,7 +69,7 @@ fmt = polls.format_share_interval
 
 
 @dataclass(frozen=True)
-class OpinionParameters:
+class OpinionParameters(CommonParameters):
     """The report's parameters, checked and typed: the common ones and the report's own."""
 
     common: ReportParameters
@@ -76,14 +77,6 @@ class OpinionParameters:
     breakdown: str = "none"
     exclude_dont_know: bool = False
     min_sample: int = 50
-
-    @property
-    def start_date(self) -> date:
-        return self.common.start_date
-
-    @property
-    def end_date(self) -> date:
-        return self.common.end_date
 
     @property
     def use_polls(self) -> bool:
@@ -205,25 +198,6 @@ class Text:
 POLLS_SOURCE = register.source_line("press-toplines", None)
 SURVEY_SOURCE = register.source_line("afrobarometer", None)
 CURATED_SOURCE = register.source_line("curated", None)
-
-
-@dataclass(frozen=True)
-class Table:
-    """A reader's table with its caption, the decimals of its number columns and the source
-    line of the datasets it is computed from (None: every dataset the run read)."""
-
-    frame: pd.DataFrame
-    caption: str
-    decimals: Mapping[str, int] = field(default_factory=dict)
-    source: str | tuple[str, ...] | None = None
-
-
-@dataclass(frozen=True)
-class NoData:
-    """A section (or part) with no data, and how to get it."""
-
-    what: str
-    how_to_get: str = ""
 
 
 @dataclass(frozen=True)
