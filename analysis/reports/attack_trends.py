@@ -30,7 +30,12 @@ from analysis.analyses.milestones import (
 )
 from analysis.analyses.trends import PERIOD_FREQUENCIES
 from analysis.reports import aggregated_trends
-from analysis.reports.brief import readable_headers
+from analysis.reports.brief import (
+    MILESTONE_BRIEF_CAPTION,
+    milestone_brief,
+    readable_headers,
+    without_columns,
+)
 from analysis.reports.context import RunContext
 from analysis.reports.params import (
     CommonParameters,
@@ -230,6 +235,17 @@ class AttackTrendsReport:
     period: tuple[date, date] | None = None
     #: the "Latest" section in words (the last 4 weeks, the month flags), () without data
     latest: tuple[str, ...] = ()
+
+    @property
+    def unresolved_sentence(self) -> str:
+        """Whether every actor name resolved to a group (the names that did not: appendix)."""
+        unresolved = len(self.tables["unresolved"].frame)
+        if not unresolved:
+            return "Every actor name in the data resolves to a group in groups.csv."
+        return (
+            f"{unresolved} actor names resolve to no group in groups.csv; they stay in the data "
+            "and are listed in the appendix."
+        )
 
     @property
     def front(self) -> dict[str, str]:
@@ -1268,6 +1284,25 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         name: readable_headers(part._replace(source=table_sources.get(name)), HEADERS)
         for name, part in tables.items()
     }
+    # The body's short versions; the full tables are the appendix's.
+    if "deadliest" in tables:
+        tables["deadliest-brief"] = without_columns(
+            tables["deadliest"], ["what happened"], "what happened: appendix"
+        )
+    if "milestones" in tables:
+        tables["milestones-brief"] = TableData(
+            milestone_brief(milestones), MILESTONE_BRIEF_CAPTION, source=curated_source
+        )
+    for short, full in (("deadliest-brief", "deadliest"), ("milestones-brief", "milestones")):
+        if full in missing:
+            missing[short] = missing[full]
+    if "sahel" not in tables:
+        missing["sahel"] = missing.get("sahel-comparison", ("the Sahel series (OWID)", ""))
+    if "shift" not in tables:
+        missing["shift"] = missing.get(
+            "geographic-shift",
+            ("zones per year: the report's zones (north, centre, south) are Mali's", ""),
+        )
 
     return AttackTrendsReport(
         params=params,
