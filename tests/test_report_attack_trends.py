@@ -383,3 +383,30 @@ def test_months_whose_events_give_no_death_figure_are_named_in_the_caption():
         " (1 month whose events give no death figure shows 0 deaths)"
     )
     assert attack_trends.unknown_deaths_clause(monthly.iloc[1:], "month") == ""
+
+
+def test_the_body_parts_the_report_gives_the_notebook(machine):
+    """The body's short tables and sentences come from the report, not the notebook: the
+    deadliest events without their descriptions, the milestones as date, kind and label, the
+    unresolved-names sentence; a country without zones says so where the zone table stands."""
+    from analysis.reports import brief
+
+    report = build()
+    deadliest = report.tables["deadliest"]
+    short = report.tables["deadliest-brief"]
+    assert len(short.frame) == len(deadliest.frame) == 2  # the fixture's two events
+    assert set(deadliest.frame.columns) - set(short.frame.columns) == {"what happened"}
+    assert short.caption == f"{deadliest.caption} (what happened: appendix)"
+    milestones = report.tables["milestones-brief"]
+    assert milestones.caption == brief.MILESTONE_BRIEF_CAPTION
+    assert len(milestones.frame) == len(report.milestones)
+    assert milestones.source.startswith("curated tables of this project")
+    unresolved = len(report.tables["unresolved"].frame)
+    assert unresolved  # the fixture's BRD names the Government of Mali, which is no group
+    assert report.unresolved_sentence == (
+        f"{unresolved} actor names resolve to no group in groups.csv; they stay in the data "
+        "and are listed in the appendix."
+    )
+    niger = build(country="Niger")
+    assert "shift" not in niger.tables
+    assert niger.missing["shift"] == niger.missing["geographic-shift"]
