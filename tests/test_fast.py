@@ -707,3 +707,27 @@ def test_kernel_started_for_another_environment_is_not_used(tmp_path, build_kern
     from jupyter_core.utils import run_sync
 
     assert run_sync(manager.is_alive)() is False
+
+
+def test_no_kernel_is_started_ahead_for_a_notebook_that_will_not_come(
+    tmp_path, build_kernel, monkeypatch
+):
+    """Two notebooks to execute: a kernel ahead for the first (as init_worker starts it) and
+    one for the second, started after the first ran; none after the last."""
+    import multiprocessing
+
+    budget = multiprocessing.Value("i", 2)
+    monkeypatch.setitem(build_worker._kernels_wanted, "budget", budget)
+    started = []
+    real = build_worker.start_kernel_ahead
+    monkeypatch.setattr(
+        build_worker, "start_kernel_ahead", lambda *a, **k: started.append(a) or real(*a, **k)
+    )
+    assert build_worker._take_kernel_budget()  # what init_worker does
+    build_worker.start_kernel_ahead(build_kernel, str(tmp_path))
+    for name in ("first", "second"):
+        _, _, error_type, _, _ = build_worker._execute(_job(tmp_path, name, build_kernel))
+        assert error_type == ""
+    assert len(started) == 2 and budget.value == 0
+    assert "manager" not in build_worker._ahead  # nothing left running after the last one
+    assert not build_worker._take_kernel_budget()

@@ -35,7 +35,7 @@ from analysis.build.inputs import (
     list_files,
     package_sources,
 )
-from analysis.build.kernel import kernel_environment, write_kernel_spec
+from analysis.build.kernel import KERNEL_NAME, kernel_environment, write_kernel_spec
 from analysis.build.manifest import git_info, make_manifest
 from analysis.build.options import (
     BuildOptions,
@@ -167,11 +167,16 @@ def _run_jobs(
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     done: queue.Queue[JobResult] = queue.Queue()
     results: dict[str, JobResult] = {}
+    # one kernel per notebook to execute, each started ahead by whichever worker is free
+    kernels_wanted = context.Value("i", sum(job.mode == EXECUTE for job in jobs))
     pool = context.Pool(
         processes=workers,
         initializer=init_worker,
-        initargs=(env, str(log_path), str(options.template_dir), options.with_code),
-    )
+        initargs=(
+            env, str(log_path), str(options.template_dir), options.with_code, KERNEL_NAME,
+            kernels_wanted,
+        ),
+    )  # fmt: skip
     try:
         for job in jobs:
 
