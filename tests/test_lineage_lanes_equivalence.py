@@ -366,3 +366,15 @@ def test_lane_cost_matches_a_count_by_hand():
     assert lanes.lane_cost(["b", "a", "c"], data) == (2, 3)
     # c in the middle: a -> c and b -> c are 1 lane each, on opposite sides: no clash.
     assert lanes.lane_cost(["a", "c", "b"], data) == (0, 2)
+
+
+def test_lane_cost_names_the_lanes_an_order_leaves_out():
+    data = timeline(THREE, [("a", "c", "2015-01-01")])
+    with pytest.raises(ValueError, match="leaves out lanes: b, c"):
+        lanes.lane_cost(["a"], data)
+
+
+def test_order_lanes_names_an_unknown_affiliation():
+    rows = THREE[:2] + [("c", "bandits", "2012-01-01", "2020-12-31")]
+    with pytest.raises(ValueError, match="unknown affiliation: bandits"):
+        lanes.order_lanes(timeline(rows, [("a", "c", "2015-01-01")]))

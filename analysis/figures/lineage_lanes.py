@@ -11,6 +11,10 @@ lanes to keep arrows short and to stop them crossing other groups' bars:
    ordering), then lanes of a family are swapped or moved while that lowers the cost.
 3. The cost is (arrow crossings, total arrow length): an arrow crossing is an arrow passing a
    bar active at its date, or two arrows within a few months whose spans overlap.
+
+Lane orders are scored as arrays of positions, many at once (every family order's sweeps
+together, the local search's next trials in chunks); the order found is the one the same steps
+give scoring one order at a time (tests/test_lineage_lanes_equivalence.py).
 """
 
 from __future__ import annotations
