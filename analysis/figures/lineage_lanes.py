@@ -325,8 +325,8 @@ class _Trials:
     def for_lanes(cls, n_lanes: int) -> _Trials:
         """The trials for an order of n_lanes lanes."""
         first, second = np.triu_indices(n_lanes, k=1)  # every pair i < j, as combinations()
-        i, j, rows = first[:, None], second[:, None], np.arange(n_lanes)[None, :]
-        swapped = np.where(rows == i, j, np.where(rows == j, i, rows))
-        moved = np.where(rows == j, i, rows + ((rows >= i) & (rows < j)))
+        i, j, slot = first[:, None], second[:, None], np.arange(n_lanes)[None, :]
+        swapped = np.where(slot == i, j, np.where(slot == j, i, slot))
+        moved = np.where(slot == j, i, slot + ((slot >= i) & (slot < j)))
         take = np.stack([swapped, moved], axis=1).reshape(-1, n_lanes)
         return cls(first, second, take)
