@@ -169,6 +169,7 @@ _MARKUP = re.compile(
     + r"(?P<tag_end>/?>)?",
     re.IGNORECASE | re.DOTALL | re.VERBOSE,
 )
+_AFTER_NAME = re.compile(r"(?:\s|/(?!>))*")  # what html.parser's tagfind_tolerant skips
 _ATTRIBUTE_NAME = re.compile(
     r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))?(?:\s|/(?!>))*"""
 )
@@ -180,7 +181,7 @@ _ENCODED_CLASS = re.compile(r"""\sclass\s*=\s*(?:"[^"]*&|'[^']*&|[^\s"'>]*&)""",
 
 def _has_alt(tag: str) -> bool:
     """Whether an ``<img ...>`` start tag has an alt attribute, as html.parser reads it."""
-    position = len("<img")
+    position = _AFTER_NAME.match(tag, len("<img")).end()
     while position < len(tag):
         attribute = _ATTRIBUTE_NAME.match(tag, position)
         if not attribute or attribute.end() == position:
