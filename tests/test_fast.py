@@ -185,17 +185,31 @@ def test_build_command_starts_without_the_scientific_stack():
     assert json.loads(done.stdout) == []
 
 
-def test_change_points_still_found_with_ruptures_imported_late():
-    import pandas as pd
-
-    from analysis.analyses import changepoints
-
-    series = pd.Series(
-        [2, 3, 2, 3, 2, 3, 2, 3, 20, 22, 19, 21, 20, 22, 21, 20],
-        index=pd.date_range("2020-01-01", periods=16, freq="MS"),
+def test_change_points_are_found_without_importing_ruptures_or_scipy():
+    # PELT is ported into changepoints.py (tests/test_changepoints_pelt.py checks it against
+    # ruptures): finding breaks imports neither ruptures nor scipy. Run in a fresh process,
+    # since this one may have imported them for other tests.
+    code = (
+        "import json, sys\n"
+        "import pandas as pd\n"
+        "from analysis.analyses import changepoints\n"
+        "series = pd.Series([2, 3, 2, 3, 2, 3, 2, 3, 20, 22, 19, 21, 20, 22, 21, 20],\n"
+        "                   index=pd.date_range('2020-01-01', periods=16, freq='MS'))\n"
+        "points = [(p.position, p.direction) for p in changepoints.detect_change_points(series)]\n"
+        "points += [(p.position, p.direction) for p in\n"
+        "           changepoints.detect_change_points(series, method='l2')]\n"
+        "print(json.dumps([points, [m for m in ('ruptures', 'scipy') if m in sys.modules]]))"
     )
-    points = changepoints.detect_change_points(series)
-    assert [(p.position, p.direction) for p in points] == [(8, "up")]
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin"},
+        check=True,
+    )
+    # the step is at position 8, found by both costs
+    assert json.loads(done.stdout) == [[[8, "up"], [8, "up"]], []]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Change points in a monthly (or yearly) series of event counts or deaths.
 
 Method (default ``"poisson"``): **penalised Poisson segmentation with PELT** (Killick,
-Fearnhead & Eckley 2012, via ``ruptures``). The series is cut into segments of constant rate;
-the cost of a segment is its Poisson deviance, ``2 * sum(y * log(y / mean))``. Conflict counts
+Fearnhead & Eckley 2012; ``_pelt`` is ported from ruptures 1.1.x, which the reports no longer
+import). The series is cut into segments of constant rate; the cost of a segment is its
+Poisson deviance, ``2 * sum(y * log(y / mean))``. Conflict counts
 are over-dispersed (one massacre is one month's spike), so the deviance is divided by a
 dispersion factor estimated from first differences, ``max(1, var(diff(y)) / (2 * mean(y)))``
 (for a Poisson series with a slowly changing rate, ``var(y[t] - y[t-1])`` is about twice the
@@ -49,8 +50,8 @@ class ChangePoint:
 
 
 class QuasiPoissonCost:
-    """Poisson deviance of a segment divided by a dispersion factor (see module docstring);
-    given to ruptures as a ``BaseCost`` by ``_ruptures_cost``."""
+    """Poisson deviance of a segment divided by a dispersion factor (see module docstring),
+    with the ``fit``/``error`` interface of a ruptures cost."""
 
     model = "quasi-poisson"
     min_size = 2
@@ -78,13 +79,57 @@ class QuasiPoissonCost:
         return max(deviance, 0.0) / self.dispersion
 
 
-def _ruptures_cost(factor: float) -> QuasiPoissonCost:
-    """A QuasiPoissonCost that ruptures accepts as a custom cost (a ``BaseCost``)."""
-    # heavy (ruptures imports scipy): paid only when change points are computed
-    from ruptures.base import BaseCost
+class _SquaredErrorCost:
+    """Squared deviation from the segment's mean (ruptures' ``CostL2``, same arithmetic)."""
 
-    ruptures_cost = type("QuasiPoissonCost", (QuasiPoissonCost, BaseCost), {})
-    return ruptures_cost(factor)
+    min_size = 1
+
+    def fit(self, signal: np.ndarray) -> _SquaredErrorCost:
+        self.signal = np.asarray(signal).reshape(len(signal), -1)
+        return self
+
+    def error(self, start: int, end: int) -> float:
+        return self.signal[start:end].var(axis=0).sum() * (end - start)
+
+
+def _pelt(cost: QuasiPoissonCost | _SquaredErrorCost, min_size: int, penalty: float) -> list[int]:
+    """Ends of the optimal segments of the series ``cost`` was fitted on (the last is its length).
+
+    Ported from ruptures 1.1.x (``Pelt(custom_cost=cost, min_size=min_size, jump=1)``, its
+    ``_seg`` and ``predict``) so that the reports need not import ruptures, whose package
+    imports every cost and with them scipy (~0.7 s per report kernel). Kept step for step,
+    so the breaks are exactly ruptures' (tests/test_changepoints_pelt.py compares them): the
+    same admissible-set pruning, the same minimum segment length (at least the cost's), the
+    same tie-break (the first of equal totals, in the admissible set's order) and the same
+    totals (``sum`` of each partition's segment costs in the order they were added).
+    """
+    n_samples = len(cost.signal)
+    min_size = max(min_size, cost.min_size)
+    if min_size > n_samples:
+        raise ValueError(f"a series of {n_samples} periods has no segment of {min_size}")
+    # partitions[t]: the optimal partition of signal[0:t], as the ends of its segments and
+    # their costs (each plus the penalty), in the order ruptures' dict holds them
+    partitions: dict[int, tuple[tuple[int, ...], tuple[float, ...]]] = {0: ((0,), (0,))}
+    admissible: list[int] = []
+    for end in [*range(min_size, n_samples), n_samples]:
+        admissible.append(end - min_size)
+        subproblems = []
+        for start in admissible:
+            if start not in partitions:  # no partition of 0:start (ruptures: KeyError)
+                continue
+            ends, costs = partitions[start]
+            costs = (*costs, cost.error(start, end) + penalty)
+            subproblems.append(((*ends, end), costs, sum(costs)))
+        best = min(subproblems, key=lambda subproblem: subproblem[2])
+        partitions[end] = best[:2]
+        # ruptures pairs the admissible points with the subproblems by position (zip), also
+        # when a point had none: kept as it is
+        admissible = [
+            start
+            for start, subproblem in zip(admissible, subproblems, strict=False)
+            if subproblem[2] <= best[2] + penalty
+        ]
+    return sorted(partitions[n_samples][0][1:])
 
 
 def dispersion(values: np.ndarray) -> float:
@@ -111,23 +156,18 @@ def detect_change_points(
     n = len(values)
     if n < 2 * min_size or not values.any():
         return []
-    # heavy (ruptures imports scipy): paid only when change points are computed
-    import ruptures as rpt
-
     if method == "poisson":
         if (values < 0).any():
             raise ValueError("the Poisson method needs counts (no negative values)")
-        algorithm = rpt.Pelt(
-            custom_cost=_ruptures_cost(dispersion(values)), min_size=min_size, jump=1
-        )
+        cost = QuasiPoissonCost(dispersion(values))
         penalty = 2.0 * np.log(n) if penalty is None else penalty
     else:
-        algorithm = rpt.Pelt(model="l2", min_size=min_size, jump=1)
+        cost = _SquaredErrorCost()
         if penalty is None:
             sigma = 1.4826 * np.median(np.abs(np.diff(values))) / np.sqrt(2.0)
             sigma = sigma if sigma > 0 else float(np.std(values)) or 1.0
             penalty = 2.0 * sigma**2 * np.log(n)
-    ends = algorithm.fit(values.reshape(-1, 1)).predict(pen=penalty)
+    ends = _pelt(cost.fit(values.reshape(-1, 1)), min_size, penalty)
     bounds = [0, *ends]
     points = []
     for k in range(1, len(bounds) - 1):
