@@ -1,4 +1,4 @@
-"""The two ways to install list the same dependencies, and the stack works together."""
+"""The two ways to install list the same dependencies."""
 
 from __future__ import annotations
 
@@ -33,17 +33,3 @@ def test_environment_yml_matches_pyproject():
     assert "-e ." in pip_entries
     assert "python=3.11" in env["dependencies"]
     assert env["channels"] == ["conda-forge"]
-
-
-def test_seaborn_works_with_installed_pandas():
-    """seaborn must aggregate and draw from a pandas frame of the installed version."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import pandas as pd
-    import seaborn as sns
-
-    frame = pd.DataFrame({"year": [2012, 2012, 2013], "deaths_best": [10, 20, 5]})
-    ax = sns.barplot(data=frame, x="year", y="deaths_best", estimator="sum", errorbar=None)
-    heights = sorted(round(p.get_height()) for p in ax.patches)
-    assert heights == [5, 30]
