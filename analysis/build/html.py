@@ -8,6 +8,9 @@ require.js and MathJax from a CDN; the project's template loads nothing, so repo
 Before rendering, the report's front matter is taken out of the notebook (``front_matter``): the
 title cell becomes the header, the key-findings outputs become the box at the top. After
 rendering, the table of contents is built from the page's h2/h3 headings (``add_contents``).
+
+The exporter is nbconvert's HTMLExporter without its BeautifulSoup pass over the whole page
+(``report_exporter_class``): ``accessible_page`` gives images their alt text with a scan.
 """
 
 from __future__ import annotations
