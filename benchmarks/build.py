@@ -57,7 +57,8 @@ TARGET_REBUILD_SECONDS = 1.0
 TARGET_FLOOR_RATIO = 2.5
 
 # Put on PYTHONPATH for --count-renders: every kernel (and the build process) logs one line per
-# Figure.savefig call and per canvas print call into MALI_RENDER_LOG, with the notebook's
+# Figure.savefig call, per canvas print call and per Figure.draw (every pass over the artists:
+# to measure, to lay out inside a tight savefig, or to paint) into MALI_RENDER_LOG, with the notebook's
 # figures folder (the build sets MALI_FIGURES_DIR per notebook) naming the report.
 RENDER_COUNTER = """
 import functools
@@ -93,6 +94,7 @@ else:
     _wrap(_figure.Figure, "savefig", "savefig")
     _wrap(_agg.FigureCanvasAgg, "print_png", "print_png")
     _wrap(_svg.FigureCanvasSVG, "print_svg", "print_svg")
+    _wrap(_figure.Figure, "draw", "draw")
 """
 
 # Runs each exported notebook in a fresh namespace, like a fresh kernel would, in this one
@@ -439,10 +441,12 @@ def benchmark(trees, current, baseline, scratch, run_date, args) -> int:
                     continue
                 n = kinds.get("figures", 0)
                 per = f"{kinds.get('savefig', 0) / n:.1f}" if n else "-"
+                draws = f"{kinds.get('draw', 0) / n:.1f}" if n else "-"
                 print(
                     f"  {tree.label:<22} {report:<16} figures {n:>3}  savefig "
                     f"{kinds.get('savefig', 0):>3} ({per} per figure)  print_png "
-                    f"{kinds.get('print_png', 0):>3}  print_svg {kinds.get('print_svg', 0):>3}"
+                    f"{kinds.get('print_png', 0):>3}  print_svg {kinds.get('print_svg', 0):>3}  "
+                    f"Figure.draw {kinds.get('draw', 0):>3} ({draws} per figure)"
                 )
 
     if args.floor:
