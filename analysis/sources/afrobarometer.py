@@ -9,6 +9,7 @@ found here; the estimates and their design-based intervals are in analysis.analy
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -428,6 +429,7 @@ def value_label(survey: SurveyRound, variable: str) -> pd.Series:
     return pd.to_numeric(survey.data[column], errors="coerce").map(labels)
 
 
+@functools.lru_cache(maxsize=1024)  # called per respondent: a few dozen distinct labels
 def _canonical_region(label: object) -> str:
     if label is None or (isinstance(label, float) and np.isnan(label)):
         return NOT_GIVEN
