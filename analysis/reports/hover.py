@@ -76,6 +76,23 @@ _NUMERIC = re.compile(r"[−\-+]?[\d,.\s]+")
 def _tick_label(ax: Axes, axis: str, value: float) -> str:
     """The label of the tick at ``value`` when it names a category: any label the figure set
     (a year '2020' on a bar at position 0), else one that is not a number's formatting."""
+    fixed, ticks = _axis_ticks(ax, axis)
+    for tick, text in ticks:
+        if abs(tick - value) < 1e-6 and text and (fixed or not _NUMERIC.fullmatch(text)):
+            return text
+    return ""
+
+
+#: (id of the axes, "x" or "y") -> _axis_ticks's answer, while label_artists runs (asking an
+#: axis for its tick labels lays its ticks out again: once per axis, not once per bar).
+_ticks_seen: dict[tuple[int, str], tuple[bool, list[tuple[float, str]]]] = {}
+
+
+def _axis_ticks(ax: Axes, axis: str) -> tuple[bool, list[tuple[float, str]]]:
+    """Whether the axis's labels were set by the drawing, and its (tick, label text) pairs."""
+    key = (id(ax), axis)
+    if key in _ticks_seen:
+        return _ticks_seen[key]
     which = ax.xaxis if axis == "x" else ax.yaxis
     # Labels set by the drawing (set_xticks(positions, labels)) name what sits there, even
     # when they read as numbers; an automatic formatter's labels are the axis's scale.
@@ -86,11 +103,12 @@ def _tick_label(ax: Axes, axis: str, value: float) -> str:
     )
     ticks = ax.get_xticks() if axis == "x" else ax.get_yticks()
     labels = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
-    for tick, label in zip(ticks, labels, strict=False):
-        text = label.get_text().replace("\n", " ")
-        if abs(tick - value) < 1e-6 and text and (fixed or not _NUMERIC.fullmatch(text)):
-            return text
-    return ""
+    pairs = [
+        (float(tick), label.get_text().replace("\n", " "))
+        for tick, label in zip(ticks, labels, strict=False)
+    ]
+    _ticks_seen[key] = (fixed, pairs)
+    return fixed, pairs
 
 
 def _value_text(ax: Axes, y: float) -> str:
@@ -162,6 +180,16 @@ def label_artists(fig: Figure) -> dict[str, list[str]]:
     """Give each bar, marked line, point collection and area collection of ``fig`` a gid, and
     return gid -> the labels of its elements (a list of one for a single shape)."""
     labelled: dict[str, list[str]] = {}
+    _ticks_seen.clear()
+    try:
+        _label_axes(fig, labelled)
+    finally:
+        _ticks_seen.clear()
+    return labelled
+
+
+def _label_axes(fig: Figure, labelled: dict[str, list[str]]) -> None:
+    """label_artists's work: fills ``labelled`` (gid -> labels) and sets the gids."""
 
     def mark(artist: Any, labels: Sequence[str]) -> None:
         labels = [text for text in labels if text]
