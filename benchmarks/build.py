@@ -9,6 +9,8 @@ printed here count, never a time measured on another day):
 * **Cold builds**: every notebook executed (``--force``) into a fresh reports folder, for this
   tree and for revision REV, alternating (REV first in odd rounds, this tree first in even
   ones), best of ``--repeat``. Prints both times and the ratio this/REV (target <= 0.5).
+  Each tree runs with its own default ``--jobs`` (what ``make report`` does; printed), or
+  both with ``--jobs N``.
 * **No-change rebuild**: the build run again into the last cold build's folder, which should
   reuse every result (target under 1 s).
 * **Imports**: ``python -c "import analysis"`` and every import line of each notebook (at
@@ -47,8 +49,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from analysis.build.command import default_jobs, discover  # noqa: E402
+from analysis.build.command import discover  # noqa: E402
 from analysis.build.html import external_references  # noqa: E402
+from analysis.build.options import available_cores  # noqa: E402
 from analysis.build.params import ParameterSet  # noqa: E402
 from analysis.config import NOTEBOOKS_DIR, RAW_DIR, SHARED_DATA_DIR  # noqa: E402
 
@@ -144,9 +147,24 @@ def run(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int,
     return time.perf_counter() - started, done.returncode, done.stderr.strip()
 
 
+def tree_default_jobs(tree: Tree) -> str:
+    """The --jobs a tree's build uses when none is given (its own options.default_jobs)."""
+    # analysis.build was one module (bd3c0a8) before it was a package
+    code = (
+        "try:\n from analysis.build.options import default_jobs\n"
+        "except ImportError:\n from analysis.build import default_jobs\nprint(default_jobs())"
+    )
+    done = subprocess.run(
+        [tree.python, "-c", code], capture_output=True, text=True, env=tree.env, cwd=tree.root
+    )
+    return done.stdout.strip() or "?"
+
+
 def build_command(tree: Tree, reports: Path, run_date: str, args: argparse.Namespace) -> list:
     command = [tree.python, "-m", "analysis", "build", "--quiet", "--out", str(reports)]
-    command += ["--date", run_date, "--jobs", str(args.jobs)]
+    command += ["--date", run_date]
+    if args.jobs:  # else each tree's own default, as `make report` runs it
+        command += ["--jobs", str(args.jobs)]
     command += ["--notebooks", str(tree.root / "notebooks")]
     for name in args.only:
         command += ["--only", name]
@@ -328,7 +346,12 @@ def main() -> int:
     )
     parser.add_argument("--baseline", metavar="REV", help="git revision to compare with")
     parser.add_argument("--repeat", type=int, default=3, help="cold builds per tree (best kept)")
-    parser.add_argument("--jobs", type=int, default=default_jobs())
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=0,
+        help="notebooks at once for both trees (default: each its own)",
+    )
     parser.add_argument("--only", action="append", default=[])
     parser.add_argument("--count-renders", action="store_true")
     parser.add_argument("--floor", action="store_true", help="also the one-process floor")
@@ -360,7 +383,12 @@ def main() -> int:
 
 
 def benchmark(trees, current, baseline, scratch, run_date, args) -> int:
-    print(f"jobs: {args.jobs}, cores available: {default_jobs()}, repeat: {args.repeat}")
+    jobs = {tree.label: args.jobs or tree_default_jobs(tree) for tree in trees}
+    print(
+        f"jobs: {', '.join(f'{label} {n}' for label, n in jobs.items())}"
+        f"{' (given)' if args.jobs else ' (each tree its default)'}, cores available: "
+        f"{available_cores()}, repeat: {args.repeat}"
+    )
     for round_number in range(args.repeat):
         order = trees if round_number % 2 == 0 else trees[::-1]
         for tree in order:
