@@ -35,7 +35,12 @@ from analysis.build.inputs import (
     list_files,
     package_sources,
 )
-from analysis.build.kernel import KERNEL_NAME, kernel_environment, write_kernel_spec
+from analysis.build.kernel import (
+    KERNEL_NAME,
+    kernel_environment,
+    start_zygote,
+    write_kernel_spec,
+)
 from analysis.build.manifest import git_info, make_manifest
 from analysis.build.options import (
     BuildOptions,
@@ -79,6 +84,7 @@ from analysis.build.worker import (
     one_line,
     run_job,
 )
+from analysis.build.zygote import ZYGOTE_ENV
 from analysis.config import display_path
 
 #: The CLI (analysis.cli) calls add_arguments and run; tests and benchmarks use the rest.
@@ -348,6 +354,14 @@ def _build_locked(
             # each report's spreadsheet is written on a thread as soon as the report is done,
             # while the others still run, not after the last one
             spreadsheets = Spreadsheets(run_dir)
+            # one process imports what every kernel imports; the kernels are forked from it
+            kernels = (
+                start_zygote(env, work, work / "kernels.log")
+                if any(job.mode == EXECUTE for job in jobs)
+                else None
+            )
+            if kernels is not None:
+                env[ZYGOTE_ENV] = str(kernels.socket_path)
             try:
                 results.update(
                     _run_jobs(
@@ -362,6 +376,8 @@ def _build_locked(
                 )
             finally:
                 spreadsheets.wait()
+                if kernels is not None:
+                    kernels.stop()
         else:
             progress.draw()
         shutil.rmtree(work, ignore_errors=True)

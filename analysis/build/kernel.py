@@ -13,17 +13,23 @@ A kernel a worker starts ahead of its notebook (analysis.build.worker) is starte
 PRELOAD_ENV set: before it answers, it imports what every report's first cell imports
 (PRELOAD_MODULES: pandas, matplotlib, pyarrow and the report helpers, most of a second), while
 its worker is still busy with the previous notebook's page.
+
+Where the build started a zygote (analysis.build.zygote; ``--zygote SOCKET`` runs one: it
+imports ipykernel and PRELOAD_MODULES once), a kernel process asks it for a forked kernel and
+stays as that kernel's stand-in; it starts ipykernel itself only if the zygote cannot be asked.
 """
 
 from __future__ import annotations
 
-import ctypes
 import importlib
 import json
 import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
+
+from analysis.build import zygote
 
 #: Name of the kernel spec written for builds.
 KERNEL_NAME = "mali-reports-build"
@@ -57,11 +63,7 @@ def write_kernel_spec(jupyter_dir: Path) -> str:
         "language": "python",
         "metadata": {"debugger": False},
         # The package must be importable from the kernel's temporary working folder.
-        "env": {
-            "PYTHONPATH": os.pathsep.join(
-                filter(None, [_PACKAGE_PARENT, os.environ.get("PYTHONPATH", "")])
-            )
-        },
+        "env": {"PYTHONPATH": kernel_process_environment(dict(os.environ))["PYTHONPATH"]},
     }
     spec_dir = jupyter_dir / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
@@ -84,20 +86,56 @@ def _die_with_parent() -> None:
     A build stopped by SIGTERM kills its workers; their kernels must not live on (ipykernel's
     own check only notices when the orphan is adopted by process 1).
     """
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGTERM))
-    except (OSError, AttributeError):
-        return
+    zygote.die_with_parent(signal.SIGTERM)
+
+
+def kernel_process_environment(env: dict[str, str]) -> dict[str, str]:
+    """``env`` as the kernel spec gives it to a kernel: the package importable from anywhere."""
+    path = os.pathsep.join(filter(None, [_PACKAGE_PARENT, env.get("PYTHONPATH", "")]))
+    return {**env, "PYTHONPATH": path}
+
+
+def start_zygote(env: dict[str, str], cwd: Path, log_path: Path | None = None) -> Any:
+    """Start the build's zygote (a zygote.Zygote, or None); give its socket to the kernels in
+    ``env`` under zygote.ZYGOTE_ENV."""
+    command = [sys.executable, "-Xfrozen_modules=off", "-m", __name__, "--zygote"]
+    return zygote.start(command, kernel_process_environment({**os.environ, **env}), cwd, log_path)
+
+
+def _prepare_zygote() -> None:
+    """What the zygote imports once for every kernel it forks."""
+    # imported here: the build process imports this module only to write the kernel spec
+    from ipykernel import kernelapp  # noqa: F401
+
+    preload()
+
+
+def _launch(argv: list[str]) -> None:
+    """Run ipykernel with ``argv`` (in a kernel forked by the zygote)."""
+    # imported here: the build process imports this module only to write the kernel spec
+    from ipykernel import kernelapp
+
+    # as preload leaves it in a kernel started ahead: the backend matplotlib was given
+    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    kernelapp.launch_new_instance(argv=argv)
 
 
 def main() -> None:
-    """Start ipykernel (as ipykernel_launcher does), bound to the life of its parent."""
+    """Start ipykernel (as ipykernel_launcher does), bound to the life of its parent: forked
+    by the build's zygote when there is one, else in this process."""
     _die_with_parent()
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["--zygote"]:
+        zygote.serve(arguments[1], _prepare_zygote, _launch)
+        return
+    socket_path = os.environ.get(zygote.ZYGOTE_ENV, "")
+    if socket_path and zygote.supported():
+        os.environ.pop(PRELOAD_ENV, None)  # the zygote has imported them; not for the kernel
+        pid = zygote.request_kernel(socket_path, arguments)
+        if pid is not None:
+            sys.exit(zygote.stand_in(pid))
     # imported here: the build process imports this module only to write the kernel spec
     from ipykernel import kernelapp
 

@@ -1,0 +1,251 @@
+"""Report kernels forked from one process that has already imported what every report imports.
+
+Each report's kernel used to import ipykernel, pandas, matplotlib, pyarrow and the report
+helpers itself: about a second of CPU per kernel, paid while the other kernels compute. A build
+now starts one *zygote* (``python -m analysis.build.zygote SOCKET``) that imports them once and
+then waits on a Unix socket. A kernel process that jupyter_client starts
+(``python -m analysis.build.kernel -f CONNECTION_FILE``) asks it for a kernel
+(``request_kernel``): the zygote forks a child that becomes that kernel, with the asker's
+arguments, working folder, environment and standard streams, and the asker stays as its
+*stand-in* (``stand_in``): the signals jupyter_client sends it (interrupt, terminate) are passed
+on to the child, it exits when the child exits, and the child exits when the stand-in dies
+(even by SIGKILL). A fork starts with fresh state: nothing a notebook does is seen by another.
+
+Linux (and other systems with fork and Unix sockets) only; anywhere the zygote cannot be
+reached, the kernel starts the usual way. What the zygote imports and how a kernel is launched
+are analysis.build.kernel's (``python -m analysis.build.kernel --zygote SOCKET``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: Set for kernels (through the workers' environment): the zygote's socket.
+ZYGOTE_ENV = "MALI_KERNEL_ZYGOTE"
+#: Seconds a kernel waits for the zygote (it may still be importing) before starting alone.
+ANSWER_TIMEOUT = 60.0
+#: Signals a stand-in passes on to its kernel (interrupt, and the ways it is asked to stop).
+FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+_STREAMS = 3  # stdin, stdout, stderr, passed to the zygote to become the kernel's
+
+
+@dataclass
+class Zygote:
+    """A running zygote: its process and the socket kernels ask it on."""
+
+    process: subprocess.Popen[bytes]
+    socket_path: Path
+
+    def stop(self) -> None:
+        """Stop the zygote (kernels forked from it live on) and remove its socket."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        with contextlib.suppress(OSError):
+            self.socket_path.unlink()
+        with contextlib.suppress(OSError):
+            self.socket_path.parent.rmdir()
+
+
+def supported() -> bool:
+    """Whether kernels can be forked here (fork, Unix sockets and passing descriptors)."""
+    return hasattr(os, "fork") and hasattr(socket, "AF_UNIX") and hasattr(socket, "send_fds")
+
+
+def die_with_parent(sig: int) -> None:
+    """On Linux, have this process sent ``sig`` when the process that started it dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(sig))
+    except (OSError, AttributeError):
+        return
+
+
+def start(
+    command: list[str], env: dict[str, str], cwd: Path, log_path: Path | None = None
+) -> Zygote | None:
+    """Start a zygote (``command`` + its socket's path; it imports while the build goes on);
+    None where kernels cannot be forked or it does not come up."""
+    if not supported():
+        return None
+    # A short path: a Unix socket's path is limited to about 100 bytes.
+    socket_path = Path(tempfile.mkdtemp(prefix="mali-kernels-")) / "zygote.sock"
+    log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
+    try:
+        process = subprocess.Popen(
+            [*command, str(socket_path)],
+            env=env,
+            cwd=str(cwd),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+        )
+    finally:
+        if log is not subprocess.DEVNULL:
+            log.close()
+    # The socket exists before the zygote imports anything (kernels then wait in its queue).
+    deadline = time.monotonic() + 10
+    while not socket_path.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            Zygote(process, socket_path).stop()
+            return None
+        time.sleep(0.005)
+    return Zygote(process, socket_path)
+
+
+def request_kernel(socket_path: str, argv: list[str]) -> int | None:
+    """Ask the zygote for a kernel with these arguments and this process's folder, environment
+    and streams; returns the kernel's pid, or None (no zygote: start the kernel here)."""
+    request = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "stand_in": os.getpid()}
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.settimeout(ANSWER_TIMEOUT)
+            connection.connect(socket_path)
+            socket.send_fds(connection, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
+            answer = _read_line(connection)
+    except (OSError, ValueError):
+        return None
+    pid = json.loads(answer).get("pid") if answer else None
+    return pid if isinstance(pid, int) and pid > 0 else None
+
+
+def stand_in(pid: int) -> int:
+    """Stay as the kernel ``pid``'s process for jupyter_client until it exits: signals are
+    passed on; returns the exit status to leave with (0: a kernel's exit is not ours to see)."""
+    for signum in FORWARDED:
+        signal.signal(signum, lambda number, _frame: _send(pid, number))
+    _wait_for_exit(pid)
+    return 0
+
+
+def _send(pid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signum)
+
+
+def _wait_for_exit(pid: int) -> None:
+    """Block until process ``pid`` (not a child of this one) has exited."""
+    try:
+        handle = os.pidfd_open(pid)
+    except (AttributeError, OSError):  # no pidfd (old kernel, not Linux): look twice a second
+        while True:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            except PermissionError:
+                pass
+            time.sleep(0.5)
+    try:
+        poller = select.poll()
+        poller.register(handle, select.POLLIN)
+        poller.poll()  # readable once the process has exited; retried after a signal (PEP 475)
+    finally:
+        os.close(handle)
+
+
+def _read_line(connection: socket.socket, limit: int = 1 << 20) -> bytes:
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+        if len(data) > limit:
+            raise ValueError("answer too long")
+    return data
+
+
+# ---------------------------------------------------------------------------------------------
+# The zygote process
+
+
+def serve(socket_path: str, prepare: Callable[[], Any], launch: Callable[[list[str]], Any]) -> None:
+    """The zygote: listen, ``prepare()`` (import what kernels import), then fork a kernel per
+    request, which runs ``launch(argv)``."""
+    die_with_parent(signal.SIGTERM)
+    # forked kernels are not waited for by anyone here: let the system reap them
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(socket_path)
+    server.listen(64)
+    prepare()
+    while True:
+        connection, _ = server.accept()
+        try:
+            message, streams, _, _ = socket.recv_fds(connection, 1 << 20, _STREAMS)
+            while not message.endswith(b"\n"):
+                more = connection.recv(1 << 20)
+                if not more:
+                    break
+                message += more
+            request = json.loads(message)
+        except (OSError, ValueError):
+            connection.close()
+            continue
+        pid = os.fork()
+        if pid == 0:
+            server.close()
+            connection.close()
+            _become_kernel(request, streams, launch)  # never returns
+        for stream in streams:
+            os.close(stream)
+        with contextlib.suppress(OSError):
+            connection.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+        connection.close()
+
+
+def _become_kernel(
+    request: dict[str, Any], streams: list[int], launch: Callable[[list[str]], Any]
+) -> None:
+    """In the forked child: take the asker's streams, folder and environment, and launch."""
+    status = 1
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel waits for its own children
+        for target, stream in enumerate(streams[:_STREAMS]):
+            os.dup2(stream, target)
+            os.close(stream)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        threading.Thread(target=_exit_with, args=(int(request["stand_in"]),), daemon=True).start()
+        sys.argv = [sys.argv[0], *request["argv"]]
+        launch(list(request["argv"]))
+        status = 0
+    except SystemExit as stop:
+        status = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    except BaseException:  # the kernel failed to start: say why in the kernel log
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(status)
+
+
+def _exit_with(stand_in: int) -> None:
+    """End this kernel when its stand-in is gone (jupyter_client killed it, or its build)."""
+    _wait_for_exit(stand_in)
+    os._exit(1)

@@ -1,0 +1,176 @@
+"""Kernels forked from the build's zygote (analysis.build.zygote): each runs its notebook as a
+kernel started for it would, obeys interrupts, and none outlives the process that stands in
+for it; where the zygote cannot be asked, the kernel starts the usual way."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis.build import kernel, zygote
+from analysis.build import worker as build_worker
+
+pytestmark = pytest.mark.skipif(
+    not zygote.supported(), reason="kernels are forked only where fork and Unix sockets exist"
+)
+
+
+def _notebook(path: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("label = 'default'", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            "import os, sys\n"
+            "print(os.getcwd())\n"
+            "print(os.environ['MALI_FIGURES_DIR'], os.environ['MALI_RUN_DATE'], label)\n"
+            "print('preloaded', 'analysis.reports.display' in sys.modules)\n"
+            "print('MALI_KERNEL_PRELOAD' in os.environ, os.environ['MPLBACKEND'])\n"
+            "print('parent', os.getppid())"
+        ),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+def _job(tmp_path: Path, name: str, kernel_name: str) -> build_worker.Job:
+    run_dir, work_dir = tmp_path / "run", tmp_path / "work"
+    run_dir.mkdir(exist_ok=True)
+    work_dir.mkdir(exist_ok=True)
+    return build_worker.Job(
+        name=name,
+        source=str(_notebook(tmp_path / f"{name}.ipynb")),
+        run_dir=str(run_dir),
+        work_dir=str(work_dir),
+        mode=build_worker.EXECUTE,
+        kernel_name=kernel_name,
+        parameters={"label": name},
+        facts={"run_date": "2025-03-01"},
+        template_dir="",
+    )
+
+
+def _printed(nb) -> str:
+    return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+
+
+@pytest.fixture
+def spec(tmp_path, monkeypatch):
+    """The build's kernel spec, registered as a build registers it."""
+    for name, value in kernel.kernel_environment(tmp_path / "jupyter").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernels choose it, as in a build
+    yield kernel.write_kernel_spec(tmp_path / "jupyter")
+    build_worker.stop_kernel_ahead()
+
+
+@pytest.fixture
+def running_zygote(spec, tmp_path, monkeypatch):
+    started = kernel.start_zygote({}, tmp_path, tmp_path / "zygote.log")
+    assert started is not None
+    monkeypatch.setenv(zygote.ZYGOTE_ENV, str(started.socket_path))
+    yield started
+    build_worker.stop_kernel_ahead()
+    started.stop()
+    assert not started.socket_path.exists()
+
+
+@pytest.mark.parametrize("ahead", [False, True])
+def test_a_forked_kernel_runs_the_notebook_as_its_own(tmp_path, spec, running_zygote, ahead):
+    if ahead:  # a kernel a worker started ahead, given the notebook's folder and environment
+        build_worker.start_kernel_ahead(spec, str(tmp_path))
+    nb, _, error_type, message, _ = build_worker._execute(_job(tmp_path, "first", spec))
+    assert error_type == "", message
+    work, figures = tmp_path / "work" / "first", tmp_path / "run" / "figures" / "first"
+    assert _printed(nb) == (
+        f"{work}\n{figures} 2025-03-01 first\n"
+        # imported by the zygote, before the notebook asked; no switch left in its
+        # environment; the backend ipykernel would have set; forked by the zygote
+        f"preloaded True\nFalse {kernel.INLINE_BACKEND}\nparent {running_zygote.process.pid}\n"
+    )
+
+
+def _start(spec_name: str):
+    from jupyter_client import KernelManager
+
+    manager = KernelManager(kernel_name=spec_name)
+    manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    client.wait_for_ready(timeout=60)
+    return manager, client
+
+
+def _run(client, code: str, timeout: float = 60) -> tuple[str, dict]:
+    printed: list[str] = []
+
+    def keep(message):
+        if message["msg_type"] == "stream":
+            printed.append(message["content"]["text"])
+
+    reply = client.execute_interactive(code, output_hook=keep, timeout=timeout)
+    return "".join(printed), reply["content"]
+
+
+def _gone(pid: int, within: float = 15.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_forked_kernel_is_interrupted_and_dies_with_its_stand_in(spec, running_zygote):
+    manager, client = _start(spec)
+    try:
+        printed, _ = _run(client, "import os; print(os.getpid(), os.getppid())")
+        kernel_pid, parent = (int(n) for n in printed.split())
+        stand_in = manager.provisioner.process.pid
+        assert parent == running_zygote.process.pid and kernel_pid != stand_in
+        # an interrupt (SIGINT to the stand-in) reaches the kernel and stops the running cell
+        client.execute("import time; time.sleep(60)")
+        time.sleep(1.0)
+        manager.interrupt_kernel()
+        reply = client.get_shell_msg(timeout=20)
+        assert reply["content"]["status"] == "error"
+        assert reply["content"]["ename"] == "KeyboardInterrupt"
+        printed, _ = _run(client, "print('still here')")  # the kernel lives on
+        assert printed == "still here\n"
+        # the stand-in killed (as jupyter_client's shutdown(now=True) or a dead build does)
+        os.kill(stand_in, signal.SIGKILL)
+        assert _gone(kernel_pid)
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def test_a_forked_kernel_shut_down_leaves_no_process(spec, running_zygote):
+    manager, client = _start(spec)
+    printed, _ = _run(client, "import os; print(os.getpid())")
+    client.stop_channels()
+    manager.shutdown_kernel()  # the polite way: a shutdown request, then the stand-in exits
+    assert _gone(int(printed))
+    assert manager.provisioner is None or not manager.is_alive()
+
+
+def test_without_a_zygote_the_kernel_starts_the_usual_way(tmp_path, spec, monkeypatch):
+    monkeypatch.setenv(zygote.ZYGOTE_ENV, str(tmp_path / "no-such.sock"))
+    manager, client = _start(spec)
+    try:
+        printed, _ = _run(client, "import os; print(os.getpid())")
+        assert int(printed) == manager.provisioner.process.pid  # the process started is it
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
