@@ -7,6 +7,8 @@ return it. The source line is written once by the code that shows the figure.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,6 +34,19 @@ def _drawn(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return areas.assign(geometry=areas.geometry.simplify(DRAW_TOLERANCE_DEG))
 
 
+@contextmanager
+def _no_redraw(ax: Axes) -> Iterator[None]:
+    """geopandas ends each plot with ``canvas.draw_idle()``, which for a figure not in a window
+    is a whole draw of the figure at once (three per map: its layers); the report draws each
+    figure once, when it is shown, so these draws are skipped."""
+    canvas = ax.get_figure().canvas
+    canvas.draw_idle = lambda *args, **kwargs: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del canvas.draw_idle  # the class's method again
+
+
 def draw_choropleth(
     ax: Axes,
     counts: AreaCounts,
@@ -49,10 +64,12 @@ def draw_choropleth(
     filled = drawn[known & (drawn[measure] > 0)]
     unknown = drawn[~known]  # events there, none with a death figure: not 0
     if not empty.empty:
-        empty.plot(ax=ax, color="#f2f2f2", edgecolor="#9a9a9a", linewidth=0.4)
+        with _no_redraw(ax):
+            empty.plot(ax=ax, color="#f2f2f2", edgecolor="#9a9a9a", linewidth=0.4)
         _area_tooltips(ax, empty, name, measure, label)
     if not unknown.empty:
-        unknown.plot(ax=ax, color="white", edgecolor="#9a9a9a", linewidth=0.4, hatch="////")
+        with _no_redraw(ax):
+            unknown.plot(ax=ax, color="white", edgecolor="#9a9a9a", linewidth=0.4, hatch="////")
         shown = unknown[unknown.geometry.notna() & ~unknown.geometry.is_empty]
         style.hover_labels(
             ax.collections[-1],
@@ -62,15 +79,16 @@ def draw_choropleth(
             ],
         )
     if not filled.empty:
-        filled.plot(
-            ax=ax,
-            column=measure,
-            cmap=cmap,
-            edgecolor="#5a5a5a",
-            linewidth=0.4,
-            legend=True,
-            legend_kwds={"label": label, "shrink": 0.7},
-        )
+        with _no_redraw(ax):
+            filled.plot(
+                ax=ax,
+                column=measure,
+                cmap=cmap,
+                edgecolor="#5a5a5a",
+                linewidth=0.4,
+                legend=True,
+                legend_kwds={"label": label, "shrink": 0.7},
+            )
         _area_tooltips(ax, filled, name, measure, label)
     if counts.level == "adm1":
         # name only the areas big enough to hold a label (Bamako's district is too small)
@@ -117,7 +135,8 @@ def draw_event_points(
     colour_by: str = "event_type",
 ) -> Axes:
     """Events as circles sized by deaths (area proportional), coloured by type, on the regions."""
-    _drawn(boundaries).boundary.plot(ax=ax, color="#8a8a8a", linewidth=0.5)
+    with _no_redraw(ax):
+        _drawn(boundaries).boundary.plot(ax=ax, color="#8a8a8a", linewidth=0.5)
     mali = events[events["country"] == "Mali"]
     located = mali[mali["latitude"].notna() & mali["longitude"].notna()]
     deaths = pd.to_numeric(located["deaths_best"], errors="coerce").fillna(0)
