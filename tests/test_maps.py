@@ -160,3 +160,24 @@ def test_an_area_whose_events_give_no_death_figure_has_no_deaths_not_zero(adm1):
     assert "Bamako: 0 deaths (best estimate)" in titles
     assert "Gao: 0 deaths (best estimate)" not in titles
     matplotlib.pyplot.close("all")
+
+
+def test_maps_are_not_drawn_while_their_layers_are_added(adm1, monkeypatch):
+    """geopandas draws the whole figure after each layer (canvas.draw_idle): the report draws
+    a figure once, when it shows it, so drawing a map draws nothing yet."""
+    from matplotlib.figure import Figure
+
+    draws = []
+    real_draw = Figure.draw
+    monkeypatch.setattr(
+        Figure, "draw", lambda fig, renderer: draws.append(fig) or real_draw(fig, renderer)
+    )
+    counts = area_counts.count_by_area(events_frame(), adm1, "adm1")
+    fig, axes = maps.choropleth_layout(counts, ("Events by region", "Deaths by region"))
+    fig2, ax2 = style.new_figure(height_in=4)
+    maps.draw_event_points(ax2, events_frame(), adm1, "Events")
+    assert draws == []
+    assert "draw_idle" not in vars(fig.canvas)  # the canvas has its own method back
+    fig.canvas.draw_idle()
+    assert draws == [fig]
+    matplotlib.pyplot.close("all")
