@@ -80,6 +80,7 @@ from analysis.build.worker import (
     RENDER,
     Job,
     JobResult,
+    import_for_workers,
     init_worker,
     one_line,
     run_job,
@@ -362,6 +363,8 @@ def _build_locked(
             )
             if kernels is not None:
                 env[ZYGOTE_ENV] = str(kernels.socket_path)
+            if "fork" in multiprocessing.get_all_start_methods():
+                import_for_workers(options.template_dir, options.with_code)
             try:
                 results.update(
                     _run_jobs(

@@ -130,17 +130,40 @@ def die_with_parent(sig: int = signal.SIGKILL) -> None:
         os._exit(1)
 
 
-def _block_slow_optional_imports() -> None:
-    """Keep out optional modules that cost a worker more than a second and that it never uses.
+#: Optional modules that cost a worker more than a second and that it never uses.
+SLOW_OPTIONAL_MODULES = ("rfc3987_syntax", "pyarrow")
+
+
+def _block_slow_optional_imports() -> list[str]:
+    """Keep out optional modules that cost a worker more than a second and that it never uses;
+    returns those blocked here.
 
     jsonschema imports rfc3987_syntax when installed (a grammar compiled at import, ~1 s), which
     nbformat's validation never needs; papermill imports pyarrow (and numpy) for HDFS paths.
     Both imports are guarded upstream, so a blocked module just disables that option. Kernels are
     separate processes and keep every module.
     """
-    for name in ("rfc3987_syntax", "pyarrow"):
-        if name not in sys.modules:
-            sys.modules[name] = None  # type: ignore[assignment]
+    blocked = [name for name in SLOW_OPTIONAL_MODULES if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]
+    return blocked
+
+
+def import_for_workers(template_dir: Path, with_code: bool) -> None:
+    """Import papermill and nbconvert and build the page exporter in the build process, before
+    it forks its workers: they share them instead of each importing them (half a second of CPU
+    each, while the kernels' zygote is importing too). The slow optional modules are kept out
+    only while papermill and nbconvert are imported, not for the rest of the build."""
+    blocked = _block_slow_optional_imports()
+    try:
+        # heavy dependency: imported only when this runs, so the command starts fast
+        import papermill  # noqa: F401
+
+        report_html.exporter(template_dir, with_code)
+    finally:
+        for name in blocked:
+            if sys.modules.get(name, ...) is None:
+                del sys.modules[name]
 
 
 def _warm(template_dir: str, with_code: bool) -> None:
