@@ -310,7 +310,8 @@ def lineage_figure(
     # the strip.
     ax.set_title(title, pad=strip_in * 72 + 6)
     fig.tight_layout(rect=style.SOURCE_RECT)  # the final layout; labels come after
-    fig.canvas.draw()  # places the inset strip where the final layout puts it
+    # places the inset strip where the final layout puts it (a draw that paints nothing)
+    fig.draw_without_rendering()
     notes = []
     if layout.not_drawn:
         shown = ", ".join(data.not_drawn_labels)
