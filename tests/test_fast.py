@@ -757,3 +757,20 @@ def test_no_kernel_is_started_ahead_for_a_notebook_that_will_not_come(
     assert len(started) == 2 and budget.value == 0
     assert "manager" not in build_worker._ahead  # nothing left running after the last one
     assert not build_worker._take_kernel_budget()
+
+
+def test_a_figure_reaching_past_its_edge_is_drawn_once_per_format(renders):
+    """A legend or note past the figure's edge (the lineage timeline's): the tight box is
+    measured before the draw, so the PNG is drawn once, to that box, as a tight savefig."""
+    fig = _line_figure()
+    fig.text(0.98, 0.5, "a note that runs past the right edge", fontsize=9)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight", dpi=display.PNG_DPI)
+    tight = Image.open(io.BytesIO(buffer.getvalue())).size
+    for count in renders:
+        renders[count] = 0
+    rendered = display.render(fig)
+    assert renders == {"savefig": 2, "print_png": 1, "print_svg": 1, "draw": 2}
+    size = Image.open(io.BytesIO(rendered["png"])).size
+    assert abs(size[0] - tight[0]) <= 1 and abs(size[1] - tight[1]) <= 1
+    assert size[0] > fig.get_size_inches()[0] * display.PNG_DPI  # wider than the figure

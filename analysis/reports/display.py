@@ -25,6 +25,7 @@ from IPython.display import HTML, Markdown, display
 from matplotlib import cbook
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from PIL import Image, PngImagePlugin
 
 from analysis.core import origins
@@ -120,10 +121,18 @@ def render(
     ):
         if layout is not None:
             layout(fig)
-        renderer = _draw_agg(fig)
-        drawn = fig.get_tightbbox(renderer)
+        engine = fig.get_layout_engine()
+        if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):
+            # its layout engine places the axes when the figure is drawn: draw, then measure
+            renderer = _draw_agg(fig)
+            drawn = fig.get_tightbbox(renderer)
+        else:
+            # measured before the draw, on the renderer it draws with: a figure that reaches
+            # past its edge is then drawn once, to its box, not once more
+            drawn = fig.get_tightbbox(_agg_renderer(fig))
+            renderer = _draw_agg(fig) if _inside(fig, drawn) else None
         box = drawn.padded(plt.rcParams["savefig.pad_inches"])
-        png = _cropped_png(fig, renderer, drawn, box)
+        png = _cropped_png(fig, renderer, drawn, box) if renderer is not None else None
     if annotate is not None:
         annotate(fig)
     engine = fig.get_layout_engine()
@@ -142,6 +151,19 @@ def render(
     return rendered
 
 
+def _agg_renderer(fig: Figure) -> RendererAgg:
+    """The Agg renderer _draw_agg will draw the figure with (text measured on it is kept)."""
+    if isinstance(fig.canvas, FigureCanvasAgg):
+        return fig.canvas.get_renderer()
+    return RendererAgg(int(fig.bbox.width), int(fig.bbox.height), fig.dpi)
+
+
+def _inside(fig: Figure, drawn: Any) -> bool:
+    """Whether the drawn box (inches) lies within the figure."""
+    width, height = fig.get_size_inches()
+    return drawn.x0 >= 0 and drawn.y0 >= 0 and drawn.x1 <= width and drawn.y1 <= height
+
+
 def _draw_agg(fig: Figure) -> RendererAgg:
     """Draw the whole figure with Agg at its current dpi; returns the renderer drawn on."""
     canvas = fig.canvas
@@ -158,8 +180,7 @@ def _cropped_png(fig: Figure, renderer: RendererAgg, drawn: Any, box: Any) -> by
     """The PNG of ``box`` (inches; ``drawn`` padded) cut from the renderer's pixels, the
     padding past the figure's edge in its face colour; None when something drawn reaches
     past the edge (only a draw to the box shows it)."""
-    width, height = fig.get_size_inches()
-    if drawn.x0 < 0 or drawn.y0 < 0 or drawn.x1 > width or drawn.y1 > height:
+    if not _inside(fig, drawn):
         return None
     columns, rows = int(box.width * PNG_DPI), int(box.height * PNG_DPI)
     left = round(box.x0 * PNG_DPI)
