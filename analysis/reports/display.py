@@ -323,9 +323,8 @@ def figure(
     ``source`` (one line, or one per panel) is named once, in the caption, not in the image.
     ``data`` (what the figure was drawn from) becomes the 'data (CSV)' link and a sheet of the
     run's spreadsheet. The figure is inline SVG where that stays small, with a tooltip
-    (``<title>``) on each bar, point and area; else a PNG.
+    (``<title>``) on each bar, point and area; else a PNG. Texts are shown literally (render).
     """
-    literal_text(fig)
     _figure_counter["n"] += 1
     number = _figure_counter["n"]
     # The style puts titles on the left (axes.titlelocation), where get_title() does not look.
