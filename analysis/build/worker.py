@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import html
 import os
+import queue
 import shutil
 import signal
 import sys
@@ -321,13 +322,23 @@ def _take_kernel_ahead(kernel_name: str, cwd: Path, timeout: float) -> Any | Non
         if manager.kernel_name != kernel_name or not await manager.is_alive():
             return False
         client = manager.client()
-        client.start_channels()
+        # The shell channel only: its reply says the code ran (a request sent before the kernel
+        # listens waits in the socket). papermill waits for the kernel to be ready itself,
+        # which includes 0.2 s of quiet on IOPub: not twice.
+        client.start_channels(iopub=False, stdin=False, hb=False, control=False)
         try:
-            await client.wait_for_ready(timeout=timeout)
-            reply = await client.execute_interactive(
-                code, silent=True, store_history=False, timeout=timeout
-            )
-            return reply["content"]["status"] == "ok"
+            request = client.execute(code, silent=True, store_history=False)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                try:
+                    reply = await client.get_shell_msg(timeout=1)
+                except queue.Empty:
+                    if not await manager.is_alive():
+                        return False
+                    continue
+                if reply["parent_header"].get("msg_id") == request:
+                    return reply["content"]["status"] == "ok"
+            return False
         finally:
             client.stop_channels()
 
