@@ -41,6 +41,7 @@ from analysis.figures import style  # noqa: E402
 from analysis.reports import display  # noqa: E402
 from analysis.sources import acled, cache, event_frames  # noqa: E402
 from analysis.tables import events  # noqa: E402
+from tests import kernel_jobs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = (ROOT / "tests/fixtures/events/acled_export_current.csv").read_text().splitlines()[0]
@@ -144,6 +145,13 @@ def test_rendering_is_cropped_like_a_tight_savefig(shown, monkeypatch, tmp_path,
 HEAVY = ("geopandas", "shapely", "ruptures", "scipy", "seaborn", "pyreadstat", "playwright")
 
 
+def _fresh_process(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``python -c code`` in a fresh process (nothing imported yet) at the project's root."""
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, check=True
+    )
+
+
 def test_heavy_libraries_are_not_imported_with_the_modules():
     modules = [
         "analysis",
@@ -165,14 +173,7 @@ def test_heavy_libraries_are_not_imported_with_the_modules():
         + "".join(f"import {m}\n" for m in modules)
         + f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"},
-        check=True,
-    )
+    done = _fresh_process(code, {"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"})
     assert json.loads(done.stdout) == []
 
 
@@ -186,14 +187,7 @@ def test_build_command_starts_without_the_scientific_stack():
         "print(json.dumps([m for m in ('pandas', 'pyarrow', 'numpy', 'matplotlib') "
         "if m in sys.modules]))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin"},
-        check=True,
-    )
+    done = _fresh_process(code, {"PATH": "/usr/bin:/bin"})
     assert json.loads(done.stdout) == []
 
 
@@ -212,14 +206,7 @@ def test_change_points_are_found_without_importing_ruptures_or_scipy():
         "           changepoints.detect_change_points(series, method='l2')]\n"
         "print(json.dumps([points, [m for m in ('ruptures', 'scipy') if m in sys.modules]]))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin"},
-        check=True,
-    )
+    done = _fresh_process(code, {"PATH": "/usr/bin:/bin"})
     # the step is at position 8, found by both costs
     assert json.loads(done.stdout) == [[[8, "up"], [8, "up"]], []]
 
@@ -634,29 +621,6 @@ def test_small_files_are_not_cached(tmp_path, monkeypatch):
 # Build: each worker starts its next notebook's kernel ahead; the notebook runs as in its own
 
 
-def _tiny_notebook(path: Path) -> Path:
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [
-        nbformat.v4.new_code_cell("label = 'default'", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell(
-            "import os, sys\n"
-            "print(os.getcwd())\n"
-            "print(os.environ['MALI_FIGURES_DIR'], os.environ['MALI_RUN_DATE'], label)\n"
-            "print('preloaded', 'analysis.reports.display' in sys.modules)\n"
-            "print('MALI_KERNEL_PRELOAD' in os.environ, os.environ['MPLBACKEND'])"
-        ),
-    ]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, path)
-    return path
-
-
 @pytest.fixture
 def build_kernel(tmp_path, monkeypatch):
     from analysis.build import kernel
@@ -669,27 +633,6 @@ def build_kernel(tmp_path, monkeypatch):
     build_worker.stop_kernel_ahead()
 
 
-def _job(tmp_path: Path, name: str, kernel_name: str):
-    run_dir, work_dir = tmp_path / "run", tmp_path / "work"
-    run_dir.mkdir(exist_ok=True)
-    work_dir.mkdir(exist_ok=True)
-    return build_worker.Job(
-        name=name,
-        source=str(_tiny_notebook(tmp_path / f"{name}.ipynb")),
-        run_dir=str(run_dir),
-        work_dir=str(work_dir),
-        mode=build_worker.EXECUTE,
-        kernel_name=kernel_name,
-        parameters={"label": name},
-        facts={"run_date": "2025-03-01"},
-        template_dir="",
-    )
-
-
-def _printed(nb) -> str:
-    return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
-
-
 def test_kernel_started_ahead_runs_the_notebook_as_its_own(tmp_path, build_kernel, monkeypatch):
     taken = []
     real = build_worker._take_kernel_ahead
@@ -698,14 +641,14 @@ def test_kernel_started_ahead_runs_the_notebook_as_its_own(tmp_path, build_kerne
     )
     build_worker.start_kernel_ahead(build_kernel, str(tmp_path))
     for name in ("first", "second"):  # the second takes the kernel started after the first
-        job = _job(tmp_path, name, build_kernel)
+        job = kernel_jobs.job(tmp_path, name, build_kernel)
         nb, _, error_type, _, _ = build_worker._execute(job)
         assert error_type == ""
         assert taken[-1] is not None  # the kernel started ahead ran it
         # its folder and its environment, not those the kernel was started with
         work = tmp_path / "work" / name
         figures = tmp_path / "run" / "figures" / name
-        assert _printed(nb) == (
+        assert kernel_jobs.printed(nb) == (
             f"{work}\n{figures} 2025-03-01 {name}\n"
             # imported before the notebook asked (the notebook never imports it here); the
             # switch is not left in its environment; the backend ipykernel would have set
@@ -752,7 +695,9 @@ def test_no_kernel_is_started_ahead_for_a_notebook_that_will_not_come(
     assert build_worker._take_kernel_budget()  # what init_worker does
     build_worker.start_kernel_ahead(build_kernel, str(tmp_path))
     for name in ("first", "second"):
-        _, _, error_type, _, _ = build_worker._execute(_job(tmp_path, name, build_kernel))
+        _, _, error_type, _, _ = build_worker._execute(
+            kernel_jobs.job(tmp_path, name, build_kernel)
+        )
         assert error_type == ""
     assert len(started) == 2 and budget.value == 0
     assert "manager" not in build_worker._ahead  # nothing left running after the last one

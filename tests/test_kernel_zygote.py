@@ -7,60 +7,16 @@ from __future__ import annotations
 import os
 import signal
 import time
-from pathlib import Path
 
-import nbformat
 import pytest
 
 from analysis.build import kernel, zygote
 from analysis.build import worker as build_worker
+from tests import kernel_jobs
 
 pytestmark = pytest.mark.skipif(
     not zygote.supported(), reason="kernels are forked only where fork and Unix sockets exist"
 )
-
-
-def _notebook(path: Path) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [
-        nbformat.v4.new_code_cell("label = 'default'", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell(
-            "import os, sys\n"
-            "print(os.getcwd())\n"
-            "print(os.environ['MALI_FIGURES_DIR'], os.environ['MALI_RUN_DATE'], label)\n"
-            "print('preloaded', 'analysis.reports.display' in sys.modules)\n"
-            "print('MALI_KERNEL_PRELOAD' in os.environ, os.environ['MPLBACKEND'])\n"
-            "print('parent', os.getppid())"
-        ),
-    ]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, path)
-    return path
-
-
-def _job(tmp_path: Path, name: str, kernel_name: str) -> build_worker.Job:
-    run_dir, work_dir = tmp_path / "run", tmp_path / "work"
-    run_dir.mkdir(exist_ok=True)
-    work_dir.mkdir(exist_ok=True)
-    return build_worker.Job(
-        name=name,
-        source=str(_notebook(tmp_path / f"{name}.ipynb")),
-        run_dir=str(run_dir),
-        work_dir=str(work_dir),
-        mode=build_worker.EXECUTE,
-        kernel_name=kernel_name,
-        parameters={"label": name},
-        facts={"run_date": "2025-03-01"},
-        template_dir="",
-    )
-
-
-def _printed(nb) -> str:
-    return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
 
 
 @pytest.fixture
@@ -88,10 +44,12 @@ def running_zygote(spec, tmp_path, monkeypatch):
 def test_a_forked_kernel_runs_the_notebook_as_its_own(tmp_path, spec, running_zygote, ahead):
     if ahead:  # a kernel a worker started ahead, given the notebook's folder and environment
         build_worker.start_kernel_ahead(spec, str(tmp_path))
-    nb, _, error_type, message, _ = build_worker._execute(_job(tmp_path, "first", spec))
+    nb, _, error_type, message, _ = build_worker._execute(
+        kernel_jobs.job(tmp_path, "first", spec, with_parent=True)
+    )
     assert error_type == "", message
     work, figures = tmp_path / "work" / "first", tmp_path / "run" / "figures" / "first"
-    assert _printed(nb) == (
+    assert kernel_jobs.printed(nb) == (
         f"{work}\n{figures} 2025-03-01 first\n"
         # imported by the zygote, before the notebook asked; no switch left in its
         # environment; the backend ipykernel would have set; forked by the zygote
