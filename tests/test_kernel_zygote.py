@@ -132,3 +132,18 @@ def test_without_a_zygote_the_kernel_starts_the_usual_way(tmp_path, spec, monkey
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
+
+
+def test_a_zygote_that_does_not_come_up_is_not_used_and_leaves_nothing(tmp_path, monkeypatch):
+    import sys
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    failing = [sys.executable, "-c", "import sys; sys.exit(3)"]
+    assert zygote.start(failing, dict(os.environ), tmp_path) is None
+    assert list((tmp_path / "tmp").iterdir()) == []  # its socket's folder removed
+    running = kernel.start_zygote({}, tmp_path)
+    assert running is not None and running.socket_path.parent.parent == tmp_path / "tmp"
+    running.stop()
+    assert running.process.poll() is not None and list((tmp_path / "tmp").iterdir()) == []

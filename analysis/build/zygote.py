@@ -90,21 +90,25 @@ def start(
     None where kernels cannot be forked or it does not come up."""
     if not supported():
         return None
-    # A short path: a Unix socket's path is limited to about 100 bytes.
-    socket_path = Path(tempfile.mkdtemp(prefix="mali-kernels-")) / "zygote.sock"
-    log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
     try:
-        process = subprocess.Popen(
-            [*command, str(socket_path)],
-            env=env,
-            cwd=str(cwd),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-        )
-    finally:
-        if log is not subprocess.DEVNULL:
-            log.close()
+        # A short path: a Unix socket's path is limited to about 100 bytes.
+        socket_path = Path(tempfile.mkdtemp(prefix="mali-kernels-")) / "zygote.sock"
+    except OSError:  # no writable temporary folder: kernels start the usual way
+        return None
+    try:
+        with open(log_path, "ab") if log_path else open(os.devnull, "wb") as log:
+            process = subprocess.Popen(
+                [*command, str(socket_path)],
+                env=env,
+                cwd=str(cwd),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+            )
+    except OSError:
+        with contextlib.suppress(OSError):
+            socket_path.parent.rmdir()
+        return None
     # The socket exists before the zygote imports anything (kernels then wait in its queue).
     deadline = time.monotonic() + 10
     while not socket_path.exists():
