@@ -93,10 +93,11 @@ def _gone(pid: int, within: float = 15.0) -> bool:
 def test_a_forked_kernel_is_interrupted_and_dies_with_its_stand_in(spec, running_zygote):
     manager, client = _start(spec)
     try:
-        printed, _ = _run(client, "import os; print(os.getpid(), os.getppid())")
-        kernel_pid, parent = (int(n) for n in printed.split())
+        printed, _ = _run(client, "import os; print(os.getpid(), os.getppid(), os.getpgid(0))")
+        kernel_pid, parent, group = (int(n) for n in printed.split())
         stand_in = manager.provisioner.process.pid
         assert parent == running_zygote.process.pid and kernel_pid != stand_in
+        assert group == kernel_pid  # it leads its own process group, as a started kernel does
         # an interrupt (SIGINT to the stand-in) reaches the kernel and stops the running cell
         client.execute("import time; time.sleep(60)")
         time.sleep(1.0)
@@ -107,6 +108,9 @@ def test_a_forked_kernel_is_interrupted_and_dies_with_its_stand_in(spec, running
         printed, _ = _run(client, "print('still here')")  # the kernel lives on
         assert printed == "still here\n"
         # the stand-in killed (as jupyter_client's shutdown(now=True) or a dead build does)
+        # while the kernel is busy in C code holding the GIL (no thread of its own can run)
+        client.execute("import re; re.match(r'(a*)*b', 'a' * 40)")
+        time.sleep(1.0)
         os.kill(stand_in, signal.SIGKILL)
         assert _gone(kernel_pid)
     finally:
@@ -147,3 +151,40 @@ def test_a_zygote_that_does_not_come_up_is_not_used_and_leaves_nothing(tmp_path,
     assert running is not None and running.socket_path.parent.parent == tmp_path / "tmp"
     running.stop()
     assert running.process.poll() is not None and list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_a_kernel_asked_for_with_another_environment_is_not_forked(
+    spec, running_zygote, monkeypatch
+):
+    # the zygote imported analysis.config with the build's data folders: a kernel asked for
+    # with others must read its own, so it starts the usual way
+    monkeypatch.setenv("MALI_CURATED_DIR", "/elsewhere/curated")
+    manager, client = _start(spec)
+    try:
+        printed, _ = _run(client, "import os; print(os.getpid())")
+        assert int(printed) == manager.provisioner.process.pid
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def test_no_kernel_is_left_for_an_asker_that_gave_up(tmp_path, running_zygote):
+    """The kernel is forked, its pid sent, but the asker never confirms (it gave up waiting
+    and starts its own): the forked process ends without becoming a kernel."""
+    import json
+    import socket
+
+    request = {"argv": ["-f", str(tmp_path / "never.json")], "cwd": str(tmp_path),
+               "env": kernel.kernel_process_environment(dict(os.environ)),  # as the spec gives it
+               "stand_in": os.getpid()}  # fmt: skip
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.settimeout(60)
+        connection.connect(str(running_zygote.socket_path))
+        socket.send_fds(connection, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
+        answer = b""
+        while not answer.endswith(b"\n"):
+            answer += connection.recv(4096)
+        pid = json.loads(answer)["pid"]
+    assert isinstance(pid, int) and pid > 0
+    assert _gone(pid)
+    assert not (tmp_path / "never.json").exists()

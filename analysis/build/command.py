@@ -355,17 +355,15 @@ def _build_locked(
             # each report's spreadsheet is written on a thread as soon as the report is done,
             # while the others still run, not after the last one
             spreadsheets = Spreadsheets(run_dir)
-            # one process imports what every kernel imports; the kernels are forked from it
-            kernels = (
-                start_zygote(env, work, work / "kernels.log")
-                if any(job.mode == EXECUTE for job in jobs)
-                else None
-            )
-            if kernels is not None:
-                env[ZYGOTE_ENV] = str(kernels.socket_path)
-            if "fork" in multiprocessing.get_all_start_methods():
-                import_for_workers(options.template_dir, options.with_code)
+            kernels = None
             try:
+                # one process imports what every kernel imports; the kernels are forked from it
+                if any(job.mode == EXECUTE for job in jobs):
+                    kernels = start_zygote(env, work, work / "kernels.log")
+                if kernels is not None:
+                    env[ZYGOTE_ENV] = str(kernels.socket_path)
+                if "fork" in multiprocessing.get_all_start_methods():
+                    import_for_workers(options.template_dir, options.with_code)
                 results.update(
                     _run_jobs(
                         jobs,
@@ -378,9 +376,9 @@ def _build_locked(
                     )
                 )
             finally:
-                spreadsheets.wait()
-                if kernels is not None:
+                if kernels is not None:  # first: a failed spreadsheet must not leave it running
                     kernels.stop()
+                spreadsheets.wait()
         else:
             progress.draw()
         shutil.rmtree(work, ignore_errors=True)

@@ -27,7 +27,6 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Any
 
 from analysis.build import zygote
 
@@ -36,6 +35,17 @@ KERNEL_NAME = "mali-reports-build"
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 #: Set (to "1") for a kernel started ahead: it imports PRELOAD_MODULES before it answers.
 PRELOAD_ENV = "MALI_KERNEL_PRELOAD"
+#: What a kernel's environment may hold that the zygote's does not: what is set per notebook
+#: (the worker's PER_NOTEBOOK_ENV, read when used, not at import) or for this kernel only.
+KERNEL_OWN_ENV = (
+    "MALI_FIGURES_DIR",
+    "MALI_BUILD_ORIGINS_LOG",
+    "MALI_RUN_DATE",
+    PRELOAD_ENV,
+    zygote.ZYGOTE_ENV,
+    "JPY_PARENT_PID",
+    "JPY_SESSION_NAME",
+)
 #: What every report's first cell imports (display, the run context, the figure style).
 PRELOAD_MODULES = ("analysis.reports.display", "analysis.reports.context", "analysis.figures.style")
 #: The backend ipykernel gives matplotlib when none is set (it sets it only if unset).
@@ -95,9 +105,11 @@ def kernel_process_environment(env: dict[str, str]) -> dict[str, str]:
     return {**env, "PYTHONPATH": path}
 
 
-def start_zygote(env: dict[str, str], cwd: Path, log_path: Path | None = None) -> Any:
-    """Start the build's zygote (a zygote.Zygote, or None); give its socket to the kernels in
-    ``env`` under zygote.ZYGOTE_ENV."""
+def start_zygote(
+    env: dict[str, str], cwd: Path, log_path: Path | None = None
+) -> zygote.Zygote | None:
+    """Start the build's zygote (None where kernels cannot be forked); give its socket to the
+    kernels in ``env`` under zygote.ZYGOTE_ENV."""
     command = [sys.executable, "-Xfrozen_modules=off", "-m", __name__, "--zygote"]
     return zygote.start(command, kernel_process_environment({**os.environ, **env}), cwd, log_path)
 
@@ -128,18 +140,18 @@ def main() -> None:
         del sys.path[0]
     arguments = sys.argv[1:]
     if arguments[:1] == ["--zygote"]:
-        zygote.serve(arguments[1], _prepare_zygote, _launch)
+        zygote.serve(arguments[1], _prepare_zygote, _launch, KERNEL_OWN_ENV)
         return
+    started_ahead = os.environ.pop(PRELOAD_ENV, "")  # never left in a kernel's environment
     socket_path = os.environ.get(zygote.ZYGOTE_ENV, "")
     if socket_path and zygote.supported():
-        os.environ.pop(PRELOAD_ENV, None)  # the zygote has imported them; not for the kernel
         pid = zygote.request_kernel(socket_path, arguments)
         if pid is not None:
             sys.exit(zygote.stand_in(pid))
     # imported here: the build process imports this module only to write the kernel spec
     from ipykernel import kernelapp
 
-    if os.environ.pop(PRELOAD_ENV, ""):
+    if started_ahead:
         preload()
     kernelapp.launch_new_instance()
 

@@ -23,6 +23,7 @@ import ctypes
 import json
 import os
 import select
+import selectors
 import signal
 import socket
 import subprocess
@@ -43,6 +44,10 @@ ANSWER_TIMEOUT = 60.0
 #: Signals a stand-in passes on to its kernel (interrupt, and the ways it is asked to stop).
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 _STREAMS = 3  # stdin, stdout, stderr, passed to the zygote to become the kernel's
+#: Prefixes of the environment variables that modules read when imported (the package's
+#: paths, matplotlib's, Python's, Jupyter's and the numeric libraries' settings).
+IMPORT_TIME_ENV = ("MALI_", "MPL", "PYTHON", "JUPYTER", "IPYTHON", "OMP_", "OPENBLAS_", "ARROW_")
+_GO = b"g"  # the asker's word that it took the kernel's pid and stands in for it
 
 
 @dataclass
@@ -109,19 +114,26 @@ def start(
         with contextlib.suppress(OSError):
             socket_path.parent.rmdir()
         return None
-    # The socket exists before the zygote imports anything (kernels then wait in its queue).
-    deadline = time.monotonic() + 10
-    while not socket_path.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            Zygote(process, socket_path).stop()
-            return None
-        time.sleep(0.005)
-    return Zygote(process, socket_path)
+    started = Zygote(process, socket_path)
+    try:
+        # The socket exists before the zygote imports anything (kernels then wait in its queue).
+        deadline = time.monotonic() + 10
+        while not socket_path.exists():
+            if process.poll() is not None or time.monotonic() > deadline:
+                started.stop()
+                return None
+            time.sleep(0.005)
+    except BaseException:  # interrupted while waiting: leave nothing behind
+        started.stop()
+        raise
+    return started
 
 
 def request_kernel(socket_path: str, argv: list[str]) -> int | None:
     """Ask the zygote for a kernel with these arguments and this process's folder, environment
-    and streams; returns the kernel's pid, or None (no zygote: start the kernel here)."""
+    and streams; returns the kernel's pid, or None (no zygote, or it declined: start the
+    kernel here). The kernel launches only once this process has confirmed it took the pid,
+    so a kernel is never forked for an asker that gave up waiting."""
     request = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "stand_in": os.getpid()}
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
@@ -129,15 +141,20 @@ def request_kernel(socket_path: str, argv: list[str]) -> int | None:
             connection.connect(socket_path)
             socket.send_fds(connection, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
             answer = _read_line(connection)
-    except (OSError, ValueError):
+            pid = json.loads(answer).get("pid") if answer else None
+            if not isinstance(pid, int) or pid <= 0:
+                return None
+            connection.sendall(_GO)
+    except (OSError, ValueError, AttributeError):
         return None
-    pid = json.loads(answer).get("pid") if answer else None
-    return pid if isinstance(pid, int) and pid > 0 else None
+    return pid
 
 
 def stand_in(pid: int) -> int:
     """Stay as the kernel ``pid``'s process for jupyter_client until it exits: signals are
-    passed on; returns the exit status to leave with (0: a kernel's exit is not ours to see)."""
+    passed on to the kernel's process group (the kernel leads its own, as a kernel started
+    by jupyter_client does); returns the exit status to leave with (0: a kernel's exit is
+    not ours to see)."""
     for signum in FORWARDED:
         signal.signal(signum, lambda number, _frame: _send(pid, number))
     _wait_for_exit(pid)
@@ -145,8 +162,11 @@ def stand_in(pid: int) -> int:
 
 
 def _send(pid: int, signum: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signum)
+    try:
+        os.killpg(pid, signum)
+    except (ProcessLookupError, PermissionError):  # not yet the leader of its group
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signum)
 
 
 def _wait_for_exit(pid: int) -> None:
@@ -186,48 +206,125 @@ def _read_line(connection: socket.socket, limit: int = 1 << 20) -> bytes:
 # The zygote process
 
 
-def serve(socket_path: str, prepare: Callable[[], Any], launch: Callable[[list[str]], Any]) -> None:
+def serve(
+    socket_path: str,
+    prepare: Callable[[], Any],
+    launch: Callable[[list[str]], Any],
+    own_env: tuple[str, ...] = (),
+) -> None:
     """The zygote: listen, ``prepare()`` (import what kernels import), then fork a kernel per
-    request, which runs ``launch(argv)``."""
+    request, which runs ``launch(argv)``.
+
+    A request whose environment differs from the zygote's in a variable read at import
+    (IMPORT_TIME_ENV), other than ``own_env`` (what is set per kernel), is declined: the
+    modules imported here have read it (analysis.config does), so its kernel starts the usual
+    way. Each kernel's stand-in is
+    watched: when it exits, its kernel is killed (a kernel busy in C code, holding the GIL,
+    could not end itself).
+    """
     die_with_parent(signal.SIGTERM)
     # forked kernels are not waited for by anyone here: let the system reap them
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    # Ctrl-C reaches the build's whole process group: the build stops the zygote itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    environment = dict(os.environ)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(socket_path)
     server.listen(64)
     prepare()
+    watch = selectors.DefaultSelector()
+    watch.register(server, selectors.EVENT_READ)
     while True:
-        connection, _ = server.accept()
-        try:
-            message, streams, _, _ = socket.recv_fds(connection, 1 << 20, _STREAMS)
-            while not message.endswith(b"\n"):
-                more = connection.recv(1 << 20)
-                if not more:
-                    break
-                message += more
-            request = json.loads(message)
-        except (OSError, ValueError):
-            connection.close()
-            continue
+        for key, _ in watch.select():
+            if key.fileobj is server:
+                _answer(server, watch, environment, own_env, launch)
+                continue
+            # a stand-in has exited: its kernel goes too (its pidfd: never another process)
+            stand_in_handle = key.fd
+            kernel_handle = key.data
+            watch.unregister(stand_in_handle)
+            with contextlib.suppress(OSError):
+                signal.pidfd_send_signal(kernel_handle, signal.SIGKILL)
+            os.close(stand_in_handle)
+            os.close(kernel_handle)
+
+
+def _answer(
+    server: socket.socket,
+    watch: selectors.BaseSelector,
+    environment: dict[str, str],
+    own_env: tuple[str, ...],
+    launch: Callable[[list[str]], Any],
+) -> None:
+    """Take one request: decline it, or fork its kernel, send its pid and watch its stand-in."""
+    connection, _ = server.accept()
+    streams: list[int] = []
+    try:
+        connection.settimeout(ANSWER_TIMEOUT)
+        message, streams, _, _ = socket.recv_fds(connection, 1 << 20, _STREAMS)
+        while message and not message.endswith(b"\n"):
+            more = connection.recv(1 << 20)
+            if not more:
+                break
+            message += more
+        request = json.loads(message)
+        asked = request["env"]
+        same = all(
+            asked.get(name) == environment.get(name)
+            for name in set(asked) | set(environment)
+            if name.startswith(IMPORT_TIME_ENV) and name not in own_env
+        )
+        if not same or len(streams) != _STREAMS:
+            connection.sendall(json.dumps({"pid": None}).encode() + b"\n")
+            return
         pid = os.fork()
         if pid == 0:
             server.close()
-            connection.close()
-            _become_kernel(request, streams, launch)  # never returns
+            for key in list(watch.get_map().values()):
+                with contextlib.suppress(OSError):
+                    os.close(key.fd)
+            _become_kernel(request, streams, connection, launch)  # never returns
+        kernel_handle = stand_in_handle = None
+        with contextlib.suppress(AttributeError, OSError):
+            kernel_handle = os.pidfd_open(pid)
+            stand_in_handle = os.pidfd_open(int(request["stand_in"]))
+        if kernel_handle is not None and stand_in_handle is not None:
+            watch.register(stand_in_handle, selectors.EVENT_READ, kernel_handle)
+        else:
+            for handle in (kernel_handle, stand_in_handle):
+                if handle is not None:
+                    os.close(handle)
+        connection.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # a request cut short: its asker starts its kernel itself
+    finally:
         for stream in streams:
-            os.close(stream)
-        with contextlib.suppress(OSError):
-            connection.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+            with contextlib.suppress(OSError):
+                os.close(stream)
         connection.close()
 
 
 def _become_kernel(
-    request: dict[str, Any], streams: list[int], launch: Callable[[list[str]], Any]
+    request: dict[str, Any],
+    streams: list[int],
+    connection: socket.socket,
+    launch: Callable[[list[str]], Any],
 ) -> None:
-    """In the forked child: take the asker's streams, folder and environment, and launch."""
+    """In the forked child: once the asker confirms it stands in for this process, take its
+    streams, folder and environment, lead a process group of its own, and launch."""
     status = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel waits for its own children
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            confirmed = connection.recv(len(_GO)) == _GO  # b"" if the asker gave up
+        except OSError:  # no word within ANSWER_TIMEOUT
+            confirmed = False
+        connection.close()
+        if not confirmed:
+            status = 0
+            return
+        os.setsid()  # as jupyter_client starts a kernel: signals to its group reach its children
         for target, stream in enumerate(streams[:_STREAMS]):
             os.dup2(stream, target)
             os.close(stream)
@@ -250,6 +347,6 @@ def _become_kernel(
 
 
 def _exit_with(stand_in: int) -> None:
-    """End this kernel when its stand-in is gone (jupyter_client killed it, or its build)."""
+    """End this kernel when its stand-in is gone (a second guard: the zygote kills it too)."""
     _wait_for_exit(stand_in)
     os._exit(1)
