@@ -120,23 +120,30 @@ def test_each_figure_is_rendered_once_per_format(tmp_path, monkeypatch, renders,
 
 
 @pytest.mark.parametrize("edge_text", [True, False])
-def test_rendering_is_cropped_like_a_tight_savefig(shown, monkeypatch, tmp_path, edge_text):
-    """Output unchanged to the eye: the PNG has the size and the pixels a bbox_inches="tight"
-    save gives, whether it is cut from the whole figure's pixels or (its padded box reaching
-    past the figure's edge) drawn to the box."""
+@pytest.mark.parametrize("facecolor", ["white", "none"])
+def test_rendering_is_cropped_like_a_tight_savefig(shown, edge_text, facecolor):
+    """Output unchanged: the PNG has the pixels of a savefig to the tight box on whole pixels,
+    whether it is cut from the whole figure's pixels (padding past the edge in the face colour,
+    a transparent one too) or drawn to the box; and the size of a bbox_inches="tight" save."""
+    from matplotlib import cbook
+
     fig = _line_figure()
+    fig.set_facecolor(facecolor)
     if edge_text:
         fig.text(0.01, 0.01, "Source: Invented data", fontsize=7.5)  # text at the very edge
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight", dpi=display.PNG_DPI)
-    tight = np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGB"), dtype=float)
-    rendered = np.asarray(Image.open(io.BytesIO(display.render(fig)["png"])).convert("RGB"))
-    assert abs(rendered.shape[0] - tight.shape[0]) <= 1
-    assert abs(rendered.shape[1] - tight.shape[1]) <= 1
-    rows, columns = min(rendered.shape[0], tight.shape[0]), min(rendered.shape[1], tight.shape[1])
-    # at most a sub-pixel shift of the drawing: a small mean difference in 0-255 levels
-    difference = np.abs(rendered[:rows, :columns] - tight[:rows, :columns]).mean()
-    assert difference < 3.0, difference
+    tight = Image.open(io.BytesIO(buffer.getvalue())).size
+    with cbook._setattr_cm(fig, dpi=display.PNG_DPI):
+        drawn = fig.get_tightbbox(fig.canvas.get_renderer())
+    box = display.on_pixels(drawn.padded(matplotlib.rcParams["savefig.pad_inches"]))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches=box, dpi=display.PNG_DPI)
+    expected = np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGBA"))
+    rendered = np.asarray(Image.open(io.BytesIO(display.render(fig)["png"])).convert("RGBA"))
+    assert rendered.shape == expected.shape
+    assert (rendered == expected).all()
+    assert abs(rendered.shape[1] - tight[0]) <= 2 and abs(rendered.shape[0] - tight[1]) <= 2
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import base64
 import html
 import io
 import json
+import math
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -26,6 +27,7 @@ from matplotlib import cbook
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
+from matplotlib.transforms import Bbox
 from PIL import Image, PngImagePlugin
 
 from analysis.core import origins
@@ -103,19 +105,22 @@ def render(
     annotate: Callable[[Figure], Any] | None = None,
     layout: Callable[[Figure], Any] | None = None,
 ) -> dict[str, bytes]:
-    """The figure rendered once per format, cropped to its drawn area ('tight', padded).
+    """The figure rendered once per format, cropped to its drawn area ('tight', padded, on
+    whole pixels: the PNG is then the one a savefig to that box gives, pixel for pixel).
 
-    The PNG is one draw of the whole figure at PNG_DPI, which also runs the figure's layout
-    engine (if any) and sets the tick labels; the tight box is measured on that renderer (its
-    text already measured) and the pixels are cut to it. The SVG is drawn to the same box with
-    the layout left as it is: ``savefig(bbox_inches="tight")``, or any layout engine set on the
-    figure, would lay it out and draw it once more inside each savefig. ``annotate(fig)`` runs
-    after the PNG (tick labels are then set), before the SVG. ``layout(fig)`` (a tight_layout)
-    runs at PNG_DPI just before the draw, so both measure text on the same renderer.
+    ``layout(fig)`` (a tight_layout) runs at PNG_DPI, on the Agg renderer the figure is then
+    drawn with, so text is measured once. The tight box is measured on it before the draw
+    (after it, for a figure whose layout engine places the axes at draw time). The PNG is one
+    Agg draw of the whole figure cut to the box, or, for a figure that reaches past its edge,
+    one savefig to the box. ``annotate(fig)`` runs next (tick labels are set), then the SVG is
+    drawn to the same box with the layout left as it is: ``savefig(bbox_inches="tight")``, or a
+    layout engine left on the figure, would lay it out and draw it once more inside savefig.
     """
     literal_text(fig)
+    # Private matplotlib helpers, as savefig itself uses them: the dpi and 'saving' state are
+    # set for the draw and restored after, and no window is resized.
     with (
-        cbook._setattr_cm(fig.canvas, manager=None),  # as savefig: no window to resize
+        cbook._setattr_cm(fig.canvas, manager=None),
         cbook._setattr_cm(fig, dpi=PNG_DPI),
         cbook._setattr_cm(fig.canvas, _is_saving=True),
     ):
@@ -131,7 +136,7 @@ def render(
             # past its edge is then drawn once, to its box, not once more
             drawn = fig.get_tightbbox(_agg_renderer(fig))
             renderer = _draw_agg(fig) if _inside(fig, drawn) else None
-        box = drawn.padded(plt.rcParams["savefig.pad_inches"])
+        box = on_pixels(drawn.padded(plt.rcParams["savefig.pad_inches"]))
         png = _cropped_png(fig, renderer, drawn, box) if renderer is not None else None
     if annotate is not None:
         annotate(fig)
@@ -149,6 +154,17 @@ def render(
     finally:
         fig.set_layout_engine(engine)
     return rendered
+
+
+def on_pixels(box: Bbox) -> Bbox:
+    """``box`` (inches) widened to whole pixels at PNG_DPI: cutting it from a whole-figure draw
+    then gives the pixels of a draw to the box (no sub-pixel shift)."""
+    return Bbox.from_extents(
+        math.floor(box.x0 * PNG_DPI) / PNG_DPI,
+        math.floor(box.y0 * PNG_DPI) / PNG_DPI,
+        math.ceil(box.x1 * PNG_DPI) / PNG_DPI,
+        math.ceil(box.y1 * PNG_DPI) / PNG_DPI,
+    )
 
 
 def _agg_renderer(fig: Figure) -> RendererAgg:
@@ -182,13 +198,18 @@ def _cropped_png(fig: Figure, renderer: RendererAgg, drawn: Any, box: Any) -> by
     past the edge (only a draw to the box shows it)."""
     if not _inside(fig, drawn):
         return None
+    # the size savefig gives a draw to the box; rows count from the top
     columns, rows = int(box.width * PNG_DPI), int(box.height * PNG_DPI)
     left = round(box.x0 * PNG_DPI)
-    top = round(renderer.height - box.y1 * PNG_DPI)  # pixel rows count from the top
+    top = renderer.height - rows - round(box.y0 * PNG_DPI)
     drawn_pixels = np.asarray(renderer.buffer_rgba())
-    face = np.array(matplotlib.colors.to_rgba(fig.get_facecolor(), alpha=None)) * 255
+    face = matplotlib.colors.to_rgba(fig.get_facecolor())
+    if face[3] not in (0.0, 1.0):  # a half-transparent face: only a draw blends it the same
+        return None
+    # Agg starts from transparent white, which a transparent face leaves as it is
+    background = np.round(np.array(face) * 255) if face[3] else np.array([255, 255, 255, 0])
     pixels = np.empty((rows, columns, 4), dtype=np.uint8)
-    pixels[...] = np.round(face).astype(np.uint8)
+    pixels[...] = background.astype(np.uint8)
     inside_rows = slice(max(top, 0), min(top + rows, renderer.height))
     inside_columns = slice(max(left, 0), min(left + columns, renderer.width))
     pixels[
