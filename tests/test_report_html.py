@@ -56,6 +56,19 @@ def test_front_matter_takes_title_lede_and_findings_out_of_the_notebook():
     assert len(with_code.cells) == 1  # shown when the code is shown
 
 
+def test_contents_keep_an_unquoted_id_and_do_not_reuse_it():
+    # an HTML output's heading with an unquoted id (the page is not re-serialised, so it
+    # stays unquoted): its entry links that id, and no second id is added to the heading
+    page = (
+        f"<body>{report_html.CONTENTS_MARK}<main><h2 id=m1>Method</h2><h2>m1</h2>"
+        "<h3 id='x'>X</h3></main></body>"
+    )
+    result = report_html.add_contents(page)
+    nav = re.search(r'<nav class="contents".*?</nav>', result).group(0)
+    assert re.findall(r'<a href="#([^"]*)">', nav) == ["m1", "m1-2", "x"]
+    assert "<h2 id=m1>Method</h2>" in result and '<h2 id="m1-2">m1</h2>' in result
+
+
 def test_contents_link_every_heading_with_unique_ids():
     page = (
         "<body><!--mali-reports:contents--><main>"

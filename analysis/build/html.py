@@ -111,7 +111,8 @@ def report_exporter_class() -> type[HTMLExporter]:
     # heavy dependency: imported only when a report is rendered, so the command starts fast
     from nbconvert import HTMLExporter
 
-    # the base class whose method renders the template (HTMLExporter's adds the soup pass)
+    # heavy dependency, with nbconvert: the base class whose method renders the template
+    # (HTMLExporter's adds the soup pass)
     from nbconvert.exporters.templateexporter import TemplateExporter
 
     # the filters HTMLExporter.from_notebook_node registers, imported with it (heavy)
@@ -199,7 +200,10 @@ def accessible_page(page: str, log: Any = None) -> str:
     """Alt text on every image without one; tabindex on cells under ``.jp-Notebook``: what
     nbconvert's HTMLExporter does by parsing the page whole, done by a scan of its tags.
 
-    The scan changes nothing else. A page it cannot read as html.parser does (an unterminated
+    The scan changes nothing else: the page is not re-serialised. For well-formed markup that
+    is nbconvert's page tag for tag; where an output omits optional end tags (``<p>a<p>b``),
+    BeautifulSoup would have written it out nested as html.parser read it, and here it stays as
+    written (as a browser reads it). A page it cannot read as html.parser does (an unterminated
     tag or script) or that has a ``.jp-Notebook`` element gets nbconvert's own pass instead.
     """
     if _NOTEBOOK_CLASS.search(page) or _ENCODED_CLASS.search(page):
@@ -430,7 +434,8 @@ def break_long_words(page: str) -> str:
 
 
 _HEADING = re.compile(r"<h([23])((?:\s[^>]*)?)>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
-_ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+# quoted or not (BeautifulSoup used to quote every value; the page is no longer re-serialised)
+_ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 _ANCHOR_LINK = re.compile(r"<a\s[^>]*class=\"anchor-link\"[^>]*>.*?</a>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -447,7 +452,7 @@ def add_contents(page: str) -> str:
     """
     if CONTENTS_MARK not in page:
         return page
-    taken = {html.unescape(a or b) for a, b in _ID.findall(page)}
+    taken = {html.unescape(a or b or c) for a, b, c in _ID.findall(page)}
     used: set[str] = set()
     entries: list[tuple[int, str, str]] = []
 
@@ -457,7 +462,9 @@ def add_contents(page: str) -> str:
             return match.group(0)
         text = " ".join(html.unescape(_TAG.sub("", _ANCHOR_LINK.sub("", inner))).split())
         found = _ID.search(attributes)
-        current = html.unescape(found.group(1) or found.group(2) or "") if found else ""
+        current = (
+            html.unescape(found.group(1) or found.group(2) or found.group(3) or "") if found else ""
+        )
         anchor = current or _slug(text)
         if anchor in used or (not current and anchor in taken):
             base, n = anchor, 2
