@@ -230,3 +230,9 @@ def test_progress_mode_follows_the_terminal(tmp_path):
         assert choose_mode(stream, quiet=False) == PLAIN
     assert choose_mode(Terminal(), quiet=False) == LIVE
     assert choose_mode(Terminal(), quiet=True) == QUIET
+
+
+def test_a_note_for_a_notebook_that_could_not_run_quotes_the_kernel_log(tmp_path):
+    # the build's work folder holds kernels.log (workers, kernels and zygote write to it)
+    (tmp_path / "kernels.log").write_text("".join(f"line {n}\n" for n in range(1, 21)))
+    assert build_worker._log_tail(tmp_path) == "\n".join(f"line {n}" for n in range(6, 21))

@@ -188,3 +188,11 @@ def test_no_kernel_is_left_for_an_asker_that_gave_up(tmp_path, running_zygote):
     assert isinstance(pid, int) and pid > 0
     assert _gone(pid)
     assert not (tmp_path / "never.json").exists()
+
+
+def test_what_is_set_per_notebook_may_differ_from_the_zygotes_environment():
+    # the worker sets these for each notebook (read when used): they never decline a kernel
+    assert set(build_worker.PER_NOTEBOOK_ENV) <= set(kernel.KERNEL_OWN_ENV)
+    assert (
+        kernel.PRELOAD_ENV in kernel.KERNEL_OWN_ENV and zygote.ZYGOTE_ENV in kernel.KERNEL_OWN_ENV
+    )

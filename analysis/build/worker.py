@@ -241,7 +241,7 @@ def _error_note(error_type: str, message: str, log_tail: str) -> Any:
 
 def _log_tail(work_dir: Path, lines: int = 15) -> str:
     tails = []
-    for log in sorted(work_dir.glob("worker-*.log")):
+    for log in sorted(work_dir.glob("*.log")):  # kernels.log: the workers', kernels', zygote's
         try:
             tails.extend(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
         except OSError:
@@ -250,7 +250,10 @@ def _log_tail(work_dir: Path, lines: int = 15) -> str:
 
 
 def _take_kernel_budget() -> bool:
-    """Whether a kernel started now will have a notebook to run (and count it if so)."""
+    """Whether a kernel may be started now (and count it if so): no more are started, ahead
+    or by papermill, than there are notebooks to execute. It bounds the waste, it does not
+    match kernels to notebooks: the pool gives a notebook to whichever worker is free, so a
+    worker without a kernel ahead can take it while another's waits unused until the end."""
     budget = _kernels_wanted["budget"]
     if budget is None:
         return True
