@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,3 +45,16 @@ def shared_file(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"real dataset not available: {path} (../shared/data is absent on user clones)")
     return path
+
+
+def fresh_process(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``python -c code`` in a fresh process (nothing imported yet) at the project's root: what
+    importing or drawing pulls in, where this test process may already hold it."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=config.PROJECT_ROOT,
+        env=env,
+        check=True,
+    )

@@ -15,7 +15,6 @@ import io
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -42,6 +41,7 @@ from analysis.reports import display  # noqa: E402
 from analysis.sources import acled, cache, event_frames  # noqa: E402
 from analysis.tables import events  # noqa: E402
 from tests import kernel_jobs  # noqa: E402
+from tests.conftest import fresh_process  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = (ROOT / "tests/fixtures/events/acled_export_current.csv").read_text().splitlines()[0]
@@ -152,13 +152,6 @@ def test_rendering_is_cropped_like_a_tight_savefig(shown, edge_text, facecolor):
 HEAVY = ("geopandas", "shapely", "ruptures", "scipy", "seaborn", "pyreadstat", "playwright")
 
 
-def _fresh_process(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """``python -c code`` in a fresh process (nothing imported yet) at the project's root."""
-    return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, check=True
-    )
-
-
 def test_heavy_libraries_are_not_imported_with_the_modules():
     modules = [
         "analysis",
@@ -180,7 +173,7 @@ def test_heavy_libraries_are_not_imported_with_the_modules():
         + "".join(f"import {m}\n" for m in modules)
         + f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
     )
-    done = _fresh_process(code, {"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"})
+    done = fresh_process(code, {"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"})
     assert json.loads(done.stdout) == []
 
 
@@ -194,7 +187,7 @@ def test_build_command_starts_without_the_scientific_stack():
         "print(json.dumps([m for m in ('pandas', 'pyarrow', 'numpy', 'matplotlib') "
         "if m in sys.modules]))"
     )
-    done = _fresh_process(code, {"PATH": "/usr/bin:/bin"})
+    done = fresh_process(code, {"PATH": "/usr/bin:/bin"})
     assert json.loads(done.stdout) == []
 
 
@@ -213,7 +206,7 @@ def test_change_points_are_found_without_importing_ruptures_or_scipy():
         "           changepoints.detect_change_points(series, method='l2')]\n"
         "print(json.dumps([points, [m for m in ('ruptures', 'scipy') if m in sys.modules]]))"
     )
-    done = _fresh_process(code, {"PATH": "/usr/bin:/bin"})
+    done = fresh_process(code, {"PATH": "/usr/bin:/bin"})
     # the step is at position 8, found by both costs
     assert json.loads(done.stdout) == [[[8, "up"], [8, "up"]], []]
 

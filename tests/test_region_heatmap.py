@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 
 import matplotlib
 
@@ -16,9 +14,9 @@ import pandas as pd
 import pytest
 from matplotlib.collections import QuadMesh
 
-from analysis.config import PROJECT_ROOT
 from analysis.figures import opinion as fo
 from analysis.reports import hover
+from tests.conftest import fresh_process
 
 
 def _estimates() -> pd.DataFrame:
@@ -97,8 +95,8 @@ def test_heat_map_cells_get_tooltips():
 
 
 def test_heat_map_is_seaborns_pixel_for_pixel():
-    # seaborn is no longer a dependency; where it is installed, the old drawing is compared
-    sns = pytest.importorskip("seaborn", reason="seaborn is not installed (no longer needed)")
+    # seaborn is a test dependency only (the dev extra): the old drawing is compared
+    sns = pytest.importorskip("seaborn", reason="seaborn (the dev extra) is not installed")
     estimates = _estimates()
     fig_new, ax_new = fo.layout("heatmap", 3)
     fo.draw_region_heatmap(ax_new, estimates)
@@ -146,12 +144,5 @@ def test_drawing_the_heat_map_imports_neither_seaborn_nor_scipy():
         "fo.draw_region_heatmap(fo.layout('heatmap', 1)[1], estimates)\n"
         "print(json.dumps([m for m in ('seaborn', 'scipy') if m in sys.modules]))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"},
-        check=True,
-    )
+    done = fresh_process(code, {"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"})
     assert json.loads(done.stdout) == []

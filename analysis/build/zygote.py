@@ -2,14 +2,15 @@
 
 Each report's kernel used to import ipykernel, pandas, matplotlib, pyarrow and the report
 helpers itself: about a second of CPU per kernel, paid while the other kernels compute. A build
-now starts one *zygote* (``python -m analysis.build.zygote SOCKET``) that imports them once and
-then waits on a Unix socket. A kernel process that jupyter_client starts
+now starts one *zygote* (``python -m analysis.build.kernel --zygote SOCKET``) that imports them
+once and then waits on a Unix socket. A kernel process that jupyter_client starts
 (``python -m analysis.build.kernel -f CONNECTION_FILE``) asks it for a kernel
 (``request_kernel``): the zygote forks a child that becomes that kernel, with the asker's
 arguments, working folder, environment and standard streams, and the asker stays as its
 *stand-in* (``stand_in``): the signals jupyter_client sends it (interrupt, terminate) are passed
-on to the child, it exits when the child exits, and the child exits when the stand-in dies
-(even by SIGKILL). A fork starts with fresh state: nothing a notebook does is seen by another.
+on to the child's process group, it exits when the child exits, and when the stand-in dies
+(even by SIGKILL) the zygote kills the child. A fork starts with fresh state: nothing a notebook
+does is seen by another.
 
 Linux (and other systems with fork and Unix sockets) only; anywhere the zygote cannot be
 reached, the kernel starts the usual way. What the zygote imports and how a kernel is launched
