@@ -30,6 +30,7 @@ import pytest  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from analysis import config  # noqa: E402
@@ -720,3 +721,28 @@ def test_a_figure_reaching_past_its_edge_is_drawn_once_per_format(renders):
     # the box widened to whole pixels: at most one more on each side
     assert 0 <= size[0] - tight[0] <= 2 and 0 <= size[1] - tight[1] <= 2
     assert size[0] > fig.get_size_inches()[0] * display.PNG_DPI  # wider than the figure
+
+
+def test_texts_are_made_literal_without_making_every_axis_tick(monkeypatch):
+    """A figure made before the style, with mathematics on: after literal_text every text is
+    literal, the tick labels made later too, and no axis was asked for its ticks to get there."""
+    from matplotlib.axis import Axis
+
+    monkeypatch.setitem(matplotlib.rcParams, "text.parse_math", True)
+    fig, axes = matplotlib.pyplot.subplots(1, 2)
+    axes[0].plot([0, 1], [0, 1])
+    axes[0].set_title("$x^$")  # not mathematics: it would fail to parse
+    axes[0].get_xticklabels()  # this axis has made its ticks already
+    axes[1].annotate("$b$", (0.5, 0.5))
+    fig.suptitle("$c$")
+    asked = []
+    real = Axis.get_major_ticks
+    monkeypatch.setattr(
+        Axis, "get_major_ticks", lambda axis, *a, **k: asked.append(axis) or real(axis, *a, **k)
+    )
+    style.literal_text(fig)
+    assert asked == []
+    monkeypatch.setattr(Axis, "get_major_ticks", real)
+    assert not any(text.get_parse_math() for text in fig.findobj(Text))
+    fig.canvas.draw()  # '$x^$' drawn as written
+    matplotlib.pyplot.close(fig)

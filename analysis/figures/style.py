@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
@@ -77,10 +78,27 @@ def literal_text(fig: Figure) -> Figure:
     """Show every text of a figure literally (no mathtext), also texts drawn on axes made
     without new_figure; the style keeps texts made later (tick labels) literal too."""
     apply_style()
-    for text in fig.findobj(Text):
+    for text in _texts(fig):
         text.set_parse_math(False)
         text.set_usetex(False)
     return fig
+
+
+def _texts(fig: Figure) -> Iterator[Text]:
+    """Every Text of a figure, as ``fig.findobj(Text)`` finds them, but without making each
+    axis's ticks to look at them (an axis's children are its ticks, laid out on request):
+    ticks made later copy the first one's label, or follow the style."""
+    stack: list[Artist] = [fig]
+    while stack:
+        artist = stack.pop()
+        if isinstance(artist, Text):
+            yield artist
+        if isinstance(artist, Axis):
+            stack += [artist.label, artist.offsetText]
+            for made in ("majorTicks", "minorTicks"):  # set on the axis once it makes ticks
+                stack += vars(artist).get(made, [])
+        else:
+            stack += artist.get_children()
 
 
 def new_figure(
