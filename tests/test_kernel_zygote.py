@@ -196,3 +196,17 @@ def test_what_is_set_per_notebook_may_differ_from_the_zygotes_environment():
     assert (
         kernel.PRELOAD_ENV in kernel.KERNEL_OWN_ENV and zygote.ZYGOTE_ENV in kernel.KERNEL_OWN_ENV
     )
+
+
+def test_a_zygote_whose_build_died_leaves_no_socket(tmp_path, monkeypatch):
+    # a build killed with SIGKILL cannot stop its zygote: the zygote is sent SIGTERM as its
+    # parent dies (as here, by hand) and removes its socket and folder itself
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    running = kernel.start_zygote({}, tmp_path)
+    assert running is not None and running.socket_path.exists()
+    running.process.send_signal(signal.SIGTERM)
+    running.process.wait(timeout=30)
+    assert list((tmp_path / "tmp").iterdir()) == []

@@ -48,7 +48,11 @@ _STREAMS = 3  # stdin, stdout, stderr, passed to the zygote to become the kernel
 #: Prefixes of the environment variables that modules read when imported (the package's
 #: paths, matplotlib's, Python's, Jupyter's and the numeric libraries' settings).
 IMPORT_TIME_ENV = ("MALI_", "MPL", "PYTHON", "JUPYTER", "IPYTHON", "OMP_", "OPENBLAS_", "ARROW_")
-_GO = b"g"  # the asker's word that it took the kernel's pid and stands in for it
+_GO = b"g"
+#: The temporary folder of a zygote's socket (removed with it).
+SOCKET_FOLDER_PREFIX = (
+    "mali-kernels-"  # the asker's word that it took the kernel's pid and stands in for it
+)
 
 
 @dataclass
@@ -98,7 +102,7 @@ def start(
         return None
     try:
         # A short path: a Unix socket's path is limited to about 100 bytes.
-        socket_path = Path(tempfile.mkdtemp(prefix="mali-kernels-")) / "zygote.sock"
+        socket_path = Path(tempfile.mkdtemp(prefix=SOCKET_FOLDER_PREFIX)) / "zygote.sock"
     except OSError:  # no writable temporary folder: kernels start the usual way
         return None
     try:
@@ -228,6 +232,8 @@ def serve(
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     # Ctrl-C reaches the build's whole process group: the build stops the zygote itself
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # stopped (by the build, or as its build died, even by SIGKILL): leave no socket behind
+    signal.signal(signal.SIGTERM, lambda _number, _frame: _remove_socket_and_exit(socket_path))
     environment = dict(os.environ)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(socket_path)
@@ -248,6 +254,17 @@ def serve(
                 signal.pidfd_send_signal(kernel_handle, signal.SIGKILL)
             os.close(stand_in_handle)
             os.close(kernel_handle)
+
+
+def _remove_socket_and_exit(socket_path: str) -> None:
+    """Remove the zygote's socket, and its folder if start() made it, then exit."""
+    path = Path(socket_path)
+    with contextlib.suppress(OSError):
+        path.unlink()
+    if path.parent.name.startswith(SOCKET_FOLDER_PREFIX):
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()
+    os._exit(0)
 
 
 def _answer(
@@ -317,6 +334,7 @@ def _become_kernel(
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel waits for its own children
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         try:
             confirmed = connection.recv(len(_GO)) == _GO  # b"" if the asker gave up
         except OSError:  # no word within ANSWER_TIMEOUT
