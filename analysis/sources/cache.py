@@ -32,6 +32,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -213,17 +214,7 @@ def write_table_in_background(
     """``write_table`` on a thread (the writes release the GIL, so the caller goes on
     meanwhile); ``wait`` returns once it is in place. A copy that cannot be written is simply
     not there: the next load reads the file again."""
-
-    def work() -> None:
-        try:
-            write_table(reader, version, sha256, table, metadata or {})
-        except (OSError, pa.ArrowException):
-            pass
-
-    thread = threading.Thread(target=work, name=f"cache {reader}", daemon=False)
-    with _pending_lock:
-        _pending.append(thread)
-    thread.start()
+    _in_background(reader, lambda: write_table(reader, version, sha256, table, metadata or {}))
 
 
 def write_in_background(
@@ -237,11 +228,20 @@ def write_in_background(
     caller goes on normalising meanwhile); ``wait`` returns once every copy is in place. A
     copy that cannot be written is simply not there: the next load parses again."""
 
+    def write() -> None:
+        with Writer(reader, version, sha256, table.schema) as writer:
+            writer.write(table)
+            writer.commit(metadata() if metadata else None)
+
+    _in_background(reader, write)
+
+
+def _in_background(reader: str, write: Callable[[], Any]) -> None:
+    """Run ``write`` on a thread that ``wait`` joins; a write that fails leaves no copy."""
+
     def work() -> None:
         try:
-            with Writer(reader, version, sha256, table.schema) as writer:
-                writer.write(table)
-                writer.commit(metadata() if metadata else None)
+            write()
         except (OSError, pa.ArrowException):
             pass
 
