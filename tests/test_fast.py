@@ -746,3 +746,27 @@ def test_texts_are_made_literal_without_making_every_axis_tick(monkeypatch):
     assert not any(text.get_parse_math() for text in fig.findobj(Text))
     fig.canvas.draw()  # '$x^$' drawn as written
     matplotlib.pyplot.close(fig)
+
+
+def test_a_figure_without_an_agg_canvas_is_rendered_like_a_savefig_too():
+    """A Figure made without pyplot (no Agg canvas): measured and drawn on one Agg renderer;
+    the PNG is still the savefig to the box, pixel for pixel."""
+    from matplotlib import cbook
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    style.apply_style()  # as render applies it: the ticks made while measuring follow it
+    fig = Figure(figsize=(6.7, 3.6))
+    ax = fig.subplots()
+    ax.plot([0, 1, 2], [1, 0, 2])
+    ax.set_title("plain Figure")
+    ax.set_xlabel("x")
+    fig.tight_layout()
+    assert not isinstance(fig.canvas, FigureCanvasAgg)
+    with cbook._setattr_cm(fig, dpi=display.PNG_DPI):
+        drawn = fig.get_tightbbox(RendererAgg(int(fig.bbox.width), int(fig.bbox.height), fig.dpi))
+    box = display.on_pixels(drawn.padded(matplotlib.rcParams["savefig.pad_inches"]))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches=box, dpi=display.PNG_DPI)
+    expected = np.asarray(Image.open(buffer).convert("RGBA"))
+    rendered = np.asarray(Image.open(io.BytesIO(display.render(fig)["png"])).convert("RGBA"))
+    assert rendered.shape == expected.shape and (rendered == expected).all()

@@ -134,8 +134,9 @@ def render(
         else:
             # measured before the draw, on the renderer it draws with: a figure that reaches
             # past its edge is then drawn once, to its box, not once more
-            drawn = fig.get_tightbbox(_agg_renderer(fig))
-            renderer = _draw_agg(fig) if _inside(fig, drawn) else None
+            measured = _agg_renderer(fig)
+            drawn = fig.get_tightbbox(measured)
+            renderer = _draw_agg(fig, measured) if _inside(fig, drawn) else None
         box = on_pixels(drawn.padded(plt.rcParams["savefig.pad_inches"]))
         png = _cropped_png(fig, renderer, drawn, box) if renderer is not None else None
     if annotate is not None:
@@ -167,11 +168,18 @@ def on_pixels(box: Bbox) -> Bbox:
     )
 
 
+def _whole_pixels(size: float) -> int:
+    """A size in pixels as matplotlib's canvases count it (FigureCanvasBase.get_width_height):
+    truncated, but a hair under a whole number (a box on whole pixels) is that number."""
+    return int(size + 1e-8)
+
+
 def _agg_renderer(fig: Figure) -> RendererAgg:
     """The Agg renderer _draw_agg will draw the figure with (text measured on it is kept)."""
     if isinstance(fig.canvas, FigureCanvasAgg):
         return fig.canvas.get_renderer()
-    return RendererAgg(int(fig.bbox.width), int(fig.bbox.height), fig.dpi)
+    width, height = fig.bbox.size
+    return RendererAgg(_whole_pixels(width), _whole_pixels(height), fig.dpi)
 
 
 def _inside(fig: Figure, drawn: Any) -> bool:
@@ -180,14 +188,14 @@ def _inside(fig: Figure, drawn: Any) -> bool:
     return drawn.x0 >= 0 and drawn.y0 >= 0 and drawn.x1 <= width and drawn.y1 <= height
 
 
-def _draw_agg(fig: Figure) -> RendererAgg:
-    """Draw the whole figure with Agg at its current dpi; returns the renderer drawn on."""
-    canvas = fig.canvas
-    if isinstance(canvas, FigureCanvasAgg):
-        # the canvas's renderer is the one its layout engine measures text with: measured once
-        canvas.draw()
-        return canvas.get_renderer()
-    renderer = RendererAgg(int(fig.bbox.width), int(fig.bbox.height), fig.dpi)
+def _draw_agg(fig: Figure, renderer: RendererAgg | None = None) -> RendererAgg:
+    """Draw the whole figure with Agg at its current dpi, on ``renderer`` if given (from
+    _agg_renderer); returns the renderer drawn on."""
+    if isinstance(fig.canvas, FigureCanvasAgg):
+        # the canvas's own renderer (the one _agg_renderer gives, and its layout engine uses)
+        fig.canvas.draw()
+        return fig.canvas.get_renderer()
+    renderer = renderer or _agg_renderer(fig)
     fig.draw(renderer)
     return renderer
 
@@ -199,7 +207,7 @@ def _cropped_png(fig: Figure, renderer: RendererAgg, drawn: Any, box: Any) -> by
     if not _inside(fig, drawn):
         return None
     # the size savefig gives a draw to the box; rows count from the top
-    columns, rows = int(box.width * PNG_DPI), int(box.height * PNG_DPI)
+    columns, rows = _whole_pixels(box.width * PNG_DPI), _whole_pixels(box.height * PNG_DPI)
     left = round(box.x0 * PNG_DPI)
     top = renderer.height - rows - round(box.y0 * PNG_DPI)
     drawn_pixels = np.asarray(renderer.buffer_rgba())
