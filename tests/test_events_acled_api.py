@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from analysis.sources.acled_api import AcledApiError, AcledClient, AcledEmptyResultError
 from analysis.tables import events
+from tests.loopback import JsonHandler, serving
 
 ROWS = json.loads(
     (Path(__file__).parent / "fixtures" / "events" / "acled_api_rows.json").read_text()
@@ -33,20 +33,7 @@ class FakeAcled:
 
 
 def make_handler(state: FakeAcled) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args) -> None:  # keep test output quiet
-            pass
-
-        def _json(self, status: int, body: object, headers: dict[str, str] | None = None):
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            for key, value in (headers or {}).items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(data)
-
+    class Handler(JsonHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
@@ -96,18 +83,11 @@ def make_handler(state: FakeAcled) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture
 def fake_acled(monkeypatch) -> Iterator[tuple[FakeAcled, str]]:
     state = FakeAcled()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state))
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    monkeypatch.setenv("ACLED_USERNAME", "researcher@example.org")
-    monkeypatch.setenv("ACLED_PASSWORD", "s3cret")
-    monkeypatch.setenv("ACLED_BASE_URL", base)
-    try:
+    with serving(make_handler(state)) as base:
+        monkeypatch.setenv("ACLED_USERNAME", "researcher@example.org")
+        monkeypatch.setenv("ACLED_PASSWORD", "s3cret")
+        monkeypatch.setenv("ACLED_BASE_URL", base)
         yield state, base
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def client(base: str, **options) -> AcledClient:

@@ -4,11 +4,10 @@ token header, pages from 0 followed by NextPageUrl, TotalPages and TotalCount.""
 from __future__ import annotations
 
 import json
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from analysis import config
 from analysis.core import origins
 from analysis.sources.ucdp_api import UcdpApiError, UcdpClient, save_csv
 from analysis.tables import events
+from tests.loopback import JsonHandler, serving
 
 #: API answers' Result objects (hand-written, invented events; the fixture folder's README)
 EVENTS = json.loads(
@@ -38,20 +38,7 @@ class FakeUcdp:
 
 
 def make_handler(state: FakeUcdp) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args) -> None:  # keep test output quiet
-            pass
-
-        def _json(self, status: int, body: object, headers: dict[str, str] | None = None):
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            for key, value in (headers or {}).items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(data)
-
+    class Handler(JsonHandler):
         def do_GET(self) -> None:
             url = urllib.parse.urlparse(self.path)
             if not url.path.startswith("/api/gedevents/"):
@@ -96,18 +83,11 @@ def make_handler(state: FakeUcdp) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture
 def fake_ucdp(monkeypatch, tmp_path) -> Iterator[tuple[FakeUcdp, str]]:
     state = FakeUcdp()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state))
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    monkeypatch.setenv("UCDP_ACCESS_TOKEN", TOKEN)
-    monkeypatch.setenv("UCDP_BASE_URL", base)
-    monkeypatch.setattr(config, "RAW_DIR", tmp_path / "raw")
-    try:
+    with serving(make_handler(state)) as base:
+        monkeypatch.setenv("UCDP_ACCESS_TOKEN", TOKEN)
+        monkeypatch.setenv("UCDP_BASE_URL", base)
+        monkeypatch.setattr(config, "RAW_DIR", tmp_path / "raw")
         yield state, base
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def client(base: str, **options) -> UcdpClient:
