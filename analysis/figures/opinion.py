@@ -315,14 +315,6 @@ def timeline_entries(
     return entries
 
 
-def survey_timeline_source_line() -> str:
-    """Source line of the survey timeline."""
-    return (
-        "Source: polls.csv (published toplines, dated by fieldwork or, where none is given, "
-        f"publication) and {SOURCE_NAME} (fieldwork dates from the interview dates in the files)."
-    )
-
-
 # ----------------------------------------------------------------------------- Afrobarometer
 
 
