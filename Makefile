@@ -48,7 +48,7 @@ format: setup
 
 ## lab: JupyterLab on the notebooks; the analysis package reloads on change (autoreload)
 lab: setup
-	$(BIN)/python -m analysis.build.lab $(ARGS)
+	$(BIN)/python -m analysis.pipeline.lab $(ARGS)
 
 ## data: download the open datasets into data/raw/ (MIRROR=dir to copy from a local folder)
 data: setup

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 # Each command lives in its own module, which defines add_arguments(parser) and run(args) -> int.
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("analysis.curated.command", "check every curated table and print a summary"),
-    "build": ("analysis.build.command", "execute the notebooks into dated HTML reports"),
+    "build": ("analysis.pipeline.command", "execute the notebooks into dated HTML reports"),
     "data": ("analysis.sources.fetch", "download the open datasets into data/raw"),
 }
 

@@ -49,10 +49,10 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from analysis.build.command import discover  # noqa: E402
-from analysis.build.html import external_references  # noqa: E402
-from analysis.build.options import available_cores  # noqa: E402
-from analysis.build.params import ParameterSet  # noqa: E402
+from analysis.pipeline.command import discover  # noqa: E402
+from analysis.pipeline.html import external_references  # noqa: E402
+from analysis.pipeline.options import available_cores  # noqa: E402
+from analysis.pipeline.params import ParameterSet  # noqa: E402
 from analysis.config import NOTEBOOKS_DIR, RAW_DIR, SHARED_DATA_DIR  # noqa: E402
 
 TARGET_COLD_RATIO = 0.5
@@ -149,10 +149,10 @@ def run(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int,
 
 def tree_default_jobs(tree: Tree) -> str:
     """The --jobs a tree's build uses when none is given (its own options.default_jobs)."""
-    # analysis.build was one module (bd3c0a8) before it was a package
+    # analysis.pipeline was one module (bd3c0a8) before it was a package
     code = (
-        "try:\n from analysis.build.options import default_jobs\n"
-        "except ImportError:\n from analysis.build import default_jobs\nprint(default_jobs())"
+        "try:\n from analysis.pipeline.options import default_jobs\n"
+        "except ImportError:\n from analysis.pipeline import default_jobs\nprint(default_jobs())"
     )
     done = subprocess.run(
         [tree.python, "-c", code], capture_output=True, text=True, env=tree.env, cwd=tree.root

@@ -7,9 +7,9 @@ For each executed notebook (``*.ipynb``) of a build's run folder (default: the n
 first in even ones), best of ``--repeat``, after one untimed call of each:
 
 * ``export``: ``from_notebook_node`` of nbconvert's HTMLExporter and of the report's
-  (``analysis.build.html.build_exporter``, same template and settings), whose page is not
+  (``analysis.pipeline.html.build_exporter``, same template and settings), whose page is not
   parsed whole with BeautifulSoup;
-* ``to_html``: the whole report page (``analysis.build.html.to_html``) with either exporter.
+* ``to_html``: the whole report page (``analysis.pipeline.html.to_html``) with either exporter.
 
 and prints both times and the ratio new/stock per report, and whether the two pages are
 equivalent (same tags, attributes and text; see tests/test_build_html_export.py).
@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from test_build_html_export import page_events  # noqa: E402
 
-from analysis.build import html as report_html  # noqa: E402
+from analysis.pipeline import html as report_html  # noqa: E402
 
 
 def newest_run() -> Path:

@@ -132,7 +132,7 @@ class PageMetrics:
 def launch(playwright: Any) -> Any:
     """Debian's Chromium, headless, with the build's PDF arguments (no network services)."""
     # imported here: the analysis package is needed only when the script runs
-    from analysis.build.pdf import CHROMIUM_ARGS
+    from analysis.pipeline.pdf import CHROMIUM_ARGS
 
     return playwright.chromium.launch(
         executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 
-from analysis.build import worker as build_worker
+from analysis.pipeline import worker as build_worker
 
 
 def tiny_notebook(path: Path, with_parent: bool = False) -> Path:

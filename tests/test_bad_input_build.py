@@ -21,16 +21,16 @@ from pathlib import Path
 
 import pytest
 
-from analysis.build import command as build_module
-from analysis.build import worker
-from analysis.build.command import (
+from analysis.pipeline import command as build_module
+from analysis.pipeline import worker
+from analysis.pipeline.command import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
     BuildOptions,
     build,
 )
-from analysis.build.runs import BuildLock
+from analysis.pipeline.runs import BuildLock
 from analysis.cli import main
 from analysis.config import PROJECT_ROOT
 
@@ -257,8 +257,8 @@ def test_killed_build_takes_its_workers_and_kernels_along_and_the_lock_is_taken_
 
     def kernels() -> list[int]:
         # the kernel's process (a stand-in where the kernel is forked from the build's zygote)
-        # and, forked, the zygote and the kernel itself: all run analysis.build.kernel
-        return [p for p in _descendants(process.pid) if "analysis.build.kernel" in _cmdline(p)]
+        # and, forked, the zygote and the kernel itself: all run analysis.pipeline.kernel
+        return [p for p in _descendants(process.pid) if "analysis.pipeline.kernel" in _cmdline(p)]
 
     def kernel_running() -> bool:
         found = kernels()

@@ -23,8 +23,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.build.command import EXIT_OK, BuildOptions, build, discover
-from analysis.build.pdf import CHROMIUM_ARGS
+from analysis.pipeline.command import EXIT_OK, BuildOptions, build, discover
+from analysis.pipeline.pdf import CHROMIUM_ARGS
 from analysis.config import NOTEBOOKS_DIR
 
 CHROMIUM = Path("/usr/bin/chromium")

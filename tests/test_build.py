@@ -20,8 +20,8 @@ import nbformat
 import pytest
 
 import analysis
-from analysis.build import command as build_module
-from analysis.build.command import (
+from analysis.pipeline import command as build_module
+from analysis.pipeline.command import (
     EXIT_FAILED,
     EXIT_LOCKED,
     EXIT_OK,
@@ -29,8 +29,8 @@ from analysis.build.command import (
     BuildOptions,
     build,
 )
-from analysis.build.html import external_references
-from analysis.build.runs import BuildLock
+from analysis.pipeline.html import external_references
+from analysis.pipeline.runs import BuildLock
 from analysis.config import PROJECT_ROOT
 
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis.build import html as report_html
+from analysis.pipeline import html as report_html
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}
 VOID |= {"source", "track", "wbr"}

@@ -8,7 +8,7 @@ import io
 import json
 from pathlib import Path
 
-from analysis.build.command import EXIT_OK, BuildOptions, build
+from analysis.pipeline.command import EXIT_OK, BuildOptions, build
 from analysis.core import origins
 from analysis.curated.snapshot import load_snapshot
 from analysis.reports.context import open_run
@@ -80,7 +80,7 @@ def test_snapshot_tables_cannot_be_changed_by_a_caller():
 
 def test_a_file_read_twice_is_one_origin_and_named_once_in_the_header():
     """The snapshot reads events.csv, then the chronology is read again as event data."""
-    from analysis.build import provenance
+    from analysis.pipeline import provenance
 
     ctx = open_run("2012-01-01", "2025-12-31", curated_dir=CURATED_MIN)
     ctx.load_events("curated", path=CURATED_MIN / "events.csv")

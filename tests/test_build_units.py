@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis.build import worker as build_worker
-from analysis.build.command import describe_parameters, discover
-from analysis.build.inputs import FileHashCache, list_files
-from analysis.build.kernel import KERNEL_NAME, kernel_environment, write_kernel_spec
-from analysis.build.params import (
+from analysis.pipeline import worker as build_worker
+from analysis.pipeline.command import describe_parameters, discover
+from analysis.pipeline.inputs import FileHashCache, list_files
+from analysis.pipeline.kernel import KERNEL_NAME, kernel_environment, write_kernel_spec
+from analysis.pipeline.params import (
     ParameterSet,
     ParameterUsageError,
     find_parameters_cell,
@@ -23,8 +23,8 @@ from analysis.build.params import (
     parse_parameters_cell,
     parse_value,
 )
-from analysis.build.progress import LIVE, PLAIN, QUIET, choose_mode
-from analysis.build.runs import BuildLock, BuildLocked, move_into_place, new_run_dir, recover
+from analysis.pipeline.progress import LIVE, PLAIN, QUIET, choose_mode
+from analysis.pipeline.runs import BuildLock, BuildLocked, move_into_place, new_run_dir, recover
 from analysis.config import display_path
 from analysis.reports import display
 
@@ -142,7 +142,7 @@ def test_kernel_spec_runs_this_interpreter(tmp_path, monkeypatch):
     assert name == KERNEL_NAME
     spec = json.loads((tmp_path / "kernels" / name / "kernel.json").read_text(encoding="utf-8"))
     assert spec["argv"][0] == sys.executable
-    assert spec["argv"][spec["argv"].index("-m") + 1] == "analysis.build.kernel"
+    assert spec["argv"][spec["argv"].index("-m") + 1] == "analysis.pipeline.kernel"
     env = kernel_environment(tmp_path)
     assert env["JUPYTER_PATH"].split(os.pathsep)[0] == str(tmp_path)
     for key, value in env.items():

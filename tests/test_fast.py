@@ -34,8 +34,8 @@ from matplotlib.text import Text  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from analysis import config  # noqa: E402
-from analysis.build import kernel as build_kernel_module  # noqa: E402
-from analysis.build import worker as build_worker  # noqa: E402
+from analysis.pipeline import kernel as build_kernel_module  # noqa: E402
+from analysis.pipeline import worker as build_worker  # noqa: E402
 from analysis.core import hashing, origins  # noqa: E402
 from analysis.figures import style  # noqa: E402
 from analysis.reports import display  # noqa: E402
@@ -167,7 +167,7 @@ def test_heavy_libraries_are_not_imported_with_the_modules():
         "analysis.analyses.areas",
         "analysis.figures.opinion",
         "analysis.figures.maps",
-        "analysis.build.command",
+        "analysis.pipeline.command",
     ]
     code = (
         "import json, sys\n"
@@ -184,7 +184,7 @@ def test_build_command_starts_without_the_scientific_stack():
     # the spreadsheet writer reads the take-away CSVs with the csv module)
     code = (
         "import json, sys\n"
-        "import analysis.build.command\n"
+        "import analysis.pipeline.command\n"
         "print(json.dumps([m for m in ('pandas', 'pyarrow', 'numpy', 'matplotlib') "
         "if m in sys.modules]))"
     )
@@ -624,7 +624,7 @@ def test_small_files_are_not_cached(tmp_path, monkeypatch):
 
 @pytest.fixture
 def build_kernel(tmp_path, monkeypatch):
-    from analysis.build import kernel
+    from analysis.pipeline import kernel
 
     for name, value in kernel.kernel_environment(tmp_path / "jupyter").items():
         monkeypatch.setenv(name, value)

@@ -379,7 +379,7 @@ def test_the_default_end_follows_the_run_and_stops_at_the_export(export_to_mid_m
 
 
 def test_findings_compared_with_the_previous_run_by_hand():
-    from analysis.build import changes
+    from analysis.pipeline import changes
 
     previous = {
         "run_date": "2026-11-20",
@@ -452,7 +452,7 @@ def test_two_dated_builds_show_what_changed_and_record_resolved_dates(tmp_path):
     import io
     import json
 
-    from analysis.build.command import EXIT_OK, BuildOptions, build
+    from analysis.pipeline.command import EXIT_OK, BuildOptions, build
 
     notebooks, inputs, out = tmp_path / "notebooks", tmp_path / "inputs", tmp_path / "reports"
     write_notebook(notebooks)
@@ -572,7 +572,7 @@ def test_milestones_follow_their_countries():
 def test_a_relative_date_is_a_value_on_the_command_line():
     import argparse
 
-    from analysis.build.options import add_arguments
+    from analysis.pipeline.options import add_arguments
 
     parser = argparse.ArgumentParser()
     add_arguments(parser)
@@ -583,7 +583,7 @@ def test_a_relative_date_is_a_value_on_the_command_line():
 def test_the_page_shows_the_period_the_report_computed():
     import nbformat
 
-    from analysis.build import html as report_html
+    from analysis.pipeline import html as report_html
 
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("")

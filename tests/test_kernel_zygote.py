@@ -1,4 +1,4 @@
-"""Kernels forked from the build's zygote (analysis.build.zygote): each runs its notebook as a
+"""Kernels forked from the build's zygote (analysis.pipeline.zygote): each runs its notebook as a
 kernel started for it would, obeys interrupts, and none outlives the process that stands in
 for it; where the zygote cannot be asked, the kernel starts the usual way."""
 
@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from analysis.build import kernel, zygote
-from analysis.build import worker as build_worker
+from analysis.pipeline import kernel, zygote
+from analysis.pipeline import worker as build_worker
 from tests import kernel_jobs
 
 pytestmark = pytest.mark.skipif(

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from analysis.build import lab
+from analysis.pipeline import lab
 
 
 def test_lab_kernel_spec_autoreloads(tmp_path):

@@ -24,7 +24,7 @@ LAYERS: dict[str, int] = {
     "analyses": 3,
     "figures": 4,
     "reports": 5,
-    "build": 6,
+    "pipeline": 6,
 }
 #: Top-level entry points above every layer.
 ENTRY_POINTS = {"__init__", "__main__", "cli"}

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 import yaml
 
-from analysis.build import nbtools
+from analysis.pipeline import nbtools
 from analysis.config import NOTEBOOKS_DIR, PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"

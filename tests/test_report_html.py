@@ -12,9 +12,9 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis import config
-from analysis.build import html as report_html
-from analysis.build import index as report_index
-from analysis.build import provenance as report_sources
+from analysis.pipeline import html as report_html
+from analysis.pipeline import index as report_index
+from analysis.pipeline import provenance as report_sources
 from analysis.core.origins import Origin
 from analysis.sources import register
 from analysis.sources.register import version_from_name
@@ -268,7 +268,7 @@ def test_differing_parameters_are_shown_per_report():
 
 
 def test_pdf_without_chromium_is_a_usage_error(monkeypatch, tmp_path):
-    from analysis.build.command import EXIT_USAGE, BuildOptions, build
+    from analysis.pipeline.command import EXIT_USAGE, BuildOptions, build
 
     monkeypatch.setenv("MALI_CHROMIUM", str(tmp_path / "no-chromium"))
     options = BuildOptions(
@@ -326,7 +326,7 @@ def test_appendix_sections_are_details_after_the_brief():
 
 
 def test_page_without_appendix_heading_is_unchanged_and_blocks_rejoin():
-    from analysis.build.appendix import top_level_blocks, wrap_appendix
+    from analysis.pipeline.appendix import top_level_blocks, wrap_appendix
 
     body = " <div a><div>x</div></div>\n<div b>y</div>\n"
     assert "".join(top_level_blocks(body)) == body
@@ -339,7 +339,7 @@ def test_pdf_prints_the_closed_appendix_in_full(tmp_path):
     """A closed <details> holding 300 lines prints on several A4 pages, not as one summary."""
     import pytest
 
-    from analysis.build import pdf
+    from analysis.pipeline import pdf
 
     if pdf.find_chromium() is None:
         pytest.skip("no Chromium (apt-get install chromium); the PDF is not tested here")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.build.command import EXIT_OK, BuildOptions, build
+from analysis.pipeline.command import EXIT_OK, BuildOptions, build
 from analysis.config import PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"

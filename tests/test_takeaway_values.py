@@ -137,7 +137,7 @@ def test_formula_like_text_never_becomes_a_formula_in_the_csv():
 
 def test_workbook_sheets_equal_the_csvs_and_hold_no_formula(monkeypatch, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
-    from analysis.build.workbook import write_workbook
+    from analysis.pipeline.workbook import write_workbook
 
     folder = tmp_path / "attack_trends"
     monkeypatch.setenv(display.FIGURES_DIR_ENV, str(folder))
@@ -208,7 +208,7 @@ def test_yes_no_columns_read_as_the_table_shows_them(monkeypatch):
 
 def test_a_control_character_in_the_data_does_not_stop_the_spreadsheet(monkeypatch, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
-    from analysis.build.workbook import write_workbook
+    from analysis.pipeline.workbook import write_workbook
 
     folder = tmp_path / "attack_trends"
     monkeypatch.setenv(display.FIGURES_DIR_ENV, str(folder))
@@ -225,7 +225,7 @@ def test_a_control_character_in_the_data_does_not_stop_the_spreadsheet(monkeypat
 
 
 def test_the_sheet_keeps_the_csv_header_as_written(tmp_path):
-    from analysis.build.workbook import read_takeaway_csv
+    from analysis.pipeline.workbook import read_takeaway_csv
 
     path = tmp_path / "t.csv"
     # Two columns with one name (a flattened two-level header can give that): kept as written.

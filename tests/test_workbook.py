@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from analysis.build.workbook import (
+from analysis.pipeline.workbook import (
     SOURCES_SHEET,
     contents,
     sheet_name,
@@ -97,7 +97,7 @@ def test_index_front_page_shows_key_figure_findings_changes_and_links(tmp_path):
     changed, the key figure as a small embedded picture, links to HTML, PDF and spreadsheet."""
     from PIL import Image
 
-    from analysis.build import index
+    from analysis.pipeline import index
 
     run = tmp_path / "2025-11-24"
     (run / "figures" / "attacks").mkdir(parents=True)

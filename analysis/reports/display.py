@@ -283,7 +283,7 @@ def _write_atomic(path: Path, text: str) -> None:
 
 def _record_takeaway(entry: dict[str, Any], csv: str | None) -> None:
     """Save a figure's or table's CSV into the figures folder and list it in CONTENTS_FILE,
-    for the build's spreadsheet (analysis.build.workbook)."""
+    for the build's spreadsheet (analysis.pipeline.workbook)."""
     folder = _figures_dir()
     if folder is None:
         return

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 #: In a figures folder: one JSON line per figure and table with a CSV (for the build's
-#: spreadsheet, analysis.build.workbook).
+#: spreadsheet, analysis.pipeline.workbook).
 CONTENTS_FILE = "takeaway.jsonl"
 #: A number as a CSV writes it.
 NUMBER_TEXT = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")

@@ -17,8 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from analysis.build.html import SERIES_NAME, TEMPLATES_DIR
-from analysis.build.runs import past_runs, write_atomic
+from analysis.pipeline.html import SERIES_NAME, TEMPLATES_DIR
+from analysis.pipeline.runs import past_runs, write_atomic
 
 INDEX_TEMPLATES: Path = TEMPLATES_DIR / "index"
 
@@ -99,7 +99,7 @@ def run_summary(
     ``parameters_text`` is the run's parameters in words when every report ran with the same
     ones (each report also has its own). A finding is ``new`` when the previous run had the same
     report and that report did not state the sentence; where the manifest records ``changes``
-    (analysis.build.changes: the previous run of the same report *and parameters*), those say
+    (analysis.pipeline.changes: the previous run of the same report *and parameters*), those say
     what is new, what changed (old -> new) and what disappeared. With the run's folder, each
     report also has its key figure as a small picture.
     """
@@ -116,7 +116,7 @@ def run_summary(
         stated_before = earlier.get(name)
         changes = nb.get("changes") or {}
         if changes:
-            # compared with the previous run of the same report and parameters (build/changes)
+            # compared with the previous run of the same report and parameters (pipeline/changes)
             stated_before = (
                 set(nb.get("key_findings", [])) - set(changes.get("new", []))
                 if changes.get("previous_run")

@@ -26,32 +26,32 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from analysis import __version__
-from analysis.build.html import DEFAULT_TEMPLATE, check_template
-from analysis.build.index import describe_parameters, run_index_html, write_runs_index
-from analysis.build.inputs import (
+from analysis.pipeline.html import DEFAULT_TEMPLATE, check_template
+from analysis.pipeline.index import describe_parameters, run_index_html, write_runs_index
+from analysis.pipeline.inputs import (
     DEFAULT_INPUT_DIRS,
     FileHashCache,
     combined_hash,
     list_files,
     package_sources,
 )
-from analysis.build.kernel import (
+from analysis.pipeline.kernel import (
     KERNEL_NAME,
     kernel_environment,
     start_zygote,
     write_kernel_spec,
 )
-from analysis.build.manifest import git_info, make_manifest
-from analysis.build.options import (
+from analysis.pipeline.manifest import git_info, make_manifest
+from analysis.pipeline.options import (
     BuildOptions,
     add_arguments,
     check_timeout,
     default_jobs,
     is_iso_date,
 )
-from analysis.build.params import ParameterSet, ParameterUsageError
-from analysis.build.pdf import PdfError, check_available, write_pdfs
-from analysis.build.plan import (
+from analysis.pipeline.params import ParameterSet, ParameterUsageError
+from analysis.pipeline.pdf import PdfError, check_available, write_pdfs
+from analysis.pipeline.plan import (
     COPY,
     Notebook,
     Plan,
@@ -60,8 +60,8 @@ from analysis.build.plan import (
     expected_seconds,
     plan_notebooks,
 )
-from analysis.build.progress import LIVE, QUIET, Progress, choose_mode
-from analysis.build.runs import (
+from analysis.pipeline.progress import LIVE, QUIET, Progress, choose_mode
+from analysis.pipeline.runs import (
     MANIFEST_NAME,
     BuildLock,
     BuildLocked,
@@ -72,8 +72,8 @@ from analysis.build.runs import (
     recover,
     write_atomic,
 )
-from analysis.build.workbook import versions_read, write_workbook
-from analysis.build.worker import (
+from analysis.pipeline.workbook import versions_read, write_workbook
+from analysis.pipeline.worker import (
     EXECUTE,
     FAILED,
     OK,
@@ -85,7 +85,7 @@ from analysis.build.worker import (
     one_line,
     run_job,
 )
-from analysis.build.zygote import ZYGOTE_ENV
+from analysis.pipeline.zygote import ZYGOTE_ENV
 from analysis.config import display_path
 
 #: The CLI (analysis.cli) calls add_arguments and run; tests and benchmarks use the rest.

@@ -5,16 +5,16 @@ registered, or one that points at another Python. The build therefore writes its
 spec into a private Jupyter data folder, pointing at ``sys.executable``, and names it
 explicitly; the notebooks keep the portable ``python3`` in their metadata for JupyterLab.
 
-Run as ``python -m analysis.build.kernel -f CONNECTION_FILE``, this module starts ipykernel so
+Run as ``python -m analysis.pipeline.kernel -f CONNECTION_FILE``, this module starts ipykernel so
 that the kernel dies with the build process that started it. What a notebook read is not
 guessed here: the readers record their origins themselves (analysis.core.origins).
 
-A kernel a worker starts ahead of its notebook (analysis.build.worker) is started with
+A kernel a worker starts ahead of its notebook (analysis.pipeline.worker) is started with
 PRELOAD_ENV set: before it answers, it imports what every report's first cell imports
 (PRELOAD_MODULES: pandas, matplotlib, pyarrow and the report helpers, most of a second), while
 its worker is still busy with the previous notebook's page.
 
-Where the build started a zygote (analysis.build.zygote; ``--zygote SOCKET`` runs one: it
+Where the build started a zygote (analysis.pipeline.zygote; ``--zygote SOCKET`` runs one: it
 imports ipykernel and PRELOAD_MODULES once), a kernel process asks it for a forked kernel and
 stays as that kernel's stand-in; it starts ipykernel itself only if the zygote cannot be asked.
 """
@@ -28,7 +28,7 @@ import signal
 import sys
 from pathlib import Path
 
-from analysis.build import zygote
+from analysis.pipeline import zygote
 
 #: Name of the kernel spec written for builds.
 KERNEL_NAME = "mali-reports-build"
@@ -63,7 +63,7 @@ def write_kernel_spec(jupyter_dir: Path) -> str:
             sys.executable,
             "-Xfrozen_modules=off",
             "-m",
-            "analysis.build.kernel",
+            "analysis.pipeline.kernel",
             "-f",
             "{connection_file}",
             # Only errors: ipykernel otherwise warns on every start about its local TCP transport.

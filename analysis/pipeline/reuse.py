@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from analysis.build.runs import PastRun
-from analysis.build.worker import (
+from analysis.pipeline.runs import PastRun
+from analysis.pipeline.worker import (
     OK,
 )
 from analysis.config import display_path

@@ -1,4 +1,4 @@
-"""``python -m analysis.build.lab`` (``make lab``): JupyterLab on the notebooks, ``analysis`` reloading.
+"""``python -m analysis.pipeline.lab`` (``make lab``): JupyterLab on the notebooks, ``analysis`` reloading.
 
 Lab is started with a private kernel spec named ``python3`` (the kernel the notebooks name)
 whose kernel loads IPython's autoreload extension in mode 2: edit a module in ``analysis/``,

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from analysis import __version__
-from analysis.build.options import BuildOptions
-from analysis.build.params import ParameterSet
-from analysis.build.plan import (
+from analysis.pipeline.options import BuildOptions
+from analysis.pipeline.params import ParameterSet
+from analysis.pipeline.plan import (
     Plan,
 )
-from analysis.build.reuse import checksums
-from analysis.build.worker import (
+from analysis.pipeline.reuse import checksums
+from analysis.pipeline.worker import (
     EXECUTE,
     OK,
     JobResult,
@@ -99,7 +99,7 @@ def make_manifest(
                 "key_findings": result.key_findings,
                 "changes": result.changes or None,
                 "figures": result.figures,
-                # the run's spreadsheet of the report's figures and tables (build/workbook.py)
+                # the run's spreadsheet of the report's figures and tables (pipeline/workbook.py)
                 "spreadsheet": next((f for f in result.files if f.endswith(".xlsx")), None),
                 # stderr lines (warnings): kept in the .ipynb, left out of the HTML.
                 "warnings": result.warnings,

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from analysis.build import html as report_html
-from analysis.build.changes import compare
-from analysis.build.kernel import KERNEL_NAME, PRELOAD_ENV
+from analysis.pipeline import html as report_html
+from analysis.pipeline.changes import compare
+from analysis.pipeline.kernel import KERNEL_NAME, PRELOAD_ENV
 from analysis.core.origins import ORIGINS_LOG_ENV, read_log_file
 from analysis.core.relative_dates import RUN_DATE_ENV
 
@@ -90,7 +90,7 @@ class JobResult:
     key_findings: list[str] = field(default_factory=list)
     figures: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    #: the key findings against the previous run's (analysis.build.changes.compare)
+    #: the key findings against the previous run's (analysis.pipeline.changes.compare)
     changes: dict[str, Any] = field(default_factory=dict)
     #: the period the report says it covers, when it computed one (html.reported_period)
     period: dict[str, str] | None = None

@@ -11,19 +11,19 @@ from pathlib import Path
 from typing import Any
 
 from analysis import __version__
-from analysis.build.changes import previous_findings
-from analysis.build.html import template_hash
-from analysis.build.index import describe_parameters
-from analysis.build.inputs import (
+from analysis.pipeline.changes import previous_findings
+from analysis.pipeline.html import template_hash
+from analysis.pipeline.index import describe_parameters
+from analysis.pipeline.inputs import (
     combined_hash,
 )
-from analysis.build.options import BuildOptions
-from analysis.build.params import ParameterSet, find_parameters_cell
-from analysis.build.reuse import DAMAGED, find_reusable
-from analysis.build.runs import (
+from analysis.pipeline.options import BuildOptions
+from analysis.pipeline.params import ParameterSet, find_parameters_cell
+from analysis.pipeline.reuse import DAMAGED, find_reusable
+from analysis.pipeline.runs import (
     PastRun,
 )
-from analysis.build.worker import (
+from analysis.pipeline.worker import (
     EXECUTE,
     RENDER,
 )

@@ -26,8 +26,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from analysis.build import provenance as report_sources
-from analysis.build.appendix import wrap_appendix
+from analysis.pipeline import provenance as report_sources
+from analysis.pipeline.appendix import wrap_appendix
 
 if TYPE_CHECKING:  # nbconvert is imported lazily: a no-change rebuild never needs it.
     from nbconvert import HTMLExporter

@@ -2,9 +2,9 @@
 
 Each report's kernel used to import ipykernel, pandas, matplotlib, pyarrow and the report
 helpers itself: about a second of CPU per kernel, paid while the other kernels compute. A build
-now starts one *zygote* (``python -m analysis.build.kernel --zygote SOCKET``) that imports them
+now starts one *zygote* (``python -m analysis.pipeline.kernel --zygote SOCKET``) that imports them
 once and then waits on a Unix socket. A kernel process that jupyter_client starts
-(``python -m analysis.build.kernel -f CONNECTION_FILE``) asks it for a kernel
+(``python -m analysis.pipeline.kernel -f CONNECTION_FILE``) asks it for a kernel
 (``request_kernel``): the zygote forks a child that becomes that kernel, with the asker's
 arguments, working folder, environment and standard streams, and the asker stays as its
 *stand-in* (``stand_in``): the signals jupyter_client sends it (interrupt, terminate) are passed
@@ -14,7 +14,7 @@ does is seen by another.
 
 Linux (and other systems with fork and Unix sockets) only; anywhere the zygote cannot be
 reached, the kernel starts the usual way. What the zygote imports and how a kernel is launched
-are analysis.build.kernel's (``python -m analysis.build.kernel --zygote SOCKET``).
+are analysis.pipeline.kernel's (``python -m analysis.pipeline.kernel --zygote SOCKET``).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Keep committed notebooks clean: outputs only on the cells nbval checks.
 
-    python -m analysis.build.nbtools refresh notebooks/NAME.ipynb   # execute in place, then strip
-    python -m analysis.build.nbtools strip notebooks/NAME.ipynb     # strip without executing
-    python -m analysis.build.nbtools check [NOTEBOOK ...]           # list stray outputs; exit 1 if any
+    python -m analysis.pipeline.nbtools refresh notebooks/NAME.ipynb   # execute in place, then strip
+    python -m analysis.pipeline.nbtools strip notebooks/NAME.ipynb     # strip without executing
+    python -m analysis.pipeline.nbtools check [NOTEBOOK ...]           # list stray outputs; exit 1 if any
 
 Stripping follows nbstripout as the pre-commit hook runs it (``--keep-count``), so a refreshed
 notebook commits unchanged: every output and execution count goes, except on cells whose metadata
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.build.kernel import kernel_environment, write_kernel_spec
-from analysis.build.worker import one_line
+from analysis.pipeline.kernel import kernel_environment, write_kernel_spec
+from analysis.pipeline.worker import one_line
 from analysis.config import NOTEBOOKS_DIR
 
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
@@ -83,7 +83,7 @@ def problems(path: Path) -> list[Problem]:
                     path,
                     index,
                     f"carries {len(outputs)} output(s) but has no '{KEEP_OUTPUT}: true' metadata; "
-                    "strip it (python -m analysis.build.nbtools strip) or mark it",
+                    "strip it (python -m analysis.pipeline.nbtools strip) or mark it",
                 )
             )
         if checked and not keeps_output(cell):
@@ -96,7 +96,7 @@ def problems(path: Path) -> list[Problem]:
                     path,
                     index,
                     "keeps outputs without an execution count, which nbval rejects; "
-                    "run python -m analysis.build.nbtools refresh",
+                    "run python -m analysis.pipeline.nbtools refresh",
                 )
             )
         elif checked and not outputs:
@@ -105,7 +105,7 @@ def problems(path: Path) -> list[Problem]:
                     path,
                     index,
                     f"starts with {CHECK_MARKER} but has no stored output; "
-                    "run python -m analysis.build.nbtools refresh",
+                    "run python -m analysis.pipeline.nbtools refresh",
                 )
             )
     return found
@@ -222,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # nbformat's validator pulls in a slow optional grammar; these commands never need it.
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     parser = argparse.ArgumentParser(
-        prog="python -m analysis.build.nbtools",
+        prog="python -m analysis.pipeline.nbtools",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from analysis.build.html import DEFAULT_TEMPLATE
-from analysis.build.inputs import (
+from analysis.pipeline.html import DEFAULT_TEMPLATE
+from analysis.pipeline.inputs import (
     DEFAULT_INPUT_DIRS,
 )
-from analysis.build.params import ParameterUsageError
-from analysis.build.runs import (
+from analysis.pipeline.params import ParameterUsageError
+from analysis.pipeline.runs import (
     RUN_NAME,
 )
 from analysis.config import NOTEBOOKS_DIR, REPORTS_DIR
@@ -201,7 +201,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=DEFAULT_TEMPLATE,
         metavar="DIR",
-        help="nbconvert template folder for the reports (default: analysis/templates/report)",
+        help="nbconvert template folder for the reports (default: the report template shipped in analysis/pipeline/templates/report)",
     )
     parser.add_argument(
         "--timeout",
