@@ -49,11 +49,11 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from analysis.config import NOTEBOOKS_DIR, RAW_DIR, SHARED_DATA_DIR  # noqa: E402
 from analysis.pipeline.command import discover  # noqa: E402
 from analysis.pipeline.html import external_references  # noqa: E402
 from analysis.pipeline.options import available_cores  # noqa: E402
 from analysis.pipeline.params import ParameterSet  # noqa: E402
-from analysis.config import NOTEBOOKS_DIR, RAW_DIR, SHARED_DATA_DIR  # noqa: E402
 
 TARGET_COLD_RATIO = 0.5
 TARGET_REBUILD_SECONDS = 1.0

@@ -21,7 +21,7 @@ def tiny_notebook(path: Path, with_parent: bool = False) -> Path:
             "import os, sys\n"
             "print(os.getcwd())\n"
             "print(os.environ['MALI_FIGURES_DIR'], os.environ['MALI_RUN_DATE'], label)\n"
-            "print('preloaded', 'analysis.reports.display' in sys.modules)\n"
+            "print('preloaded', 'analysis.reports.page' in sys.modules)\n"
             "print('MALI_KERNEL_PRELOAD' in os.environ, os.environ['MPLBACKEND'])"
             + ("\nprint('parent', os.getppid())" if with_parent else "")
         ),

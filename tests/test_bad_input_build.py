@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from analysis.cli import main
+from analysis.config import PROJECT_ROOT
 from analysis.pipeline import command as build_module
 from analysis.pipeline import worker
 from analysis.pipeline.command import (
@@ -31,8 +33,6 @@ from analysis.pipeline.command import (
     build,
 )
 from analysis.pipeline.runs import BuildLock
-from analysis.cli import main
-from analysis.config import PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOTEBOOKS = FIXTURES / "fault_notebooks"

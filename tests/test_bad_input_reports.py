@@ -1,9 +1,9 @@
 """Valid data and valid parameters that used to crash the reports (issue 17, case 5).
 
 Each report is built on a small curated folder and every figure drawn as its notebook draws it
-(display.figure, saved as SVG and PNG): text from data must show literally in the SVG (a '$' is
+(page.figure, saved as SVG and PNG): text from data must show literally in the SVG (a '$' is
 a dollar sign, never mathematics), and a section without data must say so with its reason
-(display.no_data), never fail. Parameters a report cannot use stop with one sentence naming the
+(page.no_data), never fail. Parameters a report cannot use stop with one sentence naming the
 parameter.
 """
 
@@ -28,7 +28,7 @@ from analysis.figures import groups as fg
 from analysis.figures import maps, style
 from analysis.figures import opinion as fo
 from analysis.figures.milestones import draw_milestones
-from analysis.reports import attack_trends, display
+from analysis.reports import attack_trends, page
 from analysis.reports import group_evolution as ge
 from analysis.reports import public_opinion as po
 from analysis.reports.context import open_run
@@ -96,12 +96,12 @@ def machine(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "RAW_DIR", RAW)
     monkeypatch.setattr(config, "SHARED_DATA_DIR", tmp_path / "no-shared")
     monkeypatch.setattr(config, "CURATED_DIR", CURATED)
-    monkeypatch.setenv(display.FIGURES_DIR_ENV, str(tmp_path / "figures"))
+    monkeypatch.setenv(page.FIGURES_DIR_ENV, str(tmp_path / "figures"))
     shown: list[tuple[object, dict]] = []
     monkeypatch.setattr(
-        display, "display", lambda obj, metadata=None: shown.append((obj, metadata or {}))
+        page, "display", lambda obj, metadata=None: shown.append((obj, metadata or {}))
     )
-    display.reset_figure_numbers()
+    page.reset_figure_numbers()
     return shown
 
 
@@ -115,17 +115,17 @@ def svg_texts(path: Path) -> list[str]:
 
 def no_data_notes(shown) -> list[str]:
     return [
-        m[display.METADATA_KEY]["no_data"]
+        m[page.METADATA_KEY]["no_data"]
         for _, m in shown
-        if "no_data" in m.get(display.METADATA_KEY, {})
+        if "no_data" in m.get(page.METADATA_KEY, {})
     ]
 
 
 def figure_slugs(shown) -> list[str]:
     return [
-        m[display.METADATA_KEY]["figure"]["slug"]
+        m[page.METADATA_KEY]["figure"]["slug"]
         for _, m in shown
-        if "figure" in m.get(display.METADATA_KEY, {})
+        if "figure" in m.get(page.METADATA_KEY, {})
     ]
 
 
@@ -158,7 +158,7 @@ def show_attack_trends(
     for slug in list(layouts) + list(draws):
         if slug not in report.figures:
             if slug in report.missing:
-                display.no_data(*report.missing[slug])
+                page.no_data(*report.missing[slug])
             continue
         if only is not None and slug not in only:
             continue
@@ -168,12 +168,12 @@ def show_attack_trends(
         else:
             fig, ax = style.new_figure()
             draws[slug](ax, f.data, title=f.title, **f.options)
-        display.figure(fig, slug, f.caption, source=f.source)
+        page.figure(fig, slug, f.caption, source=f.source)
     for name in ("deadliest", "types", "milestones"):
         if name in report.tables:
-            display.table(*report.tables[name])
+            page.table(*report.tables[name])
         elif name in report.missing:
-            display.no_data(*report.missing[name])
+            page.no_data(*report.missing[name])
 
 
 def build_attack_trends(curated: Path = CURATED, **given) -> attack_trends.AttackTrendsReport:
@@ -211,10 +211,10 @@ def test_dollar_in_group_names_shows_literally_in_the_lineage_timeline(machine, 
     fig, _ = fg.lineage_figure(
         report.timeline.data, report.timeline.order, report.timeline.milestones
     )
-    display.figure(fig, "lineage-timeline", report.timeline.caption, report.timeline.source)
+    page.figure(fig, "lineage-timeline", report.timeline.caption, report.timeline.source)
     fig, ax = style.new_figure(height_in=3.2)
     fg.draw_active_groups(ax, report.active_counts)
-    display.figure(fig, "active-groups", report.active_caption, report.active_source)
+    page.figure(fig, "active-groups", report.active_caption, report.active_source)
     texts = " | ".join(svg_texts(tmp_path / "figures" / "lineage-timeline.svg"))
     assert DOLLAR_NAME in texts and DOLLAR_ACRONYM in texts and "$x^$ and $y" in texts
     assert "Armed groups active each year" in " ".join(
@@ -236,7 +236,7 @@ def test_dollar_in_dyad_labels_shows_literally_in_battle_deaths(machine, tmp_pat
     )
     fig, ax = style.new_figure()
     fg.draw_battle_deaths(ax, dyads)
-    display.figure(fig, "battle-deaths", "caption", "UCDP")
+    page.figure(fig, "battle-deaths", "caption", "UCDP")
     texts = svg_texts(tmp_path / "figures" / "battle-deaths.svg")
     assert f"Mali – {DOLLAR_NAME}" in texts and "Mali – $x^$" in texts
 
@@ -253,7 +253,7 @@ def test_dollar_in_region_names_shows_literally_on_the_map(machine, tmp_path):
     )
     counts = AreaCounts(level="adm1", areas=areas, unmatched=pd.DataFrame(), notes=[])
     fig, _ = maps.choropleth_layout(counts, ("Events by $region$", "Deaths by region"))
-    display.figure(fig, "map", "caption", "boundaries")
+    page.figure(fig, "map", "caption", "boundaries")
     texts = svg_texts(tmp_path / "figures" / "map.svg")
     assert {DOLLAR_ACRONYM, "$x^$", "Events by $region$"} <= set(texts)
 
@@ -274,14 +274,14 @@ def show_opinion(report: po.PublicOpinionReport) -> None:
     for name in po.SECTIONS:
         for block in report.section(name):
             if isinstance(block, po.NoData):
-                display.no_data(block.what, block.how_to_get)
+                page.no_data(block.what, block.how_to_get)
             elif isinstance(block, po.Chart):
                 if block.layout == "series":
                     fig, _ = fo.poll_series_layout(*block.data, **block.options)
                 else:
                     fig, ax = fo.layout(block.layout, block.rows)
                     block.draw(ax, *block.data, **block.options)
-                display.figure(fig, block.slug, block.caption, source=block.source)
+                page.figure(fig, block.slug, block.caption, source=block.source)
 
 
 def test_dollar_in_poll_question_and_pollster_shows_literally(machine, tmp_path):
@@ -436,7 +436,7 @@ def test_group_with_no_relations_draws_a_one_lane_timeline(machine, tmp_path):
     assert report.timeline.order == ("dan-na-ambassagou",)
     assert report.timeline.data.arrows == []
     fig, _ = fg.lineage_figure(report.timeline.data, report.timeline.order)
-    display.figure(fig, "lineage-timeline", report.timeline.caption, report.timeline.source)
+    page.figure(fig, "lineage-timeline", report.timeline.caption, report.timeline.source)
     assert "Dan Na Ambassagou" in svg_texts(tmp_path / "figures" / "lineage-timeline.svg")
 
 
@@ -446,5 +446,5 @@ def test_markup_in_a_group_name_is_text_in_the_figure_and_its_caption(machine, t
     report = build_attack_trends(curated, data_source="curated")
     show_attack_trends(report, only=("events-by-group",))
     assert "<b>AQ</b>&$1$" in svg_texts(tmp_path / "figures" / "events-by-group.svg")
-    body = next(o.data for o, m in machine if "figure" in m.get(display.METADATA_KEY, {}))
+    body = next(o.data for o, m in machine if "figure" in m.get(page.METADATA_KEY, {}))
     assert "<b>" not in body

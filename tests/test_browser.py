@@ -23,9 +23,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.config import NOTEBOOKS_DIR
 from analysis.pipeline.command import EXIT_OK, BuildOptions, build, discover
 from analysis.pipeline.pdf import CHROMIUM_ARGS
-from analysis.config import NOTEBOOKS_DIR
 
 CHROMIUM = Path("/usr/bin/chromium")
 _SPEC = importlib.util.spec_from_file_location(

@@ -20,6 +20,7 @@ import nbformat
 import pytest
 
 import analysis
+from analysis.config import PROJECT_ROOT
 from analysis.pipeline import command as build_module
 from analysis.pipeline.command import (
     EXIT_FAILED,
@@ -31,7 +32,6 @@ from analysis.pipeline.command import (
 )
 from analysis.pipeline.html import external_references
 from analysis.pipeline.runs import BuildLock
-from analysis.config import PROJECT_ROOT
 
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 FIRST_DATE = "2024-01-02"

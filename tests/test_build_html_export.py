@@ -98,7 +98,7 @@ def _notebook():
         '<script>var s = "<img src=script.png>";</script>'
         f'<svg xmlns="http://www.w3.org/2000/svg"><path d="M 0 0 L 1 1 z"/></svg>'
         "<br/><span class=' wide  bold '>Mali&#39;s &amp; Niger&#x27;s</span></p>"
-        # a table cell as analysis.reports.display writes it: reads 14 characters, no break
+        # a table cell as analysis.reports.page writes it: reads 14 characters, no break
         '<table><tr><td class="text">Nusrat_Jama&#x27;at</td></tr></table>'
     )
     return new_notebook(

@@ -8,9 +8,9 @@ import io
 import json
 from pathlib import Path
 
-from analysis.pipeline.command import EXIT_OK, BuildOptions, build
 from analysis.core import origins
 from analysis.curated.snapshot import load_snapshot
+from analysis.pipeline.command import EXIT_OK, BuildOptions, build
 from analysis.reports.context import open_run
 from tests.test_events_acled_api import ROWS, fake_acled  # noqa: F401  (the server fixture)
 

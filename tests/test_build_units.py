@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis.config import display_path
 from analysis.pipeline import worker as build_worker
 from analysis.pipeline.command import describe_parameters, discover
 from analysis.pipeline.inputs import FileHashCache, list_files
@@ -25,8 +26,6 @@ from analysis.pipeline.params import (
 )
 from analysis.pipeline.progress import LIVE, PLAIN, QUIET, choose_mode
 from analysis.pipeline.runs import BuildLock, BuildLocked, move_into_place, new_run_dir, recover
-from analysis.config import display_path
-from analysis.reports import display
 
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 
@@ -153,10 +152,7 @@ def test_kernel_spec_runs_this_interpreter(tmp_path, monkeypatch):
     assert found.argv[0] == sys.executable
 
 
-def test_worker_uses_display_names():
-    # build_worker repeats these to avoid importing matplotlib in the build process.
-    assert build_worker.FIGURES_DIR_ENV == display.FIGURES_DIR_ENV
-    assert build_worker.METADATA_KEY == display.METADATA_KEY
+def test_worker_one_line():
     assert build_worker.one_line("\n  first line \nsecond") == "first line"
     assert len(build_worker.one_line("x" * 1000)) == 300
 

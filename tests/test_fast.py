@@ -34,11 +34,11 @@ from matplotlib.text import Text  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from analysis import config  # noqa: E402
-from analysis.pipeline import kernel as build_kernel_module  # noqa: E402
-from analysis.pipeline import worker as build_worker  # noqa: E402
 from analysis.core import hashing, origins  # noqa: E402
 from analysis.figures import style  # noqa: E402
-from analysis.reports import display  # noqa: E402
+from analysis.pipeline import kernel as build_kernel_module  # noqa: E402
+from analysis.pipeline import worker as build_worker  # noqa: E402
+from analysis.reports import page, render  # noqa: E402
 from analysis.sources import acled, cache, event_frames  # noqa: E402
 from analysis.tables import events  # noqa: E402
 from tests import kernel_jobs  # noqa: E402
@@ -76,9 +76,9 @@ def renders(monkeypatch):
 
 @pytest.fixture
 def shown(monkeypatch):
-    """What display.figure puts on the page (HTML bodies)."""
+    """What page.figure puts on the page (HTML bodies)."""
     bodies: list[str] = []
-    monkeypatch.setattr(display, "display", lambda obj, **kwargs: bodies.append(obj.data))
+    monkeypatch.setattr(page, "display", lambda obj, **kwargs: bodies.append(obj.data))
     return bodies
 
 
@@ -99,9 +99,9 @@ def _payload(body: str) -> tuple[str, bytes]:
 @pytest.mark.filterwarnings("ignore:The figure layout has changed to tight")
 @pytest.mark.parametrize("layout", [None, "constrained"])
 def test_each_figure_is_rendered_once_per_format(tmp_path, monkeypatch, renders, shown, layout):
-    monkeypatch.setenv(display.FIGURES_DIR_ENV, str(tmp_path))
-    display.figure(_line_figure(layout), "with-source", "A caption.", source="Invented data")
-    display.figure(_line_figure(layout), "without-source", "Another caption.")
+    monkeypatch.setenv(page.FIGURES_DIR_ENV, str(tmp_path))
+    page.figure(_line_figure(layout), "with-source", "A caption.", source="Invented data")
+    page.figure(_line_figure(layout), "without-source", "Another caption.")
     # 2 figures: one SVG and one PNG each, nothing drawn twice (no measuring pass, no tight-bbox
     # pass inside savefig, no second resolution for the figures folder): the PNG is the one
     # Agg draw of the whole figure, cut to its box; the SVG is one savefig
@@ -133,15 +133,15 @@ def test_rendering_is_cropped_like_a_tight_savefig(shown, edge_text, facecolor):
     if edge_text:
         fig.text(0.01, 0.01, "Source: Invented data", fontsize=7.5)  # text at the very edge
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", dpi=display.PNG_DPI)
+    fig.savefig(buffer, format="png", bbox_inches="tight", dpi=render.PNG_DPI)
     tight = Image.open(io.BytesIO(buffer.getvalue())).size
-    with cbook._setattr_cm(fig, dpi=display.PNG_DPI):
+    with cbook._setattr_cm(fig, dpi=render.PNG_DPI):
         drawn = fig.get_tightbbox(fig.canvas.get_renderer())
-    box = display.on_pixels(drawn.padded(matplotlib.rcParams["savefig.pad_inches"]))
+    box = render.on_pixels(drawn.padded(matplotlib.rcParams["savefig.pad_inches"]))
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches=box, dpi=display.PNG_DPI)
+    fig.savefig(buffer, format="png", bbox_inches=box, dpi=render.PNG_DPI)
     expected = np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGBA"))
-    rendered = np.asarray(Image.open(io.BytesIO(display.render(fig)["png"])).convert("RGBA"))
+    rendered = np.asarray(Image.open(io.BytesIO(render.render(fig)["png"])).convert("RGBA"))
     assert rendered.shape == expected.shape
     assert (rendered == expected).all()
     assert abs(rendered.shape[1] - tight[0]) <= 2 and abs(rendered.shape[0] - tight[1]) <= 2
@@ -711,16 +711,16 @@ def test_a_figure_reaching_past_its_edge_is_drawn_once_per_format(renders):
     fig = _line_figure()
     fig.text(0.98, 0.5, "a note that runs past the right edge", fontsize=9)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", dpi=display.PNG_DPI)
+    fig.savefig(buffer, format="png", bbox_inches="tight", dpi=render.PNG_DPI)
     tight = Image.open(io.BytesIO(buffer.getvalue())).size
     for count in renders:
         renders[count] = 0
-    rendered = display.render(fig)
+    rendered = render.render(fig)
     assert renders == {"savefig": 2, "print_png": 1, "print_svg": 1, "draw": 2}
     size = Image.open(io.BytesIO(rendered["png"])).size
     # the box widened to whole pixels: at most one more on each side
     assert 0 <= size[0] - tight[0] <= 2 and 0 <= size[1] - tight[1] <= 2
-    assert size[0] > fig.get_size_inches()[0] * display.PNG_DPI  # wider than the figure
+    assert size[0] > fig.get_size_inches()[0] * render.PNG_DPI  # wider than the figure
 
 
 def test_texts_are_made_literal_without_making_every_axis_tick(monkeypatch):
@@ -762,11 +762,11 @@ def test_a_figure_without_an_agg_canvas_is_rendered_like_a_savefig_too():
     ax.set_xlabel("x")
     fig.tight_layout()
     assert not isinstance(fig.canvas, FigureCanvasAgg)
-    with cbook._setattr_cm(fig, dpi=display.PNG_DPI):
+    with cbook._setattr_cm(fig, dpi=render.PNG_DPI):
         drawn = fig.get_tightbbox(RendererAgg(int(fig.bbox.width), int(fig.bbox.height), fig.dpi))
-    box = display.on_pixels(drawn.padded(matplotlib.rcParams["savefig.pad_inches"]))
+    box = render.on_pixels(drawn.padded(matplotlib.rcParams["savefig.pad_inches"]))
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches=box, dpi=display.PNG_DPI)
+    fig.savefig(buffer, format="png", bbox_inches=box, dpi=render.PNG_DPI)
     expected = np.asarray(Image.open(buffer).convert("RGBA"))
-    rendered = np.asarray(Image.open(io.BytesIO(display.render(fig)["png"])).convert("RGBA"))
+    rendered = np.asarray(Image.open(io.BytesIO(render.render(fig)["png"])).convert("RGBA"))
     assert rendered.shape == expected.shape and (rendered == expected).all()

@@ -46,9 +46,9 @@ def test_two_draw_functions_with_different_sources_compose_on_one_page(monkeypat
 
     from analysis.figures import events as figures_events
     from analysis.figures import style
-    from analysis.reports import display
+    from analysis.reports import page
 
-    monkeypatch.setenv(display.FIGURES_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(page.FIGURES_DIR_ENV, str(tmp_path))
     annual = pd.DataFrame(
         {
             "country": ["Mali", "Mali", "Niger", "Niger"],
@@ -66,8 +66,8 @@ def test_two_draw_functions_with_different_sources_compose_on_one_page(monkeypat
     sources = ["Our World in Data from UCDP (ourworldindata.org)", "UCDP GED 25.1 (ucdp.uu.se)"]
     before = len(plt.get_fignums())
     shown = []
-    monkeypatch.setattr(display, "display", lambda obj, metadata=None: shown.append(obj.data))
-    display.figure(fig, "two-panels", "Two panels, two sources.", source=sources)
+    monkeypatch.setattr(page, "display", lambda obj, metadata=None: shown.append(obj.data))
+    page.figure(fig, "two-panels", "Two panels, two sources.", source=sources)
     assert not fig.texts  # the source is named in the caption only, not drawn in the image
     [body] = shown
     caption = body[body.index("<figcaption>") :]

@@ -410,14 +410,14 @@ import csv
 from datetime import date
 
 from analysis.core import relative_dates
-from analysis.reports import display
+from analysis.reports import page
 
 run = relative_dates.run_date()
 start = relative_dates.resolve(start_date, run) if relative_dates.is_relative(start_date) else date.fromisoformat(start_date)
 end = relative_dates.resolve(end_date, run) if relative_dates.is_relative(end_date) else date.fromisoformat(end_date)
 with open(input_csv, encoding="utf-8") as f:
     rows = [r for r in csv.DictReader(f) if start <= date.fromisoformat(r["date"]) <= end]
-display.key_findings([
+page.key_findings([
     f"{len(rows)} events from {start.isoformat()} to {end.isoformat()}.",
     f"{sum(int(r['deaths']) for r in rows)} deaths in all.",
 ])

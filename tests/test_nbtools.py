@@ -12,8 +12,8 @@ import nbformat
 import pytest
 import yaml
 
-from analysis.pipeline import nbtools
 from analysis.config import NOTEBOOKS_DIR, PROJECT_ROOT
+from analysis.pipeline import nbtools
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHECKED = FIXTURES / "nbtools" / "checked.ipynb"

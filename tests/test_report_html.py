@@ -12,10 +12,10 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis import config
+from analysis.core.origins import Origin
 from analysis.pipeline import html as report_html
 from analysis.pipeline import index as report_index
 from analysis.pipeline import provenance as report_sources
-from analysis.core.origins import Origin
 from analysis.sources import register
 from analysis.sources.register import version_from_name
 

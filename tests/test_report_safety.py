@@ -1,7 +1,7 @@
 """Shared HTML is safe, and a notebook dropped into the notebooks folder becomes a report.
 
 Markup is put into curated fixture tables (a group name, an event description, a poll question);
-a fixture notebook copied into a fresh notebooks folder shows them through analysis.reports.display
+a fixture notebook copied into a fresh notebooks folder shows them through analysis.reports.page
 (prose, key findings, figure title and caption, tables, a heading); the real build turns it
 into a report. The markup must arrive as text, never as elements, in the report and the indexes.
 """
@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.pipeline.command import EXIT_OK, BuildOptions, build
 from analysis.config import PROJECT_ROOT
+from analysis.pipeline.command import EXIT_OK, BuildOptions, build
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOTEBOOK = FIXTURES / "report_notebooks" / "curated_view.ipynb"

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from analysis.figures import style
-from analysis.reports import display, hover
+from analysis.reports import hover, page
 from analysis.reports.takeaway import comment_line, datasets_named, takeaway, to_frame
 
 UCDP = "UCDP GED 25.1 (ucdp.uu.se)"
@@ -105,21 +105,21 @@ class Tags(HTMLParser):
 
 def _shown(monkeypatch):
     shown = []
-    monkeypatch.setattr(display, "display", lambda obj, metadata=None: shown.append(obj.data))
+    monkeypatch.setattr(page, "display", lambda obj, metadata=None: shown.append(obj.data))
     return shown
 
 
 def test_figure_has_titles_escaped_unique_ids_and_a_data_link(monkeypatch, tmp_path):
-    monkeypatch.setenv(display.FIGURES_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(page.FIGURES_DIR_ENV, str(tmp_path))
     shown = _shown(monkeypatch)
-    display.reset_figure_numbers()
+    page.reset_figure_numbers()
     for _ in range(2):
         fig, ax = style.new_figure()
         ax.bar([0, 1], [10, 2500], label="events")
         ax.set_xticks([0, 1], ["Gao <b>", "Mopti"])
         ax.set_title("Events")
         data = pd.DataFrame({"region": ["Gao <b>", "Mopti"], "events": [10, 2500]})
-        display.figure(fig, "bars", "Per region.", source=UCDP, data=data)
+        page.figure(fig, "bars", "Per region.", source=UCDP, data=data)
     first, second = shown
     # One title per bar, label and value as computed by hand; the markup arrives as text.
     assert re.findall(r"<title>([^<]*)</title>", first) == [
@@ -137,14 +137,14 @@ def test_figure_has_titles_escaped_unique_ids_and_a_data_link(monkeypatch, tmp_p
     assert "Source: UCDP GED 25.1" in first.split("<figcaption>")[1]
     assert 'download="bars.csv"' in first and 'download="bars-2.csv"' in second
     assert (tmp_path / "bars.csv").read_text(encoding="utf-8").splitlines()[1] == "region,events"
-    contents = (tmp_path / display.CONTENTS_FILE).read_text(encoding="utf-8").splitlines()
+    contents = (tmp_path / page.CONTENTS_FILE).read_text(encoding="utf-8").splitlines()
     assert len(contents) == 2
 
 
 def test_table_link_matches_the_table(monkeypatch):
     shown = _shown(monkeypatch)
     frame = pd.DataFrame({"group": ["JNIM", "ISSP"], "events": [12, 7]})
-    display.table(frame, "Events by group", slug="groups")
+    page.table(frame, "Events by group", slug="groups")
     (body,) = shown
     (href,) = [a["href"] for tag, a in Tags(body).tags if tag == "a"]
     csv = base64.b64decode(href.split(",", 1)[1]).decode("utf-8")
@@ -167,7 +167,7 @@ def test_show_figure_and_show_table_serve_the_report_objects(monkeypatch):
     from analysis.reports.group_evolution import NoData
 
     shown = _shown(monkeypatch)
-    display.reset_figure_numbers()
+    page.reset_figure_numbers()
     wide = pd.DataFrame({"JNIM": [1, 2], "ISSP": [0, 3]}, index=pd.Index([2020, 2021], name="year"))
     report = SimpleNamespace(
         figures={
@@ -178,10 +178,10 @@ def test_show_figure_and_show_table_serve_the_report_objects(monkeypatch):
         tables={"groups": TableData(pd.DataFrame({"group": ["JNIM"], "events": [3]}), "Groups")},
         missing={"map": ("boundaries", "run make data")},
     )
-    assert display.show_figure(report, "by-group", fe.draw_split) == 1
-    assert display.show_figure(report, "map") is None
-    display.show_table(report, "groups")
-    display.show_table(report, NoData("no UCDP actors", "run make data"))
+    assert page.show_figure(report, "by-group", fe.draw_split) == 1
+    assert page.show_figure(report, "map") is None
+    page.show_table(report, "groups")
+    page.show_table(report, NoData("no UCDP actors", "run make data"))
     figure, missing, table, nothing = shown
     (href,) = [a["href"] for t, a in Tags(figure).tags if t == "a"]
     csv = base64.b64decode(href.split(",", 1)[1]).decode("utf-8")
@@ -200,14 +200,14 @@ def test_acled_event_points_are_a_picture_without_tooltips(monkeypatch):
     )
     fig, ax = style.new_figure()
     ax.scatter(events["longitude"], events["latitude"], label="battle")
-    display.figure(fig, "points", "Events.", source="ACLED (acleddata.com)", data=events)
+    page.figure(fig, "points", "Events.", source="ACLED (acleddata.com)", data=events)
     (body,) = shown
     assert "<svg" not in body and '<img src="data:image/png;base64,' in body
     assert "not exported" in body and "data:text/csv" not in body
     # The same points from UCDP GED: inline SVG with a tooltip per point.
     fig, ax = style.new_figure()
     ax.scatter(events["longitude"], events["latitude"], label="battle")
-    display.figure(fig, "points", "Events.", source=UCDP, data=events)
+    page.figure(fig, "points", "Events.", source=UCDP, data=events)
     assert len(re.findall(r"<title>battle: ", shown[1])) == 2
 
 
@@ -219,7 +219,7 @@ def test_heat_map_cells_and_marked_points_name_their_row(monkeypatch):
     left.set_yticks([0.5, 1.5], ["Gao", "Kidal"])
     right.plot([2015], [0], marker="o", linestyle="none")
     right.set_yticks([0], ["Gallup"])
-    display.figure(fig, "heat", "Cells.")
+    page.figure(fig, "heat", "Cells.")
     (body,) = shown
     # Row, column and value of each cell, by hand; the missing cell says so (not 0).
     titles = re.findall(r"<title>([^<]*)</title>", body)
@@ -229,11 +229,11 @@ def test_heat_map_cells_and_marked_points_name_their_row(monkeypatch):
 
 def test_data_too_big_for_the_page_is_in_the_spreadsheet(monkeypatch, tmp_path):
     folder = tmp_path / "attack_trends"
-    monkeypatch.setenv(display.FIGURES_DIR_ENV, str(folder))
-    monkeypatch.setattr(display, "EMBED_LIMIT_BYTES", 100)
+    monkeypatch.setenv(page.FIGURES_DIR_ENV, str(folder))
+    monkeypatch.setattr(page, "EMBED_LIMIT_BYTES", 100)
     shown = _shown(monkeypatch)
     frame = pd.DataFrame({"year": range(2000, 2030), "events": range(30)})
-    display.table(frame, "Many rows", slug="many")
+    page.table(frame, "Many rows", slug="many")
     (body,) = shown
     assert "data:text/csv" not in body
     assert "data: 30 rows, in the spreadsheet" in body and 'href="attack_trends.xlsx"' in body

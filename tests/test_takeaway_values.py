@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from analysis.figures import style
-from analysis.reports import display
+from analysis.reports import page
 from analysis.reports.takeaway import takeaway
 
 UCDP = "UCDP GED 25.1 (ucdp.uu.se)"
@@ -24,7 +24,7 @@ UCDP = "UCDP GED 25.1 (ucdp.uu.se)"
 
 def _shown(monkeypatch):
     shown = []
-    monkeypatch.setattr(display, "display", lambda obj, metadata=None: shown.append(obj.data))
+    monkeypatch.setattr(page, "display", lambda obj, metadata=None: shown.append(obj.data))
     return shown
 
 
@@ -39,7 +39,7 @@ def _csv_of(body: str) -> str:
 
 def test_stacked_and_horizontal_bars_title_each_segment_with_its_own_value(monkeypatch):
     shown = _shown(monkeypatch)
-    display.reset_figure_numbers()
+    page.reset_figure_numbers()
     fig, (stacked, across) = style.new_figure(ncols=2)
     jnim, isgs = [4, 10], [6, 1]
     stacked.bar([0, 1], jnim, label="JNIM")
@@ -47,7 +47,7 @@ def test_stacked_and_horizontal_bars_title_each_segment_with_its_own_value(monke
     stacked.set_xticks([0, 1], ["2020", "2021"])
     across.barh([0, 1], [1234.5, 0.25])
     across.set_yticks([0, 1], ["Gao", "Mopti"])
-    display.figure(fig, "bars", "Bars.")
+    page.figure(fig, "bars", "Bars.")
     (body,) = shown
     # Each segment its own height (not the stack's top: ISGS 2020 is 6, not 10).
     assert _titles(body) == [
@@ -64,7 +64,7 @@ def test_line_points_title_their_values_and_a_gap_is_no_point(monkeypatch):
     shown = _shown(monkeypatch)
     fig, ax = style.new_figure()
     ax.plot([2019, 2020, 2021, 2022], [3.0, float("nan"), 7.5, 12.0], marker="o", label="deaths")
-    display.figure(fig, "line", "Line.")
+    page.figure(fig, "line", "Line.")
     (body,) = shown
     # 2020 has no data: no point and no title, never a 0.
     assert _titles(body) == ["deaths: 2019: 3", "deaths: 2021: 7.5", "deaths: 2022: 12"]
@@ -86,7 +86,7 @@ def test_map_areas_title_each_area_with_its_count(monkeypatch):
     counts = AreaCounts("adm1", areas, pd.DataFrame())
     fig, ax = style.new_figure()
     draw_choropleth(ax, counts, "events")
-    display.figure(fig, "map", "Map.", source=UCDP, data=counts)
+    page.figure(fig, "map", "Map.", source=UCDP, data=counts)
     (body,) = shown
     # The empty area drawn first (pale grey), then the shaded ones, each with its own count.
     assert sorted(_titles(body)) == ["Gao: 12 events", "Kidal: 0 events", "Mopti: 1,500 events"]
@@ -108,7 +108,7 @@ def test_table_csv_equals_the_table_shown_and_no_data_stays_empty(monkeypatch):
             "group": ["JNIM", None, "ISGS"],
         }
     )
-    display.table(frame, "Deaths", slug="deaths", source=UCDP)
+    page.table(frame, "Deaths", slug="deaths", source=UCDP)
     (body,) = shown
     lines = _csv_of(body).splitlines()
     # 2021 has no figure: an empty cell in the CSV (the table shows an en dash), never 0;
@@ -140,9 +140,9 @@ def test_workbook_sheets_equal_the_csvs_and_hold_no_formula(monkeypatch, tmp_pat
     from analysis.pipeline.workbook import write_workbook
 
     folder = tmp_path / "attack_trends"
-    monkeypatch.setenv(display.FIGURES_DIR_ENV, str(folder))
+    monkeypatch.setenv(page.FIGURES_DIR_ENV, str(folder))
     _shown(monkeypatch)
-    display.reset_figure_numbers()
+    page.reset_figure_numbers()
     frame = pd.DataFrame(
         {
             "actor": ["=1+1", "@SUM(A1)", "Katiba\nMacina", "NA"],
@@ -150,7 +150,7 @@ def test_workbook_sheets_equal_the_csvs_and_hold_no_formula(monkeypatch, tmp_pat
             "deaths_best": [1.5, float("nan"), 0.0, 4.0],
         }
     )
-    display.table(frame, '=HYPERLINK("http://x")', slug="actors", source=UCDP)
+    page.table(frame, '=HYPERLINK("http://x")', slug="actors", source=UCDP)
     target = tmp_path / "attack_trends.xlsx"
     assert write_workbook(folder, target, "Attack trends")
     book = openpyxl.load_workbook(target)
@@ -183,7 +183,7 @@ def test_a_report_table_csv_names_its_own_source_not_every_dataset_read(monkeypa
     origins.record_api("owid", "https://example.invalid/owid", {})
     frame = pd.DataFrame({"year": [2020], "deaths (best)": [10]})
     report = type("Report", (), {"tables": {"deaths": TableData(frame, "Deaths", None, UCDP)}})
-    display.show_table(report, "deaths")
+    page.show_table(report, "deaths")
     comment = _csv_of(shown[0]).splitlines()[0]
     # By hand from the register's UCDP GED entry: that dataset alone.
     assert comment == (
@@ -191,7 +191,7 @@ def test_a_report_table_csv_names_its_own_source_not_every_dataset_read(monkeypa
         "CC BY 4.0 (Uppsala Conflict Data Program)"
     )
     # Without a source of its own, a table names every dataset the run read.
-    display.table(frame, "Deaths", slug="unsourced")
+    page.table(frame, "Deaths", slug="unsourced")
     assert "Our World in Data" in _csv_of(shown[1]).splitlines()[0]
     origins.start_log()  # a fresh log: no later test sees this run's OWID
 
@@ -199,9 +199,9 @@ def test_a_report_table_csv_names_its_own_source_not_every_dataset_read(monkeypa
 def test_yes_no_columns_read_as_the_table_shows_them(monkeypatch):
     shown = _shown(monkeypatch)
     frame = pd.DataFrame({"group": ["JNIM", "ISGS"], "comparable": [True, False]})
-    display.table(frame, "Comparable", slug="comparable")
+    page.table(frame, "Comparable", slug="comparable")
     (body,) = shown
-    # The page shows yes/no (display.format_number); the CSV says the same.
+    # The page shows yes/no (page.format_number); the CSV says the same.
     assert '<td class="num">yes</td>' in body
     assert _csv_of(body).splitlines()[1:] == ["group,comparable", "JNIM,yes", "ISGS,no"]
 
@@ -211,11 +211,11 @@ def test_a_control_character_in_the_data_does_not_stop_the_spreadsheet(monkeypat
     from analysis.pipeline.workbook import write_workbook
 
     folder = tmp_path / "attack_trends"
-    monkeypatch.setenv(display.FIGURES_DIR_ENV, str(folder))
+    monkeypatch.setenv(page.FIGURES_DIR_ENV, str(folder))
     _shown(monkeypatch)
-    display.reset_figure_numbers()
+    page.reset_figure_numbers()
     frame = pd.DataFrame({"place": ["Gao\x0bcity", "Mopti"], "events": [3, 4]})
-    display.table(frame, "Places\x01", slug="places", source=UCDP)
+    page.table(frame, "Places\x01", slug="places", source=UCDP)
     target = tmp_path / "attack_trends.xlsx"
     assert write_workbook(folder, target, "Attack trends")
     rows = list(openpyxl.load_workbook(target)["Tab 1 places"].iter_rows(values_only=True))
@@ -259,9 +259,9 @@ def test_number_text_of_an_infinite_ratio_does_not_stop_the_report():
 def test_a_day_shows_as_a_day_in_the_table_and_its_csv():
     # A date column holds days: the page and the CSV both say 2020-01-01, never with midnight.
     frame = pd.DataFrame({"date": pd.to_datetime(["2020-01-01", "2021-06-30"]), "events": [3, 4]})
-    page = display.table_html(frame)
-    assert '<td class="text">2020-01-01</td>' in page
-    assert "00:00:00" not in page
+    shown = page.table_html(frame)
+    assert '<td class="text">2020-01-01</td>' in shown
+    assert "00:00:00" not in shown
 
 
 def test_error_bars_title_their_points_with_the_series_and_caps_get_no_title(monkeypatch):
@@ -277,7 +277,7 @@ def test_error_bars_title_their_points_with_the_series_and_caps_get_no_title(mon
         capsize=2,
         label="Trust the army",
     )
-    display.figure(fig, "errorbars", "Error bars.")
+    page.figure(fig, "errorbars", "Error bars.")
     (body,) = shown
     # By hand: two points, 60 in 2019 and 70 in 2021; no title for the bounds 55, 65, 66, 76.
     assert _titles(body) == ["Trust the army: 2019: 60", "Trust the army: 2021: 70"]
@@ -317,7 +317,7 @@ def test_national_and_north_points_are_titled_with_their_real_fieldwork_not_the_
     )
     fig, ax = style.new_figure()
     opinion.draw_national_vs_north(ax, national, north)
-    display.figure(fig, "north", "North.")
+    page.figure(fig, "north", "North.")
     (body,) = shown
     # The points are drawn 20 days either side of each round so their bars do not overlap;
     # the titles name the round and its real fieldwork (not 2014-11-17 or 2017-03-08), the
@@ -388,7 +388,7 @@ def test_a_published_point_beside_the_microdata_line_names_its_question_and_poll
     )
     fig, ax = style.new_figure()
     opinion.draw_trends(ax, estimates, published)
-    display.figure(fig, "trends", "Trends.")
+    page.figure(fig, "trends", "Trends.")
     (body,) = shown
     # By hand: the two microdata points (midpoints 2014-12-07, 2017-02-16) and the published
     # 82% of 2020, which said only '2020-03-31: 82' (no question, no pollster).

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from analysis.figures import style
 from analysis.pipeline.workbook import (
     SOURCES_SHEET,
     contents,
@@ -21,27 +22,26 @@ from analysis.pipeline.workbook import (
     versions_read,
     write_workbook,
 )
-from analysis.figures import style
-from analysis.reports import display
+from analysis.reports import page
 
 
 @pytest.fixture
 def figures_dir(monkeypatch, tmp_path):
     """A report's figures folder as a build leaves it: a figure, two tables, a withheld one."""
     folder = tmp_path / "figures" / "attack_trends"
-    monkeypatch.setenv(display.FIGURES_DIR_ENV, str(folder))
-    monkeypatch.setattr(display, "display", lambda obj, metadata=None: None)
-    display.reset_figure_numbers()
+    monkeypatch.setenv(page.FIGURES_DIR_ENV, str(folder))
+    monkeypatch.setattr(page, "display", lambda obj, metadata=None: None)
+    page.reset_figure_numbers()
     fig, ax = style.new_figure()
     ax.bar([2020, 2021], [10, 12])
     ax.set_title("Deaths per year")
     yearly = pd.DataFrame({"year": [2020, 2021, 2022], "deaths_best": [10, 12, None]})
-    display.figure(fig, "deaths", "Deaths.", source="UCDP GED 25.1 (ucdp.uu.se)", data=yearly)
+    page.figure(fig, "deaths", "Deaths.", source="UCDP GED 25.1 (ucdp.uu.se)", data=yearly)
     groups = pd.DataFrame({"group": ["JNIM", "ISSP"], "events": [5, 3]})
-    display.table(groups, "Events by group", slug="groups", source="ACLED (acleddata.com)")
+    page.table(groups, "Events by group", slug="groups", source="ACLED (acleddata.com)")
     rows = pd.DataFrame({"event_id_cnty": ["MLI1"], "deaths_best": [4]})  # invented
-    display.table(rows, "Deadliest events", slug="deadliest", source="ACLED (acleddata.com)")
-    display.table(groups, "Events by group", slug="groups", source="ACLED (acleddata.com)")
+    page.table(rows, "Deadliest events", slug="deadliest", source="ACLED (acleddata.com)")
+    page.table(groups, "Events by group", slug="groups", source="ACLED (acleddata.com)")
     return folder
 
 

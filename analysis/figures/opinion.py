@@ -5,7 +5,7 @@ with the reason marked). Each ``draw_*`` function draws on the ``ax`` it is give
 it; it never touches the figure. ``layout`` and ``poll_series_layout`` make figures of the
 right size. The ``*_source_line`` and ``*_caption`` helpers return the facts a figure needs
 under it (question wording, population, fieldwork dates, source) as text, for
-``analysis.reports.display.figure``, which writes the source line once under the figure.
+``analysis.reports.page.figure``, which writes the source line once under the figure.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from analysis import __version__
+from analysis.config import display_path
 from analysis.pipeline.html import DEFAULT_TEMPLATE, check_template
 from analysis.pipeline.index import describe_parameters, run_index_html, write_runs_index
 from analysis.pipeline.inputs import (
@@ -86,7 +87,6 @@ from analysis.pipeline.worker import (
     run_job,
 )
 from analysis.pipeline.zygote import ZYGOTE_ENV
-from analysis.config import display_path
 
 #: The CLI (analysis.cli) calls add_arguments and run; tests and benchmarks use the rest.
 __all__ = [

@@ -26,6 +26,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from analysis.core.outputs import METADATA_KEY
 from analysis.pipeline import provenance as report_sources
 from analysis.pipeline.appendix import wrap_appendix
 
@@ -296,7 +297,6 @@ def notebook_title(nb: Mapping[str, Any], fallback: str) -> str:
 NBVAL_CHECK = "# NBVAL_CHECK_OUTPUT"
 #: Where the template wants the table of contents (replaced by ``add_contents``).
 CONTENTS_MARK = "<!--mali-reports:contents-->"
-METADATA_KEY = "mali_reports"
 SERIES_NAME = "Mali extremism reports"
 
 
@@ -310,7 +310,7 @@ def front_matter(nb: NotebookNode, with_code: bool = False) -> dict[str, Any]:
 
     ``title`` and ``lede`` (Markdown) come from the first Markdown cell with a ``# Title`` line,
     which is removed, unless the report computed them for its parameters (an output with
-    ``mali_reports.front`` metadata, removed too: a report about Burkina Faso is titled so); ``key_findings`` from the outputs of ``analysis.reports.display.key_findings``, which
+    ``mali_reports.front`` metadata, removed too: a report about Burkina Faso is titled so); ``key_findings`` from the outputs of ``analysis.reports.page.key_findings``, which
     are removed so that the template shows them once, at the top. Cells that check a figure for
     nbval are removed too, unless the code is shown.
     """

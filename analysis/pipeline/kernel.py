@@ -47,7 +47,7 @@ KERNEL_OWN_ENV = (
     "JPY_SESSION_NAME",
 )
 #: What every report's first cell imports (display, the run context, the figure style).
-PRELOAD_MODULES = ("analysis.reports.display", "analysis.reports.context", "analysis.figures.style")
+PRELOAD_MODULES = ("analysis.reports.page", "analysis.reports.context", "analysis.figures.style")
 #: The backend ipykernel gives matplotlib when none is set (it sets it only if unset).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import __version__
+from analysis.config import PROJECT_ROOT, display_path
 from analysis.pipeline.options import BuildOptions
 from analysis.pipeline.params import ParameterSet
 from analysis.pipeline.plan import (
@@ -21,7 +22,6 @@ from analysis.pipeline.worker import (
     OK,
     JobResult,
 )
-from analysis.config import PROJECT_ROOT, display_path
 
 PACKAGE_NAME = "mali-extremism-reports"
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.config import NOTEBOOKS_DIR
 from analysis.pipeline.kernel import kernel_environment, write_kernel_spec
 from analysis.pipeline.worker import one_line
-from analysis.config import NOTEBOOKS_DIR
 
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
 KEEP_OUTPUT = "keep_output"

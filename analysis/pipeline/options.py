@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from analysis.config import NOTEBOOKS_DIR, REPORTS_DIR
 from analysis.pipeline.html import DEFAULT_TEMPLATE
 from analysis.pipeline.inputs import (
     DEFAULT_INPUT_DIRS,
@@ -18,7 +19,6 @@ from analysis.pipeline.params import ParameterUsageError
 from analysis.pipeline.runs import (
     RUN_NAME,
 )
-from analysis.config import NOTEBOOKS_DIR, REPORTS_DIR
 
 
 @dataclass

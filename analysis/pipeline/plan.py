@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from analysis import __version__
+from analysis.config import display_path
+from analysis.core import relative_dates
 from analysis.pipeline.changes import previous_findings
 from analysis.pipeline.html import template_hash
 from analysis.pipeline.index import describe_parameters
@@ -27,8 +29,6 @@ from analysis.pipeline.worker import (
     EXECUTE,
     RENDER,
 )
-from analysis.config import display_path
-from analysis.core import relative_dates
 
 COPY = "copy"
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from analysis.config import display_path
+from analysis.core.hashing import sha256_file
 from analysis.pipeline.runs import PastRun
 from analysis.pipeline.worker import (
     OK,
 )
-from analysis.config import display_path
-from analysis.core.hashing import sha256_file
 
 
 def find_reusable(

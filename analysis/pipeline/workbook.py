@@ -1,7 +1,7 @@
 """One spreadsheet per report and run, ``reports/D/<report>.xlsx``: a sheet per figure and
 table, in the order of the page, and a "sources" sheet with each dataset's licence and citation.
 
-It is assembled from what ``analysis.reports.display`` left in the report's figures folder
+It is assembled from what ``analysis.reports.page`` left in the report's figures folder
 while the notebook ran: one CSV per figure and table (a comment line naming the sources, then a
 header row) and ``takeaway.jsonl`` listing them. Rows withheld from a CSV (ACLED's events) are
 withheld here too: the sources sheet says so.
@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from analysis.reports.takeaway_files import CONTENTS_FILE, NUMBER_TEXT
+from analysis.core.outputs import CONTENTS_FILE, NUMBER_TEXT
 from analysis.sources.register import REGISTER
 
 SOURCES_SHEET = "sources"

@@ -25,16 +25,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from analysis.core.origins import ORIGINS_LOG_ENV, read_log_file
+from analysis.core.outputs import FIGURES_DIR_ENV, METADATA_KEY
+from analysis.core.relative_dates import RUN_DATE_ENV
 from analysis.pipeline import html as report_html
 from analysis.pipeline.changes import compare
 from analysis.pipeline.kernel import KERNEL_NAME, PRELOAD_ENV
-from analysis.core.origins import ORIGINS_LOG_ENV, read_log_file
-from analysis.core.relative_dates import RUN_DATE_ENV
-
-# The same names as analysis.reports.display's (a test checks), which is not imported here because it
-# loads matplotlib and pandas: the build process itself never needs them.
-FIGURES_DIR_ENV = "MALI_FIGURES_DIR"
-METADATA_KEY = "mali_reports"
 
 EXECUTE, RENDER = "execute", "render"
 OK, FAILED = "ok", "failed"
@@ -211,7 +207,7 @@ def init_worker(
 
 
 def _notebook_facts(nb: Any) -> tuple[list[str], list[dict[str, Any]], list[str]]:
-    """Key findings and figures that analysis.reports.display recorded, and the warnings printed."""
+    """Key findings and figures that analysis.reports.page recorded, and the warnings printed."""
     findings: list[str] = []
     figures: list[dict[str, Any]] = []
     warnings: list[str] = []

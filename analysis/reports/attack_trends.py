@@ -5,7 +5,7 @@ sentence when a value is bad); ``build(ctx, params)`` reads the datasets through
 context and returns ``AttackTrendsReport``: the key findings (sentences with their numbers),
 the verdicts, the tables, and the data behind each figure with its source line. Nothing here
 draws: the notebook draws each figure from ``report.figures`` with the ``draw_*`` functions of
-analysis.figures and shows it with analysis.reports.display.
+analysis.figures and shows it with analysis.reports.page.
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-# CONTENTS_FILE is also this module's: display and the tests name it from here
-from analysis.reports.takeaway_files import CONTENTS_FILE, NUMBER_TEXT  # noqa: F401
+# CONTENTS_FILE and NUMBER_TEXT are named from here by the page module and the tests
+from analysis.core.outputs import CONTENTS_FILE, NUMBER_TEXT  # noqa: F401
 from analysis.sources.register import REGISTER, Dataset
 
 #: Datasets whose rows may not be redistributed (ACLED's terms of use).
