@@ -24,6 +24,7 @@ from analysis.core import origins
 from analysis.core.outputs import CONTENTS_FILE, FIGURES_DIR_ENV, METADATA_KEY
 from analysis.figures.style import SOURCE_RECT, join_sources, new_figure
 from analysis.reports import hover
+from analysis.reports.parts import Block, Chart, NoData, Report, Table, Text
 from analysis.reports.render import render, save_figure_files
 from analysis.reports.takeaway import Takeaway, takeaway
 
@@ -44,11 +45,9 @@ def esc(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def md(template: str, **values: Any) -> Markdown:
+def md(template: str, **values: Any) -> None:
     """Show Markdown prose; ``{name}`` fields are filled with escaped values."""
-    text = template.format(**{k: esc(v) for k, v in values.items()})
-    display(Markdown(text))
-    return Markdown(text)
+    display(Markdown(template.format(**{k: esc(v) for k, v in values.items()})))
 
 
 def key_findings(sentences: Sequence[str]) -> None:
@@ -380,3 +379,45 @@ def show_table(report: Any, name: Any) -> None:
         slug=name if isinstance(name, str) else None,
         source=getattr(part, "source", None),
     )
+
+
+def draw_chart(chart: Chart) -> Figure:
+    """The chart drawn on a new figure (its layout's, or one axes ``chart.height`` tall)."""
+    if chart.layout is not None:
+        fig, _ = chart.layout(*chart.arguments, **chart.options)
+        return fig
+    fig, ax = new_figure(height_in=chart.height)
+    chart.draw(ax, *chart.arguments, **chart.options)
+    return fig
+
+
+def show_block(block: Block) -> None:
+    """Put one block of a section on the page."""
+    if isinstance(block, Text):
+        md(block.template, **block.values)
+    elif isinstance(block, NoData):
+        no_data(block.what, block.how_to_get)
+    elif isinstance(block, Chart):
+        figure(draw_chart(block), block.slug, block.caption, source=block.source, data=block.data)
+    elif isinstance(block, Table):
+        table(block.frame, block.caption, block.decimals, slug=block.slug, source=block.source)
+    else:
+        raise TypeError(f"not a block of a report section: {block!r}")
+
+
+def show(report: Report, key: str) -> None:
+    """Put the report's section ``key`` on the page: its prose, figures, tables and no-data
+    notes, in order, each figure and table with its data link."""
+    for block in report.sections[key].blocks:
+        show_block(block)
+
+
+def front(report: Report) -> None:
+    """What a report's first cell shows: its title and lede where they follow the parameters
+    (with the facts of its front-page card), then the key findings."""
+    if report.title:
+        display(
+            Markdown(f"# {report.title}\n\n{report.lede or ''}".rstrip()),
+            metadata={METADATA_KEY: {"front": dict(report.front)}},
+        )
+    key_findings(report.key_findings)

@@ -14,7 +14,7 @@ from datetime import date
 
 from analysis.core import relative_dates
 from analysis.curated import schema
-from analysis.curated.aliases import UnknownGroupError
+from analysis.curated.aliases import AliasResolver, UnknownGroupError
 from analysis.curated.tables import resolver
 
 KNOWN_COUNTRIES: tuple[str, ...] = tuple(schema.COUNTRY_BOUNDS)
@@ -102,23 +102,11 @@ def _as_list(value: object) -> list[str]:
     raise ParameterError(f"Expected a list of names, not {value!r}.")
 
 
-def check_parameters(
-    start_date: object,
-    end_date: object,
-    country: str = "Mali",
-    focus_groups: object = (),
-    data_source: str = "curated",
-    allowed_sources: Sequence[str] = ("curated",),
-    milestone_kinds: object = None,
-) -> ReportParameters:
-    """Check the common notebook parameters and return them typed, group names resolved."""
+def check_dates(start_date: object, end_date: object) -> tuple[date, date]:
+    """The report period's first and last day, checked: ISO dates or relative to the run date,
+    in order, from EARLIEST_DATE_YEAR to the end of this year."""
     run = relative_dates.run_date()
     start, end = _as_date("start_date", start_date, run), _as_date("end_date", end_date, run)
-    relative = tuple(
-        (name, str(value).strip())
-        for name, value in (("start_date", start_date), ("end_date", end_date))
-        if relative_dates.is_relative(value)
-    )
     if end < start:
         raise ParameterError(
             f"end_date {end.isoformat()} is before start_date {start.isoformat()}; "
@@ -135,6 +123,28 @@ def check_parameters(
                 f"{name} {value.isoformat()} is after the end of this year "
                 f"({last.isoformat()}); choose a date up to it."
             )
+    return start, end
+
+
+def check_parameters(
+    start_date: object,
+    end_date: object,
+    country: str = "Mali",
+    focus_groups: object = (),
+    data_source: str = "curated",
+    allowed_sources: Sequence[str] = ("curated",),
+    milestone_kinds: object = None,
+    names: AliasResolver | None = None,
+) -> ReportParameters:
+    """Check the common notebook parameters and return them typed, group names resolved with
+    ``names`` (the run snapshot's resolver; without it, the curated folder's groups.csv)."""
+    run = relative_dates.run_date()
+    start, end = check_dates(start_date, end_date)
+    relative = tuple(
+        (name, str(value).strip())
+        for name, value in (("start_date", start_date), ("end_date", end_date))
+        if relative_dates.is_relative(value)
+    )
     if country not in KNOWN_COUNTRIES:
         raise ParameterError(
             f"Unknown country {country!r}; use one of: {', '.join(KNOWN_COUNTRIES)}."
@@ -144,7 +154,7 @@ def check_parameters(
             f"Unknown data source {data_source!r}; this notebook takes: "
             f"{', '.join(allowed_sources)}."
         )
-    names = resolver()
+    names = names or resolver()
     groups = []
     for name in _as_list(focus_groups):
         try:

@@ -1,22 +1,43 @@
-"""The parts a report hands its notebook: a reader's table, and a section that has no data."""
+"""The parts every report is made of, the same for all three.
+
+A report is a sequence of sections; a section is a tuple of blocks (prose, tables, figures, and
+notes that say a part has no data). Each report module computes its sections as short functions
+of the run context and its parameters; ``analysis.reports.page.show`` puts any section on the
+page. Nothing here draws or displays.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 
 @dataclass(frozen=True)
+class Text:
+    """Markdown prose: a template whose ``{name}`` fields are filled with escaped values."""
+
+    template: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def plain(self) -> str:
+        """The text with its values filled in (unescaped), as a reader sees it."""
+        return self.template.format(**self.values)
+
+
+@dataclass(frozen=True)
 class Table:
     """A reader's table with its caption, the decimals of its number columns and the source
-    line of the datasets it is computed from (None: every dataset the run read)."""
+    line of the datasets it is computed from (None: every dataset the run read). ``slug``
+    names its CSV (default: from the caption)."""
 
     frame: pd.DataFrame
     caption: str
     decimals: Mapping[str, int] = field(default_factory=dict)
     source: str | tuple[str, ...] | None = None
+    slug: str | None = None
 
 
 @dataclass(frozen=True)
@@ -25,3 +46,82 @@ class NoData:
 
     what: str
     how_to_get: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure: its data (what its CSV holds), how to draw it, its caption and sources.
+
+    Drawn as ``layout(*args, **options)`` when a layout (a function of analysis.figures that
+    makes the figure and its panels) is given, else as ``draw(ax, *args, **options)`` on one new
+    axes ``height`` inches tall. ``args`` defaults to ``(data,)``. ``source`` is one line, or one
+    per panel where panels differ.
+    """
+
+    slug: str
+    caption: str
+    source: str | tuple[str, ...]
+    data: Any
+    draw: Callable[..., Any] | None = None
+    layout: Callable[..., tuple[Any, Any]] | None = None
+    args: tuple[Any, ...] | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    height: float = 3.6
+
+    @property
+    def arguments(self) -> tuple[Any, ...]:
+        """What the draw or layout function is called with, before its options."""
+        return (self.data,) if self.args is None else self.args
+
+
+Block = Text | Table | NoData | Chart
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a report: its key and its blocks, in reading order."""
+
+    key: str
+    blocks: tuple[Block, ...] = ()
+
+    def charts(self) -> list[Chart]:
+        """The section's figures."""
+        return [b for b in self.blocks if isinstance(b, Chart)]
+
+    def tables(self) -> list[Table]:
+        """The section's tables."""
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+
+def section(key: str, *blocks: Block | None) -> Section:
+    """A section of the blocks given, in order; ``None`` (a part that does not apply) is left out."""
+    return Section(key, tuple(b for b in blocks if b is not None))
+
+
+@dataclass(frozen=True)
+class Report:
+    """A built report: what its first cell shows, the lines its notebook checks with nbval,
+    and its sections (brief and appendix) by key, in reading order.
+
+    ``title`` and ``lede`` are set when they follow the parameters (else the notebook's own
+    heading stands); ``front`` holds the facts of the report's card on the front page.
+    """
+
+    name: str
+    key_findings: tuple[str, ...]
+    sections: Mapping[str, Section]
+    checks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    title: str | None = None
+    lede: str | None = None
+    front: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Section:
+        return self.sections[key]
+
+    def charts(self) -> list[Chart]:
+        """Every figure of the report, in order."""
+        return [c for s in self.sections.values() for c in s.charts()]
+
+    def tables(self) -> list[Table]:
+        """Every table of the report, in order."""
+        return [t for s in self.sections.values() for t in s.tables()]
