@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analysis.analyses import lineage  # noqa: E402
-from analysis.curated import schema  # noqa: E402
+from analysis.core.vocab import AFFILIATIONS  # noqa: E402
 from analysis.curated.snapshot import load_snapshot  # noqa: E402
 from analysis.figures import lineage_lanes  # noqa: E402
 from analysis.figures.lineage_lanes import ARROW_CLASH_YEARS, TimelineData  # noqa: E402
@@ -103,7 +103,7 @@ def old_order_lanes(data: TimelineData, sweeps: int = 6, polish: int = 6) -> lis
         return []
     cost_of = _OldCostModel(data)
     spans = data.spans.sort_values(["draw_start", "group_id"])
-    families = [a for a in schema.AFFILIATIONS if a in set(spans["affiliation"])]
+    families = [a for a in AFFILIATIONS if a in set(spans["affiliation"])]
     blocks0 = {f: list(spans.loc[spans["affiliation"] == f, "group_id"]) for f in families}
     candidates = []
     for family_order in itertools.permutations(families):

@@ -35,7 +35,7 @@ import pandas as pd
 
 from analysis.core.dates import human_date, period_end
 from analysis.core.text import alias_key
-from analysis.curated import schema
+from analysis.core.vocab import AFFILIATIONS
 from analysis.curated.aliases import AliasResolver
 from analysis.curated.snapshot import CuratedSnapshot
 
@@ -50,7 +50,7 @@ ANCESTRY_RELATIONS: dict[str, bool] = {
 AFFILIATING_RELATIONS: tuple[str, ...] = ("pledged_to", "joined", "merged_into", "renamed_to")
 #: Family names accepted by family(), by alias key, mapped to the groups.csv affiliation.
 FAMILY_NAMES: dict[str, str] = {
-    **{alias_key(a): a for a in schema.AFFILIATIONS},
+    **{alias_key(a): a for a in AFFILIATIONS},
     "alqaida": "al-Qaeda",
     "alqaeda": "al-Qaeda",
     "aq": "al-Qaeda",
@@ -310,7 +310,7 @@ def active_by_year(
 ) -> pd.DataFrame:
     """Count of groups active at any time in each year, by affiliation (rows = years).
 
-    Columns follow schema.AFFILIATIONS (all of them, zero when none), so colours stay stable.
+    Columns follow AFFILIATIONS (all of them, zero when none), so colours stay stable.
     Groups without a known start (undated_groups) are not counted.
     """
     spans = lin.spans
@@ -320,7 +320,7 @@ def active_by_year(
     spans = spans[~spans["kind"].isin(list(exclude_kinds))]
     spans = spans[spans["start"].notna()]
     years = range(first_year, last_year + 1)
-    counts = pd.DataFrame(0, index=pd.Index(years, name="year"), columns=list(schema.AFFILIATIONS))
+    counts = pd.DataFrame(0, index=pd.Index(years, name="year"), columns=list(AFFILIATIONS))
     for _, span in spans.iterrows():
         last = span["end_last_day"].year if pd.notna(span["end_last_day"]) else last_year
         for year in range(max(span["start"].year, first_year), min(last, last_year) + 1):
@@ -336,7 +336,7 @@ def _affiliation(name: str) -> str:
     found = FAMILY_NAMES.get(alias_key(name))
     if found is None:
         raise ValueError(
-            f"unknown affiliation '{name}'; use one of: {', '.join(schema.AFFILIATIONS)} "
+            f"unknown affiliation '{name}'; use one of: {', '.join(AFFILIATIONS)} "
             "(or al-Qaeda, IS, separatist, pro-government)"
         )
     return found

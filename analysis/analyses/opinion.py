@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.analyses import survey_stats as ss
+from analysis.core.vocab import NOT_GIVEN
 from analysis.sources.afrobarometer import (
     ALL_RESPONDENTS,
     DONT_KNOW,
     EXCLUDING_DK,
     NOT_ASKED,
-    NOT_GIVEN,
     POSITIVE,
     REFUSED,
     REGION_ORDER,

@@ -10,3 +10,18 @@ EVENT_TYPES: tuple[str, ...] = (
     "kidnapping/hostage-taking",
     "other",
 )
+
+#: The affiliation families of armed groups (groups.csv's ``affiliation``), in the order the
+#: reports count and colour them.
+AFFILIATIONS: tuple[str, ...] = (
+    "al-Qaeda",
+    "Islamic State",
+    "separatist coalition",
+    "pro-government coalition",
+    "none",
+)
+
+#: The survey breakdown group holding every respondent (no breakdown).
+ALL_GROUP = "All respondents"
+#: The survey breakdown group of respondents whose answer to the breakdown question is missing.
+NOT_GIVEN = "Not given"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.core.vocab import EVENT_TYPES
+from analysis.core.vocab import AFFILIATIONS, EVENT_TYPES
 from analysis.curated.chronology import CRITERIA
 
 # Column kinds understood by analysis.curated.validation.
@@ -36,13 +36,6 @@ GROUP_KINDS = (
     "coalition",
     "state",
     "foreign force",
-)
-AFFILIATIONS = (
-    "al-Qaeda",
-    "Islamic State",
-    "separatist coalition",
-    "pro-government coalition",
-    "none",
 )
 RELATIONS = (
     "split_from",

@@ -24,7 +24,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 
 from analysis.core.dates import period_end
-from analysis.curated import schema
+from analysis.core.vocab import AFFILIATIONS
 from analysis.figures import style
 from analysis.figures.lineage_lanes import DRAWN_RELATIONS, TimelineData
 from analysis.figures.milestones import KIND_COLOURS, draw_milestones
@@ -220,7 +220,7 @@ def _draw_arrows(ax: Axes, data: TimelineData, lane: dict[str, int]) -> None:
 
 
 def _legend_handles(data: TimelineData) -> list:
-    present = [a for a in schema.AFFILIATIONS if a in set(data.spans["affiliation"])]
+    present = [a for a in AFFILIATIONS if a in set(data.spans["affiliation"])]
     handles: list = [
         Patch(color=style.AFFILIATION_COLOURS[a], label=a if a != "none" else "no affiliation")
         for a in present

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.analyses.lineage import LineageGraph, related_groups
-from analysis.curated import schema
+from analysis.core.vocab import AFFILIATIONS
 
 #: The relations drawn as arrows, in legend order.
 DRAWN_RELATIONS: tuple[str, ...] = (
@@ -198,7 +198,7 @@ def order_lanes(data: TimelineData, sweeps: int = 6, polish: int = 6) -> list[st
         return []
     model = _CostModel(data)
     spans = data.spans.sort_values(["draw_start", "group_id"])
-    families = [a for a in schema.AFFILIATIONS if a in set(spans["affiliation"])]
+    families = [a for a in AFFILIATIONS if a in set(spans["affiliation"])]
     unknown = sorted(set(spans["affiliation"]) - set(families), key=str)
     if unknown:
         raise ValueError(f"lanes of an unknown affiliation: {', '.join(map(str, unknown))}")

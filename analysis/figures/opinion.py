@@ -22,9 +22,10 @@ from matplotlib.lines import Line2D
 
 from analysis.analyses.opinion import region_round_table
 from analysis.analyses.polls import NOT_RANDOM
+from analysis.core.vocab import ALL_GROUP, NOT_GIVEN
 from analysis.figures import style
 from analysis.figures.milestones import draw_milestones
-from analysis.sources.afrobarometer import ALL_GROUP, NOT_GIVEN, SOURCE_NAME
+from analysis.sources.afrobarometer import SOURCE_NAME
 
 NO_INTERVAL_MARKER = "D"
 RANDOM_MARKER = "o"

@@ -23,6 +23,7 @@ import yaml
 from analysis.config import RAW_DIR, SHARED_DATA_DIR
 from analysis.core import origins
 from analysis.core.regions import REGIONS, ZONE_REGIONS
+from analysis.core.vocab import ALL_GROUP, NOT_GIVEN
 from analysis.sources import register
 
 QUESTION_MAP_PATH = Path(__file__).with_name("afrobarometer_questions.yaml")
@@ -41,8 +42,6 @@ WEIGHT_CANDIDATES: tuple[str, ...] = ("withinwt", "Withinwt", "WITHINWT")
 PSU_CANDIDATES: tuple[str, ...] = ("PSU", "EA", "EANUMB", "EA_NUMBER", "EANUMBER", "CLUSTER")
 
 BREAKDOWNS: tuple[str, ...] = ("none", "region", "north", "urban_rural", "gender", "age")
-ALL_GROUP = "All respondents"
-NOT_GIVEN = "Not given"
 NORTH_GROUP = "North (Tombouctou, Gao, Kidal)"
 REST_GROUP = "Rest of Mali"
 #: Regions of the north (with the two created in 2016, absent from rounds 4-7), and the order
