@@ -206,19 +206,15 @@ def test_dollar_in_group_names_shows_literally_in_the_lineage_timeline(machine, 
     edit_csv(curated / "groups.csv", "group_id", second, acronym=DOLLAR_ACRONYM)
     milestone = pd.read_csv(curated / "milestones.csv", dtype=str)["milestone_id"].iloc[0]
     edit_csv(curated / "milestones.csv", "milestone_id", milestone, label="$x^$ and $y")
-    params = ge.GroupParameters(check_parameters("2000-01-01", "2017-12-31"))
-    report = ge.build(open_run(params.common.start_date, params.common.end_date, curated), params)
-    fig, _ = fg.lineage_figure(
-        report.timeline.data, report.timeline.order, report.timeline.milestones
-    )
-    page.figure(fig, "lineage-timeline", report.timeline.caption, report.timeline.source)
-    fig, ax = style.new_figure(height_in=3.2)
-    fg.draw_active_groups(ax, report.active_counts)
-    page.figure(fig, "active-groups", report.active_caption, report.active_source)
+    ctx = open_run("2000-01-01", "2017-12-31", curated)
+    report = ge.build(ctx, ge.check(ctx, "2000-01-01", "2017-12-31"))
+    page.show(report, "lineage")
+    page.show(report, "overview")
+    assert figure_slugs(machine) == ["lineage-timeline", "active-groups-per-year"]
     texts = " | ".join(svg_texts(tmp_path / "figures" / "lineage-timeline.svg"))
     assert DOLLAR_NAME in texts and DOLLAR_ACRONYM in texts and "$x^$ and $y" in texts
     assert "Armed groups active each year" in " ".join(
-        svg_texts(tmp_path / "figures" / "active-groups.svg")
+        svg_texts(tmp_path / "figures" / "active-groups-per-year.svg")
     )
 
 
@@ -429,14 +425,13 @@ def test_milestone_kind_matching_nothing_leaves_the_timeline_section_saying_so(m
 
 
 def test_group_with_no_relations_draws_a_one_lane_timeline(machine, tmp_path):
-    params = ge.GroupParameters(
-        check_parameters("2012-01-01", "2017-12-31", focus_groups=["Dan Na Ambassagou"])
-    )
-    report = ge.build(open_run("2012-01-01", "2017-12-31", LINEAGE), params)
-    assert report.timeline.order == ("dan-na-ambassagou",)
-    assert report.timeline.data.arrows == []
-    fig, _ = fg.lineage_figure(report.timeline.data, report.timeline.order)
-    page.figure(fig, "lineage-timeline", report.timeline.caption, report.timeline.source)
+    ctx = open_run("2012-01-01", "2017-12-31", LINEAGE)
+    params = ge.check(ctx, "2012-01-01", "2017-12-31", focus_groups=["Dan Na Ambassagou"])
+    (timeline,) = ge.build(ctx, params)["lineage"].charts()
+    data, order, _ = timeline.args
+    assert order == ("dan-na-ambassagou",)
+    assert data.arrows == []
+    page.show_block(timeline)
     assert "Dan Na Ambassagou" in svg_texts(tmp_path / "figures" / "lineage-timeline.svg")
 
 

@@ -3,14 +3,18 @@ lineage rows, 2 milestones): every expected number below is counted by hand from
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from analysis.reports import group_evolution as ge
+from analysis.reports import params as report_params
 from analysis.reports.context import open_run
 from analysis.reports.params import ParameterError, ReportParameters
+from analysis.reports.parts import NoData, Report, Text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CURATED = FIXTURES / "lineage"
@@ -29,14 +33,29 @@ def params(start="2012-01-01", end="2017-12-31", focus=(), source="curated") -> 
     )
 
 
-def build(p: ge.GroupParameters, **paths) -> ge.GroupEvolutionReport:
+def load(p: ge.GroupParameters, **paths) -> ge.GroupData:
+    ctx = open_run(p.common.start_date, p.common.end_date, CURATED)
+    return ge.load(ctx, p, **paths)
+
+
+def build(p: ge.GroupParameters, **paths) -> Report:
     ctx = open_run(p.common.start_date, p.common.end_date, CURATED)
     return ge.build(ctx, p, **paths)
 
 
+def texts(report: Report, key: str) -> list[str]:
+    """The prose of a section, as the reader sees it."""
+    return [block.plain() for block in report[key].blocks if isinstance(block, Text)]
+
+
 @pytest.fixture(scope="module")
-def report() -> ge.GroupEvolutionReport:
-    return build(params())
+def data() -> ge.GroupData:
+    return load(params())
+
+
+@pytest.fixture(scope="module")
+def report(data) -> Report:
+    return ge.assemble(data)
 
 
 def test_findings_formation_activity_and_relations(report):
@@ -65,7 +84,7 @@ def test_findings_formation_activity_and_relations(report):
 
 
 def test_headline_lines(report):
-    assert report.headline == (
+    assert report.checks["headline"] == (
         "JNIM's ancestors: gia, gspc, aqim, mujao, ansar-dine, al-mulathamun, al-mourabitoun, flm",
         "Groups in scope: 15 | active in the period: 14",
         "Relations dated in the period: {'allied_with': 1, 'joined': 2, 'merged_into': 5, "
@@ -78,7 +97,8 @@ def test_headline_lines(report):
 def test_overview_and_formations(report):
     # Of the 14 active: al-Qaeda aqim, mujao, al-mulathamun, al-mourabitoun, ansar-dine, flm,
     # jnim = 7; IS 2; separatist mnla, cma = 2; none gia, msa, dan-na-ambassagou = 3.
-    assert report.overview.startswith(
+    (overview,) = texts(report, "overview")
+    assert overview.startswith(
         "The curated data holds 15 groups in scope. Of those active between 1 January 2012 and "
         "31 December 2017, 7 belonged to the al-Qaeda family, 2 to the Islamic State family, "
         "2 to the separatist coalitions and 0 to the pro-government coalitions; 3 had no "
@@ -86,7 +106,7 @@ def test_overview_and_formations(report):
     )
     # Founded in the period by a split, merger or join (not flm, msa, Dan Na Ambassagou, which
     # were simply founded), by founding date.
-    starts = [s.split(" was formed ")[0] for s in report.formations]
+    starts = [s.split(" was formed ")[0] for s in texts(report, "lineage")]
     assert starts == [
         "al-Mulathamun Battalion",
         "al-Mourabitoun",
@@ -96,41 +116,53 @@ def test_overview_and_formations(report):
     ]
 
 
-def test_tables_open_questions_and_milestones(report):
-    (relations,) = report.relation_tables
+def test_tables_open_questions_and_milestones(data, report):
+    (relations,) = report["appendix-relations"].tables()
     assert len(relations.frame) == 12
     assert relations.frame["Date"].iloc[0] == "December 2012"
     # Two DISAGREEMENT notes: groups.csv line 4 (AQIM) and lineage.csv line 11 (ISGS).
-    assert report.open_questions.endswith("2 such notes concern the groups in scope.")
-    assert report.disagreements.frame["line"].tolist() == [4, 11]
-    assert len(report.profiles.frame) == 15
+    open_questions, where = texts(report, "open-questions")
+    assert open_questions.endswith("2 such notes concern the groups in scope.")
+    assert where == "Each note is listed in the appendix with its file, line and sources."
+    (disagreements,) = report["appendix-disagreements"].tables()
+    assert disagreements.frame["line"].tolist() == [4, 11]
+    assert len(data.profiles) == 15
     # Serval (2013-2014) and the 2015 state of emergency both fall in the period.
-    assert report.milestones.frame["Kind"].tolist() == [
+    (milestones,) = report["appendix-milestones"].tables()
+    assert milestones.frame["Kind"].tolist() == [
         "foreign intervention",
         "state of emergency",
     ]
-    assert report.active_counts.loc[2017].sum() == 12
-    assert isinstance(report.timeline, ge.Timeline) and report.timeline.crossings >= 0
-    assert report.timeline.source.endswith("milestones: curated milestones.csv")
+    (active,) = report["overview"].charts()
+    assert active.data.loc[2017].sum() == 12
+    assert isinstance(data.timeline, ge.Timeline) and data.timeline.crossings >= 0
+    (timeline,) = report["lineage"].charts()
+    assert timeline.source.endswith("milestones: curated milestones.csv")
 
 
 def test_curated_only_says_why_ucdp_sections_are_empty(report):
-    assert isinstance(report.ucdp_check, ge.NoData)
-    assert "data_source is 'curated'" in report.ucdp_check.what
-    assert isinstance(report.dyads, ge.NoData)
+    for key in ("ucdp", "appendix-ucdp"):
+        (check,) = report[key].blocks
+        assert isinstance(check, NoData)
+        assert "data_source is 'curated'" in check.what
+    (dyads,) = report["battle-deaths"].blocks
+    assert isinstance(dyads, NoData)
     assert len(report.key_findings) == 3
 
 
 def test_focus_on_a_group_without_relations():
-    focused = build(params(focus=("Movement for the Salvation of Azawad",)))
+    loaded = load(params(focus=("Movement for the Salvation of Azawad",)))
+    focused = ge.assemble(loaded)
     # MSA has no lineage row: the scope is MSA alone, founded 2016-09, affiliation none.
-    assert focused.in_scope == ("msa",)
+    assert loaded.scope == ("msa",)
     assert focused.key_findings == (
         "1 of the 1 curated groups in scope were active at some point between 1 January 2012 "
         "and 31 December 2017; in 2017, 1 were active (1 none).",
     )
-    assert focused.open_questions == "The sources agree on everything recorded for these groups."
-    (table,) = focused.relation_tables
+    assert texts(focused, "open-questions") == [
+        "The sources agree on everything recorded for these groups."
+    ]
+    (table,) = focused["appendix-relations"].tables()
     assert table.caption == "What happened to Movement for the Salvation of Azawad, with sources"
     assert table.frame["Relation"].tolist() == ["founded"]
 
@@ -146,85 +178,93 @@ BRD = """conflict_id,dyad_id,side_a,side_b,year,bd_best,bd_low,bd_high,gwno_batt
 def test_ucdp_verdict_dyads_and_source_line(tmp_path):
     brd = tmp_path / "BattleDeaths_v24_1.csv"
     brd.write_text(BRD, encoding="utf-8")
-    full = build(params(source="curated+ucdp"), actor_path=ACTORS, brd_path=brd)
+    loaded = load(params(source="curated+ucdp"), actor_path=ACTORS, brd_path=brd)
+    full = ge.assemble(loaded)
     # The fixture's cross-check (tests/test_ucdp_actors.py): 8 both, 4 disagree, 1 only UCDP.
     assert full.key_findings[3] == (
         "Against the UCDP Actor Dataset, 8 relations appear in both, 4 are coded differently by "
         "UCDP and 1 appear only in UCDP; every difference is recorded in the curated data."
     )
-    assert full.ucdp_check.status_counts == {
+    assert loaded.ucdp.status_counts == {
         "both": 8,
         "disagree": 4,
         "only UCDP": 1,
         "only curated": 2,
     }
     # Mali only (the Niger dyad is left out); the deadliest dyad-year is MUJAO in 2013.
-    assert set(full.dyads["dyad_id"]) == {"11985", "12571"}
+    assert set(loaded.dyads["dyad_id"]) == {"11985", "12571"}
     assert full.key_findings[4] == (
         "The deadliest government-versus-group dyad-year in UCDP's battle deaths was "
         "Mali – MUJAO in 2013, with 333 battle-related deaths (best estimate; 333-362)."
     )
     # Versions from the files read: 24.1 from the BRD file's name; the fixture actor file's
     # name states none.
-    assert full.battle_source == (
+    (battle,) = full["battle-deaths"].charts()
+    assert battle.source == (
         "UCDP Battle-Related Deaths 24.1 (ucdp.uu.se); UCDP Actor Dataset (ucdp.uu.se)"
     )
 
 
 def test_missing_ucdp_files_say_how_to_get_them(tmp_path, monkeypatch):
     monkeypatch.setattr(ge.ucdp, "find_actor_file", lambda: None)
-    missing = build(params(source="curated+ucdp"), brd_path=None)
-    assert isinstance(missing.ucdp_check, ge.NoData)
-    assert missing.ucdp_check.what == "the UCDP Actor Dataset is not on this machine"
-    assert "ucdp.uu.se/downloads" in missing.ucdp_check.how_to_get
+    report = build(params(source="curated+ucdp"), brd_path=None)
+    (missing,) = report["ucdp"].blocks
+    assert isinstance(missing, NoData)
+    assert missing.what == "the UCDP Actor Dataset is not on this machine"
+    assert "ucdp.uu.se/downloads" in missing.how_to_get
 
 
-def test_parameters_one_clear_sentence():
+def test_parameters_one_clear_sentence(monkeypatch):
+    ctx = open_run("2012-01-01", "2020-01-01", CURATED)
+    # Group names are resolved with the run snapshot's resolver: groups.csv is not read again.
+    monkeypatch.setattr(report_params, "resolver", lambda: pytest.fail("groups.csv read again"))
     with pytest.raises(ParameterError, match="end_date 2012-01-01 is before start_date"):
-        ge.check_parameters("2020-01-01", "2012-01-01")
+        ge.check(ctx, "2020-01-01", "2012-01-01")
     with pytest.raises(ParameterError, match="this notebook takes: curated, curated\\+ucdp"):
-        ge.check_parameters("2012-01-01", "2020-01-01", data_source="acled")
+        ge.check(ctx, "2012-01-01", "2020-01-01", data_source="acled")
     with pytest.raises(ParameterError, match="In focus_groups"):
-        ge.check_parameters("2012-01-01", "2020-01-01", focus_groups=["No Such Group"])
-    checked = ge.check_parameters("2012-01-01", "2020-01-01", focus_groups="GSIM")
+        ge.check(ctx, "2012-01-01", "2020-01-01", focus_groups=["No Such Group"])
+    checked = ge.check(ctx, "2012-01-01", "2020-01-01", focus_groups="GSIM")
     assert checked.common.focus_groups == ("jnim",) and checked.use_ucdp
 
 
-def test_brief_body_and_appendix(report, tmp_path):
+def test_brief_body_and_appendix(data, report, tmp_path):
     """The body's short tables keep every row and drop the long columns, which the appendix
     keeps; captions are one or two sentences; method notes hold what the captions left out."""
     from analysis.reports.brief import MAX_CAPTION_WORDS, caption_words
 
-    (relations,) = report.relation_briefs()
+    (relations,) = report["lineage"].tables()
     assert len(relations.frame) == 12  # as the full table (test above)
     assert "What happened" not in relations.frame and "Sources" not in relations.frame
     assert list(relations.frame.columns) == ["Date", "Group", "Relation", "Other group"]
-    profile = report.profile_brief()
+    (profile,) = report["profiles"].tables()
     assert list(profile.frame.columns) == ["Group", "Founded", "Ended"]
     assert len(profile.frame) == 15
-    names, strength = report.profile_tables()
+    names, strength = report["appendix-profiles"].tables()
     assert len(names.frame) == len(strength.frame) == 15
     # Together the two parts show every column of the full profile table, Group in both.
     shown = set(names.frame.columns) | set(strength.frame.columns)
-    assert shown == set(report.profiles.frame.columns)
+    assert shown == set(data.profiles.columns)
     # Milestones: the fixture's label 'Serval', and a label made from the id of the row
     # without one ('state-of-emergency-2015').
-    brief = report.milestone_brief()
+    (brief,) = report["milestones"].tables()
     assert brief.frame["Milestone"].tolist() == ["Serval", "State of emergency 2015"]
     assert "What happened" not in brief.frame
     for caption in (ge.ACTIVE_CAPTION, ge.TIMELINE_CAPTION, ge.BATTLE_CAPTION):
         assert caption_words(caption) <= MAX_CAPTION_WORDS
-    titles = [title for title, _ in report.method_notes]
+    method = report["appendix-method"].blocks
+    titles = [note.values["title"] for note in method]
     assert titles == ["Active groups", "Lineage timeline"]  # curated only: no battle deaths
-    crossings = report.timeline.crossings
-    assert f"({crossings} crossings left)" in report.method_notes[1][1]
+    crossings = data.timeline.crossings
+    assert f"({crossings} crossings left)" in method[1].values["text"]
 
     brd = tmp_path / "BattleDeaths_v24_1.csv"
     brd.write_text(BRD, encoding="utf-8")
     full = build(params(source="curated+ucdp"), actor_path=ACTORS, brd_path=brd)
-    status = full.ucdp_check.status_table().frame.set_index("Status")["Relations"]
+    (status_table,) = full["ucdp"].tables()
+    status = status_table.frame.set_index("Status")["Relations"]
     assert status.to_dict() == {"both": 8, "disagree": 4, "only UCDP": 1, "only curated": 2}
-    first, second = full.ucdp_check.comparison_tables()
+    first, second = full["appendix-ucdp"].tables()
     assert len(first.frame) == len(second.frame) == 15  # 8 + 4 + 1 + 2 rows, numbered alike
     assert first.frame["Row"].tolist() == second.frame["Row"].tolist() == list(range(1, 16))
     assert "Detail" in second.frame and "Detail" not in first.frame
@@ -232,10 +272,11 @@ def test_brief_body_and_appendix(report, tmp_path):
     # Dataset; the profiles and milestones the curated tables only.
     from analysis.reports.takeaway import datasets_named
 
-    for part in (full.ucdp_check.status_table(), first, second):
+    for part in (status_table, first, second):
         assert [d.key for d in datasets_named(part.source)] == ["curated", "ucdp-actor"]
-    assert [d.key for d in datasets_named(full.profiles.source)] == ["curated"]
-    assert [title for title, _ in full.method_notes][-1] == "Battle deaths"
+    for part in full["appendix-profiles"].tables():
+        assert [d.key for d in datasets_named(part.source)] == ["curated"]
+    assert [note.values["title"] for note in full["appendix-method"].blocks][-1] == "Battle deaths"
 
 
 def test_the_relations_sentence_parts_add_up_to_its_total():
@@ -248,3 +289,20 @@ def test_the_relations_sentence_parts_add_up_to_its_total():
         "The lineage table dates 37 relations in the period: 7 splits, 12 mergers, 12 joins, "
         "1 renaming, 3 pledges of allegiance and 2 alliances."
     )
+
+
+def test_the_notebook_shows_each_section_once_in_reading_order(report):
+    """The notebook is thin: past its first cells, each code cell shows one section of the
+    report, and the appendix cells keep their ids (the keys of ge.APPENDIX)."""
+    notebook = Path(__file__).parents[1] / "notebooks" / "group_evolution.ipynb"
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    code = [c for c in cells if c["cell_type"] == "code"]
+    shows = [re.fullmatch(r'page\.show\(report, "([a-z-]+)"\)', "".join(c["source"])) for c in code]
+    assert all(shows[3:]) and not any(shows[:3])  # parameters, report and nbval cells first
+    assert [m.group(1) for m in shows[3:]] == list(report.sections)
+    appendix = [
+        (c["id"], m.group(1))
+        for c, m in zip(code, shows, strict=True)
+        if m and c["id"].startswith("appendix-")
+    ]
+    assert appendix == [(key, key) for key in ge.APPENDIX]

@@ -1,16 +1,19 @@
-"""The group-evolution report: parameters checked once, then every number, sentence and table of
-the report computed from the run context into one frozen object, which the notebook shows.
+"""The group-evolution report: its parameters checked against the run's snapshot, what it reads
+loaded once, then one short function per section of the brief and of the appendix.
 
-``check_parameters`` checks the notebook's parameters (one clear sentence when one is bad);
-``build`` reads the curated groups, lineage and milestones from the run's snapshot and, with
-``data_source='curated+ucdp'``, the UCDP Actor Dataset and UCDP battle deaths (each file read is
-recorded as an origin of the run), and returns a ``GroupEvolutionReport``. Nothing here draws:
-the report holds each figure's data, caption and source line; the notebook draws and shows it.
+``check`` checks the notebook's parameters (one clear sentence when one is bad; group names
+resolved with the run snapshot's resolver). ``load`` reads the curated groups, lineage and
+milestones from the run's snapshot and, with ``data_source='curated+ucdp'``, the UCDP Actor
+Dataset and UCDP battle deaths (each file read is recorded as an origin of the run). ``build``
+returns a ``parts.Report``: the key findings, the lines the notebook checks with nbval, and the
+sections in reading order. Nothing here draws: each chart names its drawing function from
+analysis.figures.groups; ``page.show`` draws and shows it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +22,7 @@ from analysis.analyses import actors, lineage
 from analysis.analyses.lineage import LineageGraph
 from analysis.analyses.milestones import milestone_table, milestones_in
 from analysis.core.dates import human_date
+from analysis.figures import groups as fg
 from analysis.figures.groups import CURATED_SOURCE, MILESTONES_SOURCE
 from analysis.figures.lineage_lanes import (
     DEFAULT_EXCLUDED_KINDS,
@@ -28,21 +32,28 @@ from analysis.figures.lineage_lanes import (
     timeline_data,
 )
 from analysis.reports import parts
-from analysis.reports.brief import milestone_brief
+from analysis.reports.brief import MILESTONE_BRIEF_CAPTION, milestone_brief
 from analysis.reports.context import RunContext
-from analysis.reports.params import ReportParameters
-from analysis.reports.params import check_parameters as check_common
-from analysis.reports.parts import NoData
+from analysis.reports.params import CommonParameters, ReportParameters, check_parameters
+from analysis.reports.parts import Chart, NoData, Section, Text
 from analysis.sources import register
 from analysis.sources import ucdp_actors as ucdp
 from analysis.tables.events import DatasetMissingError
 
+#: The notebook's parameters, in the order of its parameters cell.
+PARAMETERS: tuple[str, ...] = (
+    "start_date",
+    "end_date",
+    "country",
+    "focus_groups",
+    "data_source",
+    "milestone_kinds",
+)
 DATA_SOURCES: tuple[str, ...] = ("curated", "curated+ucdp")
 #: The lineage timeline starts here (or at start_date, when earlier).
 TIMELINE_FROM = pd.Timestamp("2000-01-01")
 #: The group whose formation opens the key findings, when it is in scope.
 HEADLINE_GROUP = "jnim"
-#: Relation counts named in the findings, in this order: (relation, words).
 #: Each relation kind in words, singular and plural, in the order the sentence gives them.
 RELATION_WORDS: tuple[tuple[str, str, str], ...] = (
     ("split_from", "split", "splits"),
@@ -62,6 +73,11 @@ ACTIVE_METHOD = (
     "ended before it), coloured by the affiliation groups.csv records. Foreign forces and "
     "groups with no founding date are left out."
 )
+#: The lineage timeline's body caption (how to read its lanes: timeline_method).
+TIMELINE_CAPTION = (
+    "One lane per group from its founding to its end, grouped by family; arrows show splits, "
+    "mergers, renamings, joins and pledges at their dates. How to read the lanes: appendix."
+)
 BATTLE_CAPTION = (
     "Battle-related deaths per year in each government-versus-group dyad (best estimate, "
     "UCDP's low-high range shaded); gaps are years below UCDP's threshold of 25 deaths."
@@ -74,14 +90,22 @@ BATTLE_METHOD = (
     "UCDP codes the Islamic State as one global actor: in Mali its fighters were ISGS / IS "
     "Sahel. Battle deaths exclude violence against civilians and fighting between groups."
 )
-#: The appendix's sections (name: the title the notebook gives it), after the brief.
+#: How the UCDP cross-check matches relations (the appendix's UCDP section).
+UCDP_METHOD = (
+    "UCDP codes who split from whom, which actors formed an alliance and ceased on their "
+    "own, which joined another, and renamings. Each relation in the curated vocabulary is "
+    "matched against the curated lineage: found in both, coded differently, or found in "
+    "only one. 'Only curated' rows marked not comparable concern a group UCDP does not code "
+    "(UCDP has, for example, one global IS actor and no ISGS)."
+)
+#: The appendix's sections (key: the title the notebook gives it), after the brief.
 APPENDIX: dict[str, str] = {
-    "relations": "Relations in full",
-    "profiles": "Group profiles",
-    "ucdp": "UCDP cross-check in full",
-    "disagreements": "Disagreements between sources",
-    "method": "Method notes",
-    "milestones": "Milestones in full",
+    "appendix-relations": "Relations in full",
+    "appendix-profiles": "Group profiles",
+    "appendix-ucdp": "UCDP cross-check in full",
+    "appendix-disagreements": "Disagreements between sources",
+    "appendix-method": "Method notes",
+    "appendix-milestones": "Milestones in full",
 }
 #: The full profile table in two parts (title, columns after "Group"), so each fits the column.
 PROFILE_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -109,13 +133,15 @@ COMPARISON_COLUMNS: dict[str, str] = {
     "comparable": "UCDP codes both",
     "detail": "Detail",
 }
+#: The source line of a table computed from the curated tables (groups, lineage, milestones).
+CURATED_TABLES_SOURCE = register.source_line("curated", None)
 
 
 # ----------------------------------------------------------------------------- parameters
 
 
 @dataclass(frozen=True)
-class GroupParameters:
+class GroupParameters(CommonParameters):
     """The report's parameters, checked and typed (it has only the common ones)."""
 
     common: ReportParameters
@@ -127,14 +153,17 @@ class GroupParameters:
 
     @property
     def start(self) -> pd.Timestamp:
+        """The period's first day as a timestamp."""
         return pd.Timestamp(self.common.start_date)
 
     @property
     def end(self) -> pd.Timestamp:
+        """The period's last day as a timestamp."""
         return pd.Timestamp(self.common.end_date)
 
 
-def check_parameters(
+def check(
+    ctx: RunContext,
     start_date: object,
     end_date: object,
     country: str = "Mali",
@@ -142,9 +171,10 @@ def check_parameters(
     data_source: str = "curated+ucdp",
     milestone_kinds: object = (),
 ) -> GroupParameters:
-    """The notebook's parameters, checked once (empty milestone_kinds means every kind)."""
+    """The notebook's parameters, checked once against the run's snapshot (empty
+    milestone_kinds means every kind)."""
     return GroupParameters(
-        check_common(
+        check_parameters(
             start_date,
             end_date,
             country,
@@ -152,19 +182,16 @@ def check_parameters(
             data_source,
             allowed_sources=DATA_SOURCES,
             milestone_kinds=milestone_kinds or None,
+            names=ctx.curated.resolver,
         )
     )
 
 
-# ----------------------------------------------------------------------------- report parts
-
-
-#: The source line of a table computed from the curated tables (groups, lineage, milestones).
-CURATED_TABLES_SOURCE = register.source_line("curated", None)
+# ----------------------------------------------------------------------------- loading
 
 
 @dataclass(frozen=True)
-class Table(parts.Table):
+class CuratedTable(parts.Table):
     """A reader's table computed from the curated tables unless its source says otherwise."""
 
     source: str | tuple[str, ...] | None = CURATED_TABLES_SOURCE
@@ -172,123 +199,58 @@ class Table(parts.Table):
 
 @dataclass(frozen=True)
 class Timeline:
-    """The lineage timeline's data: lanes in their order, milestones, caption and source."""
+    """The lineage timeline's data: lanes in their order (and the crossings they leave),
+    the milestones drawn on it, and its source line."""
 
     data: TimelineData
     order: tuple[str, ...]
     crossings: int
     milestones: pd.DataFrame
-    caption: str
     source: str
 
 
 @dataclass(frozen=True)
 class UcdpCheck:
-    """The UCDP cross-check: what the actor file says against the curated lineage."""
+    """The UCDP cross-check restricted to the groups in scope: what the actor file says
+    against the curated lineage."""
 
     intro: str
-    comparison: Table
+    comparison: CuratedTable
     unmatched: str
     status_counts: dict[str, int]
-    method: str = ""
-
-    def comparison_tables(self) -> tuple[Table, ...]:
-        """The comparison row by row as two tables that fit the column: the relations as each
-        side codes them; then where each is recorded and the detail."""
-        frame = self.comparison.frame.reset_index(drop=True)
-        row = pd.Series(range(1, len(frame) + 1), index=frame.index, name="Row")
-        return tuple(
-            Table(
-                pd.concat([row, frame[list(columns)]], axis=1),
-                f"{self.comparison.caption}: {what}",
-                source=self.comparison.source,
-            )
-            for what, columns in COMPARISON_PARTS
-        )
-
-    def status_table(self) -> Table:
-        """How many relations fall in each status of the comparison: the body's short table."""
-        frame = pd.DataFrame(
-            {"Status": list(self.status_counts), "Relations": list(self.status_counts.values())}
-        )
-        return Table(
-            frame,
-            "Curated lineage against the UCDP Actor Dataset: relations by status",
-            source=self.comparison.source,
-        )
 
 
 @dataclass(frozen=True)
-class GroupEvolutionReport:
-    """Everything the group-evolution report shows, computed; in reading order."""
+class GroupData:
+    """What the sections are computed from, read once: the lineage graph and the groups in
+    scope, the period's relations, active groups and milestones, the timeline's lanes, and the
+    UCDP cross-check and battle deaths (or why they are missing)."""
 
     params: GroupParameters
-    key_findings: tuple[str, ...]
-    headline: tuple[str, ...]
-    in_scope: tuple[str, ...]
-    spans: pd.DataFrame = field(repr=False)
-    overview: str = ""
-    active_counts: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    active_caption: str = ACTIVE_CAPTION
-    active_source: str = ""
-    formations: tuple[str, ...] = ()
-    timeline: Timeline | NoData = NoData("")
-    relation_tables: tuple[Table, ...] = ()
-    profiles: Table | None = None
-    ucdp_check: UcdpCheck | NoData = NoData("")
-    dyads: pd.DataFrame | NoData = NoData("")
-    battle_caption: str = BATTLE_CAPTION
-    battle_source: str = ""
-    open_questions: str = ""
-    disagreements: Table | None = None
-    milestones: Table | NoData = NoData("")
-    #: (title, text) of each method note of the appendix.
-    method_notes: tuple[tuple[str, str], ...] = ()
-    milestone_labels: tuple[str, ...] = ()
+    lin: LineageGraph
+    scope: tuple[str, ...]
+    spans: pd.DataFrame
+    active: pd.DataFrame
+    undated: tuple[str, ...]
+    relations: pd.DataFrame
+    counts: pd.DataFrame
+    milestones: pd.DataFrame
+    timeline: Timeline | NoData
+    profiles: pd.DataFrame
+    notes: pd.DataFrame
+    ucdp: UcdpCheck | NoData
+    dyads: pd.DataFrame | NoData
+    battle_source: str
 
-    def relation_briefs(self) -> tuple[Table, ...]:
-        """The relation tables as the body shows them: who did what to whom, and when (what
-        happened and the sources are in the appendix)."""
-        return tuple(
-            Table(
-                t.frame[[c for c in t.frame.columns if c in RELATION_BRIEF_COLUMNS]],
-                t.caption.removesuffix(", with sources") + " (details and sources: appendix)",
-            )
-            for t in self.relation_tables
-        )
+    @property
+    def labels(self) -> dict[str, str]:
+        """Each group's short label (acronym or name), by id."""
+        return self.spans.set_index("group_id")["label"].to_dict()
 
-    def profile_brief(self) -> Table | None:
-        """The group profiles as the body shows them: name, founding and end (aliases, leaders,
-        strength, affiliations and sources are in the appendix)."""
-        if self.profiles is None:
-            return None
-        return Table(
-            self.profiles.frame[["Group", "Founded", "Ended"]],
-            "Groups in scope, by founding (aliases, leaders, strength and affiliations: appendix)",
-        )
-
-    def profile_tables(self) -> tuple[Table, ...]:
-        """The full group profiles as two tables that fit the column: names, dates and leaders;
-        then strength, affiliations and sources."""
-        if self.profiles is None:
-            return ()
-        frame = self.profiles.frame
-        return tuple(
-            Table(frame[["Group", *columns]], f"Group profiles: {what}")
-            for what, columns in PROFILE_PARTS
-        )
-
-    def milestone_brief(self) -> Table | NoData:
-        """The milestones as the body shows them: date, kind and label."""
-        if isinstance(self.milestones, NoData):
-            return self.milestones
-        return Table(
-            self.milestones.frame[["Date", "Kind"]].assign(Milestone=list(self.milestone_labels)),
-            "Milestones in the period (what happened and sources: appendix)",
-        )
-
-
-# ----------------------------------------------------------------------------- computing
+    @property
+    def names(self) -> dict[str, str]:
+        """Each group's full name, by id."""
+        return self.spans.set_index("group_id")["name"].to_dict()
 
 
 def groups_in_scope(lin: LineageGraph, focus_groups: tuple[str, ...]) -> list[str]:
@@ -319,6 +281,159 @@ def relations_in_period(
     ]
 
 
+def lineage_timeline(
+    lin: LineageGraph, params: GroupParameters, milestones: pd.DataFrame
+) -> Timeline | NoData:
+    """The lineage timeline from TIMELINE_FROM (or start_date) to end_date, its lanes ordered
+    once here (the method note says how well)."""
+    start = min(TIMELINE_FROM, params.start)
+    data = timeline_data(lin, start, params.end, groups=params.common.focus_groups or None)
+    if not len(data.spans):
+        return NoData("no dated group in the chosen focus", "Widen focus_groups or the dates.")
+    order = order_lanes(data)
+    sources = [CURATED_SOURCE] + ([MILESTONES_SOURCE] if len(milestones) else [])
+    return Timeline(data, tuple(order), lane_cost(order, data)[0], milestones, "; ".join(sources))
+
+
+def ucdp_check(
+    check: actors.CrossCheck,
+    scope: list[str],
+    country: str,
+    file_name: str,
+    actor_source: str = register.source_line("ucdp-actor", None),
+) -> UcdpCheck:
+    """The cross-check, restricted to relations touching a group in scope; ``actor_source``
+    is the Actor Dataset's source line with the version read."""
+    comparison = check.comparison
+    comparison = comparison[
+        comparison["group_id"].isin(scope) | comparison["other_group_id"].isin(scope)
+    ]
+    mapped = check.local
+    coded = mapped["group_id"].notna()
+    intro = (
+        f"UCDP's actor list (file {file_name}) has {len(mapped)} actors active in {country}; "
+        f"{int(coded.sum())} of them are curated groups."
+    )
+    shown = comparison.assign(
+        date=[human_date(d.date(), "day") if pd.notna(d) else "" for d in comparison["date"]],
+        comparable=comparison["comparable"].map({True: "yes", False: "no"}),
+    )
+    table = CuratedTable(
+        shown[list(COMPARISON_COLUMNS)].rename(columns=COMPARISON_COLUMNS),
+        "Curated lineage against the UCDP Actor Dataset",
+        source=(CURATED_TABLES_SOURCE, actor_source),
+    )
+    unmatched = mapped[~coded & (mapped["Org"] == "1")]
+    unmatched_text = (
+        f"UCDP actors in {country} that are not curated groups: {', '.join(unmatched['NameData'])}."
+        if len(unmatched)
+        else ""
+    )
+    counts = {k: int(v) for k, v in comparison["status"].value_counts().items()}
+    return UcdpCheck(intro, table, unmatched_text, counts)
+
+
+def read_actor_check(
+    ctx: RunContext,
+    params: GroupParameters,
+    lin: LineageGraph,
+    scope: list[str],
+    actor_path: Path | None,
+) -> tuple[actors.CrossCheck | None, UcdpCheck | NoData]:
+    """The UCDP actor file (``actor_path``, else data/raw, else ../shared/data) against the
+    lineage, or why it was not read."""
+    if not params.use_ucdp:
+        return None, NoData(
+            "the UCDP cross-check was not asked for (data_source is 'curated')",
+            "Run with data_source='curated+ucdp'.",
+        )
+    actor_file = actor_path or ucdp.find_actor_file()
+    if actor_file is None:
+        return None, NoData("the UCDP Actor Dataset is not on this machine", ucdp.HOW_TO_GET)
+    country = params.common.country
+    cross = actors.cross_check(ucdp.load_actors(actor_file), lin, country)
+    found = ucdp_check(cross, scope, country, Path(actor_file).name, ctx.source_line("ucdp-actor"))
+    return cross, found
+
+
+def read_battle_deaths(
+    ctx: RunContext,
+    params: GroupParameters,
+    lin: LineageGraph,
+    scope: list[str],
+    cross: actors.CrossCheck | None,
+    brd_path: Path | None,
+) -> pd.DataFrame | NoData:
+    """UCDP battle deaths per government-versus-group dyad and year (``brd_path``, else where
+    tables.events finds them), for the groups in scope when there is a focus."""
+    if not params.use_ucdp:
+        return NoData("battle deaths were not asked for (data_source is 'curated')")
+    country = params.common.country
+    try:
+        brd = ctx.load_events("ucdp-brd", country=country, path=brd_path)
+    except DatasetMissingError:
+        return NoData(
+            "the UCDP Battle-Related Deaths dataset is not on this machine",
+            "Run `python -m analysis data fetch ucdp-brd` (or `make data`).",
+        )
+    frame = actors.dyad_deaths(
+        brd,
+        cross.actors if cross is not None else None,
+        lin.spans.set_index("group_id"),
+        lin.resolver,
+    )
+    if params.common.focus_groups:
+        frame = frame[frame["group_id"].isin(scope)]
+    if not len(frame):
+        return NoData(f"UCDP records no battle deaths in {country} for these groups and years")
+    return frame
+
+
+def load(
+    ctx: RunContext,
+    params: GroupParameters,
+    actor_path: Path | None = None,
+    brd_path: Path | None = None,
+) -> GroupData:
+    """Read what the report needs through the run context: the lineage from the run's curated
+    snapshot and, with ``data_source='curated+ucdp'``, the UCDP actor file and battle deaths."""
+    common = params.common
+    start, end = params.start, params.end
+    lin = lineage.from_snapshot(ctx.curated)
+    scope = groups_in_scope(lin, common.focus_groups)
+    spans = lin.spans[lin.spans["group_id"].isin(scope)]
+    milestones = milestones_in(
+        ctx.curated.milestones, common.start_date, common.end_date, common.milestone_kinds
+    )
+    notes = lineage.disagreements(lin)
+    cross, checked = read_actor_check(ctx, params, lin, scope, actor_path)
+    dyads = read_battle_deaths(ctx, params, lin, scope, cross, brd_path)
+    return GroupData(
+        params=params,
+        lin=lin,
+        scope=tuple(scope),
+        spans=spans,
+        active=active_in_period(spans, start, end),
+        undated=tuple(sorted(set(lineage.undated_groups(lin)) & set(scope))),
+        relations=relations_in_period(lin.relations, scope, start, end),
+        counts=lineage.active_by_year(
+            lin, start.year, end.year, groups=scope, exclude_kinds=DEFAULT_EXCLUDED_KINDS
+        ),
+        milestones=milestones,
+        timeline=lineage_timeline(lin, params, milestones),
+        profiles=lineage.profiles_table(lin, scope),
+        notes=notes[notes["group_ids"].map(lambda ids: bool(set(ids) & set(scope)))],
+        ucdp=checked,
+        dyads=dyads,
+        battle_source=ctx.source_line("ucdp-brd", "ucdp-actor")
+        if cross is not None
+        else ctx.source_line("ucdp-brd"),
+    )
+
+
+# ----------------------------------------------------------------------------- sentences
+
+
 def activity_sentence(
     n_active: int, n_scope: int, start: object, end: object, counts: pd.DataFrame
 ) -> str | None:
@@ -327,11 +442,11 @@ def activity_sentence(
         return None
     last_year = counts.index.max()
     per_family = counts.loc[last_year]
-    parts = [f"{int(n)} {family}" for family, n in per_family.items() if n]
+    families = [f"{int(n)} {family}" for family, n in per_family.items() if n]
     return (
         f"{n_active} of the {n_scope} curated groups in scope were active at some "
         f"point between {human_date(start)} and {human_date(end)}; in "
-        f"{last_year}, {int(per_family.sum())} were active ({', '.join(parts)})."
+        f"{last_year}, {int(per_family.sum())} were active ({', '.join(families)})."
     )
 
 
@@ -342,16 +457,16 @@ def relations_sentence(relation_counts: pd.Series) -> str | None:
         return None
     # Every kind counted in the total is named (the renamings were left out: 37 relations
     # read as 36), and a kind with none is not.
-    parts = []
+    kinds = []
     for relation, one, many in RELATION_WORDS:
         n = int(relation_counts.get(relation, 0))
         if n:
-            parts.append(f"{n} {one if n == 1 else many}")
+            kinds.append(f"{n} {one if n == 1 else many}")
     named = {relation for relation, _, _ in RELATION_WORDS}
     other = int(relation_counts[[r not in named for r in relation_counts.index]].sum())
     if other:
-        parts.append(f"{other} other relation{'' if other == 1 else 's'}")
-    listed = f"{', '.join(parts[:-1])} and {parts[-1]}" if len(parts) > 1 else parts[0]
+        kinds.append(f"{other} other relation{'' if other == 1 else 's'}")
+    listed = f"{', '.join(kinds[:-1])} and {kinds[-1]}" if len(kinds) > 1 else kinds[0]
     return f"The lineage table dates {total} relations in the period: {listed}."
 
 
@@ -379,26 +494,21 @@ def dyad_sentence(dyads: pd.DataFrame) -> str | None:
     )
 
 
-def overview_text(
-    n_scope: int,
-    start: object,
-    end: object,
-    active: pd.DataFrame,
-    undated: list[str],
-    labels: dict[str, str],
-) -> str:
+def overview_text(d: GroupData) -> str:
     """The overview paragraph: groups in scope, the active ones by family, the undated ones."""
-    family_counts = active["affiliation"].value_counts()
+    family_counts = d.active["affiliation"].value_counts()
+    start, end = d.params.common.start_date, d.params.common.end_date
     undated_text = ""
-    if undated:
-        several = len(undated) > 1
+    if d.undated:
+        several = len(d.undated) > 1
+        labels = d.labels
         undated_text = (
-            f"{len(undated)} group{'s have' if several else ' has'} no founding date in the "
+            f"{len(d.undated)} group{'s have' if several else ' has'} no founding date in the "
             f"sources and {'are' if several else 'is'} not counted: "
-            f"{', '.join(labels.get(g, g) for g in undated)}."
+            f"{', '.join(labels.get(g, g) for g in d.undated)}."
         )
     return (
-        f"The curated data holds {n_scope} groups in scope. Of those active between "
+        f"The curated data holds {len(d.spans)} groups in scope. Of those active between "
         f"{human_date(start)} and {human_date(end)}, {family_counts.get('al-Qaeda', 0)} belonged "
         f"to the al-Qaeda family, {family_counts.get('Islamic State', 0)} to the Islamic State "
         f"family, {family_counts.get('separatist coalition', 0)} to the separatist coalitions "
@@ -407,19 +517,12 @@ def overview_text(
     )
 
 
-def formation_sentences(lin: LineageGraph, spans: pd.DataFrame, start, end) -> tuple[str, ...]:
+def formation_sentences(d: GroupData) -> tuple[str, ...]:
     """How each group formed in the period came to be, for groups born of a split, merger or
     renaming (groups simply founded are left out)."""
-    formed = spans[spans["start"].between(start, end)].sort_values("start")
-    sentences = (lineage.formation_sentence(lin, gid) for gid in formed["group_id"])
+    formed = d.spans[d.spans["start"].between(d.params.start, d.params.end)].sort_values("start")
+    sentences = (lineage.formation_sentence(d.lin, gid) for gid in formed["group_id"])
     return tuple(s for s in sentences if " was formed " in s)
-
-
-#: The lineage timeline's body caption (how to read its lanes: timeline_method).
-TIMELINE_CAPTION = (
-    "One lane per group from its founding to its end, grouped by family; arrows show splits, "
-    "mergers, renamings, joins and pledges at their dates. How to read the lanes: appendix."
-)
 
 
 def timeline_method(crossings: int) -> str:
@@ -433,25 +536,66 @@ def timeline_method(crossings: int) -> str:
     )
 
 
-def relation_tables(
-    lin: LineageGraph,
-    params: GroupParameters,
-    relations: pd.DataFrame,
-    labels: dict[str, str],
-    names: dict[str, str],
-    timeline_start: pd.Timestamp,
-) -> tuple[Table, ...]:
-    """What happened to each focus group (from the timeline's start), or every relation of the
-    period when there is no focus."""
+def open_questions_text(notes: pd.DataFrame) -> str:
+    """Whether the sources disagree about the groups in scope, and how many notes say so."""
+    if notes.empty:
+        return "The sources agree on everything recorded for these groups."
+    return (
+        "Where the sources disagree, the curated row keeps the value judged right and "
+        f"records the other: {len(notes)} such notes concern the groups in scope."
+    )
+
+
+def key_findings(d: GroupData) -> tuple[str, ...]:
+    """The key findings: JNIM's formation, the active groups, the relations, and the UCDP
+    verdict and deadliest dyad-year where UCDP was read."""
+    common = d.params.common
+    findings = (
+        lineage.formation_sentence(d.lin, HEADLINE_GROUP) if HEADLINE_GROUP in d.scope else None,
+        activity_sentence(
+            len(d.active), len(d.spans), common.start_date, common.end_date, d.counts
+        ),
+        relations_sentence(d.relations["relation"].value_counts()),
+        ucdp_sentence(d.ucdp.status_counts) if isinstance(d.ucdp, UcdpCheck) else None,
+        dyad_sentence(d.dyads) if isinstance(d.dyads, pd.DataFrame) else None,
+    )
+    return tuple(f for f in findings if f)
+
+
+def headline_lines(d: GroupData) -> tuple[str, ...]:
+    """The checked lines printed under the key findings (the notebook's NBVAL cell)."""
+    try:
+        ancestry = ", ".join(lineage.ancestors(d.lin, "JNIM"))
+    except KeyError:  # a curated folder without JNIM
+        ancestry = "–"
+    relation_counts = d.relations["relation"].value_counts()
+    relations = {k: int(v) for k, v in sorted(relation_counts.items())}
+    counts = d.counts
+    last = {k: int(v) for k, v in counts.iloc[-1].items() if v} if len(counts) else {}
+    return (
+        f"JNIM's ancestors: {ancestry}",
+        f"Groups in scope: {len(d.spans)} | active in the period: {len(d.active)}",
+        f"Relations dated in the period: {relations}",
+        f"Active in {counts.index.max() if len(counts) else '–'} by affiliation: {last}",
+    )
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+def relation_tables(d: GroupData) -> tuple[CuratedTable, ...]:
+    """What happened to each focus group (from the timeline's start), with sources; or every
+    relation of the period when there is no focus."""
+    labels = d.labels
 
     def label(ids) -> str:
         return ", ".join(labels.get(i, i) for i in ids)
 
-    if params.common.focus_groups:
-        tables = []
-        for gid in params.common.focus_groups:
-            rows = lineage.lineage_table(lin, gid)
-            rows = rows[rows["date"].between(timeline_start, params.end)]
+    if d.params.common.focus_groups:
+        names, tables = d.names, []
+        for gid in d.params.common.focus_groups:
+            rows = lineage.lineage_table(d.lin, gid)
+            rows = rows[rows["date"].between(min(TIMELINE_FROM, d.params.start), d.params.end)]
             frame = pd.DataFrame(
                 {
                     "Date": rows["when"],
@@ -462,14 +606,15 @@ def relation_tables(
                     "Sources": rows["sources"].map(", ".join),
                 }
             )
-            tables.append(Table(frame, f"What happened to {names.get(gid, gid)}, with sources"))
+            caption = f"What happened to {names.get(gid, gid)}, with sources"
+            tables.append(CuratedTable(frame, caption))
         return tuple(tables)
-    shown = relations.sort_values("date")
+    shown = d.relations.sort_values("date")
     frame = pd.DataFrame(
         {
             "Date": [
-                human_date(d.date(), p)
-                for d, p in zip(shown["date"], shown["date_precision"], strict=True)
+                human_date(day.date(), precision)
+                for day, precision in zip(shown["date"], shown["date_precision"], strict=True)
             ],
             "Group": shown["group_id"].map(lambda g: labels.get(g, g)),
             "Relation": shown["relation"].str.replace("_", " "),
@@ -478,77 +623,238 @@ def relation_tables(
             "Sources": shown["sources"].map(", ".join),
         }
     )
-    return (Table(frame, "Relations between groups in the period, from lineage.csv"),)
+    return (CuratedTable(frame, "Relations between groups in the period, from lineage.csv"),)
 
 
-def ucdp_check(
-    check: actors.CrossCheck,
-    scope: list[str],
-    country: str,
-    file_name: str,
-    actor_source: str = register.source_line("ucdp-actor", None),
-) -> UcdpCheck:
-    """The cross-check section, restricted to relations touching a group in scope;
-    ``actor_source`` is the Actor Dataset's source line with the version read."""
-    comparison = check.comparison
-    comparison = comparison[
-        comparison["group_id"].isin(scope) | comparison["other_group_id"].isin(scope)
-    ]
-    mapped = check.local
-    coded = mapped["group_id"].notna()
-    intro = (
-        f"UCDP's actor list (file {file_name}) has {len(mapped)} actors active in {country}; "
-        f"{int(coded.sum())} of them are curated groups."
-    )
-    method = (
-        "UCDP codes who split from whom, which actors formed an alliance and ceased on their "
-        "own, which joined another, and renamings. Each relation in the curated vocabulary is "
-        "matched against the curated lineage: found in both, coded differently, or found in "
-        "only one. 'Only curated' rows marked not comparable concern a group UCDP does not code "
-        "(UCDP has, for example, one global IS actor and no ISGS)."
-    )
-    shown = comparison.assign(
-        date=[human_date(d.date(), "day") if pd.notna(d) else "" for d in comparison["date"]],
-        comparable=comparison["comparable"].map({True: "yes", False: "no"}),
-    )
-    table = Table(
-        shown[list(COMPARISON_COLUMNS)].rename(columns=COMPARISON_COLUMNS),
-        "Curated lineage against the UCDP Actor Dataset",
-        source=(CURATED_TABLES_SOURCE, actor_source),
-    )
-    unmatched = mapped[~coded & (mapped["Org"] == "1")]
-    unmatched_text = (
-        f"UCDP actors in {country} that are not curated groups: {', '.join(unmatched['NameData'])}."
-        if len(unmatched)
-        else ""
-    )
-    counts = {k: int(v) for k, v in comparison["status"].value_counts().items()}
-    return UcdpCheck(intro, table, unmatched_text, counts, method)
+def relation_brief(table: CuratedTable) -> CuratedTable:
+    """A relation table as the body shows it: who did what to whom, and when (what happened
+    and the sources are in the appendix)."""
+    columns = [c for c in table.frame.columns if c in RELATION_BRIEF_COLUMNS]
+    caption = table.caption.removesuffix(", with sources") + " (details and sources: appendix)"
+    return CuratedTable(table.frame[columns], caption)
 
 
-def headline_lines(
-    lin: LineageGraph,
-    spans: pd.DataFrame,
-    active: pd.DataFrame,
-    relation_counts: pd.Series,
-    counts: pd.DataFrame,
-) -> tuple[str, ...]:
-    """The checked lines printed under the key findings (the notebook's NBVAL cell)."""
-    try:
-        ancestry = ", ".join(lineage.ancestors(lin, "JNIM"))
-    except KeyError:  # a curated folder without JNIM
-        ancestry = "–"
-    relations = {k: int(v) for k, v in sorted(relation_counts.items())}
-    last = {k: int(v) for k, v in counts.iloc[-1].items() if v} if len(counts) else {}
-    return (
-        f"JNIM's ancestors: {ancestry}",
-        f"Groups in scope: {len(spans)} | active in the period: {len(active)}",
-        f"Relations dated in the period: {relations}",
-        f"Active in {counts.index.max() if len(counts) else '–'} by affiliation: {last}",
+def comparison_tables(check: UcdpCheck) -> tuple[CuratedTable, ...]:
+    """The UCDP comparison row by row as two tables that fit the column: the relations as each
+    side codes them; then where each is recorded and the detail."""
+    frame = check.comparison.frame.reset_index(drop=True)
+    row = pd.Series(range(1, len(frame) + 1), index=frame.index, name="Row")
+    return tuple(
+        CuratedTable(
+            pd.concat([row, frame[list(columns)]], axis=1),
+            f"{check.comparison.caption}: {what}",
+            source=check.comparison.source,
+        )
+        for what, columns in COMPARISON_PARTS
     )
 
 
-# ----------------------------------------------------------------------------- build
+def status_table(check: UcdpCheck) -> CuratedTable:
+    """How many relations fall in each status of the UCDP comparison: the body's short table."""
+    counts = check.status_counts
+    frame = pd.DataFrame({"Status": list(counts), "Relations": list(counts.values())})
+    return CuratedTable(
+        frame,
+        "Curated lineage against the UCDP Actor Dataset: relations by status",
+        source=check.comparison.source,
+    )
+
+
+# ----------------------------------------------------------------------------- the brief
+
+
+def overview_section(d: GroupData) -> Section:
+    """Overview: the groups in scope by family, and the active groups per year."""
+    chart = (
+        Chart(
+            "active-groups-per-year",
+            ACTIVE_CAPTION,
+            CURATED_SOURCE,
+            d.counts,
+            draw=fg.draw_active_groups,
+            height=3.2,
+        )
+        if d.counts.to_numpy().sum()
+        else NoData("no group with a known founding date is active in the period")
+    )
+    return parts.section("overview", Text("{text}", {"text": overview_text(d)}), chart)
+
+
+def lineage_section(d: GroupData) -> Section:
+    """Lineage timeline: how the groups formed in the period came to be, the timeline, and the
+    short relation tables."""
+    formations = [Text("{sentence}", {"sentence": s}) for s in formation_sentences(d)]
+    timeline = d.timeline
+    chart = (
+        timeline
+        if isinstance(timeline, NoData)
+        else Chart(
+            "lineage-timeline",
+            TIMELINE_CAPTION,
+            timeline.source,
+            timeline.data,
+            layout=fg.lineage_figure,
+            args=(timeline.data, timeline.order, timeline.milestones),
+        )
+    )
+    briefs = [relation_brief(t) for t in relation_tables(d)]
+    return parts.section("lineage", *formations, chart, *briefs)
+
+
+def profiles_section(d: GroupData) -> Section:
+    """Group profiles: name, founding and end (the rest is in the appendix)."""
+    return parts.section(
+        "profiles",
+        CuratedTable(
+            d.profiles[["Group", "Founded", "Ended"]],
+            "Groups in scope, by founding (aliases, leaders, strength and affiliations: appendix)",
+        ),
+    )
+
+
+def ucdp_section(d: GroupData) -> Section:
+    """UCDP cross-check: what the actor file holds, and the relations by status."""
+    if isinstance(d.ucdp, NoData):
+        return parts.section("ucdp", d.ucdp)
+    return parts.section("ucdp", Text("{text}", {"text": d.ucdp.intro}), status_table(d.ucdp))
+
+
+def battle_deaths_section(d: GroupData) -> Section:
+    """Battle deaths per dyad (UCDP): the deadliest dyad-year and the figure."""
+    if isinstance(d.dyads, NoData):
+        return parts.section("battle-deaths", d.dyads)
+    chart = Chart(
+        "battle-deaths-per-dyad",
+        BATTLE_CAPTION,
+        d.battle_source,
+        d.dyads,
+        draw=fg.draw_battle_deaths,
+        height=3.6,
+    )
+    return parts.section("battle-deaths", Text("{text}", {"text": dyad_sentence(d.dyads)}), chart)
+
+
+def open_questions_section(d: GroupData) -> Section:
+    """Open questions: whether the sources disagree about the groups in scope."""
+    where = None
+    if not d.notes.empty:
+        where = Text("Each note is listed in the appendix with its file, line and sources.")
+    return parts.section(
+        "open-questions", Text("{text}", {"text": open_questions_text(d.notes)}), where
+    )
+
+
+def milestones_section(d: GroupData) -> Section:
+    """Timeline: the milestones of the period by date, kind and label."""
+    if not len(d.milestones):
+        return parts.section("milestones", milestones_missing())
+    brief = milestone_brief(d.milestones)
+    return parts.section("milestones", CuratedTable(brief, MILESTONE_BRIEF_CAPTION))
+
+
+def milestones_missing() -> NoData:
+    """What the milestone sections say when no milestone of the chosen kinds is in the period."""
+    return NoData("no milestone of the chosen kinds in the period")
+
+
+# ----------------------------------------------------------------------------- the appendix
+
+
+def appendix_relations(d: GroupData) -> Section:
+    """Relations in full: each relation with what happened and its sources."""
+    return parts.section("appendix-relations", *relation_tables(d))
+
+
+def appendix_profiles(d: GroupData) -> Section:
+    """Group profiles in full, in two tables that fit the column."""
+    return parts.section(
+        "appendix-profiles",
+        *(
+            CuratedTable(d.profiles[["Group", *columns]], f"Group profiles: {what}")
+            for what, columns in PROFILE_PARTS
+        ),
+    )
+
+
+def appendix_ucdp(d: GroupData) -> Section:
+    """The UCDP cross-check in full: how relations are matched, the comparison row by row,
+    and the UCDP actors that are not curated groups."""
+    if isinstance(d.ucdp, NoData):
+        return parts.section("appendix-ucdp", d.ucdp)
+    unmatched = Text("{text}", {"text": d.ucdp.unmatched}) if d.ucdp.unmatched else None
+    return parts.section(
+        "appendix-ucdp",
+        Text("{text}", {"text": UCDP_METHOD}),
+        *comparison_tables(d.ucdp),
+        unmatched,
+    )
+
+
+def appendix_disagreements(d: GroupData) -> Section:
+    """Disagreements between sources: each DISAGREEMENT note about the groups in scope."""
+    if d.notes.empty:
+        return parts.section(
+            "appendix-disagreements", Text("{text}", {"text": open_questions_text(d.notes)})
+        )
+    return parts.section(
+        "appendix-disagreements",
+        CuratedTable(
+            d.notes[["table", "line", "about", "disagreement", "sources"]],
+            "Disagreements between sources (DISAGREEMENT notes in groups.csv and lineage.csv)",
+        ),
+    )
+
+
+def appendix_method(d: GroupData) -> Section:
+    """Method notes: how each figure shown counts and how to read it."""
+    notes = [("Active groups", ACTIVE_METHOD)]
+    if isinstance(d.timeline, Timeline):
+        notes.append(("Lineage timeline", timeline_method(d.timeline.crossings)))
+    if isinstance(d.dyads, pd.DataFrame):
+        notes.append(("Battle deaths", BATTLE_METHOD))
+    return parts.section(
+        "appendix-method",
+        *(Text("**{title}.** {text}", {"title": title, "text": text}) for title, text in notes),
+    )
+
+
+def appendix_milestones(d: GroupData) -> Section:
+    """Milestones in full: what happened and the sources."""
+    if not len(d.milestones):
+        return parts.section("appendix-milestones", milestones_missing())
+    table = CuratedTable(
+        milestone_table(d.milestones), "Milestones in the period, from milestones.csv"
+    )
+    return parts.section("appendix-milestones", table)
+
+
+#: The report's sections in reading order: the brief, then the appendix (APPENDIX).
+SECTIONS: tuple[Callable[[GroupData], Section], ...] = (
+    overview_section,
+    lineage_section,
+    profiles_section,
+    ucdp_section,
+    battle_deaths_section,
+    open_questions_section,
+    milestones_section,
+    appendix_relations,
+    appendix_profiles,
+    appendix_ucdp,
+    appendix_disagreements,
+    appendix_method,
+    appendix_milestones,
+)
+
+
+def assemble(data: GroupData) -> parts.Report:
+    """The report from what was loaded: its key findings, nbval lines and sections."""
+    sections = (make(data) for make in SECTIONS)
+    return parts.Report(
+        name="group_evolution",
+        key_findings=key_findings(data),
+        sections={s.key: s for s in sections},
+        checks={"headline": headline_lines(data)},
+    )
 
 
 def build(
@@ -556,154 +862,7 @@ def build(
     params: GroupParameters,
     actor_path: Path | None = None,
     brd_path: Path | None = None,
-) -> GroupEvolutionReport:
-    """Read what the report needs through the run context and compute the report.
-
-    The lineage comes from the run's curated snapshot. With ``data_source='curated+ucdp'``, the
-    UCDP actor file (``actor_path``, else data/raw, else ../shared/data) and the UCDP battle
-    deaths (``brd_path``, else where tables.events finds them) are read too.
-    """
-    common = params.common
-    start, end = params.start, params.end
-    timeline_start = min(TIMELINE_FROM, start)
-    lin = lineage.from_snapshot(ctx.curated)
-
-    scope = groups_in_scope(lin, common.focus_groups)
-    spans = lin.spans[lin.spans["group_id"].isin(scope)]
-    names = spans.set_index("group_id")["name"].to_dict()
-    labels = spans.set_index("group_id")["label"].to_dict()
-    active = active_in_period(spans, start, end)
-    undated = sorted(set(lineage.undated_groups(lin)) & set(scope))
-    relations = relations_in_period(lin.relations, scope, start, end)
-    relation_counts = relations["relation"].value_counts()
-    counts = lineage.active_by_year(
-        lin, start.year, end.year, groups=scope, exclude_kinds=DEFAULT_EXCLUDED_KINDS
-    )
-    milestones = milestones_in(
-        ctx.curated.milestones, common.start_date, common.end_date, common.milestone_kinds
-    )
-
-    # The lineage timeline, its lanes ordered once here (the caption says how well).
-    data = timeline_data(lin, timeline_start, end, groups=common.focus_groups or None)
-    if len(data.spans):
-        order = order_lanes(data)
-        crossings = lane_cost(order, data)[0]
-        sources = [CURATED_SOURCE] + ([MILESTONES_SOURCE] if len(milestones) else [])
-        timeline: Timeline | NoData = Timeline(
-            data,
-            tuple(order),
-            crossings,
-            milestones,
-            TIMELINE_CAPTION,
-            "; ".join(sources),
-        )
-    else:
-        timeline = NoData("no dated group in the chosen focus", "Widen focus_groups or the dates.")
-
-    # UCDP: the actor file and the battle deaths.
-    check: UcdpCheck | NoData
-    dyads: pd.DataFrame | NoData
-    cross = None
-    if not params.use_ucdp:
-        check = NoData(
-            "the UCDP cross-check was not asked for (data_source is 'curated')",
-            "Run with data_source='curated+ucdp'.",
-        )
-        dyads = NoData("battle deaths were not asked for (data_source is 'curated')")
-    else:
-        actor_file = actor_path or ucdp.find_actor_file()
-        if actor_file is None:
-            check = NoData("the UCDP Actor Dataset is not on this machine", ucdp.HOW_TO_GET)
-        else:
-            cross = actors.cross_check(ucdp.load_actors(actor_file), lin, common.country)
-            check = ucdp_check(
-                cross, scope, common.country, Path(actor_file).name, ctx.source_line("ucdp-actor")
-            )
-        try:
-            brd = ctx.load_events("ucdp-brd", country=common.country, path=brd_path)
-        except DatasetMissingError:
-            dyads = NoData(
-                "the UCDP Battle-Related Deaths dataset is not on this machine",
-                "Run `python -m analysis data fetch ucdp-brd` (or `make data`).",
-            )
-        else:
-            frame = actors.dyad_deaths(
-                brd,
-                cross.actors if cross is not None else None,
-                lin.spans.set_index("group_id"),
-                lin.resolver,
-            )
-            if common.focus_groups:
-                frame = frame[frame["group_id"].isin(scope)]
-            dyads = (
-                frame
-                if len(frame)
-                else NoData(
-                    f"UCDP records no battle deaths in {common.country} for these groups and years"
-                )
-            )
-
-    # Open questions: DISAGREEMENT notes about the groups in scope.
-    notes = lineage.disagreements(lin)
-    notes = notes[notes["group_ids"].map(lambda ids: bool(set(ids) & set(scope)))]
-    if notes.empty:
-        open_questions, disagreements = (
-            "The sources agree on everything recorded for these groups.",
-            None,
-        )
-    else:
-        open_questions = (
-            "Where the sources disagree, the curated row keeps the value judged right and "
-            f"records the other: {len(notes)} such notes concern the groups in scope."
-        )
-        disagreements = Table(
-            notes[["table", "line", "about", "disagreement", "sources"]],
-            "Disagreements between sources (DISAGREEMENT notes in groups.csv and lineage.csv)",
-        )
-
-    method = [("Active groups", ACTIVE_METHOD)]
-    if isinstance(timeline, Timeline):
-        method.append(("Lineage timeline", timeline_method(timeline.crossings)))
-    if isinstance(dyads, pd.DataFrame):
-        method.append(("Battle deaths", BATTLE_METHOD))
-    findings = [
-        lineage.formation_sentence(lin, HEADLINE_GROUP) if HEADLINE_GROUP in scope else None,
-        activity_sentence(len(active), len(spans), common.start_date, common.end_date, counts),
-        relations_sentence(relation_counts),
-        ucdp_sentence(check.status_counts) if isinstance(check, UcdpCheck) else None,
-        dyad_sentence(dyads) if isinstance(dyads, pd.DataFrame) else None,
-    ]
-    return GroupEvolutionReport(
-        params=params,
-        key_findings=tuple(f for f in findings if f),
-        headline=headline_lines(lin, spans, active, relation_counts, counts),
-        in_scope=tuple(scope),
-        spans=spans,
-        overview=overview_text(
-            len(spans), common.start_date, common.end_date, active, undated, labels
-        ),
-        active_counts=counts,
-        active_source=CURATED_SOURCE,
-        formations=formation_sentences(lin, spans, start, end),
-        timeline=timeline,
-        relation_tables=relation_tables(lin, params, relations, labels, names, timeline_start),
-        profiles=Table(
-            lineage.profiles_table(lin, scope),
-            "Names, founding, leaders, strength estimates (with date and sources) and "
-            "affiliations over time, from groups.csv and lineage.csv",
-        ),
-        ucdp_check=check,
-        dyads=dyads,
-        battle_source=ctx.source_line("ucdp-brd", "ucdp-actor")
-        if cross
-        else ctx.source_line("ucdp-brd"),
-        open_questions=open_questions,
-        disagreements=disagreements,
-        milestones=(
-            Table(milestone_table(milestones), "Milestones in the period, from milestones.csv")
-            if len(milestones)
-            else NoData("no milestone of the chosen kinds in the period")
-        ),
-        method_notes=tuple(method),
-        milestone_labels=tuple(milestone_brief(milestones)["Milestone"]),
-    )
+) -> parts.Report:
+    """The report: what it reads loaded once (``actor_path`` and ``brd_path`` override where
+    the UCDP files are found), then assembled."""
+    return assemble(load(ctx, params, actor_path, brd_path))
