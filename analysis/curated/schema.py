@@ -74,6 +74,9 @@ MILESTONE_KINDS = (
     # Added for a non-state actor's sustained action that readers place on the time axis
     # (e.g. JNIM's fuel blockade from September 2025).
     "armed group campaign",
+    # Added for a popular revolt that brings down a government without being a coup
+    # (Burkina Faso, October 2014: Compaoré forced out by street protests).
+    "uprising",
 )
 
 # Bounding boxes (lon_min, lat_min, lon_max, lat_max), rounded outwards by ~0.1 degree, from

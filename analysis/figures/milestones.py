@@ -22,6 +22,7 @@ KIND_COLOURS: dict[str, str] = {
     "designation": "#636363",
     "regional organisation": "#35978F",
     "national policy": "#A6761D",
+    "uprising": "#C51B7D",
 }
 
 
