@@ -258,6 +258,13 @@ def test_mujao_founding_kept_apart_from_first_announcement():
         ("ms-2024-01-28-ecowas-withdrawal", "withdrawal", "2025-01-29"),
         ("ms-2024-01-25-algiers-agreement-ended", "peace agreement", None),
         ("ms-2023-06-30-minusma-termination", "withdrawal", "2023-12-31"),
+        # Burkina Faso's and Niger's own history
+        ("ms-2014-10-28-uprising", "uprising", "2014-10-31"),
+        ("ms-2015-09-16-coup-attempt", "coup", "2015-09-23"),
+        ("ms-2023-01-18-french-exit", "withdrawal", "2023-02-18"),
+        ("ms-2023-09-24-french-exit", "withdrawal", "2023-12-22"),
+        ("ms-2024-03-16-us-withdrawal", "withdrawal", "2024-09-15"),
+        ("ms-2023-07-30-ecowas-sanctions", "regional organisation", "2024-02-24"),
     ],
 )
 def test_required_milestones_present_with_sources(milestone_id, kind, end_date):

@@ -114,3 +114,41 @@ def test_milestones_before_change_points():
     assert found[2] is None
     assert label_with_date(found[0]) == "Serval (11 January 2013)"
     assert label_with_date(found[2]) == "–"
+
+
+# --- Each country its own context: Burkina Faso's and Niger's own milestones ---
+
+
+@pytest.mark.parametrize(
+    ("country", "coups", "not_theirs"),
+    [
+        # the 2015 RSP coup attempt, Damiba's coup and Traoré's coup
+        ("Burkina Faso", ["2015-09-16", "2022-01-24", "2022-09-30"], "2012-03-22"),
+        # Tandja overthrown, the foiled attempt before Bazoum's inauguration, Tiani's coup
+        ("Niger", ["2010-02-18", "2021-03-31", "2023-07-26"], "2020-08-18"),
+    ],
+)
+def test_burkina_faso_and_niger_read_breaks_against_their_own_coups(country, coups, not_theirs):
+    from analysis.curated.tables import load_table
+    from analysis.reports.attack_trends import of_country
+
+    milestones = of_country(load_table("milestones"), country)
+    own_coups = milestones[milestones["kind"] == "coup"]
+    assert sorted(own_coups["date"].dt.strftime("%Y-%m-%d")) == coups
+    assert all(len(sources) >= 1 for sources in own_coups["sources"])
+    # Mali's coups are Mali's: they are not drawn on this country's charts
+    assert not_theirs not in set(milestones["date"].dt.strftime("%Y-%m-%d"))
+    # a 2022 break in Burkina Faso is read against Traoré's coup, not against Mali's history
+    if country == "Burkina Faso":
+        (found,) = milestones_before([2022], milestones_in(milestones))
+        assert found["milestone_id"] == "ms-2022-09-30-coup"
+        uprising = milestones[milestones["kind"] == "uprising"]
+        assert uprising["date"].dt.strftime("%Y-%m-%d").tolist() == ["2014-10-28"]
+
+
+def test_uprising_is_a_kind_with_a_colour():
+    from analysis.curated.schema import MILESTONE_KINDS
+    from analysis.figures.milestones import KIND_COLOURS
+
+    assert "uprising" in MILESTONE_KINDS
+    assert KIND_COLOURS["uprising"] != KIND_COLOURS["coup"]
