@@ -451,38 +451,61 @@ def _annotation_colour(cell: np.ndarray) -> str:
 
 
 def draw_estimate_bars(ax: Axes, estimates: pd.DataFrame, title: str = "What Malians said") -> Axes:
-    """Several questions (or groups) side by side as bars with 95% error bars and DK shares.
+    """Several questions (or groups) side by side as bars with 95% error bars and DK shares;
+    a suppressed row keeps its place and says why it has no bar.
 
-    The intervals are the design-based ones already estimated (analysis.analyses.opinion), so
-    the bars are drawn with matplotlib: seaborn's barplot would compute its own intervals from
-    respondent-level rows."""
+    The bars are seaborn's, one per row (``errorbar=None``: seaborn would compute its own
+    intervals from respondent-level rows); the error bars are the design-based intervals
+    already estimated (analysis.analyses.opinion)."""
+    # seaborn imports scipy (most of a second): only a report that draws bars pays for it.
+    import seaborn as sns
+
     rows = estimates.reset_index(drop=True)
-    labels = []
-    for position, row in rows.iterrows():
-        group = "" if row["group"] == ALL_GROUP else f", {row['group']}"
-        labels.append(
-            _wrap(f"{row['short']}: {row['positive_label']} (R{row['round']}{group})", 58, 2)
+    labels = [
+        _wrap(
+            f"{row['short']}: {row['positive_label']} (R{row['round']}"
+            f"{'' if row['group'] == ALL_GROUP else ', ' + str(row['group'])})",
+            58,
+            2,
         )
-        if row["suppressed"]:
-            ax.text(1, position, row["note"], va="center", fontsize=6.5, color="#555555")
-            continue
-        ax.barh(position, float(row["share"]), color=style.PALETTE[0], alpha=0.85, height=0.7)
+        for _, row in rows.iterrows()
+    ]
+    shown = rows[~rows["suppressed"].astype(bool)]
+    share = shown["share"].astype(float)
+    if len(shown):
+        # Rows are placed by their position, not their label: two rows never share a bar.
+        sns.barplot(
+            x=share.to_numpy(),
+            y=shown.index.to_numpy(),
+            order=list(rows.index),
+            orient="h",
+            errorbar=None,
+            color=style.PALETTE[0],
+            saturation=1,
+            alpha=0.85,
+            width=0.7,
+            ax=ax,
+        )
         ax.errorbar(
-            float(row["share"]),
-            position,
-            xerr=[[row["share"] - row["low"]], [row["high"] - row["share"]]],
+            share,
+            shown.index,
+            xerr=[share - shown["low"].astype(float), shown["high"].astype(float) - share],
             fmt="none",
             color="black",
             capsize=2.5,
             linewidth=0.9,
         )
-        ax.text(
-            float(row["high"]) + 1.5,
-            position,
-            f"{row['share']:.0f}% (don't know {row['dont_know']:.0f}%)",
-            va="center",
-            fontsize=6.5,
-        )
+    for position, row in rows.iterrows():
+        if row["suppressed"]:
+            ax.text(1, position, row["note"], va="center", fontsize=6.5, color="#555555")
+        else:
+            ax.text(
+                float(row["high"]) + 1.5,
+                position,
+                f"{row['share']:.0f}% (don't know {row['dont_know']:.0f}%)",
+                va="center",
+                fontsize=6.5,
+            )
     ax.set_yticks(range(len(labels)), labels, fontsize=6.5)
     ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.set_xlim(0, 118)
