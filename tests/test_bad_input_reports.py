@@ -26,13 +26,13 @@ from analysis.analyses.areas import AreaCounts
 from analysis.figures import events as fe
 from analysis.figures import groups as fg
 from analysis.figures import maps, style
-from analysis.figures import opinion as fo
 from analysis.figures.milestones import draw_milestones
 from analysis.reports import attack_trends, page
 from analysis.reports import group_evolution as ge
 from analysis.reports import public_opinion as po
 from analysis.reports.context import open_run
 from analysis.reports.params import ParameterError, check_parameters
+from analysis.reports.parts import Chart, NoData, Report
 
 matplotlib.use("Agg")
 
@@ -266,27 +266,19 @@ def opinion_polls(folder: Path) -> None:
     (folder / "polls.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
 
 
-def show_opinion(report: po.PublicOpinionReport) -> None:
+def show_opinion(report: Report) -> None:
     for name in po.SECTIONS:
-        for block in report.section(name):
-            if isinstance(block, po.NoData):
-                page.no_data(block.what, block.how_to_get)
-            elif isinstance(block, po.Chart):
-                if block.layout == "series":
-                    fig, _ = fo.poll_series_layout(*block.data, **block.options)
-                else:
-                    fig, ax = fo.layout(block.layout, block.rows)
-                    block.draw(ax, *block.data, **block.options)
-                page.figure(fig, block.slug, block.caption, source=block.source)
+        for block in report[name].blocks:
+            if isinstance(block, NoData | Chart):
+                page.show_block(block)
 
 
 def test_dollar_in_poll_question_and_pollster_shows_literally(machine, tmp_path):
     curated = curated_copy(tmp_path)
     opinion_polls(curated)
     dollar_milestones(curated)
-    common = po.check_parameters("2012-01-01", "2025-12-31", data_source="curated")
-    ctx, params = po.open_report(common, curated_dir=curated)
-    report = po.build(ctx, params)
+    ctx = open_run("2012-01-01", "2025-12-31", curated)
+    report = po.build(ctx, po.check(ctx, "2012-01-01", "2025-12-31", data_source="curated"))
     show_opinion(report)
     slugs = figure_slugs(machine)
     assert "opinion-survey-timeline" in slugs

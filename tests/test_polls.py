@@ -15,7 +15,7 @@ from analysis.analyses import polls  # noqa: E402
 from analysis.curated import poll_checks  # noqa: E402
 from analysis.curated.tables import load_polls, validate_all  # noqa: E402
 from analysis.figures import opinion as fo  # noqa: E402
-from analysis.reports import public_opinion as params  # noqa: E402
+from analysis.reports import opinion_params as params  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OPINION = FIXTURES / "opinion"
@@ -159,15 +159,16 @@ def test_series_lines_join_only_same_answer_and_population(sample):
     joined = [line for line in ax.get_lines() if len(line.get_xdata()) > 1 and line.get_gid()]
     assert [line.get_gid() for line in joined] == ["trust-army|national|somewhat or a lot"]
     assert len(joined[0].get_xdata()) == 3
-    assert not ax.get_figure().texts  # the caption names the source (display.figure)
-    assert "Pollster A" in fo.poll_source_line(sample, ["trust-army"])
+    assert not ax.get_figure().texts  # the caption names the source (page.figure)
 
 
-def test_poll_figure_source_line_names_pollster_population_and_fieldwork(sample):
-    source = fo.poll_source_line(sample, ["trust-army"])
-    assert "Pollster A" in source and "national" in source and "2019-04-01" in source
-    caption = fo.poll_series_caption(sample, ["trust-army"])
-    assert "How much do you trust the army?" in caption
+def test_fieldwork_span_as_a_reader_reads_it():
+    assert polls.fieldwork_span("2017-02-08", "2017-02-24") == "2017-02-08 to 2017-02-24"
+    assert polls.fieldwork_span(pd.Timestamp("2017-02-08"), "2017-02-08") == "2017-02-08"
+    assert polls.fieldwork_span("2019-04-01", None) == "2019-04-01"
+    assert polls.fieldwork_span("2019-04-01", pd.NaT) == "2019-04-01"
+    assert polls.fieldwork_span(None, "2019-04-30") == "dates not given"
+    assert polls.fieldwork_span(pd.NaT, None) == "dates not given"
 
 
 def test_survey_timeline_one_row_per_wave(sample):

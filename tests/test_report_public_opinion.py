@@ -1,5 +1,6 @@
-"""The public-opinion report object, on hand-made rounds and polls: findings sentences, verdicts
-on changes beyond the margin of error, poll-series selection, period and source choices."""
+"""The public-opinion report, on hand-made rounds and polls: findings sentences, verdicts on
+changes beyond the margin of error, poll-series selection, period and source choices, and the
+parameters checked against the run's snapshot."""
 
 from __future__ import annotations
 
@@ -13,8 +14,13 @@ import pytest
 
 from analysis.analyses import polls
 from analysis.curated.tables import load_polls
+from analysis.reports import opinion_charts as charts
+from analysis.reports import opinion_data as od
+from analysis.reports import opinion_sections as sections
 from analysis.reports import public_opinion as po
-from analysis.reports.params import ParameterError
+from analysis.reports.context import open_run
+from analysis.reports.params import ParameterError, check_parameters
+from analysis.reports.parts import Chart, NoData, Report, Table, Text
 from analysis.sources import afrobarometer as ab
 from analysis.sources import register
 from tests.test_afrobarometer import write_fixture
@@ -87,17 +93,21 @@ def no_milestones() -> pd.DataFrame:
 
 
 def params(data_source="all", start="2012-01-01", end="2025-12-31", **own) -> po.OpinionParameters:
-    common = po.check_parameters(start, end, "Mali", [], data_source, [])
+    common = check_parameters(start, end, "Mali", [], data_source, allowed_sources=po.DATA_SOURCES)
     own.setdefault("min_sample", 5)  # ten respondents a round: not suppressed
     return po.OpinionParameters(common, **own)
 
 
-def report(rounds, toplines, qmap, **kwargs) -> po.PublicOpinionReport:
-    return po.assemble(params(**kwargs), toplines, rounds, qmap, no_milestones())
+def data(rounds, toplines, qmap, **kwargs) -> od.OpinionData:
+    return od.prepare(params(**kwargs), toplines, rounds, qmap, no_milestones())
 
 
-def texts(blocks) -> list[str]:
-    return [b.plain() for b in blocks if isinstance(b, po.Text)]
+def report(rounds, toplines, qmap, **kwargs) -> Report:
+    return po.report(data(rounds, toplines, qmap, **kwargs))
+
+
+def texts(section) -> list[str]:
+    return [b.plain() for b in section.blocks if isinstance(b, Text)]
 
 
 def test_key_findings_from_hand_made_rounds(rounds, toplines, qmap):
@@ -128,30 +138,33 @@ def test_key_findings_from_hand_made_rounds(rounds, toplines, qmap):
 
 
 def test_headline_and_round_check_from_the_report(rounds, toplines, qmap):
-    built = report(rounds, toplines, qmap)
-    assert built.headline[0] == (
+    checks = report(rounds, toplines, qmap).checks
+    headline = checks["headline"]
+    assert headline[0] == (
         "Afrobarometer R7           Armed forces protect the country, often or always: "
         "80% (95% CI 49.0–94.3)"
     )
-    assert built.headline[1].endswith("Trust the army, somewhat or a lot: 90% (95% CI 59.6–98.2)")
-    assert len(built.headline) == 3  # government-handling-armed-extremists is not in the map
+    assert headline[1].endswith("Trust the army, somewhat or a lot: 90% (95% CI 59.6–98.2)")
+    assert len(headline) == 3  # government-handling-armed-extremists is not in the map
     # n = 10 respondents of weight 1: Kish n_eff = 10.
-    assert built.round_check.startswith("R7 AF (often or always): 80% (95% CI 49.0–94.3), n = 10")
-    assert "Kish n_eff = 10;" in built.round_check
+    (round_check,) = checks["round"]
+    assert round_check.startswith("R7 AF (often or always): 80% (95% CI 49.0–94.3), n = 10")
+    assert "Kish n_eff = 10;" in round_check
 
 
 def test_changes_beyond_margin_verdicts(rounds, toplines, qmap):
-    built = report(rounds, toplines, qmap)
+    shared = data(rounds, toplines, qmap)
+    built = po.report(shared)
     # Two questions asked twice: trust 30 -> 90 (+60, far beyond a margin of about 34 points
     # at n = 10), armed forces 80 -> 80 (no change).
-    changes = built.round_changes.set_index("question_id")
+    changes = shared.round_changes.set_index("question_id")
     assert changes.loc["trust-army", "change"] == pytest.approx(60.0)
     assert changes.loc["armed-forces-protect-country", "change"] == pytest.approx(0.0)
-    assert list(built.changes_beyond_margin["question_id"]) == ["trust-army"]
+    assert list(shared.changes_beyond_margin["question_id"]) == ["trust-army"]
     assert "1 of 2 round-to-round changes are larger than their margin of error." in texts(
-        built.section("breakdowns")
+        built["breakdowns"]
     )
-    table = next(b for b in built.section("breakdowns") if isinstance(b, po.Table))
+    table = next(b for b in built["breakdowns"].blocks if isinstance(b, Table))
     assert list(table.frame["question"]) == ["Trust the army"]  # headers as a reader sees them
     assert "share from" in table.frame and "share_from" not in table.frame
 
@@ -164,7 +177,7 @@ def test_questions_parameter_narrows_sections_and_adds_findings(rounds, toplines
     )
     assert built.key_findings[-1].endswith("with 10.0% answering don’t know.")
     # No round-to-round change of the chosen question (asked once): no verdict text.
-    assert texts(built.section("breakdowns")) == []
+    assert texts(built["breakdowns"]) == []
     # The north/region figures need a chosen question asked in two rounds: none here.
     slugs = [c.slug for c in built.charts()]
     assert "opinion-north-vs-rest" not in slugs
@@ -185,32 +198,32 @@ def test_poll_series_selection(toplines):
         ("p1", "barkhane-once-only"),
     ]
     frame = pd.DataFrame(rows, columns=["poll_id", "question_id"])
-    assert po.response_series_ids(frame, params()) == [
+    assert charts.response_series_ids(frame, params()) == [
         "fds-work-satisfaction",
         "minusma-work-satisfaction",
     ]
     chosen = params(questions=("minusma-work-satisfaction",))
-    assert po.response_series_ids(frame, chosen) == ["minusma-work-satisfaction"]
+    assert charts.response_series_ids(frame, chosen) == ["minusma-work-satisfaction"]
 
 
 def test_data_source_and_period_choices(rounds, toplines, qmap):
-    only_polls = report(rounds, toplines, qmap, data_source="curated")
+    only_polls = data(rounds, toplines, qmap, data_source="curated")
     assert only_polls.rounds_read == ()
-    assert only_polls.key_findings[-1] == (
+    assert po.report(only_polls).key_findings[-1] == (
         "No Afrobarometer microdata was available for the period, so the report relies on "
         "published toplines only."
     )
-    only_rounds = report(rounds, toplines, qmap, data_source="afrobarometer")
+    only_rounds = data(rounds, toplines, qmap, data_source="afrobarometer")
     assert len(only_rounds.toplines) == 0
-    assert only_rounds.key_findings[-1] == (
+    assert po.report(only_rounds).key_findings[-1] == (
         "No published poll figures fall within the period and data source chosen."
     )
     # A period from 2016: round 6 (fieldwork December 2014) falls outside and is named.
-    later = report(rounds, toplines, qmap, start="2016-01-01")
+    later = data(rounds, toplines, qmap, start="2016-01-01")
     assert later.rounds_read == (7,) and later.rounds_outside == (6,)
     assert (
         "Afrobarometer round(s) 6 fall outside 2016-01-01 to 2025-12-31; widen the period to "
-        "include them." in texts(later.section("asked"))
+        "include them." in texts(po.report(later)["asked"])
     )
     # 2016-2025 keeps the 2019-2021 figures (4 of them), not Gallup 2012 nor Pew 2013.
     assert len(later.toplines) == 4
@@ -220,26 +233,26 @@ def test_caveats_count_figures_after_the_2021_coup(toplines):
     milestones = pd.DataFrame(
         {"kind": ["coup", "coup"], "date": pd.to_datetime(["2020-08-18", "2021-05-24"])}
     )
-    text = po.poll_caveats(toplines, milestones).plain()
+    text = sections.poll_caveats(toplines, milestones).plain()
     # After 2021-05-24: the online poll (June 2021) and fix-a-2021 (mid-2021, 2021-07-02).
     assert "2 figures were collected after 2021-05-24" in text
     assert "1 figures come second-hand from the press" in text  # fix-a-2021
     assert "1 figures come from online or quota samples" in text
-    without = po.restricted_from(milestones.iloc[:1])
-    assert without == po.FALLBACK_RESTRICTED_FROM
+    without = sections.restricted_from(milestones.iloc[:1])
+    assert without == sections.FALLBACK_RESTRICTED_FROM
 
 
 def test_opinion_parameters_checked_against_the_curated_polls(tmp_path):
     curated = tmp_path / "curated"
     shutil.copytree(FIXTURES / "curated_min", curated)
     shutil.copy(OPINION / "polls_sample.csv", curated / "polls.csv")
-    common = po.check_parameters("2012-01-01", "2025-12-31")
-    ctx, checked = po.open_report(common, "trust-army-online", curated_dir=curated)
+    ctx = open_run("2012-01-01", "2025-12-31", curated)
+    checked = po.check(ctx, "2012-01-01", "2025-12-31", questions="trust-army-online")
     assert checked.questions == ("trust-army-online",) and checked.min_sample == 50
     with pytest.raises(ParameterError, match="Unknown question id 'no-such-question'"):
-        po.open_report(common, ["no-such-question"], curated_dir=curated)
+        po.check(ctx, "2012-01-01", "2025-12-31", questions=["no-such-question"])
     with pytest.raises(ParameterError, match="Unknown data source 'acled'"):
-        po.check_parameters("2012-01-01", "2025-12-31", data_source="acled")
+        po.check(ctx, "2012-01-01", "2025-12-31", data_source="acled")
 
 
 def test_build_records_each_afrobarometer_file_read(tmp_path):
@@ -250,10 +263,11 @@ def test_build_records_each_afrobarometer_file_read(tmp_path):
     folder.mkdir()
     write_fixture(folder / "fix_r7_data.sav")
     qmap = ab.load_question_map(OPINION / "questions_fixture.yaml")
-    common = po.check_parameters("2012-01-01", "2025-12-31")
-    ctx, checked = po.open_report(common, curated_dir=curated, qmap=qmap)
-    built = po.build(ctx, checked, afrobarometer_dir=folder, qmap=qmap)
-    assert built.rounds_read == (7,)
+    ctx = open_run("2012-01-01", "2025-12-31", curated)
+    checked = po.check(ctx, "2012-01-01", "2025-12-31", qmap=qmap)
+    shared = od.load(ctx, checked, afrobarometer_dir=folder, qmap=qmap)
+    built = po.report(shared)
+    assert shared.rounds_read == (7,)
     assert ctx.version_read("afrobarometer") == "round 7"
     assert ctx.source_line("afrobarometer") == f"{ab.SOURCE_NAME} round 7"
     read = [o for o in ctx.origins if o.dataset == "afrobarometer"]
@@ -262,18 +276,18 @@ def test_build_records_each_afrobarometer_file_read(tmp_path):
     # Every figure names its source line and caption; none is drawn by build().
     for chart in built.charts():
         assert chart.source.startswith("Source: ") and chart.caption
-    assert re.search(r"covers rounds 7\.", texts(built.section("asked"))[0])
+    assert re.search(r"covers rounds 7\.", texts(built["asked"])[0])
 
 
-def all_text(blocks) -> str:
-    """Every caption, text and table cell of some blocks, as one string."""
+def all_text(section) -> str:
+    """Every caption, text and table cell of a section, as one string."""
     parts = []
-    for block in blocks:
-        if isinstance(block, po.Text):
+    for block in section.blocks:
+        if isinstance(block, Text):
             parts.append(block.plain())
-        elif isinstance(block, po.Chart):
+        elif isinstance(block, Chart):
             parts.append(block.caption)
-        elif isinstance(block, po.Table):
+        elif isinstance(block, Table):
             parts.append(block.caption + " " + block.frame.to_string())
     return "\n".join(parts)
 
@@ -283,9 +297,9 @@ def test_brief_body_and_appendix(rounds, toplines, qmap):
     from analysis.reports.brief import MAX_CAPTION_WORDS, caption_words
 
     built = report(rounds, toplines, qmap)
-    assert set(built.appendix) == set(po.APPENDIX)
-    body = "\n".join(all_text(built.section(name)) for name in po.SECTIONS)
-    appendix = "\n".join(all_text(built.appendix_section(name)) for name in po.APPENDIX)
+    assert list(built.sections) == list(po.SECTIONS) + list(po.APPENDIX)
+    body = "\n".join(all_text(built[name]) for name in po.SECTIONS)
+    appendix = "\n".join(all_text(built[name]) for name in po.APPENDIX)
     for chart in built.charts():
         assert caption_words(chart.caption) <= MAX_CAPTION_WORDS, chart.slug
     # The wordings of the fixture's map (questions_report.yaml) and of polls_sample.csv.
@@ -301,15 +315,15 @@ def test_brief_body_and_appendix(rounds, toplines, qmap):
     assert extremism.source.endswith("round 7.")
     # The small rounds table stays in the body.
     assert "Afrobarometer rounds read" in body
-    method = all_text(built.appendix_section("method"))
+    method = all_text(built["method"])
     assert "fewer than 5 respondents are suppressed" in method  # min_sample=5 in params()
 
 
 def test_appendix_sections_say_when_they_have_no_data(toplines, qmap):
     built = report({}, toplines, qmap, data_source="curated")
-    (missing,) = built.appendix_section("question-map")
-    assert isinstance(missing, po.NoData)
-    assert "No respondent-level file was read" in all_text(built.appendix_section("method"))
+    (missing,) = built["question-map"].blocks
+    assert isinstance(missing, NoData)
+    assert "No respondent-level file was read" in all_text(built["method"])
 
 
 def test_sections_are_led_by_their_latest_figures(rounds, toplines, qmap):
@@ -317,7 +331,7 @@ def test_sections_are_led_by_their_latest_figures(rounds, toplines, qmap):
     armed forces protect 8 of 10, trust the army 9 of 10 (questions absent from the fixture's
     map, such as trust in the president, are left out)."""
     built = report(rounds, toplines, qmap)
-    leads = {name: texts(built.section(name))[0] for name in ("extremism", "responses", "trust")}
+    leads = {name: texts(built[name])[0] for name in ("extremism", "responses", "trust")}
     assert leads["extremism"].startswith(
         "**Latest Afrobarometer figures.** Feared violence by extremists (feared it): 40% (95% CI"
     )
@@ -331,20 +345,7 @@ def test_sections_are_led_by_their_latest_figures(rounds, toplines, qmap):
     assert "president" not in leads["trust"]
     # Without microdata, no lead: the section starts with what it has.
     only_polls = report(rounds, toplines, qmap, data_source="curated")
-    assert not any(t.startswith("**Latest") for t in texts(only_polls.section("trust")))
-
-
-def test_a_heat_map_caption_promises_no_interval_it_does_not_draw():
-    from analysis.reports.public_opinion import afrobarometer_brief_caption
-
-    rows = pd.DataFrame({"round": [5, 6]})
-    # A heat map shows one colour per cell: its intervals are in the data, not drawn.
-    assert afrobarometer_brief_caption(rows, "Region by round", intervals=False) == (
-        "Region by round: share of Malian adults giving the answer shown (national random "
-        "samples); each cell's 95% interval is in the data (CSV), not drawn. Wordings in the "
-        "appendix."
-    )
-    assert "with 95% intervals" in afrobarometer_brief_caption(rows, "Trust")
+    assert not any(t.startswith("**Latest") for t in texts(only_polls["trust"]))
 
 
 def test_the_army_trust_change_names_a_round_that_did_not_sample_the_whole_country(
@@ -361,3 +362,34 @@ def test_the_army_trust_change_names_a_round_that_did_not_sample_the_whole_count
     )
     assert findings[1].endswith(f"). Round 6: {note}")
     assert "Round 6:" not in report(rounds, toplines, qmap).key_findings[1]
+
+
+def test_the_appendix_gives_each_figures_wording_in_the_order_the_brief_shows_them(
+    rounds, toplines, qmap
+):
+    built = report(rounds, toplines, qmap)
+    # By hand, from questions_report.yaml and polls_sample.csv: the extremism bars (jihadists,
+    # feared extremists), Gallup's and Pew's sharia questions, the armed-forces bars (no
+    # response question is asked in two polls: no series), trust in the army over rounds 6 and
+    # 7, then trust in the army (the default focus) north against the rest, and by region.
+    assert [c.slug for c in built.charts()] == [
+        "opinion-survey-timeline",
+        "opinion-extremism-afrobarometer",
+        "opinion-sharia-side-by-side",
+        "opinion-responses-afrobarometer",
+        "opinion-trust-trends",
+        "opinion-north-vs-rest",
+        "opinion-region-round-heatmap",
+    ]
+    wordings = [b for b in built["wordings"].blocks if isinstance(b, Text)]
+    assert [w.values["title"] for w in wordings] == [
+        "Armed groups, extremism and insecurity",
+        "Sharia: two different questions",
+        "The army, the government, MINUSMA and France",
+        "Trust in institutions",
+        "Trust the army: national, north and rest of Mali",
+        "Trust the army by region and round",
+    ]
+    sharia = wordings[1].values["wording"]
+    assert "'Do you favour or oppose making sharia the official law of the land?'" in sharia
+    assert "'Implementation of sharia'" in sharia

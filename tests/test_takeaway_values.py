@@ -287,6 +287,7 @@ def test_national_and_north_points_are_titled_with_their_real_fieldwork_not_the_
     monkeypatch,
 ):
     from analysis.figures import opinion
+    from analysis.reports.opinion_captions import national_and_north
 
     shown = _shown(monkeypatch)
     rounds = {
@@ -316,7 +317,7 @@ def test_national_and_north_points_are_titled_with_their_real_fieldwork_not_the_
         }
     )
     fig, ax = style.new_figure()
-    opinion.draw_national_vs_north(ax, national, north)
+    opinion.draw_national_vs_north(ax, national_and_north(national, north))
     page.figure(fig, "north", "North.")
     (body,) = shown
     # The points are drawn 20 days either side of each round so their bars do not overlap;
@@ -359,6 +360,7 @@ def test_a_published_point_beside_the_microdata_line_names_its_question_and_poll
     monkeypatch,
 ):
     from analysis.figures import opinion
+    from analysis.reports.opinion_captions import published_points
 
     shown = _shown(monkeypatch)
     estimates = pd.DataFrame(
@@ -387,7 +389,7 @@ def test_a_published_point_beside_the_microdata_line_names_its_question_and_poll
         }
     )
     fig, ax = style.new_figure()
-    opinion.draw_trends(ax, estimates, published)
+    opinion.draw_trends(ax, estimates, published_points(estimates, published))
     page.figure(fig, "trends", "Trends.")
     (body,) = shown
     # By hand: the two microdata points (midpoints 2014-12-07, 2017-02-16) and the published

@@ -60,6 +60,16 @@ def fieldwork_midpoint(row: pd.Series) -> tuple[pd.Timestamp | None, str]:
     return None, "no date given"
 
 
+def fieldwork_span(start: object, end: object) -> str:
+    """A survey's fieldwork as a reader reads it: '2017-02-08 to 2017-02-24', one day when
+    both ends are the same (or no end is given), 'dates not given' when no start is."""
+    if start is None or pd.isna(start):
+        return "dates not given"
+    first = pd.Timestamp(start).date().isoformat()
+    last = pd.Timestamp(end).date().isoformat() if end is not None and pd.notna(end) else first
+    return first if first == last else f"{first} to {last}"
+
+
 def format_share_interval(
     share: float, low: float | None = None, high: float | None = None, note: str = ""
 ) -> str:

@@ -2,10 +2,10 @@
 
 Every figure shows each figure's uncertainty (95% error bars, none where none can be computed,
 with the reason marked). Each ``draw_*`` function draws on the ``ax`` it is given and returns
-it; it never touches the figure. ``layout`` and ``poll_series_layout`` make figures of the
-right size. The ``*_source_line`` and ``*_caption`` helpers return the facts a figure needs
-under it (question wording, population, fieldwork dates, source) as text, for
-``analysis.reports.page.figure``, which writes the source line once under the figure.
+it; it never touches the figure. ``layout``, ``chart_height`` and ``poll_series_layout`` give
+figures of the right size. Only drawing lives here: the captions, source lines and the data
+shaped for them (published points, timeline entries) are the report's
+(analysis.reports.opinion_captions).
 """
 
 from __future__ import annotations
@@ -21,11 +21,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis.analyses.opinion import region_round_table
-from analysis.analyses.polls import NOT_RANDOM
-from analysis.core.vocab import ALL_GROUP, NOT_GIVEN
+from analysis.analyses.polls import NOT_RANDOM, fieldwork_span
+from analysis.core.vocab import ALL_GROUP
 from analysis.figures import style
 from analysis.figures.milestones import draw_milestones
-from analysis.sources.afrobarometer import SOURCE_NAME
 
 NO_INTERVAL_MARKER = "D"
 RANDOM_MARKER = "o"
@@ -44,11 +43,16 @@ SERIES_PANEL_IN, SERIES_FRAME_IN = 2.4, 1.0
 SERIES_TITLE = "Repeated questions over time, one panel per question"
 
 
-def layout(kind: str, rows: int = 1) -> tuple[Figure, Axes]:
-    """A full-width figure with one axes, as tall as a chart of this kind with ``rows`` rows
-    (pollsters, bars, regions) needs; kinds are the keys of HEIGHTS."""
+def chart_height(kind: str, rows: int = 1) -> float:
+    """Inches a chart of this kind with ``rows`` rows (pollsters, bars, regions) needs; kinds
+    are the keys of HEIGHTS."""
     base, per_row = HEIGHTS[kind]
-    return style.new_figure(height_in=base + per_row * max(rows, 1))
+    return base + per_row * max(rows, 1)
+
+
+def layout(kind: str, rows: int = 1) -> tuple[Figure, Axes]:
+    """A full-width figure with one axes, as tall as a chart of this kind needs."""
+    return style.new_figure(height_in=chart_height(kind, rows))
 
 
 def _wrap(text: str, width: int = 60, lines: int = 3) -> str:
@@ -57,14 +61,6 @@ def _wrap(text: str, width: int = 60, lines: int = 3) -> str:
         parts = parts[:lines]
         parts[-1] = parts[-1].rstrip(" .,;") + " …"
     return "\n".join(parts)
-
-
-def _period(start: object, end: object) -> str:
-    if start is None or pd.isna(start):
-        return "dates not given"
-    first = pd.Timestamp(start).date().isoformat()
-    last = pd.Timestamp(end).date().isoformat() if end is not None and pd.notna(end) else first
-    return first if first == last else f"{first} to {last}"
 
 
 def _date_num(value: pd.Timestamp) -> float:
@@ -180,42 +176,6 @@ def poll_series_layout(
     return fig, panels
 
 
-def poll_source_line(frame: pd.DataFrame, question_ids: Sequence[str]) -> str:
-    """Source line of a poll figure: pollsters, populations, fieldwork and how to read marks."""
-    rows = frame[frame["question_id"].isin(list(question_ids))]
-    surveys = []
-    for _poll_id, block in rows.groupby("poll_id", sort=False):
-        first = block.iloc[0]
-        surveys.append(
-            f"{first['pollster']} {_period(first['fieldwork_start'], first['fieldwork_end'])}, "
-            f"{'; '.join(dict.fromkeys(block['population']))}"
-            f"{', press-reported' if block['press_reported'].any() else ''}"
-        )
-    return (
-        f"Source: {'; '.join(surveys)} (curated in polls.csv). Bars: 95% Wilson intervals; "
-        "hollow = not a random sample; diamond = sample size not reported (no interval)."
-    )
-
-
-def poll_series_caption(frame: pd.DataFrame, question_ids: Sequence[str]) -> str:
-    """Caption naming each series' wording, populations and fieldwork."""
-    parts = []
-    for qid in question_ids:
-        rows = frame[frame["question_id"] == qid]
-        if rows.empty:
-            continue
-        periods = ", ".join(
-            dict.fromkeys(
-                _period(r["fieldwork_start"], r["fieldwork_end"]) for _, r in rows.iterrows()
-            )
-        )
-        parts.append(
-            f"'{rows['question'].iloc[0]}' (populations: {', '.join(dict.fromkeys(rows['population']))}; "
-            f"fieldwork: {periods})"
-        )
-    return "Questions: " + "; ".join(parts) + "."
-
-
 def draw_side_by_side(ax: Axes, frame: pd.DataFrame, question_ids: Sequence[str]) -> Axes:
     """Figures of questions that only resemble each other, as separate labelled bars."""
     rows = frame[frame["question_id"].isin(list(question_ids))].sort_values("when")
@@ -248,13 +208,11 @@ def draw_side_by_side(ax: Axes, frame: pd.DataFrame, question_ids: Sequence[str]
 
 
 def draw_survey_timeline(
-    ax: Axes,
-    timeline: pd.DataFrame,
-    afrobarometer_rounds: pd.DataFrame | None = None,
-    milestones: pd.DataFrame | None = None,
+    ax: Axes, entries: pd.DataFrame, milestones: pd.DataFrame | None = None
 ) -> Axes:
-    """When each survey was in the field, one row per pollster; hollow = not a random sample."""
-    entries = timeline_entries(timeline, afrobarometer_rounds)
+    """When each survey was in the field, one row per pollster; hollow = not a random sample.
+
+    ``entries`` has one dot per wave: pollster, when (a timestamp) and random_sample."""
     pollsters = list(dict.fromkeys(entries.sort_values("when")["pollster"]))
     for _, row in entries.iterrows():
         y = pollsters.index(row["pollster"])
@@ -294,28 +252,6 @@ def draw_survey_timeline(
     return style.label_axes(ax, "When Malians were asked", "Fieldwork (middle of the period)", "")
 
 
-def timeline_entries(
-    timeline: pd.DataFrame, afrobarometer_rounds: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """The dots of the survey timeline: pollster, date, random or not (published waves, then
-    Afrobarometer rounds read from microdata, placed at the middle of their fieldwork)."""
-    columns = ["pollster", "when", "random_sample", "figures"]
-    entries = (
-        timeline.dropna(subset=["when"])[columns]
-        if len(timeline)
-        else pd.DataFrame(columns=columns)
-    )
-    if afrobarometer_rounds is not None and len(afrobarometer_rounds):
-        extra = afrobarometer_rounds.assign(
-            pollster="Afrobarometer microdata",
-            when=pd.to_datetime(afrobarometer_rounds["fieldwork_mid"]),
-            random_sample=True,
-            figures=np.nan,
-        )[columns]
-        entries = pd.concat([e for e in (entries, extra) if len(e)], ignore_index=True)
-    return entries
-
-
 # ----------------------------------------------------------------------------- Afrobarometer
 
 
@@ -326,60 +262,6 @@ def fieldwork_mid(estimates: pd.DataFrame) -> pd.Series:
     return start + (end - start) / 2
 
 
-def afrobarometer_source_line(estimates: pd.DataFrame, population: str = "") -> str:
-    """Rounds and fieldwork dates, population, denominator, and the wording when one question.
-
-    Figures of several questions carry their wordings in the caption instead
-    (afrobarometer_caption), which keeps the source line readable.
-    """
-    rounds = estimates.drop_duplicates("round").sort_values("round")
-    fieldwork = "; ".join(
-        f"R{int(r['round'])} {_period(r['fieldwork_start'], r['fieldwork_end'])}"
-        for _, r in rounds.iterrows()
-    )
-    question = ""
-    if estimates["question_id"].nunique() == 1:
-        first = estimates.iloc[0]
-        wordings = " / ".join(dict.fromkeys(estimates["wording"]))
-        question = f" Q ({first['positive_label']}): {wordings}"
-    denominator = estimates["denominator"].iloc[0] if len(estimates) else ""
-    population = population or "adults 18+, national random sample (about 1,200 per round)"
-    return (
-        f"Source: {SOURCE_NAME}, {fieldwork}. Population: {population}.{question} "
-        f"Weighted (withinwt); bars: 95% intervals (Wilson on Kish effective n); "
-        f"denominator: {denominator}."
-    )
-
-
-def published_points(estimates: pd.DataFrame, published: pd.DataFrame | None) -> pd.DataFrame:
-    """Published poll figures of the same question ids and reported answer as the estimates
-    (drawn as hollow markers beside the microdata line, never joined to it)."""
-    if published is None or not len(published) or not len(estimates):
-        return pd.DataFrame(columns=["question_id", "when", "share", "interval_note"])
-    labels = (
-        estimates.drop_duplicates("question_id")
-        .set_index("question_id")["positive_label"]
-        .str.casefold()
-    )
-    same = published["question_id"].isin(labels.index)
-    rows = published[same]
-    wanted = rows["question_id"].map(labels)
-    return rows[rows["response"].str.casefold().eq(wanted)]
-
-
-def trends_source_line(estimates: pd.DataFrame, published: pd.DataFrame | None = None) -> str:
-    """Source line of draw_trends: the Afrobarometer rounds, and the published figures drawn."""
-    source = afrobarometer_source_line(estimates)
-    points = published_points(estimates, published)
-    if len(points):
-        notes = "; ".join(dict.fromkeys(str(n) for n in points["interval_note"] if n))
-        source += (
-            " Hollow markers: the same questions as published later (polls.csv), without "
-            f"microdata{f' ({notes})' if notes else ''}."
-        )
-    return source
-
-
 def draw_trends(
     ax: Axes,
     estimates: pd.DataFrame,
@@ -388,12 +270,13 @@ def draw_trends(
 ) -> Axes:
     """Shares across rounds with 95% error bars, one line per question (national figures).
 
-    ``published`` (optional, from polls toplines) adds later published figures for the same
-    question ids as hollow markers, not joined to the microdata line.
+    ``published`` (optional): published figures of the same questions and answers (question_id,
+    when, share, pollster), drawn as hollow markers beside their question's line, not joined
+    to it.
     """
     data = estimates[estimates["breakdown"] == "none"] if "breakdown" in estimates else estimates
     data = data.assign(when=fieldwork_mid(data))
-    points = published_points(data, published)
+    points = published if published is not None else data.iloc[0:0]
     for index, (qid, block) in enumerate(data.groupby("question_id", sort=False)):
         colour = style.PALETTE[index % len(style.PALETTE)]
         block = block.sort_values("when")
@@ -446,14 +329,9 @@ def draw_trends(
     return style.label_axes(ax, title, "Fieldwork (middle of each round)", "% of adults")
 
 
-def _national_and_north(national: pd.DataFrame, north: pd.DataFrame) -> pd.DataFrame:
-    frames = [national.assign(group="National"), north[north["group"] != NOT_GIVEN]]
-    return pd.concat([f for f in frames if len(f)], ignore_index=True)
-
-
 def _round_point_text(group: str, row: pd.Series) -> str:
     """'North, round 7 (fieldwork 2017-02-08 to 2017-02-24): 63.1% (51.9–73.0)'."""
-    period = _period(row.get("fieldwork_start"), row.get("fieldwork_end"))
+    period = fieldwork_span(row.get("fieldwork_start"), row.get("fieldwork_end"))
     text = f"{group}, round {row.get('round')} (fieldwork {period}): {float(row['share']):.1f}%"
     low, high = row.get("low"), row.get("high")
     if low is not None and high is not None and pd.notna(low) and pd.notna(high):
@@ -461,9 +339,9 @@ def _round_point_text(group: str, row: pd.Series) -> str:
     return text
 
 
-def draw_national_vs_north(ax: Axes, national: pd.DataFrame, north: pd.DataFrame) -> Axes:
-    """One question: national share against the north and the rest of Mali, per round."""
-    combined = _national_and_north(national, north)
+def draw_national_vs_north(ax: Axes, combined: pd.DataFrame) -> Axes:
+    """One question: national share against the north and the rest of Mali, per round;
+    ``combined`` holds the estimates of each group (its ``group`` column), in drawing order."""
     if combined.empty:
         raise ValueError("no estimates to draw")
     combined = combined.assign(when=fieldwork_mid(combined))
@@ -509,15 +387,6 @@ def draw_national_vs_north(ax: Axes, national: pd.DataFrame, north: pd.DataFrame
     return style.label_axes(
         ax, f"{short}: national, north and rest of Mali", "Fieldwork", "% of adults"
     )
-
-
-def national_vs_north_source_line(national: pd.DataFrame, north: pd.DataFrame) -> str:
-    """Source line of draw_national_vs_north, with the rounds' coverage notes."""
-    combined = _national_and_north(national, north)
-    note = " ".join(dict.fromkeys(n for n in combined["round_note"] if isinstance(n, str) and n))
-    return afrobarometer_source_line(
-        combined, "adults 18+; north = Tombouctou, Gao and Kidal regions as sampled"
-    ) + (f" {note}" if note else "")
 
 
 def draw_region_heatmap(ax: Axes, estimates: pd.DataFrame) -> Axes:
@@ -581,70 +450,62 @@ def _annotation_colour(cell: np.ndarray) -> str:
     return ".15" if luminance > 0.408 else "w"
 
 
-def region_heatmap_source_line(estimates: pd.DataFrame) -> str:
-    """Source line of draw_region_heatmap."""
-    return (
-        afrobarometer_source_line(estimates, "adults 18+ in each region as sampled")
-        + " Cells below the minimum sample are suppressed (n<min)."
-    )
-
-
-def afrobarometer_caption(estimates: pd.DataFrame, what: str) -> str:
-    """Caption: what is shown, then per question its answer counted, rounds with fieldwork
-    dates and variable, and its wording (once when every round asked it the same way)."""
-    parts = []
-    for _qid, block in estimates.groupby("question_id", sort=False):
-        block = block.drop_duplicates("round").sort_values("round")
-        rounds = ", ".join(
-            f"R{r['round']} {r['variable']} ({_period(r['fieldwork_start'], r['fieldwork_end'])})"
-            for _, r in block.iterrows()
-        )
-        wordings = list(dict.fromkeys(block["wording"]))
-        wording = (
-            f"'{wordings[0]}'"
-            if len(wordings) == 1
-            else "; ".join(f"R{r['round']}: '{r['wording']}'" for _, r in block.iterrows())
-        )
-        first = block.iloc[0]
-        parts.append(f"{first['short']} ({first['positive_label']}; {rounds}): {wording}")
-    return f"{what}. Population: Malian adults, Afrobarometer national random samples. " + " ".join(
-        f"{part}." if not part.endswith((".", "?")) else part for part in parts
-    )
-
-
 def draw_estimate_bars(ax: Axes, estimates: pd.DataFrame, title: str = "What Malians said") -> Axes:
-    """Several questions (or groups) side by side as bars with 95% error bars and DK shares.
+    """Several questions (or groups) side by side as bars with 95% error bars and DK shares;
+    a suppressed row keeps its place and says why it has no bar.
 
-    The intervals are the design-based ones already estimated (analysis.analyses.opinion), so
-    the bars are drawn with matplotlib: seaborn's barplot would compute its own intervals from
-    respondent-level rows."""
+    The bars are seaborn's, one per row (``errorbar=None``: seaborn would compute its own
+    intervals from respondent-level rows); the error bars are the design-based intervals
+    already estimated (analysis.analyses.opinion)."""
+    # seaborn imports scipy (most of a second): only a report that draws bars pays for it.
+    import seaborn as sns
+
     rows = estimates.reset_index(drop=True)
-    labels = []
-    for position, row in rows.iterrows():
-        group = "" if row["group"] == ALL_GROUP else f", {row['group']}"
-        labels.append(
-            _wrap(f"{row['short']}: {row['positive_label']} (R{row['round']}{group})", 58, 2)
+    labels = [
+        _wrap(
+            f"{row['short']}: {row['positive_label']} (R{row['round']}"
+            f"{'' if row['group'] == ALL_GROUP else ', ' + str(row['group'])})",
+            58,
+            2,
         )
-        if row["suppressed"]:
-            ax.text(1, position, row["note"], va="center", fontsize=6.5, color="#555555")
-            continue
-        ax.barh(position, float(row["share"]), color=style.PALETTE[0], alpha=0.85, height=0.7)
+        for _, row in rows.iterrows()
+    ]
+    shown = rows[~rows["suppressed"].astype(bool)]
+    share = shown["share"].astype(float)
+    if len(shown):
+        # Rows are placed by their position, not their label: two rows never share a bar.
+        sns.barplot(
+            x=share.to_numpy(),
+            y=shown.index.to_numpy(),
+            order=list(rows.index),
+            orient="h",
+            errorbar=None,
+            color=style.PALETTE[0],
+            saturation=1,
+            alpha=0.85,
+            width=0.7,
+            ax=ax,
+        )
         ax.errorbar(
-            float(row["share"]),
-            position,
-            xerr=[[row["share"] - row["low"]], [row["high"] - row["share"]]],
+            share,
+            shown.index,
+            xerr=[share - shown["low"].astype(float), shown["high"].astype(float) - share],
             fmt="none",
             color="black",
             capsize=2.5,
             linewidth=0.9,
         )
-        ax.text(
-            float(row["high"]) + 1.5,
-            position,
-            f"{row['share']:.0f}% (don't know {row['dont_know']:.0f}%)",
-            va="center",
-            fontsize=6.5,
-        )
+    for position, row in rows.iterrows():
+        if row["suppressed"]:
+            ax.text(1, position, row["note"], va="center", fontsize=6.5, color="#555555")
+        else:
+            ax.text(
+                float(row["high"]) + 1.5,
+                position,
+                f"{row['share']:.0f}% (don't know {row['dont_know']:.0f}%)",
+                va="center",
+                fontsize=6.5,
+            )
     ax.set_yticks(range(len(labels)), labels, fontsize=6.5)
     ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.set_xlim(0, 118)

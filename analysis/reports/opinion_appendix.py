@@ -1,0 +1,159 @@
+"""The appendix of the public-opinion report, one function per section: the figures' question
+wordings, the survey waves, the published figures in full, the question map, the method notes
+and the milestones in full. Each returns its ``parts.Section``; a section without data says so."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.analyses import polls
+from analysis.analyses.milestones import milestone_table
+from analysis.reports import opinion_charts as charts
+from analysis.reports.opinion_data import OpinionData
+from analysis.reports.opinion_captions import CURATED_SOURCE, POLLS_SOURCE, SURVEY_SOURCE
+from analysis.reports.parts import Block, NoData, Section, Table, Text, section
+from analysis.sources import afrobarometer as ab
+
+POLL_COLUMNS = ["pollster", "population", "question", "response", "shown"]
+#: Shorter headers for the survey-wave table, so that it fits the column.
+WAVE_HEADERS = {"sample_size": "n", "random_sample": "random", "press_reported": "press"}
+WAVE_COLUMNS = [
+    "when",
+    "pollster",
+    "population",
+    "sample_size",
+    "random_sample",
+    "press_reported",
+    "figures",
+]
+
+
+def wordings(data: OpinionData) -> Section:
+    """The full wording, rounds, variables and fieldwork of each figure's questions, in the
+    order the brief shows the figures."""
+    worded = [chart for make in charts.WORDED_CHARTS if (chart := make(data)) is not None]
+    blocks = [
+        Text("**{title}.** {wording}", {"title": w.label, "wording": w.wording})
+        for w in worded
+        if w.wording
+    ]
+    return section("wordings", *(blocks or [NoData("figures with question wordings in this run")]))
+
+
+def waves(data: OpinionData) -> Section:
+    """The published survey waves of the period, and the questions they asked."""
+    if not len(data.timeline):
+        return section("waves", NoData("published survey waves in the period"))
+    shown = data.timeline.assign(when=data.timeline["when"].dt.strftime("%Y-%m"))
+    return section(
+        "waves",
+        Table(
+            shown[WAVE_COLUMNS].rename(columns=WAVE_HEADERS),
+            "Published survey waves (dated by the middle of fieldwork, or publication where "
+            "no fieldwork dates are given)",
+            source=POLLS_SOURCE,
+        ),
+        Table(
+            polls.question_catalogue(data.toplines),
+            "Published questions: one row per question_id (same question, same wording)",
+            source=POLLS_SOURCE,
+        ),
+    )
+
+
+def _poll_table(rows: pd.DataFrame, caption: str, missing: str, use_polls: bool) -> Block | None:
+    """The published figures of one topic with their intervals; a note when polls were read
+    but none is on the topic (``missing``: what is missing; None: nothing to say)."""
+    if len(rows):
+        return Table(rows[POLL_COLUMNS], caption, source=POLLS_SOURCE)
+    return NoData(missing) if use_polls and missing else None
+
+
+def published(data: OpinionData) -> Section:
+    """The published figures in full, by topic, each with its 95% interval or why none."""
+    toplines, use_polls = data.toplines, data.params.use_polls
+    blocks = [
+        _poll_table(
+            toplines[toplines["topic"] == "armed groups and extremism"],
+            "Published figures on armed groups, extremism and insecurity (with 95% interval, "
+            "or why none)",
+            "published poll figures on armed groups and extremism in this period",
+            use_polls,
+        ),
+        _poll_table(
+            toplines[toplines["topic"].isin(charts.RESPONSE_TOPICS)].sort_values("when"),
+            "Published figures on the army, MINUSMA, France and Russia (95% interval, or why none)",
+            "published poll figures on the state's and international responses",
+            use_polls,
+        ),
+        _poll_table(
+            toplines[toplines["topic"] == "trust"].sort_values("when"),
+            "Published figures on trust and approval (95% interval, or why none)",
+            "",
+            use_polls,
+        ),
+    ]
+    present = [b for b in blocks if b is not None]
+    return section("polls", *(present or [NoData("published poll figures in the period")]))
+
+
+def question_map_brief(qmap: ab.QuestionMap) -> pd.DataFrame:
+    """The harmonised question map, without its topic column and with '–' for a round that did
+    not ask the question, so that the table fits the column."""
+    return ab.question_map_table(qmap).drop(columns="topic").replace("not asked", "–")
+
+
+def question_map(data: OpinionData) -> Section:
+    """The variable holding each harmonised question in each round (when rounds were read)."""
+    if not len(data.round_facts):
+        return section(
+            "question-map",
+            NoData("Afrobarometer respondent-level files for the period", ab.HOW_TO_GET),
+        )
+    return section(
+        "question-map",
+        Table(
+            question_map_brief(data.qmap),
+            "Harmonised Afrobarometer questions: the variable holding each question in each "
+            "round (–: not asked)",
+            source=SURVEY_SOURCE,
+        ),
+    )
+
+
+def method(data: OpinionData) -> Section:
+    """How the report computes its figures: intervals, tests, suppression, dating."""
+    afrobarometer = (
+        "- **Afrobarometer estimates.** Weighted shares of respondents (the file's weight "
+        "variable), with 95% intervals from Kish's effective sample size. Round-to-round "
+        "changes carry Newcombe's 95% interval for a difference of two proportions and a "
+        "two-proportion test; group differences are judged by Holm-adjusted p-values. Groups "
+        "and regions with fewer than {min_sample} respondents are suppressed.\n"
+        "- **Don't know.** {denominator}\n"
+        if data.rounds
+        else "- **Afrobarometer estimates.** No respondent-level file was read in this run.\n"
+    )
+    return section(
+        "method",
+        Text(
+            afrobarometer
+            + "- **Published figures.** A 95% interval is shown only for a random sample with a "
+            "reported size; otherwise the table says why there is none.\n"
+            "- **Dates.** A survey wave is dated by the middle of its fieldwork, or by its "
+            "publication where no fieldwork dates are given.",
+            {"min_sample": data.params.min_sample, "denominator": data.denominator},
+        ),
+    )
+
+
+def milestones(data: OpinionData) -> Section:
+    """The milestones of the period in full: what happened, and its sources."""
+    params = data.params
+    return section(
+        "milestones",
+        Table(
+            milestone_table(data.milestones),
+            f"Milestones from {params.start_date} to {params.end_date}",
+            source=CURATED_SOURCE,
+        ),
+    )
