@@ -53,8 +53,8 @@ def default_jobs() -> int:
     """Notebooks run at once by default: one per core, the usual choice.
 
     A kernel computes for most of the time its notebook runs: more notebooks than cores would
-    share the cores, and hold a kernel's memory each (pandas, matplotlib, geopandas), to fill
-    only the second or so a kernel waits while it starts.
+    share the cores, and each hold a kernel's memory (pandas, matplotlib and what its report
+    imports), to fill only the moments a kernel waits while it starts.
     """
     return available_cores()
 
