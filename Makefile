@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 # Re-install when the dependency list changes.
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: setup report test validate lint format lab data clean-venv
+.PHONY: setup report test test-fast validate lint format lab data clean-venv
 
 setup: $(STAMP)
 
@@ -32,6 +32,10 @@ test: setup
 		echo "$(BIN)/python -m pytest $(NBVAL_ARGS) notebooks/"; \
 		$(BIN)/python -m pytest $(NBVAL_ARGS) notebooks/; \
 	else echo "no notebooks in notebooks/: nothing for nbval"; fi
+
+## test-fast: the edit loop: the tests not marked slow (no build, kernel or browser; no nbval)
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 ## validate: check every curated table and print a summary
 validate: setup

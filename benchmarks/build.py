@@ -1,6 +1,6 @@
 """Benchmark of ``python -m analysis build``: this tree against a git revision, in one run.
 
-    .venv/bin/python benchmarks/build.py --baseline bd3c0a8 [--repeat 3] [--jobs N]
+    .venv/bin/python benchmarks/build.py --baseline 14cdd97 [--repeat 3] [--jobs N]
         [--only NOTEBOOK] [--count-renders] [--floor]
 
 Measures, side by side in one run (these machines are shared and noisy, so only the ratios
@@ -8,7 +8,8 @@ printed here count, never a time measured on another day):
 
 * **Cold builds**: every notebook executed (``--force``) into a fresh reports folder, for this
   tree and for revision REV, alternating (REV first in odd rounds, this tree first in even
-  ones), best of ``--repeat``. Prints both times and the ratio this/REV (target <= 0.5).
+  ones), best of ``--repeat``. Prints both times and the ratio this/REV (target <= 1.3: the
+  kernels papermill starts against 14cdd97's kernels forked and started ahead).
   Each tree runs with its own default ``--jobs`` (what ``make report`` does; printed), or
   both with ``--jobs N``.
 * **No-change rebuild**: the build run again into the last cold build's folder, which should
@@ -55,7 +56,7 @@ from analysis.pipeline.html import external_references  # noqa: E402
 from analysis.pipeline.options import available_cores  # noqa: E402
 from analysis.pipeline.params import ParameterSet  # noqa: E402
 
-TARGET_COLD_RATIO = 0.5
+TARGET_COLD_RATIO = 1.3
 TARGET_REBUILD_SECONDS = 1.0
 TARGET_FLOOR_RATIO = 2.5
 
@@ -149,10 +150,13 @@ def run(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int,
 
 def tree_default_jobs(tree: Tree) -> str:
     """The --jobs a tree's build uses when none is given (its own options.default_jobs)."""
-    # analysis.pipeline was one module (bd3c0a8) before it was a package
+    # the package was analysis.build before 48a2aab, and one module before that (bd3c0a8)
     code = (
         "try:\n from analysis.pipeline.options import default_jobs\n"
-        "except ImportError:\n from analysis.pipeline import default_jobs\nprint(default_jobs())"
+        "except ImportError:\n"
+        " try:\n  from analysis.build.options import default_jobs\n"
+        " except ImportError:\n  from analysis.build import default_jobs\n"
+        "print(default_jobs())"
     )
     done = subprocess.run(
         [tree.python, "-c", code], capture_output=True, text=True, env=tree.env, cwd=tree.root

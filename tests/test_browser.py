@@ -40,11 +40,15 @@ RUN_DATE = "2025-01-31"
 A4_PX = {"width": 794, "height": 1123}  # 210 x 297 mm at 96 px per inch
 SIZE_BUDGET = 5 * 1024 * 1024
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.is_file(),
-    reason=f"{CHROMIUM} not found: install Debian's chromium package (apt-get install chromium); "
-    "the browser test never downloads a browser",
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.is_file(),
+        reason=f"{CHROMIUM} not found: install Debian's chromium package (apt-get install chromium); "
+        "the browser test never downloads a browser",
+    ),
+]
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 REPORTS = [nb.name for nb in discover(NOTEBOOKS_DIR, [])]

@@ -35,6 +35,8 @@ from analysis.pipeline.runs import BuildLock
 
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 FIRST_DATE = "2024-01-02"
+#: the builds of this module run kernels (`make test-fast` leaves them out)
+pytestmark = pytest.mark.slow
 
 
 def sha256(path: Path) -> str:

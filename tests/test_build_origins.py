@@ -8,6 +8,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from analysis.core import origins
 from analysis.curated.snapshot import load_snapshot
 from analysis.pipeline.command import EXIT_OK, BuildOptions, build
@@ -33,6 +35,7 @@ def _printed(out: Path, day: str) -> str:
     return "".join("".join(t) if isinstance(t, list) else t for t in texts)
 
 
+@pytest.mark.slow
 def test_api_origin_is_recorded_and_a_changed_answer_is_re_executed(fake_acled, tmp_path):  # noqa: F811
     state, base = fake_acled
     out = tmp_path / "reports"

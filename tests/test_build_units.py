@@ -1,12 +1,10 @@
-"""The build's parts that need no kernel: parameters, run folders, kernel spec, input hashes."""
+"""The build's parts that need no kernel: parameters, run folders, kernel spec, input files."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ import pytest
 from analysis.config import display_path
 from analysis.pipeline import worker as build_worker
 from analysis.pipeline.command import describe_parameters, discover
-from analysis.pipeline.inputs import FileHashCache, list_files
+from analysis.pipeline.inputs import list_files
 from analysis.pipeline.kernel import KERNEL_NAME, kernel_environment, write_kernel_spec
 from analysis.pipeline.params import (
     ParameterSet,
@@ -157,24 +155,14 @@ def test_worker_one_line():
     assert len(build_worker.one_line("x" * 1000)) == 300
 
 
-def test_file_hashes_are_cached_and_refreshed(tmp_path):
+def test_input_files_are_listed_recursively_without_hidden_ones(tmp_path):
+    # their sha256 is analysis.core.hashing's (its memo is tested in tests/test_fast.py)
     data = tmp_path / "data"
-    data.mkdir()
-    (data / "sub").mkdir()
+    (data / "sub").mkdir(parents=True)
     (data / ".hidden").write_text("x")
-    first = data / "a.csv"
-    first.write_bytes(b"a,b\n1,2\n")
+    (data / "a.csv").write_bytes(b"a,b\n1,2\n")
     (data / "sub" / "b.csv").write_bytes(b"c\n")
     assert [p.name for p in list_files([data, tmp_path / "missing"])] == ["a.csv", "b.csv"]
-    old = time.time() - 3600  # old enough to be cached
-    os.utime(first, (old, old))
-    store = tmp_path / "hashes.json"
-    cache = FileHashCache(store)
-    assert cache.sha256(first) == hashlib.sha256(b"a,b\n1,2\n").hexdigest()
-    cache.save()
-    assert json.loads(store.read_text())[str(first.resolve())][3] == cache.sha256(first)
-    first.write_bytes(b"a,b\n1,3\n")  # same size, new mtime
-    assert FileHashCache(store).sha256(first) == hashlib.sha256(b"a,b\n1,3\n").hexdigest()
 
 
 def test_display_paths_are_relative_to_the_project():
@@ -229,6 +217,6 @@ def test_progress_mode_follows_the_terminal(tmp_path):
 
 
 def test_a_note_for_a_notebook_that_could_not_run_quotes_the_kernel_log(tmp_path):
-    # the build's work folder holds kernels.log (workers, kernels and zygote write to it)
+    # the build's work folder holds kernels.log (the workers and their kernels write to it)
     (tmp_path / "kernels.log").write_text("".join(f"line {n}\n" for n in range(1, 21)))
     assert build_worker._log_tail(tmp_path) == "\n".join(f"line {n}" for n in range(6, 21))

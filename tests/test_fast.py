@@ -15,7 +15,6 @@ import io
 import json
 import os
 import re
-import sys
 import time
 from pathlib import Path
 
@@ -36,12 +35,9 @@ from PIL import Image  # noqa: E402
 from analysis import config  # noqa: E402
 from analysis.core import hashing, origins  # noqa: E402
 from analysis.figures import style  # noqa: E402
-from analysis.pipeline import kernel as build_kernel_module  # noqa: E402
-from analysis.pipeline import worker as build_worker  # noqa: E402
 from analysis.reports import page, render  # noqa: E402
 from analysis.sources import acled, cache, event_frames  # noqa: E402
 from analysis.tables import events  # noqa: E402
-from tests import kernel_jobs  # noqa: E402
 from tests.conftest import fresh_process  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -616,93 +612,6 @@ def test_small_files_are_not_cached(tmp_path, monkeypatch):
     assert path.stat().st_size < acled.CACHE_FROM_BYTES
     assert len(_load(path)) == 90 and len(_load(path, country="Mali")) == 30
     assert not folder.exists()
-
-
-# ---------------------------------------------------------------------------------------------
-# Build: each worker starts its next notebook's kernel ahead; the notebook runs as in its own
-
-
-@pytest.fixture
-def build_kernel(tmp_path, monkeypatch):
-    from analysis.pipeline import kernel
-
-    for name, value in kernel.kernel_environment(tmp_path / "jupyter").items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernels choose it, as in a build
-    name = kernel.write_kernel_spec(tmp_path / "jupyter")
-    yield name
-    build_worker.stop_kernel_ahead()
-
-
-def test_kernel_started_ahead_runs_the_notebook_as_its_own(tmp_path, build_kernel, monkeypatch):
-    taken = []
-    real = build_worker._take_kernel_ahead
-    monkeypatch.setattr(
-        build_worker, "_take_kernel_ahead", lambda *a, **k: taken.append(real(*a, **k)) or taken[-1]
-    )
-    build_worker.start_kernel_ahead(build_kernel, str(tmp_path))
-    for name in ("first", "second"):  # the second takes the kernel started after the first
-        job = kernel_jobs.job(tmp_path, name, build_kernel)
-        nb, _, error_type, _, _ = build_worker._execute(job)
-        assert error_type == ""
-        assert taken[-1] is not None  # the kernel started ahead ran it
-        # its folder and its environment, not those the kernel was started with
-        work = tmp_path / "work" / name
-        figures = tmp_path / "run" / "figures" / name
-        assert kernel_jobs.printed(nb) == (
-            f"{work}\n{figures} 2025-03-01 {name}\n"
-            # imported before the notebook asked (the notebook never imports it here); the
-            # switch is not left in its environment; the backend ipykernel would have set
-            f"preloaded True\nFalse {build_kernel_module.INLINE_BACKEND}\n"
-        )
-        # the silent set-up counted no cell: numbering starts at 1 as in a fresh kernel
-        numbers = [c.execution_count for c in nb.cells if c.cell_type == "code"]
-        assert numbers == [1, 2, 3]  # parameters, injected parameters, the cell
-
-
-def test_preload_imports_and_leaves_failures_to_the_notebook(monkeypatch):
-    monkeypatch.delenv("MPLBACKEND", raising=False)
-    monkeypatch.delitem(sys.modules, "colorsys", raising=False)
-    failed = build_kernel_module.preload(("colorsys", "analysis.no_such_module"))
-    assert failed == ["analysis.no_such_module"] and "colorsys" in sys.modules
-    assert os.environ["MPLBACKEND"] == build_kernel_module.INLINE_BACKEND
-
-
-def test_kernel_started_for_another_environment_is_not_used(tmp_path, build_kernel, monkeypatch):
-    build_worker.start_kernel_ahead(build_kernel, str(tmp_path))
-    (manager,) = [build_worker._ahead["manager"]]
-    monkeypatch.setenv("MALI_CURATED_DIR", str(tmp_path / "another-curated"))
-    assert build_worker._take_kernel_ahead(build_kernel, tmp_path, timeout=60) is None
-    assert "manager" not in build_worker._ahead  # and it was shut down
-    from jupyter_core.utils import run_sync
-
-    assert run_sync(manager.is_alive)() is False
-
-
-def test_no_kernel_is_started_ahead_for_a_notebook_that_will_not_come(
-    tmp_path, build_kernel, monkeypatch
-):
-    """Two notebooks to execute: a kernel ahead for the first (as init_worker starts it) and
-    one for the second, started after the first ran; none after the last."""
-    import multiprocessing
-
-    budget = multiprocessing.Value("i", 2)
-    monkeypatch.setitem(build_worker._kernels_wanted, "budget", budget)
-    started = []
-    real = build_worker.start_kernel_ahead
-    monkeypatch.setattr(
-        build_worker, "start_kernel_ahead", lambda *a, **k: started.append(a) or real(*a, **k)
-    )
-    assert build_worker._take_kernel_budget()  # what init_worker does
-    build_worker.start_kernel_ahead(build_kernel, str(tmp_path))
-    for name in ("first", "second"):
-        _, _, error_type, _, _ = build_worker._execute(
-            kernel_jobs.job(tmp_path, name, build_kernel)
-        )
-        assert error_type == ""
-    assert len(started) == 2 and budget.value == 0
-    assert "manager" not in build_worker._ahead  # nothing left running after the last one
-    assert not build_worker._take_kernel_budget()
 
 
 def test_a_figure_reaching_past_its_edge_is_drawn_once_per_format(renders):

@@ -448,6 +448,7 @@ def write_notebook(folder: Path) -> None:
     nbformat.write(nb, folder / "weekly.ipynb")
 
 
+@pytest.mark.slow
 def test_two_dated_builds_show_what_changed_and_record_resolved_dates(tmp_path):
     import io
     import json

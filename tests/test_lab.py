@@ -18,6 +18,7 @@ def test_lab_kernel_spec_autoreloads(tmp_path):
     assert lab.lab_environment(tmp_path)["JUPYTER_PATH"].split(os.pathsep)[0] == str(tmp_path)
 
 
+@pytest.mark.slow
 def test_a_module_edited_while_the_kernel_runs_is_reloaded(tmp_path, monkeypatch):
     """Start the Lab kernel, import a module, edit it, call it again: the new code runs."""
     manager_module = pytest.importorskip("jupyter_client.manager")

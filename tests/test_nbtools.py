@@ -63,6 +63,7 @@ def test_strip_removes_stray_outputs_only(tmp_path):
     assert nbtools.strip_file(copy) is False
 
 
+@pytest.mark.slow
 def test_refresh_executes_in_place_and_matches_the_commit_hook(tmp_path):
     copy = tmp_path / "checked.ipynb"
     shutil.copy(CHECKED, copy)
@@ -85,6 +86,7 @@ def test_refresh_executes_in_place_and_matches_the_commit_hook(tmp_path):
     assert dry.stdout == "", dry.stdout
 
 
+@pytest.mark.slow
 def test_refresh_failure_leaves_the_notebook_untouched(tmp_path, capsys):
     copy = tmp_path / "broken.ipynb"
     shutil.copy(FIXTURES / "notebooks" / "broken.ipynb", copy)

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis import config
@@ -335,10 +336,10 @@ def test_page_without_appendix_heading_is_unchanged_and_blocks_rejoin():
     assert wrap_appendix(page) == page
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_pdf_prints_the_closed_appendix_in_full(tmp_path):
     """A closed <details> holding 300 lines prints on several A4 pages, not as one summary."""
-    import pytest
-
     from analysis.pipeline import pdf
 
     if pdf.find_chromium() is None:

@@ -30,6 +30,8 @@ NOTEBOOK = FIXTURES / "report_notebooks" / "curated_view.ipynb"
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 RUN_DATE = "2024-02-01"
+#: the report is built, with kernels (`make test-fast` leaves this module out)
+pytestmark = pytest.mark.slow
 
 
 def poison_curated(target: Path) -> Path:

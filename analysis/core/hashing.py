@@ -6,7 +6,8 @@ hash) is also remembered across processes, in a small sidecar per file under
 ``config.CACHE_DIR/sha256/``, so that loading an unchanged export again does not read it all.
 A file rewritten in place gets a new mtime (and usually a new size): its sidecar no longer
 matches and it is hashed again. Sidecars are written to a temporary file then renamed, and are
-safe to delete.
+safe to delete. The readers (their origins) and the build (its inputs and the package's sources)
+both hash through here: one memo, one rule.
 """
 
 from __future__ import annotations

@@ -27,21 +27,11 @@ from typing import Any, TextIO
 
 from analysis import __version__
 from analysis.config import display_path
+from analysis.core.hashing import sha256_file
 from analysis.pipeline.html import DEFAULT_TEMPLATE, check_template
 from analysis.pipeline.index import describe_parameters, run_index_html, write_runs_index
-from analysis.pipeline.inputs import (
-    DEFAULT_INPUT_DIRS,
-    FileHashCache,
-    combined_hash,
-    list_files,
-    package_sources,
-)
-from analysis.pipeline.kernel import (
-    KERNEL_NAME,
-    kernel_environment,
-    start_zygote,
-    write_kernel_spec,
-)
+from analysis.pipeline.inputs import DEFAULT_INPUT_DIRS, combined_hash, list_files, package_sources
+from analysis.pipeline.kernel import kernel_environment, write_kernel_spec
 from analysis.pipeline.manifest import git_info, make_manifest
 from analysis.pipeline.options import (
     BuildOptions,
@@ -81,12 +71,10 @@ from analysis.pipeline.worker import (
     RENDER,
     Job,
     JobResult,
-    import_for_workers,
     init_worker,
     one_line,
     run_job,
 )
-from analysis.pipeline.zygote import ZYGOTE_ENV
 
 #: The CLI (analysis.cli) calls add_arguments and run; tests and benchmarks use the rest.
 __all__ = [
@@ -163,7 +151,6 @@ def _run_jobs(
     workers: int,
     env: dict[str, str],
     log_path: Path,
-    options: BuildOptions,
     progress: Progress,
     finished: Callable[[JobResult], None] | None = None,
 ) -> dict[str, JobResult]:
@@ -174,16 +161,7 @@ def _run_jobs(
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     done: queue.Queue[JobResult] = queue.Queue()
     results: dict[str, JobResult] = {}
-    # one kernel per notebook to execute, each started ahead by whichever worker is free
-    kernels_wanted = context.Value("i", sum(job.mode == EXECUTE for job in jobs))
-    pool = context.Pool(
-        processes=workers,
-        initializer=init_worker,
-        initargs=(
-            env, str(log_path), str(options.template_dir), options.with_code, KERNEL_NAME,
-            kernels_wanted,
-        ),
-    )  # fmt: skip
+    pool = context.Pool(processes=workers, initializer=init_worker, initargs=(env, str(log_path)))
     try:
         for job in jobs:
 
@@ -309,9 +287,8 @@ def _build_locked(
     err: TextIO,
 ) -> int:
     recover(reports_dir)
-    hashes = FileHashCache(reports_dir / ".build-cache" / "hashes.json")
-    input_hashes = {str(p): hashes.sha256(p) for p in list_files(options.input_dirs)}
-    source_hashes = {display_path(p): hashes.sha256(p) for p in package_sources()}
+    input_hashes = {str(p): sha256_file(p) for p in list_files(options.input_dirs)}
+    source_hashes = {display_path(p): sha256_file(p) for p in package_sources()}
     sources_hash = combined_hash(source_hashes)
     base_key = combined_hash(
         {
@@ -355,29 +332,13 @@ def _build_locked(
             # each report's spreadsheet is written on a thread as soon as the report is done,
             # while the others still run, not after the last one
             spreadsheets = Spreadsheets(run_dir)
-            kernels = None
             try:
-                # one process imports what every kernel imports; the kernels are forked from it
-                if any(job.mode == EXECUTE for job in jobs):
-                    kernels = start_zygote(env, work, work / "kernels.log")
-                if kernels is not None:
-                    env[ZYGOTE_ENV] = str(kernels.socket_path)
-                if "fork" in multiprocessing.get_all_start_methods():
-                    import_for_workers(options.template_dir, options.with_code)
                 results.update(
                     _run_jobs(
-                        jobs,
-                        workers,
-                        env,
-                        work / "kernels.log",
-                        options,
-                        progress,
-                        spreadsheets.start,
+                        jobs, workers, env, work / "kernels.log", progress, spreadsheets.start
                     )
                 )
             finally:
-                if kernels is not None:  # first: a failed spreadsheet must not leave it running
-                    kernels.stop()
                 spreadsheets.wait()
         else:
             progress.draw()
@@ -415,7 +376,6 @@ def _build_locked(
         if not moved:
             shutil.rmtree(run_dir, ignore_errors=True)
     write_runs_index(reports_dir)
-    hashes.save()
     return _report(manifest, target, out, err, mode, time.perf_counter() - clock)
 
 

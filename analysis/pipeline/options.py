@@ -50,14 +50,13 @@ def available_cores() -> int:
 
 
 def default_jobs() -> int:
-    """Notebooks run at once by default: one more than the cores.
+    """Notebooks run at once by default: one per core, the usual choice.
 
-    A notebook's build is not all computing: its kernel boots, its page is exported by its
-    worker, results are handed over. With one notebook more than cores, the next one's kernel
-    boots while the others compute, instead of after one of them finished (the three reports
-    on 2 cores: 10.4 s instead of 11.7 s, benchmarks/build.py).
+    A kernel computes for most of the time its notebook runs: more notebooks than cores would
+    share the cores, and each hold a kernel's memory (pandas, matplotlib and what its report
+    imports), to fill only the moments a kernel waits while it starts.
     """
-    return available_cores() + 1
+    return available_cores()
 
 
 def check_timeout(timeout: float | None) -> int | None:
@@ -168,7 +167,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=_positive_int,
         default=0,
         metavar="N",
-        help="notebooks run at once (default: one more than the cores)",
+        help="notebooks run at once (default: one per core)",
     )
     parser.add_argument("--quiet", action="store_true", help="print only errors (for cron)")
     parser.add_argument("--with-code", action="store_true", help="keep the code cells in the HTML")
