@@ -55,6 +55,8 @@ _RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
+    # the grid above bars and areas, below lines (matplotlib's order; seaborn's puts it below all)
+    "axes.axisbelow": "line",
     "grid.color": "#e5e5e5",
     "grid.linewidth": 0.6,
     "legend.frameon": False,
