@@ -63,6 +63,12 @@ _RC = {
     "legend.fontsize": 8,
     "xtick.labelsize": 8,
     "ytick.labelsize": 8,
+    # matplotlib's tick lengths, which the figures' layouts were made with (the paper context's
+    # are a third longer and push a bare figure's axis label past its edge)
+    "xtick.major.size": 3.5,
+    "ytick.major.size": 3.5,
+    "xtick.minor.size": 2.0,
+    "ytick.minor.size": 2.0,
     "svg.fonttype": "none",
     # Text from data (group names, labels, questions) is shown literally: a '$' in a name is a
     # dollar sign, never the start of mathematics (which fails the report on 'x^').
