@@ -41,10 +41,11 @@ test-fast: setup
 validate: setup
 	$(BIN)/python -m analysis validate
 
-## lint: ruff on the package, tests and notebooks
+## lint: ruff on the package, tests and notebooks; the layer contracts (lint-imports)
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff check --fix .

@@ -35,6 +35,7 @@ publisher files (``MALI_SHARED_DATA``, ``MALI_RAW_DIR``) and each its own curate
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import re
@@ -42,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
@@ -177,8 +179,6 @@ def build_command(tree: Tree, reports: Path, run_date: str, args: argparse.Names
 
 def _requirement_names(pyproject: Path) -> list[str]:
     """Distribution names of a pyproject's dependencies and its dev, lab and pdf extras."""
-    import tomllib
-
     project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
     requirements = list(project.get("dependencies", []))
     for extra in ("dev", "lab", "pdf"):
@@ -232,8 +232,6 @@ def remove_worktree(tree: Tree) -> None:
 def notebook_imports(notebook: Path) -> str:
     """Every top-level import statement of a notebook's code cells (what a kernel imports
     before any work: the report modules and, through them, the libraries they import)."""
-    import ast
-
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     statements = []
     for cell in cells:
@@ -306,8 +304,9 @@ def export_scripts(
     notebooks, params: ParameterSet, folder: Path
 ) -> dict[str, tuple[str, str, str]]:
     """Each notebook as a Python script with its parameters injected (export time not measured)."""
-    import nbformat
-    from nbconvert import PythonExporter
+    # only --floor exports the notebooks: the other measures need no nbconvert in this process
+    import nbformat  # noqa: PLC0415 (--floor only: see above)
+    from nbconvert import PythonExporter  # noqa: PLC0415 (--floor only: see above)
 
     exporter = PythonExporter()
     scripts = {}

@@ -132,7 +132,7 @@ class PageMetrics:
 def launch(playwright: Any) -> Any:
     """Debian's Chromium, headless, with the build's PDF arguments (no network services)."""
     # imported here: the analysis package is needed only when the script runs
-    from analysis.pipeline.pdf import CHROMIUM_ARGS
+    from analysis.pipeline.pdf import CHROMIUM_ARGS  # noqa: PLC0415 (see above)
 
     return playwright.chromium.launch(
         executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)
@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{CHROMIUM} not found: apt-get install chromium", file=sys.stderr)
         return 2
     # imported here: playwright is a test dependency, loaded only to measure
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (see above)
 
     viewport = {**DESKTOP, "width": args.width}
     with sync_playwright() as playwright:

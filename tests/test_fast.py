@@ -146,33 +146,6 @@ def test_rendering_is_cropped_like_a_tight_savefig(shown, edge_text, facecolor):
 # ---------------------------------------------------------------------------------------------
 # Imports: the heavy libraries are imported by the code that uses them, not by importing modules
 
-HEAVY = ("geopandas", "shapely", "ruptures", "scipy", "seaborn", "pyreadstat", "playwright")
-
-
-def test_heavy_libraries_are_not_imported_with_the_modules():
-    modules = [
-        "analysis",
-        "analysis.sources.boundaries",
-        "analysis.sources.afrobarometer",
-        "analysis.analyses.changepoints",
-        "analysis.analyses.survey_stats",
-        "analysis.tables.events",
-        "analysis.reports.group_evolution",
-        "analysis.reports.attack_trends",
-        "analysis.reports.public_opinion",
-        "analysis.analyses.areas",
-        "analysis.figures.opinion",
-        "analysis.figures.maps",
-        "analysis.pipeline.command",
-    ]
-    code = (
-        "import json, sys\n"
-        + "".join(f"import {m}\n" for m in modules)
-        + f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
-    )
-    done = fresh_process(code, {"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"})
-    assert json.loads(done.stdout) == []
-
 
 def test_build_command_starts_without_the_scientific_stack():
     # the build process only schedules kernels and reads their files back: pandas, pyarrow and
@@ -186,26 +159,6 @@ def test_build_command_starts_without_the_scientific_stack():
     )
     done = fresh_process(code, {"PATH": "/usr/bin:/bin"})
     assert json.loads(done.stdout) == []
-
-
-def test_change_points_are_found_without_importing_ruptures_or_scipy():
-    # PELT is ported into changepoints.py (tests/test_changepoints_pelt.py checks it against
-    # ruptures): finding breaks imports neither ruptures nor scipy. Run in a fresh process,
-    # since this one may have imported them for other tests.
-    code = (
-        "import json, sys\n"
-        "import pandas as pd\n"
-        "from analysis.analyses import changepoints\n"
-        "series = pd.Series([2, 3, 2, 3, 2, 3, 2, 3, 20, 22, 19, 21, 20, 22, 21, 20],\n"
-        "                   index=pd.date_range('2020-01-01', periods=16, freq='MS'))\n"
-        "points = [(p.position, p.direction) for p in changepoints.detect_change_points(series)]\n"
-        "points += [(p.position, p.direction) for p in\n"
-        "           changepoints.detect_change_points(series, method='l2')]\n"
-        "print(json.dumps([points, [m for m in ('ruptures', 'scipy') if m in sys.modules]]))"
-    )
-    done = fresh_process(code, {"PATH": "/usr/bin:/bin"})
-    # the step is at position 8, found by both costs
-    assert json.loads(done.stdout) == [[[8, "up"], [8, "up"]], []]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,22 +1,18 @@
-"""The region x round heat map (figures.opinion.draw_region_heatmap), drawn with matplotlib only:
-its cells, numbers, text colours, grey cells, ticks and tooltips, on invented shares."""
+"""The region x round heat map (figures.opinion.draw_region_heatmap, seaborn's heatmap): its
+cells, numbers, text colours, grey cells for missing shares (never drawn as 0), ticks and
+tooltips, on invented shares."""
 
 from __future__ import annotations
-
-import io
-import json
 
 import matplotlib
 
 matplotlib.use("Agg")
 import numpy as np
 import pandas as pd
-import pytest
 from matplotlib.collections import QuadMesh
 
 from analysis.figures import opinion as fo
 from analysis.reports import hover
-from tests.conftest import fresh_process
 
 
 def _estimates() -> pd.DataFrame:
@@ -94,55 +90,29 @@ def test_heat_map_cells_get_tooltips():
     ]
 
 
-def test_heat_map_is_seaborns_pixel_for_pixel():
-    # seaborn is a test dependency only (the dev extra): the old drawing is compared
-    sns = pytest.importorskip("seaborn", reason="seaborn (the dev extra) is not installed")
-    estimates = _estimates()
-    fig_new, ax_new = fo.layout("heatmap", 3)
-    fo.draw_region_heatmap(ax_new, estimates)
-    fig_old, ax_old = fo.layout("heatmap", 3)
-    table = fo.region_round_table(estimates)
-    values = table.to_numpy(dtype=float)
-    # the function as it was, with seaborn
-    sns.heatmap(
-        table.rename(columns=lambda c: f"R{c}"),
-        ax=ax_old,
-        cmap="Blues",
-        vmin=0,
-        vmax=100,
-        annot=True,
-        fmt=".0f",
-        annot_kws={"fontsize": 7},
-        cbar_kws={"fraction": 0.04, "pad": 0.02},
+def test_a_zero_share_is_drawn_and_a_missing_one_is_not():
+    # Kayes: 0% in round 6 (a real zero: a pale cell saying "0"), no row for round 7 (not
+    # sampled); Gao: no row for round 6, 30% in round 7
+    estimates = pd.DataFrame(
+        {
+            "breakdown": ["region", "region"],
+            "group": ["Kayes", "Gao"],
+            "round": [6, 7],
+            "share": [0.0, 30.0],
+            "suppressed": [False, False],
+            "short": ["Invented share", "Invented share"],
+        }
     )
-    ax_old.collections[0].colorbar.set_label("% of adults", fontsize=7)
-    ax_old.set_facecolor("#e0e0e0")
-    for i, j in zip(*np.nonzero(np.isnan(values)), strict=True):
-        text = "n<min" if (i, j) == (1, 1) else "not sampled"
-        ax_old.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=6, color="#555555")
-    ax_old.tick_params(axis="y", rotation=0)
-    ax_old.grid(False)
-    ax_old.set_title("Invented share by region and round")
-    ax_old.set_xlabel("Afrobarometer round")
-    ax_old.set_ylabel("")
-    pngs = []
-    for fig in (fig_old, fig_new):
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=100)
-        pngs.append(buffer.getvalue())
-    assert pngs[0] == pngs[1]
-
-
-def test_drawing_the_heat_map_imports_neither_seaborn_nor_scipy():
-    # in a fresh process: this one may have imported them for other tests
-    code = (
-        "import json, sys\n"
-        "import pandas as pd\n"
-        "from analysis.figures import opinion as fo\n"
-        "estimates = pd.DataFrame({'breakdown': ['region'], 'group': ['Kayes'], 'round': [7],\n"
-        "                          'share': [50.0], 'suppressed': [False], 'short': ['x']})\n"
-        "fo.draw_region_heatmap(fo.layout('heatmap', 1)[1], estimates)\n"
-        "print(json.dumps([m for m in ('seaborn', 'scipy') if m in sys.modules]))"
-    )
-    done = fresh_process(code, {"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"})
-    assert json.loads(done.stdout) == []
+    fig, ax = fo.layout("heatmap", 2)
+    fo.draw_region_heatmap(ax, estimates)
+    (mesh,) = [c for c in ax.collections if isinstance(c, QuadMesh)]
+    cells = np.ma.asarray(mesh.get_array()).reshape(2, 2)
+    # Kayes R6 is a drawn 0; Kayes R7 and Gao R6 are masked (not drawn, the grey shows)
+    assert cells.mask.tolist() == [[False, True], [True, False]]
+    assert cells[0, 0] == 0.0 and cells[1, 1] == 30.0
+    assert sorted((t.get_position(), t.get_text()) for t in ax.texts) == [
+        ((0.5, 0.5), "0"),
+        ((0.5, 1.5), "not sampled"),
+        ((1.5, 0.5), "not sampled"),
+        ((1.5, 1.5), "30"),
+    ]

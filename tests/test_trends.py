@@ -212,6 +212,34 @@ def test_change_points_by_hand():
     assert table.iloc[0]["break"] == "January 2021"
 
 
+def test_change_points_up_then_down_with_both_costs():
+    # a quiet year, a violent year, a quiet year again: two breaks, at 12 and 24, whichever
+    # cost; the means of the segments are the constants they were built from
+    months = pd.period_range("2019-01", periods=36, freq="M").start_time
+    series = pd.Series([2] * 12 + [20] * 12 + [3] * 12, index=months)
+    for method in changepoints.METHODS:
+        found = changepoints.detect_change_points(series, method=method)
+        assert [(p.position, p.mean_before, p.mean_after, p.direction) for p in found] == [
+            (12, 2.0, 20.0, "up"),
+            (24, 20.0, 3.0, "down"),
+        ], method
+    # a step at 8 within a noisy alternation (2, 3 then 19 to 22): found by both costs
+    noisy = pd.Series([2, 3, 2, 3, 2, 3, 2, 3, 20, 22, 19, 21, 20, 22, 21, 20], index=months[:16])
+    for method in changepoints.METHODS:
+        found = changepoints.detect_change_points(noisy, method=method)
+        assert [(p.position, p.direction) for p in found] == [(8, "up")], method
+
+
+def test_change_points_refuse_a_bad_method_or_negative_counts():
+    series = pd.Series([1, 2, -1, 3, 2, 1], index=pd.RangeIndex(6))
+    with pytest.raises(ValueError, match="method must be one of poisson, l2, not 'l1'"):
+        changepoints.detect_change_points(series, method="l1")
+    with pytest.raises(ValueError, match="the Poisson method needs counts"):
+        changepoints.detect_change_points(series, min_size=2)
+    # too short for two segments of the minimum size: no break, not an error
+    assert changepoints.detect_change_points(series[:5], min_size=3) == []
+
+
 def test_dispersion_and_penalty():
     # 0, 10, ..., 10, 0: twelve differences of +-10 (variance 100); mean 60/13
     assert changepoints.dispersion(np.array([0, 10] * 6 + [0])) == pytest.approx(100 / (120 / 13))

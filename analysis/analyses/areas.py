@@ -130,7 +130,7 @@ def _place_by_coordinates(
     if located.empty:
         return pd.Series(dtype="object")
     # heavy (geopandas, shapely): paid only by a report that places events on a map
-    import geopandas as gpd
+    import geopandas as gpd  # noqa: PLC0415 (heavy: see above)
 
     points = gpd.GeoDataFrame(
         index=located.index,

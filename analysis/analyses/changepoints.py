@@ -1,10 +1,10 @@
 """Change points in a monthly (or yearly) series of event counts or deaths.
 
 Method (default ``"poisson"``): **penalised Poisson segmentation with PELT** (Killick,
-Fearnhead & Eckley 2012; ``_pelt`` is ported from ruptures 1.1.x, which the reports no longer
-import). The series is cut into segments of constant rate; the cost of a segment is its
-Poisson deviance, ``2 * sum(y * log(y / mean))``. Conflict counts
-are over-dispersed (one massacre is one month's spike), so the deviance is divided by a
+Fearnhead & Eckley 2012), run by ``ruptures.Pelt`` with ``QuasiPoissonCost`` (a
+``ruptures.base.BaseCost``) as its custom cost. The series is cut into segments of constant
+rate; the cost of a segment is its Poisson deviance, ``2 * sum(y * log(y / mean))``. Conflict
+counts are over-dispersed (one massacre is one month's spike), so the deviance is divided by a
 dispersion factor estimated from first differences, ``max(1, var(diff(y)) / (2 * mean(y)))``
 (for a Poisson series with a slowly changing rate, ``var(y[t] - y[t-1])`` is about twice the
 mean): the quasi-Poisson deviance. The penalty per change is ``2 * ln(n)``, BIC-style (one
@@ -17,7 +17,7 @@ stops has no break "down to 0" at the end of coverage. Pass the periods the data
 gap in the middle is closed up, and a break right after it is dated at the first period after
 the gap (``ChangePoint.after_gap``).
 
-``"l2"`` is the alternative: PELT on squared error (change in mean), penalty
+``"l2"`` is the alternative: PELT on ruptures' own squared-error cost (change in mean), penalty
 ``2 * sigma^2 * ln(n)`` with sigma estimated from the median absolute first difference.
 """
 
@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import ruptures as rpt
+from ruptures.base import BaseCost
 
 METHODS = ("poisson", "l2")
 
@@ -49,17 +51,20 @@ class ChangePoint:
         return "up" if self.mean_after > self.mean_before else "down"
 
 
-class QuasiPoissonCost:
-    """Poisson deviance of a segment divided by a dispersion factor (see module docstring),
-    with the ``fit``/``error`` interface of a ruptures cost."""
+class QuasiPoissonCost(BaseCost):
+    """Poisson deviance of a segment divided by a dispersion factor (see module docstring): a
+    ruptures cost (``fit``, ``error``, ``model``, ``min_size``) for ``rpt.Pelt(custom_cost=...)``.
+    """
 
     model = "quasi-poisson"
+    #: one period has no deviance from its own mean: a segment needs two to say anything
     min_size = 2
 
     def __init__(self, dispersion: float = 1.0):
         self.dispersion = dispersion
 
     def fit(self, signal: np.ndarray) -> QuasiPoissonCost:
+        """Cumulative sums of y and y*log(y), so that each segment's cost is two look-ups."""
         values = np.asarray(signal, dtype=float).reshape(-1)
         with np.errstate(divide="ignore", invalid="ignore"):
             y_log_y = np.where(values > 0, values * np.log(values), 0.0)
@@ -69,6 +74,7 @@ class QuasiPoissonCost:
         return self
 
     def error(self, start: int, end: int) -> float:
+        """Quasi-Poisson deviance of ``signal[start:end]`` from its mean."""
         total = self._sum[end] - self._sum[start]
         if total <= 0:
             return 0.0
@@ -77,59 +83,6 @@ class QuasiPoissonCost:
             (self._sum_y_log_y[end] - self._sum_y_log_y[start]) - total * np.log(mean)
         )
         return max(deviance, 0.0) / self.dispersion
-
-
-class _SquaredErrorCost:
-    """Squared deviation from the segment's mean (ruptures' ``CostL2``, same arithmetic)."""
-
-    min_size = 1
-
-    def fit(self, signal: np.ndarray) -> _SquaredErrorCost:
-        self.signal = np.asarray(signal).reshape(len(signal), -1)
-        return self
-
-    def error(self, start: int, end: int) -> float:
-        return self.signal[start:end].var(axis=0).sum() * (end - start)
-
-
-def _pelt(cost: QuasiPoissonCost | _SquaredErrorCost, min_size: int, penalty: float) -> list[int]:
-    """Ends of the optimal segments of the series ``cost`` was fitted on (the last is its length).
-
-    Ported from ruptures 1.1.x (``Pelt(custom_cost=cost, min_size=min_size, jump=1)``, its
-    ``_seg`` and ``predict``) so that the reports need not import ruptures, whose package
-    imports every cost and with them scipy (~0.7 s per report kernel). Kept step for step,
-    so the breaks are exactly ruptures' (tests/test_changepoints_pelt.py compares them): the
-    same admissible-set pruning, the same minimum segment length (at least the cost's), the
-    same tie-break (the first of equal totals, in the admissible set's order) and the same
-    totals (``sum`` of each partition's segment costs in the order they were added).
-    """
-    n_samples = len(cost.signal)
-    min_size = max(min_size, cost.min_size)
-    if min_size > n_samples:
-        raise ValueError(f"a series of {n_samples} periods has no segment of {min_size}")
-    # partitions[t]: the optimal partition of signal[0:t], as the ends of its segments and
-    # their costs (each plus the penalty), in the order ruptures' dict holds them
-    partitions: dict[int, tuple[tuple[int, ...], tuple[float, ...]]] = {0: ((0,), (0,))}
-    admissible: list[int] = []
-    for end in [*range(min_size, n_samples), n_samples]:
-        admissible.append(end - min_size)
-        subproblems = []
-        for start in admissible:
-            if start not in partitions:  # no partition of 0:start (ruptures: KeyError)
-                continue
-            ends, costs = partitions[start]
-            costs = (*costs, cost.error(start, end) + penalty)
-            subproblems.append(((*ends, end), costs, sum(costs)))
-        best = min(subproblems, key=lambda subproblem: subproblem[2])
-        partitions[end] = best[:2]
-        # ruptures pairs the admissible points with the subproblems by position (zip), also
-        # when a point had none: kept as it is
-        admissible = [
-            start
-            for start, subproblem in zip(admissible, subproblems, strict=False)
-            if subproblem[2] <= best[2] + penalty
-        ]
-    return sorted(partitions[n_samples][0][1:])
 
 
 def dispersion(values: np.ndarray) -> float:
@@ -159,15 +112,17 @@ def detect_change_points(
     if method == "poisson":
         if (values < 0).any():
             raise ValueError("the Poisson method needs counts (no negative values)")
-        cost = QuasiPoissonCost(dispersion(values))
+        algorithm = rpt.Pelt(
+            custom_cost=QuasiPoissonCost(dispersion(values)), min_size=min_size, jump=1
+        )
         penalty = 2.0 * np.log(n) if penalty is None else penalty
     else:
-        cost = _SquaredErrorCost()
+        algorithm = rpt.Pelt(model="l2", min_size=min_size, jump=1)
         if penalty is None:
             sigma = 1.4826 * np.median(np.abs(np.diff(values))) / np.sqrt(2.0)
             sigma = sigma if sigma > 0 else float(np.std(values)) or 1.0
             penalty = 2.0 * sigma**2 * np.log(n)
-    ends = _pelt(cost.fit(values.reshape(-1, 1)), min_size, penalty)
+    ends = algorithm.fit(values.reshape(-1, 1)).predict(pen=penalty)
     bounds = [0, *ends]
     points = []
     for k in range(1, len(bounds) - 1):

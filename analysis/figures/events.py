@@ -20,8 +20,13 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 from analysis.analyses.changepoints import ChangePoint
 from analysis.figures import style
 
-ZONE_COLOURS = {"north": "#D55E00", "centre": "#E69F00", "south": "#0072B2"}
-OTHER_COLOUR = "#BBBBBB"
+#: North to south from warm to cool, in the palette's vermilion, orange and blue.
+ZONE_COLOURS = {
+    "north": style.COLORBLIND[3],
+    "centre": style.COLORBLIND[1],
+    "south": style.COLORBLIND[0],
+}
+OTHER_COLOUR = style.OTHER_COLOUR
 
 
 def draw_trend(

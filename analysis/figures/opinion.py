@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -390,44 +391,24 @@ def draw_national_vs_north(ax: Axes, combined: pd.DataFrame) -> Axes:
 
 
 def draw_region_heatmap(ax: Axes, estimates: pd.DataFrame) -> Axes:
-    """Region x round shares for one question as a heat map; grey cells were not sampled, or
-    hold fewer respondents than the minimum (n<min)."""
+    """Region x round shares for one question as a seaborn heat map; grey cells were not
+    sampled, or hold fewer respondents than the minimum (n<min)."""
     table = region_round_table(estimates)
     values = table.to_numpy(dtype=float)
-    rows, columns = values.shape
-    # Drawn as seaborn 0.13's heatmap draws it (cells of a QuadMesh, which reports.hover
-    # titles; no spines; rows top to bottom), without importing seaborn: it imports
-    # scipy.stats, ~0.8 s per report kernel.
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    mesh = ax.pcolormesh(
-        np.ma.masked_invalid(values),
+    # seaborn masks the missing cells (not drawn, so never read as 0): the axes' grey shows
+    sns.heatmap(
+        table.rename(columns=lambda number: f"R{number}"),
+        ax=ax,
         cmap="Blues",
         vmin=0,
         vmax=100,
-        linewidths=0,
-        edgecolor="white",
+        annot=True,
+        fmt=".0f",
+        annot_kws={"fontsize": 7},
+        cbar_kws={"fraction": 0.04, "pad": 0.02},
     )
-    ax.set(xlim=(0, columns), ylim=(0, rows))
-    ax.invert_yaxis()
-    colorbar = ax.figure.colorbar(mesh, ax=ax, fraction=0.04, pad=0.02)
-    colorbar.outline.set_linewidth(0)
-    colorbar.set_label("% of adults", fontsize=7)
-    ax.set_xticks(np.arange(columns) + 0.5, [f"R{number}" for number in table.columns])
-    ax.set_yticks(np.arange(rows) + 0.5, list(table.index), rotation=0, va="center")
-    ax.set_facecolor("#e0e0e0")  # masked (NaN) cells show the axes background
-    mesh.update_scalarmappable()
-    for (i, j), colour in zip(np.ndindex(rows, columns), mesh.get_facecolors(), strict=True):
-        if not np.isnan(values[i, j]):
-            ax.text(
-                j + 0.5,
-                i + 0.5,
-                f"{values[i, j]:.0f}",
-                color=_annotation_colour(colour),
-                ha="center",
-                va="center",
-                fontsize=7,
-            )
+    ax.collections[0].colorbar.set_label("% of adults", fontsize=7)
+    ax.set_facecolor("#e0e0e0")
     suppressed = estimates[estimates["suppressed"].astype(bool)].set_index(["group", "round"])
     for i, region in enumerate(table.index):
         for j, number in enumerate(table.columns):
@@ -436,18 +417,10 @@ def draw_region_heatmap(ax: Axes, estimates: pd.DataFrame) -> Axes:
                 ax.text(
                     j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=6, color="#555555"
                 )
+    ax.tick_params(axis="y", rotation=0)
     ax.grid(False)
     short = estimates["short"].iloc[0] if len(estimates) else ""
     return style.label_axes(ax, f"{short} by region and round", "Afrobarometer round", "")
-
-
-def _annotation_colour(cell: np.ndarray) -> str:
-    """Dark text on a light cell, white on a dark one: seaborn's rule (W3C relative luminance
-    of the cell's colour above 0.408)."""
-    rgb = np.asarray(cell, dtype=float)[:3]
-    linear = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
-    luminance = linear.dot([0.2126, 0.7152, 0.0722])
-    return ".15" if luminance > 0.408 else "w"
 
 
 def draw_estimate_bars(ax: Axes, estimates: pd.DataFrame, title: str = "What Malians said") -> Axes:
@@ -457,9 +430,6 @@ def draw_estimate_bars(ax: Axes, estimates: pd.DataFrame, title: str = "What Mal
     The bars are seaborn's, one per row (``errorbar=None``: seaborn would compute its own
     intervals from respondent-level rows); the error bars are the design-based intervals
     already estimated (analysis.analyses.opinion)."""
-    # seaborn imports scipy (most of a second): only a report that draws bars pays for it.
-    import seaborn as sns
-
     rows = estimates.reset_index(drop=True)
     labels = [
         _wrap(

@@ -1,11 +1,12 @@
-"""The one plotting style: colours, fonts, sizes, titles and source lines for every figure."""
+"""The one plotting style, set through seaborn: the colour-blind palette, fonts, sizes, titles
+and source lines for every figure."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-import matplotlib as mpl
 import matplotlib.pyplot as plt
+import seaborn as sns
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
@@ -16,32 +17,32 @@ from matplotlib.text import Text
 FULL_WIDTH_IN = 6.7
 HALF_WIDTH_IN = 3.3
 
-#: Colour per affiliation (colour-blind safe, after Okabe & Ito).
+#: seaborn's colour-blind palette (ten colours after Okabe & Ito), as hex strings: every figure
+#: takes its colours from it.
+COLORBLIND: list[str] = sns.color_palette("colorblind").as_hex()
+#: Its neutral grey, kept for what is no category of its own: 'other', 'unattributed', 'none'.
+OTHER_COLOUR = COLORBLIND[7]
+#: Its pale yellow: too faint on white for a thin line or a hollow marker.
+_PALE_YELLOW = COLORBLIND[8]
+#: One colour per category (event types, groups, regions, datasets), in order: the colour-blind
+#: palette without its grey (so that no category looks like 'other') and its pale yellow.
+PALETTE: list[str] = [c for c in COLORBLIND if c not in (OTHER_COLOUR, _PALE_YELLOW)]
+#: Colour per affiliation, from the palette (blue, vermilion, green, pink); no affiliation grey.
 AFFILIATION_COLOURS: dict[str, str] = {
-    "al-Qaeda": "#0072B2",
-    "Islamic State": "#D55E00",
-    "separatist coalition": "#009E73",
-    "pro-government coalition": "#CC79A7",
-    "none": "#7F7F7F",
+    "al-Qaeda": COLORBLIND[0],
+    "Islamic State": COLORBLIND[3],
+    "separatist coalition": COLORBLIND[2],
+    "pro-government coalition": COLORBLIND[4],
+    "none": OTHER_COLOUR,
 }
-#: Qualitative palette for anything else (event types, regions, datasets).
-PALETTE: list[str] = [
-    "#0072B2",
-    "#D55E00",
-    "#009E73",
-    "#CC79A7",
-    "#E69F00",
-    "#56B4E9",
-    "#F0E442",
-    "#000000",
-    "#7F7F7F",
-]
 INTERVAL_ALPHA = 0.2
 #: The layout rectangle figures are drawn in: a strip at the bottom where their source line
 #: once was (the caption names the source now; the strip is cropped away when rendered), so
 #: layouts that place labels after their last layout pass keep their places.
 SOURCE_RECT = (0, 0.05, 1, 1)
 
+#: The project's choices on top of seaborn's "ticks" style and "paper" context: fonts and sizes,
+#: bold titles on the left, a light grid, no top or right spine.
 _RC = {
     "figure.dpi": 110,
     "savefig.dpi": 160,
@@ -54,24 +55,40 @@ _RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
+    # the grid above bars and areas, below lines (matplotlib's order; seaborn's puts it below all)
+    "axes.axisbelow": "line",
     "grid.color": "#e5e5e5",
     "grid.linewidth": 0.6,
     "legend.frameon": False,
     "legend.fontsize": 8,
     "xtick.labelsize": 8,
     "ytick.labelsize": 8,
+    # matplotlib's tick lengths, which the figures' layouts were made with (the paper context's
+    # are a third longer and push a bare figure's axis label past its edge)
+    "xtick.major.size": 3.5,
+    "ytick.major.size": 3.5,
+    "xtick.minor.size": 2.0,
+    "ytick.minor.size": 2.0,
     "svg.fonttype": "none",
     # Text from data (group names, labels, questions) is shown literally: a '$' in a name is a
     # dollar sign, never the start of mathematics (which fails the report on 'x^').
     "text.parse_math": False,
     "text.usetex": False,
-    "axes.prop_cycle": mpl.cycler(color=PALETTE),
 }
 
 
 def apply_style() -> None:
-    """Set the project's matplotlib defaults (idempotent)."""
-    mpl.rcParams.update(_RC)
+    """Set the project's theme through seaborn: its "ticks" style and "paper" context, the
+    palette, then the project's rc choices (idempotent)."""
+    # color_codes=False: "k", "r" or "w" keep matplotlib's meaning in every figure
+    sns.set_theme(
+        context="paper",
+        style="ticks",
+        palette=PALETTE,
+        font="DejaVu Sans",
+        color_codes=False,
+        rc=_RC,
+    )
 
 
 def literal_text(fig: Figure) -> Figure:

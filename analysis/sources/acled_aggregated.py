@@ -574,7 +574,7 @@ def _is_xlsx(path: Path) -> bool:
 
 def _xlsx_headers(path: Path) -> Iterator[tuple[str, list]]:
     # openpyxl only for xlsx files (it is not needed to read CSVs)
-    import openpyxl
+    import openpyxl  # noqa: PLC0415 (xlsx only: see above)
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
@@ -589,7 +589,7 @@ def _read_xlsx(path: Path, source: str) -> _Table:
     """The data sheet (the first whose first row is an aggregate's header), with the names of
     every sheet and the text of the others (the terms of use may name the product)."""
     # openpyxl only for xlsx files (it is not needed to read CSVs)
-    import openpyxl
+    import openpyxl  # noqa: PLC0415 (xlsx only: see above)
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)

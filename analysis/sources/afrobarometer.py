@@ -251,7 +251,7 @@ def read_round(
     if not path.exists():
         raise AfrobarometerError(f"{path}: file not found. {HOW_TO_GET}")
     # heavy (pyreadstat): paid only when a survey round is read
-    import pyreadstat
+    import pyreadstat  # noqa: PLC0415 (heavy: see above)
 
     try:
         # user_missing=True keeps codes declared missing in SPSS (often 9, 98, 99), so that

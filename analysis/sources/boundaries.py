@@ -59,7 +59,7 @@ def load_boundaries(level: str = "adm1", path: Path | None = None) -> gpd.GeoDat
             f"`python -m analysis data fetch {key}` (or `make data`)"
         )
     # heavy (geopandas, shapely and pyogrio): paid only by reports that read boundaries
-    import geopandas as gpd
+    import geopandas as gpd  # noqa: PLC0415 (heavy: see above)
 
     raw = gpd.read_file(path)
     if raw.crs is None:
