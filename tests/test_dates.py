@@ -37,3 +37,11 @@ def test_period_end_and_format():
     assert format_partial_date(date(2015, 11, 1), "month") == "2015-11"
     assert human_date(date(2015, 11, 20)) == "20 November 2015"
     assert human_date(date(2015, 11, 1), "month") == "November 2015"
+
+
+def test_the_period_and_the_data_recency_are_written_one_way():
+    from analysis.core.dates import data_through_text, period_text
+
+    assert period_text(date(2012, 1, 1), date(2025, 12, 31)) == "1 January 2012 to 31 December 2025"
+    assert data_through_text(date(2023, 12, 31)) == "Data through 31 December 2023."
+    assert data_through_text(None) == "No dated data was read for this report."

@@ -62,3 +62,16 @@ def human_date(value: date, precision: str = "day") -> str:
     if precision == "month":
         return value.strftime("%B %Y")
     return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def period_text(start: date, end: date) -> str:
+    """The one way reports write a period: '1 January 2012 to 31 December 2025'."""
+    return f"{human_date(start)} to {human_date(end)}"
+
+
+def data_through_text(last: date | None) -> str:
+    """What a brief says of its data's recency: 'Data through 31 December 2023.', or that no
+    dated data was read."""
+    if last is None:
+        return "No dated data was read for this report."
+    return f"Data through {human_date(last)}."

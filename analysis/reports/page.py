@@ -11,6 +11,7 @@ import html
 import json
 import os
 import re
+from datetime import date
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from IPython.display import HTML, Markdown, display
 from matplotlib.figure import Figure
 
 from analysis.core import origins
+from analysis.core.dates import data_through_text
 from analysis.core.outputs import CONTENTS_FILE, FIGURES_DIR_ENV, METADATA_KEY
 from analysis.figures.style import SOURCE_RECT, join_sources, new_figure
 from analysis.reports import hover
@@ -50,10 +52,19 @@ def md(template: str, **values: Any) -> None:
     display(Markdown(template.format(**{k: esc(v) for k, v in values.items()})))
 
 
-def key_findings(sentences: Sequence[str]) -> None:
-    """The 'Key findings' box at the top of a report: 3-6 sentences computed from the data."""
+def key_findings(sentences: Sequence[str], data_through: date | None = None) -> None:
+    """The 'Key findings' box at the top of a report: 3-6 sentences computed from the data,
+    and, given the newest date they rest on, how recent the data is."""
     items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
-    body = f'<div class="key-findings"><h2>Key findings</h2><ul>{items}</ul></div>'
+    recency = (
+        f'<p class="data-through">{html.escape(data_through_text(data_through))}</p>'
+        if data_through is not None
+        else ""
+    )
+    body = f'<div class="key-findings"><h2>Key findings</h2>{recency}<ul>{items}</ul></div>'
+    facts: dict[str, Any] = {"key_findings": list(sentences)}
+    if data_through is not None:
+        facts["data_through"] = data_through.isoformat()
     folder = _figures_dir()
     if folder is not None:  # in a build: the run writes <report>.xlsx beside the page
         book = html.escape(f"{folder.name}.xlsx", quote=True)
@@ -62,7 +73,7 @@ def key_findings(sentences: Sequence[str]) -> None:
             f'numbers; all of them, with sources and licences, in one spreadsheet: <a href="{book}"'
             f' class="workbook">{book}</a>.</p>'
         )
-    display(HTML(body), metadata={METADATA_KEY: {"key_findings": list(sentences)}})
+    display(HTML(body), metadata={METADATA_KEY: facts})
 
 
 def no_data(what: str, how_to_get: str = "") -> None:
@@ -420,4 +431,4 @@ def front(report: Report) -> None:
             Markdown(f"# {report.title}\n\n{report.lede or ''}".rstrip()),
             metadata={METADATA_KEY: {"front": dict(report.front)}},
         )
-    key_findings(report.key_findings)
+    key_findings(report.key_findings, report.data_through)

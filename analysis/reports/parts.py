@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -105,6 +106,8 @@ class Report:
 
     ``title`` and ``lede`` are set when they follow the parameters (else the notebook's own
     heading stands); ``front`` holds the facts of the report's card on the front page.
+    ``data_through`` is the newest date the report's figures rest on (None: no dated data);
+    the key findings, the page header, the front page and the manifest say it.
     """
 
     name: str
@@ -114,6 +117,7 @@ class Report:
     title: str | None = None
     lede: str | None = None
     front: Mapping[str, Any] = field(default_factory=dict)
+    data_through: date | None = None
 
     def __getitem__(self, key: str) -> Section:
         return self.sections[key]
