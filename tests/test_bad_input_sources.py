@@ -1,6 +1,7 @@
-"""Hostile and broken API servers (issue 27): every API client and `make data` keeps its bounds
-(rows, pages, bytes, seconds) and says, in one sentence, which bound stopped it and how to
-raise it; a broken connection or an answer that is not UTF-8 is a sentence, not a traceback.
+"""Hostile and broken sources (issue 27): every API client keeps its bounds (rows, pages,
+bytes, seconds) and says, in one sentence, which bound stopped it and how to raise it; a broken
+connection or an answer that is not UTF-8 is a sentence, not a traceback; one file that cannot
+be read is named and skipped, and fails only what needs it.
 
 Every server is a loopback HTTP server on 127.0.0.1 (tests/loopback.py); each bound is made
 small through its environment variable or parameter, so no test sends more than a few MB or
@@ -11,15 +12,23 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import time
 import urllib.parse
 from datetime import date
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 import pytest
 
+from analysis import config
+from analysis.reports import attack_trends
+from analysis.reports.context import open_run
+from analysis.sources import boundaries
 from analysis.sources.acled_api import AcledApiError, AcledClient
 from analysis.sources.ucdp_api import UcdpApiError, UcdpClient
+from analysis.tables import coverage, events
+from analysis.tables.events import DatasetMissingError, EventDataError
 from tests.loopback import JsonHandler, serving
 
 TOKEN = "fixture-token"
@@ -258,3 +267,120 @@ def test_broken_connection_and_latin1_json_are_sentences(path, expected):
     # a dropped or cut answer is retried like a 5xx (the shared rule); a damaged one is not
     assert len(Broken.seen) == (1 if path == "/latin1" else 2)
     assert waits == ([] if path == "/latin1" else [2.0])
+
+
+# --- one bad file stays one problem ------------------------------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ATTACK_RAW = FIXTURES / "attack_trends" / "raw"
+CURATED = FIXTURES / "curated_min"
+#: a workbook cut short at the start: its zip's central directory is gone
+DAMAGED_NAME = "Western_Africa_aggregated_data_up_to-2024-01-19.xlsx"
+
+
+@pytest.fixture
+def machine(tmp_path, monkeypatch) -> Path:
+    """data/raw with the attack fixtures' OWID and BRD files, a good UCDP GED file (25.1) and,
+    in data/raw/acled, a damaged workbook; no ../shared/data; the minimal curated tables."""
+    raw = tmp_path / "raw"
+    shutil.copytree(ATTACK_RAW, raw)
+    (raw / "ucdp-ged").mkdir()
+    shutil.copy(FIXTURES / "events" / "ged_v25_1.csv", raw / "ucdp-ged" / "ged251.csv")
+    (raw / "acled").mkdir()
+    whole = (FIXTURES / "acled_aggregated" / (WEEKLY_NAME + ".xlsx")).read_bytes()
+    (raw / "acled" / DAMAGED_NAME).write_bytes(whole[: len(whole) // 2])
+    monkeypatch.setattr(config, "RAW_DIR", raw)
+    monkeypatch.setattr(config, "SHARED_DATA_DIR", tmp_path / "no-shared")
+    monkeypatch.setattr(config, "CURATED_DIR", CURATED)
+    return raw
+
+
+WEEKLY_NAME = "Western_Africa_aggregated_data_up_to_week_of-2024-01-13"
+
+
+def build_attack_report(**given) -> attack_trends.AttackTrendsReport:
+    params = attack_trends.check(**given)
+    return attack_trends.build(open_run(params.start_date, params.end_date, CURATED), params)
+
+
+def test_a_damaged_workbook_in_the_acled_folder_does_not_sink_a_ged_report(machine):
+    damaged = machine / "acled" / DAMAGED_NAME
+    sentence = (
+        f"{damaged}: not a readable xlsx workbook: its zip is damaged or cut short (File is "
+        "not a zip file); download it again"
+    )
+    report = build_attack_report()
+    assert report.event_dataset == "ucdp-ged"  # the good GED file's events
+    assert len(report.events) == 5  # the fixture's Mali events (900006 is in Burkina Faso)
+    assert report.selection_notes[0] == f"{sentence}; skipped."
+    status = report.tables["datasets"].frame.set_index("dataset")
+    aggregated = status.loc[coverage.TITLES["acled-aggregated"]]
+    assert aggregated["status"] == "cannot be read"
+    assert aggregated["how to get it"] == f"acled-aggregated: {sentence}"
+    # a report that needs the file fails with the same sentence
+    with pytest.raises(EventDataError) as raised:
+        build_attack_report(data_source="acled-aggregated")
+    assert str(raised.value) == f"acled-aggregated: {sentence}"
+    # asked for an export, the folder says what it holds instead of "no file"
+    with pytest.raises(DatasetMissingError) as missing:
+        events.locate("acled")
+    assert f"(it holds files that are not: {sentence})" in str(missing.value)
+
+
+def test_unrecognised_files_are_named_not_said_to_be_missing(machine):
+    folder = machine / "acled"
+    (folder / DAMAGED_NAME).unlink()
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["event_id_cnty", "event_date", "country"])  # an export saved as xlsx
+    book.save(folder / "export.xlsx")
+    (folder / "readme.txt").write_text("from ACLED\n")
+    with pytest.raises(DatasetMissingError) as missing:
+        events.locate("acled")
+    assert str(missing.value).startswith(
+        f"acled: no ACLED export in {folder} (it holds files that are not: "
+        f"{folder / 'export.xlsx'}: an xlsx workbook whose sheets do not start with the header "
+        "of ACLED's aggregated data; an event export is read as CSV (export it as CSV); "
+        f"{folder / 'readme.txt'}: a .txt file, neither an ACLED export (.csv) nor ACLED's "
+        "aggregated data (.xlsx or .csv)). ACLED data needs a free account"
+    )
+    candidates = machine / "ucdp-candidate"
+    candidates.mkdir()
+    (candidates / "ged_candidate_march.csv").write_text("id\n1\n")
+    with pytest.raises(DatasetMissingError) as missing:
+        events.load("ucdp-candidate")
+    assert (
+        "(it holds ged_candidate_march.csv: not named like a candidate release, which is how "
+        "its months are known)" in str(missing.value)
+    )
+
+
+def test_a_cut_boundaries_file_fails_only_the_map(machine):
+    whole = (FIXTURES / "events" / "boundaries_adm1_geoboundaries_style.geojson").read_bytes()
+    folder = machine / "geoboundaries-adm1"
+    folder.mkdir()
+    cut = folder / "geoBoundaries-MLI-ADM1.geojson"
+    cut.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(boundaries.BoundaryFileError) as raised:
+        boundaries.load_boundaries("adm1")
+    sentence = str(raised.value)
+    assert sentence.startswith(f"{cut}: not valid GeoJSON at line ")
+    assert sentence.endswith(
+        "the file is cut short or damaged; get it again with `python -m analysis data fetch "
+        "geoboundaries-adm1`"
+    )
+    report = build_attack_report()  # Mali: the maps need the boundaries
+    assert "map-regions" not in report.figures
+    assert report.missing["map-regions"][0] == "Mali region boundaries or events"
+    assert report.event_dataset == "ucdp-ged" and report.findings  # the rest is there
+    row = (
+        report.tables["datasets"]
+        .frame.set_index("dataset")
+        .loc[coverage.TITLES["geoboundaries-adm1"]]
+    )
+    assert (row["status"], row["file"], row["how to get it"]) == (
+        "cannot be read",
+        cut.name,
+        sentence,
+    )
