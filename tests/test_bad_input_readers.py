@@ -701,3 +701,16 @@ def test_owid_file_cut_inside_its_last_number_is_refused(tmp_path):
         f"{path}: its last line has no line break: the file looks cut short inside its last "
         "row (a number there may have lost digits); download or copy it again"
     )
+
+
+def test_ged_events_after_the_span_the_release_states_are_reported_and_left_out(tmp_path):
+    # the fixture's events are of 2018 to 2020; named as release 20.1, it states 1989 to 2019
+    path = tmp_path / "GEDEvent_v20_1.csv"
+    path.write_bytes(fixture_bytes("ucdp-ged"))
+    frame = events.load("ucdp-ged", path)
+    assert list(frame["event_id"]) == ["900001", "900002", "900003"]  # 2018, 2018, 2019
+    assert frame.attrs["coverage"].text() == "1989-01-01 to 2019-12-31"
+    assert frame.attrs["notes"] == [
+        f"{path}: 3 event(s) are dated after 2019-12-31, the end of the span release 20.1 "
+        "states (e.g. data row 4, 2020-01-15): left out, not counted."
+    ]

@@ -26,6 +26,7 @@ from analysis.reports import attack_trends
 from analysis.reports.context import open_run
 from analysis.sources import boundaries
 from analysis.sources.acled_api import AcledApiError, AcledClient
+from analysis.sources.register import DATASETS
 from analysis.sources.ucdp_api import UcdpApiError, UcdpClient
 from analysis.tables import coverage, events
 from analysis.tables.events import DatasetMissingError, EventDataError
@@ -384,3 +385,21 @@ def test_a_cut_boundaries_file_fails_only_the_map(machine):
         cut.name,
         sentence,
     )
+
+
+def test_the_faults_doc_names_tests_that_exist_and_every_pinned_file():
+    """docs/faults.md promises what the tests keep: each test it names exists, and its table of
+    pinned files is the register's (no file pinned in one and not the other)."""
+    root = Path(__file__).resolve().parents[1]
+    doc = (root / "docs" / "faults.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(test_\w+)`", doc))
+    defined = {
+        name
+        for path in (root / "tests").glob("test_*.py")
+        for name in re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.M)
+    }
+    assert named and not named - defined, f"named in docs/faults.md, not defined: {named - defined}"
+    pinned = [p for spec in DATASETS.values() for p in spec.pinned]
+    assert len(pinned) == 3
+    for file in pinned:
+        assert f"| `{file.name}` | {file.size:,} | `{file.sha256}` |" in doc

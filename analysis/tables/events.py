@@ -507,7 +507,8 @@ def _load_ucdp(
         origins.record_file("ucdp-ged", final, version=version)
         table = ucdp_ged.normalise(ucdp_ged.read_ged(final), _display(final), resolve)
         table, repeated = without_repeats(table, _display(final))
-        notes += [repeated] if repeated else []
+        table, outside = _within_release(table, version, _display(final))
+        notes += [n for n in (repeated, outside) if n]
         coverage = _table_coverage("ucdp-ged", table, country, version)
         spans += coverage.spans
         bases.append(coverage.basis)
@@ -548,6 +549,27 @@ def _load_ucdp(
     )
     frame.attrs["candidate_versions"] = ucdp_candidate.versions(candidates)
     return frame
+
+
+def _within_release(table: pa.Table, version: str, source: str) -> tuple[pa.Table, str | None]:
+    """A final GED release's events dated after the span it states (YY.1: to the end of
+    20YY-1) are left out, with a note: its coverage ends there, so they would be counted in
+    periods said not to be covered."""
+    release = _GED_RELEASE.match(version)
+    if release is None or table.num_rows == 0:
+        return table, None
+    last = date(2000 + int(release.group(1)) - 1, 12, 31)
+    after = pc.fill_null(pc.greater(table.column("date"), pa.scalar(last, pa.date32())), False)
+    flags = after.to_numpy(zero_copy_only=False)
+    if not flags.any():
+        return table, None
+    row = int(flags.nonzero()[0][0])
+    note = (
+        f"{source}: {int(flags.sum()):,} event(s) are dated after {last.isoformat()}, the end of "
+        f"the span release {version} states (e.g. data row {row + 1}, "
+        f"{table.column('date')[row].as_py().isoformat()}): left out, not counted."
+    )
+    return table.filter(pc.invert(after)), note
 
 
 def _load_ucdp_api(
