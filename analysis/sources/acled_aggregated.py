@@ -16,9 +16,18 @@ Two layouts, recognised from their columns whatever the file is called:
   else the text of the other sheets.
 
 A second header row of HXL tags (``#country``...) is skipped where present. Every problem of
-a file (a missing column, a month that is not a month, a negative count, another country's
-rows in a country's file...) is collected and raised at once, each naming file, sheet, row
-and column. No ACLED data is shipped with the project; tests use hand-written files.
+a file (a missing column, a month that is not a month, a negative count, a period before 1997
+or after today, a centroid off the globe, another country's rows in a country's file, one area
+and period counted twice with different counts...) is collected and raised at once, each
+naming file, sheet, row and column. Rows after the last day the file states it covers (HDX's
+as-of day, the week a weekly file's name gives) are left out, and an area and period given
+twice with the same counts is counted once: ``AggregatedFile.notes`` says how many of each.
+
+Bounds (analysis.sources.limits): the file is read row by row and only the rows asked for are
+kept, at most MALI_AGGREGATED_MAX_ROWS rows; a workbook is checked before openpyxl opens it (a
+part growing more than MALI_XLSX_MAX_RATIO times, or parts above MALI_XLSX_MAX_MB once
+decompressed, are refused), and a damaged cell is a sentence naming sheet and row. No ACLED
+data is shipped with the project; tests use hand-written files.
 """
 
 from __future__ import annotations

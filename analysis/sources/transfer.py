@@ -161,9 +161,15 @@ class _HttpHandler(urllib.request.HTTPHandler):
         )
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """The system's certificates, loaded once (a UCDP read may take hundreds of pages)."""
+    return ssl.create_default_context()
+
+
 class _HttpsHandler(urllib.request.HTTPSHandler):
     def __init__(self, cutter: _Cutter) -> None:
-        self.ssl_context = ssl.create_default_context()
+        self.ssl_context = _ssl_context()
         super().__init__(context=self.ssl_context)
         self.deadline_cutter = cutter
 
