@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis import config
 from analysis.cli import main
 from analysis.sources import register as open_data
 from analysis.sources.fetch import FetchError, fetch, mirror, status_lines
@@ -37,6 +38,8 @@ def owid_csv(rows: int = 40) -> bytes:
 
 class Handler(SimpleHTTPRequestHandler):
     """Serves the folder, plus misbehaving paths (see do_GET)."""
+
+    busy_answers = 0
 
     def log_message(self, *args) -> None:
         pass
@@ -64,6 +67,27 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if self.path == "/trickle-headers.csv":
+            # the status line and headers a few bytes every 20 ms (at most ~8 s)
+            head = b"HTTP/1.0 200 OK\r\n" + b"X-Slow: " + b"z" * 2000 + b"\r\n\r\n"
+            try:
+                for i in range(0, len(head), 5):
+                    self.wfile.write(head[i : i + 5])
+                    self.wfile.flush()
+                    time.sleep(0.02)
+            except OSError:
+                pass
+            return
+        if self.path.startswith("/busy"):
+            # HTTP 429 (Retry-After: 0) the first time, or every time for /busy-always
+            Handler.busy_answers += 1
+            if Handler.busy_answers == 1 or "always" in self.path:
+                self.send_response(429)
+                self.send_header("Retry-After", "0")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.path = "/" + OWID_NAME
         if self.path == "/trickle.csv":
             self.send_response(200)
             self.end_headers()
@@ -394,3 +418,87 @@ def test_mirror_never_takes_a_candidate_file_for_the_final_release(tmp_path):
     shutil.copy(UCDP_FIXTURES / "ged_v26_1.csv", shared / "GEDEvent_v26_1.csv")
     copied = mirror(DATASETS["ucdp-ged"], tmp_path / "shared", tmp_path / "raw")
     assert copied.name == "GEDEvent_v26_1.csv"
+
+
+# --- issue 27: deadlines over headers, the shared retry rule, UTF-8, pinned files -----------
+
+
+def test_deadline_holds_while_the_server_trickles_its_headers(owid, capsys):
+    spec, _, base, good, before = owid
+    started = time.monotonic()
+    with pytest.raises(FetchError) as raised:
+        fetch(spec, good.parent.parent, url=f"{base}/trickle-headers.csv", timeout=5, deadline=0.3)
+    assert str(raised.value) == (
+        f"{base}/trickle-headers.csv: the download took longer than the deadline of 0.3 s (the "
+        "server had not finished sending its headers; --deadline allows more). The previous "
+        f"copy ({good.name}, accessed {open_data.read_sidecar(good)['accessed'][:10]}) is kept."
+    )
+    assert time.monotonic() - started < 4  # the headers trickle for ~8 s, the timeout is 5 s
+    assert_kept(good, before)
+
+
+def test_http_429_is_retried_by_make_data_as_by_the_api_clients(owid):
+    spec, _, base, good, before = owid
+    Handler.busy_answers = 0
+    waits: list[float] = []
+    fetch(spec, good.parent.parent, url=f"{base}/busy.csv", sleep=waits.append)
+    assert waits == [0.0]  # Retry-After: 0, once; then the file
+    assert good.read_bytes() == before  # the same file again, fetched after the retry
+    Handler.busy_answers = 0
+    with pytest.raises(FetchError) as raised:
+        fetch(spec, good.parent.parent, url=f"{base}/busy-always.csv", sleep=waits.append)
+    assert str(raised.value).startswith(
+        f"{base}/busy-always.csv answered HTTP 429 (Too Many Requests) (4 tries; try again "
+        "later). The previous copy"
+    )
+    assert Handler.busy_answers == 4
+    assert_kept(good, before)
+
+
+def test_download_that_is_not_utf8_never_replaces_the_good_copy(owid):
+    spec, folder, base, good, before = owid
+    latin1 = owid_csv().replace(b"Mali,MLI,1995", "Malí,MLI,1995".encode("latin-1"))
+    (folder / "latin1.csv").write_bytes(latin1)
+    with pytest.raises(FetchError) as raised:
+        fetch(spec, good.parent.parent, url=f"{base}/latin1.csv")
+    message = str(raised.value)
+    assert message.startswith(
+        f"owid-deaths: {base}/latin1.csv: line 7, column Entity: byte 0xed is not UTF-8 (the "
+        "file looks Latin-1/Windows-1252 encoded: save it as UTF-8); the reports read UTF-8 only."
+    )
+    assert message.endswith("is kept.")
+    assert_kept(good, before)
+
+
+def test_a_copy_named_like_a_pinned_publisher_file_must_be_that_file(tmp_path):
+    pinned = DATASETS["ucdp-brd"].pinned[0]
+    assert pinned.name == "BattleDeaths_v24_1.csv" and pinned.size == 448_215
+    shared = tmp_path / "shared" / "ucdp_brd_v24_1"
+    shared.mkdir(parents=True)
+    fake = (FIXTURES / "brd_dyadic.csv").read_bytes()  # a BRD file, but not UCDP's 24.1
+    (shared / pinned.name).write_bytes(fake)
+    with pytest.raises(FetchError) as raised:
+        mirror(DATASETS["ucdp-brd"], tmp_path / "shared", tmp_path / "raw")
+    assert (
+        f"sha256 {hashlib.sha256(fake).hexdigest()} differs from the pinned {pinned.sha256}"
+        in str(raised.value)
+    )
+    assert not (tmp_path / "raw" / "ucdp-brd" / pinned.name).exists()
+    # zipped under the publisher's name, the same member is checked too
+    with zipfile.ZipFile(shared / "ucdp-brd-dyadic-241-csv.zip", "w") as archive:
+        archive.writestr(pinned.name, fake)
+    (shared / pinned.name).unlink()
+    with pytest.raises(FetchError, match=rf"{pinned.name} has sha256 .*, not the pinned"):
+        mirror(DATASETS["ucdp-brd"], tmp_path / "shared", tmp_path / "raw")
+
+
+@pytest.mark.parametrize("name", ["ucdp-brd", "ucdp-acd", "ucdp-actor"])
+def test_pinned_publisher_files_in_shared_data_pass(name, tmp_path):
+    spec = DATASETS[name]
+    (pinned,) = spec.pinned
+    found = list(config.SHARED_DATA_DIR.glob(f"*/{pinned.name}"))
+    if not found:
+        pytest.skip(f"../shared/data has no {pinned.name} (a fresh clone has no ../shared)")
+    assert found[0].stat().st_size == pinned.size
+    copied = mirror(spec, found[0].parent, tmp_path / "raw")
+    assert open_data.read_sidecar(copied)["sha256"] == pinned.sha256

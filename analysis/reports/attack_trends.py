@@ -626,8 +626,8 @@ def _boundaries() -> dict[str, gpd.GeoDataFrame]:
     for level in boundary_files.LEVELS:
         try:
             found[level] = boundary_files.load_boundaries(level)
-        except FileNotFoundError:
-            continue
+        except (FileNotFoundError, boundary_files.BoundaryFileError):
+            continue  # the map says it has no data; the datasets table says why
     return found
 
 

@@ -43,6 +43,9 @@ from analysis.sources.event_frames import (
     STRING_LIST,
     EventDataError,
     Resolve,
+    check_complete,
+    check_coordinates,
+    check_days,
     combinations,
     conversion_problem,
     csv_header,
@@ -114,6 +117,8 @@ INTER_CODES: dict[str, str] = {
     "8": "External/Other forces",
 }
 TIME_PRECISIONS: dict[str, str] = {"1": "day", "2": "week", "3": "month"}
+#: ACLED's first day of data (Africa, from 1997): an earlier event date is a damaged cell.
+FIRST_DAY = date(1997, 1, 1)
 #: ACLED event ids: the country's letters and a number (MLI1234, BFA90001).
 ACLED_ID = r"^[A-Z]{2,4}\d+$"
 DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y")
@@ -429,6 +434,8 @@ def _ids_look_whole(table: pa.Table, renamed: list[str], header: list[str]) -> b
 
 
 def _ids_whole(ids: pa.ChunkedArray | pa.Array) -> bool:
+    if len(ids) == 0:  # a header and no rows: nothing misaligned, no events
+        return True
     return bool(pc.all(pc.fill_null(pc.match_substring_regex(ids, ACLED_ID), False)).as_py())
 
 
@@ -440,6 +447,7 @@ def read_header(path: Path) -> tuple[list[str], bool]:
     header = csv_header(
         head, _display(path), "an ACLED export CSV", full_block=len(head) >= _HEAD_BYTES
     )
+    check_complete(path, _display(path))
     text = head.decode("utf-8-sig", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -542,9 +550,10 @@ def _normalise(raw: pa.Table, source: str) -> tuple[pa.Table, np.ndarray]:
     )
     fatalities = raw.column("fatalities").combine_chunks().cast(pa.int64())
     _check_non_negative(fatalities, source)
+    dates = parse_dates(text("event_date"), source)
     columns = {
         "event_id": text("event_id_cnty"),
-        "date": parse_dates(text("event_date"), source),
+        "date": dates,
         "date_precision": precision if precision is not None else _repeat_text("day", n),
         "country": text("country"),
         "admin1": text("admin1"),
@@ -562,7 +571,9 @@ def _normalise(raw: pa.Table, source: str) -> tuple[pa.Table, np.ndarray]:
         "deaths_high": pa.nulls(n, pa.int64()),
         "description": text("notes"),
     }
-    return pa.table(columns), np.asarray(actor_codes, dtype=np.int64)
+    table = pa.table(columns)
+    check_coordinates(table, source, ("latitude", "longitude"))
+    return table, np.asarray(actor_codes, dtype=np.int64)
 
 
 def _actor_names(cells: tuple) -> list[str]:
@@ -580,7 +591,8 @@ def _group_ids(names: list[str], resolve: Resolve) -> list[str]:
 
 
 def parse_dates(text: pa.Array, source: str) -> pa.Array:
-    """ACLED event dates in any of their published forms, as date32; bad values raise."""
+    """ACLED event dates in any of their published forms, as date32; bad values raise, and so
+    does a day that is not in the calendar (2021-02-30), before 1997 or after today."""
     parsed = pc.strptime(text, format=DATE_FORMATS[0], unit="s", error_is_null=True)
     for fmt in DATE_FORMATS[1:]:
         if not pc.any(pc.and_(pc.is_null(parsed), pc.is_valid(text))).as_py():
@@ -595,7 +607,9 @@ def parse_dates(text: pa.Array, source: str) -> pa.Array:
             f"{source}: data row {row + 1}, column event_date: {problem} "
             "(expected e.g. 2023-02-16 or 16 February 2023)"
         )
-    return parsed.cast(pa.date32())
+    days = parsed.cast(pa.date32())
+    check_days(days, text, source, "event_date", FIRST_DAY, date.today())
+    return days
 
 
 def _harmonised_type(event_type: str, sub_event: str) -> str | None:

@@ -16,6 +16,10 @@ politely on HTTP 429 and 5xx, waiting what ``Retry-After`` asks or else an expon
 backoff, and re-authenticates once if the token expires while paging. A request that
 returns no rows for a country and period ACLED covers raises ``AcledEmptyResultError``:
 it almost always means an account without access to that data, not a quiet year.
+
+Bounds (analysis.sources.limits): at most MALI_ACLED_API_MAX_ROWS rows for one request (a
+server that keeps sending full pages is stopped there), each answer at most MALI_API_MAX_MB,
+read in chunks, within MALI_API_DEADLINE seconds.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from analysis.sources import http_json
+from analysis.sources import http_json, limits
 
 DEFAULT_BASE_URL = "https://acleddata.com"
 TOKEN_PATH = "/oauth/token"
@@ -64,6 +68,12 @@ class AcledClient:
     max_wait_seconds: float = 120.0
     timeout_seconds: float = 60.0
     sleep: Callable[[float], None] = time.sleep
+    #: rows read for one request at most (None: MALI_ACLED_API_MAX_ROWS)
+    max_rows: int | None = None
+    #: seconds one HTTP request may take (None: MALI_API_DEADLINE)
+    deadline_seconds: float | None = None
+    #: bytes of the largest answer (None: MALI_API_MAX_MB)
+    max_body_bytes: int | None = None
     _token: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -112,12 +122,20 @@ class AcledClient:
     def read(self, country: str, start: date, end: date, allow_empty: bool = False) -> list[dict]:
         """Every event of a country between two dates (inclusive), page by page."""
         rows: list[dict] = []
+        most = self.max_rows or limits.ACLED_API_ROWS.count()
         page = 1
         while True:
             batch = self._read_page(country, start, end, page)
             rows.extend(batch)
             if len(batch) < self.page_size:
                 break
+            if len(rows) >= most:
+                raise AcledApiError(
+                    f"ACLED read stopped after page {page}: {len(rows):,} rows for {country} "
+                    f"from {start.isoformat()} to {end.isoformat()}, the most read for one "
+                    f"request ({limits.ACLED_API_ROWS.env}={most}), and ACLED still sends full "
+                    f"pages; ask for a shorter period, or {limits.ACLED_API_ROWS.raise_hint(most)}"
+                )
             page += 1
         if not rows and not allow_empty and _covered(start, end):
             raise AcledEmptyResultError(
@@ -188,6 +206,8 @@ class AcledClient:
             self.max_wait_seconds,
             self.timeout_seconds,
             self.sleep,
+            self.deadline_seconds,
+            self.max_body_bytes,
         )
         return http_json.get_json(api, request, what, refuse)
 

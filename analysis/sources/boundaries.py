@@ -8,16 +8,23 @@ origin of the run under its register key (``geoboundaries-adm1``, ``geoboundarie
 Where the file gives them (OCHA's ``adm1_pcode``/``adm2_pcode``), the areas carry their P-codes
 (``admin1_pcode``, ``admin2_pcode``), so that tables that carry P-codes (HDX's ACLED files) are
 joined by code before any name is compared; a file without them leaves the columns empty.
+
+A file that cannot be read (cut short, damaged) raises ``BoundaryFileError`` naming it and what
+is wrong: a report draws its other sections and says the map has no data. Names with invisible
+control characters (a bidi override reverses the labels drawn after it) are cleaned.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis.config import display_path
 from analysis.core import origins, regions
+from analysis.core.text import without_invisible
 from analysis.sources import register
 
 if TYPE_CHECKING:  # annotations only; geopandas is imported where boundaries are read
@@ -29,6 +36,10 @@ PCODE_PROPERTIES = {
     "adm1": ("adm1_pcode", "ADM1_PCODE", "admin1Pcode"),
     "adm2": ("adm2_pcode", "ADM2_PCODE", "admin2Pcode"),
 }
+
+
+class BoundaryFileError(ValueError):
+    """A boundaries file that cannot be read; the message names it and what is wrong."""
 
 
 def register_key(level: str) -> str:
@@ -58,10 +69,18 @@ def load_boundaries(level: str = "adm1", path: Path | None = None) -> gpd.GeoDat
             f"no {level.upper()} boundaries for Mali in {spec.raw_dir()}; get them with "
             f"`python -m analysis data fetch {key}` (or `make data`)"
         )
+    problem = unreadable(path, key)
+    if problem:
+        raise BoundaryFileError(problem)
     # heavy (geopandas, shapely and pyogrio): paid only by reports that read boundaries
     import geopandas as gpd  # noqa: PLC0415 (heavy: see above)
 
-    raw = gpd.read_file(path)
+    try:
+        raw = gpd.read_file(path)
+    except Exception as exc:  # pyogrio and GDAL raise many kinds on a damaged file
+        raise BoundaryFileError(
+            f"{display_path(path)}: not a readable boundaries file ({exc}); {_fetch(key)}"
+        ) from None
     if raw.crs is None:
         raw = raw.set_crs("EPSG:4326")
     raw = raw.to_crs("EPSG:4326")
@@ -96,6 +115,31 @@ def load_boundaries(level: str = "adm1", path: Path | None = None) -> gpd.GeoDat
     return frame
 
 
+def unreadable(path: Path, key: str) -> str | None:
+    """Why a GeoJSON boundaries file cannot be read (cut short, not JSON, no features), or
+    None; other formats are left to the GIS reader."""
+    if Path(path).suffix.lower() not in (".geojson", ".json"):
+        return None
+    shown = display_path(path)
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        return f"{shown}: byte {exc.start + 1:,} is not UTF-8: not GeoJSON; {_fetch(key)}"
+    except json.JSONDecodeError as exc:
+        return (
+            f"{shown}: not valid GeoJSON at line {exc.lineno}, column {exc.colno} ({exc.msg}): "
+            f"the file is cut short or damaged; {_fetch(key)}"
+        )
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list) or not features:
+        return f"{shown}: not a GeoJSON FeatureCollection with features; {_fetch(key)}"
+    return None
+
+
+def _fetch(key: str) -> str:
+    return f"get it again with `python -m analysis data fetch {key}`"
+
+
 def _codes(raw: gpd.GeoDataFrame, level: str) -> pd.Series:
     """The level's P-codes (trimmed, upper case), or an empty column when the file has none."""
     for name in PCODE_PROPERTIES[level]:
@@ -107,7 +151,8 @@ def _codes(raw: gpd.GeoDataFrame, level: str) -> pd.Series:
 def _property(raw: gpd.GeoDataFrame, candidates: tuple[str, ...], path: Path) -> pd.Series:
     for name in candidates:
         if name in raw.columns:
-            return raw[name]
+            # a bidi override in a name would reverse the labels drawn after it on the map
+            return raw[name].map(lambda v: without_invisible(v) if isinstance(v, str) else v)
     raise ValueError(
         f"{path}: no name property among {', '.join(candidates)} (has: {', '.join(raw.columns)})"
     )

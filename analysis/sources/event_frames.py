@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from analysis.core import regions
 from analysis.core.countries import canonical_country, country_key
+from analysis.core.text import first_invisible, without_invisible
 
 #: Columns of the canonical event table, in order.
 CANONICAL_COLUMNS: tuple[str, ...] = (
@@ -95,6 +96,8 @@ def with_name_parts(resolve: Resolve) -> Resolve:
     Islam and Muslims" -> "JNIM", then the full name) when the whole name is unknown."""
 
     def get(name: str) -> str | None:
+        if isinstance(name, str):
+            name = without_invisible(name)
         found = resolve(name)
         if found or not isinstance(name, str) or ":" not in name:
             return found
@@ -125,6 +128,7 @@ def finish(
     if harmonised:  # done once for the whole file, and cached with it (see ``harmonise``)
         table = table.replace_schema_metadata({HARMONISED_KEY: b"yes"})
     table = filter_rows(table, country, start, end)
+    table, label_note = visible_labels(table, source or dataset)
     if not harmonised:
         table = _harmonise_places(table)
     if "group_ids" in table.column_names:  # resolved by the source, once per actor combination
@@ -161,7 +165,58 @@ def finish(
     frame = pa.table(columns).to_pandas(types_mapper=_PANDAS_TYPES.get, split_blocks=True)
     frame.attrs["dataset"] = dataset
     frame.attrs["source"] = source
+    frame.attrs["notes"] = [label_note] if label_note else []
     return frame
+
+
+#: Label columns of the source table: drawn in figures and tables, next to other labels.
+LABEL_COLUMNS = ("admin1", "admin2", "location", "actors")
+
+
+def visible_labels(table: pa.Table, source: str) -> tuple[pa.Table, str | None]:
+    """The table with its labels (places, actors) rid of invisible control and format
+    characters (a bidi override reverses the labels drawn after it), and a note saying how
+    many rows held one, or None when none did."""
+    affected = np.zeros(table.num_rows, dtype=bool)
+    example = None
+    for name in LABEL_COLUMNS:
+        if name not in table.column_names:
+            continue
+        column = table.column(name)
+        listed = pa.types.is_list(column.type)
+        array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        values = pc.list_flatten(array) if listed else array
+        marked = map_unique(values, lambda v: first_invisible(v) if v else None)
+        hit = pc.is_valid(marked).to_numpy(zero_copy_only=False)
+        if not hit.any():
+            continue
+        if example is None:
+            first = int(np.flatnonzero(hit)[0])
+            example = (name, values[first].as_py(), marked[first].as_py())
+        cleaned = map_unique(values, lambda v: without_invisible(v) if v else v)
+        if listed:
+            rows = pc.list_parent_indices(array).to_numpy()[hit]
+            affected[rows] = True
+            offsets = pc.subtract(array.offsets, array.offsets[0])
+            cleaned = pa.ListArray.from_arrays(offsets, cleaned, mask=pc.is_null(array))
+        else:
+            affected |= hit
+        index = table.schema.get_field_index(name)
+        table = table.set_column(index, name, cleaned.cast(table.schema.field(name).type))
+    if example is None:
+        return table, None
+    name, value, character = example
+    return table, (
+        f"{source}: {int(affected.sum()):,} row(s) had labels with invisible control "
+        f"characters (such as U+{ord(character):04X} in the {name} {shown_invisible(value)}), "
+        "which can reverse or hide the labels drawn next to them in a figure: removed."
+    )
+
+
+def shown_invisible(text: str) -> str:
+    """A label quoted, its invisible characters written as \\uXXXX so that they show."""
+    shown = "".join(f"\\u{ord(ch):04x}" if first_invisible(ch) else ch for ch in text)
+    return f"'{shown}'"
 
 
 _PANDAS_TYPES = {
@@ -582,10 +637,22 @@ class open_csv:
 
 
 def read_head(path: Path, source: str, expected: str) -> list[str]:
-    """The header of a CSV (or of the CSV in a zip) from its first block, checked."""
+    """The header of a CSV (or of the CSV in a zip) from its first block, checked, and a CSV
+    cut inside its last line refused."""
     with open_csv(path, source) as handle:
         head = read_block(handle, source)
-    return csv_header(head, source, expected, full_block=len(head) >= HEAD_BYTES)
+    header = csv_header(head, source, expected, full_block=len(head) >= HEAD_BYTES)
+    check_complete(path, source)
+    return header
+
+
+def check_complete(path: Path, source: str) -> None:
+    """Refuse a CSV on disk whose last line has no line break (a zip has its own CRCs)."""
+    if Path(path).suffix.lower() == ".zip":
+        return
+    problem = last_line_problem(Path(path))
+    if problem:
+        raise EventDataError(f"{source}: {problem}")
 
 
 def read_block(handle: BinaryIO, source: str, size: int = HEAD_BYTES) -> bytes:
@@ -594,3 +661,120 @@ def read_block(handle: BinaryIO, source: str, size: int = HEAD_BYTES) -> bytes:
         return handle.read(size)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise EventDataError(f"{source}: the zip is damaged ({exc}); download it again") from None
+
+
+# --- checks every event reader makes (issue 27) -------------------------------------------
+
+
+def check_days(
+    parsed: pa.Array, text: pa.Array, source: str, column: str, earliest: date, today: date
+) -> None:
+    """Refuse a date that is no day of the calendar (2021-02-30, which strptime rolls over to
+    2 March), before ``earliest`` (the publisher's first day) or after ``today``, naming the
+    first such data row."""
+    written = map_unique(text, _day_written)
+    rolled = pc.fill_null(pc.not_equal(pc.day(parsed).cast(pa.string()), written), False).to_numpy(
+        zero_copy_only=False
+    )
+    early = pc.fill_null(pc.less(parsed, pa.scalar(earliest, pa.date32())), False)
+    late = pc.fill_null(pc.greater(parsed, pa.scalar(today, pa.date32())), False)
+    for bad, problem in (
+        (rolled, "is not a day of the calendar (that month has fewer days)"),
+        (early.to_numpy(zero_copy_only=False), f"is before {earliest.isoformat()}, the first "
+         "day of the publisher's data"),
+        (late.to_numpy(zero_copy_only=False), f"is after today ({today.isoformat()})"),
+    ):  # fmt: skip
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise EventDataError(
+                f"{source}: data row {row + 1}, column {column}: {text[row].as_py()!r} {problem}"
+            )
+
+
+def _day_written(text: str | None) -> str | None:
+    """The day of the month as written: the last number of 2021-02-30, the first of
+    30 February 2021 or 30/02/2021."""
+    if not text:
+        return None
+    iso = re.match(r"\s*\d{4}-\d{1,2}-(\d{1,2})", text)
+    match = iso or re.match(r"\s*(\d{1,2})\D", text)
+    return str(int(match.group(1))) if match else None
+
+
+def check_coordinates(table: pa.Table, source: str, columns: tuple[str, str]) -> None:
+    """Refuse a latitude outside -90..90 or a longitude outside -180..180 (999 is no place),
+    naming the first such data row; ``columns`` names them as the file does."""
+    for name, shown, bound in (("latitude", columns[0], 90), ("longitude", columns[1], 180)):
+        if name not in table.column_names:
+            continue
+        values = table.column(name)
+        outside = pc.fill_null(
+            pc.or_(pc.less(values, -bound), pc.greater(values, bound)), False
+        ).to_numpy(zero_copy_only=False)
+        nan = pc.fill_null(pc.is_nan(values), False).to_numpy(zero_copy_only=False)
+        bad = outside | nan
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise EventDataError(
+                f"{source}: data row {row + 1}, column {shown}: {values[row].as_py()!r} is "
+                f"outside -{bound}..{bound}"
+            )
+
+
+#: Columns compared to tell a repeated copy of an event from two versions of it.
+_SAME_EVENT = ("date", "country", "admin1", "admin2", "location", "latitude", "longitude",
+               "actors", "event_type_original", "deaths_best", "deaths_low", "deaths_high")  # fmt: skip
+
+
+def without_repeats(table: pa.Table, source: str) -> tuple[pa.Table, str | None]:
+    """Each event id once: rows that repeat an earlier row's id with the same values are left
+    out (the note says how many); two rows with one id and different values are refused."""
+    ids = table.column("event_id")
+    if table.num_rows == 0 or pc.count_distinct(ids).as_py() == table.num_rows:
+        return table, None
+    codes, _ = pd.factorize(np.asarray(ids.to_pylist(), dtype=object))
+    first = pd.Series(codes).duplicated(keep="first").to_numpy()
+    compared = [c for c in _SAME_EVENT if c in table.column_names]
+    # only the rows of repeated ids are compared, in Python
+    involved = np.flatnonzero(np.isin(codes, np.unique(codes[first])))
+    values = table.select(compared).take(pa.array(involved)).to_pylist()
+    rows = dict(zip(involved.tolist(), values, strict=True))
+    first_row: dict[int, int] = {}
+    for index in involved.tolist():
+        code = codes[index]
+        if not first[index]:
+            first_row[code] = index
+            continue
+        earlier = first_row[code]
+        if rows[index] != rows[earlier]:
+            differ = [c for c in compared if rows[index][c] != rows[earlier][c]]
+            raise EventDataError(
+                f"{source}: data rows {earlier + 1} and {index + 1} have the same event id "
+                f"{ids[index].as_py()!r} but differ in {', '.join(differ)}: the file holds two "
+                "versions of one event, and which is right cannot be told; fetch the data again"
+            )
+    repeated = int(first.sum())
+    example = int(np.flatnonzero(first)[0])
+    note = (
+        f"{source}: {repeated:,} row(s) repeat an earlier row's event id with the same values "
+        f"(e.g. data row {example + 1} repeats data row {first_row[codes[example]] + 1}, "
+        f"{ids[example].as_py()}): each event is counted once."
+    )
+    return table.filter(pa.array(~first)), note
+
+
+def last_line_problem(path: Path) -> str | None:
+    """Why a CSV on disk looks cut short: its last line has no line break (a download or copy
+    cut inside its last value, such as 2,001 deaths read as 20), or None."""
+    with open(path, "rb") as handle:
+        handle.seek(0, 2)
+        if handle.tell() == 0:
+            return None
+        handle.seek(-1, 2)
+        last = handle.read(1)
+    if last in (b"\n", b"\r"):
+        return None
+    return (
+        "its last line has no line break: the file looks cut short inside its last row (a "
+        "number there may have lost digits); download or copy it again"
+    )

@@ -3,10 +3,13 @@
 Each file is downloaded from its publisher (analysis.sources.register) to a temporary file in the
 target folder, checked, and only then renamed into place, so a failed or partial download
 never replaces the copy already there. The checks do not trust the server: the size it
-announced when it announced one, the register's pinned sha256 and minimum size, the zip's own
-CRCs and central directory, every CSV row as wide as the header and a complete last line, a
-whole download within ``--deadline`` seconds, and at least 90% of the previous copy's rows
-(``--force-smaller`` accepts a smaller file). Next to every file goes a sidecar
+announced when it announced one, the register's pinned sha256 and size (of the publishers'
+versioned files whose bytes are known, analysis.sources.register), the zip's own CRCs and
+central directory, text that is UTF-8 throughout, every CSV row as wide as the header and a
+complete last line, a whole download within ``--deadline`` seconds (also while the server
+trickles its headers: analysis.sources.transfer), and at least 90% of the previous copy's rows
+(``--force-smaller`` accepts a smaller file). HTTP 429 and 5xx are retried like the API
+clients retry them (transfer.retryable), within the deadline. Next to every file goes a sidecar
 ``<file>.json`` with the URL, the date accessed, the sha256, the size, the rows, the licence
 and the citation; a file changed after its download no longer matches it and is refused
 (analysis.sources.register.check_unchanged).
@@ -40,7 +43,8 @@ from typing import BinaryIO
 
 from analysis.core.hashing import sha256_file
 from analysis.sources import register as open_data
-from analysis.sources.event_frames import HEAD_BYTES, EventDataError, csv_header
+from analysis.sources import transfer
+from analysis.sources.event_frames import HEAD_BYTES, EventDataError, csv_header, utf8_problem
 from analysis.sources.register import DATASETS, OpenDataset, version_from_name
 
 USER_AGENT = "mali-extremism-reports data fetch (research use)"
@@ -49,6 +53,11 @@ CHUNK_BYTES = 1 << 20
 DEADLINE_SECONDS = 3600.0
 #: a new copy with fewer rows than this share of the previous one is refused (--force-smaller)
 SMALLER_SHARE = 0.9
+#: tries after the first when the server answers HTTP 429 or 5xx (transfer.retryable)
+RETRIES = 3
+#: seconds of the first wait between tries (doubled each time) and of the longest
+BACKOFF_SECONDS = 2.0
+MAX_WAIT_SECONDS = 120.0
 
 
 class FetchError(RuntimeError):
@@ -133,14 +142,15 @@ def fetch(
     raw_dir: Path | None = None,
     timeout: float = 120.0,
     url: str | None = None,
-    opener: Callable = urllib.request.urlopen,
     deadline: float = DEADLINE_SECONDS,
     force_smaller: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> Path:
     """Download one dataset from its publisher into data/raw/<name>/, verified, with a sidecar.
 
-    ``timeout`` bounds each wait for data, ``deadline`` the whole download; ``force_smaller``
-    accepts a copy with far fewer rows than the cached one."""
+    ``timeout`` bounds each wait for data, ``deadline`` the whole download (retries and the
+    server's headers included); ``force_smaller`` accepts a copy with far fewer rows than the
+    cached one; ``sleep`` waits between tries after HTTP 429 or 5xx."""
     url = url or spec.url
     folder = spec.raw_dir(raw_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -150,8 +160,9 @@ def fetch(
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     temporary = _temporary(folder, spec.filename)
     try:
-        digest, size = _download(opener, request, temporary, timeout, url, previous, deadline)
-        rows = verify(temporary, spec, expected_sha256=spec.sha256, sha256=digest, label=url)
+        digest, size = _download(request, temporary, timeout, url, previous, deadline, sleep)
+        pinned = spec.pinned_sha256(spec.filename)
+        rows = verify(temporary, spec, expected_sha256=pinned, sha256=digest, label=url)
         _check_not_smaller(spec, rows, before, force_smaller)
         os.replace(temporary, target)
     except FetchError as exc:
@@ -189,8 +200,8 @@ def mirror(
     try:
         shutil.copyfile(source, temporary)
         digest = sha256_file(temporary)
-        # the pinned checksum is that of the publisher's file: it applies to a copy of it
-        pinned = spec.sha256 if source.name == spec.filename else None
+        # a pinned checksum is that of one publisher's file: it applies to a copy of it
+        pinned = spec.pinned_sha256(source.name)
         rows = verify(temporary, spec, expected_sha256=pinned, sha256=digest, label=str(source))
         _check_not_smaller(spec, rows, before, force_smaller)
         os.replace(temporary, target)
@@ -252,7 +263,7 @@ def verify(
         return _verify_zip(path, spec, label)
     # a mirror may hold the CSV the publisher zips
     with open(path, "rb") as handle:
-        return _verify_csv(handle, spec, label)
+        return _verify_csv(handle, spec, label, lambda: open(path, "rb"))
 
 
 def write_sidecar(data_file: Path, spec: OpenDataset, version: str | None, **facts: object) -> Path:
@@ -296,51 +307,68 @@ def status_lines(raw_dir: Path | None = None) -> list[str]:
 
 
 def _download(
-    opener: Callable,
     request: urllib.request.Request,
     temporary: Path,
     timeout: float,
     url: str,
     previous: str,
     deadline: float = DEADLINE_SECONDS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[str, int]:
+    """Download into ``temporary``: its sha256 and size; 429 and 5xx retried in the deadline."""
+    deadline_at = time.monotonic() + deadline
+    for attempt in range(RETRIES + 1):
+        try:
+            return _download_once(request, temporary, timeout, url, previous, deadline_at)
+        except transfer.HttpStatus as error:
+            wait = transfer.retry_wait(
+                error.headers.get("Retry-After"), attempt, BACKOFF_SECONDS, MAX_WAIT_SECONDS
+            )
+            if (
+                not transfer.retryable(error.code)
+                or attempt == RETRIES
+                or time.monotonic() + wait >= deadline_at
+            ):
+                raise FetchError(_status_problem(url, error, attempt + 1) + previous) from None
+            sleep(wait)
+        except transfer.DeadlineExceeded as exc:
+            progress = (
+                "the server had not finished sending its headers"
+                if exc.in_headers
+                else f"{exc.received:,} bytes so far"
+            )
+            raise FetchError(
+                f"{url}: the download took longer than the deadline of {deadline:g} s "
+                f"({progress}; --deadline allows more).{previous}"
+            ) from None
+    raise AssertionError("unreachable: the last try returns or raises")
+
+
+def _download_once(
+    request: urllib.request.Request,
+    temporary: Path,
+    timeout: float,
+    url: str,
+    previous: str,
+    deadline_at: float,
 ) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
-    started = time.monotonic()
     try:
-        with opener(request, timeout=timeout) as response, open(temporary, "wb") as out:
-            expected = response.headers.get("Content-Length")
-            # read1 returns what has arrived: a trickle cannot hold one read past the deadline
-            read = getattr(response, "read1", response.read)
-            for chunk in iter(lambda: read(CHUNK_BYTES), b""):
+        with (
+            transfer.opened(request, timeout, deadline_at) as got,
+            open(temporary, "wb") as out,
+        ):
+            expected = got.headers.get("Content-Length")
+            for chunk in got.chunks(CHUNK_BYTES):
                 out.write(chunk)
                 digest.update(chunk)
                 size += len(chunk)
-                if time.monotonic() - started > deadline:
-                    raise FetchError(
-                        f"{url}: the download took longer than the deadline of {deadline:g} s "
-                        f"({size:,} bytes so far; --deadline allows more).{previous}"
-                    )
-    except urllib.error.HTTPError as error:
-        if 300 <= error.code < 400:
-            raise FetchError(
-                f"{url}: the server redirects in a loop (HTTP {error.code}, too many "
-                f"redirects); the publisher may have moved the file.{previous}"
-            ) from None
-        hint = (
-            " The publisher may have moved or renamed the file: check the URL in "
-            "analysis/sources/register.py."
-            if error.code in (404, 410)
-            else ""
-        )
-        raise FetchError(
-            f"{url} answered HTTP {error.code} ({error.reason}).{hint}{previous}"
-        ) from None
     except http.client.IncompleteRead as error:
         raise FetchError(
             f"{url}: the download stopped after {size + len(error.partial):,} bytes.{previous}"
         ) from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
         reason = getattr(error, "reason", error)
         raise FetchError(
             f"cannot download {url} ({reason}); are you offline?{previous} To fill data/raw "
@@ -351,6 +379,23 @@ def _download(
             f"{url}: the download stopped at {size:,} of {int(expected):,} bytes.{previous}"
         )
     return digest.hexdigest(), size
+
+
+def _status_problem(url: str, error: transfer.HttpStatus, attempts: int) -> str:
+    """What an error status means for a download, in a sentence (the note follows it)."""
+    if 300 <= error.code < 400:
+        return (
+            f"{url}: the server redirects in a loop (HTTP {error.code}, too many "
+            "redirects); the publisher may have moved the file."
+        )
+    hint = (
+        " The publisher may have moved or renamed the file: check the URL in "
+        "analysis/sources/register.py."
+        if error.code in (404, 410)
+        else ""
+    )
+    tries = f" ({attempts} tries; try again later)" if transfer.retryable(error.code) else ""
+    return f"{url} answered HTTP {error.code} ({error.reason}){tries}.{hint}"
 
 
 def _verify_zip(path: Path, spec: OpenDataset, label: str) -> int:
@@ -369,9 +414,12 @@ def _verify_zip(path: Path, spec: OpenDataset, label: str) -> int:
                 raise FetchError(f"{spec.name}: {label}: the zip is damaged ({broken}: bad CRC)")
             problems = []
             for member in members:
+                _check_pinned_member(archive, member, spec, label)
                 with archive.open(member) as handle:
                     try:
-                        return _verify_csv(handle, spec, f"{label}: {member}")
+                        return _verify_csv(
+                            handle, spec, f"{label}: {member}", lambda m=member: archive.open(m)
+                        )
                     except FetchError as exc:
                         problems.append(str(exc))
             raise FetchError("; ".join(problems))
@@ -379,6 +427,23 @@ def _verify_zip(path: Path, spec: OpenDataset, label: str) -> int:
         raise FetchError(
             f"{spec.name}: {label}: not a valid zip file, or one cut short or damaged ({exc})"
         ) from None
+
+
+def _check_pinned_member(
+    archive: zipfile.ZipFile, member: str, spec: OpenDataset, label: str
+) -> None:
+    """A zip member named like a pinned file of the publisher must be that file."""
+    pinned = spec.pinned_sha256(Path(member).name)
+    if pinned is None:
+        return
+    with archive.open(member) as handle:
+        found = hashlib.file_digest(handle, "sha256").hexdigest()
+    if found != pinned:
+        raise FetchError(
+            f"{spec.name}: {label}: {member} has sha256 {found}, not the pinned {pinned} of "
+            "the publisher's file of that name (analysis/sources/register.py): damaged or "
+            "edited"
+        )
 
 
 class _Stream(io.RawIOBase):
@@ -403,8 +468,12 @@ class _Stream(io.RawIOBase):
         return len(data)
 
 
-def _verify_csv(handle: BinaryIO, spec: OpenDataset, label: str) -> int:
-    """The whole CSV, streamed: the header, every row as wide as it, a complete last line."""
+def _verify_csv(
+    handle: BinaryIO, spec: OpenDataset, label: str, reopen: Callable[[], BinaryIO]
+) -> int:
+    """The whole CSV, streamed: the header, UTF-8 text throughout (the readers refuse any
+    other), every row as wide as the header, a complete last line. ``reopen`` opens the CSV
+    again, to name the lines that are not UTF-8."""
     head = handle.read(HEAD_BYTES)
     try:
         header = csv_header(head, f"{spec.name}: {label}", "a CSV", len(head) >= HEAD_BYTES)
@@ -418,7 +487,7 @@ def _verify_csv(handle: BinaryIO, spec: OpenDataset, label: str) -> int:
         )
     raw = _Stream(head, handle)
     text = io.TextIOWrapper(
-        io.BufferedReader(raw, CHUNK_BYTES), encoding="utf-8-sig", errors="replace", newline=""
+        io.BufferedReader(raw, CHUNK_BYTES), encoding="utf-8-sig", errors="strict", newline=""
     )
     reader = csv.reader(text)
     rows = 0
@@ -435,6 +504,9 @@ def _verify_csv(handle: BinaryIO, spec: OpenDataset, label: str) -> int:
         raise FetchError(
             f"{spec.name}: {label}: line {reader.line_num}: not a readable CSV ({exc})"
         ) from None
+    except UnicodeDecodeError:
+        where = utf8_problem(f"{spec.name}: {label}", reopen, header)
+        raise FetchError(f"{where}; the reports read UTF-8 only") from None
     problems = []
     if ragged:
         problems.append(f"{'; '.join(ragged)} where the header has {len(header)}")

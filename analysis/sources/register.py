@@ -28,6 +28,22 @@ UCDP_LICENCE = "CC BY 4.0 (Uppsala Conflict Data Program)"
 
 
 @dataclass(frozen=True)
+class PinnedFile:
+    """A publisher's versioned file whose exact bytes are known: its name, size and sha256."""
+
+    name: str
+    size: int
+    sha256: str
+    #: where the bytes were seen (never a checksum copied from elsewhere or guessed)
+    seen: str
+
+
+#: Where the pinned files' bytes were seen: ../shared/data, whose PROVENANCE.md of each folder
+#: traces the file, byte-identical, to the publisher's release.
+SEEN_IN_SHARED = "../shared/data/{folder} (PROVENANCE.md: the publisher's file, byte-identical)"
+
+
+@dataclass(frozen=True)
 class OpenDataset:
     """One downloadable dataset and how to recognise and verify its file."""
 
@@ -47,8 +63,12 @@ class OpenDataset:
     subset_markers: tuple[str, ...] = ("_mali", "_sahel", "subset")
     #: glob patterns in SHARED_DATA_DIR that the reports may read when data/raw lacks the file
     shared_patterns: tuple[str, ...] = ()
-    #: expected sha256 of the download, when the publisher pins one
+    #: expected sha256 of the file at ``url``, once its bytes are known (none is yet: the
+    #: 26.1 releases were not seen here)
     sha256: str | None = None
+    #: earlier versioned files of the publisher whose bytes are known: a copy of one under its
+    #: name (a mirror, a zip member) must match its size and sha256
+    pinned: tuple[PinnedFile, ...] = ()
     #: smallest plausible size of the download in bytes (0: no check); a cut file is refused
     min_bytes: int = 0
     #: version of the publisher's file at ``url`` (mirrored copies take theirs from the name)
@@ -58,6 +78,13 @@ class OpenDataset:
     def filename(self) -> str:
         """Name of the downloaded file (the last part of the URL)."""
         return self.url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
+
+    def pinned_sha256(self, name: str) -> str | None:
+        """The sha256 a file of this name must have (the URL's file, or a pinned version),
+        or None when its bytes are not known."""
+        if name == self.filename and self.sha256:
+            return self.sha256
+        return next((p.sha256 for p in self.pinned if p.name == name), None)
 
     def cite(self, version: str | None = None) -> str:
         """The citation, for the given version (default: the version at ``url``)."""
@@ -107,6 +134,14 @@ DATASETS: dict[str, OpenDataset] = {
             ),
             kind="zip-csv",
             required_columns=("dyad_id", "side_a", "side_b", "year", "bd_best"),
+            pinned=(
+                PinnedFile(
+                    "BattleDeaths_v24_1.csv",
+                    448_215,
+                    "7d6e180845127fff39a52ce68e111b36384a341fded5d5091a3ab9902a2c9465",
+                    SEEN_IN_SHARED.format(folder="ucdp_brd_v24_1"),
+                ),
+            ),
             mirror_patterns=("**/ucdp-brd-dyadic-*.zip", "**/BattleDeaths_v*.csv"),
             shared_patterns=("ucdp_brd_v*/BattleDeaths_v*.csv",),
         ),
@@ -124,6 +159,14 @@ DATASETS: dict[str, OpenDataset] = {
             ),
             kind="zip-csv",
             required_columns=("conflict_id", "side_a", "side_b", "year", "gwno_loc"),
+            pinned=(
+                PinnedFile(
+                    "UcdpPrioConflict_v24_1.csv",
+                    395_231,
+                    "07154da122e0eb77f91839bba8a8f62b61faf68b33df9c650c9e8a509df90d41",
+                    SEEN_IN_SHARED.format(folder="ucdp_acd_v24_1"),
+                ),
+            ),
             mirror_patterns=("**/ucdp-prio-acd-*.zip", "**/UcdpPrioConflict_v*.csv"),
             shared_patterns=("ucdp_acd_v*/UcdpPrioConflict_v*.csv",),
         ),
@@ -140,6 +183,14 @@ DATASETS: dict[str, OpenDataset] = {
             ),
             kind="zip-csv",
             required_columns=("ActorId", "NameData"),
+            pinned=(
+                PinnedFile(
+                    "ucdp-actor-221.csv",
+                    296_730,
+                    "9974d854199e4679eb3eb87548d79c9b31f75c4cfbb3616bdcd7f5ef33e1a92c",
+                    SEEN_IN_SHARED.format(folder="ucdp_actors_v22_1"),
+                ),
+            ),
             mirror_patterns=("**/ucdp-actor-*.zip", "**/ucdp-actor-*.csv"),
             subset_markers=("_mali", "_sahel", "subset", "related"),
             shared_patterns=("ucdp_actors_v*/ucdp-actor-*.csv",),

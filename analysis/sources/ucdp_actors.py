@@ -35,6 +35,7 @@ import pandas as pd
 
 from analysis.core import origins
 from analysis.core.countries import gw_number
+from analysis.core.text import without_invisible
 from analysis.sources import register as open_data
 
 #: The dataset's key in the register (source lines, citation, how to get it).
@@ -153,7 +154,9 @@ def load_actors(path: Path | str | None = None) -> pd.DataFrame:
             f"{path}: not a UCDP actor file in the published layout; missing column"
             f"{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
         )
-    frame = frame.map(lambda v: v.strip() if isinstance(v, str) else v)
+    # a bidi override or zero-width character in a name would reorder the labels drawn next
+    # to it: names are kept without them
+    frame = frame.map(lambda v: without_invisible(v).strip() if isinstance(v, str) else v)
     # Line numbers in messages: header is line 1 (no cell in this dataset spans lines).
     for index, value in frame["ActorId"].items():
         if not value.isdigit():

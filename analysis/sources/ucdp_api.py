@@ -13,6 +13,10 @@ elsewhere) until it is empty, and checked against ``TotalPages`` and ``TotalCoun
 retries on HTTP 429 and 5xx, waiting what ``Retry-After`` asks or an exponential backoff. The
 answer is written as a GED CSV (header in the documented order) to a temporary file that is
 then renamed, so that the rows read are the rows kept.
+
+Bounds (analysis.sources.limits): at most MALI_UCDP_API_MAX_PAGES pages (an answer announcing
+more, or a NextPageUrl that does not lead to the next page, is refused at once), each answer at
+most MALI_API_MAX_MB, read in chunks, within MALI_API_DEADLINE seconds.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from analysis.sources import http_json
+from analysis.sources import http_json, limits
 from analysis.sources.ucdp_ged import GED_20_1_COLUMNS
 
 DEFAULT_BASE_URL = "https://ucdpapi.pcr.uu.se"
@@ -56,6 +60,12 @@ class UcdpClient:
     max_wait_seconds: float = 120.0
     timeout_seconds: float = 60.0
     sleep: Callable[[float], None] = time.sleep
+    #: pages read for one request at most (None: MALI_UCDP_API_MAX_PAGES)
+    max_pages: int | None = None
+    #: seconds one HTTP request may take (None: MALI_API_DEADLINE)
+    deadline_seconds: float | None = None
+    #: bytes of the largest answer (None: MALI_API_MAX_MB)
+    max_body_bytes: int | None = None
 
     @classmethod
     def from_environment(cls, base_url: str | None = None, **options) -> UcdpClient:
@@ -102,15 +112,17 @@ class UcdpClient:
         rows: list[dict] = []
         pages = 0
         total_pages = total_count = None
+        most = self.max_pages or limits.UCDP_API_PAGES.count()
         while url:
             answer = self._get(url, f"page {pages}")
             pages += 1
-            total_pages = answer["TotalPages"] if total_pages is None else total_pages
-            total_count = answer.get("TotalCount") if total_count is None else total_count
+            if total_pages is None:
+                total_pages, total_count = answer["TotalPages"], answer.get("TotalCount")
+                self._check_totals(version, total_pages, total_count, most)
             rows.extend(answer["Result"])
             url = answer.get("NextPageUrl") or None
             if url is not None:
-                self._check_host(url)
+                self._check_next(url, pages)
             if pages > max(int(total_pages), 1):
                 raise UcdpApiError(
                     f"UCDP API {self.events_url(version)}: NextPageUrl goes on after the "
@@ -128,14 +140,37 @@ class UcdpClient:
             )
         return rows
 
-    def _check_host(self, url: str) -> None:
-        """Follow NextPageUrl only on the API's own host (the token goes with the request)."""
+    def _check_totals(self, version: str, total_pages: int, total_count: object, most: int) -> None:
+        """Refuse an answer announcing more pages than the bound, or a negative size."""
+        where = f"UCDP API {self.events_url(version)}"
+        if total_pages < 0 or (isinstance(total_count, int) and total_count < 0):
+            raise UcdpApiError(
+                f"{where}: TotalPages {total_pages} and TotalCount {total_count} are not sizes "
+                "of an answer; the API answered wrongly, try again later"
+            )
+        if total_pages > most:
+            raise UcdpApiError(
+                f"{where}: TotalPages announces {total_pages:,} pages of {self.page_size:,} "
+                f"events, more than the {most:,} pages read for one request "
+                f"({limits.UCDP_API_PAGES.env}); ask for fewer countries or a shorter period, "
+                f"or {limits.UCDP_API_PAGES.raise_hint(most)}"
+            )
+
+    def _check_next(self, url: str, pages: int) -> None:
+        """Follow NextPageUrl only on the API's own host (the token goes with the request),
+        and only to the page after the one read (never back, never far ahead)."""
         own = urllib.parse.urlsplit(self.base_url)
         other = urllib.parse.urlsplit(url)
         if (other.scheme, other.netloc) != (own.scheme, own.netloc):
             raise UcdpApiError(
                 f"UCDP API: NextPageUrl {url} is not on {self.base_url}; not following it "
                 "with the access token"
+            )
+        page = urllib.parse.parse_qs(other.query).get("page", [str(pages)])[-1]
+        if page.strip() != str(pages):
+            raise UcdpApiError(
+                f"UCDP API: NextPageUrl {url[:200]} asks for page {page[:20]!r} after page "
+                f"{pages - 1}, not page {pages}; the paging is broken, not following it"
             )
 
     def _get(self, url: str, what: str) -> dict:
@@ -179,6 +214,8 @@ class UcdpClient:
             self.max_wait_seconds,
             self.timeout_seconds,
             self.sleep,
+            self.deadline_seconds,
+            self.max_body_bytes,
         )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.core.countries import canonical_country, gw_number
+from analysis.core.text import without_invisible
 from analysis.sources.annual import (
     display,
     integers,
@@ -57,6 +58,9 @@ def read_brd(
             f"has: {', '.join(header[:12])}"
         )
     frame = read_csv(path, source).rename(columns=_BRD_NAMES)
+    for side in ("side_a", "side_b"):
+        # a bidi override in a name would reverse the labels drawn after it in a figure
+        frame[side] = frame[side].map(lambda v: without_invisible(v) if isinstance(v, str) else v)
     for column in ("year", "bd_best", "bd_low", "bd_high"):
         frame[column] = integers(frame[column], source, column)
     battle = frame.get("gwno_battle", pd.Series("", index=frame.index)).fillna("").astype(str)

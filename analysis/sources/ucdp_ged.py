@@ -36,6 +36,9 @@ from analysis.sources.event_frames import (
     HEAD_BYTES,
     EventDataError,
     Resolve,
+    check_complete,
+    check_coordinates,
+    check_days,
     combinations,
     conversion_problem,
     csv_header,
@@ -106,6 +109,8 @@ VIOLENCE_TYPES: dict[str, tuple[str, str, str]] = {
     "3": ("violence against civilians", "one-sided violence", "civilians"),
 }
 DATE_PRECISIONS: dict[str, str] = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
+#: GED's first day (its releases cover 1989 on): an earlier date_start is a damaged cell.
+FIRST_DAY = date(1989, 1, 1)
 
 
 def read_ged(path: Path, column_names: tuple[str, ...] | None = None) -> pa.Table:
@@ -114,6 +119,7 @@ def read_ged(path: Path, column_names: tuple[str, ...] | None = None) -> pa.Tabl
     source = _display(path)
     with _open_csv(path) as handle:
         header = list(column_names) if column_names else _header(handle, source)
+        check_complete(path, source)
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
             raise EventDataError(
@@ -180,16 +186,17 @@ def normalise(raw: pa.Table, source: str, resolve: Resolve | None = None) -> pa.
         )
     start = text("date_start")
     # 19.1-22.1 write "2015-05-11", some releases "2015-05-11 00:00:00.000": keep the date
-    date = pc.strptime(
+    dates = pc.strptime(
         pc.utf8_slice_codeunits(start, 0, 10), format="%Y-%m-%d", unit="s", error_is_null=True
-    )
-    missing_dates = pc.is_null(date).to_numpy(zero_copy_only=False)
+    ).cast(pa.date32())
+    missing_dates = pc.is_null(dates).to_numpy(zero_copy_only=False)
     if missing_dates.any():
         row = int(np.flatnonzero(missing_dates)[0])
         raise EventDataError(
             f"{source}: data row {row + 1}, column date_start: {start[row].as_py()!r} is not "
             "a date (expected YYYY-MM-DD)"
         )
+    check_days(dates, start, source, "date_start", FIRST_DAY, date.today())
     deaths = {k: raw.column(k).combine_chunks().cast(pa.int64()) for k in ("best", "low", "high")}
     for name, values in deaths.items():
         negative = pc.fill_null(pc.less(values, 0), False).to_numpy(zero_copy_only=False)
@@ -202,7 +209,7 @@ def normalise(raw: pa.Table, source: str, resolve: Resolve | None = None) -> pa.
     actors_per_pair = [[n.strip() for n in pair if n and n.strip()] for pair in side_pairs]
     columns = {
         "event_id": text("id"),
-        "date": date.cast(pa.date32()),
+        "date": dates,
         "date_precision": precision,
         "country": text("country"),
         "admin1": text("adm_1"),
@@ -222,6 +229,7 @@ def normalise(raw: pa.Table, source: str, resolve: Resolve | None = None) -> pa.
         # kept beside the canonical columns (ucdp_columns): not yet "Clear" is not yet final
         "code_status": pc.utf8_trim_whitespace(text("code_status")),
     }
+    check_coordinates(pa.table(columns), source, ("latitude", "longitude"))
     if resolve is not None:
         columns["group_ids"] = lists_by_combination(
             side_codes,

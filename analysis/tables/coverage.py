@@ -28,13 +28,14 @@ import pandas as pd
 
 from analysis import config
 from analysis.sources import boundaries, register, ucdp_candidate
-from analysis.sources.event_frames import Resolve
+from analysis.sources.event_frames import EventDataError, Resolve
 from analysis.tables.events import (
     Coverage,
     DatasetMissingError,
     aggregated_files,
     load,
     locate,
+    unreadable_acled_files,
 )
 
 #: Event sources a report may ask for; "auto" takes the best one present.
@@ -229,15 +230,20 @@ def select_events(
         )
     if data_source != "auto":
         frame = load(data_source, country=country, start=start, end=end, resolve=resolve)
-        return EventSelection(data_source, frame)
-    notes = []
+        return EventSelection(data_source, frame, list(frame.attrs.get("notes", [])))
+    # a file that cannot be read is named and passed over, never the end of the report
+    notes = [f"{problem}; skipped." for problem in unreadable_acled_files()]
     for name in AUTO_ORDER:
         try:
             path = locate(name)
+            frame = load(name, path, country=country, start=start, end=end, resolve=resolve)
         except DatasetMissingError:
             notes.append(f"{TITLES[name]}: not on this machine; {HOW_TO_GET[name]}.")
             continue
-        frame = load(name, path, country=country, start=start, end=end, resolve=resolve)
+        except EventDataError as exc:
+            if not any(str(exc).split(": ", 1)[-1] in note for note in notes):
+                notes.append(f"{TITLES[name]}: {exc}; skipped.")
+            continue
         if frame.attrs.get("product") == "demonstrations":
             # the report counts political violence: protests are not attacks
             notes.append(
@@ -247,6 +253,7 @@ def select_events(
             )
             continue
         if len(frame):
+            notes += frame.attrs.get("notes", [])  # what the reader left out or collapsed
             if name not in AGGREGATED_SOURCES and aggregated_files():
                 notes.append(
                     f"{TITLES['acled-aggregated']}: {aggregated_files()[0].name} is also on this "
@@ -282,9 +289,17 @@ def dataset_status(country: str = "Mali") -> pd.DataFrame:
             rows.append(_present(name, path))
         except DatasetMissingError:
             rows.append(_missing(name))
+        except EventDataError as exc:
+            rows.append(_missing(name) | {"status": "cannot be read", "how to get it": str(exc)})
     for level in boundaries.LEVELS if country == "Mali" else ():
         name, path = boundaries.register_key(level), boundaries.locate(level)
-        rows.append(_present(name, path) if path else _missing(name))
+        problem = boundaries.unreadable(path, name) if path else None
+        if problem:
+            rows.append(
+                _present(name, path) | {"status": "cannot be read", "how to get it": problem}
+            )
+        else:
+            rows.append(_present(name, path) if path else _missing(name))
     return pd.DataFrame(rows)
 
 

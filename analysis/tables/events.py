@@ -90,6 +90,7 @@ from analysis.sources.event_frames import (
     filter_rows,
     finish,
     with_name_parts,
+    without_repeats,
 )
 from analysis.sources.ucdp_api import UcdpClient
 from analysis.tables import curated_events as curated
@@ -291,12 +292,18 @@ def load(
             finally:
                 digest = sha256 if isinstance(sha256, str) else sha256()
                 origins.record_file(name, read, version=version, sha256=digest)
+        notes = []
+        if name == "acled":
+            notes += _export_notes(table, _display(read))
+            table, repeated = without_repeats(table, _display(read))
+            notes += [repeated] if repeated else []
         coverage = _table_coverage(name, table, country, version)
         if name == "acled" and coverage.spans and (span := acled.event_span(table)):
             # read for one country: the export covers its whole file's first to last event
             coverage = Coverage(name, (span,), coverage.basis, country)
         frame = finish(table, name, country, start_date, end_date, resolve, source)
         frame.attrs["coverage"] = coverage
+        frame.attrs["notes"] = notes + frame.attrs["notes"]
         return frame
     start_year = start_date.year if start_date else None
     end_year = end_date.year if end_date else None
@@ -307,6 +314,13 @@ def load(
     frame.attrs.update(dataset=name, source=source)
     frame.attrs["coverage"] = annual_coverage(name, frame, country)
     return frame
+
+
+def _export_notes(table: pa.Table, source: str) -> list[str]:
+    """What to say about an ACLED export read whole: a header without rows is no events."""
+    if table.num_rows or acled.event_span(table) is not None:
+        return []
+    return [f"{source}: the export has its header row and no data rows: it holds no events."]
 
 
 def locate(dataset: str, path: str | Path | None = None) -> Path:
@@ -329,14 +343,14 @@ def locate(dataset: str, path: str | Path | None = None) -> Path:
         return _aggregated_file()
     if name == "acled":
         folder = config.RAW_DIR / ACLED_RAW_FOLDER
-        files = sorted(folder.glob("*.csv")) if folder.is_dir() else []
-        # the folder also takes ACLED's aggregated files: an export is what is not one
-        files = [f for f in files if layout_of(f) is None]
-        if files:
-            return max(files, key=lambda p: p.stat().st_mtime_ns)
+        # the folder also takes ACLED's aggregated files: an export is a CSV that is not one
+        found = acled_folder(folder)
+        if found.exports:
+            return max(found.exports, key=lambda p: p.stat().st_mtime_ns)
         raise DatasetMissingError(
-            f"acled: no ACLED export in {folder}. ACLED data needs a free account: download "
-            "an export (CSV) from https://acleddata.com/data-export-tool/ into that folder, "
+            f"acled: no ACLED export in {folder}{_holding(found)}. ACLED data needs a free "
+            "account: download an export (CSV) from https://acleddata.com/data-export-tool/ "
+            "into that folder, "
             "or use data_source='acled-api' with ACLED_USERNAME and ACLED_PASSWORD set."
         )
     open_name = DATASETS[name]
@@ -422,7 +436,9 @@ def _load_acled_api(
     )
     resolve = with_name_parts(resolve or default_resolve())
     table = acled.normalise(acled.table_from_records(records), "ACLED API answer", resolve)
+    table, repeated = without_repeats(table, "ACLED API answer")
     frame = finish(table, "acled-api", country, start, end, resolve, client.base_url)
+    frame.attrs["notes"] = ([repeated] if repeated else []) + frame.attrs["notes"]
     last = frame["date"].max().date() if len(frame) else None
     frame.attrs["coverage"] = Coverage.between(
         "acled-api", start, last, "the start asked for and the answer's last event", country
@@ -436,8 +452,24 @@ def _candidate_folder() -> Path:
     if ucdp_candidate.candidate_files(folder):
         return folder
     raise DatasetMissingError(
-        f"ucdp-candidate: no UCDP candidate file (GEDEvent_vYY_0_M.csv) in {folder}. "
-        f"{open_data.entry('ucdp-candidate').how_to_get}."
+        f"ucdp-candidate: no UCDP candidate file (GEDEvent_vYY_0_M.csv) in {folder}"
+        f"{_not_candidates(folder)}. {open_data.entry('ucdp-candidate').how_to_get}."
+    )
+
+
+def _not_candidates(folder: Path) -> str:
+    """' (it holds x.csv, y.csv: not named like a candidate release)', or ''."""
+    names = (
+        sorted(p.name for p in folder.iterdir() if open_data.is_data_file(p))
+        if folder.is_dir()
+        else []
+    )
+    if not names:
+        return ""
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return (
+        f" (it holds {shown}: not named like a candidate release, which is how its months "
+        "are known)"
     )
 
 
@@ -451,6 +483,7 @@ def candidate_paths(path: str | Path | None = None) -> list[Path]:
     if not files:
         raise DatasetMissingError(
             f"ucdp-candidate: no file named like GEDEvent_vYY_0_M.csv in {found}"
+            f"{_not_candidates(found)}"
         )
     return files
 
@@ -467,12 +500,15 @@ def _load_ucdp(
     after the release's span are added and marked ``provisional``; ``code_status`` is kept."""
     resolve = with_name_parts(resolve or default_resolve())
     name = "ucdp-ged" if final is not None else "ucdp-candidate"
-    parts, spans, bases = [], [], []
+    parts, spans, bases, notes = [], [], [], []
     last_final: date | None = None
     if final is not None:
         version = open_data.entry("ucdp-ged").version_of(final)
         origins.record_file("ucdp-ged", final, version=version)
         table = ucdp_ged.normalise(ucdp_ged.read_ged(final), _display(final), resolve)
+        table, repeated = without_repeats(table, _display(final))
+        table, outside = _within_release(table, version, _display(final))
+        notes += [n for n in (repeated, outside) if n]
         coverage = _table_coverage("ucdp-ged", table, country, version)
         spans += coverage.spans
         bases.append(coverage.basis)
@@ -507,11 +543,33 @@ def _load_ucdp(
     frame = finish(table, name, country, start, end, resolve, source)
     for column, values in ucdp_ged.ucdp_columns(table, country, start, end).items():
         frame[column] = values
+    frame.attrs["notes"] = notes + frame.attrs["notes"]
     frame.attrs["coverage"] = Coverage(
         name, ucdp_candidate.merge_spans(spans), " and ".join(bases), country
     )
     frame.attrs["candidate_versions"] = ucdp_candidate.versions(candidates)
     return frame
+
+
+def _within_release(table: pa.Table, version: str, source: str) -> tuple[pa.Table, str | None]:
+    """A final GED release's events dated after the span it states (YY.1: to the end of
+    20YY-1) are left out, with a note: its coverage ends there, so they would be counted in
+    periods said not to be covered."""
+    release = _GED_RELEASE.match(version)
+    if release is None or table.num_rows == 0:
+        return table, None
+    last = date(2000 + int(release.group(1)) - 1, 12, 31)
+    after = pc.fill_null(pc.greater(table.column("date"), pa.scalar(last, pa.date32())), False)
+    flags = after.to_numpy(zero_copy_only=False)
+    if not flags.any():
+        return table, None
+    row = int(flags.nonzero()[0][0])
+    note = (
+        f"{source}: {int(flags.sum()):,} event(s) are dated after {last.isoformat()}, the end of "
+        f"the span release {version} states (e.g. data row {row + 1}, "
+        f"{table.column('date')[row].as_py().isoformat()}): left out, not counted."
+    )
+    return table.filter(pc.invert(after)), note
 
 
 def _load_ucdp_api(
@@ -543,7 +601,9 @@ def _load_ucdp_api(
     )
     resolve = with_name_parts(resolve or default_resolve())
     table = ucdp_ged.normalise(ucdp_ged.read_ged(saved), "UCDP API answer", resolve)
+    table, repeated = without_repeats(table, "UCDP API answer")
     frame = finish(table, "ucdp-api", country, start, end, resolve, client.base_url)
+    frame.attrs["notes"] = ([repeated] if repeated else []) + frame.attrs["notes"]
     for column, values in ucdp_ged.ucdp_columns(table, country, start, end).items():
         frame[column] = values
     frame["provisional"] = _is_candidate_version(version)
@@ -632,23 +692,65 @@ _AGGREGATE_RANK = ("political violence", "weekly", "civilian targeting", "demons
 
 
 def is_acled_aggregate(path: str | Path | None) -> bool:
-    """Whether a given file is one of ACLED's aggregated files (weekly or HDX monthly)."""
+    """Whether a given file is one of ACLED's aggregated files (weekly or HDX monthly); a
+    workbook that cannot be read raises EventDataError naming what is wrong."""
     return path is not None and Path(path).is_file() and layout_of(Path(path)) is not None
+
+
+@dataclass(frozen=True)
+class AcledFolder:
+    """What data/raw/acled holds: event exports, aggregated files (with their headers), files
+    that cannot be read and files that are neither, each of the last two with a sentence."""
+
+    exports: tuple[Path, ...] = ()
+    aggregates: tuple[tuple[Path, tuple[str, ...]], ...] = ()
+    unreadable: tuple[str, ...] = ()
+    other: tuple[str, ...] = ()
+
+
+def acled_folder(folder: Path | None = None) -> AcledFolder:
+    """Sort the files of data/raw/acled by what they are (recognised by their content, not
+    their names); one damaged file is named, never an error for the others."""
+    folder = folder or config.RAW_DIR / ACLED_RAW_FOLDER
+    if not folder.is_dir():
+        return AcledFolder()
+    exports, aggregates, unreadable, other = [], [], [], []
+    for file in sorted(f for f in folder.iterdir() if open_data.is_data_file(f)):
+        suffix = file.suffix.lower()
+        if suffix not in (".csv", ".xlsx", ".xlsm"):
+            other.append(
+                f"{_display(file)}: a {suffix or 'nameless'} file, neither an ACLED export "
+                "(.csv) nor ACLED's aggregated data (.xlsx or .csv)"
+            )
+            continue
+        try:
+            header = aggregate_header(file)
+        except EventDataError as exc:
+            unreadable.append(str(exc))
+            continue
+        if header is not None:
+            aggregates.append((file, tuple(header)))
+        elif suffix == ".csv":
+            exports.append(file)
+        else:
+            other.append(
+                f"{_display(file)}: an xlsx workbook whose sheets do not start with the header "
+                "of ACLED's aggregated data; an event export is read as CSV (export it as CSV)"
+            )
+    return AcledFolder(tuple(exports), tuple(aggregates), tuple(unreadable), tuple(other))
+
+
+def unreadable_acled_files(folder: Path | None = None) -> list[str]:
+    """A sentence for each file of data/raw/acled that cannot be read (named, what is wrong)."""
+    return list(acled_folder(folder).unreadable)
 
 
 def aggregated_files(folder: Path | None = None) -> list[Path]:
     """ACLED's aggregated files (xlsx or CSV) in data/raw/acled, the one ``locate`` takes
-    first (see _AGGREGATE_RANK)."""
-    folder = folder or config.RAW_DIR / ACLED_RAW_FOLDER
-    if not folder.is_dir():
-        return []
-    found = [
-        (f, header)
-        for f in folder.iterdir()
-        if f.suffix.lower() in (".csv", ".xlsx") and (header := aggregate_header(f)) is not None
-    ]
+    first (see _AGGREGATE_RANK); files that cannot be read are left out
+    (``unreadable_acled_files`` names them)."""
 
-    def rank(item: tuple[Path, list[str]]) -> tuple[int, int]:
+    def rank(item: tuple[Path, tuple[str, ...]]) -> tuple[int, int]:
         file, header = item
         name = file.name.lower()
         columns = {h.lower() for h in header}
@@ -661,18 +763,32 @@ def aggregated_files(folder: Path | None = None) -> list[Path]:
             kind = "civilian targeting"
         return _AGGREGATE_RANK.index(kind), -file.stat().st_mtime_ns
 
-    return [f for f, _ in sorted(found, key=rank)]
+    return [f for f, _ in sorted(acled_folder(folder).aggregates, key=rank)]
 
 
 def _aggregated_file() -> Path:
+    found = acled_folder()
     files = aggregated_files()
     if files:
         return files[0]
+    if found.unreadable:
+        # a workbook in the folder is most likely aggregated data: say what is wrong with it
+        more = f" (and {len(found.unreadable) - 1} more)" if len(found.unreadable) > 1 else ""
+        raise EventDataError(f"acled-aggregated: {found.unreadable[0]}{more}")
     folder = config.RAW_DIR / ACLED_RAW_FOLDER
     raise DatasetMissingError(
-        f"acled-aggregated: no ACLED aggregated file in {folder}; "
-        f"{open_data.entry('acled-aggregated').how_to_get}."
+        f"acled-aggregated: no ACLED aggregated file in {folder}"
+        f"{_holding(found)}; {open_data.entry('acled-aggregated').how_to_get}."
     )
+
+
+def _holding(found: AcledFolder) -> str:
+    """' (it holds: x.xlsx, which ...; y.txt ...)': the files that were not taken, and why."""
+    listed = [*found.unreadable, *found.other]
+    if not listed:
+        return ""
+    more = f"; and {len(listed) - 3} more" if len(listed) > 3 else ""
+    return f" (it holds files that are not: {'; '.join(listed[:3])}{more})"
 
 
 def _load_acled_aggregated(
@@ -700,6 +816,10 @@ def _load_acled_aggregated(
         coverage = Coverage("acled-aggregated", (read.span,) if read.span else (), basis, country)
     frame.attrs.update(read.frame.attrs)
     frame.attrs.update(
-        coverage=coverage, frequency=read.frequency, source=str(file), countries=read.countries
+        coverage=coverage,
+        frequency=read.frequency,
+        source=str(file),
+        countries=read.countries,
+        notes=list(read.notes),
     )
     return frame
