@@ -103,6 +103,8 @@ FOUND_BY: tuple[str, ...] = (
 CLAIM_WORDS = re.compile(r"claim|stated|statement|video|audio|communiqu", re.IGNORECASE)
 #: How a Mali row without a region says why.
 NO_REGION_REASON = re.compile(r"admin1 (is )?left empty|region not stated", re.IGNORECASE)
+#: How a candidate excluded as below the threshold, with no count, says why.
+NO_TOLL_REASON = re.compile(r"no toll", re.IGNORECASE)
 #: How a row with a band but no best figure says why.
 NO_BEST_REASON = re.compile(r"no best figure", re.IGNORECASE)
 

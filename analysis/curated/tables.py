@@ -17,6 +17,7 @@ from analysis.curated.chronology import (
     CRITERIA,
     EXCLUSIONS,
     JUDGED,
+    NO_TOLL_REASON,
     RULE,
     criteria_met,
     in_sahel_theatre,
@@ -288,7 +289,12 @@ def _check_candidates(
         country = _text(row["country"])
         if "below-threshold" in exclusions and decision == "excluded" and year and country:
             if pd.isna(deaths):
-                problem("deaths", "excluded as below the threshold: give the death count")
+                if not NO_TOLL_REASON.search(_text(row["notes"]) or ""):
+                    problem(
+                        "deaths",
+                        "excluded as below the threshold: give the death count, or say 'no toll' "
+                        "in notes and what the sources report",
+                    )
             elif country == "Mali" or in_sahel_theatre(country, row["admin1"]):
                 needed = threshold(country, year)
                 if int(deaths) >= needed:
