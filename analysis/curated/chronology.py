@@ -178,20 +178,20 @@ def criteria_met(row: Mapping[str, object], state_forces: Collection[str] = ()) 
     year = int(year_text) if year_text.isdigit() else None
     places = [_cell(row.get(c)) for c in ("admin1", "admin2", "location")]
     met: set[str] = set()
-    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
-        return met
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR or not theatre:
+        return met  # outside the period, or outside the Sahel theatre
     if by_state and not civilians_hit:
         return met  # a state force's operation against armed groups
     if in_mali and deaths >= 20:
         met.add("mali-20-deaths")
     kidnapping = row.get("event_type") == "kidnapping/hostage-taking"
-    if kidnapping and "foreigners" in targets and (in_mali or (theatre and armed_groups)):
+    if kidnapping and "foreigners" in targets and not by_state and (in_mali or armed_groups):
         met.add("foreigners-kidnapped")
     if armed_groups and any(p.startswith(CAPITALS) for p in places):
         met.add("capital")
-    if in_mali and targets & FORCE_TARGETS and deaths >= 5:
+    if in_mali and targets & FORCE_TARGETS and deaths >= 5 and not by_state:
         met.add("international-force")
-    if not in_mali and theatre and perpetrators and deaths >= threshold(country, year):
+    if not in_mali and perpetrators and deaths >= threshold(country, year):
         met.add("outside-mali")
     return met
 
