@@ -302,3 +302,7 @@ TABLES: dict[str, TableSpec] = {
         CANDIDATES_SPEC,
     )
 }
+
+#: Tables kept for the curators, not for the reports: validated with the others, but a report's
+#: snapshot does not read them (the candidate log says how the chronology was drawn up).
+CURATION_TABLES: tuple[str, ...] = ("candidates",)
