@@ -99,6 +99,7 @@ COUNTRY_BOUNDS: dict[str, tuple[float, float, float, float]] = {
     "Nigeria": (2.6, 4.2, 14.7, 13.9),
     "Chad": (13.4, 7.4, 24.1, 23.5),
     "Libya": (9.3, 19.4, 25.2, 33.2),
+    "Tunisia": (7.4, 30.1, 11.7, 37.6),
 }
 
 
