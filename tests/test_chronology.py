@@ -110,3 +110,59 @@ def test_tolls_of_the_best_known_events(events, event_id, low, best, high):
         for c in ("deaths_low", "deaths_best", "deaths_high")
     )
     assert got == (low, best, high)
+
+
+# --- issue 25: the candidate log, the rows fixed and the gap classes --------------------------
+
+
+@pytest.fixture(scope="module")
+def candidates() -> pd.DataFrame:
+    from analysis.curated.tables import load_candidates
+
+    return load_candidates()
+
+
+def test_the_candidate_log_covers_every_year(candidates):
+    years = set(candidates["date"].dt.year)
+    assert [y for y in range(2003, 2026) if y not in years] == []
+    # Every decision is represented; most candidates are in the rule.
+    counts = candidates["decision"].value_counts()
+    assert counts["included"] > counts["excluded"] > 0
+
+
+def test_every_event_is_logged_once(events, candidates):
+    logged = candidates["event_id"].dropna()
+    assert logged.is_unique
+    assert set(logged) == set(events.index)
+
+
+def test_the_two_wrong_rows_are_fixed(events):
+    issers = events.loc["ev-2008-08-19-issers"]
+    assert issers["attribution"] == "claimed" and "audio recording" in issers["notes"]
+    assert (issers["deaths_low"], issers["deaths_best"], issers["deaths_high"]) == (43, 48, 48)
+    cisse = events.loc["ev-2020-03-25-niafunke-cisse-kidnapping"]
+    assert cisse["attribution"] != "claimed" and "Never claimed" in cisse["notes"]
+    assert cisse["deaths_best"] == 1  # his bodyguard
+
+
+def test_the_gap_classes_are_in_the_chronology(events, candidates):
+    # Killings of civilians by state forces and partners, in Mali and in the Sahel theatre.
+    state = events[events["perpetrators"].map(lambda p: bool(set(p) & {"fama", "wagner"}))]
+    assert "ev-2022-04-19-hombori" in state.index and "ev-2018-06-13-nantaka-kobaka" in state.index
+    assert set(events.loc["ev-2023-04-20-karma", "inclusion"]) == {"outside-mali"}
+    # A kidnapping of foreigners in a capital in 2025.
+    assert set(events.loc["ev-2025-10-21-niamey-american", "inclusion"]) == {
+        "foreigners-kidnapped",
+        "capital",
+    }
+    # ISWAP's attacks in Nigeria are logged, and left out as outside the Sahel theatre.
+    nigeria = candidates[candidates["country"] == "Nigeria"]
+    assert len(nigeria) > 0 and set(nigeria["decision"]) == {"excluded"}
+    assert all(r == ["outside-theatre"] for r in nigeria["reason"])
+
+
+def test_bands_are_whole(events):
+    low, best, high = (events[f"deaths_{k}"] for k in ("low", "best", "high"))
+    assert (low.isna() == high.isna()).all()
+    no_best = events[best.isna() & low.notna()]
+    assert no_best["notes"].str.contains("no best figure", case=False).all()
