@@ -183,8 +183,10 @@ def test_a_mali_event_without_region_says_why(tables):
     # The same row with a reason is valid.
     tables_text = (tables / "events.csv").read_text(encoding="utf-8")
     (tables / "events.csv").write_text(
-        tables_text.replace("A made-up attack.,cep-mali,", "A made-up attack.,cep-mali,Region "
-                            "not stated by the sources."),
+        tables_text.replace(
+            "A made-up attack.,cep-mali,",
+            "A made-up attack.,cep-mali,Region not stated by the sources.",
+        ),
         encoding="utf-8",
     )
     assert problems(tables) == []
@@ -221,7 +223,11 @@ def test_a_band_without_best_says_why(tables):
 def test_no_best_figure_and_the_low_end_decides(tables):
     # No best figure: the low end (20) decides the criterion.
     add_event(
-        tables, deaths_low="20", deaths_best="", deaths_high="40", notes="No best figure: two tolls."
+        tables,
+        deaths_low="20",
+        deaths_best="",
+        deaths_high="40",
+        notes="No best figure: two tolls.",
     )
     assert problems(tables) == []
 
@@ -260,15 +266,22 @@ def test_state_force_fighting_armed_groups_is_not_in_the_rule(tables):
 
 
 def test_state_force_killing_civilians_is_in_the_rule(tables):
-    add_event(tables, perpetrators="fama", event_type="violence against civilians",
-              target="civilians")
+    add_event(
+        tables, perpetrators="fama", event_type="violence against civilians", target="civilians"
+    )
     assert problems(tables) == []
 
 
 def test_outside_the_sahel_theatre_is_not_in_the_rule(tables):
     # An attack in Nigeria with 90 deaths by a listed group: outside the theatre.
-    line = add_event(tables, event_id="ev-2019-05-01-nigeria", country="Nigeria", admin1="Borno",
-                     inclusion="outside-mali", deaths_best="90")
+    line = add_event(
+        tables,
+        event_id="ev-2019-05-01-nigeria",
+        country="Nigeria",
+        admin1="Borno",
+        inclusion="outside-mali",
+        deaths_best="90",
+    )
     assert at(
         tables,
         "events",
@@ -281,8 +294,14 @@ def test_outside_the_sahel_theatre_is_not_in_the_rule(tables):
 
 
 def test_a_criterion_met_must_be_stated(tables):
-    line = add_event(tables, event_id="ev-2019-05-01-niger", country="Niger", admin1="Tillabéri",
-                     inclusion="notable", deaths_best="60")
+    line = add_event(
+        tables,
+        event_id="ev-2019-05-01-niger",
+        country="Niger",
+        admin1="Tillabéri",
+        inclusion="notable",
+        deaths_best="60",
+    )
     assert problems(tables) == [
         at(
             tables,
@@ -322,10 +341,20 @@ def test_an_included_candidate_names_an_existing_event(tables):
         event_id="ev-2019-06-02-nowhere",
     )
     assert problems(tables) == [
-        at(tables, "candidates", missing, "event_id",
-           "an included candidate names its row of events.csv"),
-        at(tables, "candidates", unknown, "event_id",
-           "event 'ev-2019-06-02-nowhere' is not in events.csv"),
+        at(
+            tables,
+            "candidates",
+            missing,
+            "event_id",
+            "an included candidate names its row of events.csv",
+        ),
+        at(
+            tables,
+            "candidates",
+            unknown,
+            "event_id",
+            "event 'ev-2019-06-02-nowhere' is not in events.csv",
+        ),
     ]
 
 
@@ -441,7 +470,10 @@ def test_an_event_in_the_rule_cannot_be_excluded_nor_logged_twice(tables):
 def test_a_notable_event_is_logged_as_excluded(tables):
     add_event(tables, inclusion="notable", deaths_best="4")
     line = add_candidate(
-        tables, date="2019-05-01", decision="included", reason="mali-20-deaths",
+        tables,
+        date="2019-05-01",
+        decision="included",
+        reason="mali-20-deaths",
         event_id="ev-2019-05-01-test",
     )
     events_line = len((tables / "events.csv").read_text(encoding="utf-8").splitlines())
@@ -457,8 +489,10 @@ def test_a_notable_event_is_logged_as_excluded(tables):
     ]
     text = (tables / "candidates.csv").read_text(encoding="utf-8")
     (tables / "candidates.csv").write_text(
-        text.replace("included,mali-20-deaths,ev-2019-05-01-test", "excluded,below-threshold,"
-                     "ev-2019-05-01-test"),
+        text.replace(
+            "included,mali-20-deaths,ev-2019-05-01-test",
+            "excluded,below-threshold,ev-2019-05-01-test",
+        ),
         encoding="utf-8",
     )
     assert problems(tables) == []
@@ -466,37 +500,80 @@ def test_a_notable_event_is_logged_as_excluded(tables):
 
 def test_below_threshold_means_below_it(tables):
     mali = add_candidate(tables, deaths="20")
-    niger = add_candidate(tables, candidate_id="c-2019-06-02-niger", date="2019-06-02",
-                          country="Niger", deaths="49")
-    niger_2016 = add_candidate(tables, candidate_id="c-2016-06-02-niger", date="2016-06-02",
-                               country="Niger", deaths="20")
-    no_count = add_candidate(tables, candidate_id="c-2019-06-03-test", date="2019-06-03",
-                             deaths="")
+    niger = add_candidate(
+        tables, candidate_id="c-2019-06-02-niger", date="2019-06-02", country="Niger", deaths="49"
+    )
+    niger_2016 = add_candidate(
+        tables, candidate_id="c-2016-06-02-niger", date="2016-06-02", country="Niger", deaths="20"
+    )
+    no_count = add_candidate(tables, candidate_id="c-2019-06-03-test", date="2019-06-03", deaths="")
     assert problems(tables) == [
-        at(tables, "candidates", mali, "deaths",
-           "20 deaths meets the threshold of 20 for Mali in 2019: not below it"),
-        at(tables, "candidates", niger_2016, "deaths",
-           "20 deaths meets the threshold of 20 for Niger in 2016: not below it"),
-        at(tables, "candidates", no_count, "deaths",
-           "excluded as below the threshold: give the death count, or say 'no toll' in notes "
-           "and what the sources report"),
+        at(
+            tables,
+            "candidates",
+            mali,
+            "deaths",
+            "20 deaths meets the threshold of 20 for Mali in 2019: not below it",
+        ),
+        at(
+            tables,
+            "candidates",
+            niger_2016,
+            "deaths",
+            "20 deaths meets the threshold of 20 for Niger in 2016: not below it",
+        ),
+        at(
+            tables,
+            "candidates",
+            no_count,
+            "deaths",
+            "excluded as below the threshold: give the death count, or say 'no toll' in notes "
+            "and what the sources report",
+        ),
     ]
     assert niger  # 49 in Niger in 2019 is below 50: no problem
 
 
 def test_outside_theatre_means_outside_it(tables):
     benin = add_candidate(tables, country="Benin", reason="outside-theatre")
-    add_candidate(tables, candidate_id="c-2019-06-02-nigeria", date="2019-06-02",
-                  country="Nigeria", reason="outside-theatre")
-    add_candidate(tables, candidate_id="c-2019-06-03-diffa", date="2019-06-03",
-                  country="Niger", admin1="Diffa", reason="outside-theatre")
-    diffa_no = add_candidate(tables, candidate_id="c-2019-06-04-tillaberi", date="2019-06-04",
-                             country="Niger", admin1="Tillabéri", reason="outside-theatre")
+    add_candidate(
+        tables,
+        candidate_id="c-2019-06-02-nigeria",
+        date="2019-06-02",
+        country="Nigeria",
+        reason="outside-theatre",
+    )
+    add_candidate(
+        tables,
+        candidate_id="c-2019-06-03-diffa",
+        date="2019-06-03",
+        country="Niger",
+        admin1="Diffa",
+        reason="outside-theatre",
+    )
+    diffa_no = add_candidate(
+        tables,
+        candidate_id="c-2019-06-04-tillaberi",
+        date="2019-06-04",
+        country="Niger",
+        admin1="Tillabéri",
+        reason="outside-theatre",
+    )
     assert problems(tables) == [
-        at(tables, "candidates", benin, "reason",
-           "excluded as outside the Sahel theatre, but Benin is in it"),
-        at(tables, "candidates", diffa_no, "reason",
-           "excluded as outside the Sahel theatre, but Niger (Tillabéri) is in it"),
+        at(
+            tables,
+            "candidates",
+            benin,
+            "reason",
+            "excluded as outside the Sahel theatre, but Benin is in it",
+        ),
+        at(
+            tables,
+            "candidates",
+            diffa_no,
+            "reason",
+            "excluded as outside the Sahel theatre, but Niger (Tillabéri) is in it",
+        ),
     ]
 
 
@@ -510,51 +587,147 @@ STATE = {"fama", "burkina-faso-army", "vdp", "wagner"}
     ("row", "expected"),
     [
         # Battles between armed groups in Mali count everyone killed.
-        ({**BASE, "perpetrators": "gatia|cma", "target": "armed group", "deaths_best": "20"},
-         {"mali-20-deaths"}),
+        (
+            {**BASE, "perpetrators": "gatia|cma", "target": "armed group", "deaths_best": "20"},
+            {"mali-20-deaths"},
+        ),
         # State forces and partners: in the rule when they kill civilians...
-        ({**BASE, "perpetrators": "fama|wagner", "event_type": "violence against civilians",
-          "target": "civilians", "deaths_best": "25"}, {"mali-20-deaths"}),
-        ({**BASE, "country": "Burkina Faso", "perpetrators": "burkina-faso-army",
-          "event_type": "violence against civilians", "target": "civilians",
-          "deaths_best": "147"}, {"outside-mali"}),
-        ({**BASE, "country": "Burkina Faso", "perpetrators": "vdp", "target": "civilians",
-          "deaths_best": "49"}, set()),
+        (
+            {
+                **BASE,
+                "perpetrators": "fama|wagner",
+                "event_type": "violence against civilians",
+                "target": "civilians",
+                "deaths_best": "25",
+            },
+            {"mali-20-deaths"},
+        ),
+        (
+            {
+                **BASE,
+                "country": "Burkina Faso",
+                "perpetrators": "burkina-faso-army",
+                "event_type": "violence against civilians",
+                "target": "civilians",
+                "deaths_best": "147",
+            },
+            {"outside-mali"},
+        ),
+        (
+            {
+                **BASE,
+                "country": "Burkina Faso",
+                "perpetrators": "vdp",
+                "target": "civilians",
+                "deaths_best": "49",
+            },
+            set(),
+        ),
         # ...never when they fight armed groups, whatever the toll...
         ({**BASE, "perpetrators": "fama", "target": "armed group", "deaths_best": "80"}, set()),
         # ...never as an attack on a capital, a kidnapping or an attack on foreign forces.
-        ({**BASE, "perpetrators": "fama", "location": "Bamako", "target": "civilians",
-          "deaths_best": "3"}, set()),
-        ({**BASE, "perpetrators": "fama", "event_type": "kidnapping/hostage-taking",
-          "target": "foreigners"}, set()),
+        (
+            {
+                **BASE,
+                "perpetrators": "fama",
+                "location": "Bamako",
+                "target": "civilians",
+                "deaths_best": "3",
+            },
+            set(),
+        ),
+        (
+            {
+                **BASE,
+                "perpetrators": "fama",
+                "event_type": "kidnapping/hostage-taking",
+                "target": "foreigners",
+            },
+            set(),
+        ),
         # A kidnapping of foreigners in Mali by anyone...
-        ({**BASE, "perpetrators": "", "event_type": "kidnapping/hostage-taking",
-          "target": "civilians|foreigners"}, {"foreigners-kidnapped"}),
+        (
+            {
+                **BASE,
+                "perpetrators": "",
+                "event_type": "kidnapping/hostage-taking",
+                "target": "civilians|foreigners",
+            },
+            {"foreigners-kidnapped"},
+        ),
         # ...outside Mali only in the theatre and by a listed armed group.
-        ({**BASE, "country": "Niger", "event_type": "kidnapping/hostage-taking",
-          "target": "foreigners"}, {"foreigners-kidnapped"}),
-        ({**BASE, "country": "Niger", "perpetrators": "", "event_type": "kidnapping/hostage-taking",
-          "target": "foreigners"}, set()),
-        ({**BASE, "country": "Nigeria", "event_type": "kidnapping/hostage-taking",
-          "target": "foreigners"}, set()),
+        (
+            {
+                **BASE,
+                "country": "Niger",
+                "event_type": "kidnapping/hostage-taking",
+                "target": "foreigners",
+            },
+            {"foreigners-kidnapped"},
+        ),
+        (
+            {
+                **BASE,
+                "country": "Niger",
+                "perpetrators": "",
+                "event_type": "kidnapping/hostage-taking",
+                "target": "foreigners",
+            },
+            set(),
+        ),
+        (
+            {
+                **BASE,
+                "country": "Nigeria",
+                "event_type": "kidnapping/hostage-taking",
+                "target": "foreigners",
+            },
+            set(),
+        ),
         # A kidnapping in a capital by a listed group: capital as well, whatever the toll.
-        ({**BASE, "country": "Niger", "location": "Niamey", "event_type":
-          "kidnapping/hostage-taking", "target": "foreigners"}, {"foreigners-kidnapped", "capital"}),
+        (
+            {
+                **BASE,
+                "country": "Niger",
+                "location": "Niamey",
+                "event_type": "kidnapping/hostage-taking",
+                "target": "foreigners",
+            },
+            {"foreigners-kidnapped", "capital"},
+        ),
         # The theatre: Benin in, Nigeria out, Niger's Diffa region out.
         ({**BASE, "country": "Benin", "deaths_best": "54"}, {"outside-mali"}),
         ({**BASE, "country": "Nigeria", "perpetrators": "iswap", "deaths_best": "300"}, set()),
-        ({**BASE, "country": "Niger", "admin1": "Diffa", "perpetrators": "iswap",
-          "deaths_best": "60"}, set()),
-        ({**BASE, "country": "Niger", "admin1": "Tillabéri", "perpetrators": "isgs",
-          "deaths_best": "60"}, {"outside-mali"}),
+        (
+            {
+                **BASE,
+                "country": "Niger",
+                "admin1": "Diffa",
+                "perpetrators": "iswap",
+                "deaths_best": "60",
+            },
+            set(),
+        ),
+        (
+            {
+                **BASE,
+                "country": "Niger",
+                "admin1": "Tillabéri",
+                "perpetrators": "isgs",
+                "deaths_best": "60",
+            },
+            {"outside-mali"},
+        ),
         # The period: 2003-2025.
         ({**BASE, "date": "2002-12-31", "deaths_best": "30"}, set()),
         ({**BASE, "date": "2026-01-01", "deaths_best": "30"}, set()),
         ({**BASE, "date": "2003-01-04", "deaths_best": "30"}, {"mali-20-deaths"}),
         # An attack on UN forces: 5 deaths in Mali.
         ({**BASE, "target": "peacekeepers", "deaths_best": "4"}, set()),
-        ({**BASE, "perpetrators": "", "target": "peacekeepers", "deaths_best": "5"},
-         {"international-force"}),
+        (
+            {**BASE, "perpetrators": "", "target": "peacekeepers", "deaths_best": "5"},
+            {"international-force"},
+        ),
     ],
 )
 def test_the_rule_decides(row, expected):
@@ -580,11 +753,42 @@ def test_theatre_and_thresholds():
 
 
 def test_row_problems_on_a_plain_mapping():
-    row = {"attribution": "claimed", "perpetrators": "jnim", "country": "Mali", "admin1": "Gao",
-           "description": "An attack.", "deaths_high": "9", "notes": ""}
+    row = {
+        "attribution": "claimed",
+        "perpetrators": "jnim",
+        "country": "Mali",
+        "admin1": "Gao",
+        "description": "An attack.",
+        "deaths_high": "9",
+        "notes": "",
+    }
     assert row_problems(row) == [
-        ("attribution", "'claimed', but neither description nor notes says how the claim was made "
-         "(a claim, statement, video, audio recording...)"),
-        ("deaths_low", "deaths_high is given but deaths_low is empty: a band gives both ends (the "
-         "lowest and highest figures of the cited sources), or neither when they give one figure"),
+        (
+            "attribution",
+            "'claimed', but neither description nor notes says how the claim was made "
+            "(a claim, statement, video, audio recording...)",
+        ),
+        (
+            "deaths_low",
+            "deaths_high is given but deaths_low is empty: a band gives both ends (the "
+            "lowest and highest figures of the cited sources), or neither when they give one figure",
+        ),
     ]
+
+
+def test_validate_prints_the_chronology_and_log_counts(tables, capsys):
+    from analysis.cli import main
+
+    add_event(tables)
+    add_event(
+        tables,
+        event_id="ev-2019-05-02-notable",
+        date="2019-05-02",
+        inclusion="notable",
+        deaths_best="3",
+    )
+    add_candidate(tables)
+    assert main(["validate", "--dir", str(tables)]) == 0
+    out = capsys.readouterr().out
+    assert "  chronology: 3 events in the inclusion rule, 1 notable\n" in out
+    assert "  candidate log: 3 included, 1 excluded, 0 not verified\n" in out

@@ -274,7 +274,8 @@ def _check_candidates(
         if event_id is not None:
             if event_id in logged:
                 problem(
-                    "event_id", f"event '{event_id}' is logged twice (first on line {logged[event_id]})"
+                    "event_id",
+                    f"event '{event_id}' is logged twice (first on line {logged[event_id]})",
                 )
             logged.setdefault(event_id, line)
             if event_id not in event_rows:
@@ -303,9 +304,7 @@ def _check_candidates(
                         f"{int(deaths)} deaths meets the threshold of {needed} for {country} in "
                         f"{year}: not below it",
                     )
-        if "outside-theatre" in exclusions and country and in_sahel_theatre(
-            country, row["admin1"]
-        ):
+        if "outside-theatre" in exclusions and country and in_sahel_theatre(country, row["admin1"]):
             problem(
                 "reason",
                 f"excluded as outside the Sahel theatre, but {country}"
