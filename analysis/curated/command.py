@@ -8,6 +8,7 @@ from pathlib import Path
 
 from analysis.config import CURATED_DIR, display_path
 from analysis.curated import schema
+from analysis.curated.chronology import DECISIONS as CANDIDATE_DECISIONS
 from analysis.curated.tables import ValidationReport, validate_all
 
 
@@ -29,6 +30,18 @@ def summary_lines(report: ValidationReport) -> list[str]:
     if "groups" in frames and "lineage" in frames:
         lines.append(
             f"  {len(frames['groups'])} groups, {len(frames['lineage'])} lineage relations"
+        )
+    if "events" in frames:
+        events = frames["events"]
+        notable = int(events["inclusion"].map(lambda c: "notable" in (c or [])).sum())
+        lines.append(
+            f"  chronology: {len(events) - notable} events in the inclusion rule, {notable} notable"
+        )
+    if "candidates" in frames:
+        decisions = frames["candidates"]["decision"].value_counts()
+        lines.append(
+            "  candidate log: "
+            + ", ".join(f"{int(decisions.get(d, 0))} {d}" for d in CANDIDATE_DECISIONS)
         )
     notes = [
         (name, frame)

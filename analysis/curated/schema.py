@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.core.vocab import AFFILIATIONS, EVENT_TYPES
-from analysis.curated.chronology import CRITERIA
+from analysis.curated.chronology import CRITERIA, DECISIONS, EXCLUSIONS, FOUND_BY, RULE
 
 # Column kinds understood by analysis.curated.validation.
 TEXT = "text"  # free text
@@ -95,6 +95,7 @@ COUNTRY_BOUNDS: dict[str, tuple[float, float, float, float]] = {
     "Nigeria": (2.6, 4.2, 14.7, 13.9),
     "Chad": (13.4, 7.4, 24.1, 23.5),
     "Libya": (9.3, 19.4, 25.2, 33.2),
+    "Tunisia": (7.4, 30.1, 11.7, 37.6),
 }
 
 
@@ -260,6 +261,31 @@ MILESTONES_SPEC = TableSpec(
     ),
 )
 
+CANDIDATES_SPEC = TableSpec(
+    name="candidates",
+    description="candidate log: every event considered for the chronology, and the rule's decision",
+    key=("candidate_id",),
+    columns=(
+        Column("candidate_id", ID, required=True),
+        Column("date", DATE, required=True, precision_column="date_precision"),
+        Column("date_precision", PRECISION, required=True),
+        Column("country", ENUM, required=True, choices=tuple(COUNTRY_BOUNDS)),
+        Column("admin1", TEXT),
+        Column("location", TEXT),
+        Column("perpetrators", GROUP_IDS),
+        # the death count the decision rests on (the event's best figure, else its low one)
+        Column("deaths", INT),
+        Column("description", TEXT, required=True),
+        Column("found_by", ENUM_LIST, required=True, choices=FOUND_BY),
+        Column("sources", SOURCES, required=True),
+        Column("decision", ENUM, required=True, choices=DECISIONS),
+        # the criteria met (included) or the one reason for leaving it out (excluded)
+        Column("reason", ENUM_LIST, required=True, choices=(*RULE, *EXCLUSIONS)),
+        Column("event_id", ID),
+        Column("notes", TEXT),
+    ),
+)
+
 #: Every curated table, in the order validation reads them (sources first: others cite it).
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
@@ -270,5 +296,10 @@ TABLES: dict[str, TableSpec] = {
         EVENTS_SPEC,
         POLLS_SPEC,
         MILESTONES_SPEC,
+        CANDIDATES_SPEC,
     )
 }
+
+#: Tables kept for the curators, not for the reports: validated with the others, but a report's
+#: snapshot does not read them (the candidate log says how the chronology was drawn up).
+CURATION_TABLES: tuple[str, ...] = ("candidates",)

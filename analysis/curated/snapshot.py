@@ -65,10 +65,12 @@ def load_snapshot(
     folder: Path | None = None, tables: tuple[str, ...] | None = None
 ) -> CuratedSnapshot:
     """Load (and check) the curated tables of a folder once; each file read is recorded as an
-    origin. Tables missing from the folder are left out (a fixture folder may hold a subset)."""
+    origin. Tables missing from the folder are left out (a fixture folder may hold a subset), and
+    so are the curation tables (the candidate log) unless ``tables`` names them."""
     root = Path(folder or CURATED_DIR)
     loaded: dict[str, pd.DataFrame] = {}
-    for name in tables or tuple(schema.TABLES):
+    default = tuple(t for t in schema.TABLES if t not in schema.CURATION_TABLES)
+    for name in tables or default:
         path = root / f"{name}.csv"
         if not path.exists():
             continue

@@ -13,7 +13,18 @@ from analysis.config import CURATED_DIR
 from analysis.core.text import alias_key
 from analysis.curated import schema as s
 from analysis.curated.aliases import AliasResolver, group_names
-from analysis.curated.chronology import CRITERIA, criteria_met
+from analysis.curated.chronology import (
+    CRITERIA,
+    EXCLUSIONS,
+    JUDGED,
+    NO_TOLL_REASON,
+    RULE,
+    criteria_met,
+    in_sahel_theatre,
+    row_problems,
+    state_force_ids,
+    threshold,
+)
 from analysis.curated.poll_checks import series_population_problems
 from analysis.curated.validation import DataValidationError, Problem, check_table
 
@@ -57,6 +68,11 @@ def load_polls(curated_dir: Path | None = None) -> pd.DataFrame:
 def load_milestones(curated_dir: Path | None = None) -> pd.DataFrame:
     """Political and military milestones (milestones.csv)."""
     return load_table("milestones", curated_dir).copy()
+
+
+def load_candidates(curated_dir: Path | None = None) -> pd.DataFrame:
+    """The candidate log of the chronology (candidates.csv), one row per event considered."""
+    return load_table("candidates", curated_dir).copy()
 
 
 @dataclass
@@ -123,7 +139,12 @@ def _check_references(report: ValidationReport) -> None:
                                 )
                             )
     if "events" in frames:
-        _check_inclusion(frames["events"], problems)
+        state_forces = (
+            state_force_ids(groups.to_dict("records")) if groups is not None else frozenset()
+        )
+        _check_inclusion(frames["events"], problems, state_forces)
+        if "candidates" in frames:
+            _check_candidates(frames["candidates"], frames["events"], problems)
     if groups is not None:
         _check_aliases(groups, problems)
         if "lineage" in frames:
@@ -144,22 +165,43 @@ def _unknown_group(gid: str, group_ids: set[str]) -> str:
     return message
 
 
-def _check_inclusion(events: pd.DataFrame, problems: list[Problem]) -> None:
-    """Each event states why it is in the chronology, in agreement with its own fields."""
-    checkable = set(CRITERIA) - {"landmark", "rebellion", "notable"}
+#: The columns whose own problem makes a rule of the chronology unjudgeable on that row.
+_RULE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "perpetrators": ("perpetrators", "attribution"),
+    "attribution": ("attribution",),
+    "admin1": ("country", "admin1"),
+    "deaths_low": ("deaths_low", "deaths_best", "deaths_high"),
+    "deaths_best": ("deaths_low", "deaths_best", "deaths_high"),
+    "deaths_high": ("deaths_low", "deaths_best", "deaths_high"),
+}
+
+
+def _check_inclusion(
+    events: pd.DataFrame, problems: list[Problem], state_forces: frozenset[str] = frozenset()
+) -> None:
+    """Each event states why it is in the chronology, in agreement with its own fields, and
+    keeps the chronology's other rules (a claim says how it was made, a Mali event has a region
+    or says why not, a band of deaths gives both ends)."""
+    checkable = set(CRITERIA) - JUDGED
+    path = events.attrs["path"]
     # A row with a problem already (a bad count or date) is judged once it is fixed.
-    flagged = {p.line for p in problems if p.file == events.attrs["path"]}
+    flagged_cells = {(p.line, p.column) for p in problems if p.file == path}
+    flagged = {line for line, _ in flagged_cells}
     for line, row in _rows(events):
+        record = row.to_dict()
+        for column, message in row_problems(record):
+            if not any((line, c) in flagged_cells for c in _RULE_COLUMNS[column]):
+                problems.append(Problem(path, line, column, message))
         if line in flagged:
             continue
         stated = set(row["inclusion"] or [])
-        met = criteria_met(row.to_dict())
+        met = criteria_met(record, state_forces)
         wrong = sorted((stated & checkable) - met)
         missing = sorted(met - stated)
         if wrong:
             problems.append(
                 Problem(
-                    events.attrs["path"],
+                    path,
                     line,
                     "inclusion",
                     f"states {', '.join(wrong)} but the row's own fields do not meet it "
@@ -169,7 +211,7 @@ def _check_inclusion(events: pd.DataFrame, problems: list[Problem]) -> None:
         if missing:
             problems.append(
                 Problem(
-                    events.attrs["path"],
+                    path,
                     line,
                     "inclusion",
                     f"meets {', '.join(missing)} by its fields but does not say so; add it",
@@ -178,12 +220,149 @@ def _check_inclusion(events: pd.DataFrame, problems: list[Problem]) -> None:
         if "notable" in stated and len(stated) > 1:
             problems.append(
                 Problem(
-                    events.attrs["path"],
+                    path,
                     line,
                     "inclusion",
                     "'notable' means outside the rule: it cannot stand beside a criterion",
                 )
             )
+
+
+def _check_candidates(
+    candidates: pd.DataFrame, events: pd.DataFrame, problems: list[Problem]
+) -> None:
+    """The candidate log against itself and the chronology: a decision with its reason, an
+    included candidate naming its event (same date and country, same criteria), an excluded one
+    whose figures do not meet what it is excluded for, and every event of the chronology logged
+    once."""
+    path, events_path = candidates.attrs["path"], events.attrs["path"]
+    bad_events = {p.line for p in problems if p.file == events_path}
+    event_rows = {}
+    for line, row in _rows(events):
+        if _text(row["event_id"]) is not None:
+            event_rows.setdefault(row["event_id"], (line, row))
+    flagged_cells = {(p.line, p.column) for p in problems if p.file == path}
+    logged: dict[str, int] = {}
+    for line, row in _rows(candidates):
+
+        def problem(column: str, message: str, line: int = line) -> None:
+            if (line, column) not in flagged_cells:
+                problems.append(Problem(path, line, column, message))
+
+        decision, reasons = _text(row["decision"]), list(row["reason"] or [])
+        criteria = [r for r in reasons if r in RULE]
+        exclusions = [r for r in reasons if r in EXCLUSIONS]
+        event_id = _text(row["event_id"])
+        if decision == "included" and (exclusions or not criteria):
+            problem(
+                "reason",
+                "an included candidate gives the criteria it meets (from the inclusion rule), "
+                f"not an exclusion reason: {', '.join(reasons) or 'none given'}",
+            )
+        if decision in ("excluded", "not verified") and (criteria or len(exclusions) != 1):
+            problem(
+                "reason",
+                f"an {decision} candidate gives one reason from: {', '.join(EXCLUSIONS)} "
+                f"(got: {', '.join(reasons) or 'none'})",
+            )
+        elif (decision == "not verified") != ("no-source-read" in reasons) and decision:
+            problem("reason", "'no-source-read' goes with the decision 'not verified', and only")
+        if decision == "included" and event_id is None:
+            problem("event_id", "an included candidate names its row of events.csv")
+        if decision == "not verified" and event_id is not None:
+            problem("event_id", "a candidate not verified cannot be a row of events.csv")
+        if event_id is not None:
+            if event_id in logged:
+                problem(
+                    "event_id",
+                    f"event '{event_id}' is logged twice (first on line {logged[event_id]})",
+                )
+            logged.setdefault(event_id, line)
+            if event_id not in event_rows:
+                if events.attrs.get("complete", True):  # else it may be a row not read
+                    problem("event_id", f"event '{event_id}' is not in events.csv")
+            else:
+                event_line, event = event_rows[event_id]
+                if event_line not in bad_events:
+                    _compare_candidate(row, event, event_line, decision, criteria, problem)
+        deaths = row["deaths"]
+        year = row["date"].year if not pd.isna(row["date"]) else None
+        country = _text(row["country"])
+        if "below-threshold" in exclusions and decision == "excluded" and year and country:
+            if pd.isna(deaths):
+                if not NO_TOLL_REASON.search(_text(row["notes"]) or ""):
+                    problem(
+                        "deaths",
+                        "excluded as below the threshold: give the death count, or say 'no toll' "
+                        "in notes and what the sources report",
+                    )
+            elif country == "Mali" or in_sahel_theatre(country, row["admin1"]):
+                needed = threshold(country, year)
+                if int(deaths) >= needed:
+                    problem(
+                        "deaths",
+                        f"{int(deaths)} deaths meets the threshold of {needed} for {country} in "
+                        f"{year}: not below it",
+                    )
+        if "outside-theatre" in exclusions and country and in_sahel_theatre(country, row["admin1"]):
+            problem(
+                "reason",
+                f"excluded as outside the Sahel theatre, but {country}"
+                f"{' (' + row['admin1'] + ')' if _text(row['admin1']) else ''} is in it",
+            )
+    if not candidates.attrs.get("complete", True):
+        return  # a row not read may be the one that logs an event
+    for event_id, (line, event) in event_rows.items():
+        if event_id not in logged and (set(event["inclusion"] or []) & set(RULE)):
+            problems.append(
+                Problem(
+                    events_path,
+                    line,
+                    "event_id",
+                    f"event '{event_id}' is in the rule but not in candidates.csv: log every "
+                    "event of the chronology as a candidate",
+                )
+            )
+
+
+def _compare_candidate(row, event, event_line: int, decision, criteria, problem) -> None:
+    """An included (or excluded but kept as notable) candidate agrees with its event's row."""
+    event_id = row["event_id"]
+    stated = set(event["inclusion"] or [])
+    if not pd.isna(row["date"]) and not pd.isna(event["date"]):
+        same = row["date"] == event["date"] and row["date_precision"] == event["date_precision"]
+        if not same:
+            problem(
+                "date",
+                f"{row['date'].date()} ({row['date_precision']}) differs from the date of "
+                f"'{event_id}' in events.csv (line {event_line}): "
+                f"{event['date'].date()} ({event['date_precision']})",
+            )
+    if _text(row["country"]) and _text(event["country"]) and row["country"] != event["country"]:
+        problem(
+            "country",
+            f"'{row['country']}' differs from the country of '{event_id}' in events.csv "
+            f"(line {event_line}): '{event['country']}'",
+        )
+    if decision == "included":
+        if "notable" in stated:
+            problem(
+                "decision",
+                f"'{event_id}' is 'notable' in events.csv (line {event_line}), outside the "
+                "rule: log it as excluded, with the reason it falls outside",
+            )
+        elif set(criteria) != stated & set(RULE):
+            problem(
+                "reason",
+                f"gives {', '.join(criteria) or 'no criterion'} but '{event_id}' states "
+                f"{', '.join(sorted(stated & set(RULE)))} in events.csv (line {event_line})",
+            )
+    elif decision == "excluded" and "notable" not in stated:
+        problem(
+            "decision",
+            f"excluded, but '{event_id}' is in the rule in events.csv (line {event_line}): "
+            f"it states {', '.join(sorted(stated))}",
+        )
 
 
 def _check_aliases(groups: pd.DataFrame, problems: list[Problem]) -> None:

@@ -56,6 +56,9 @@ class RawTable:
     header: list[str]
     rows: list[dict[str, str]]
     lines: list[int]
+    #: False when a record could not be read as a row (a wrong field count, rows swallowed by a
+    #: quote left open): checks across tables then cannot tell a missing row from a lost one.
+    complete: bool = True
 
 
 @dataclass
@@ -282,10 +285,12 @@ def read_raw(path: Path, problems: list[Problem]) -> RawTable | None:
     mixed_breaks = len({r.end for r in records if r.end}) > 1
     rows: list[dict[str, str]] = []
     lines: list[int] = []
+    complete = True
     for index, record in enumerate(records[1:], start=1):
         if not any(cell.strip() for cell in record.cells):
             continue
         swallowed = _quote_problems(record, header, name, last_line, problems)
+        complete = complete and not swallowed and len(record.cells) == len(header)
         for position, cell in enumerate(record.cells):
             control = _CONTROL.search(cell)
             if control:
@@ -316,7 +321,7 @@ def read_raw(path: Path, problems: list[Problem]) -> RawTable | None:
             problems.append(Problem(name, record.line, "", message))
     if not any(any(cell.strip() for cell in r.cells) for r in records[1:]):
         problems.append(Problem(name, 0, "", "has a header row but no data rows"))
-    return RawTable(path=path, header=header, rows=rows, lines=lines)
+    return RawTable(path=path, header=header, rows=rows, lines=lines, complete=complete)
 
 
 def split_list(cell: str) -> list[str]:
@@ -619,4 +624,5 @@ def _to_frame(spec: s.TableSpec, records: list[dict[str, Any]], raw: RawTable) -
     # Keep where each row came from, so later checks can name the line.
     frame.attrs["path"] = display_path(raw.path)
     frame.attrs["lines"] = list(raw.lines[: len(records)])
+    frame.attrs["complete"] = raw.complete
     return frame
