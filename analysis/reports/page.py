@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 from analysis.core import origins
 from analysis.core.outputs import CONTENTS_FILE, FIGURES_DIR_ENV, METADATA_KEY
-from analysis.figures.style import SOURCE_RECT, join_sources, new_figure
+from analysis.figures.style import join_sources, new_figure
 from analysis.reports import hover
 from analysis.reports.parts import Block, Chart, NoData, Report, Table, Text
 from analysis.reports.render import render, save_figure_files
@@ -178,13 +178,8 @@ def figure(
     titles = [
         t for ax in fig.axes for loc in ("left", "center", "right") if (t := ax.get_title(loc))
     ]
-    suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
-    title = suptitle or (titles[0] if titles else slug)
+    title = fig.get_suptitle() or (titles[0] if titles else slug)
     source_text = join_sources(source).removeprefix("Source: ") if source else ""
-    # The layout the figures are drawn in (style.SOURCE_RECT), made by render at the PNG's
-    # resolution: layouts that place labels after their last layout pass (the lineage
-    # timeline) keep their places.
-    layout = (lambda f: f.tight_layout(rect=SOURCE_RECT)) if source_text else None
     taken = None if data is None else takeaway(data, source_text, *_run_reads())
     # Event rows that may not be passed on (ACLED) are not put in the page's markup either.
     restricted = taken is not None and taken.rows_restricted
@@ -192,7 +187,6 @@ def figure(
     rendered = render(
         fig,
         annotate=None if restricted else lambda f: tooltips.update(hover.label_artists(f)),
-        layout=layout,
     )
     save_figure_files(fig, slug, rendered=rendered)
     plt.close(fig)
