@@ -236,6 +236,26 @@ def format_number(value: Any, decimals: int = 0) -> str:
     return str(value)
 
 
+#: A word this long in a table cell (a file name, a URL, an id) may wrap after _ / . or -.
+LONG_WORD = 15
+#: A cell this short with a hyphen never wraps (a date must not break at its hyphen).
+SHORT_CELL = 12
+_BREAK_AFTER = re.compile(r"(?<=[_/.\-])(?=\S)")
+
+
+def cell_text(text: str) -> tuple[str, str]:
+    """A text cell's class and escaped content: long words get break points (``<wbr>``) after
+    _ / . -, so tables keep whole words whole (no 'organisati-on') yet fit the page; a short
+    cell with a hyphen (2019-11-01, al-Qaeda) is 'text short', which never wraps."""
+    if len(text) <= SHORT_CELL and "-" in text:
+        return "text short", html.escape(text, quote=False)
+    shown = []
+    for word in re.split(r"(\s+)", text):
+        parts = _BREAK_AFTER.split(word) if len(word) >= LONG_WORD else [word]
+        shown.append("<wbr>".join(html.escape(part, quote=False) for part in parts))
+    return "text", "".join(shown)
+
+
 def table_html(
     frame: pd.DataFrame, caption: str = "", decimals: dict[str, int] | None = None
 ) -> str:
@@ -262,7 +282,8 @@ def table_html(
                 elif isinstance(value, pd.Timestamp) and value == value.normalize():
                     # A day shows as a day (2020-01-01), as in the CSV, not with midnight.
                     value = value.date().isoformat()
-                cells.append(f'<td class="text">{html.escape(str(value))}</td>')
+                kind, text = cell_text(str(value))
+                cells.append(f'<td class="{kind}">{text}</td>')
         rows.append(f"<tr>{''.join(cells)}</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return (
