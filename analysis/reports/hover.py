@@ -1,6 +1,6 @@
 """Values on hover without script: a ``<title>`` on each bar, point and map area of an inline SVG.
 
-Before a figure is rendered, ``label_artists`` gives each bar, marked line, scatter and area
+Before a figure's SVG is saved, ``label_artists`` gives each bar, marked line, scatter and area
 collection a gid (matplotlib's SVG backend writes it as ``<g id=...>``) and the label and value
 of each of its elements. ``inline_svg`` then adds the titles to the SVG (the browser shows them
 as tooltips), prefixes every id so that several figures share a page, and returns the markup.
