@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.core.outputs import METADATA_KEY
 from analysis.pipeline import provenance as report_sources
+from analysis.pipeline.outline import outline_preprocessor
 
 if TYPE_CHECKING:  # nbconvert is imported lazily: a no-change rebuild never needs it.
     from nbconvert import HTMLExporter
@@ -77,9 +78,6 @@ def build_exporter(template_dir: Path = DEFAULT_TEMPLATE, with_code: bool = Fals
     # heavy dependency: imported only when this runs, so the command starts fast
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    # imports nbconvert (its preprocessor base class): only when a page is rendered
-    from analysis.pipeline.outline import Outline
-
     html_exporter = HTMLExporter(
         extra_template_basedirs=[str(template_dir.resolve().parent)],
         template_name=template_dir.name,
@@ -100,7 +98,7 @@ def build_exporter(template_dir: Path = DEFAULT_TEMPLATE, with_code: bool = Fals
         enabled=True,
     )
     # after the tag removal: a heading removed from the page is not in its contents
-    html_exporter.register_preprocessor(Outline(), enabled=True)
+    html_exporter.register_preprocessor(outline_preprocessor, enabled=True)
     return html_exporter
 
 

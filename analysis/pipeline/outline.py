@@ -1,14 +1,15 @@
 """The report's outline, read from the notebook before export: its contents and its appendix.
 
 A notebook's ``##`` and ``###`` headings (Markdown cells, or Markdown a code cell shows:
-``page.md("### Asked: ...")``) are its sections; its appendix comes last, under a Markdown heading
-``## Appendix``, with one ``### <title>`` per section. ``Outline`` (an nbconvert preprocessor, run
-after the cells tagged out are removed) leaves them in ``resources["outline"]``, and the report
-template (templates/report/index.html.j2) draws from it the contents list, each entry linked to
-its heading's id (nbconvert's: 'Data-coverage'), and the appendix: ``<section class="appendix">``
-with each ``###`` section a ``<details class="appendix-section">`` whose summary is its heading,
-closed on screen, open in a failed report (its traceback may be in any section) and in the PDF
-(pipeline/pdf.py opens them before printing).
+``page.md("### Asked: ...")``) are its sections; its appendix comes last, under a Markdown
+heading ``## Appendix``, with one ``### <title>`` per section. ``outline_preprocessor`` (an
+nbconvert preprocessor, run after the cells tagged out are removed) leaves them in
+``resources["outline"]``, and the report template (templates/report/index.html.j2) draws from
+it the contents list, each entry linked to its heading's id (nbconvert's: 'Data-coverage'), and
+the appendix: ``<section class="appendix">`` with each ``###`` section a
+``<details class="appendix-section">`` whose summary is its heading, closed on screen, open in a
+failed report (its traceback may be in any section) and in the PDF (pipeline/pdf.py opens them
+before printing).
 
 Two things are done here, on the notebook, because a template renders cells but cannot cut one
 in two nor change the markup nbconvert makes of a cell's Markdown: a heading gets a cell of its
@@ -24,11 +25,10 @@ import copy
 import html
 import re
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nbconvert.filters import markdown2html_mistune
-from nbconvert.preprocessors import Preprocessor
-from nbformat import NotebookNode
+if TYPE_CHECKING:  # nbformat and nbconvert are imported when a page is rendered, not before
+    from nbformat import NotebookNode
 
 APPENDIX_TITLE = "Appendix"
 #: A Markdown heading of level 2 or 3 on one line (ATX: '## Title', optionally closed by '#'s).
@@ -101,6 +101,9 @@ def heading(cell: NotebookNode) -> tuple[int, str, str] | None:
     match = _HEADING.match(text.strip("\n"))
     if match is None or "\n" in text.strip("\n"):
         return None
+    # heavy dependency: imported when a page is rendered (the page's own Markdown filter)
+    from nbconvert.filters import markdown2html_mistune
+
     reader = _RenderedHeading()
     reader.feed(markdown2html_mistune(match.group(0)))
     reader.close()
@@ -228,14 +231,11 @@ def outline(nb: NotebookNode) -> dict[str, Any]:
     return {"contents": contents, "appendix": appendix, "sections": sections}
 
 
-class Outline(Preprocessor):
-    """Headings in cells of their own, and the notebook's outline in ``resources["outline"]``
-    for the report template."""
-
-    def preprocess(
-        self, nb: NotebookNode, resources: dict[str, Any]
-    ) -> tuple[NotebookNode, dict[str, Any]]:
-        """Split the notebook's cells at its headings and read its outline."""
-        split_at_headings(nb)
-        resources["outline"] = outline(nb)
-        return nb, resources
+def outline_preprocessor(
+    nb: NotebookNode, resources: dict[str, Any]
+) -> tuple[NotebookNode, dict[str, Any]]:
+    """An nbconvert preprocessor (a function of the notebook and the resources): each heading
+    in a cell of its own, and the notebook's outline in ``resources["outline"]``."""
+    split_at_headings(nb)
+    resources["outline"] = outline(nb)
+    return nb, resources
