@@ -1,20 +1,18 @@
-"""Issue 15, fast: each figure rendered once per format, heavy imports paid only where used, an
-ACLED export parsed once (columnar cache) and filtered to one country while it is read.
+"""Issue 15, fast: heavy imports paid only where used, an ACLED export parsed once (columnar
+cache) and filtered to one country while it is read.
 
 No test here times anything: speed is measured by benchmarks/build.py and
-benchmarks/events_load.py. These tests count renders and parses, and check the cache's rules.
+benchmarks/events_load.py. These tests count parses, and check the cache's rules.
+(Figures: tests/test_render.py.)
 """
 
 from __future__ import annotations
 
-import base64
 import csv
 import functools
 import hashlib
-import io
 import json
 import os
-import re
 import time
 from pathlib import Path
 
@@ -22,126 +20,18 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
 import pyarrow.csv as pacsv  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
-from PIL import Image  # noqa: E402
 
 from analysis import config  # noqa: E402
 from analysis.core import hashing, origins  # noqa: E402
-from analysis.figures import style  # noqa: E402
-from analysis.reports import page, render  # noqa: E402
 from analysis.sources import acled, cache, event_frames  # noqa: E402
 from analysis.tables import events  # noqa: E402
 from tests.conftest import fresh_process  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = (ROOT / "tests/fixtures/events/acled_export_current.csv").read_text().splitlines()[0]
-
-# ---------------------------------------------------------------------------------------------
-# Figures: one SVG and one PNG per figure, the same bytes on the page and in the figures folder
-
-
-@pytest.fixture
-def renders(monkeypatch):
-    """Counts of Figure.savefig, of the canvas print methods and of Figure.draw (what really
-    renders, to the page or to measure: a savefig(bbox_inches="tight") draws twice)."""
-    counts = {"savefig": 0, "print_png": 0, "print_svg": 0, "draw": 0}
-
-    def counting(owner, name):
-        original = getattr(owner, name)
-
-        @functools.wraps(original)  # matplotlib reads the print methods' signatures
-        def wrapped(*args, **kwargs):
-            counts[name] += 1
-            return original(*args, **kwargs)
-
-        monkeypatch.setattr(owner, name, wrapped)
-
-    counting(Figure, "savefig")
-    counting(FigureCanvasAgg, "print_png")
-    counting(FigureCanvasSVG, "print_svg")
-    counting(Figure, "draw")
-    return counts
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    """What page.figure puts on the page (HTML bodies)."""
-    bodies: list[str] = []
-    monkeypatch.setattr(page, "display", lambda obj, **kwargs: bodies.append(obj.data))
-    return bodies
-
-
-def _line_figure(layout: str | None = None) -> Figure:
-    fig, ax = style.new_figure(layout=layout) if layout else style.new_figure()
-    ax.plot(range(12), [(i * 7) % 5 for i in range(12)], label="events")
-    style.label_axes(ax, "Events per month", "month", "events")
-    ax.legend()
-    return fig
-
-
-def _payload(body: str) -> tuple[str, bytes]:
-    match = re.search(r'src="data:([^;]+);base64,([^"]+)"', body)
-    assert match, body[:200]
-    return match.group(1), base64.b64decode(match.group(2))
-
-
-@pytest.mark.filterwarnings("ignore:The figure layout has changed to tight")
-@pytest.mark.parametrize("layout", [None, "constrained"])
-def test_each_figure_is_rendered_once_per_format(tmp_path, monkeypatch, renders, shown, layout):
-    monkeypatch.setenv(page.FIGURES_DIR_ENV, str(tmp_path))
-    page.figure(_line_figure(layout), "with-source", "A caption.", source="Invented data")
-    page.figure(_line_figure(layout), "without-source", "Another caption.")
-    # 2 figures: one SVG and one PNG each, nothing drawn twice (no measuring pass, no tight-bbox
-    # pass inside savefig, no second resolution for the figures folder): the PNG is the one
-    # Agg draw of the whole figure, cut to its box; the SVG is one savefig
-    assert renders == {"savefig": 2, "print_png": 0, "print_svg": 2, "draw": 4}
-    assert len(shown) == 2
-    for body, slug in zip(shown, ("with-source", "without-source"), strict=True):
-        on_disk = {fmt: (tmp_path / f"{slug}.{fmt}").read_bytes() for fmt in ("svg", "png")}
-        assert on_disk["svg"].lstrip().startswith(b"<?xml")
-        assert on_disk["png"].startswith(b"\x89PNG")
-        if 'src="data:' in body:  # a PNG (or SVG) embedded as it was written
-            mime, data = _payload(body)
-            assert data == on_disk["svg" if mime == "image/svg+xml" else "png"]
-        else:  # the SVG inline (with tooltips added): the same drawing, same viewBox
-            view_box = re.search(rb'viewBox="([^"]+)"', on_disk["svg"]).group(1).decode()
-            assert f'viewBox="{view_box}"' in body
-    assert "Source: Invented data" in shown[0]
-
-
-@pytest.mark.parametrize("edge_text", [True, False])
-@pytest.mark.parametrize("facecolor", ["white", "none"])
-def test_rendering_is_cropped_like_a_tight_savefig(shown, edge_text, facecolor):
-    """Output unchanged: the PNG has the pixels of a savefig to the tight box on whole pixels,
-    whether it is cut from the whole figure's pixels (padding past the edge in the face colour,
-    a transparent one too) or drawn to the box; and the size of a bbox_inches="tight" save."""
-    from matplotlib import cbook
-
-    fig = _line_figure()
-    fig.set_facecolor(facecolor)
-    if edge_text:
-        fig.text(0.01, 0.01, "Source: Invented data", fontsize=7.5)  # text at the very edge
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", dpi=render.PNG_DPI)
-    tight = Image.open(io.BytesIO(buffer.getvalue())).size
-    with cbook._setattr_cm(fig, dpi=render.PNG_DPI):
-        drawn = fig.get_tightbbox(fig.canvas.get_renderer())
-    box = render.on_pixels(drawn.padded(matplotlib.rcParams["savefig.pad_inches"]))
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches=box, dpi=render.PNG_DPI)
-    expected = np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGBA"))
-    rendered = np.asarray(Image.open(io.BytesIO(render.render(fig)["png"])).convert("RGBA"))
-    assert rendered.shape == expected.shape
-    assert (rendered == expected).all()
-    assert abs(rendered.shape[1] - tight[0]) <= 2 and abs(rendered.shape[0] - tight[1]) <= 2
-
 
 # ---------------------------------------------------------------------------------------------
 # Imports: the heavy libraries are imported by the code that uses them, not by importing modules
@@ -565,70 +455,3 @@ def test_small_files_are_not_cached(tmp_path, monkeypatch):
     assert path.stat().st_size < acled.CACHE_FROM_BYTES
     assert len(_load(path)) == 90 and len(_load(path, country="Mali")) == 30
     assert not folder.exists()
-
-
-def test_a_figure_reaching_past_its_edge_is_drawn_once_per_format(renders):
-    """A legend or note past the figure's edge (the lineage timeline's): the tight box is
-    measured before the draw, so the PNG is drawn once, to that box, as a tight savefig."""
-    fig = _line_figure()
-    fig.text(0.98, 0.5, "a note that runs past the right edge", fontsize=9)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", dpi=render.PNG_DPI)
-    tight = Image.open(io.BytesIO(buffer.getvalue())).size
-    for count in renders:
-        renders[count] = 0
-    rendered = render.render(fig)
-    assert renders == {"savefig": 2, "print_png": 1, "print_svg": 1, "draw": 2}
-    size = Image.open(io.BytesIO(rendered["png"])).size
-    # the box widened to whole pixels: at most one more on each side
-    assert 0 <= size[0] - tight[0] <= 2 and 0 <= size[1] - tight[1] <= 2
-    assert size[0] > fig.get_size_inches()[0] * render.PNG_DPI  # wider than the figure
-
-
-def test_texts_are_made_literal_without_making_every_axis_tick(monkeypatch):
-    """A figure made before the style, with mathematics on: after literal_text every text is
-    literal, the tick labels made later too, and no axis was asked for its ticks to get there."""
-    from matplotlib.axis import Axis
-
-    monkeypatch.setitem(matplotlib.rcParams, "text.parse_math", True)
-    fig, axes = matplotlib.pyplot.subplots(1, 2)
-    axes[0].plot([0, 1], [0, 1])
-    axes[0].set_title("$x^$")  # not mathematics: it would fail to parse
-    axes[0].get_xticklabels()  # this axis has made its ticks already
-    axes[1].annotate("$b$", (0.5, 0.5))
-    fig.suptitle("$c$")
-    asked = []
-    real = Axis.get_major_ticks
-    monkeypatch.setattr(
-        Axis, "get_major_ticks", lambda axis, *a, **k: asked.append(axis) or real(axis, *a, **k)
-    )
-    style.literal_text(fig)
-    assert asked == []
-    monkeypatch.setattr(Axis, "get_major_ticks", real)
-    assert not any(text.get_parse_math() for text in fig.findobj(Text))
-    fig.canvas.draw()  # '$x^$' drawn as written
-    matplotlib.pyplot.close(fig)
-
-
-def test_a_figure_without_an_agg_canvas_is_rendered_like_a_savefig_too():
-    """A Figure made without pyplot (no Agg canvas): measured and drawn on one Agg renderer;
-    the PNG is still the savefig to the box, pixel for pixel."""
-    from matplotlib import cbook
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    style.apply_style()  # as render applies it: the ticks made while measuring follow it
-    fig = Figure(figsize=(6.7, 3.6))
-    ax = fig.subplots()
-    ax.plot([0, 1, 2], [1, 0, 2])
-    ax.set_title("plain Figure")
-    ax.set_xlabel("x")
-    fig.tight_layout()
-    assert not isinstance(fig.canvas, FigureCanvasAgg)
-    with cbook._setattr_cm(fig, dpi=render.PNG_DPI):
-        drawn = fig.get_tightbbox(RendererAgg(int(fig.bbox.width), int(fig.bbox.height), fig.dpi))
-    box = render.on_pixels(drawn.padded(matplotlib.rcParams["savefig.pad_inches"]))
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches=box, dpi=render.PNG_DPI)
-    expected = np.asarray(Image.open(buffer).convert("RGBA"))
-    rendered = np.asarray(Image.open(io.BytesIO(render.render(fig)["png"])).convert("RGBA"))
-    assert rendered.shape == expected.shape and (rendered == expected).all()

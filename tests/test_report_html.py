@@ -9,7 +9,9 @@ import re
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis import config
@@ -57,64 +59,135 @@ def test_front_matter_takes_title_lede_and_findings_out_of_the_notebook():
     assert len(with_code.cells) == 1  # shown when the code is shown
 
 
-def test_contents_keep_an_unquoted_id_and_do_not_reuse_it():
-    # an HTML output's heading with an unquoted id (the page is not re-serialised, so it
-    # stays unquoted): its entry links that id, and no second id is added to the heading
-    page = (
-        f"<body>{report_html.CONTENTS_MARK}<main><h2 id=m1>Method</h2><h2>m1</h2>"
-        "<h3 id='x'>X</h3></main></body>"
-    )
-    result = report_html.add_contents(page)
-    nav = re.search(r'<nav class="contents".*?</nav>', result).group(0)
-    assert re.findall(r'<a href="#([^"]*)">', nav) == ["m1", "m1-2", "x"]
-    assert "<h2 id=m1>Method</h2>" in result and '<h2 id="m1-2">m1</h2>' in result
+def _page_facts(page: str) -> dict:
+    """The contents entries of a page as (text, the text of the heading its link lands on),
+    the ids used more than once, and each appendix section as (summary, open, its text)."""
+    soup = BeautifulSoup(page, "html.parser")
+    entries = []
+    for link in soup.select("nav.contents a"):
+        target = soup.find(id=link["href"][1:])
+        found = (
+            target if target is None or target.name in ("h2", "h3") else target.find(["h2", "h3"])
+        )
+        landed = " ".join(found.get_text().replace("\u00b6", "").split()) if found else None
+        entries.append((link.get_text(), landed))
+    ids = [element["id"] for element in soup.find_all(id=True)]
+    appendix = soup.select_one("main section.appendix")
+    sections = [
+        (" ".join(d.summary.get_text().replace("\u00b6", "").split()), d.has_attr("open"),
+         " ".join(d.get_text(" ").replace("\u00b6", "").split()))
+        for d in (appendix.select("details.appendix-section") if appendix else [])
+    ]  # fmt: skip
+    return {
+        "entries": entries,
+        "repeated_ids": sorted({i for i in ids if ids.count(i) > 1}),
+        "sections": sections,
+        "appendix": appendix,
+    }
 
 
-def test_contents_link_every_heading_with_unique_ids():
-    page = (
-        "<body><!--mali-reports:contents--><main>"
-        '<h2 id="Data-coverage">Data coverage<a class="anchor-link" href="#Data-coverage">¶</a></h2>'
-        "<h3>Sub &amp; part</h3>"
-        '<h2 id="Timeline">Timeline<a class="anchor-link" href="#Timeline">¶</a></h2>'
-        '<h2 id="Timeline">Timeline<a class="anchor-link" href="#Timeline">¶</a></h2>'
-        '<h2 id="Asked:-&lt;script&gt;">Asked: &lt;script&gt;</h2>'
-        "</main></body>"
+def test_contents_link_each_heading_of_the_notebook():
+    """Every ## and ### heading (of a Markdown cell, wherever it sits in the cell, or shown by a
+    code cell) is in the contents, under its ##, linked to an element that opens with it; a
+    heading in fenced code, a cell tagged out and the '# Title' are not."""
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Attack trends\n\nThe lede."),
+            new_code_cell("show()", outputs=[findings_output(["One."])]),
+            new_markdown_cell("Intro.\n\n## Data coverage\n\nText.\n\n### Sub & *part*"),
+            new_markdown_cell("```\n## not a heading\n```"),
+            new_markdown_cell("## Hidden", metadata={"tags": ["remove_cell"]}),
+            new_markdown_cell("## Timeline"),
+            new_code_cell(
+                "page.md(...)",
+                outputs=[
+                    new_output("display_data", data={"text/markdown": "## Asked: &lt;b&gt;"}),
+                    new_output("display_data", data={"text/html": "<p>after</p>"}),
+                ],
+            ),
+            new_markdown_cell("## Timeline"),
+        ]
     )
-    result = report_html.add_contents(page)
-    nav = re.search(r'<nav class="contents".*?</nav>', result).group(0)
-    links = re.findall(r'<a href="#([^"]*)">([^<]*)</a>', nav)
-    assert links == [
-        ("Data-coverage", "Data coverage"),
-        ("sub-part", "Sub &amp; part"),
-        ("Timeline", "Timeline"),
-        ("Timeline-2", "Timeline"),
-        ("Asked:-&lt;script&gt;", "Asked: &lt;script&gt;"),
-    ]
-    ids = [html.unescape(i) for i in re.findall(r'<h[23][^>]* id="([^"]*)"', result)]
-    assert ids == [
-        "contents-title",
-        "Data-coverage",
-        "sub-part",
+    page = report_html.to_html(nb, {"parameters": {}})
+    facts = _page_facts(page)
+    texts = [
+        "Key findings",
+        "Data coverage",
+        "Sub & part",
         "Timeline",
-        "Timeline-2",
-        "Asked:-<script>",
+        "Asked: <b>",
+        "Timeline",
+        "Data sources and licences",
+        "How to cite this report",
     ]
-    # The h3 is nested under its h2.
-    assert re.search(r"Data coverage</a><ol><li><a href=\"#sub-part\">", nav)
-    assert "<script>" not in result
-    assert report_html.add_contents("<p>no mark</p>") == "<p>no mark</p>"
+    assert facts["entries"] == [(text, text) for text in texts]
+    assert re.search(
+        r'Data coverage</a><ol><li><a href="#[^"]+">Sub &amp; part</a></li></ol>', page
+    )
+    assert "Hidden" not in page and "<b>" not in page and "not a heading" in page
+    # nbconvert's heading ids, and the next free one for the second Timeline (written as
+    # nbconvert writes a heading: the same words and anchor link)
+    assert facts["repeated_ids"] == []
+    assert [link["href"] for link in BeautifulSoup(page, "html.parser").select("nav a")][1:6] == [
+        "#Data-coverage",
+        "#Sub-&-part",
+        "#Timeline",
+        "#Asked:-%3Cb%3E",
+        "#Timeline-2",
+    ]
+    assert (
+        '<h2 id="Timeline-2">Timeline<a class="anchor-link" href="#Timeline-2">¶</a></h2>' in page
+    )
+    assert facts["appendix"] is None and facts["sections"] == []
+    # the cut cells keep their text in order, and the code cell's outputs stay after its heading
+    body = page[page.index("<main") :]
+    assert body.index("Intro.") < body.index("Data coverage") < body.index("Text.")
+    assert body.index("Asked: &lt;b&gt;") < body.index("<p>after</p>")
+
+
+def test_code_cells_are_shown_only_with_code():
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("## Section"),
+            new_code_cell(
+                "total = 41 + 1\nprint(total)",
+                outputs=[new_output("stream", name="stdout", text="42\n")],
+            ),
+        ]
+    )
+    without = report_html.to_html(nb, {"parameters": {}})
+    with_code = report_html.to_html(nb, {"parameters": {}}, with_code=True)
+    for page in (without, with_code):
+        assert re.search(r"<pre>\s*42\s*</pre>", page)
+    soups = [BeautifulSoup(page, "html.parser") for page in (without, with_code)]
+    assert "41" not in soups[0].main.get_text() and not soups[0].select(".jp-InputArea-editor")
+    assert "total = 41 + 1" in soups[1].main.get_text()
 
 
 def test_long_table_words_get_break_points_and_dates_never_wrap():
-    page = (
-        '<td class="text">mli_adm1_regions.geojson file</td><td class="text">2019-11-01</td>'
-        '<td class="text">&lt;/script&gt;alert(1)&lt;/script&gt;</td><td class="num">1,200</td>'
+    from analysis.reports import page
+
+    frame = pd.DataFrame(
+        {
+            "file": ["mli_adm1_regions.geojson file"],
+            "date": ["2019-11-01"],
+            "said": ["</script>alert(1)</script>"],
+            "name": ['Jama\'at_Nusrat_al "x"'],
+            "short": ["Nusrat_Jama'at"],
+            "deaths": [1200],
+        }
     )
-    assert report_html.break_long_words(page) == (
-        '<td class="text">mli_<wbr>adm1_<wbr>regions.<wbr>geojson file</td>'
-        '<td class="text short">2019-11-01</td>'
-        '<td class="text">&lt;/<wbr>script&gt;alert(1)&lt;/<wbr>script&gt;</td><td class="num">1,200</td>'
-    )
+    assert "<tr>" + "".join(
+        [
+            '<td class="text">mli_<wbr>adm1_<wbr>regions.<wbr>geojson file</td>',
+            '<td class="text short">2019-11-01</td>',
+            '<td class="text">&lt;/<wbr>script&gt;alert(1)&lt;/<wbr>script&gt;</td>',
+            # a quote reads as one character: 17 here (breaks), 14 in the next cell (none)
+            '<td class="text">Jama\'at_<wbr>Nusrat_<wbr>al "x"</td>',
+            '<td class="text">Nusrat_Jama\'at</td>',
+            '<td class="num">1,200</td>',
+        ]
+    ) + "</tr>" in page.table_html(frame)
 
 
 def test_period_and_css_string():
@@ -285,15 +358,16 @@ def test_pdf_without_chromium_is_a_usage_error(monkeypatch, tmp_path):
 
 
 def test_appendix_sections_are_details_after_the_brief():
-    """`## Appendix` and its `###` sections (a Markdown cell, or a heading a code cell shows)
-    become <section class="appendix"> with one closed <details> each, after the main body."""
+    """`## Appendix` and its `###` sections (Markdown cells, or a heading a code cell shows)
+    become <section class="appendix"> with one closed <details> each, after the main body; the
+    contents list them under Appendix and land on them."""
     table = {"text/html": "<table><caption>Full wordings</caption><tr><td>Q1</td></tr></table>"}
     nb = new_notebook(
         cells=[
             new_markdown_cell("# Report\n\nA brief."),
             new_markdown_cell("## Findings\n\nShort text."),
             new_markdown_cell("## Appendix\n\nWhat the brief leaves out."),
-            new_markdown_cell("### Question wordings"),
+            new_markdown_cell("### Findings\n\nThe findings in full."),
             new_code_cell("show()", outputs=[new_output("display_data", data=table)]),
             new_code_cell(
                 "show()",
@@ -305,35 +379,34 @@ def test_appendix_sections_are_details_after_the_brief():
         ]
     )
     page = report_html.to_html(nb, {"parameters": {}})
-    body, appendix = page.split('<section class="appendix">')
+    facts = _page_facts(page)
+    body = page.split('<section class="appendix">')[0]
     assert "Short text." in body and "Full wordings" not in body and "PELT" not in body
-    assert appendix.count('<details class="appendix-section">') == 2
-    summaries = re.findall(r"<summary>(.*?)</summary>", appendix, re.DOTALL)
-    # unescaped: the anchor link's pilcrow may be written as &#182;
-    assert [re.sub(r"<[^>]+>|¶", "", html.unescape(s)).strip() for s in summaries] == [
-        "Question wordings",
-        "Method notes",
+    assert facts["sections"] == [
+        ("Findings", False, "Findings The findings in full. Full wordings Q1"),
+        ("Method notes", False, "Method notes PELT, 2 ln(n)."),
     ]
-    first, second = appendix.split('<details class="appendix-section">')[1:]
-    assert "Full wordings" in first and "PELT" not in first and "PELT" in second
-    assert "What the brief leaves out." in appendix.split("<details")[0]  # intro stays open
-    assert appendix.index("</section>") < appendix.index("</main>")
-    # balanced: as many <div> as </div> inside the appendix, and every details closed
-    inside = appendix[: appendix.index("</main>")]
-    assert inside.count("<div") == inside.count("</div>")
-    assert inside.count("<details") == inside.count("</details>") == 2
-    # the contents still link the appendix's headings, which sit in the summaries
-    assert re.search(r'<nav class="contents".*href="#Question-wordings"', page, re.DOTALL)
+    intro = [p.get_text() for p in facts["appendix"].find_all("p") if not p.find_parent("details")]
+    assert intro == ["What the brief leaves out."]  # before the sections, not in one
+    assert facts["appendix"].find_next_sibling() is None  # the appendix ends the body
+    assert facts["entries"][:5] == [
+        ("Findings", "Findings"),
+        ("Appendix", "Appendix"),
+        ("Findings", "Findings"),
+        ("Method notes", "Method notes"),
+        ("Data sources and licences", "Data sources and licences"),
+    ]
+    # the appendix's "Findings" is its own heading, not the brief's: no id is used twice
+    assert facts["repeated_ids"] == []
 
 
-def test_page_without_appendix_heading_is_unchanged_and_blocks_rejoin():
-    from analysis.pipeline.appendix import top_level_blocks, wrap_appendix
-
-    body = " <div a><div>x</div></div>\n<div b>y</div>\n"
-    assert "".join(top_level_blocks(body)) == body
-    assert len(top_level_blocks(body)) == 2
-    page = f'<main class="report-body">{body}</main>'
-    assert wrap_appendix(page) == page
+def test_page_without_appendix_heading_has_no_appendix():
+    nb = new_notebook(
+        cells=[new_markdown_cell("## Method"), new_markdown_cell("### Notes\n\nText.")]
+    )
+    facts = _page_facts(report_html.to_html(nb, {"parameters": {}}))
+    assert facts["appendix"] is None and facts["sections"] == []
+    assert facts["entries"][0:2] == [("Method", "Method"), ("Notes", "Notes")]
 
 
 @pytest.mark.browser
@@ -366,9 +439,14 @@ def test_a_failed_report_shows_its_appendix_open():
             new_markdown_cell("## Appendix"),
             new_markdown_cell("### Method notes"),
             new_code_cell("1/0", outputs=[new_output("stream", text="ZeroDivisionError")]),
+            new_markdown_cell("### Milestones in full"),
         ]
     )
-    failed = report_html.to_html(nb, {"parameters": {}, "status": "failed"})
-    assert '<details class="appendix-section" open>' in failed
-    done = report_html.to_html(nb, {"parameters": {}, "status": "ok"})
-    assert '<details class="appendix-section">' in done and " open>" not in done
+    failed = _page_facts(report_html.to_html(nb, {"parameters": {}, "status": "failed"}))
+    assert [(title, opened) for title, opened, _ in failed["sections"]] == [
+        ("Method notes", True),
+        ("Milestones in full", True),
+    ]
+    assert "ZeroDivisionError" in failed["sections"][0][2]
+    done = _page_facts(report_html.to_html(nb, {"parameters": {}, "status": "ok"}))
+    assert [opened for _, opened, _ in done["sections"]] == [False, False]

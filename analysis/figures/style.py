@@ -11,6 +11,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import TightLayoutEngine
 from matplotlib.text import Text
 
 #: A4 text width is about 6.7 inches; figures are drawn at that width so they print unscaled.
@@ -121,9 +122,11 @@ def _texts(fig: Figure) -> Iterator[Text]:
 def new_figure(
     width: str = "full", height_in: float = 3.6, nrows: int = 1, ncols: int = 1, **kwargs
 ) -> tuple[Figure, Axes]:
-    """A figure sized for an A4 page ('full' or 'half' width), in the project style."""
+    """A figure sized for an A4 page ('full' or 'half' width), in the project style, laid out
+    when it is drawn or saved (a tight layout in SOURCE_RECT, unless ``layout`` is given)."""
     apply_style()
     width_in = FULL_WIDTH_IN if width == "full" else HALF_WIDTH_IN
+    kwargs.setdefault("layout", TightLayoutEngine(rect=SOURCE_RECT))
     return plt.subplots(nrows, ncols, figsize=(width_in, height_in), **kwargs)
 
 

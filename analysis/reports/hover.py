@@ -1,6 +1,6 @@
 """Values on hover without script: a ``<title>`` on each bar, point and map area of an inline SVG.
 
-Before a figure is rendered, ``label_artists`` gives each bar, marked line, scatter and area
+Before a figure's SVG is saved, ``label_artists`` gives each bar, marked line, scatter and area
 collection a gid (matplotlib's SVG backend writes it as ``<g id=...>``) and the label and value
 of each of its elements. ``inline_svg`` then adds the titles to the SVG (the browser shows them
 as tooltips), prefixes every id so that several figures share a page, and returns the markup.
@@ -199,9 +199,16 @@ def _label_axes(fig: Figure, labelled: dict[str, list[str]]) -> None:
         artist.set_gid(gid)
         labelled[gid] = list(labels)
 
+    # The axes of colour scales (a colour bar's bands are a legend, not data).
+    scales = {
+        id(mappable.colorbar.ax)
+        for ax in fig.axes
+        for mappable in (*ax.collections, *ax.images)
+        if getattr(mappable, "colorbar", None) is not None
+    }
     for ax in fig.axes:
-        if getattr(ax, "_colorbar", None) is not None:
-            continue  # a colour scale: its bands are a legend, not data
+        if id(ax) in scales:
+            continue
         # errorbar labels its container, not its line of points, and draws each cap as a
         # marked line whose value is a bound (the low end), not the figure: caps get no title.
         caps: set[int] = set()

@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from analysis.core import origins
 from analysis.core.dates import data_through_text
 from analysis.core.outputs import CONTENTS_FILE, FIGURES_DIR_ENV, METADATA_KEY
-from analysis.figures.style import SOURCE_RECT, join_sources, new_figure
+from analysis.figures.style import join_sources, new_figure
 from analysis.reports import hover
 from analysis.reports.parts import Block, Chart, NoData, Report, Table, Text
 from analysis.reports.render import render, save_figure_files
@@ -189,13 +189,8 @@ def figure(
     titles = [
         t for ax in fig.axes for loc in ("left", "center", "right") if (t := ax.get_title(loc))
     ]
-    suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
-    title = suptitle or (titles[0] if titles else slug)
+    title = fig.get_suptitle() or (titles[0] if titles else slug)
     source_text = join_sources(source).removeprefix("Source: ") if source else ""
-    # The layout the figures are drawn in (style.SOURCE_RECT), made by render at the PNG's
-    # resolution: layouts that place labels after their last layout pass (the lineage
-    # timeline) keep their places.
-    layout = (lambda f: f.tight_layout(rect=SOURCE_RECT)) if source_text else None
     taken = None if data is None else takeaway(data, source_text, *_run_reads())
     # Event rows that may not be passed on (ACLED) are not put in the page's markup either.
     restricted = taken is not None and taken.rows_restricted
@@ -203,7 +198,6 @@ def figure(
     rendered = render(
         fig,
         annotate=None if restricted else lambda f: tooltips.update(hover.label_artists(f)),
-        layout=layout,
     )
     save_figure_files(fig, slug, rendered=rendered)
     plt.close(fig)
@@ -253,6 +247,26 @@ def format_number(value: Any, decimals: int = 0) -> str:
     return str(value)
 
 
+#: A word this long in a table cell (a file name, a URL, an id) may wrap after _ / . or -.
+LONG_WORD = 15
+#: A cell this short with a hyphen never wraps (a date must not break at its hyphen).
+SHORT_CELL = 12
+_BREAK_AFTER = re.compile(r"(?<=[_/.\-])(?=\S)")
+
+
+def cell_text(text: str) -> tuple[str, str]:
+    """A text cell's class and escaped content: long words get break points (``<wbr>``) after
+    _ / . -, so tables keep whole words whole (no 'organisati-on') yet fit the page; a short
+    cell with a hyphen (2019-11-01, al-Qaeda) is 'text short', which never wraps."""
+    if len(text) <= SHORT_CELL and "-" in text:
+        return "text short", html.escape(text, quote=False)
+    shown = []
+    for word in re.split(r"(\s+)", text):
+        parts = _BREAK_AFTER.split(word) if len(word) >= LONG_WORD else [word]
+        shown.append("<wbr>".join(html.escape(part, quote=False) for part in parts))
+    return "text", "".join(shown)
+
+
 def table_html(
     frame: pd.DataFrame, caption: str = "", decimals: dict[str, int] | None = None
 ) -> str:
@@ -279,7 +293,8 @@ def table_html(
                 elif isinstance(value, pd.Timestamp) and value == value.normalize():
                     # A day shows as a day (2020-01-01), as in the CSV, not with midnight.
                     value = value.date().isoformat()
-                cells.append(f'<td class="text">{html.escape(str(value))}</td>')
+                kind, text = cell_text(str(value))
+                cells.append(f'<td class="{kind}">{text}</td>')
         rows.append(f"<tr>{''.join(cells)}</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return (
