@@ -426,6 +426,21 @@ def test_another_countrys_report_counts_its_groups_and_milestones(ends_folder):
         "Of the curated groups that operate in Nigeria, 1 was active at some point from "
         "1 January 2014 to 31 December 2020; in 2020, 1 was active (1 Islamic State)."
     )
+    # Nine groups whose rows give no country are Mali's by default: too many to list in the
+    # brief, listed with where they are placed in the method notes.
+    (overview,) = texts(report, "overview")
+    assert overview.startswith(
+        "The curated data holds 10 groups in scope. 9 of them are not counted: the curated data "
+        "places them outside Nigeria (the method notes list them)."
+    )
+    method = report["appendix-method"].blocks[0].plain()
+    assert method.endswith(
+        "are not counted: the curated data places them outside Nigeria (Parent Group: Mali by "
+        "default; Alpha Front: Mali by default; Epsilon Movement: Mali by default; Gamma "
+        "Movement: Mali by default; Old Name Movement: Mali by default; Beta Coordination: Mali "
+        "by default; Delta Union: Mali by default; New Name Movement: Mali by default; Zeta "
+        "Front: Mali by default)."
+    )
     # The fixture's milestones (Serval, Mali's 2015 state of emergency) are Mali's: none is
     # shown in a report on Nigeria, and the note says what data would fill the gap.
     (missing,) = report["milestones"].blocks

@@ -88,6 +88,8 @@ ACTIVE_METHOD = (
     "records it as a perpetrator in {country}. Foreign forces and groups with no founding date "
     "are left out."
 )
+#: The brief lists at most this many groups not counted as the country's (else it counts them).
+ELSEWHERE_LISTED = 3
 #: The report's title and the paragraph under it, for its country.
 TITLE = "Armed groups in {country}: splits, mergers and allegiances"
 LEDE = (
@@ -627,12 +629,18 @@ def dyad_sentence(dyads: pd.DataFrame) -> str | None:
     )
 
 
-def elsewhere_sentence(elsewhere: dict[str, str], country: str) -> str:
+def elsewhere_sentence(elsewhere: dict[str, str], country: str, brief: bool = False) -> str:
     """Which groups in scope are not counted as the country's and where they operate, from
     labels to countries in words: 'ISWAP is not counted: the curated data places it in
-    Nigeria, Niger and Chad, not in Mali.'"""
+    Nigeria, Niger and Chad, not in Mali.' In the brief, more than ELSEWHERE_LISTED groups are
+    counted, not listed (the method notes list them)."""
     if not elsewhere:
         return ""
+    if brief and len(elsewhere) > ELSEWHERE_LISTED:
+        return (
+            f"{len(elsewhere)} of them are not counted: the curated data places them outside "
+            f"{country} (the method notes list them)."
+        )
     if len(elsewhere) == 1:
         ((label, where),) = elsewhere.items()
         return f"{label} is not counted: the curated data places it in {where}, not in {country}."
@@ -641,6 +649,18 @@ def elsewhere_sentence(elsewhere: dict[str, str], country: str) -> str:
         f"{and_list(list(elsewhere))} are not counted: the curated data places them outside "
         f"{country} ({listed})."
     )
+
+
+def where_words(d: GroupData) -> dict[str, str]:
+    """Each group in scope that is not the country's, by label, with where the curated data
+    places it ('Mali by default' when groups.csv gives it no country: the table's default)."""
+    words = {}
+    for gid, where in d.elsewhere.items():
+        given = d.lin.node(gid).get("countries")
+        recorded = isinstance(given, list | tuple) and len(given) > 0
+        shown = [c if recorded or c != lineage.DEFAULT_COUNTRY else f"{c} by default" for c in where]
+        words[d.labels[gid]] = and_list(shown)
+    return words
 
 
 def and_list(items: list[str]) -> str:
@@ -654,10 +674,7 @@ def overview_text(d: GroupData) -> str:
     family_counts = d.active["affiliation"].value_counts()
     common = d.params.common
     start, end = common.start_date, common.end_date
-    labels = d.labels
-    elsewhere = elsewhere_sentence(
-        {labels[g]: and_list(list(where)) for g, where in d.elsewhere.items()}, common.country
-    )
+    elsewhere = elsewhere_sentence(where_words(d), common.country, brief=True)
     undated_text = ""
     if d.undated:
         several = len(d.undated) > 1
@@ -1024,10 +1041,7 @@ def active_method(d: GroupData) -> str:
     """How the counts count: the rule (ACTIVE_METHOD), the ends lineage.csv gave, and the
     groups in scope not counted as the country's."""
     country = d.params.common.country
-    labels = d.labels
-    elsewhere = elsewhere_sentence(
-        {labels[g]: and_list(list(where)) for g, where in d.elsewhere.items()}, country
-    )
+    elsewhere = elsewhere_sentence(where_words(d), country)
     return " ".join(
         s for s in (ACTIVE_METHOD.format(country=country), ends_from_lineage(d), elsewhere) if s
     )
