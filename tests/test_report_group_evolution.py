@@ -101,9 +101,9 @@ def test_overview_and_formations(report):
     (overview,) = texts(report, "overview")
     assert overview.startswith(
         "The curated data holds 15 groups in scope. Of the groups of Mali active from "
-        "1 January 2012 to 31 December 2017, 7 belonged to the al-Qaeda family, 2 to the Islamic State family, "
-        "2 to the separatist coalitions and 0 to the pro-government coalitions; 3 had no "
-        "affiliation."
+        "1 January 2012 to 31 December 2017, 7 belonged to the al-Qaeda family, 2 to the "
+        "Islamic State family, 2 to the separatist coalitions and 0 to the pro-government "
+        "coalitions; 3 had no affiliation."
     )
     # Founded in the period by a split, merger or join (not flm, msa, Dan Na Ambassagou, which
     # were simply founded), by founding date.
@@ -407,10 +407,10 @@ def test_data_through_is_the_newest_dated_change_in_the_period(ends_folder):
     through = report["appendix-method"].blocks[1]
     assert through.values["title"] == "Data through"
     assert through.values["text"] == (
-        "15 March 2019: the newest date the brief's figures rest on, the later of the lineage's "
-        "newest dated change in the period and the end of UCDP's last year of battle deaths. "
-        "The lineage's newest change is Epsilon Movement merged into Zeta Front, 15 March 2019 "
-        "(lineage.csv), counted to 15 March 2019 (a date known to the month or year counts to "
+        "15 March 2019: the newest date the brief's figures rest on, the lineage's newest dated "
+        "change in the period (UCDP's battle deaths were not read). The lineage's newest change "
+        "is Epsilon Movement merged into Zeta Front, 15 March 2019 (lineage.csv), counted to "
+        "15 March 2019 (a date known to the month or year counts to "
         "its last day). The curated tables record changes, not each year's presence: a group "
         "with no recorded end is counted as active to the end of the period."
     )

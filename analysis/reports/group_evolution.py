@@ -658,7 +658,9 @@ def where_words(d: GroupData) -> dict[str, str]:
     for gid, where in d.elsewhere.items():
         given = d.lin.node(gid).get("countries")
         recorded = isinstance(given, list | tuple) and len(given) > 0
-        shown = [c if recorded or c != lineage.DEFAULT_COUNTRY else f"{c} by default" for c in where]
+        shown = [
+            c if recorded or c != lineage.DEFAULT_COUNTRY else f"{c} by default" for c in where
+        ]
         words[d.labels[gid]] = and_list(shown)
     return words
 
@@ -1051,11 +1053,21 @@ def through_method(through: DataThrough) -> str:
     """Which date the brief's 'Data through' is, and why (the appendix's method notes)."""
     if through.last is None:
         return "No dated change of the groups in scope, and no UCDP year, falls in the period."
-    parts_ = [
-        f"{human_date(through.last)}: the newest date the brief's figures rest on, the later of "
-        "the lineage's newest dated change in the period and the end of UCDP's last year of "
-        "battle deaths."
-    ]
+    if through.lineage_last is not None and through.ucdp_last is not None:
+        which = (
+            "the later of the lineage's newest dated change in the period and the end of UCDP's "
+            "last year of battle deaths"
+        )
+    elif through.lineage_last is not None:
+        which = (
+            "the lineage's newest dated change in the period (UCDP's battle deaths were not read)"
+        )
+    else:
+        which = (
+            "the end of UCDP's last year of battle deaths (no dated change of the lineage falls "
+            "in the period)"
+        )
+    parts_ = [f"{human_date(through.last)}: the newest date the brief's figures rest on, {which}."]
     if through.lineage_last is not None:
         parts_.append(
             f"The lineage's newest change is {through.lineage_what}, counted to "
