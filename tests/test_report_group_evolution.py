@@ -328,6 +328,11 @@ def ends_folder(tmp_path_factory) -> Path:
     shutil.copytree(CURATED, folder)
     for name in ("groups.csv", "lineage.csv"):
         shutil.copy(FIXTURES / "lineage_ends" / name, folder / name)
+    with (folder / "milestones.csv").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "bf-uprising-2014,2014-10-30,day,,uprising,,Uprising,Street protests forced "
+            "Burkina Faso's president out.,cep-mali,,Burkina Faso\n"
+        )
     return folder
 
 
@@ -414,6 +419,20 @@ def test_data_through_is_the_newest_dated_change_in_the_period(ends_folder):
         "its last day). The curated tables record changes, not each year's presence: a group "
         "with no recorded end is counted as active to the end of the period."
     )
+
+
+def test_each_country_reads_its_own_milestones(ends_folder):
+    # The fixture's milestones: Serval (2013-2014) and the 2015 state of emergency, Mali's (their
+    # countries say so), and Burkina Faso's 2014 uprising, added above. Before issue 23 a Mali
+    # report drew Burkina Faso's and Niger's milestones too.
+    shown = {}
+    for country in ("Mali", "Burkina Faso"):
+        (table,) = build_ends(ends_folder, country)["appendix-milestones"].tables()
+        shown[country] = table.frame["Kind"].tolist()
+    assert shown == {
+        "Mali": ["foreign intervention", "state of emergency"],
+        "Burkina Faso": ["uprising"],
+    }
 
 
 def test_another_countrys_report_counts_its_groups_and_milestones(ends_folder):
