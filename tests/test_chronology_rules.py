@@ -36,7 +36,7 @@ CANDIDATE_COLUMNS = (
     "found_by,sources,decision,reason,event_id,notes"
 ).split(",")
 #: A state force for the fixture (groups.csv of curated_min has armed groups only).
-FAMA = "fama,Malian Armed Forces,FAMa,Malian army,state,none,,,,,,,,,cep-mali,fixture\n"
+FAMA = "fama,Malian Armed Forces,FAMa,Malian army,state,none,,,,,,,,,cep-mali,fixture,\n"
 
 
 @pytest.fixture

@@ -254,13 +254,13 @@ def test_a_later_split_is_not_part_of_the_founding(broken):
         broken,
         "groups",
         "iswap,Islamic State West Africa Province,ISWAP,,jihadist,Islamic State,2015-03,month,"
-        ",,,,,,cep-mali,",
+        ",,,,,,cep-mali,,",
     )
     append(
         broken,
         "lineage",
         "2022-03,month,isgs,split_from,iswap,The Sahel branch left the West Africa Province.,"
-        "cep-mali,",
+        "cep-mali,,",
     )
     assert lineage.formation_sentence(graph_of(broken), "isgs") == (
         "Islamic State in the Greater Sahara was formed in May 2015 by breaking away from "
@@ -296,6 +296,97 @@ def test_disagreements_listed_with_file_and_line():
     ]
 
 
+# --- groups as they were: ends, theatres and branches, on hand-made rows -------------------
+# tests/fixtures/lineage_ends: 10 groups and 7 lineage rows (lines 2-8) written for these rules.
+
+ENDS = graph_of(Path(__file__).parent / "fixtures" / "lineage_ends")
+
+
+def test_a_group_ends_where_the_lineage_says_it_merged_or_took_another_name():
+    spans = ENDS.spans.set_index("group_id")
+    # Alpha Front has no end in groups.csv; lineage.csv line 4 merges it into Delta Union in
+    # June 2015: active to 30 June 2015, not after.
+    assert spans.loc["alpha", "end_last_day"] == pd.Timestamp("2015-06-30")
+    assert spans.loc["alpha", "end_from"] == "lineage.csv line 4"
+    assert spans.loc["alpha", "end_how"] == "merged into Delta Union"
+    # The Old Name Movement took a new name in 2016 (line 6): active to 31 December 2016.
+    assert spans.loc["old-name", "end_last_day"] == pd.Timestamp("2016-12-31")
+    assert spans.loc["old-name", "end_how"] == "took the name New Name Movement"
+    # Gamma's end is groups.csv's own (May 2018); Epsilon merged into Zeta on 15 March 2019.
+    assert spans.loc["gamma", "end_from"] == "groups.csv ended"
+    assert spans.loc["eps", "end_last_day"] == pd.Timestamp("2019-03-15")
+    # By founding, then id (Far Province, founded in 2015, counts here: no country filter).
+    assert lineage.active_groups(ENDS, "2015-06-30") == ["parent", "alpha", "eps", "gamma",
+                                                         "old-name", "beta", "far",
+                                                         "delta"]  # fmt: skip
+    assert "alpha" not in lineage.active_groups(ENDS, "2015-07-01")
+    assert "old-name" not in lineage.active_groups(ENDS, "2017-01-01")
+    assert lineage.profile(ENDS, "alpha").ended == "June 2015 (merged into Delta Union)"
+
+
+def test_a_coalition_ends_when_every_group_that_joined_it_has_ended():
+    spans = ENDS.spans.set_index("group_id")
+    # Beta's members: Gamma (ended May 2018) and Epsilon (merged 15 March 2019): Beta ends
+    # with the later, 15 March 2019; its own groups.csv row gives no end.
+    assert spans.loc["beta", "end_last_day"] == pd.Timestamp("2019-03-15")
+    assert spans.loc["beta", "end_precision"] == "day"
+    assert spans.loc["beta", "end_from"] == "lineage.csv lines 2, 3"
+    assert spans.loc["beta", "end_how"] == (
+        "every group that joined it had ended: Epsilon Movement and Gamma Movement"
+    )
+    # Counted by year: 2019 still has Beta, 2020 not. By hand, 2017: al-Qaeda parent, delta;
+    # separatist gamma, eps, beta, new-name (alpha merged in 2015, old-name renamed in 2016);
+    # 2020: parent, delta; new-name, zeta. Far Province counts too here (no country filter).
+    counts = lineage.active_by_year(ENDS, 2017, 2020)
+    assert counts.loc[2017].to_dict() == {"al-Qaeda": 2, "Islamic State": 1,
+                                          "separatist coalition": 4,
+                                          "pro-government coalition": 0, "none": 0}  # fmt: skip
+    assert counts.loc[2020, "separatist coalition"] == 2
+
+
+def test_a_branch_that_joined_is_named_and_does_not_end_its_group():
+    # Line 5: the Parent Group's southern branch joined Delta Union; the Parent Group lived on.
+    assert lineage.formation_sentence(ENDS, "delta") == (
+        "Delta Union was formed in June 2015 when Alpha Front merged into it and the southern "
+        "branch of Parent Group joined it (sources: cep-mali)."
+    )
+    assert pd.isna(ENDS.spans.set_index("group_id").loc["parent", "end"])
+    assert "parent" in lineage.active_groups(ENDS, "2020-01-01")
+    history = lineage.affiliation_history(ENDS, "parent")
+    assert history["how"].iloc[0] == "its southern branch joined Delta Union"
+    table = lineage.lineage_table(ENDS, "parent")
+    assert table.loc[table["relation"] == "joined", "branch"].tolist() == ["southern branch"]
+
+
+def test_groups_of_another_theatre_are_not_the_countrys():
+    # Far Province's row lists Nigeria and Chad; every other row lists none (Mali).
+    countries = lineage.group_countries(ENDS)
+    assert countries["far"] == ("Nigeria", "Chad")
+    assert countries["alpha"] == ("Mali",)
+    assert "far" not in lineage.country_groups(ENDS, "Mali")
+    assert lineage.country_groups(ENDS, "Nigeria") == ["far"]
+    # An event recorded in Burkina Faso places its perpetrator there too (a sourced row).
+    events = pd.DataFrame({"country": ["Burkina Faso", "Mali"], "perpetrators": [["delta"], []]})
+    assert lineage.group_countries(ENDS, events)["delta"] == ("Mali", "Burkina Faso")
+    assert lineage.country_groups(ENDS, "Burkina Faso", events) == ["delta"]
+
+
+def test_the_new_columns_are_checked(broken):
+    # A lineage.csv from before the branch column (its last column cut from every line), and a
+    # country outside the known list: one clear line each, naming file, line and column.
+    path = broken / "lineage.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("".join(f"{line[: line.rfind(',')]}\n" for line in lines), encoding="utf-8")
+    replace(broken / "groups.csv", "cep-mali,,\n", "cep-mali,,Atlantis\n")
+    found = [p.split("/curated/")[-1] for p in problems(broken)]
+    assert found == [
+        "groups.csv:2: column 'countries': 'Atlantis' not in: Mali, Burkina Faso, Niger, "
+        "Algeria, Mauritania, Côte d'Ivoire, Senegal, Guinea, Benin, Togo, Nigeria, Chad, Libya, "
+        "Tunisia",
+        "lineage.csv:1: column 'branch': required column missing from the header",
+    ]
+
+
 # --- validation of lineage rows, on broken copies -------------------------------------------
 
 
@@ -303,8 +394,8 @@ def test_unknown_group_in_lineage(broken):
     append(
         broken,
         "lineage",
-        "2016,year,jnim,split_from,no-such-group,Broken on purpose.,cep-mali,",
-        "2016,year,ghost-group,joined,jnim,Broken on purpose.,cep-mali,",
+        "2016,year,jnim,split_from,no-such-group,Broken on purpose.,cep-mali,,",
+        "2016,year,ghost-group,joined,jnim,Broken on purpose.,cep-mali,,",
     )
     found = problems(broken)
     assert any(
@@ -319,7 +410,7 @@ def test_unknown_group_in_lineage(broken):
 
 
 def test_merged_into_cycle(broken):
-    append(broken, "lineage", "2017-03-02,day,jnim,merged_into,ansar-dine,Broken.,cep-mali,")
+    append(broken, "lineage", "2017-03-02,day,jnim,merged_into,ansar-dine,Broken.,cep-mali,,")
     found = problems(broken)
     cycles = [p for p in found if "merged_into rows form a cycle" in p]
     assert len(cycles) == 1, found
@@ -328,7 +419,7 @@ def test_merged_into_cycle(broken):
 
 
 def test_renaming_and_merger_cycle(broken):
-    append(broken, "lineage", "2013-08,month,al-mourabitoun,renamed_to,mujao,Broken.,cep-mali,")
+    append(broken, "lineage", "2013-08,month,al-mourabitoun,renamed_to,mujao,Broken.,cep-mali,,")
     found = problems(broken)
     assert any("merged_into/renamed_to rows form a cycle" in p for p in found), found
 
@@ -337,8 +428,8 @@ def test_relation_before_either_founding(broken):
     append(
         broken,
         "lineage",
-        "2016,year,jnim,pledged_to,aqim,Broken: JNIM was founded in 2017.,cep-mali,",
-        "2014-02,month,mnla,joined,cma,Broken: the CMA was founded in June 2014.,cep-mali,",
+        "2016,year,jnim,pledged_to,aqim,Broken: JNIM was founded in 2017.,cep-mali,,",
+        "2014-02,month,mnla,joined,cma,Broken: the CMA was founded in June 2014.,cep-mali,,",
     )
     found = problems(broken)
     assert any(
@@ -352,12 +443,12 @@ def test_relation_before_either_founding(broken):
         for p in found
     ), found
     # Year precision on either side is compared by year: 2014 is not before 2014-06.
-    append(broken, "lineage", "2014,year,mnla,allied_with,cma,Fine at year precision.,cep-mali,")
+    append(broken, "lineage", "2014,year,mnla,allied_with,cma,Fine at year precision.,cep-mali,,")
     assert not any("lineage.csv:20" in p for p in problems(broken))
 
 
 def test_relation_to_itself(broken):
-    append(broken, "lineage", "2018,year,jnim,allied_with,jnim,Broken.,cep-mali,")
+    append(broken, "lineage", "2018,year,jnim,allied_with,jnim,Broken.,cep-mali,,")
     assert any(
         "lineage.csv:18: column 'other_group_id': jnim allied_with itself" in p
         for p in problems(broken)
@@ -406,6 +497,29 @@ def test_curated_activity_families_and_chronology():
     assert len(table) == len(jnim_rows) + 1  # + founding (JNIM has no end)
 
 
+def test_curated_groups_that_merged_away_or_operate_elsewhere_are_not_active_in_2025():
+    # The FLM merged into JNIM on 2 March 2017 (lineage.csv) although groups.csv gives it no end;
+    # the CMA's members (MNLA, HCUA, MAA) all dissolved into the FLA on 30 November 2024; ISWAP
+    # operates in the Lake Chad basin. None is one of Mali's groups active in 2025.
+    active = set(lineage.active_groups(CUR, "2025-01-01"))
+    assert {"flm", "cma"}.isdisjoint(active)
+    assert {"jnim", "fla", "aqim"} <= active
+    spans = CUR.spans.set_index("group_id")
+    assert spans.loc["flm", "end_last_day"] == pd.Timestamp("2017-03-02")
+    assert spans.loc["cma", "end_last_day"] == pd.Timestamp("2024-11-30")
+    events = load_snapshot(None, ("events",)).events
+    assert "iswap" not in lineage.country_groups(CUR, "Mali", events)
+    assert "ansaroul-islam" in lineage.country_groups(CUR, "Mali", events)
+    assert "iswap" in lineage.country_groups(CUR, "Niger", events)
+
+
+def test_curated_jnim_sentence_names_the_branch_of_aqim_that_joined():
+    assert (
+        "and the Sahara branch of al-Qaeda in the Islamic Maghreb joined it"
+        in lineage.formation_sentence(CUR, "JNIM")
+    )
+
+
 def test_curated_jnim_profile_and_sentence():
     jnim = lineage.profile(CUR, "GSIM")
     assert jnim.founded == "2 March 2017"
@@ -422,7 +536,7 @@ def test_curated_jnim_profile_and_sentence():
 def test_cycle_in_a_broken_copy_of_the_curated_data(curated_copy):
     lines = (curated_copy / "lineage.csv").read_text(encoding="utf-8").splitlines()
     with (curated_copy / "lineage.csv").open("a", encoding="utf-8", newline="") as handle:
-        handle.write("2017-03-02,day,jnim,merged_into,flm,Broken on purpose.,cep-mali,\r\n")
+        handle.write("2017-03-02,day,jnim,merged_into,flm,Broken on purpose.,cep-mali,,\r\n")
     found = [p for p in problems(curated_copy) if "form a cycle" in p]
     assert len(found) == 1, found
     assert f"lineage.csv:{len(lines) + 1}:" in found[0] or "lineage.csv:" in found[0]

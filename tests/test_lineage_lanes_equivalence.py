@@ -196,7 +196,7 @@ CURATED = {
 # name -> (fingerprint of the input, expected order), recorded from old_order_lanes.
 CURATED_EXPECTED: dict[str, tuple[str, list[str]]] = {
     "whole lineage 2000-2025": (
-        "26e2011dfc677597",
+        "fabd992056c728d0",
         [
             "maa-platform",
             "gatia",
@@ -228,7 +228,7 @@ CURATED_EXPECTED: dict[str, tuple[str, list[str]]] = {
         ],
     ),
     "whole lineage, 2 sweeps, 2 polished": (
-        "26e2011dfc677597",
+        "fabd992056c728d0",
         [
             "islamic-state",
             "isgs",
@@ -287,7 +287,7 @@ CURATED_EXPECTED: dict[str, tuple[str, list[str]]] = {
         ],
     ),
     "focus JNIM": (
-        "8576f47571387200",
+        "788eab181a2da1ab",
         [
             "al-mulathamun",
             "aqim",
@@ -301,7 +301,7 @@ CURATED_EXPECTED: dict[str, tuple[str, list[str]]] = {
         ],
     ),
     "focus MNLA": (
-        "4dd565f3508943fc",
+        "9322015b7c43e55e",
         ["cma", "mnla", "fla", "csp-dpa", "csp-psd", "platform", "msa"],
     ),
     "focus ISGS": (

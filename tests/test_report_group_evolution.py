@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -70,9 +71,9 @@ def test_findings_formation_activity_and_relations(report):
     # and jnim = 5; IS: islamic-state, isgs = 2; separatist: mnla, cma = 2; none: gia, msa,
     # dan-na-ambassagou = 3; 12 in all.
     assert active == (
-        "14 of the 15 curated groups in scope were active at some point between 1 January 2012 "
-        "and 31 December 2017; in 2017, 12 were active (5 al-Qaeda, 2 Islamic State, "
-        "2 separatist coalition, 3 none)."
+        "Of the curated groups that operate in Mali, 14 were active at some point from "
+        "1 January 2012 to 31 December 2017; in 2017, 12 were active (5 al-Qaeda, "
+        "2 Islamic State, 2 separatist coalition, 3 none)."
     )
     # Dated 2012-2017 (designation left out): splits al-mulathamun 2012-12, isgs 2015-05;
     # mergers mujao and al-mulathamun 2013-08, three into JNIM 2017; joins al-mourabitoun
@@ -86,7 +87,7 @@ def test_findings_formation_activity_and_relations(report):
 def test_headline_lines(report):
     assert report.checks["headline"] == (
         "JNIM's ancestors: gia, gspc, aqim, mujao, ansar-dine, al-mulathamun, al-mourabitoun, flm",
-        "Groups in scope: 15 | active in the period: 14",
+        "Groups in scope: 15 | Mali's groups counted: 15 | active in the period: 14",
         "Relations dated in the period: {'allied_with': 1, 'joined': 2, 'merged_into': 5, "
         "'pledged_to': 2, 'split_from': 2}",
         "Active in 2017 by affiliation: {'al-Qaeda': 5, 'Islamic State': 2, "
@@ -99,10 +100,10 @@ def test_overview_and_formations(report):
     # jnim = 7; IS 2; separatist mnla, cma = 2; none gia, msa, dan-na-ambassagou = 3.
     (overview,) = texts(report, "overview")
     assert overview.startswith(
-        "The curated data holds 15 groups in scope. Of those active between 1 January 2012 and "
-        "31 December 2017, 7 belonged to the al-Qaeda family, 2 to the Islamic State family, "
-        "2 to the separatist coalitions and 0 to the pro-government coalitions; 3 had no "
-        "affiliation."
+        "The curated data holds 15 groups in scope. Of the groups of Mali active from "
+        "1 January 2012 to 31 December 2017, 7 belonged to the al-Qaeda family, 2 to the "
+        "Islamic State family, 2 to the separatist coalitions and 0 to the pro-government "
+        "coalitions; 3 had no affiliation."
     )
     # Founded in the period by a split, merger or join (not flm, msa, Dan Na Ambassagou, which
     # were simply founded), by founding date.
@@ -141,12 +142,19 @@ def test_tables_open_questions_and_milestones(data, report):
 
 
 def test_curated_only_says_why_ucdp_sections_are_empty(report):
+    # What data would fill each gap, never a parameter value to set (issue 23, item 8).
     for key in ("ucdp", "appendix-ucdp"):
         (check,) = report[key].blocks
         assert isinstance(check, NoData)
-        assert "data_source is 'curated'" in check.what
+        assert check.what == (
+            "this report was built from the curated tables alone, without the UCDP Actor Dataset"
+        )
+        assert "UCDP's Actor Dataset (ucdp.uu.se/downloads)" in check.how_to_get
     (dyads,) = report["battle-deaths"].blocks
     assert isinstance(dyads, NoData)
+    assert "UCDP Battle-Related Deaths Dataset" in dyads.how_to_get
+    for block in (check, dyads):
+        assert "data_source" not in block.what + block.how_to_get
     assert len(report.key_findings) == 3
 
 
@@ -156,8 +164,8 @@ def test_focus_on_a_group_without_relations():
     # MSA has no lineage row: the scope is MSA alone, founded 2016-09, affiliation none.
     assert loaded.scope == ("msa",)
     assert focused.key_findings == (
-        "1 of the 1 curated groups in scope were active at some point between 1 January 2012 "
-        "and 31 December 2017; in 2017, 1 were active (1 none).",
+        "Of the curated groups that operate in Mali, 1 was active at some point from "
+        "1 January 2012 to 31 December 2017; in 2017, 1 was active (1 none).",
     )
     assert texts(focused, "open-questions") == [
         "The sources agree on everything recorded for these groups."
@@ -254,9 +262,10 @@ def test_brief_body_and_appendix(data, report, tmp_path):
         assert caption_words(caption) <= MAX_CAPTION_WORDS
     method = report["appendix-method"].blocks
     titles = [note.values["title"] for note in method]
-    assert titles == ["Active groups", "Lineage timeline"]  # curated only: no battle deaths
+    # curated only: no battle deaths
+    assert titles == ["Active groups", "Data through", "Lineage timeline"]
     crossings = data.timeline.crossings
-    assert f"({crossings} crossings left)" in method[1].values["text"]
+    assert f"({crossings} crossings left)" in method[2].values["text"]
 
     brd = tmp_path / "BattleDeaths_v24_1.csv"
     brd.write_text(BRD, encoding="utf-8")
@@ -306,3 +315,172 @@ def test_the_notebook_shows_each_section_once_in_reading_order(report):
         if m and c["id"].startswith("appendix-")
     ]
     assert appendix == [(key, key) for key in ge.APPENDIX]
+
+
+# --- groups as they were (issue 23): hand-made rows in tests/fixtures/lineage_ends -----------
+
+
+@pytest.fixture(scope="module")
+def ends_folder(tmp_path_factory) -> Path:
+    """The lineage fixture's other tables (Mali's milestones, events, sources) with the
+    hand-made groups and lineage of tests/fixtures/lineage_ends."""
+    folder = tmp_path_factory.mktemp("ends") / "curated"
+    shutil.copytree(CURATED, folder)
+    for name in ("groups.csv", "lineage.csv"):
+        shutil.copy(FIXTURES / "lineage_ends" / name, folder / name)
+    with (folder / "milestones.csv").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "bf-uprising-2014,2014-10-30,day,,uprising,,Uprising,Street protests forced "
+            "Burkina Faso's president out.,cep-mali,,Burkina Faso\n"
+        )
+    return folder
+
+
+def build_ends(folder: Path, country: str = "Mali") -> Report:
+    p = ge.GroupParameters(
+        ReportParameters(
+            start_date=pd.Timestamp("2014-01-01").date(),
+            end_date=pd.Timestamp("2020-12-31").date(),
+            country=country,
+            focus_groups=(),
+            data_source="curated",
+        )
+    )
+    return ge.build(open_run(p.common.start_date, p.common.end_date, folder), p)
+
+
+def test_merged_renamed_and_other_theatre_groups_are_not_counted(ends_folder):
+    report = build_ends(ends_folder)
+    active, _ = report.key_findings  # no JNIM here: no formation finding
+    # Active some time in 2014-2020, Far Province (Nigeria, Chad) left out: parent, alpha (to
+    # June 2015), old-name (to 2016), gamma, eps, beta, delta, new-name, zeta = 9. In 2020:
+    # al-Qaeda parent, delta; separatist new-name, zeta. Alpha merged into Delta in 2015, the
+    # Old Name Movement took a new name in 2016, the Beta Coordination ended with its last
+    # member (Epsilon, 15 March 2019) and none of the three has an end date in groups.csv.
+    assert active == (
+        "Of the curated groups that operate in Mali, 9 were active at some point from "
+        "1 January 2014 to 31 December 2020; in 2020, 4 were active (2 al-Qaeda, "
+        "2 separatist coalition)."
+    )
+    (chart,) = report["overview"].charts()
+    assert chart.data.loc[2017].to_dict() == {"al-Qaeda": 2, "Islamic State": 0,
+                                              "separatist coalition": 4,
+                                              "pro-government coalition": 0,
+                                              "none": 0}  # fmt: skip
+    (overview,) = texts(report, "overview")
+    assert overview == (
+        "The curated data holds 10 groups in scope. Far Province is not counted: the curated "
+        "data places it in Nigeria and Chad, not in Mali. Of the groups of Mali active from "
+        "1 January 2014 to 31 December 2020, 3 belonged to the al-Qaeda family, 0 to the "
+        "Islamic State family, 6 to the separatist coalitions and 0 to the pro-government "
+        "coalitions; 0 had no affiliation."
+    )
+    assert report.checks["headline"][1] == (
+        "Groups in scope: 10 | Mali's groups counted: 9 | active in the period: 9"
+    )
+    method = report["appendix-method"].blocks[0].plain()
+    assert method.endswith(
+        "Ends taken from lineage.csv (groups.csv gives none, or a later one): Alpha Front, June "
+        "2015 (merged into Delta Union; lineage.csv line 4); Old Name Movement, 2016 (took the "
+        "name New Name Movement; lineage.csv line 6); Beta Coordination, 15 March 2019 (every "
+        "group that joined it had ended: Epsilon Movement and Gamma Movement; lineage.csv lines "
+        "2, 3); Epsilon Movement, 15 March 2019 (merged into Zeta Front; lineage.csv line 8). "
+        "Far Province is not counted: the curated data places it in Nigeria and Chad, not in "
+        "Mali."
+    )
+
+
+def test_a_joined_branch_is_named_in_the_sentence_and_the_table(ends_folder):
+    report = build_ends(ends_folder)
+    formed = texts(report, "lineage")
+    assert formed[0] == (
+        "Delta Union was formed in June 2015 when Alpha Front merged into it and the southern "
+        "branch of Parent Group joined it (sources: cep-mali)."
+    )
+    (relations,) = report["lineage"].tables()
+    joined = relations.frame[relations.frame["Relation"] == "joined"]
+    assert joined["Group"].tolist() == ["Parent Group (southern branch)"]
+
+
+def test_data_through_is_the_newest_dated_change_in_the_period(ends_folder):
+    report = build_ends(ends_folder)
+    # Dated changes in 2014-2020, each to the last day of its period: mergers and the join of
+    # June 2015 (30 June), the renaming and New Name's founding in 2016 (31 December), the
+    # alliance of 2017 (31 December 2017), Gamma's end in May 2018 (31 May), Epsilon's merger
+    # into Zeta and Zeta's founding on 15 March 2019: the newest is 15 March 2019. No UCDP.
+    assert report.data_through == pd.Timestamp("2019-03-15").date()
+    through = report["appendix-method"].blocks[1]
+    assert through.values["title"] == "Data through"
+    assert through.values["text"] == (
+        "15 March 2019: the newest date the brief's figures rest on, the lineage's newest dated "
+        "change in the period (UCDP's battle deaths were not read). The lineage's newest change "
+        "is Epsilon Movement merged into Zeta Front, 15 March 2019 (lineage.csv), counted to "
+        "15 March 2019 (a date known to the month or year counts to "
+        "its last day). The curated tables record changes, not each year's presence: a group "
+        "with no recorded end is counted as active to the end of the period."
+    )
+
+
+def test_each_country_reads_its_own_milestones(ends_folder):
+    # The fixture's milestones: Serval (2013-2014) and the 2015 state of emergency, Mali's (their
+    # countries say so), and Burkina Faso's 2014 uprising, added above. Before issue 23 a Mali
+    # report drew Burkina Faso's and Niger's milestones too.
+    shown = {}
+    for country in ("Mali", "Burkina Faso"):
+        (table,) = build_ends(ends_folder, country)["appendix-milestones"].tables()
+        shown[country] = table.frame["Kind"].tolist()
+    assert shown == {
+        "Mali": ["foreign intervention", "state of emergency"],
+        "Burkina Faso": ["uprising"],
+    }
+
+
+def test_another_countrys_report_counts_its_groups_and_milestones(ends_folder):
+    report = build_ends(ends_folder, country="Nigeria")
+    assert report.title == "Armed groups in Nigeria: splits, mergers and allegiances"
+    assert report.front["title"] == report.title
+    assert report.lede.startswith("How did Nigeria's armed groups come to be what they are?")
+    active, _ = report.key_findings  # no JNIM here: no formation finding
+    assert active == (
+        "Of the curated groups that operate in Nigeria, 1 was active at some point from "
+        "1 January 2014 to 31 December 2020; in 2020, 1 was active (1 Islamic State)."
+    )
+    # Nine groups whose rows give no country are Mali's by default: too many to list in the
+    # brief, listed with where they are placed in the method notes.
+    (overview,) = texts(report, "overview")
+    assert overview.startswith(
+        "The curated data holds 10 groups in scope. 9 of them are not counted: the curated data "
+        "places them outside Nigeria (the method notes list them)."
+    )
+    method = report["appendix-method"].blocks[0].plain()
+    assert method.endswith(
+        "are not counted: the curated data places them outside Nigeria (Parent Group: Mali by "
+        "default; Alpha Front: Mali by default; Epsilon Movement: Mali by default; Gamma "
+        "Movement: Mali by default; Old Name Movement: Mali by default; Beta Coordination: Mali "
+        "by default; Delta Union: Mali by default; New Name Movement: Mali by default; Zeta "
+        "Front: Mali by default)."
+    )
+    # The fixture's milestones (Serval, Mali's 2015 state of emergency) are Mali's: none is
+    # shown in a report on Nigeria, and the note says what data would fill the gap.
+    (missing,) = report["milestones"].blocks
+    assert isinstance(missing, NoData)
+    assert missing.what == (
+        "milestones.csv holds no milestone of the chosen kinds for Nigeria in the period"
+    )
+    assert missing.how_to_get == (
+        "Rows of milestones.csv with Nigeria among their countries, dated in the period, would "
+        "fill it."
+    )
+
+
+def test_state_forces_enter_the_lineage_report_only_through_a_relation():
+    # groups.csv lists the armies as the chronology's perpetrators (FAMa, the Burkinabè and
+    # Nigerien armies, the VDP, French forces: no lineage row); Wagner and Africa Corps are
+    # tied by a relation (Wagner's Mali deployment merged into Africa Corps)
+    ctx = open_run("2012-01-01", "2025-12-31")
+    lin = ge.lineage.lineage_graph(ctx.curated.groups, ctx.curated.lineage, ctx.curated.resolver)
+    scope = ge.groups_in_scope(lin, ())
+    for force in ("fama", "burkina-faso-army", "niger-army", "vdp", "french-forces"):
+        assert force not in scope
+    assert {"wagner", "africa-corps", "jnim"} <= set(scope)
+    assert len(scope) == 31  # 36 rows of groups.csv less the five forces without a relation

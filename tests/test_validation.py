@@ -162,8 +162,8 @@ def test_validate_command_exit_codes(tables, capsys):
 
 def test_lineage_cycle_and_relation_before_founding(tables):
     with (tables / "lineage.csv").open("a", encoding="utf-8") as handle:
-        handle.write("2018,year,jnim,merged_into,ansar-dine,Broken on purpose.,cep-mali,\n")
-        handle.write("2005,year,jnim,pledged_to,aqim,Broken on purpose.,cep-mali,\n")
+        handle.write("2018,year,jnim,merged_into,ansar-dine,Broken on purpose.,cep-mali,,\n")
+        handle.write("2005,year,jnim,pledged_to,aqim,Broken on purpose.,cep-mali,,\n")
     problems = messages(tables)
     assert any(
         "cycle: jnim -> ansar-dine -> jnim" in p and "lineage.csv:" in p for p in problems

@@ -18,7 +18,14 @@ designated_by  a state or body listed A      none (not a group relation)
 So JNIM's ancestors are the groups that merged into it, what they split from, and so on back:
 AQIM through MUJAO and al-Mulathamun, GSPC through its renaming to AQIM. ``joined`` may close
 a loop (al-Mourabitoun split from AQIM's orbit and later rejoined it); loops are allowed for it,
-and a group is never listed as its own ancestor.
+and a group is never listed as its own ancestor. A row's ``branch`` names the part of the group
+it concerns when not the whole group (AQIM's Sahara branch joined JNIM; AQIM lived on).
+
+When a group was active (``group_spans``): from its founding to the earliest of its groups.csv
+end and the day a lineage row says it merged into another group or took another name (the whole
+group: a row with a branch does not end it); a coalition with no end of its own ends when every
+group that joined it has ended. Where a group operates (``country_groups``): the countries
+groups.csv gives it (none given: Mali) and those where events.csv records it as a perpetrator.
 
 Every function takes a ``LineageGraph``, built once from the groups and lineage tables (a run's
 curated snapshot: ``from_snapshot(ctx.curated)``), and accepts any alias of a group.
@@ -48,6 +55,13 @@ ANCESTRY_RELATIONS: dict[str, bool] = {
 }
 #: Relations through which a group takes on the affiliation of the other group.
 AFFILIATING_RELATIONS: tuple[str, ...] = ("pledged_to", "joined", "merged_into", "renamed_to")
+#: Relations after which the group they are about no longer exists as such (when the row
+#: concerns the whole group, not a branch), in the words a reader sees.
+ENDING_RELATIONS: dict[str, str] = {"merged_into": "merged into", "renamed_to": "took the name"}
+#: The country of a group whose groups.csv row gives none: the table's groups were Mali's.
+DEFAULT_COUNTRY = "Mali"
+#: The kind of group that ends when every group that joined it has ended.
+COALITION_KIND = "coalition"
 #: Family names accepted by family(), by alias key, mapped to the groups.csv affiliation.
 FAMILY_NAMES: dict[str, str] = {
     **{alias_key(a): a for a in AFFILIATIONS},
@@ -120,7 +134,8 @@ def _build_graph(groups: pd.DataFrame, lineage: pd.DataFrame) -> nx.MultiDiGraph
     """All groups as nodes; one edge group -> other per lineage row (designations excluded).
 
     Node attributes are the groups.csv columns; edge attributes are relation, date,
-    date_precision, description, sources, notes and line (in lineage.csv).
+    date_precision, description, sources, notes, branch (None: the whole group) and line (in
+    lineage.csv).
     """
     graph = nx.MultiDiGraph()
     for _, row in groups.iterrows():
@@ -139,9 +154,17 @@ def _build_graph(groups: pd.DataFrame, lineage: pd.DataFrame) -> nx.MultiDiGraph
                 description=row["description"],
                 sources=list(row["sources"]),
                 notes=row["notes"],
+                branch=_branch(row),
                 line=line,
             )
     return graph
+
+
+def _branch(row: pd.Series) -> str | None:
+    """The part of the group a lineage row concerns (None: the whole group, or a table from
+    before the column)."""
+    value = row.get("branch")
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def _ancestry(graph: nx.MultiDiGraph) -> nx.DiGraph:
@@ -157,15 +180,16 @@ def _ancestry(graph: nx.MultiDiGraph) -> nx.DiGraph:
     return ancestry
 
 
+def _founding_key(node: dict) -> tuple[bool, pd.Timestamp]:
+    """Sorts groups by founding, undated last."""
+    founded = node.get("founded")
+    known = founded is not None and pd.notna(founded)
+    return (not known, founded if known else pd.Timestamp.max)
+
+
 def _by_founding(lin: LineageGraph, ids: Iterable[str]) -> list[str]:
     """Group ids in order of founding (undated last), then id."""
-
-    def key(gid: str) -> tuple[bool, pd.Timestamp, str]:
-        founded = lin.graph.nodes[gid].get("founded")
-        known = founded is not None and pd.notna(founded)
-        return (not known, founded if known else pd.Timestamp.max, gid)
-
-    return sorted(ids, key=key)
+    return sorted(ids, key=lambda gid: (*_founding_key(lin.graph.nodes[gid]), gid))
 
 
 def ancestors(lin: LineageGraph, group: str) -> list[str]:
@@ -203,14 +227,18 @@ def _spans(graph: nx.MultiDiGraph, relations: pd.DataFrame) -> pd.DataFrame:
     sources first mention it.
 
     ``start`` is the founding date in groups.csv, else the date of the group's split_from row
-    (a split is a founding); ``end`` is the groups.csv end date only (an empty end means the
-    curators judge the group still exists, e.g. a component that lives on inside JNIM).
+    (a split is a founding); ``end`` is the earliest of the groups.csv end date and the date of
+    a merged_into or renamed_to row about the whole group (the lineage says it ceased: the FLM
+    merged into JNIM although groups.csv gives it no end), and for a coalition with neither,
+    the day the last group that joined it ended (_ends). ``end_from`` says where the end comes
+    from, ``end_how`` says it in words when lineage.csv gave it ('merged into JNIM').
     Dates are the first day of their period; ``end_last_day`` is the last day of the end
     period (a group that ended in 2013-08 was active until 31 August 2013). ``first_seen`` is
     the earliest dated lineage row naming the group on either side (designations included):
     a lower bound where the founding date is unknown, drawn as such in the timeline.
     """
     mentions = _first_mentions(relations)
+    ends = _ends(graph)
     rows = []
     for gid, node in graph.nodes(data=True):
         start, start_precision, start_from = node.get("founded"), node.get("founded_precision"), ""
@@ -228,12 +256,7 @@ def _spans(graph: nx.MultiDiGraph, relations: pd.DataFrame) -> pd.DataFrame:
                 start_from = f"lineage.csv line {first['line']} (split_from)"
             else:
                 start, start_precision = pd.NaT, None
-        end, end_precision = node.get("ended"), node.get("ended_precision")
-        if end is None or pd.isna(end):
-            end, end_precision = pd.NaT, None
-        end_last_day = (
-            pd.Timestamp(period_end(end.date(), end_precision)) if pd.notna(end) else pd.NaT
-        )
+        end = ends.get(gid)
         seen, seen_precision = mentions.get(gid, (pd.NaT, None))
         rows.append(
             {
@@ -245,9 +268,11 @@ def _spans(graph: nx.MultiDiGraph, relations: pd.DataFrame) -> pd.DataFrame:
                 "start": start,
                 "start_precision": start_precision,
                 "start_from": start_from,
-                "end": end,
-                "end_precision": end_precision,
-                "end_last_day": end_last_day,
+                "end": end.date if end else pd.NaT,
+                "end_precision": end.precision if end else None,
+                "end_last_day": end.last_day if end else pd.NaT,
+                "end_from": end.source if end else "",
+                "end_how": end.how if end else "",
                 "first_seen": seen,
                 "first_seen_precision": seen_precision,
             }
@@ -256,6 +281,83 @@ def _spans(graph: nx.MultiDiGraph, relations: pd.DataFrame) -> pd.DataFrame:
     for column in ("start", "end", "end_last_day", "first_seen"):
         frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
     return frame.sort_values(["start", "group_id"], na_position="last").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class _End:
+    """When a group ceased to exist: the date at its precision, the period's last day, where
+    the date comes from, and (from lineage.csv) how it ended in words."""
+
+    date: pd.Timestamp
+    precision: str
+    last_day: pd.Timestamp
+    source: str
+    how: str = ""
+
+
+def _last_day(value: pd.Timestamp, precision: str) -> pd.Timestamp:
+    return pd.Timestamp(period_end(value.date(), precision))
+
+
+def _ends(graph: nx.MultiDiGraph) -> dict[str, _End]:
+    """Each group's end (groups without one are left out): its own (_own_end), then for a
+    coalition with none, the end of the last group that joined it once every such group has
+    ended (repeated, since a coalition may have joined another)."""
+    ends = {gid: end for gid, node in graph.nodes(data=True) if (end := _own_end(graph, gid, node))}
+    pending = sorted(
+        gid for gid, node in graph.nodes(data=True)
+        if node["kind"] == COALITION_KIND and gid not in ends
+    )  # fmt: skip
+    while True:
+        ended = {}
+        for gid in pending:
+            joins = [
+                (m, d) for m, _, d in graph.in_edges(gid, data=True) if d["relation"] == "joined"
+            ]
+            # A coalition whose members are unknown, or where only a branch of one joined (the
+            # branch's end is not recorded), is not ended by this rule.
+            if not joins or any(d["branch"] or m not in ends for m, d in joins):
+                continue
+            members = sorted({m for m, _ in joins}, key=lambda m: (ends[m].last_day, m))
+            last = ends[members[-1]]
+            lines = ", ".join(str(line) for line in sorted({d["line"] for _, d in joins}))
+            by_founding = sorted(members, key=lambda m: (_founding_key(graph.nodes[m]), m))
+            names = _and([short_name(graph.nodes[m]) for m in by_founding])
+            ended[gid] = _End(
+                last.date,
+                last.precision,
+                last.last_day,
+                f"lineage.csv lines {lines}",
+                f"every group that joined it had ended: {names}",
+            )
+        if not ended:
+            return ends
+        ends.update(ended)
+        pending = [gid for gid in pending if gid not in ended]
+
+
+def _own_end(graph: nx.MultiDiGraph, gid: str, node: dict) -> _End | None:
+    """The earliest of the groups.csv end and the dates of merged_into / renamed_to rows about
+    the whole group; on a tie, the groups.csv date the curators set."""
+    candidates = []
+    ended = node.get("ended")
+    if ended is not None and pd.notna(ended):
+        precision = node["ended_precision"]
+        candidates.append(_End(ended, precision, _last_day(ended, precision), "groups.csv ended"))
+    for _, other, data in graph.out_edges(gid, data=True):
+        words = ENDING_RELATIONS.get(data["relation"])
+        if words is None or data["branch"] or pd.isna(data["date"]):
+            continue
+        candidates.append(
+            _End(
+                data["date"],
+                data["date_precision"],
+                _last_day(data["date"], data["date_precision"]),
+                f"lineage.csv line {data['line']}",
+                f"{words} {short_name(graph.nodes[other])}",
+            )
+        )
+    return min(candidates, key=lambda end: end.last_day) if candidates else None
 
 
 def _first_mentions(lineage: pd.DataFrame) -> dict[str, tuple[pd.Timestamp, str]]:
@@ -329,6 +431,37 @@ def active_by_year(
 
 
 # ---------------------------------------------------------------------------------------------
+# Where each group operates
+
+
+def group_countries(
+    lin: LineageGraph, events: pd.DataFrame | None = None
+) -> dict[str, tuple[str, ...]]:
+    """The countries where each group operates, by group id: those its groups.csv row gives
+    (none given: Mali, DEFAULT_COUNTRY), then those where events.csv records it as a
+    perpetrator (a sourced row placing it there), in the order first found."""
+    found: dict[str, list[str]] = {}
+    for gid, node in lin.graph.nodes(data=True):
+        listed = node.get("countries")
+        found[gid] = list(listed) if isinstance(listed, list | tuple) and listed else []
+        found[gid] = found[gid] or [DEFAULT_COUNTRY]
+    if events is not None:
+        for country, perpetrators in zip(events["country"], events["perpetrators"], strict=True):
+            for gid in perpetrators if isinstance(perpetrators, list | tuple) else ():
+                if gid in found and country not in found[gid]:
+                    found[gid].append(country)
+    return {gid: tuple(countries) for gid, countries in found.items()}
+
+
+def country_groups(
+    lin: LineageGraph, country: str, events: pd.DataFrame | None = None
+) -> list[str]:
+    """The groups that operate in a country (group_countries), by founding."""
+    countries = group_countries(lin, events)
+    return _by_founding(lin, [gid for gid, found in countries.items() if country in found])
+
+
+# ---------------------------------------------------------------------------------------------
 # Families and affiliations
 
 
@@ -382,7 +515,8 @@ def affiliation_history(lin: LineageGraph, group: str) -> pd.DataFrame:
                 "date": data["date"],
                 "date_precision": data["date_precision"],
                 "affiliation": affiliation,
-                "how": f"{data['relation'].replace('_', ' ')} {short_name(graph.nodes[other])}",
+                "how": f"{_part(data['branch'])}{data['relation'].replace('_', ' ')} "
+                f"{short_name(graph.nodes[other])}",
                 "sources": list(data["sources"]),
             }
         )
@@ -410,12 +544,18 @@ def _when(value: pd.Timestamp | None, precision: str | None) -> str:
     return human_date(value.date(), precision or "day")
 
 
+def _part(branch: str | None) -> str:
+    """'its Sahara branch ' for a relation of a branch, '' for one of the whole group."""
+    return f"its {branch} " if branch else ""
+
+
 def lineage_table(lin: LineageGraph, group: str) -> pd.DataFrame:
     """Chronological list of what happened to a group, with sources.
 
     Rows: its founding and end (groups.csv), and every lineage row that names it on either
     side, designations included. Columns: date, date_precision, when, relation, group_id,
-    other_group_ids, description, sources, notes, origin (file and line).
+    branch (the part of the group a row concerns; None: the whole group), other_group_ids,
+    description, sources, notes, origin (file and line).
     """
     gid = lin.id(group)
     table = lin.groups
@@ -434,6 +574,7 @@ def lineage_table(lin: LineageGraph, group: str) -> pd.DataFrame:
                     "date_precision": node[f"{column}_precision"],
                     "relation": kind,
                     "group_id": gid,
+                    "branch": None,
                     "other_group_ids": [],
                     "description": f"{name} {'was founded' if kind == 'founded' else 'ended'}.",
                     "sources": list(node["sources"]),
@@ -451,6 +592,7 @@ def lineage_table(lin: LineageGraph, group: str) -> pd.DataFrame:
                 "date_precision": row["date_precision"],
                 "relation": row["relation"],
                 "group_id": row["group_id"],
+                "branch": _branch(row),
                 "other_group_ids": list(row["other_group_id"]),
                 "description": row["description"],
                 "sources": list(row["sources"]),
@@ -467,6 +609,7 @@ def lineage_table(lin: LineageGraph, group: str) -> pd.DataFrame:
             "date_precision",
             "relation",
             "group_id",
+            "branch",
             "other_group_ids",
             "description",
             "sources",
@@ -503,7 +646,8 @@ class Strength:
 
 @dataclass(frozen=True)
 class GroupProfile:
-    """Everything the curated data says about one group."""
+    """Everything the curated data says about one group; ``ended`` is the end the reports
+    count (group_spans), with how it ended when lineage.csv gives it."""
 
     group_id: str
     name: str
@@ -539,6 +683,10 @@ def profile(lin: LineageGraph, group: str) -> GroupProfile:
     groups = lin.groups.set_index("group_id")
     lineage = lin.relations
     row = groups.loc[gid]
+    span = lin.spans.set_index("group_id").loc[gid]
+    ended = _when(span["end"], span["end_precision"])
+    if ended and span["end_how"]:
+        ended += f" ({span['end_how']})"
     strength = None
     if pd.notna(row["strength_low"]) or pd.notna(row["strength_high"]):
         as_of = row["strength_as_of"]
@@ -563,7 +711,7 @@ def profile(lin: LineageGraph, group: str) -> GroupProfile:
         kind=row["kind"],
         affiliation=row["affiliation"],
         founded=_when(row["founded"], row["founded_precision"]),
-        ended=_when(row["ended"], row["ended_precision"]),
+        ended=ended,
         leaders=tuple(row["leaders"]),
         strength=strength,
         affiliations=affiliation_history(lin, gid),
@@ -605,12 +753,27 @@ def _names(lin: LineageGraph, ids: Sequence[str]) -> str:
     return _and([lin.graph.nodes[i]["name"] for i in ids])
 
 
+def _member_names(lin: LineageGraph, members: Sequence[tuple[str, str | None]]) -> str:
+    """Groups (or a branch of one: 'the Sahara branch of ...') in order of founding."""
+    order = {gid: i for i, gid in enumerate(_by_founding(lin, {gid for gid, _ in members}))}
+    ranked = sorted(members, key=lambda member: (order[member[0]], member[1] or ""))
+    return _and(
+        [
+            f"the {branch} of {lin.graph.nodes[gid]['name']}"
+            if branch
+            else lin.graph.nodes[gid]["name"]
+            for gid, branch in ranked
+        ]
+    )
+
+
 def formation_sentence(lin: LineageGraph, group: str) -> str:
     """How a group came to be, in one sentence built from its founding and lineage rows.
 
-    Uses the rows dated on its founding: groups that merged into it or joined it, the group
-    it was renamed from, the group it split from then, and a pledge made at founding; cites the
-    sources of those rows (of the groups.csv row when there are none).
+    Uses the rows dated on its founding: groups that merged into it or joined it (a branch
+    named as such: 'the Sahara branch of AQIM'), the group it was renamed from, the group it
+    split from then, and a pledge made at founding; cites the sources of those rows (of the
+    groups.csv row when there are none).
     """
     gid = lin.id(group)
     graph = lin.graph
@@ -623,11 +786,11 @@ def formation_sentence(lin: LineageGraph, group: str) -> str:
     when = (
         f"on {_when(start, precision)}" if precision == "day" else f"in {_when(start, precision)}"
     )
-    at_start: dict[str, list[str]] = {}
+    at_start: dict[str, list[tuple[str, str | None]]] = {}
     sources: list[str] = []
     for source, _, data in graph.in_edges(gid, data=True):
         if data["date"] == start and data["relation"] in ("merged_into", "joined", "renamed_to"):
-            at_start.setdefault(data["relation"], []).append(source)
+            at_start.setdefault(data["relation"], []).append((source, data["branch"]))
             sources += data["sources"]
     splits, pledges = [], []
     for _, other, data in graph.out_edges(gid, data=True):
@@ -640,14 +803,13 @@ def formation_sentence(lin: LineageGraph, group: str) -> str:
             pledges.append(other)
             sources += data["sources"]
     clauses = []
-    if "merged_into" in at_start:
-        merged = _by_founding(lin, at_start["merged_into"])
-        clauses.append(f"{_names(lin, merged)} merged into it")
-    if "joined" in at_start:
-        joined = _by_founding(lin, at_start["joined"])
-        clauses.append(f"{_names(lin, joined)} joined it")
-    if "renamed_to" in at_start:
-        clauses.append(f"{_names(lin, at_start['renamed_to'])} took this name")
+    for relation, verb in (
+        ("merged_into", "merged into it"),
+        ("joined", "joined it"),
+        ("renamed_to", "took this name"),
+    ):
+        if relation in at_start:
+            clauses.append(f"{_member_names(lin, at_start[relation])} {verb}")
     how = f" when {_and(clauses)}" if clauses else ""
     if splits:
         how += f"{',' if clauses else ' by'} breaking away from {_names(lin, splits)}"

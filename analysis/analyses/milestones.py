@@ -45,6 +45,19 @@ def milestones_in(
     return frame.sort_values(["date", "milestone_id"]).reset_index(drop=True)
 
 
+def of_country(milestones: pd.DataFrame, country: str) -> pd.DataFrame:
+    """The milestones that concern a country (``countries``; an empty list means Mali, as the
+    table's rows were Mali's before the column)."""
+    if "countries" not in milestones:
+        return milestones if country == "Mali" else milestones.iloc[0:0]
+
+    def concerns(countries: object) -> bool:
+        listed = list(countries) if isinstance(countries, list | tuple) else []
+        return country in listed if listed else country == "Mali"
+
+    return milestones[milestones["countries"].map(concerns).astype(bool)]
+
+
 def short_label(milestone_id: str) -> str:
     """A readable short label from an id: 'coup-2012' -> 'Coup 2012', 'minusma' -> 'MINUSMA'."""
     words = milestone_id.replace("_", "-").split("-")

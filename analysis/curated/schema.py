@@ -167,6 +167,9 @@ GROUPS_SPEC = TableSpec(
         Column("strength_as_of", DATE),
         Column("sources", SOURCES, required=True),
         Column("notes", TEXT),
+        # the countries where the group operates (a report counts only its country's groups);
+        # empty: Mali, as the table's groups were Mali's before the column
+        Column("countries", ENUM_LIST, choices=tuple(COUNTRY_BOUNDS)),
     ),
 )
 
@@ -183,6 +186,9 @@ LINEAGE_SPEC = TableSpec(
         Column("description", TEXT, required=True),
         Column("sources", SOURCES, required=True),
         Column("notes", TEXT),
+        # the part of group_id the relation concerns when it is not the whole group (e.g.
+        # "Sahara branch"); empty: the whole group
+        Column("branch", TEXT),
     ),
 )
 

@@ -2,26 +2,33 @@
 loaded once, then one short function per section of the brief and of the appendix.
 
 ``check`` checks the notebook's parameters (one clear sentence when one is bad; group names
-resolved with the run snapshot's resolver). ``load`` reads the curated groups, lineage and
-milestones from the run's snapshot and, with ``data_source='curated+ucdp'``, the UCDP Actor
-Dataset and UCDP battle deaths (each file read is recorded as an origin of the run). ``build``
-returns a ``parts.Report``: the key findings, the lines the notebook checks with nbval, and the
-sections in reading order. Nothing here draws: each chart names its drawing function from
-analysis.figures.groups; ``page.show`` draws and shows it.
+resolved with the run snapshot's resolver). ``load`` reads the curated groups, lineage, events
+(where each group operates) and milestones from the run's snapshot and, with
+``data_source='curated+ucdp'``, the UCDP Actor Dataset and UCDP battle deaths (each file read is
+recorded as an origin of the run). ``build`` returns a ``parts.Report``: the title for the
+country, the key findings and the date the data runs to, the lines the notebook checks with
+nbval, and the sections in reading order. Nothing here draws: each chart names its drawing
+function from analysis.figures.groups; ``page.show`` draws and shows it.
+
+The counts are of the country's groups as they were: a group counts from its founding to the
+day it ended, merged into another or took another name (lineage.group_spans), and only where it
+operates (lineage.country_groups); the lineage itself (timeline, relations, profiles) keeps every
+group in scope.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.analyses import actors, lineage
 from analysis.analyses.lineage import LineageGraph
-from analysis.analyses.milestones import milestone_table, milestones_in
-from analysis.core.dates import human_date
+from analysis.analyses.milestones import milestone_table, milestones_in, of_country
+from analysis.core.dates import human_date, period_end, period_text
 from analysis.figures import groups as fg
 from analysis.figures.groups import CURATED_SOURCE, MILESTONES_SOURCE
 from analysis.figures.lineage_lanes import (
@@ -64,14 +71,34 @@ RELATION_WORDS: tuple[tuple[str, str, str], ...] = (
     ("allied_with", "alliance", "alliances"),
 )
 ACTIVE_CAPTION = (
-    "Groups active at any time in each year, coloured by affiliation; foreign forces and groups "
-    "with no founding date are left out."
+    "Groups of {country} active at any time in each year until they ended, merged or were "
+    "renamed, by affiliation; foreign forces and groups with no founding date are left out."
 )
-#: How the active-groups figure counts (the appendix's method notes).
+#: How the active-groups figure and the counts count (the appendix's method notes; {country}).
 ACTIVE_METHOD = (
-    "Each bar counts the groups active at any time in the year (founded by its end, not "
-    "ended before it), coloured by the affiliation groups.csv records. Foreign forces and "
-    "groups with no founding date are left out."
+    "Each bar counts the groups of {country} active at any time in the year, coloured by the "
+    "affiliation groups.csv records. A group is active from its founding (groups.csv, else "
+    "the date of its split) to its end: the end date in groups.csv or, when earlier or when "
+    "groups.csv gives none, the day lineage.csv records the whole group merging into another "
+    "group or taking another name (the data dictionary's merged_into and renamed_to: the group "
+    "ceased as such; a row about a branch of a group does not end it); a coalition with no end "
+    "of its own ends on the day the last group that joined it ended. A group counts as "
+    "{country}'s when groups.csv lists {country} among the countries where it operates (a row "
+    "that lists none is Mali's: the table's groups were Mali's before the column) or events.csv "
+    "records it as a perpetrator in {country}. Foreign forces and groups with no founding date "
+    "are left out."
+)
+#: The brief lists at most this many groups not counted as the country's (else it counts them).
+ELSEWHERE_LISTED = 3
+#: The report's title and the paragraph under it, for its country.
+TITLE = "Armed groups in {country}: splits, mergers and allegiances"
+LEDE = (
+    "How did {country}'s armed groups come to be what they are? This report builds the family "
+    "tree of the jihadist, separatist and pro-government groups from the project's curated "
+    "lineage table (every split, merger, renaming, join and pledge, dated and sourced), draws it "
+    "as a timeline, profiles each group, checks the lineage against the UCDP Actor Dataset, and "
+    "shows UCDP's battle deaths for each government-versus-group dyad. Where the sources "
+    "disagree, the report says so."
 )
 #: The lineage timeline's body caption (how to read its lanes: timeline_method).
 TIMELINE_CAPTION = (
@@ -221,15 +248,31 @@ class UcdpCheck:
 
 
 @dataclass(frozen=True)
+class DataThrough:
+    """The newest date the report's figures rest on (None: no dated data), and what each of
+    the two sources gives: the newest dated change of the lineage in the period, in words, and
+    the last day of UCDP's battle deaths (None: not read)."""
+
+    last: date | None
+    lineage_last: date | None
+    lineage_what: str
+    ucdp_last: date | None
+
+
+@dataclass(frozen=True)
 class GroupData:
     """What the sections are computed from, read once: the lineage graph and the groups in
-    scope, the period's relations, active groups and milestones, the timeline's lanes, and the
-    UCDP cross-check and battle deaths (or why they are missing)."""
+    scope, those counted as the country's (``counted``) and where the others operate
+    (``elsewhere``: id -> countries), the period's relations, active groups and milestones, the
+    timeline's lanes, the UCDP cross-check and battle deaths (or why they are missing), and the
+    newest date the figures rest on with how it was found (``through``)."""
 
     params: GroupParameters
     lin: LineageGraph
     scope: tuple[str, ...]
     spans: pd.DataFrame
+    counted: tuple[str, ...]
+    elsewhere: dict[str, tuple[str, ...]]
     active: pd.DataFrame
     undated: tuple[str, ...]
     relations: pd.DataFrame
@@ -241,6 +284,7 @@ class GroupData:
     ucdp: UcdpCheck | NoData
     dyads: pd.DataFrame | NoData
     battle_source: str
+    through: DataThrough
 
     @property
     def labels(self) -> dict[str, str]:
@@ -254,10 +298,14 @@ class GroupData:
 
 
 def groups_in_scope(lin: LineageGraph, focus_groups: tuple[str, ...]) -> list[str]:
-    """The focus groups with their ancestors and descendants, or every group."""
+    """The focus groups with their ancestors and descendants, or every group; a state or
+    foreign force only where a lineage relation ties it to another group (groups.csv lists
+    the armies as perpetrators of the chronology's events, not as armed groups with a
+    lineage)."""
     if focus_groups:
         return lineage.related_groups(lin, focus_groups)
-    return list(lin.spans["group_id"])
+    forces = set(lin.spans.loc[lin.spans["kind"].isin(list(DEFAULT_EXCLUDED_KINDS)), "group_id"])
+    return [g for g in lin.spans["group_id"] if g not in forces or lin.graph.degree(g) > 0]
 
 
 def active_in_period(spans: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
@@ -268,6 +316,18 @@ def active_in_period(spans: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
         & (spans["start"] <= end)
         & (spans["end_last_day"].isna() | (spans["end_last_day"] >= start))
     ]
+
+
+def counted_groups(
+    spans: pd.DataFrame, countries: dict[str, tuple[str, ...]], country: str
+) -> list[str]:
+    """The groups in scope that the counts take as the country's: those that operate there
+    (lineage.group_countries), foreign forces and states left out as in the figure."""
+    kept = spans[
+        spans["group_id"].map(lambda g: country in countries.get(g, ()))
+        & ~spans["kind"].isin(list(DEFAULT_EXCLUDED_KINDS))
+    ]
+    return list(kept["group_id"])
 
 
 def relations_in_period(
@@ -289,7 +349,12 @@ def lineage_timeline(
     start = min(TIMELINE_FROM, params.start)
     data = timeline_data(lin, start, params.end, groups=params.common.focus_groups or None)
     if not len(data.spans):
-        return NoData("no dated group in the chosen focus", "Widen focus_groups or the dates.")
+        return NoData(
+            "no group of the chosen focus has a founding date, or a dated row in lineage.csv, "
+            "in these years",
+            "A founding date in groups.csv or a dated lineage.csv row for these groups would "
+            "place them on the timeline.",
+        )
     order = order_lanes(data)
     sources = [CURATED_SOURCE] + ([MILESTONES_SOURCE] if len(milestones) else [])
     return Timeline(data, tuple(order), lane_cost(order, data)[0], milestones, "; ".join(sources))
@@ -344,8 +409,9 @@ def read_actor_check(
     lineage, or why it was not read."""
     if not params.use_ucdp:
         return None, NoData(
-            "the UCDP cross-check was not asked for (data_source is 'curated')",
-            "Run with data_source='curated+ucdp'.",
+            "this report was built from the curated tables alone, without the UCDP Actor Dataset",
+            "The cross-check needs UCDP's Actor Dataset (ucdp.uu.se/downloads), read when the "
+            "report is built with the UCDP data.",
         )
     actor_file = actor_path or ucdp.find_actor_file()
     if actor_file is None:
@@ -367,7 +433,12 @@ def read_battle_deaths(
     """UCDP battle deaths per government-versus-group dyad and year (``brd_path``, else where
     tables.events finds them), for the groups in scope when there is a focus."""
     if not params.use_ucdp:
-        return NoData("battle deaths were not asked for (data_source is 'curated')")
+        return NoData(
+            "this report was built from the curated tables alone, without UCDP's battle-related "
+            "deaths",
+            "The figure needs the UCDP Battle-Related Deaths Dataset (ucdp.uu.se/downloads), read "
+            "when the report is built with the UCDP data.",
+        )
     country = params.common.country
     try:
         brd = ctx.load_events("ucdp-brd", country=country, path=brd_path)
@@ -385,8 +456,61 @@ def read_battle_deaths(
     if params.common.focus_groups:
         frame = frame[frame["group_id"].isin(scope)]
     if not len(frame):
-        return NoData(f"UCDP records no battle deaths in {country} for these groups and years")
+        return NoData(
+            f"UCDP's battle-related deaths list no government-versus-group dyad-year in "
+            f"{country} for these groups and years",
+            "UCDP lists a dyad only in a year with at least 25 battle-related deaths: a year "
+            "below that threshold is missing from the data, not a zero.",
+        )
     return frame
+
+
+def data_through(
+    lin: LineageGraph,
+    relations: pd.DataFrame,
+    counted: pd.DataFrame,
+    dyads: pd.DataFrame | NoData,
+    params: GroupParameters,
+) -> DataThrough:
+    """The newest date the figures rest on: the later of the lineage's newest dated change in
+    the period (a relation of the groups in scope, or a founding or end of a group counted) and
+    the last day of the newest year of UCDP's battle deaths in the period; each date counts to
+    the last day of its period (a relation of June 2025: 30 June 2025), at most the period's
+    end."""
+    end = params.end.date()
+    labels = lin.spans.set_index("group_id")["label"].to_dict()
+    changes: list[tuple[date, str]] = []
+    for _, row in relations.iterrows():
+        branch = row.get("branch")
+        part = f" ({branch})" if isinstance(branch, str) and branch else ""
+        others = ", ".join(labels.get(g, g) for g in row["other_group_id"])
+        when = human_date(row["date"].date(), row["date_precision"])
+        changes.append(
+            (
+                period_end(row["date"].date(), row["date_precision"]),
+                f"{labels.get(row['group_id'], row['group_id'])}{part} "
+                f"{row['relation'].replace('_', ' ')} {others}, {when} (lineage.csv)",
+            )
+        )
+    for _, span in counted.iterrows():
+        for column, verb in (("start", "founded"), ("end", "ended")):
+            value, precision = span[column], span[f"{column}_precision"]
+            if pd.notna(value) and params.start <= value <= params.end:
+                when = human_date(value.date(), precision)
+                changes.append(
+                    (period_end(value.date(), precision), f"{span['label']} {verb}, {when}")
+                )
+    newest = max(changes, key=lambda change: change[0]) if changes else None
+    lineage_last = min(newest[0], end) if newest else None
+    ucdp_last = None
+    if isinstance(dyads, pd.DataFrame):
+        years = dyads["year"].astype(int)
+        years = years[years.between(params.start.year, params.end.year)]
+        ucdp_last = min(date(int(years.max()), 12, 31), end) if len(years) else None
+    dated = [d for d in (lineage_last, ucdp_last) if d is not None]
+    return DataThrough(
+        max(dated) if dated else None, lineage_last, newest[1] if newest else "", ucdp_last
+    )
 
 
 def load(
@@ -402,23 +526,29 @@ def load(
     lin = lineage.from_snapshot(ctx.curated)
     scope = groups_in_scope(lin, common.focus_groups)
     spans = lin.spans[lin.spans["group_id"].isin(scope)]
-    milestones = milestones_in(
-        ctx.curated.milestones, common.start_date, common.end_date, common.milestone_kinds
+    countries = lineage.group_countries(lin, ctx.curated.events)
+    counted = counted_groups(spans, countries, common.country)
+    milestones = of_country(
+        milestones_in(
+            ctx.curated.milestones, common.start_date, common.end_date, common.milestone_kinds
+        ),
+        common.country,
     )
     notes = lineage.disagreements(lin)
     cross, checked = read_actor_check(ctx, params, lin, scope, actor_path)
     dyads = read_battle_deaths(ctx, params, lin, scope, cross, brd_path)
+    relations = relations_in_period(lin.relations, scope, start, end)
     return GroupData(
         params=params,
         lin=lin,
         scope=tuple(scope),
         spans=spans,
-        active=active_in_period(spans, start, end),
+        counted=tuple(counted),
+        elsewhere={g: countries[g] for g in scope if common.country not in countries[g]},
+        active=active_in_period(spans[spans["group_id"].isin(counted)], start, end),
         undated=tuple(sorted(set(lineage.undated_groups(lin)) & set(scope))),
-        relations=relations_in_period(lin.relations, scope, start, end),
-        counts=lineage.active_by_year(
-            lin, start.year, end.year, groups=scope, exclude_kinds=DEFAULT_EXCLUDED_KINDS
-        ),
+        relations=relations,
+        counts=lineage.active_by_year(lin, start.year, end.year, groups=counted),
         milestones=milestones,
         timeline=lineage_timeline(lin, params, milestones),
         profiles=lineage.profiles_table(lin, scope),
@@ -428,6 +558,7 @@ def load(
         battle_source=ctx.source_line("ucdp-brd", "ucdp-actor")
         if cross is not None
         else ctx.source_line("ucdp-brd"),
+        through=data_through(lin, relations, spans[spans["group_id"].isin(counted)], dyads, params),
     )
 
 
@@ -435,19 +566,27 @@ def load(
 
 
 def activity_sentence(
-    n_active: int, n_scope: int, start: object, end: object, counts: pd.DataFrame
+    n_active: int, country: str, start: date, end: date, counts: pd.DataFrame
 ) -> str | None:
-    """'18 of the 28 curated groups in scope were active ...; in 2025, 12 were active (...).'"""
+    """'Of the curated groups that operate in Mali, 21 were active at some point from ... to
+    ...; in 2025, 9 were active (...).' (groups that had ended, merged or been renamed by then
+    are not counted: GroupData.active, lineage.group_spans)."""
     if not len(counts):
         return None
     last_year = counts.index.max()
     per_family = counts.loc[last_year]
     families = [f"{int(n)} {family}" for family, n in per_family.items() if n]
+    in_last = f" ({', '.join(families)})" if families else ""
+    in_year = int(per_family.sum())
     return (
-        f"{n_active} of the {n_scope} curated groups in scope were active at some "
-        f"point between {human_date(start)} and {human_date(end)}; in "
-        f"{last_year}, {int(per_family.sum())} were active ({', '.join(families)})."
+        f"Of the curated groups that operate in {country}, {n_active} {_were(n_active)} active "
+        f"at some point from {period_text(start, end)}; in {last_year}, {in_year} "
+        f"{_were(in_year)} active{in_last}."
     )
+
+
+def _were(count: int) -> str:
+    return "was" if count == 1 else "were"
 
 
 def relations_sentence(relation_counts: pd.Series) -> str | None:
@@ -494,10 +633,54 @@ def dyad_sentence(dyads: pd.DataFrame) -> str | None:
     )
 
 
+def elsewhere_sentence(elsewhere: dict[str, str], country: str, brief: bool = False) -> str:
+    """Which groups in scope are not counted as the country's and where they operate, from
+    labels to countries in words: 'ISWAP is not counted: the curated data places it in
+    Nigeria, Niger and Chad, not in Mali.' In the brief, more than ELSEWHERE_LISTED groups are
+    counted, not listed (the method notes list them)."""
+    if not elsewhere:
+        return ""
+    if brief and len(elsewhere) > ELSEWHERE_LISTED:
+        return (
+            f"{len(elsewhere)} of them are not counted: the curated data places them outside "
+            f"{country} (the method notes list them)."
+        )
+    if len(elsewhere) == 1:
+        ((label, where),) = elsewhere.items()
+        return f"{label} is not counted: the curated data places it in {where}, not in {country}."
+    listed = "; ".join(f"{label}: {where}" for label, where in elsewhere.items())
+    return (
+        f"{and_list(list(elsewhere))} are not counted: the curated data places them outside "
+        f"{country} ({listed})."
+    )
+
+
+def where_words(d: GroupData) -> dict[str, str]:
+    """Each group in scope that is not the country's, by label, with where the curated data
+    places it ('Mali by default' when groups.csv gives it no country: the table's default)."""
+    words = {}
+    for gid, where in d.elsewhere.items():
+        given = d.lin.node(gid).get("countries")
+        recorded = isinstance(given, list | tuple) and len(given) > 0
+        shown = [
+            c if recorded or c != lineage.DEFAULT_COUNTRY else f"{c} by default" for c in where
+        ]
+        words[d.labels[gid]] = and_list(shown)
+    return words
+
+
+def and_list(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def overview_text(d: GroupData) -> str:
-    """The overview paragraph: groups in scope, the active ones by family, the undated ones."""
+    """The overview paragraph: groups in scope, those not counted as the country's, the active
+    ones by family, the undated ones."""
     family_counts = d.active["affiliation"].value_counts()
-    start, end = d.params.common.start_date, d.params.common.end_date
+    common = d.params.common
+    start, end = common.start_date, common.end_date
+    elsewhere = elsewhere_sentence(where_words(d), common.country, brief=True)
     undated_text = ""
     if d.undated:
         several = len(d.undated) > 1
@@ -507,13 +690,20 @@ def overview_text(d: GroupData) -> str:
             f"sources and {'are' if several else 'is'} not counted: "
             f"{', '.join(labels.get(g, g) for g in d.undated)}."
         )
-    return (
-        f"The curated data holds {len(d.spans)} groups in scope. Of those active between "
-        f"{human_date(start)} and {human_date(end)}, {family_counts.get('al-Qaeda', 0)} belonged "
-        f"to the al-Qaeda family, {family_counts.get('Islamic State', 0)} to the Islamic State "
-        f"family, {family_counts.get('separatist coalition', 0)} to the separatist coalitions "
-        f"and {family_counts.get('pro-government coalition', 0)} to the pro-government "
-        f"coalitions; {family_counts.get('none', 0)} had no affiliation. {undated_text}"
+    return " ".join(
+        s
+        for s in (
+            f"The curated data holds {len(d.spans)} groups in scope.",
+            elsewhere,
+            f"Of the groups of {common.country} active from {period_text(start, end)}, "
+            f"{family_counts.get('al-Qaeda', 0)} belonged to the al-Qaeda family, "
+            f"{family_counts.get('Islamic State', 0)} to the Islamic State family, "
+            f"{family_counts.get('separatist coalition', 0)} to the separatist coalitions and "
+            f"{family_counts.get('pro-government coalition', 0)} to the pro-government "
+            f"coalitions; {family_counts.get('none', 0)} had no affiliation.",
+            undated_text,
+        )
+        if s
     )
 
 
@@ -553,7 +743,7 @@ def key_findings(d: GroupData) -> tuple[str, ...]:
     findings = (
         lineage.formation_sentence(d.lin, HEADLINE_GROUP) if HEADLINE_GROUP in d.scope else None,
         activity_sentence(
-            len(d.active), len(d.spans), common.start_date, common.end_date, d.counts
+            len(d.active), common.country, common.start_date, common.end_date, d.counts
         ),
         relations_sentence(d.relations["relation"].value_counts()),
         ucdp_sentence(d.ucdp.status_counts) if isinstance(d.ucdp, UcdpCheck) else None,
@@ -574,7 +764,8 @@ def headline_lines(d: GroupData) -> tuple[str, ...]:
     last = {k: int(v) for k, v in counts.iloc[-1].items() if v} if len(counts) else {}
     return (
         f"JNIM's ancestors: {ancestry}",
-        f"Groups in scope: {len(d.spans)} | active in the period: {len(d.active)}",
+        f"Groups in scope: {len(d.spans)} | {d.params.common.country}'s groups counted: "
+        f"{len(d.counted)} | active in the period: {len(d.active)}",
         f"Relations dated in the period: {relations}",
         f"Active in {counts.index.max() if len(counts) else '–'} by affiliation: {last}",
     )
@@ -599,7 +790,10 @@ def relation_tables(d: GroupData) -> tuple[CuratedTable, ...]:
             frame = pd.DataFrame(
                 {
                     "Date": rows["when"],
-                    "Group": rows["group_id"].map(lambda g: labels.get(g, g)),
+                    "Group": [
+                        with_branch(labels.get(g, g), branch)
+                        for g, branch in zip(rows["group_id"], rows["branch"], strict=True)
+                    ],
                     "Relation": rows["relation"].str.replace("_", " "),
                     "Other": rows["other_group_ids"].map(label),
                     "What happened": rows["description"],
@@ -616,7 +810,10 @@ def relation_tables(d: GroupData) -> tuple[CuratedTable, ...]:
                 human_date(day.date(), precision)
                 for day, precision in zip(shown["date"], shown["date_precision"], strict=True)
             ],
-            "Group": shown["group_id"].map(lambda g: labels.get(g, g)),
+            "Group": [
+                with_branch(labels.get(g, g), branch)
+                for g, branch in zip(shown["group_id"], branches(shown), strict=True)
+            ],
             "Relation": shown["relation"].str.replace("_", " "),
             "Other group": shown["other_group_id"].map(label),
             "What happened": shown["description"],
@@ -624,6 +821,18 @@ def relation_tables(d: GroupData) -> tuple[CuratedTable, ...]:
         }
     )
     return (CuratedTable(frame, "Relations between groups in the period, from lineage.csv"),)
+
+
+def branches(relations: pd.DataFrame) -> list[str | None]:
+    """Each lineage row's branch (None: the whole group, or a table from before the column)."""
+    if "branch" not in relations:
+        return [None] * len(relations)
+    return [b if isinstance(b, str) and b else None for b in relations["branch"]]
+
+
+def with_branch(label: str, branch: object) -> str:
+    """A group as a relation table names it: 'AQIM (Sahara branch)' when a branch acted."""
+    return f"{label} ({branch})" if isinstance(branch, str) and branch else label
 
 
 def relation_brief(table: CuratedTable) -> CuratedTable:
@@ -665,17 +874,23 @@ def status_table(check: UcdpCheck) -> CuratedTable:
 
 def overview_section(d: GroupData) -> Section:
     """Overview: the groups in scope by family, and the active groups per year."""
+    country = d.params.common.country
     chart = (
         Chart(
             "active-groups-per-year",
-            ACTIVE_CAPTION,
+            ACTIVE_CAPTION.format(country=country),
             CURATED_SOURCE,
             d.counts,
             draw=fg.draw_active_groups,
             height=3.2,
         )
         if d.counts.to_numpy().sum()
-        else NoData("no group with a known founding date is active in the period")
+        else NoData(
+            f"no group of {country} with a founding date in the curated data is active in the "
+            "period",
+            f"A founding date in groups.csv (or a dated split in lineage.csv) for a group that "
+            f"operates in {country} would count it.",
+        )
     )
     return parts.section("overview", Text("{text}", {"text": overview_text(d)}), chart)
 
@@ -695,6 +910,11 @@ def lineage_section(d: GroupData) -> Section:
             timeline.data,
             layout=fg.lineage_figure,
             args=(timeline.data, timeline.order, timeline.milestones),
+            # The figure's own title is about Mali's groups; another country's report shows
+            # the lineage of the groups in scope, which are not all that country's.
+            options={}
+            if d.params.common.country == "Mali"
+            else {"title": "How the armed groups in scope split, merged and pledged allegiance"},
         )
     )
     briefs = [relation_brief(t) for t in relation_tables(d)]
@@ -747,14 +967,19 @@ def open_questions_section(d: GroupData) -> Section:
 def milestones_section(d: GroupData) -> Section:
     """Timeline: the milestones of the period by date, kind and label."""
     if not len(d.milestones):
-        return parts.section("milestones", milestones_missing())
+        return parts.section("milestones", milestones_missing(d.params.common.country))
     brief = milestone_brief(d.milestones)
     return parts.section("milestones", CuratedTable(brief, MILESTONE_BRIEF_CAPTION))
 
 
-def milestones_missing() -> NoData:
-    """What the milestone sections say when no milestone of the chosen kinds is in the period."""
-    return NoData("no milestone of the chosen kinds in the period")
+def milestones_missing(country: str) -> NoData:
+    """What the milestone sections say when no milestone of the chosen kinds concerns the
+    country in the period, and what data would fill it."""
+    return NoData(
+        f"milestones.csv holds no milestone of the chosen kinds for {country} in the period",
+        f"Rows of milestones.csv with {country} among their countries, dated in the period, "
+        "would fill it.",
+    )
 
 
 # ----------------------------------------------------------------------------- the appendix
@@ -805,9 +1030,67 @@ def appendix_disagreements(d: GroupData) -> Section:
     )
 
 
+def ends_from_lineage(d: GroupData) -> str:
+    """The counted groups whose end comes from lineage.csv rather than groups.csv, in words."""
+    spans = d.spans[d.spans["group_id"].isin(d.counted) & d.spans["end_how"].ne("")]
+    if not len(spans):
+        return ""
+    ends = "; ".join(
+        f"{span['label']}, {human_date(span['end'].date(), span['end_precision'])} "
+        f"({span['end_how']}; {span['end_from']})"
+        for _, span in spans.sort_values(["end", "group_id"]).iterrows()
+    )
+    return f"Ends taken from lineage.csv (groups.csv gives none, or a later one): {ends}."
+
+
+def active_method(d: GroupData) -> str:
+    """How the counts count: the rule (ACTIVE_METHOD), the ends lineage.csv gave, and the
+    groups in scope not counted as the country's."""
+    country = d.params.common.country
+    elsewhere = elsewhere_sentence(where_words(d), country)
+    return " ".join(
+        s for s in (ACTIVE_METHOD.format(country=country), ends_from_lineage(d), elsewhere) if s
+    )
+
+
+def through_method(through: DataThrough) -> str:
+    """Which date the brief's 'Data through' is, and why (the appendix's method notes)."""
+    if through.last is None:
+        return "No dated change of the groups in scope, and no UCDP year, falls in the period."
+    if through.lineage_last is not None and through.ucdp_last is not None:
+        which = (
+            "the later of the lineage's newest dated change in the period and the end of UCDP's "
+            "last year of battle deaths"
+        )
+    elif through.lineage_last is not None:
+        which = (
+            "the lineage's newest dated change in the period (UCDP's battle deaths were not read)"
+        )
+    else:
+        which = (
+            "the end of UCDP's last year of battle deaths (no dated change of the lineage falls "
+            "in the period)"
+        )
+    parts_ = [f"{human_date(through.last)}: the newest date the brief's figures rest on, {which}."]
+    if through.lineage_last is not None:
+        parts_.append(
+            f"The lineage's newest change is {through.lineage_what}, counted to "
+            f"{human_date(through.lineage_last)} (a date known to the month or year counts to "
+            "its last day)."
+        )
+    if through.ucdp_last is not None:
+        parts_.append(f"UCDP's battle deaths run to {human_date(through.ucdp_last)}.")
+    parts_.append(
+        "The curated tables record changes, not each year's presence: a group with no recorded "
+        "end is counted as active to the end of the period."
+    )
+    return " ".join(parts_)
+
+
 def appendix_method(d: GroupData) -> Section:
-    """Method notes: how each figure shown counts and how to read it."""
-    notes = [("Active groups", ACTIVE_METHOD)]
+    """Method notes: how each figure shown counts and how to read it, and what 'Data through'
+    is."""
+    notes = [("Active groups", active_method(d)), ("Data through", through_method(d.through))]
     if isinstance(d.timeline, Timeline):
         notes.append(("Lineage timeline", timeline_method(d.timeline.crossings)))
     if isinstance(d.dyads, pd.DataFrame):
@@ -821,7 +1104,7 @@ def appendix_method(d: GroupData) -> Section:
 def appendix_milestones(d: GroupData) -> Section:
     """Milestones in full: what happened and the sources."""
     if not len(d.milestones):
-        return parts.section("appendix-milestones", milestones_missing())
+        return parts.section("appendix-milestones", milestones_missing(d.params.common.country))
     table = CuratedTable(
         milestone_table(d.milestones), "Milestones in the period, from milestones.csv"
     )
@@ -847,13 +1130,20 @@ SECTIONS: tuple[Callable[[GroupData], Section], ...] = (
 
 
 def assemble(data: GroupData) -> parts.Report:
-    """The report from what was loaded: its key findings, nbval lines and sections."""
+    """The report from what was loaded: its title for the country, key findings, the date its
+    data runs to, nbval lines and sections."""
     sections = (make(data) for make in SECTIONS)
+    country = data.params.common.country
+    title, lede = TITLE.format(country=country), LEDE.format(country=country)
     return parts.Report(
         name="group_evolution",
         key_findings=key_findings(data),
         sections={s.key: s for s in sections},
         checks={"headline": headline_lines(data)},
+        title=title,
+        lede=lede,
+        front={"title": title, "lede": lede},
+        data_through=data.through.last,
     )
 
 
