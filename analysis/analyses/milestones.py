@@ -45,6 +45,15 @@ def milestones_in(
     return frame.sort_values(["date", "milestone_id"]).reset_index(drop=True)
 
 
+def concerning(frame: pd.DataFrame, country: str) -> pd.DataFrame:
+    """The milestones that concern a country (its ``countries`` list; a row without one, or a
+    table without the column, is Mali's, as every row was before the column existed)."""
+    if "countries" not in frame:
+        return frame if country == "Mali" else frame.iloc[0:0]
+    listed = frame["countries"].map(lambda c: list(c) if isinstance(c, list | tuple) else [])
+    return frame[[country in c if c else country == "Mali" for c in listed]]
+
+
 def short_label(milestone_id: str) -> str:
     """A readable short label from an id: 'coup-2012' -> 'Coup 2012', 'minusma' -> 'MINUSMA'."""
     words = milestone_id.replace("_", "-").split("-")
