@@ -163,12 +163,39 @@ def test_series_lines_join_only_same_answer_and_population(sample):
 
 
 def test_fieldwork_span_as_a_reader_reads_it():
-    assert polls.fieldwork_span("2017-02-08", "2017-02-24") == "2017-02-08 to 2017-02-24"
-    assert polls.fieldwork_span(pd.Timestamp("2017-02-08"), "2017-02-08") == "2017-02-08"
-    assert polls.fieldwork_span("2019-04-01", None) == "2019-04-01"
-    assert polls.fieldwork_span("2019-04-01", pd.NaT) == "2019-04-01"
+    # The one way reports write a period (core.dates.period_text), at the dates' precision.
+    assert polls.fieldwork_span("2017-02-08", "2017-02-24") == (
+        "8 February 2017 to 24 February 2017"
+    )
+    assert polls.fieldwork_span(pd.Timestamp("2017-02-08"), "2017-02-08") == "8 February 2017"
+    assert polls.fieldwork_span("2019-04-01", None) == "1 April 2019"
+    assert polls.fieldwork_span("2019-04-01", pd.NaT) == "1 April 2019"
     assert polls.fieldwork_span(None, "2019-04-30") == "dates not given"
     assert polls.fieldwork_span(pd.NaT, None) == "dates not given"
+    # Afrobarometer round 8's fieldwork is given by month ('2020-03' to '2020-04').
+    assert polls.fieldwork_span("2020-03-01", "2020-04-01", "month", "month") == (
+        "March 2020 to April 2020"
+    )
+    assert polls.fieldwork_span("2012-01-01", None, "year", pd.NA) == "2012"
+
+
+def test_last_day_of_a_published_figure():
+    """The newest day a figure rests on: the end of its fieldwork at its precision, else of its
+    start, else its publication."""
+    row = {
+        "fieldwork_start": pd.Timestamp("2020-03-01"),
+        "fieldwork_start_precision": "month",
+        "fieldwork_end": pd.Timestamp("2020-04-01"),
+        "fieldwork_end_precision": "month",
+        "published": pd.Timestamp("2020-01-01"),
+        "published_precision": "year",
+    }
+    assert polls.last_day(pd.Series(row)) == pd.Timestamp("2020-04-30")
+    no_end = row | {"fieldwork_end": pd.NaT, "fieldwork_end_precision": pd.NA}
+    assert polls.last_day(pd.Series(no_end)) == pd.Timestamp("2020-03-31")
+    undated = no_end | {"fieldwork_start": pd.NaT, "fieldwork_start_precision": pd.NA}
+    assert polls.last_day(pd.Series(undated)) == pd.Timestamp("2020-12-31")
+    assert polls.last_day(pd.Series(undated | {"published": pd.NaT})) is None
 
 
 def test_survey_timeline_one_row_per_wave(sample):

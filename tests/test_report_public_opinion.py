@@ -31,10 +31,20 @@ YES_NO = {1.0: "No", 2.0: "Yes", 9.0: "Don't know"}
 REGIONS = {501.0: "KAYES", 506.0: "TOMBOUCTOU", 509.0: "BAMAKO"}
 
 
-def hand_round(number: int, answers: dict[str, list[int]], start: str, end: str) -> ab.SurveyRound:
-    """Ten respondents of weight 1 (so shares are counts out of ten), answers per variable."""
+EVERYWHERE = [501, 501, 501, 506, 506, 506, 509, 509, 509, 509]
+
+
+def hand_round(
+    number: int,
+    answers: dict[str, list[int]],
+    start: str,
+    end: str,
+    regions: list[int] = EVERYWHERE,
+) -> ab.SurveyRound:
+    """Ten respondents of weight 1 (so shares are counts out of ten), answers per variable;
+    by default three in Kayes, three in Tombouctou and four in Bamako."""
     data = pd.DataFrame(answers)
-    data["REGION"] = [501, 501, 501, 506, 506, 506, 509, 509, 509, 509]
+    data["REGION"] = regions
     data["withinwt"] = 1.0
     return ab.SurveyRound(
         number=number,
@@ -110,24 +120,38 @@ def texts(section) -> list[str]:
     return [b.plain() for b in section.blocks if isinstance(b, Text)]
 
 
+PROTECT_METHOD = "weighted respondent-level data, national random sample; 95% design-based interval"
+#: fix-a-2021 in polls_sample.csv: trust in the army, 70%, fieldwork 2021, no sample size,
+#: press-reported; it ended after round 7 (February 2017), so it is the newest figure.
+NEWEST_TRUST = (
+    "70% nationally (Pollster A, fieldwork 2021; published topline; sample size not reported, "
+    "so no margin of error; press-reported)"
+)
+
+
 def test_key_findings_from_hand_made_rounds(rounds, toplines, qmap):
     findings = report(rounds, toplines, qmap).key_findings
     # Armed forces protect, round 7: 8 of 10, weights 1 -> 80%; Wilson at p = 0.8, n = 10:
     # centre (0.8 + 1.92/10) / 1.384 = 0.7167, half-width 1.96 * sqrt(0.016 + 0.0096) / 1.384
-    # = 0.2266 -> 49.0-94.3.
+    # = 0.2266 -> 49.0-94.3. No published figure of that question: the estimate is the newest.
     assert findings[0] == (
-        "In Afrobarometer round 7 (fieldwork 2017-02-08 to 2017-02-24), 80% (95% CI 49.0–94.3) "
-        "of Malian adults said the armed forces often or always protect the country from "
-        "security threats."
+        "In Afrobarometer round 7 (fieldwork 8 February 2017 to 24 February 2017), 80% (95% CI "
+        "49.0–94.3) of Malian adults said the armed forces often or always protect the country "
+        f"from security threats ({PROTECT_METHOD})."
     )
-    # Trust in the army: 3 of 10 in round 6, 9 of 10 in round 7: +60 points.
-    assert findings[1].startswith(
-        "Trust in the army (somewhat or a lot) went from 30.0% in round 6 to 90.0% in round 7, "
-        "a change of +60.0 points (95% CI +"
+    # Trust in the army: 3 of 10 in round 6, 9 of 10 in round 7, both rounds in the same three
+    # regions: +60 points. Newcombe: Wilson 9/10 = 59.6-98.2, 3/10 = 10.8-60.3, so
+    # 60 - sqrt(30.4^2 + 30.3^2) = 17.1 and 60 + sqrt(8.2^2 + 19.2^2) = 80.9; margin
+    # 1.96 * sqrt(0.3 * 0.7 / 10 + 0.9 * 0.1 / 10) = 33.9 < 60: a rise. Pooled 60%:
+    # z = 0.6 / sqrt(0.6 * 0.4 * (1/10 + 1/10)) = 2.74, p = 0.006.
+    assert findings[1] == (
+        "Nationally, trust in the army (somewhat or a lot) rose from 30.0% in round 6 to 90.0% "
+        "in round 7, a change of +60.0 points (95% CI +17.1 to +80.9; p = 0.006). "
+        f"The newest figure is {NEWEST_TRUST}."
     )
     # Feared extremists 4 of 10 (the don't know stays in the denominator); jihadists 1 of 10.
     assert findings[2].startswith("In round 7, 40% (95% CI ")
-    assert "while only 10% (95% CI " in findings[2]
+    assert "feared violence by extremists in the past year, while only 10% (95% CI " in findings[2]
     # Polls fixture: 6 figures; 1 online (not random); 2019 and 2020 have n (interval); 2021,
     # Gallup and Pew give no sample size -> 6 - 2 - 1 = 3.
     assert findings[3] == (
@@ -144,8 +168,18 @@ def test_headline_and_round_check_from_the_report(rounds, toplines, qmap):
         "Afrobarometer R7           Armed forces protect the country, often or always: "
         "80% (95% CI 49.0–94.3)"
     )
-    assert headline[1].endswith("Trust the army, somewhat or a lot: 90% (95% CI 59.6–98.2)")
-    assert len(headline) == 3  # government-handling-armed-extremists is not in the map
+    # Trust in the army: the newest figure is fix-a-2021's published 70% (see above).
+    assert headline[1] == (
+        "fix-a-2021                 Trust the army, somewhat or a lot: 70% (published topline; "
+        "sample size not reported, so no margin of error; press-reported)"
+    )
+    assert headline[2].startswith("Afrobarometer R7           Feared violence by extremists")
+    # The key finding's change: 30% -> 90%, +60.0 (17.1 to 80.9, worked above).
+    assert headline[3] == (
+        "Afrobarometer R6-R7        Trust the army (national), change: 30.0% to 90.0%, +60.0 "
+        "(95% CI +17.1 to +80.9)"
+    )
+    assert len(headline) == 4  # government-handling-armed-extremists is not in the map
     # n = 10 respondents of weight 1: Kish n_eff = 10.
     (round_check,) = checks["round"]
     assert round_check.startswith("R7 AF (often or always): 80% (95% CI 49.0–94.3), n = 10")
@@ -161,12 +195,16 @@ def test_changes_beyond_margin_verdicts(rounds, toplines, qmap):
     assert changes.loc["trust-army", "change"] == pytest.approx(60.0)
     assert changes.loc["armed-forces-protect-country", "change"] == pytest.approx(0.0)
     assert list(shared.changes_beyond_margin["question_id"]) == ["trust-army"]
-    assert "1 of 2 round-to-round changes are larger than their margin of error." in texts(
-        built["breakdowns"]
+    assert (
+        "1 of 2 round-to-round changes are larger than their margin of error (each between the "
+        "same population: where two rounds sampled different regions, the regions both "
+        "sampled)." in texts(built["breakdowns"])
     )
     table = next(b for b in built["breakdowns"].blocks if isinstance(b, Table))
     assert list(table.frame["question"]) == ["Trust the army"]  # headers as a reader sees them
     assert "share from" in table.frame and "share_from" not in table.frame
+    # Both rounds sampled Kayes, Tombouctou and Bamako: the change is between national samples.
+    assert list(table.frame["population"]) == ["national"]
 
 
 def test_questions_parameter_narrows_sections_and_adds_findings(rounds, toplines, qmap):
@@ -221,9 +259,15 @@ def test_data_source_and_period_choices(rounds, toplines, qmap):
     # A period from 2016: round 6 (fieldwork December 2014) falls outside and is named.
     later = data(rounds, toplines, qmap, start="2016-01-01")
     assert later.rounds_read == (7,) and later.rounds_outside == (6,)
+    # The period written the one way (core.dates.period_text), not '2016-01-01 to 2025-12-31'.
     assert (
-        "Afrobarometer round(s) 6 fall outside 2016-01-01 to 2025-12-31; widen the period to "
-        "include them." in texts(po.report(later)["asked"])
+        "Afrobarometer round(s) 6 fall outside 1 January 2016 to 31 December 2025; widen the "
+        "period to include them." in texts(po.report(later)["asked"])
+    )
+    assert (
+        po.report(later)["timeline"]
+        .blocks[0]
+        .caption.startswith("Milestones from 1 January 2016 to 31 December 2025")
     )
     # 2016-2025 keeps the 2019-2021 figures (4 of them), not Gallup 2012 nor Pew 2013.
     assert len(later.toplines) == 4
@@ -326,42 +370,174 @@ def test_appendix_sections_say_when_they_have_no_data(toplines, qmap):
     assert "No respondent-level file was read" in all_text(built["method"])
 
 
+MICRODATA = (
+    "Afrobarometer round 7, fieldwork 8 February 2017 to 24 February 2017 (weighted "
+    "respondent-level data, national random sample; 95% design-based interval)"
+)
+
+
 def test_sections_are_led_by_their_latest_figures(rounds, toplines, qmap):
     """Round 7 of the hand-made rounds: feared extremists 4 of 10, jihadists useful 1 of 10,
-    armed forces protect 8 of 10, trust the army 9 of 10 (questions absent from the fixture's
-    map, such as trust in the president, are left out)."""
+    armed forces protect 8 of 10 (questions absent from the fixture's map, such as trust in the
+    president, are left out). Trust in the army: polls_sample.csv publishes it later (fix-a-2021,
+    70%, fieldwork 2021), so that is the newest figure, with how it was obtained."""
     built = report(rounds, toplines, qmap)
     leads = {name: texts(built[name])[0] for name in ("extremism", "responses", "trust")}
     assert leads["extremism"].startswith(
-        "**Latest Afrobarometer figures.** Feared violence by extremists (feared it): 40% (95% CI"
+        f"**Latest figures.** {MICRODATA}: Feared violence by extremists (feared it) 40% (95% CI"
     )
-    assert "Jihadist groups help unity (useful): 10% (95% CI" in leads["extremism"]
+    assert "; Jihadist groups help unity (useful) 10% (95% CI" in leads["extremism"]
     assert leads["responses"].startswith(
-        "**Latest Afrobarometer figures.** Armed forces protect the country (often or always): "
+        f"**Latest figures.** {MICRODATA}: Armed forces protect the country (often or always) "
         "80% (95% CI"
     )
-    assert leads["trust"].endswith("in round 7.")
-    assert "Trust the army (somewhat or a lot): 90% (95% CI" in leads["trust"]
+    assert leads["trust"] == (
+        "**Latest figures.** Pollster A, fieldwork 2021 (published topline; sample size not "
+        "reported, so no margin of error; press-reported): Trust the army (somewhat or a lot) 70%."
+    )
     assert "president" not in leads["trust"]
-    # Without microdata, no lead: the section starts with what it has.
+    # Without microdata the published figure still leads the trust section; the other
+    # sections have no published figure of their lead questions.
     only_polls = report(rounds, toplines, qmap, data_source="curated")
-    assert not any(t.startswith("**Latest") for t in texts(only_polls["trust"]))
+    assert texts(only_polls["trust"])[0] == leads["trust"]
+    assert not any(t.startswith("**Latest") for t in texts(only_polls["responses"]))
 
 
-def test_the_army_trust_change_names_a_round_that_did_not_sample_the_whole_country(
+def test_the_latest_figure_is_the_newest_of_microdata_and_published_toplines(
     rounds, toplines, qmap
 ):
-    import dataclasses
+    """Why: 'Latest Afrobarometer figures' were from February 2017 while later toplines sat in
+    polls.csv. Until the end of 2020 the newest published trust figure is fix-a-2020 (fieldwork
+    April 2020, n = 1,000, no design effect: Wilson at p = 0.6, n = 1,000: centre
+    (0.6 + 0.00192) / 1.00384 = 0.5996, half-width 1.96 * sqrt(0.00024 + 0.00000096) / 1.00384
+    = 0.0303, so 56.9-63.0); the online poll of June 2021 falls outside the period."""
+    from analysis.reports.opinion_latest import latest_figure
 
-    note = "Tombouctou, Gao and Kidal were not sampled."
-    partial = {**rounds, 6: dataclasses.replace(rounds[6], note=note)}
-    findings = report(partial, toplines, qmap).key_findings
-    # Round 6 (30.0%) covered part of the country: the finding that compares it says so.
-    assert findings[1].startswith(
-        "Trust in the army (somewhat or a lot) went from 30.0% in round 6"
+    to_2020 = data(rounds, toplines, qmap, end="2020-12-31")
+    figure = latest_figure(to_2020, "trust-army")
+    assert (figure.check_label, figure.shown, figure.fieldwork) == (
+        "fix-a-2020",
+        "60% (95% CI 56.9–63.0)",
+        "fieldwork April 2020",
     )
-    assert findings[1].endswith(f"). Round 6: {note}")
-    assert "Round 6:" not in report(rounds, toplines, qmap).key_findings[1]
+    assert figure.method == "published topline; 95% CI from its reported sample size of 1,000"
+    assert figure.last_day == pd.Timestamp("2020-04-30")
+    # Until the end of 2018 nothing published is newer than round 7: the estimate, 9 of 10.
+    to_2018 = data(rounds, toplines, qmap, end="2018-12-31")
+    assert latest_figure(to_2018, "trust-army").check_label == "Afrobarometer R7"
+    # On the same last day the estimate, which has its interval, is kept.
+    same_day = toplines.assign(
+        fieldwork_start=pd.Timestamp("2017-02-08"),
+        fieldwork_start_precision="day",
+        fieldwork_end=pd.Timestamp("2017-02-24"),
+        fieldwork_end_precision="day",
+    )
+    tied = od.prepare(params(), polls.toplines(same_day), rounds, qmap, no_milestones())
+    assert latest_figure(tied, "trust-army").microdata
+
+
+def test_newer_published_figures_on_a_sections_topic(rounds, toplines, qmap):
+    """Until 30 June 2021 the trust section leads with fix-a-2020 (April 2020); the online poll
+    of June 2021 on another trust question ended later, so its figure follows, marked."""
+    from analysis.reports.opinion_latest import latest_figure, newer_on_topic
+
+    built = report(rounds, toplines, qmap, end="2021-06-30")
+    table = next(b for b in built["trust"].blocks if isinstance(b, Table))
+    assert table.caption == (
+        "Newer published figures on this topic (other questions or populations): Web portal, "
+        "fieldwork June 2021"
+    )
+    assert table.frame.to_dict("records") == [
+        {
+            "question": "Do you trust the army?",
+            "response": "yes",
+            "figure": "90% (not a random sample)",
+            "population": "online readers",
+            "press-reported": False,
+        }
+    ]
+    # Over the whole period fix-a-2021 (to 31 December 2021) leads: nothing newer follows.
+    whole = data(rounds, toplines, qmap)
+    assert newer_on_topic(whole, "trust", [latest_figure(whole, "trust-army")]) is None
+
+
+def test_data_through_is_the_newest_fieldwork_day_the_figures_rest_on(rounds, toplines, qmap):
+    """Why: a brief dated by its run, not its data. Round 7 ended on 24 February 2017; of the
+    published figures, fix-a-2021's fieldwork is given as 2021 (so it ends 31 December 2021)."""
+    assert report(rounds, toplines, qmap).data_through == date(2021, 12, 31)
+    assert report(rounds, toplines, qmap, data_source="afrobarometer").data_through == date(
+        2017, 2, 24
+    )
+    # To the end of 2020: fix-a-2020's fieldwork is April 2020, which ends on the 30th.
+    assert report(rounds, toplines, qmap, end="2020-12-31").data_through == date(2020, 4, 30)
+    # To 30 June 2021: the online poll of June 2021 (dated by its middle, 15 June) is in.
+    assert report(rounds, toplines, qmap, end="2021-06-30").data_through == date(2021, 6, 30)
+    assert report({}, toplines.iloc[0:0], qmap).data_through is None
+
+
+def test_a_change_compares_the_regions_both_rounds_sampled(toplines, qmap):
+    """Why: 'trust in the army went from 66.8% (round 5) to 81.8% (round 7)' compared a round
+    that did not sample the north with a national one. By hand: round 6 sampled Kayes and Bamako
+    only (trust 5 of 10 = 50%); round 7 sampled Kayes (3 of 4 trust), Tombouctou (0 of 2) and
+    Bamako (3 of 4): 60% nationally, 6 of 8 = 75% outside Tombouctou. The change is +25 points
+    outside Tombouctou; its margin 1.96 * sqrt(.5 * .5 / 10 + .75 * .25 / 8) = 43.1 is larger,
+    so no rise is claimed. Newcombe: Wilson 6/8 = 40.9-92.9, 5/10 = 23.7-76.3, so
+    25 - sqrt(34.1^2 + 26.3^2) = -18.1 and 25 + sqrt(17.9^2 + 26.3^2) = +56.8; pooled 11/18:
+    z = 0.25 / sqrt(0.611 * 0.389 * (1/8 + 1/10)) = 1.08, p = 0.28."""
+    six = hand_round(
+        6,
+        {"TA": [2, 2, 1, 1, 1, 2, 2, 2, 1, 1], "AF": [2] * 10},
+        "2014-12-01",
+        "2014-12-14",
+        regions=[501] * 5 + [509] * 5,
+    )
+    seven = hand_round(
+        7,
+        {"TA": [2, 2, 2, 1, 1, 1, 2, 2, 2, 1], "AF": [2] * 10, "FE": [1] * 10, "UJ": [1] * 10},
+        "2017-02-08",
+        "2017-02-24",
+        regions=[501] * 4 + [506] * 2 + [509] * 4,
+    )
+    built = report({6: six, 7: seven}, toplines.iloc[0:0], qmap, data_source="afrobarometer")
+    assert built.key_findings[1] == (
+        "Outside Tombouctou (not sampled in round 6), trust in the army (somewhat or a lot) was "
+        "50.0% in round 6 and 75.0% in round 7: no change beyond the margin of error "
+        "(+25.0 points, 95% CI -18.1 to +56.8; p = 0.28)."
+    )
+    # The national figures stay in the body, with why they are not compared.
+    national = next(t for t in texts(built["trust"]) if t.startswith("**National figures"))
+    assert national == (
+        "**National figures of different populations.** Nationally, trust the army was 50.0% in "
+        "round 6 and 60.0% in round 7 (+10.0 points). These national figures are not compared, "
+        "as their populations differ: Tombouctou (not sampled in round 6). The changes in the "
+        "table compare the regions both rounds sampled."
+    )
+    changes = next(b for b in built["trust"].blocks if isinstance(b, Table)).frame
+    assert changes[["population", "share from", "share to"]].values.tolist() == [
+        ["outside Tombouctou (not sampled in round 6)", 50.0, 75.0]
+    ]
+    # The count of changes beyond the margin counts this comparable change (within it).
+    assert texts(built["breakdowns"])[0].startswith("0 of 2 round-to-round changes")
+    # Figures: the national line does not join the two rounds, and says why.
+    trends = next(c for c in built.charts() if c.slug == "opinion-trust-trends")
+    assert trends.source.endswith("Not joined: Tombouctou (not sampled in round 6).")
+
+
+def test_milestones_are_the_countrys_own(tmp_path):
+    """Why: context that belongs to another country. The report is Mali's: a Burkina Faso coup
+    in milestones.csv is not one of its milestones."""
+    curated = tmp_path / "curated"
+    shutil.copytree(FIXTURES / "curated_min", curated)
+    shutil.copy(OPINION / "polls_sample.csv", curated / "polls.csv")
+    with (curated / "milestones.csv").open("a", encoding="utf-8") as table:
+        table.write(
+            "coup-bf-2022,2022-01-24,day,,coup,Burkina Faso army,,Soldiers seized power in "
+            "Burkina Faso.,cep-mali,,Burkina Faso\n"
+        )
+    ctx = open_run("2012-01-01", "2025-12-31", curated)
+    checked = po.check(ctx, "2012-01-01", "2025-12-31", data_source="curated")
+    shared = od.load(ctx, checked)
+    assert list(shared.milestones["milestone_id"]) == ["serval", "state-of-emergency-2015"]
 
 
 def test_the_appendix_gives_each_figures_wording_in_the_order_the_brief_shows_them(

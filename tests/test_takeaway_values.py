@@ -324,10 +324,10 @@ def test_national_and_north_points_are_titled_with_their_real_fieldwork_not_the_
     # the titles name the round and its real fieldwork (not 2014-11-17 or 2017-03-08), the
     # share and its interval, all from the frames above.
     assert _titles(body) == [
-        "National, round 6 (fieldwork 2014-12-01 to 2014-12-14): 82.1% (79.6–84.3)",
-        "National, round 7 (fieldwork 2017-02-08 to 2017-02-24): 81.8% (79.3–84.0)",
-        "North, round 6 (fieldwork 2014-12-01 to 2014-12-14): 80.3% (71.8–86.7)",
-        "North, round 7 (fieldwork 2017-02-08 to 2017-02-24): 63.1% (51.9–73.0)",
+        "National, round 6 (fieldwork 1 December 2014 to 14 December 2014): 82.1% (79.6–84.3)",
+        "National, round 7 (fieldwork 8 February 2017 to 24 February 2017): 81.8% (79.3–84.0)",
+        "North, round 6 (fieldwork 1 December 2014 to 14 December 2014): 80.3% (71.8–86.7)",
+        "North, round 7 (fieldwork 8 February 2017 to 24 February 2017): 63.1% (51.9–73.0)",
     ]
 
 

@@ -5,17 +5,23 @@ Shares are weighted with the within-country weight and come with a design-based 
 linearisation by primary sampling unit when the file carries a PSU identifier (unstratified,
 which errs on the side of wider intervals). The public Mali files carry none, so their
 intervals reflect weighting but not clustering.
+
+A change between two rounds compares the same population: each estimate carries the regions its
+respondents were sampled in, and when two rounds sampled different regions (round 5 did not
+sample the north) the change is computed on the regions both sampled (``comparable_change``).
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Collection
 
 import numpy as np
 import pandas as pd
 
 from analysis.analyses import survey_stats as ss
-from analysis.core.vocab import NOT_GIVEN
+from analysis.analyses.polls import fieldwork_span
+from analysis.core.vocab import ALL_GROUP, NOT_GIVEN
 from analysis.sources.afrobarometer import (
     ALL_RESPONDENTS,
     DONT_KNOW,
@@ -24,6 +30,7 @@ from analysis.sources.afrobarometer import (
     POSITIVE,
     REFUSED,
     REGION_ORDER,
+    AfrobarometerError,
     QuestionMap,
     SurveyRound,
     classify_answers,
@@ -39,6 +46,21 @@ def _weighted_share(mask: pd.Series, weights: pd.Series) -> float:
     return float(weights[mask].sum()) / total * 100 if total > 0 else float("nan")
 
 
+def respondent_regions(survey: SurveyRound) -> pd.Series:
+    """Each respondent's region (``NOT_GIVEN`` for all when the file has no REGION variable)."""
+    try:
+        return group_labels(survey, "region")
+    except AfrobarometerError:
+        return pd.Series(NOT_GIVEN, index=survey.data.index)
+
+
+def regions_text(regions: Collection[str]) -> str:
+    """Regions as the 'regions' column writes them: in the report's order, comma-separated
+    (regions not given left out)."""
+    known = [r for r in REGION_ORDER if r in regions]
+    return ", ".join(known + sorted(set(regions) - set(known) - {NOT_GIVEN}))
+
+
 def estimate(
     survey: SurveyRound,
     question_id: str,
@@ -47,6 +69,7 @@ def estimate(
     min_sample: int = 0,
     confidence: float = 0.95,
     qmap: QuestionMap | None = None,
+    regions: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Weighted share giving the question's reported answer, per group, with a 95% interval.
 
@@ -54,6 +77,8 @@ def estimate(
     stay in the denominator. With exclude_dont_know the share is of substantive answers only,
     and the 'denominator' column says so. Groups with fewer than min_sample respondents in the
     denominator are suppressed (share left empty, with a note), to avoid reading noise.
+    ``regions`` (optional) keeps the respondents of these regions only; the 'regions' column
+    names the regions the group's respondents were sampled in.
     """
     qmap = qmap or load_question_map()
     question = qmap[question_id]
@@ -63,9 +88,11 @@ def estimate(
     answers = classify_answers(survey, spec.variable, question.positive)
     weights = pd.to_numeric(survey.data[survey.weight], errors="coerce").astype(float)
     groups = group_labels(survey, by)
+    where = respondent_regions(survey)
+    in_scope = where.isin(list(regions)) if regions is not None else pd.Series(True, where.index)
     rows = []
     for group in group_order(by, list(groups.unique())):
-        in_group = (groups == group) & (answers != NOT_ASKED)
+        in_group = (groups == group) & (answers != NOT_ASKED) & in_scope
         asked = answers[in_group]
         if asked.empty:
             continue
@@ -93,6 +120,7 @@ def estimate(
             "fieldwork_start": survey.fieldwork_start,
             "fieldwork_end": survey.fieldwork_end,
             "round_note": survey.note,
+            "regions": regions_text(set(where[in_group])),
         }
         if len(asked) == 0 or len(asked) < min_sample:
             row.update(
@@ -153,6 +181,7 @@ _ESTIMATE_COLUMNS = [
     "fieldwork_start",
     "fieldwork_end",
     "round_note",
+    "regions",
 ]
 
 
@@ -168,12 +197,14 @@ def trend(
     min_sample: int = 0,
     confidence: float = 0.95,
     qmap: QuestionMap | None = None,
+    regions: Collection[str] | None = None,
 ) -> pd.DataFrame:
-    """Estimates for several questions over every round that asked them (one row per group)."""
+    """Estimates for several questions over every round that asked them (one row per group);
+    ``regions``: of the respondents of these regions only."""
     qmap = qmap or load_question_map()
     ids = [question_ids] if isinstance(question_ids, str) else list(question_ids)
     frames = [
-        estimate(survey, qid, by, exclude_dont_know, min_sample, confidence, qmap)
+        estimate(survey, qid, by, exclude_dont_know, min_sample, confidence, qmap, regions)
         for qid in ids
         for _, survey in sorted(rounds.items())
     ]
@@ -206,37 +237,145 @@ def answer_distribution(
     )
 
 
+#: The population of a change between two national samples of the same regions.
+NATIONAL = "national"
+CHANGE_COLUMNS = [
+    "question_id",
+    "short",
+    "group",
+    "population",
+    "from_round",
+    "to_round",
+    "share_from",
+    "share_to",
+    "change",
+    "low",
+    "high",
+    "margin",
+    "p_value",
+    "exceeds_margin",
+    "same_population",
+]
+
+
+def _in_words(names: list[str]) -> str:
+    """'Gao', 'Gao and Kidal', 'Tombouctou, Gao and Kidal'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _region_set(text: object) -> set[str]:
+    return {r for r in str(text).split(", ") if r} if isinstance(text, str) else set()
+
+
+def not_sampled(before: pd.Series, after: pd.Series) -> str:
+    """What differs between the populations of two estimates of a group: '' when their
+    respondents were sampled in the same regions (or a file names no region), else e.g.
+    'Tombouctou, Gao and Kidal (not sampled in round 5)'."""
+    first, second = _region_set(before.get("regions")), _region_set(after.get("regions"))
+    if not first or not second or first == second:
+        return ""
+    everywhere = first | second
+    parts = [
+        f"{_in_words(regions_text(everywhere - sampled).split(', '))} (not sampled in round "
+        f"{int(row['round'])})"
+        for row, sampled in ((before, first), (after, second))
+        if everywhere - sampled
+    ]
+    return " and ".join(parts)
+
+
+def coverage_gaps(rounds: dict[int, SurveyRound]) -> dict[int, str]:
+    """Rounds that sampled fewer regions than the rounds together did, and the regions they
+    left out: {5: 'Tombouctou, Gao and Kidal'}."""
+    sampled = {n: set(respondent_regions(s)) - {NOT_GIVEN} for n, s in sorted(rounds.items())}
+    everywhere = set().union(*sampled.values()) if sampled else set()
+    return {
+        n: _in_words(regions_text(everywhere - regions).split(", "))
+        for n, regions in sampled.items()
+        if regions and everywhere - regions
+    }
+
+
 def round_changes(estimates: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     """Change between consecutive rounds per question and group, with test and p-value.
 
     Rounds are independent samples, so the two-proportion test on effective sample sizes
-    applies (analysis.analyses.survey_stats.two_proportion_test). Changes are in percentage points.
+    applies (analysis.analyses.survey_stats.two_proportion_test). Changes are in percentage
+    points. 'same_population' is False when the two rounds sampled the group in different
+    regions, which 'population' then names: such a change is not between like populations
+    (``comparable_changes`` computes it on the regions both sampled).
     """
     rows = []
     usable = estimates[~estimates["suppressed"].astype(bool)]
     for (qid, group), block in usable.groupby(["question_id", "group"], sort=False):
         block = block.sort_values("round")
         for (_, before), (_, after) in itertools.pairwise(block.iterrows()):
-            rows.append(_difference_row(qid, after, before, confidence) | {"group": group})
-    columns = [
-        "question_id",
-        "short",
-        "group",
-        "from_round",
-        "to_round",
-        "share_from",
-        "share_to",
-        "change",
-        "low",
-        "high",
-        "margin",
-        "p_value",
-        "exceeds_margin",
+            rows.append(_difference_row(qid, after, before, confidence, group))
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def comparable_change(
+    rounds: dict[int, SurveyRound],
+    before: pd.Series,
+    after: pd.Series,
+    exclude_dont_know: bool = False,
+    min_sample: int = 0,
+    confidence: float = 0.95,
+    qmap: QuestionMap | None = None,
+) -> dict | None:
+    """The change from one national estimate to another of the same question, between the same
+    population: as they are when both rounds sampled the same regions, else both estimated
+    again on the regions both sampled ('population' names the others). None when an estimate
+    on those regions is suppressed."""
+    qid = str(after["question_id"])
+    if not not_sampled(before, after):
+        return _difference_row(qid, after, before, confidence, ALL_GROUP) | {"population": NATIONAL}
+    common = _region_set(before["regions"]) & _region_set(after["regions"])
+    again = [
+        estimate(
+            rounds[int(row["round"])],
+            qid,
+            "none",
+            exclude_dont_know,
+            min_sample,
+            confidence,
+            qmap,
+            regions=common,
+        )
+        for row in (before, after)
     ]
-    return pd.DataFrame(rows, columns=columns)
+    if any(frame.empty or bool(frame["suppressed"].iloc[0]) for frame in again):
+        return None
+    row = _difference_row(qid, again[1].iloc[0], again[0].iloc[0], confidence, ALL_GROUP)
+    return row | {"population": f"outside {not_sampled(before, after)}"}
 
 
-def _difference_row(qid: str, after: pd.Series, before: pd.Series, confidence: float) -> dict:
+def comparable_changes(
+    rounds: dict[int, SurveyRound],
+    estimates: pd.DataFrame,
+    exclude_dont_know: bool = False,
+    min_sample: int = 0,
+    confidence: float = 0.95,
+    qmap: QuestionMap | None = None,
+) -> pd.DataFrame:
+    """Change between consecutive rounds of each question's national estimates, each between
+    the same population (see comparable_change): the changes a report may call changes."""
+    rows = []
+    usable = estimates[~estimates["suppressed"].astype(bool)]
+    for _, block in usable.groupby("question_id", sort=False):
+        block = block.sort_values("round")
+        for (_, before), (_, after) in itertools.pairwise(block.iterrows()):
+            row = comparable_change(
+                rounds, before, after, exclude_dont_know, min_sample, confidence, qmap
+            )
+            if row is not None:
+                rows.append(row)
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def _difference_row(
+    qid: str, after: pd.Series, before: pd.Series, confidence: float, group: str
+) -> dict:
     test = ss.two_proportion_test(
         after["share"] / 100,
         after["n"],
@@ -246,9 +385,12 @@ def _difference_row(qid: str, after: pd.Series, before: pd.Series, confidence: f
         before["design_effect"],
         confidence,
     )
+    differs = not_sampled(before, after)
     return {
         "question_id": qid,
         "short": after["short"],
+        "group": group,
+        "population": f"{group}; {differs}" if differs else group,
         "from_round": int(before["round"]),
         "to_round": int(after["round"]),
         "share_from": before["share"],
@@ -259,6 +401,7 @@ def _difference_row(qid: str, after: pd.Series, before: pd.Series, confidence: f
         "margin": test.margin_of_error * 100,
         "p_value": test.p_value,
         "exceeds_margin": test.exceeds_margin,
+        "same_population": not differs,
     }
 
 
@@ -341,7 +484,7 @@ def describe_round(survey: SurveyRound) -> dict[str, object]:
     return {
         "round": survey.number,
         "file": survey.path.name,
-        "fieldwork": survey.fieldwork(),
+        "fieldwork": fieldwork_span(survey.fieldwork_start, survey.fieldwork_end),
         "respondents": len(survey.data),
         "weight": survey.weight,
         "kish_design_effect": ss.kish_design_effect(weights),

@@ -17,7 +17,7 @@ import re
 import pandas as pd
 
 from analysis.analyses import survey_stats as ss
-from analysis.core.dates import period_end
+from analysis.core.dates import PRECISIONS, human_date, period_end
 from analysis.curated.poll_checks import population_key
 
 NOT_RANDOM = "not a random sample"
@@ -60,14 +60,34 @@ def fieldwork_midpoint(row: pd.Series) -> tuple[pd.Timestamp | None, str]:
     return None, "no date given"
 
 
-def fieldwork_span(start: object, end: object) -> str:
-    """A survey's fieldwork as a reader reads it: '2017-02-08 to 2017-02-24', one day when
-    both ends are the same (or no end is given), 'dates not given' when no start is."""
+def fieldwork_span(
+    start: object, end: object, start_precision: object = "day", end_precision: object = "day"
+) -> str:
+    """A survey's fieldwork written the one way reports write a period (core.dates):
+    '8 February 2017 to 24 February 2017', 'March 2020 to April 2020' at month precision, one
+    date when both ends are the same (or no end is given), 'dates not given' when no start is."""
     if start is None or pd.isna(start):
         return "dates not given"
-    first = pd.Timestamp(start).date().isoformat()
-    last = pd.Timestamp(end).date().isoformat() if end is not None and pd.notna(end) else first
+    first = human_date(pd.Timestamp(start).date(), _precision(start_precision))
+    if end is None or pd.isna(end):
+        return first
+    last = human_date(pd.Timestamp(end).date(), _precision(end_precision))
     return first if first == last else f"{first} to {last}"
+
+
+def _precision(value: object) -> str:
+    return str(value) if isinstance(value, str) and value in PRECISIONS else "day"
+
+
+def last_day(row: pd.Series) -> pd.Timestamp | None:
+    """The newest day a published figure can rest on: the end of its fieldwork (at its
+    precision: '2020-04' ends on 30 April), else of its fieldwork start, else its publication;
+    None when it gives no date."""
+    for column in ("fieldwork_end", "fieldwork_start", "published"):
+        value = row.get(column)
+        if value is not None and pd.notna(value):
+            return _period_bounds(value, row.get(f"{column}_precision"))[1]
+    return None
 
 
 def format_share_interval(

@@ -21,7 +21,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from analysis.analyses.opinion import region_round_table
+from analysis.analyses.opinion import not_sampled, region_round_table
 from analysis.analyses.polls import NOT_RANDOM, fieldwork_span
 from analysis.core.vocab import ALL_GROUP
 from analysis.figures import style
@@ -263,6 +263,24 @@ def fieldwork_mid(estimates: pd.DataFrame) -> pd.Series:
     return start + (end - start) / 2
 
 
+def joined_runs(shown: pd.DataFrame) -> list[pd.DataFrame]:
+    """The points a line may join, in runs: consecutive rounds sampled in the same regions. A
+    round that sampled other regions (round 5 did not sample the north) starts a new run, so
+    no line joins figures of different populations."""
+    rows = [row for _, row in shown.iterrows()]
+    starts = [0] + [i for i in range(1, len(rows)) if not_sampled(rows[i - 1], rows[i])]
+    ends = starts[1:] + [len(rows)]
+    return [shown.iloc[a:b] for a, b in zip(starts, ends, strict=True) if b > a]
+
+
+def _legend_once(ax: Axes) -> None:
+    """A legend with one entry per series, however many unjoined runs a series is drawn in
+    (each run keeps the series' label, which its tooltips read)."""
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=True))
+    ax.legend(list(unique.values()), list(unique), loc="lower left", fontsize=6.5)
+
+
 def draw_trends(
     ax: Axes,
     estimates: pd.DataFrame,
@@ -282,19 +300,19 @@ def draw_trends(
         colour = style.PALETTE[index % len(style.PALETTE)]
         block = block.sort_values("when")
         shown = block[~block["suppressed"].astype(bool)]
-        x = mdates.date2num(shown["when"].dt.to_pydatetime())
-        ax.errorbar(
-            x,
-            shown["share"].astype(float),
-            yerr=_error_bars(shown),
-            fmt="-o",
-            color=colour,
-            markersize=4,
-            capsize=2.5,
-            linewidth=1.2,
-            label=f"{block['short'].iloc[0]} ({block['positive_label'].iloc[0]})",
-            gid=qid,
-        )
+        for number, run in enumerate(joined_runs(shown)):
+            ax.errorbar(
+                mdates.date2num(run["when"].dt.to_pydatetime()),
+                run["share"].astype(float),
+                yerr=_error_bars(run),
+                fmt="-o",
+                color=colour,
+                markersize=4,
+                capsize=2.5,
+                linewidth=1.2,
+                label=f"{block['short'].iloc[0]} ({block['positive_label'].iloc[0]})",
+                gid=qid if number == 0 else f"{qid}|{number}",
+            )
         for _, point in points[points["question_id"] == qid].iterrows():
             (marker,) = ax.plot(
                 _date_num(point["when"]),
@@ -326,12 +344,12 @@ def draw_trends(
     ax.xaxis_date()
     ax.xaxis.set_major_locator(mdates.YearLocator(base=2))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.legend(loc="lower left", fontsize=6.5)
+    _legend_once(ax)
     return style.label_axes(ax, title, "Fieldwork (middle of each round)", "% of adults")
 
 
 def _round_point_text(group: str, row: pd.Series) -> str:
-    """'North, round 7 (fieldwork 2017-02-08 to 2017-02-24): 63.1% (51.9–73.0)'."""
+    """'North, round 7 (fieldwork 8 February 2017 to 24 February 2017): 63.1% (51.9–73.0)'."""
     period = fieldwork_span(row.get("fieldwork_start"), row.get("fieldwork_end"))
     text = f"{group}, round {row.get('round')} (fieldwork {period}): {float(row['share']):.1f}%"
     low, high = row.get("low"), row.get("high")
@@ -352,24 +370,25 @@ def draw_national_vs_north(ax: Axes, combined: pd.DataFrame) -> Axes:
         block = combined[combined["group"] == group].sort_values("when")
         shown = block[~block["suppressed"].astype(bool)]
         colour = style.PALETTE[index % len(style.PALETTE)]
-        x = mdates.date2num(
-            (shown["when"] + pd.to_timedelta(offsets[group], unit="D")).dt.to_pydatetime()
-        )
-        points_line, _, _ = ax.errorbar(
-            x,
-            shown["share"].astype(float),
-            yerr=_error_bars(shown),
-            fmt="-o",
-            color=colour,
-            markersize=4,
-            capsize=2.5,
-            linewidth=1.2,
-            label=group,
-        )
-        # The x positions are dodged by some days: the titles say the round's real fieldwork.
-        style.hover_labels(
-            points_line, [_round_point_text(group, row) for _, row in shown.iterrows()]
-        )
+        for run in joined_runs(shown):
+            x = mdates.date2num(
+                (run["when"] + pd.to_timedelta(offsets[group], unit="D")).dt.to_pydatetime()
+            )
+            points_line, _, _ = ax.errorbar(
+                x,
+                run["share"].astype(float),
+                yerr=_error_bars(run),
+                fmt="-o",
+                color=colour,
+                markersize=4,
+                capsize=2.5,
+                linewidth=1.2,
+                label=group,
+            )
+            # The x positions are dodged by some days: the titles say the round's fieldwork.
+            style.hover_labels(
+                points_line, [_round_point_text(group, row) for _, row in run.iterrows()]
+            )
         for _, row in block[block["suppressed"].astype(bool)].iterrows():
             ax.annotate(
                 f"{group}: {row['note']}",
@@ -383,7 +402,7 @@ def draw_national_vs_north(ax: Axes, combined: pd.DataFrame) -> Axes:
     ax.xaxis_date()
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.legend(loc="lower left", fontsize=6.5)
+    _legend_once(ax)
     short = combined["short"].iloc[0]
     return style.label_axes(
         ax, f"{short}: national, north and rest of Mali", "Fieldwork", "% of adults"

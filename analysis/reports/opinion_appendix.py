@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.analyses import polls
+from analysis.analyses import opinion, polls
 from analysis.analyses.milestones import milestone_table
+from analysis.core.dates import period_text
 from analysis.reports import opinion_charts as charts
-from analysis.reports.opinion_data import OpinionData
 from analysis.reports.opinion_captions import CURATED_SOURCE, POLLS_SOURCE, SURVEY_SOURCE
+from analysis.reports.opinion_data import OpinionData
 from analysis.reports.parts import Block, NoData, Section, Table, Text, section
 from analysis.sources import afrobarometer as ab
 
@@ -121,8 +122,44 @@ def question_map(data: OpinionData) -> Section:
     )
 
 
+#: The rules behind the brief's comparisons and "latest" figures, with what they follow.
+RULES = (
+    "- **Like with like.** A change between two Afrobarometer rounds compares the same "
+    "population: when the rounds sampled different regions ({gaps}), both are estimated again "
+    "on the regions both sampled, and the table names the regions left out. National figures "
+    "of such rounds are shown but not compared, and the figures do not join them with a line. "
+    "An estimate describes only the population its sample covers (coverage: Groves et al., "
+    "*Survey Methodology*, 2nd ed., 2009, chapter 3).\n"
+    "- **Rise, fall or no change.** A change is called a rise or a fall only when it is larger "
+    "than its margin of error (1.96 standard errors of the difference, on effective sample "
+    "sizes); otherwise the brief says there was no change beyond the margin of error. The "
+    "margin of a difference is not that of either survey (C. H. Franklin, 'The margin of error "
+    "for differences in polls', 2007; Pew Research Center, 'Understanding the margin of error "
+    "in election polls', 2016).\n"
+    "- **Latest figures.** Each section leads with the newest figure of its questions: the "
+    "Afrobarometer estimate, or a published topline of the same question, answer and national "
+    "population whose fieldwork ended later (on the same day, the estimate, which carries a "
+    "design-based interval); each says how it was obtained. When a published survey on the "
+    "section's topic ended later still, its figures follow in a table: other questions or "
+    "populations, not a trend.\n"
+    "- **Data through.** The newest fieldwork day of the rounds read and of the published "
+    "figures of the period (for a figure without fieldwork dates, its publication).\n"
+)
+
+
+def coverage_gaps(data: OpinionData) -> str:
+    """'round 5 did not sample Tombouctou, Gao and Kidal' for each round read that sampled
+    fewer regions than the rounds together ('none of the rounds read did' when none)."""
+    gaps = opinion.coverage_gaps(dict(data.rounds))
+    return (
+        "; ".join(f"round {number} did not sample {regions}" for number, regions in gaps.items())
+        or "none of the rounds read did"
+    )
+
+
 def method(data: OpinionData) -> Section:
-    """How the report computes its figures: intervals, tests, suppression, dating."""
+    """How the report computes its figures: intervals, tests, suppression, comparisons, the
+    latest figures, dating."""
     afrobarometer = (
         "- **Afrobarometer estimates.** Weighted shares of respondents (the file's weight "
         "variable), with 95% intervals from Kish's effective sample size. Round-to-round "
@@ -137,11 +174,16 @@ def method(data: OpinionData) -> Section:
         "method",
         Text(
             afrobarometer
+            + RULES
             + "- **Published figures.** A 95% interval is shown only for a random sample with a "
             "reported size; otherwise the table says why there is none.\n"
             "- **Dates.** A survey wave is dated by the middle of its fieldwork, or by its "
             "publication where no fieldwork dates are given.",
-            {"min_sample": data.params.min_sample, "denominator": data.denominator},
+            {
+                "min_sample": data.params.min_sample,
+                "denominator": data.denominator,
+                "gaps": coverage_gaps(data),
+            },
         ),
     )
 
@@ -153,7 +195,7 @@ def milestones(data: OpinionData) -> Section:
         "milestones",
         Table(
             milestone_table(data.milestones),
-            f"Milestones from {params.start_date} to {params.end_date}",
+            f"Milestones from {period_text(params.start_date, params.end_date)}",
             source=CURATED_SOURCE,
         ),
     )

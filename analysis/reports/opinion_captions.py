@@ -15,9 +15,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.analyses.opinion import not_sampled
 from analysis.analyses.polls import fieldwork_span
-from analysis.sources import register
 from analysis.core.vocab import NOT_GIVEN
+from analysis.sources import register
 from analysis.sources.afrobarometer import SOURCE_NAME
 
 #: Source lines of the report's tables (the take-away CSV adds the versions the run read).
@@ -75,6 +76,16 @@ def national_and_north(national: pd.DataFrame, north: pd.DataFrame) -> pd.DataFr
 # ----------------------------------------------------------------------------- published polls
 
 
+def topline_span(row: pd.Series) -> str:
+    """A published figure's fieldwork at the precision its dates are given."""
+    return fieldwork_span(
+        row["fieldwork_start"],
+        row["fieldwork_end"],
+        row.get("fieldwork_start_precision"),
+        row.get("fieldwork_end_precision"),
+    )
+
+
 def poll_source_line(frame: pd.DataFrame, question_ids: Sequence[str]) -> str:
     """Source line of a poll figure: pollsters, populations, fieldwork and how to read marks."""
     rows = frame[frame["question_id"].isin(list(question_ids))]
@@ -82,7 +93,7 @@ def poll_source_line(frame: pd.DataFrame, question_ids: Sequence[str]) -> str:
     for _poll_id, block in rows.groupby("poll_id", sort=False):
         first = block.iloc[0]
         surveys.append(
-            f"{first['pollster']} {fieldwork_span(first['fieldwork_start'], first['fieldwork_end'])}, "
+            f"{first['pollster']} {topline_span(first)}, "
             f"{'; '.join(dict.fromkeys(block['population']))}"
             f"{', press-reported' if block['press_reported'].any() else ''}"
         )
@@ -99,11 +110,7 @@ def poll_series_caption(frame: pd.DataFrame, question_ids: Sequence[str]) -> str
         rows = frame[frame["question_id"] == qid]
         if rows.empty:
             continue
-        periods = ", ".join(
-            dict.fromkeys(
-                fieldwork_span(r["fieldwork_start"], r["fieldwork_end"]) for _, r in rows.iterrows()
-            )
-        )
+        periods = "; ".join(dict.fromkeys(topline_span(r) for _, r in rows.iterrows()))
         parts.append(
             f"'{rows['question'].iloc[0]}' (populations: {', '.join(dict.fromkeys(rows['population']))}; "
             f"fieldwork: {periods})"
@@ -161,10 +168,25 @@ def afrobarometer_source_line(estimates: pd.DataFrame, population: str = "") -> 
     )
 
 
+def coverage_note(estimates: pd.DataFrame, lines: bool = True) -> str:
+    """What a figure does with rounds that sampled different regions: ' Not joined: <regions>
+    (not sampled in round 5).' for lines, ' Different populations: ...' for bars side by side
+    ('' when every round of a question sampled the same regions)."""
+    gaps = []
+    usable = estimates[~estimates["suppressed"].astype(bool)]
+    for _, block in usable.groupby(["question_id", "group"], sort=False):
+        rows = [row for _, row in block.sort_values("round").iterrows()]
+        gaps += [not_sampled(a, b) for a, b in zip(rows, rows[1:], strict=False)]
+    gaps = [g for g in dict.fromkeys(gaps) if g]
+    if not gaps:
+        return ""
+    return f" {'Not joined' if lines else 'Different populations'}: {'; '.join(gaps)}."
+
+
 def trends_source_line(estimates: pd.DataFrame, published: pd.DataFrame | None = None) -> str:
     """Source line of the trends figure: the Afrobarometer rounds, and the published figures
     drawn beside them."""
-    source = afrobarometer_source_line(estimates)
+    source = afrobarometer_source_line(estimates) + coverage_note(estimates)
     points = published_points(estimates, published)
     if len(points):
         notes = "; ".join(dict.fromkeys(str(n) for n in points["interval_note"] if n))
@@ -179,9 +201,13 @@ def national_vs_north_source_line(national: pd.DataFrame, north: pd.DataFrame) -
     """Source line of the national-against-north figure, with the rounds' coverage notes."""
     combined = national_and_north(national, north)
     note = " ".join(dict.fromkeys(n for n in combined["round_note"] if isinstance(n, str) and n))
-    return afrobarometer_source_line(
-        combined, "adults 18+; north = Tombouctou, Gao and Kidal regions as sampled"
-    ) + (f" {note}" if note else "")
+    return (
+        afrobarometer_source_line(
+            combined, "adults 18+; north = Tombouctou, Gao and Kidal regions as sampled"
+        )
+        + (f" {note}" if note else "")
+        + coverage_note(combined)
+    )
 
 
 def region_heatmap_source_line(estimates: pd.DataFrame) -> str:
@@ -236,6 +262,7 @@ def afrobarometer_brief_caption(rows: pd.DataFrame, what: str, intervals: bool =
     )
 
 
-def afrobarometer_brief_source(rows: pd.DataFrame) -> str:
-    """The body source line of an Afrobarometer figure (fieldwork, weights: appendix)."""
-    return f"Source: {SOURCE_NAME}, {_rounds_text(rows)}."
+def afrobarometer_brief_source(rows: pd.DataFrame, lines: bool = False) -> str:
+    """The body source line of an Afrobarometer figure (fieldwork, weights: appendix), and the
+    rounds of a question that sampled different regions (unjoined when ``lines``)."""
+    return f"Source: {SOURCE_NAME}, {_rounds_text(rows)}.{coverage_note(rows, lines)}"

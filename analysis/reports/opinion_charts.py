@@ -184,7 +184,7 @@ def trust_trends(data: OpinionData) -> WordedChart | None:
     chart = Chart(
         "opinion-trust-trends",
         oc.afrobarometer_brief_caption(trust, what),
-        oc.afrobarometer_brief_source(trust) + (later if len(points) else ""),
+        oc.afrobarometer_brief_source(trust, lines=True) + (later if len(points) else ""),
         data=(trust,),
         draw=fo.draw_trends,
         args=(trust, points),
@@ -216,7 +216,7 @@ def north_vs_rest(data: OpinionData) -> WordedChart | None:
     chart = Chart(
         "opinion-north-vs-rest",
         oc.afrobarometer_brief_caption(national, what),
-        oc.afrobarometer_brief_source(national),
+        oc.afrobarometer_brief_source(oc.national_and_north(national, north), lines=True),
         data=(national, north),
         draw=fo.draw_national_vs_north,
         args=(oc.national_and_north(national, north),),

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.analyses import opinion, polls
-from analysis.analyses.milestones import milestones_in
+from analysis.analyses.milestones import of_country, milestones_in
 from analysis.reports.context import RunContext
 from analysis.reports.opinion_params import OpinionParameters
 from analysis.sources import afrobarometer as ab
@@ -87,16 +87,45 @@ class OpinionData:
         """One row per published survey wave of the period (empty without toplines)."""
         return polls.survey_timeline(self.toplines) if len(self.toplines) else pd.DataFrame()
 
+    def comparable_changes(self, estimates: pd.DataFrame) -> pd.DataFrame:
+        """Round-to-round changes of these national estimates, each between the same
+        population (on the regions both rounds sampled where they differ)."""
+        p = self.params
+        return opinion.comparable_changes(
+            dict(self.rounds), estimates, p.exclude_dont_know, p.min_sample, qmap=self.qmap
+        )
+
+    def comparable_change(self, before: pd.Series, after: pd.Series) -> dict | None:
+        """The change from one national estimate to another, between the same population."""
+        p = self.params
+        return opinion.comparable_change(
+            dict(self.rounds), before, after, p.exclude_dont_know, p.min_sample, qmap=self.qmap
+        )
+
     @cached_property
     def round_changes(self) -> pd.DataFrame:
-        """Round-to-round changes of the chosen questions, nationally, with their intervals."""
+        """Round-to-round changes of the chosen questions, each between the same population,
+        with their intervals."""
         chosen = self.params.chosen(list(self.qmap.questions))
-        return opinion.round_changes(self.national[self.national["question_id"].isin(chosen)])
+        return self.comparable_changes(self.national[self.national["question_id"].isin(chosen)])
 
     @cached_property
     def changes_beyond_margin(self) -> pd.DataFrame:
         """The round-to-round changes larger than their margin of error."""
         return opinion.changes_beyond_margin(self.round_changes)
+
+    @cached_property
+    def data_through(self) -> date | None:
+        """The newest day the report's figures rest on: the last fieldwork day of the rounds
+        read and of the published figures of the period (a figure without fieldwork dates: its
+        publication); None when nothing dated was read."""
+        days = [s.fieldwork_end for s in self.rounds.values() if s.fieldwork_end is not None]
+        days += [
+            day.date()
+            for day in (polls.last_day(row) for _, row in self.toplines.iterrows())
+            if day is not None
+        ]
+        return max(days) if days else None
 
 
 def rounds_in_period(
@@ -144,10 +173,14 @@ def load(
     qmap = qmap or ab.load_question_map()
     folder = (afrobarometer_dir or ab.data_dir()) if params.use_microdata else None
     rounds = ab.load_rounds(folder, qmap=qmap) if folder is not None else {}
-    milestones = milestones_in(
-        ctx.curated.milestones,
-        ctx.period.start,
-        ctx.period.end,
-        list(params.common.milestone_kinds),
+    # The report is about Mali: other countries' coups and exits are not its context.
+    milestones = of_country(
+        milestones_in(
+            ctx.curated.milestones,
+            ctx.period.start,
+            ctx.period.end,
+            list(params.common.milestone_kinds),
+        ),
+        params.common.country,
     )
     return prepare(params, polls.toplines(ctx.curated.polls), rounds, qmap, milestones)

@@ -1,13 +1,22 @@
 """The public-opinion report's key findings and the lines its notebook checks (nbval): each
-sentence computed from the estimates and the published figures, with its numbers."""
+sentence computed from the estimates and the published figures, with its numbers.
+
+Two rules hold for every sentence: a change between rounds compares the same population (where
+the rounds sampled different regions, the regions both sampled: analysis.analyses.opinion), and
+a change is called a rise or a fall only when it is larger than its margin of error; otherwise
+the sentence says there was no change beyond the margin of error.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import pandas as pd
 
 from analysis.analyses import opinion, polls
 from analysis.analyses import survey_stats as ss
 from analysis.reports.opinion_data import OpinionData
+from analysis.reports.opinion_latest import Figure, latest_figure, topline_fieldwork, topline_method
 
 MAX_FINDINGS = 6
 #: Questions printed in the checked headline, in this order.
@@ -26,28 +35,97 @@ def latest(frame: pd.DataFrame, question_id: str) -> pd.Series | None:
     return rows.sort_values("round").iloc[-1] if len(rows) else None
 
 
-def army_trust_change(national: pd.DataFrame) -> pd.Series | None:
-    """Trust in the army from its first to its last round (None unless asked in two rounds)."""
+def army_trust_ends(national: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+    """Trust in the army in its first and its last round (None unless asked in two rounds)."""
     army = national[
         (national["question_id"] == "trust-army") & ~national["suppressed"].astype(bool)
-    ]
+    ].sort_values("round")
     if army["round"].nunique() < 2:
         return None
-    ends = army[army["round"].isin([army["round"].min(), army["round"].max()])]
-    return opinion.round_changes(ends).iloc[0]
+    return army.iloc[0], army.iloc[-1]
 
 
-def _round_caveats(national: pd.DataFrame, rounds: tuple[int, ...]) -> str:
-    """' Round 5: <its coverage note>' for each compared round that has one: round 5 did not
-    sample the north, so a change from it is not between the same populations."""
-    if "round_note" not in national:
-        return ""
-    notes = national.drop_duplicates("round").set_index("round")["round_note"]
-    return "".join(
-        f" Round {r}: {notes[r]}"
-        for r in rounds
-        if r in notes.index and isinstance(notes[r], str) and notes[r].strip()
+def army_trust_change(data: OpinionData) -> dict | None:
+    """Trust in the army from its first to its last round, between the same population (the
+    regions both rounds sampled, where they differ); None unless it can be compared."""
+    ends = army_trust_ends(data.national)
+    return data.comparable_change(*ends) if ends is not None else None
+
+
+def change_sentence(change: Mapping[str, object], what: str) -> str:
+    """'<Where>, <what> rose from 66.8% in round 5 to 83.6% in round 7, a change of +16.8
+    points (95% CI ...; p ...).' A change within its margin of error is not called a rise or a
+    fall: '<Where>, <what> was 50.0% in round 6 and 52.0% in round 7: no change beyond the
+    margin of error (+2.0 points, 95% CI ...; p ...).'"""
+    population = str(change["population"])
+    where = (
+        "Nationally" if population == opinion.NATIONAL else population[0].upper() + population[1:]
     )
+    interval = (
+        f"95% CI {change['low']:+.1f} to {change['high']:+.1f}; "
+        f"{ss.format_p_value(change['p_value'])}"
+    )
+    before = f"{change['share_from']:.1f}% in round {change['from_round']}"
+    after = f"{change['share_to']:.1f}% in round {change['to_round']}"
+    if change["exceeds_margin"]:
+        verb = "rose" if float(change["change"]) > 0 else "fell"
+        return (
+            f"{where}, {what} {verb} from {before} to {after}, a change of "
+            f"{change['change']:+.1f} points ({interval})."
+        )
+    return (
+        f"{where}, {what} was {before} and {after}: no change beyond the margin of error "
+        f"({change['change']:+.1f} points, {interval})."
+    )
+
+
+def _newer_than(figure: Figure | None) -> str:
+    """' The newest figure is 82% nationally (<survey>, <fieldwork>; <method>).' when the
+    newest figure is a published one, later than the rounds read ('' otherwise)."""
+    if figure is None or figure.microdata:
+        return ""
+    return (
+        f" The newest figure is {figure.shown} nationally ({figure.source}, {figure.fieldwork}; "
+        f"{figure.method})."
+    )
+
+
+def _protect_finding(data: OpinionData) -> list[str]:
+    """The newest figure on the armed forces protecting the country, with its method."""
+    protect = latest_figure(data, "armed-forces-protect-country")
+    if protect is None:
+        return []
+    return [
+        f"In {protect.source} ({protect.fieldwork}), {protect.shown} of Malian adults said the "
+        f"armed forces {protect.answer} protect the country from security threats "
+        f"({protect.method})."
+    ]
+
+
+def _trust_finding(data: OpinionData) -> list[str]:
+    """Trust in the army from its first to its last round, between the same population, and
+    its newest published figure when later."""
+    change = army_trust_change(data)
+    if change is None:
+        return []
+    newest = latest_figure(data, "trust-army")
+    return [change_sentence(change, "trust in the army (somewhat or a lot)") + _newer_than(newest)]
+
+
+def _extremism_finding(national: pd.DataFrame) -> list[str]:
+    """Fear of extremist violence and the jihadists' usefulness, in their latest rounds."""
+    fear = latest(national, "fear-extremist-violence")
+    jihadists = latest(national, "unity-help-jihadist-groups")
+    if fear is None or jihadists is None:
+        return []
+    same = fear["round"] == jihadists["round"]
+    return [
+        f"In round {fear['round']}, {fmt(fear['share'], fear['low'], fear['high'])} said "
+        "they or their family had feared violence by extremists in the past year, while only "
+        f"{fmt(jihadists['share'], jihadists['low'], jihadists['high'])}"
+        f"{'' if same else ' in round ' + str(jihadists['round'])} thought the jihadist groups "
+        "useful to regain Mali's unity."
+    ]
 
 
 def minusma_dissatisfied(toplines: pd.DataFrame) -> pd.DataFrame:
@@ -56,40 +134,6 @@ def minusma_dissatisfied(toplines: pd.DataFrame) -> pd.DataFrame:
         (toplines["question_id"] == "minusma-work-satisfaction")
         & toplines["response"].str.startswith("dissatisfied")
     ].sort_values("when")
-
-
-def _survey_findings(national: pd.DataFrame) -> list[str]:
-    """What the latest Afrobarometer rounds say of the army and of the extremists."""
-    findings = []
-    protect = latest(national, "armed-forces-protect-country")
-    if protect is not None:
-        findings.append(
-            f"In Afrobarometer round {protect['round']} (fieldwork {protect['fieldwork_start']} "
-            f"to {protect['fieldwork_end']}), "
-            f"{fmt(protect['share'], protect['low'], protect['high'])} of Malian adults said "
-            f"the armed forces {protect['positive_label']} protect the country from security "
-            "threats."
-        )
-    change = army_trust_change(national)
-    if change is not None:
-        findings.append(
-            "Trust in the army (somewhat or a lot) went from "
-            f"{change['share_from']:.1f}% in round {change['from_round']} to "
-            f"{change['share_to']:.1f}% in round {change['to_round']}, a change of "
-            f"{change['change']:+.1f} points (95% CI {change['low']:+.1f} to "
-            f"{change['high']:+.1f}; {ss.format_p_value(change['p_value'])})."
-            + _round_caveats(national, (change["from_round"], change["to_round"]))
-        )
-    fear = latest(national, "fear-extremist-violence")
-    jihadists = latest(national, "unity-help-jihadist-groups")
-    if fear is not None and jihadists is not None:
-        findings.append(
-            f"In round {fear['round']}, {fmt(fear['share'], fear['low'], fear['high'])} said "
-            "they or their family had feared violence by extremists, while only "
-            f"{fmt(jihadists['share'], jihadists['low'], jihadists['high'])} thought the "
-            "jihadist groups useful to regain Mali's unity."
-        )
-    return findings
 
 
 def _poll_findings(toplines: pd.DataFrame) -> list[str]:
@@ -107,14 +151,9 @@ def _poll_findings(toplines: pd.DataFrame) -> list[str]:
     if len(minusma):
         last = minusma.iloc[-1]
         findings.append(
-            f"In the {last['pollster']} survey of {last['when'].year} "
-            f"({last['population']}), {fmt(last['share'])} of respondents were dissatisfied "
-            "with MINUSMA's work"
-            + (
-                f" ({last['interval_note']}, so no margin of error applies)."
-                if last["interval_note"]
-                else f" ({last['shown']})."
-            )
+            f"In the {last['pollster']} survey ({topline_fieldwork(last)}; population: "
+            f"{last['population']}), {fmt(last['share'], last['low'], last['high'])} of "
+            f"respondents were dissatisfied with MINUSMA's work ({topline_method(last)})."
         )
     return findings
 
@@ -137,7 +176,11 @@ def _chosen_findings(data: OpinionData) -> list[str]:
 def key_findings(data: OpinionData) -> tuple[str, ...]:
     """The key findings: 3-6 sentences, each with its numbers, from the estimates and polls."""
     findings = (
-        _survey_findings(data.national) + _poll_findings(data.toplines) + _chosen_findings(data)
+        _protect_finding(data)
+        + _trust_finding(data)
+        + _extremism_finding(data.national)
+        + _poll_findings(data.toplines)
+        + _chosen_findings(data)
     )
     if not data.rounds_read:
         findings.append(
@@ -149,21 +192,35 @@ def key_findings(data: OpinionData) -> tuple[str, ...]:
     return tuple(findings[:MAX_FINDINGS])
 
 
-def headline_lines(national: pd.DataFrame, toplines: pd.DataFrame) -> tuple[str, ...]:
-    """The checked headline: latest Afrobarometer figures and the latest FES MINUSMA figure."""
+def _line(source: str, what: str, answer: str, shown: str) -> str:
+    return f"{source:<26} {what}, {answer}: {shown}"
+
+
+def headline_lines(data: OpinionData) -> tuple[str, ...]:
+    """The checked headline: the newest figure of each headline question (microdata or
+    published), the army-trust change as the key findings compare it, and the latest FES
+    MINUSMA figure."""
     rows = [
-        (
-            f"Afrobarometer R{row['round']}",
-            row["short"],
-            row["positive_label"],
-            fmt(row["share"], row["low"], row["high"]),
+        _line(
+            f.check_label, f.short, f.answer, f.shown if f.microdata else f"{f.shown} ({f.method})"
         )
-        for row in (latest(national, q) for q in HEADLINE_QUESTIONS)
-        if row is not None
+        for f in (latest_figure(data, q) for q in HEADLINE_QUESTIONS)
+        if f is not None
     ]
-    for _, row in minusma_dissatisfied(toplines).tail(1).iterrows():
-        rows.append((f"{row['poll_id']}", "MINUSMA's work", row["response"], row["shown"]))
-    return tuple(f"{source:<26} {what}, {answer}: {shown}" for source, what, answer, shown in rows)
+    change = army_trust_change(data)
+    if change is not None:
+        rows.append(
+            _line(
+                f"Afrobarometer R{change['from_round']}-R{change['to_round']}",
+                f"Trust the army ({change['population']})",
+                "change",
+                f"{change['share_from']:.1f}% to {change['share_to']:.1f}%, "
+                f"{change['change']:+.1f} (95% CI {change['low']:+.1f} to {change['high']:+.1f})",
+            )
+        )
+    for _, row in minusma_dissatisfied(data.toplines).tail(1).iterrows():
+        rows.append(_line(f"{row['poll_id']}", "MINUSMA's work", row["response"], row["shown"]))
+    return tuple(rows)
 
 
 def round_check(national: pd.DataFrame) -> str:

@@ -8,11 +8,13 @@ import pandas as pd
 
 from analysis.analyses import opinion, polls
 from analysis.analyses import survey_stats as ss
+from analysis.core.dates import period_text
 from analysis.reports import opinion_charts as charts
 from analysis.reports.brief import milestone_brief
 from analysis.reports.opinion_captions import CURATED_SOURCE, SURVEY_SOURCE
 from analysis.reports.opinion_data import OpinionData
-from analysis.reports.opinion_findings import fmt, latest
+from analysis.reports.opinion_findings import army_trust_ends
+from analysis.reports.opinion_latest import latest_figure, latest_text, newer_on_topic
 from analysis.reports.parts import Block, NoData, Section, Table, Text, section
 from analysis.sources.afrobarometer import HOW_TO_GET
 
@@ -24,23 +26,25 @@ LEAD_QUESTIONS: dict[str, tuple[str, ...]] = {
 }
 #: Until when speech was free: the 2021 coup, when milestones.csv does not list it.
 FALLBACK_RESTRICTED_FROM = pd.Timestamp("2021-05-24")
-CHANGE_COLUMNS = ["short", "from_round", "to_round", "share_from", "share_to", "change"]
+CHANGE_COLUMNS = [
+    "short",
+    "population",
+    "from_round",
+    "to_round",
+    "share_from",
+    "share_to",
+    "change",
+]
 ONE_DECIMAL = {"share_from": 1, "share_to": 1, "change": 1}
 
 
-def lead(data: OpinionData, name: str) -> Text | None:
-    """The sentence that leads a section with its point: the latest Afrobarometer figure of
-    each of its lead questions, with its interval and round (None when none was asked)."""
+def lead(data: OpinionData, name: str) -> tuple[Text | None, Table | None]:
+    """What leads a section with its point: the newest figure of each of its lead questions
+    (Afrobarometer estimate or later published topline, each with its method), then the newest
+    published wave on its topic when newer still (None for a part that has nothing)."""
     ids = data.params.chosen(list(LEAD_QUESTIONS[name]))
-    rows = [row for row in (latest(data.national, q) for q in ids) if row is not None]
-    if not rows:
-        return None
-    parts = [
-        f"{row['short']} ({row['positive_label']}): "
-        f"{fmt(row['share'], row['low'], row['high'])} in round {row['round']}"
-        for row in rows
-    ]
-    return Text("**Latest Afrobarometer figures.** {parts}.", {"parts": "; ".join(parts)})
+    figures = [f for f in (latest_figure(data, q) for q in ids) if f is not None]
+    return latest_text(figures), newer_on_topic(data, name, figures)
 
 
 def p_column(frame: pd.DataFrame, column: str = "p_value") -> pd.DataFrame:
@@ -79,12 +83,11 @@ def asked(data: OpinionData) -> Section:
     outside = None
     if data.rounds_outside:
         outside = Text(
-            "Afrobarometer round(s) {outside} fall outside {start} to {end}; widen the period "
-            "to include them.",
+            "Afrobarometer round(s) {outside} fall outside {period}; widen the period to "
+            "include them.",
             {
                 "outside": ", ".join(str(n) for n in data.rounds_outside),
-                "start": data.params.start_date,
-                "end": data.params.end_date,
+                "period": period_text(data.params.start_date, data.params.end_date),
             },
         )
     columns = ["round", "fieldwork", "respondents", "weight", "kish_design_effect", "psu", "note"]
@@ -119,7 +122,7 @@ def extremism(data: OpinionData) -> Section:
             {"gallup": shown[0], "pew": shown[1]},
         )
     return section(
-        "extremism", lead(data, "extremism"), bars, sharia_text, _chart(charts.sharia_bars(data))
+        "extremism", *lead(data, "extremism"), bars, sharia_text, _chart(charts.sharia_bars(data))
     )
 
 
@@ -129,31 +132,75 @@ def responses(data: OpinionData) -> Section:
     bars = _chart(charts.response_bars(data)) or _missing_microdata(
         data, "Afrobarometer questions on the state's and international responses"
     )
-    return section("responses", lead(data, "responses"), _chart(charts.response_series(data)), bars)
+    return section(
+        "responses", *lead(data, "responses"), _chart(charts.response_series(data)), bars
+    )
+
+
+def national_across_populations(estimates: pd.DataFrame) -> Text | None:
+    """The national figures of rounds that sampled different regions, with why they are not
+    compared: each consecutive pair, and the army's first and last rounds (the key finding)."""
+    usable = estimates[~estimates["suppressed"].astype(bool)]
+    pairs = {}
+    for _, block in usable.groupby("question_id", sort=False):
+        rows = [row for _, row in block.sort_values("round").iterrows()]
+        pairs |= {
+            (a["question_id"], a["round"], b["round"]): (a, b)
+            for a, b in zip(rows, rows[1:], strict=False)
+        }
+    ends = army_trust_ends(estimates)
+    if ends is not None:
+        pairs.setdefault(("trust-army", ends[0]["round"], ends[1]["round"]), ends)
+    by_caveat: dict[str, list[str]] = {}
+    for before, after in pairs.values():
+        caveat = opinion.not_sampled(before, after)
+        if caveat:
+            by_caveat.setdefault(caveat, []).append(
+                f"{before['short'][0].lower()}{before['short'][1:]} was "
+                f"{before['share']:.1f}% in round {before['round']} and {after['share']:.1f}% in "
+                f"round {after['round']} ({after['share'] - before['share']:+.1f} points)"
+            )
+    if not by_caveat:
+        return None
+    return Text(
+        "**National figures of different populations.** {parts} The changes in the table "
+        "compare the regions both rounds sampled.",
+        {
+            "parts": " ".join(
+                f"Nationally, {'; '.join(items)}. These national figures are not compared, as "
+                f"their populations differ: {caveat}."
+                for caveat, items in by_caveat.items()
+            )
+        },
+    )
 
 
 def trust(data: OpinionData) -> Section:
-    """Trust in institutions: its trend across rounds and the changes between them, then the
-    focus question nationally, north against the rest, and by region."""
+    """Trust in institutions: its trend across rounds and the changes between them (each
+    between the same population), then the focus question nationally, north against the rest,
+    and by region."""
     trends = charts.trust_trends(data)
     trend_blocks: tuple[Block | None, ...] = (
         _missing_microdata(data, "Afrobarometer trust questions"),
     )
     if trends is not None:
-        changes = p_column(opinion.round_changes(charts.trust_estimates(data)))
+        estimates = charts.trust_estimates(data)
+        changes = p_column(data.comparable_changes(estimates))
         trend_blocks = (
             trends.chart,
             Table(
                 changes[CHANGE_COLUMNS + ["low", "high", "p"]],
-                "Round-to-round changes in trust (percentage points, Newcombe 95% interval, "
-                "two-proportion test)",
+                "Round-to-round changes in trust, each between the same population (where two "
+                "rounds sampled different regions, the regions both sampled; percentage points, "
+                "Newcombe 95% interval, two-proportion test)",
                 ONE_DECIMAL | {"low": 1, "high": 1},
                 source=SURVEY_SOURCE,
             ),
+            national_across_populations(estimates),
         )
     return section(
         "trust",
-        lead(data, "trust"),
+        *lead(data, "trust"),
         *trend_blocks,
         _chart(charts.north_vs_rest(data)),
         _chart(charts.region_heatmap(data)),
@@ -195,14 +242,17 @@ def breakdowns(data: OpinionData) -> Section:
     if len(changes):
         blocks.append(
             Text(
-                "{beyond} of {total} round-to-round changes are larger than their margin of error.",
+                "{beyond} of {total} round-to-round changes are larger than their margin of "
+                "error (each between the same population: where two rounds sampled different "
+                "regions, the regions both sampled).",
                 {"beyond": len(beyond), "total": len(changes)},
             )
         )
         blocks.append(
             Table(
                 p_column(beyond)[CHANGE_COLUMNS + ["margin", "p"]],
-                "Changes larger than the margin of error (percentage points)",
+                "Changes larger than the margin of error (percentage points, each between the "
+                "same population)",
                 ONE_DECIMAL | {"margin": 1},
                 source=SURVEY_SOURCE,
             )
@@ -284,8 +334,8 @@ def timeline(data: OpinionData) -> Section:
         "timeline",
         Table(
             milestone_brief(data.milestones),
-            f"Milestones from {params.start_date} to {params.end_date} (what happened and "
-            "sources: appendix)",
+            f"Milestones from {period_text(params.start_date, params.end_date)} (what happened "
+            "and sources: appendix)",
             source=CURATED_SOURCE,
         ),
     )

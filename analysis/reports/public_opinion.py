@@ -118,16 +118,18 @@ def _readable(part: Section) -> Section:
 
 def report(data: OpinionData) -> Report:
     """The report from what its sections share: key findings, the lines nbval checks
-    ('headline', 'round'), and the sections of the brief, then of the appendix."""
+    ('headline', 'round'), the sections of the brief, then of the appendix, and the newest
+    fieldwork day its figures rest on."""
     makers = {**SECTIONS, **APPENDIX_SECTIONS}
     return Report(
         name="public_opinion",
         key_findings=key_findings(data),
         sections={key: _readable(make(data)) for key, make in makers.items()},
         checks={
-            "headline": headline_lines(data.national, data.toplines),
+            "headline": headline_lines(data),
             "round": (round_check(data.national),),
         },
+        data_through=data.data_through,
     )
 
 
