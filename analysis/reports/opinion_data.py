@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.analyses import opinion, polls
-from analysis.analyses.milestones import of_country, milestones_in
+from analysis.analyses.milestones import milestones_in, of_country
 from analysis.reports.context import RunContext
 from analysis.reports.opinion_params import OpinionParameters
 from analysis.sources import afrobarometer as ab

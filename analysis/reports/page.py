@@ -11,8 +11,8 @@ import html
 import json
 import os
 import re
-from datetime import date
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
