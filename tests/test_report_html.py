@@ -50,6 +50,7 @@ def test_front_matter_takes_title_lede_and_findings_out_of_the_notebook():
         "title": "Attack trends",
         "lede": "What changed, and when.",
         "key_findings": ["One.", "Two."],
+        "data_through": "",
     }
     assert [c.source.splitlines()[0] for c in nb.cells] == ["x = 1", "show()", "## Section"]
     assert nb.cells[1].outputs == []  # the box is drawn by the template, once
@@ -450,3 +451,28 @@ def test_a_failed_report_shows_its_appendix_open():
     assert "ZeroDivisionError" in failed["sections"][0][2]
     done = _page_facts(report_html.to_html(nb, {"parameters": {}, "status": "ok"}))
     assert [opened for _, opened, _ in done["sections"]] == [False, False]
+
+
+def test_the_page_header_box_and_manifest_say_how_recent_the_data_is():
+    dated = new_output(
+        "display_data",
+        data={"text/html": "<div class='key-findings'>...</div>", "text/plain": "<HTML>"},
+        metadata={"mali_reports": {"key_findings": ["One."], "data_through": "2023-12-31"}},
+    )
+    nb = new_notebook(
+        cells=[new_markdown_cell("# Attack trends"), new_code_cell("show()", outputs=[dated])]
+    )
+    assert report_html.data_through(nb) == "2023-12-31"
+    page = report_html.to_html(nb, {"parameters": {}})
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.select_one("div.data-through dd").get_text() == "31 December 2023"
+    assert soup.select_one("section.key-findings p.data-through").get_text() == (
+        "Data through 31 December 2023."
+    )
+    undated = new_notebook(cells=[new_code_cell("show()", outputs=[findings_output(["One."])])])
+    assert report_html.data_through(undated) is None
+    assert "data-through" not in report_html.to_html(undated, {"parameters": {}})
+    summary = report_index.run_summary(
+        {"run_date": "2026-12-08", "notebooks": [{"name": "a", "data_through": "2025-06-30"}]}
+    )
+    assert summary["reports"][0]["data_through"] == "30 June 2025"

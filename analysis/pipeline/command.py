@@ -121,6 +121,7 @@ def _copy_outputs(plan: Plan, run_dir: Path) -> JobResult:
         # the same page: its facts (run date, previous run) are those of the reused entry
         changes=dict(entry.get("changes") or {}),
         period=entry.get("period_reported"),
+        data_through=entry.get("data_through"),
     )
 
 

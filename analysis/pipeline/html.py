@@ -24,6 +24,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from analysis.core import dates
 from analysis.core.outputs import METADATA_KEY
 from analysis.pipeline import provenance as report_sources
 from analysis.pipeline.outline import outline_preprocessor
@@ -161,7 +162,10 @@ def front_matter(nb: NotebookNode, with_code: bool = False) -> dict[str, Any]:
     are removed so that the template shows them once, at the top. Cells that check a figure for
     nbval are removed too, unless the code is shown.
     """
-    facts: dict[str, Any] = {"title": "", "lede": "", "key_findings": []}
+    facts: dict[str, Any] = {"title": "", "lede": "", "key_findings": [], "data_through": ""}
+    recency = data_through(nb)
+    if recency:
+        facts["data_through"] = dates.human_date(date.fromisoformat(recency))
     computed = _front_output(nb)
     kept = []
     for cell in nb.cells:
@@ -200,7 +204,18 @@ def period_text(parameters: Mapping[str, Any]) -> str:
         end = date.fromisoformat(str(parameters["end_date"]))
     except (KeyError, ValueError):
         return ""
-    return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+    return dates.period_text(start, end)
+
+
+def data_through(nb: NotebookNode) -> str | None:
+    """The newest date the report's figures rest on (ISO), as analysis.reports.page recorded
+    it with the key findings; None when the report gives none."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            found = output.get("metadata", {}).get(METADATA_KEY, {}).get("data_through")
+            if found:
+                return str(found)
+    return None
 
 
 def css_string(text: str) -> str:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from analysis.core.dates import human_date
 from analysis.pipeline.html import SERIES_NAME, TEMPLATES_DIR
 from analysis.pipeline.runs import past_runs, write_atomic
 
@@ -146,6 +147,7 @@ def run_summary(
                 ],
                 "compared": stated_before is not None,
                 "changes": changes,
+                "data_through": _human_day(nb.get("data_through")),
             }
         )
     texts = {report["parameters_text"] for report in reports}
@@ -217,3 +219,11 @@ def write_runs_index(reports_dir: Path, template_dir: Path = INDEX_TEMPLATES) ->
     newest = reports_dir / manifests[0]["run_date"] if manifests else None
     write_atomic(path, runs_index_html(manifests, template_dir, newest))
     return path
+
+
+def _human_day(iso: object) -> str:
+    """An ISO day as the reports write it ('31 December 2023'), or '' when there is none."""
+    try:
+        return human_date(date.fromisoformat(str(iso)))
+    except ValueError:
+        return ""

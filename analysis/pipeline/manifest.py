@@ -97,6 +97,8 @@ def make_manifest(
                 "origins": result.origins,
                 "executed_because": plan.reason or None,
                 "key_findings": result.key_findings,
+                # the newest date the report's figures rest on (its "Data through" line)
+                "data_through": result.data_through,
                 "changes": result.changes or None,
                 "figures": result.figures,
                 # the run's spreadsheet of the report's figures and tables (pipeline/workbook.py)

@@ -71,6 +71,8 @@ class JobResult:
     changes: dict[str, Any] = field(default_factory=dict)
     #: the period the report says it covers, when it computed one (html.reported_period)
     period: dict[str, str] | None = None
+    #: the newest date the report's figures rest on (ISO), as its key findings say it
+    data_through: str | None = None
 
 
 def one_line(text: object) -> str:
@@ -291,4 +293,5 @@ def _run_job(job: Job) -> JobResult:
         warnings,
         changes,
         report_html.reported_period(nb),
+        report_html.data_through(nb),
     )
