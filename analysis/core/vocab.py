@@ -10,3 +10,16 @@ EVENT_TYPES: tuple[str, ...] = (
     "kidnapping/hostage-taking",
     "other",
 )
+
+#: Short names of the datasets in coverage sentences ("The ACLED export covers ...").
+COVERAGE_NAMES: dict[str, str] = {
+    "curated": "curated chronology",
+    "acled": "ACLED export",
+    "acled-aggregated": "ACLED aggregated file",
+    "acled-api": "ACLED API answer",
+    "ucdp-ged": "UCDP GED file",
+    "ucdp-candidate": "UCDP candidate files",
+    "ucdp-api": "UCDP API answer",
+    "ucdp-brd": "UCDP BRD series",
+    "owid": "OWID series (from UCDP)",
+}

@@ -39,6 +39,7 @@ from analysis.config import display_path
 from analysis.core.countries import canonical_country, country_key
 from analysis.core.hashing import PendingDigest
 from analysis.sources import cache
+from analysis.sources.declaration import Declaration
 from analysis.sources.event_frames import (
     STRING_LIST,
     EventDataError,
@@ -51,6 +52,9 @@ from analysis.sources.event_frames import (
     map_unique,
 )
 
+#: What an ACLED export gives (analysis.sources.declaration): every event it holds, with its
+#: type, actors, coordinates, region and cercle.
+DECLARATION = Declaration("acled", "the ACLED export")
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "event_id_cnty",
     "event_date",

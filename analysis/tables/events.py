@@ -73,7 +73,16 @@ from analysis.core import hashing, origins
 from analysis.core.countries import gw_number
 from analysis.core.vocab import EVENT_TYPES
 from analysis.curated.tables import resolver
-from analysis.sources import acled, owid, ucdp_api, ucdp_brd, ucdp_candidate, ucdp_ged
+from analysis.sources import (
+    acled,
+    acled_aggregated,
+    acled_api,
+    owid,
+    ucdp_api,
+    ucdp_brd,
+    ucdp_candidate,
+    ucdp_ged,
+)
 from analysis.sources import register as open_data
 from analysis.sources.acled_aggregated import (
     AGGREGATED_COLUMNS,
@@ -83,6 +92,7 @@ from analysis.sources.acled_aggregated import (
 )
 from analysis.sources.acled_api import READ_PATH, AcledClient
 from analysis.sources.annual import ANNUAL_COLUMNS
+from analysis.sources.declaration import Declaration
 from analysis.sources.event_frames import (
     CANONICAL_COLUMNS,
     EventDataError,
@@ -102,7 +112,10 @@ __all__ = [
     "Coverage",
     "EVENT_TYPES",
     "DatasetMissingError",
+    "Declaration",
     "EventDataError",
+    "declaration_of",
+    "empty_events",
     "load",
     "locate",
     "unresolved_actors",
@@ -121,6 +134,17 @@ DATASETS: dict[str, str | None] = {
     "owid": "owid-deaths",
 }
 ANNUAL_DATASETS = ("ucdp-brd", "owid")
+#: What each event source declares it gives (analysis.sources.declaration); ACLED's aggregated
+#: files declare by their frequency (``declaration_of``).
+DECLARATIONS: dict[str, Declaration] = {
+    "curated": curated.DECLARATION,
+    "acled": acled.DECLARATION,
+    "acled-api": acled_api.DECLARATION,
+    "acled-aggregated": acled_aggregated.MONTHLY_DECLARATION,
+    "ucdp-ged": ucdp_ged.DECLARATION,
+    "ucdp-candidate": ucdp_candidate.DECLARATION,
+    "ucdp-api": ucdp_api.DECLARATION,
+}
 #: ACLED exports are not downloadable without an account: the user puts them here.
 ACLED_RAW_FOLDER = "acled"
 #: UCDP's monthly candidate files (GEDEvent_vYY_0_M.csv), downloaded by hand, go here.
@@ -306,6 +330,28 @@ def load(
         frame = owid.read_owid(file, country, start_year, end_year)
     frame.attrs.update(dataset=name, source=source)
     frame.attrs["coverage"] = annual_coverage(name, frame, country)
+    return frame
+
+
+def declaration_of(dataset: str, frame: pd.DataFrame | None = None) -> Declaration:
+    """What the event source ``dataset`` gives; for ACLED's aggregated data, the declaration of
+    the loaded table's frequency (weekly files name regions only, monthly files cercles)."""
+    name = _normalise_name(dataset)
+    if name not in DECLARATIONS:
+        raise ValueError(f"{dataset!r} is not an event source; one of: {', '.join(DECLARATIONS)}")
+    if name == "acled-aggregated" and frame is not None:
+        return acled_aggregated.declaration(frame.attrs.get("frequency", "month"))
+    return DECLARATIONS[name]
+
+
+def empty_events() -> pd.DataFrame:
+    """An empty canonical event table, with the column types of a loaded one (what a source
+    that gives only totals per area and period yields as its event rows)."""
+    frame = pd.DataFrame({c: pd.Series(dtype="object") for c in CANONICAL_COLUMNS})
+    frame["date"] = pd.to_datetime(frame["date"])
+    for column in ("deaths_best", "deaths_low", "deaths_high", "latitude", "longitude"):
+        frame[column] = frame[column].astype("float64")
+    frame["year"] = frame["year"].astype("int64")
     return frame
 
 
