@@ -58,6 +58,17 @@ def test_auto_prefers_acled(machine):
     assert explicit.dataset == "ucdp-ged"
 
 
+def test_load_takes_any_spelling_of_the_country_once(machine):
+    # the readers compare the rows with the project's spelling, which load makes once
+    ged = FIXTURES / "ged_v25_1.csv"
+    mali = load("ucdp-ged", ged, country="Mali")
+    assert len(mali) == 5
+    for spelling in ("MALI", "  mali ", "Republic of Mali"):
+        same = load("ucdp-ged", ged, country=spelling)
+        assert same["event_id"].tolist() == mali["event_id"].tolist(), spelling
+        assert same.attrs["coverage"].country == "Mali"
+
+
 def test_dataset_status_and_coverage_table(machine):
     (machine / "owid-deaths").mkdir()
     shutil.copy(FIXTURES / "owid_deaths_long_label.csv", machine / "owid-deaths" / "owid.csv")

@@ -82,6 +82,15 @@ def test_a_bad_parameter_stops_with_one_sentence(machine, given, message):
         check(**given)
 
 
+def test_the_country_is_checked_into_the_projects_spelling_once(machine):
+    # the run's country, and the Sahel comparison's, in the spelling the readers compare with
+    params = check(country="Ivory Coast", sahel_countries=["Mali", "ivory coast"])
+    assert params.country == "Côte d'Ivoire"
+    assert params.sahel_countries == ("Mali", "Côte d'Ivoire")
+    with pytest.raises(ParameterError, match="Unknown country 'Atlantis'"):
+        check(country="Atlantis")
+
+
 # --- findings on tiny frames ----------------------------------------------------------------
 
 

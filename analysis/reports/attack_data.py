@@ -167,7 +167,7 @@ def _boundaries() -> dict[str, gpd.GeoDataFrame]:
     return found
 
 
-def _cut(
+def cut_selection(
     selection: EventSelection,
     end: date,
     focus: Sequence[str],
@@ -208,7 +208,7 @@ def load(ctx: RunContext, params: AttackTrendsParameters) -> AttackInputs:
     if brd is not None:
         brd = involving(brd, params.focus_groups)
     boundaries = _boundaries() if country == "Mali" else {}
-    selection = _cut(chosen, end, params.focus_groups, boundaries)
+    selection = cut_selection(chosen, end, params.focus_groups, boundaries)
     sahel_brd = {c: _optional(ctx, "ucdp-brd", c) for c in params.sahel_countries}
     groups = ctx.curated.groups.set_index("group_id")
     frames = [f for f in (selection.events, brd) if f is not None and len(f)]

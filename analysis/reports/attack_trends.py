@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from analysis.analyses.changepoints import METHODS
 from analysis.analyses.trends import PERIOD_FREQUENCIES
+from analysis.core.countries import canonical_country
 from analysis.reports import attack_appendix as appendix
 from analysis.reports import attack_context as context
 from analysis.reports import attack_sections as brief
@@ -132,7 +133,9 @@ def check(
         milestone_kinds=milestone_kinds or None,
         names=ctx.curated.resolver,
     )
-    countries = [sahel_countries] if isinstance(sahel_countries, str) else list(sahel_countries)
+    given = [sahel_countries] if isinstance(sahel_countries, str) else list(sahel_countries)
+    # in the project's spelling, as the country is (check_parameters): the series use it
+    countries = [canonical_country(c) or c for c in given]
     check_report_options(period, top_n, change_point_method, shift_window, countries)
     return AttackTrendsParameters(
         common, period, top_n, tuple(countries), change_point_method, shift_window

@@ -308,9 +308,10 @@ def event_span(table: pa.Table) -> tuple[date, date] | None:
 
 
 def country_rows(country: str) -> Callable[[pa.Table], pa.Array]:
-    """A table -> mask keeping the rows of ``country`` under any spelling (the rows
-    event_frames.filter_rows keeps, and perhaps a few more it then drops)."""
-    wanted, wanted_key = canonical_country(country), country_key(country)
+    """A table -> mask keeping the rows of ``country`` (in the project's spelling) under any
+    spelling of the file (the rows event_frames.filter_rows keeps, and perhaps a few more it
+    then drops)."""
+    wanted, wanted_key = country, country_key(country)
 
     def keep(table: pa.Table) -> pa.Array:
         column = table.column("country").combine_chunks()

@@ -563,7 +563,8 @@ def _blank(values: tuple) -> bool:
 
 
 def _same_country(country: str):
-    wanted, key = canonical_country(country), country_key(country)
+    """Whether a row's (canonical) country is ``country``, given in the project's spelling."""
+    wanted, key = country, country_key(country)
     return lambda name: canonical_country(name) == wanted or country_key(name) == key
 
 

@@ -70,7 +70,7 @@ import pyarrow.compute as pc
 from analysis import config
 from analysis.config import CURATED_DIR, curated_path, display_path
 from analysis.core import hashing, origins
-from analysis.core.countries import gw_number
+from analysis.core.countries import canonical_country, gw_number
 from analysis.core.vocab import EVENT_TYPES
 from analysis.curated.tables import resolver
 from analysis.sources import (
@@ -263,15 +263,19 @@ def load(
 ) -> pd.DataFrame:
     """Load a dataset as the canonical event table (or the annual table for ucdp-brd/owid).
 
-    ``country`` takes any spelling (``"Ivory Coast"``, ``"Côte d'Ivoire"``); ``start`` and
-    ``end`` are inclusive ISO dates. ``resolve`` maps an actor name to a group id (default:
-    the curated groups' alias resolver). ``candidates``: UCDP candidate files whose months
-    after the ``ucdp-ged`` release are added, marked provisional.
+    ``country`` takes any spelling (``"Ivory Coast"``, ``"Côte d'Ivoire"``): it is made the
+    project's spelling here, once, and the readers take it as given (a report's checked
+    parameters already hold it so); ``start`` and ``end`` are inclusive ISO dates. ``resolve``
+    maps an actor name to a group id (default: the curated groups' alias resolver).
+    ``candidates``: UCDP candidate files whose months after the ``ucdp-ged`` release are added,
+    marked provisional.
     """
     name = _normalise_name(dataset)
     start_date, end_date = _as_date(start, "start"), _as_date(end, "end")
+    asked, country = country, canonical_country(country) if country else None
     if name == "acled-api":
-        return _load_acled_api(country, start_date, end_date, resolve)
+        # ACLED's API is asked in the spelling given (it writes 'Ivory Coast')
+        return _load_acled_api(asked, country, start_date, end_date, resolve)
     if name == "acled-aggregated" or (name == "acled" and is_acled_aggregate(path)):
         # an aggregate is routed to its own reader, whichever of the two names asked for it
         file = locate("acled-aggregated", path)
@@ -452,18 +456,22 @@ def actor_kind(name: str) -> str:
 
 
 def _load_acled_api(
-    country: str | None, start: date | None, end: date | None, resolve: Resolve | None
+    asked: str | None,
+    country: str | None,
+    start: date | None,
+    end: date | None,
+    resolve: Resolve | None,
 ) -> pd.DataFrame:
     if not country:
         raise ValueError("acled-api needs a country (the API is read one country at a time)")
     start = start or date(1997, 1, 1)
     end = end or date.today()
     client = AcledClient.from_environment()
-    records = client.read(country, start, end)
+    records = client.read(asked, start, end)
     origins.record_api(
         "acled-api",
         client.base_url.rstrip("/") + READ_PATH,
-        {"country": country, "start": start.isoformat(), "end": end.isoformat()},
+        {"country": asked, "start": start.isoformat(), "end": end.isoformat()},
         rows=len(records),
     )
     resolve = with_name_parts(resolve or default_resolve())
