@@ -9,14 +9,13 @@ from pathlib import Path
 
 from analysis.reports import attack_trends
 from analysis.reports.attack_data import AttackInputs, AttackSeries, analyse, load
+from analysis.reports.attack_params import AttackTrendsParameters
 from analysis.reports.context import RunContext, open_run
 from analysis.reports.params import check_dates
 from analysis.reports.parts import Chart, NoData, Report, Table, Text
 
 
-def checked(
-    curated: Path | None = None, **given
-) -> tuple[RunContext, attack_trends.AttackTrendsParameters]:
+def checked(curated: Path | None = None, **given) -> tuple[RunContext, AttackTrendsParameters]:
     """The run opened on the given dates and the parameters checked against it (a bad value
     raises the ParameterError a notebook shows)."""
     start, end = check_dates(given.get("start_date", "2012-01-01"), given.get("end_date", "today"))
@@ -31,7 +30,7 @@ class Built:
     report: Report
     inputs: AttackInputs
     series: AttackSeries
-    params: attack_trends.AttackTrendsParameters
+    params: AttackTrendsParameters
 
     def blocks(self, kind: type) -> list:
         """Every block of a kind, in reading order."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analysis import config
-from analysis.reports import attack_trends as report_params
+from analysis.reports import attack_params as report_params
 from analysis.reports.params import ParameterError
 from analysis.tables import coverage
 from analysis.tables.events import load

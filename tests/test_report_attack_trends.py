@@ -15,6 +15,7 @@ from analysis.analyses.geoshift import ShiftVerdict
 from analysis.analyses.milestones import milestones_in
 from analysis.reports import attack_sentences as say
 from analysis.reports import attack_tables, attack_trends
+from analysis.reports.attack_params import AttackTrendsParameters
 from analysis.reports.params import ParameterError
 from tests import attack_report
 
@@ -36,7 +37,7 @@ def build(**given) -> attack_report.Built:
     return attack_report.build(CURATED, **given)
 
 
-def check(**given) -> attack_trends.AttackTrendsParameters:
+def check(**given) -> AttackTrendsParameters:
     return attack_report.checked(CURATED, **given)[1]
 
 

@@ -5,12 +5,11 @@ sections (analysis.reports.attack_sections)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from analysis.analyses import geoshift
 from analysis.analyses.milestones import milestone_table
 from analysis.reports import attack_sentences as say
 from analysis.reports.attack_context import milestones_missing, sahel_missing
+from analysis.reports.attack_params import AttackTrendsParameters
 from analysis.reports.attack_data import AttackInputs, AttackSeries
 from analysis.reports.attack_sections import deadliest_table, latest_caveat
 from analysis.reports.attack_tables import latest_by, renamed, report_table
@@ -18,8 +17,6 @@ from analysis.reports.attack_where import shift_missing
 from analysis.reports.parts import NoData, Section, Text, section
 from analysis.tables.coverage import coverage_table
 
-if TYPE_CHECKING:
-    from analysis.reports.attack_trends import AttackTrendsParameters
 
 DATASETS_PARAGRAPH = (
     "Event data (ACLED, UCDP GED) lists individual incidents; UCDP's Battle-Related Deaths "

@@ -4,13 +4,12 @@ comparison, the sources' claims tested on the data, and the timeline of mileston
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from analysis.analyses import trends
 from analysis.figures import events as fe
 from analysis.reports import attack_sentences as say
+from analysis.reports.attack_params import AttackTrendsParameters
 from analysis.reports.attack_data import AttackInputs, AttackSeries
 from analysis.reports.attack_tables import (
     IN_FILES_NOT_PERIOD,
@@ -20,8 +19,6 @@ from analysis.reports.brief import MILESTONE_BRIEF_CAPTION, milestone_brief
 from analysis.reports.parts import Chart, NoData, Section, Table, section
 from analysis.tables.coverage import HOW_TO_GET
 
-if TYPE_CHECKING:
-    from analysis.reports.attack_trends import AttackTrendsParameters
 
 
 def sahel(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:

@@ -25,6 +25,7 @@ from analysis.analyses.geoshift import ShiftVerdict
 from analysis.analyses.milestones import milestones_in
 from analysis.core.vocab import COVERAGE_NAMES
 from analysis.reports import aggregated_trends
+from analysis.reports.attack_params import AttackTrendsParameters
 from analysis.reports.attack_sentences import latest_sentences, partial_years_note
 from analysis.reports.context import RunContext
 from analysis.sources import boundaries as boundary_files
@@ -41,8 +42,6 @@ from analysis.tables.events import Coverage, DatasetMissingError, unresolved_act
 
 if TYPE_CHECKING:  # annotations only; geopandas is imported where boundaries are read
     import geopandas as gpd
-
-    from analysis.reports.attack_trends import AttackTrendsParameters
 
 
 @dataclass(frozen=True)

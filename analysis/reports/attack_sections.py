@@ -8,7 +8,7 @@ it can give (event rows, actors, cercles, coordinates) instead of which dataset 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -17,6 +17,7 @@ from analysis.core.vocab import COVERAGE_NAMES
 from analysis.figures import events as fe
 from analysis.reports import aggregated_trends
 from analysis.reports import attack_sentences as say
+from analysis.reports.attack_params import AttackTrendsParameters
 from analysis.reports.attack_data import AttackInputs, AttackSeries
 from analysis.reports.attack_tables import (
     IN_FILES_NOT_PERIOD,
@@ -31,8 +32,6 @@ from analysis.reports.parts import Chart, NoData, Section, Text, section
 from analysis.tables.coverage import HOW_TO_GET, coverage_sentences
 from analysis.tables.events import annual_coverage
 
-if TYPE_CHECKING:
-    from analysis.reports.attack_trends import AttackTrendsParameters
 
 
 def events_missing(d: AttackInputs) -> NoData:

@@ -7,19 +7,18 @@ it names cercles and gives single events with coordinates.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from analysis.analyses import geoshift
 from analysis.analyses.areas import AreaCounts
 from analysis.figures import events as fe
 from analysis.figures import maps
 from analysis.reports import attack_sentences as say
+from analysis.reports.attack_params import AttackTrendsParameters
 from analysis.reports.attack_data import AttackInputs, AttackSeries
 from analysis.reports.parts import Chart, NoData, Section, Text, section
 from analysis.tables.coverage import HOW_TO_GET
 
-if TYPE_CHECKING:
-    from analysis.reports.attack_trends import AttackTrendsParameters
 
 
 def where(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
