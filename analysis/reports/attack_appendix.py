@@ -11,7 +11,7 @@ from analysis.reports import attack_sentences as say
 from analysis.reports.attack_context import milestones_missing, sahel_missing
 from analysis.reports.attack_params import AttackTrendsParameters
 from analysis.reports.attack_data import AttackInputs, AttackSeries
-from analysis.reports.attack_sections import deadliest_table, latest_caveat
+from analysis.reports.attack_sections import UNRESOLVED_LISTED, deadliest_table, latest_caveat
 from analysis.reports.attack_tables import latest_by, renamed, report_table
 from analysis.reports.attack_where import shift_missing
 from analysis.reports.parts import NoData, Section, Text, section
@@ -130,7 +130,7 @@ def unmatched(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Se
         "appendix-unmatched",
         report_table(
             "unresolved",
-            names.head(25),
+            names.head(UNRESOLVED_LISTED),
             "Actor names that resolve to no group in groups.csv (kept in the data, listed here)",
             (d.sources.events, d.sources.curated),
         ),

@@ -264,9 +264,14 @@ def events_by_group(d: AttackInputs, s: AttackSeries) -> Chart | NoData | None:
     )
 
 
+#: How many of the actor names that resolve to no group the appendix lists.
+UNRESOLVED_LISTED = 25
+
+
 def unresolved_sentence(d: AttackInputs) -> str:
     """Whether every actor name resolved to a group (the names that did not: appendix)."""
-    unresolved = len(d.unresolved.head(25))
+    # the names the appendix lists, as the report has always counted them (at most 25)
+    unresolved = len(d.unresolved.head(UNRESOLVED_LISTED))
     if not unresolved:
         return "Every actor name in the data resolves to a group in groups.csv."
     return (
