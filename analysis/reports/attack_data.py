@@ -70,6 +70,8 @@ class AttackInputs:
     end: date
     period_end: ReportEnd
     selection: EventSelection
+    #: what the event data covers for the country, and within the report's period
+    coverage: Coverage
     covered: Coverage
     owid_all: pd.DataFrame | None
     owid: pd.DataFrame | None
@@ -220,6 +222,7 @@ def load(ctx: RunContext, params: AttackTrendsParameters) -> AttackInputs:
         end=end,
         period_end=period_end,
         selection=selection,
+        coverage=chosen.coverage,
         covered=chosen.coverage.within(start, end),
         owid_all=owid_all,
         owid=owid_all[owid_all["country"] == country] if owid_all is not None else None,

@@ -55,7 +55,7 @@ def event_summary(d: AttackInputs) -> dict[str, str]:
 def coverage_notes(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> list[str]:
     """Where the period ends and why, where each dataset's coverage ends, and what the event
     source can tell (a selection's caveat, the totals' own notes)."""
-    coverages = {d.name: d.selection.coverage}
+    coverages = {d.name: d.coverage}
     if d.owid is not None:
         coverages[COVERAGE_NAMES["owid"]] = annual_coverage("owid", d.owid, d.country)
     if d.brd is not None:
