@@ -23,16 +23,15 @@ from shapely.geometry import box
 
 from analysis import config
 from analysis.analyses.areas import AreaCounts
-from analysis.figures import events as fe
 from analysis.figures import groups as fg
 from analysis.figures import maps, style
-from analysis.figures.milestones import draw_milestones
-from analysis.reports import attack_trends, page
 from analysis.reports import group_evolution as ge
+from analysis.reports import page
 from analysis.reports import public_opinion as po
 from analysis.reports.context import open_run
 from analysis.reports.params import ParameterError, check_parameters
 from analysis.reports.parts import Chart, NoData, Report
+from tests import attack_report
 
 matplotlib.use("Agg")
 
@@ -129,56 +128,18 @@ def figure_slugs(shown) -> list[str]:
     ]
 
 
-def show_attack_trends(
-    report: attack_trends.AttackTrendsReport, only: tuple[str, ...] | None = None
-) -> None:
-    """The figures (those in ``only``, or all) and tables of the attack-trends notebook, shown
-    as its cells show them; a section without data says why."""
-    layouts = {
-        "national-trend-events": fe.trend_layout,
-        "map-regions": maps.choropleth_layout,
-        "map-cercles": maps.choropleth_layout,
-    }
-
-    def draw_national(ax, data, title, **options):
-        fe.draw_annual_series(ax, data, title, **options)
-        draw_milestones(ax, report.milestones, axis_kind="year")
-
-    draws = {
-        "national-trend-ucdp": draw_national,
-        "group-battle-deaths": fe.draw_split,
-        "events-by-group": fe.draw_split,
-        "events-by-type": fe.draw_split,
-        "map-points": maps.draw_event_points,
-        "geographic-shift": fe.draw_shift,
-        "change-points-events": fe.draw_change_points,
-        "change-points-annual": fe.draw_change_points,
-        "sahel-comparison": fe.draw_sahel,
-    }
-    for slug in list(layouts) + list(draws):
-        if slug not in report.figures:
-            if slug in report.missing:
-                page.no_data(*report.missing[slug])
-            continue
-        if only is not None and slug not in only:
-            continue
-        f = report.figures[slug]
-        if slug in layouts:
-            fig, _ = layouts[slug](f.data, f.title, **f.options)
-        else:
-            fig, ax = style.new_figure()
-            draws[slug](ax, f.data, title=f.title, **f.options)
-        page.figure(fig, slug, f.caption, source=f.source)
-    for name in ("deadliest", "types", "milestones"):
-        if name in report.tables:
-            page.table(*report.tables[name])
-        elif name in report.missing:
-            page.no_data(*report.missing[name])
+def show_attack_trends(report: attack_report.Built, only: tuple[str, ...] | None = None) -> None:
+    """The attack-trends notebook's sections, shown as page.show shows them (the figures of
+    ``only``, when given, and every other block); a section without data says why."""
+    for part in report.report.sections.values():
+        for block in part.blocks:
+            if isinstance(block, Chart) and only is not None and block.slug not in only:
+                continue
+            page.show_block(block)
 
 
-def build_attack_trends(curated: Path = CURATED, **given) -> attack_trends.AttackTrendsReport:
-    params = attack_trends.check(**given)
-    return attack_trends.build(open_run(params.start_date, params.end_date, curated), params)
+def build_attack_trends(curated: Path = CURATED, **given) -> attack_report.Built:
+    return attack_report.build(curated, **given)
 
 
 # --- case 1: '$' in names, acronyms and labels is shown literally ---------------------------
@@ -303,8 +264,8 @@ def test_period_without_events_or_ucdp_years_says_so_in_each_section(machine):
     assert "UCDP-based national series (OWID, BRD) for Mali in the period" in notes
     assert "an annual death series (OWID) for Mali in the period" in notes
     assert figure_slugs(machine) == []
-    assert report.headline[0] == "OWID Mali deaths: no year in the period"
-    assert report.findings[0] == (
+    assert report.report.checks["headline"][0] == "OWID Mali deaths: no year in the period"
+    assert report.report.key_findings[0] == (
         "The UCDP-based national series (OWID) has no year for Mali in the period."
     )
 
@@ -318,11 +279,11 @@ def test_header_only_event_file_reports_no_events(machine, tmp_path, monkeypatch
     monkeypatch.setattr(config, "RAW_DIR", raw)
     report = build_attack_trends(data_source="ucdp-ged")
     show_attack_trends(report, only=("change-points-events", "national-trend-events"))
-    assert len(report.events) == 0
-    assert report.missing["change-points-events"][0] == "events for Mali in the period"
+    assert len(report.inputs.events) == 0
+    assert report.missing["change-points-events"].what == "events for Mali in the period"
     assert "change-points-events" not in figure_slugs(machine)
     assert no_data_notes(machine).count("events for Mali in the period") >= 3
-    assert report.findings[2] == (
+    assert report.report.key_findings[2] == (
         "The geographic-shift claim cannot be tested: the UCDP GED 25.1 (ucdp.uu.se) has no "
         "events in the period."
     )
@@ -344,7 +305,7 @@ def test_header_only_owid_file_reports_no_years(machine, tmp_path, monkeypatch):
     monkeypatch.setattr(config, "RAW_DIR", raw)
     report = build_attack_trends()
     show_attack_trends(report, only=("national-trend-ucdp",))
-    assert report.headline[0] == "OWID Mali deaths: no year in the period"
+    assert report.report.checks["headline"][0] == "OWID Mali deaths: no year in the period"
     assert "the Sahel series (OWID) for Mali, Burkina Faso, Niger in the period" in no_data_notes(
         machine
     )
@@ -375,7 +336,7 @@ def test_header_only_owid_file_reports_no_years(machine, tmp_path, monkeypatch):
 )
 def test_dates_out_of_range_stop_with_one_sentence(machine, given, message):
     with pytest.raises(ParameterError, match=message):
-        attack_trends.check(**given)
+        attack_report.checked(CURATED, **given)
 
 
 def test_end_of_this_year_is_accepted_and_next_year_refused(machine):
@@ -401,9 +362,10 @@ def test_focus_group_without_events_says_so_instead_of_an_empty_chart(machine):
     # neither curated event is JNIM's; BRD keeps JNIM's 180 battle deaths
     report = build_attack_trends(focus_groups=["JNIM"], data_source="curated")
     show_attack_trends(report, only=("change-points-events",))
-    assert "change-points-events" not in report.figures
-    assert report.missing["change-points-events"][0] == "events for Mali in the period"
-    assert report.no_break_sentence is None  # not "0 events are too few"
+    assert "change-points-events" not in report.charts
+    assert report.missing["change-points-events"].what == "events for Mali in the period"
+    # not "0 events are too few"
+    assert not any("shows no change point" in text for text in report.texts("change-points"))
     assert "events for Mali in the period" in no_data_notes(machine)
     assert "change-points-events" not in figure_slugs(machine)
 
@@ -411,7 +373,7 @@ def test_focus_group_without_events_says_so_instead_of_an_empty_chart(machine):
 def test_milestone_kind_matching_nothing_leaves_the_timeline_section_saying_so(machine):
     report = build_attack_trends(milestone_kinds=["coup"], data_source="curated")
     show_attack_trends(report, only=("national-trend-ucdp",))
-    assert report.milestones.empty
+    assert report.inputs.milestones.empty
     assert "milestones of the chosen kinds in the period" in no_data_notes(machine)
     assert figure_slugs(machine) == ["national-trend-ucdp"]
 

@@ -22,14 +22,13 @@ from pathlib import Path
 import pytest
 
 from analysis import config
-from analysis.reports import attack_trends
-from analysis.reports.context import open_run
 from analysis.sources import boundaries
 from analysis.sources.acled_api import AcledApiError, AcledClient
 from analysis.sources.register import DATASETS
 from analysis.sources.ucdp_api import UcdpApiError, UcdpClient
 from analysis.tables import coverage, events
 from analysis.tables.events import DatasetMissingError, EventDataError
+from tests import attack_report
 from tests.loopback import JsonHandler, serving
 
 TOKEN = "fixture-token"
@@ -299,9 +298,8 @@ def machine(tmp_path, monkeypatch) -> Path:
 WEEKLY_NAME = "Western_Africa_aggregated_data_up_to_week_of-2024-01-13"
 
 
-def build_attack_report(**given) -> attack_trends.AttackTrendsReport:
-    params = attack_trends.check(**given)
-    return attack_trends.build(open_run(params.start_date, params.end_date, CURATED), params)
+def build_attack_report(**given) -> attack_report.Built:
+    return attack_report.build(CURATED, **given)
 
 
 def test_a_damaged_workbook_in_the_acled_folder_does_not_sink_a_ged_report(machine):
@@ -310,11 +308,11 @@ def test_a_damaged_workbook_in_the_acled_folder_does_not_sink_a_ged_report(machi
         f"{damaged}: not a readable xlsx workbook: its zip is damaged or cut short (File is "
         "not a zip file); download it again"
     )
-    report = build_attack_report()
-    assert report.event_dataset == "ucdp-ged"  # the good GED file's events
-    assert len(report.events) == 5  # the fixture's Mali events (900006 is in Burkina Faso)
-    assert report.selection_notes[0] == f"{sentence}; skipped."
-    status = report.tables["datasets"].frame.set_index("dataset")
+    built = build_attack_report()
+    assert built.inputs.selection.dataset == "ucdp-ged"  # the good GED file's events
+    assert len(built.inputs.events) == 5  # the fixture's Mali events (900006 is in Burkina Faso)
+    assert built.inputs.selection.notes[0] == f"{sentence}; skipped."
+    status = built.tables["datasets"].frame.set_index("dataset")
     aggregated = status.loc[coverage.TITLES["acled-aggregated"]]
     assert aggregated["status"] == "cannot be read"
     assert aggregated["how to get it"] == f"acled-aggregated: {sentence}"
@@ -371,12 +369,13 @@ def test_a_cut_boundaries_file_fails_only_the_map(machine):
         "the file is cut short or damaged; get it again with `python -m analysis data fetch "
         "geoboundaries-adm1`"
     )
-    report = build_attack_report()  # Mali: the maps need the boundaries
-    assert "map-regions" not in report.figures
-    assert report.missing["map-regions"][0] == "Mali region boundaries or events"
-    assert report.event_dataset == "ucdp-ged" and report.findings  # the rest is there
+    built = build_attack_report()  # Mali: the maps need the boundaries
+    assert "map-regions" not in built.charts
+    assert built.missing["map-regions"].what == "Mali region boundaries or events"
+    # the rest is there
+    assert built.inputs.selection.dataset == "ucdp-ged" and built.report.key_findings
     row = (
-        report.tables["datasets"]
+        built.tables["datasets"]
         .frame.set_index("dataset")
         .loc[coverage.TITLES["geoboundaries-adm1"]]
     )

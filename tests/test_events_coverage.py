@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analysis import config
-from analysis.reports import attack_trends as report_params
+from analysis.reports import attack_params as report_params
 from analysis.reports.params import ParameterError
 from analysis.tables import coverage
 from analysis.tables.events import load
@@ -56,6 +56,17 @@ def test_auto_prefers_acled(machine):
     assert selection.notes == []
     explicit = coverage.select_events("ucdp-ged", "Mali", None, None)
     assert explicit.dataset == "ucdp-ged"
+
+
+def test_load_takes_any_spelling_of_the_country_once(machine):
+    # the readers compare the rows with the project's spelling, which load makes once
+    ged = FIXTURES / "ged_v25_1.csv"
+    mali = load("ucdp-ged", ged, country="Mali")
+    assert len(mali) == 5
+    for spelling in ("MALI", "  mali ", "Republic of Mali"):
+        same = load("ucdp-ged", ged, country=spelling)
+        assert same["event_id"].tolist() == mali["event_id"].tolist(), spelling
+        assert same.attrs["coverage"].country == "Mali"
 
 
 def test_dataset_status_and_coverage_table(machine):

@@ -328,27 +328,25 @@ def export_to_mid_march(tmp_path, monkeypatch):
 
 
 def attack_report(**given):
-    from analysis.reports import attack_trends
-    from analysis.reports.context import open_run
+    from tests import attack_report as built
 
-    params = attack_trends.check(**given)
-    return attack_trends.build(open_run(params.start_date, params.end_date, CURATED_MIN), params)
+    return built.build(CURATED_MIN, **given)
 
 
 def test_a_written_end_past_the_export_shows_missing_months_and_says_where_it_ends(
     export_to_mid_march,
 ):
     report = attack_report(start_date="2024-01-01", end_date="2024-12-31")
-    assert report.event_dataset == "acled" and len(report.events) == 7
-    monthly = report.figures["national-trend-events"].data
+    assert report.inputs.selection.dataset == "acled" and len(report.inputs.events) == 7
+    monthly = report.charts["national-trend-events"].data
     # Jan 3, Feb 3, Mar 1 (half covered); April to December missing, not 0
     assert monthly["events"].iloc[:3].tolist() == [3, 3, 1]
     assert monthly["events"].iloc[3:].isna().all() and len(monthly) == 12
-    caption = report.figures["national-trend-events"].caption
+    caption = report.charts["national-trend-events"].caption
     assert "The ACLED export ends in March 2024: the months after it are not covered" in caption
     assert "March 2024 (48% covered)" in caption  # 15 of 31 days
     # no change point at the end of coverage (old zero-filled series broke "down to 0" there)
-    assert report.event_breaks == ()
+    assert report.series.event_breaks == ()
     assert report.coverage_notes[0] == (
         "The period ends on 2024-12-31 as asked; the ACLED export covers up to 2024-03-15, so "
         "the periods after it are missing, not zero."
@@ -367,12 +365,12 @@ def test_the_default_end_follows_the_run_and_stops_at_the_export(export_to_mid_m
         "The period ends on 2024-03-15, the last day the ACLED export covers, which is earlier "
         "than the run date (2026-11-27)."
     )
-    monthly = report.figures["national-trend-events"].data
+    monthly = report.charts["national-trend-events"].data
     # January to March only, March marked partial (15 of 31 days)
     assert list(monthly.index) == [T("2024-01-01"), T("2024-02-01"), T("2024-03-01")]
     assert monthly["covered_share"].tolist() == [1.0, 1.0, pytest.approx(15 / 31)]
     # the change-point series leaves the partial month out
-    assert report.figures["change-points-events"].data.fillna(-1).tolist() == [3, 3, -1]
+    assert report.charts["change-points-events"].data.fillna(-1).tolist() == [3, 3, -1]
 
 
 # --- what changed since the last run ------------------------------------------------------------
@@ -534,30 +532,32 @@ def sahel_export(export_to_mid_march, tmp_path):
 @pytest.mark.parametrize("country", ["Burkina Faso", "Niger"])
 def test_a_report_on_another_country_has_no_mali_content(sahel_export, country):
     report = attack_report(start_date="2024-01-01", end_date="2024-03-31", country=country)
-    assert report.title == f"Attack trends in {country} and the Sahel"
+    title, lede = report.report.title, report.report.lede
+    assert title == f"Attack trends in {country} and the Sahel"
     others = " and ".join(c for c in ("Mali", "Burkina Faso", "Niger") if c != country)
-    assert report.lede.startswith(f"How much armed violence has {country} seen")
-    assert f"It compares {country} with {others}." in report.lede
-    assert "boundaries" not in report.lede and "claimed" not in report.lede
+    assert lede.startswith(f"How much armed violence has {country} seen")
+    assert f"It compares {country} with {others}." in lede
+    assert "boundaries" not in lede and "claimed" not in lede
     # the events are the country's: Burkina Faso 2 (10 deaths), Niger 1 (3 deaths)
-    assert set(report.events["country"]) == {country}
-    assert len(report.events) == {"Burkina Faso": 2, "Niger": 1}[country]
+    events = report.inputs.events
+    assert set(events["country"]) == {country}
+    assert len(events) == {"Burkina Faso": 2, "Niger": 1}[country]
     # the curated milestones of the fixture concern Mali: none borrowed
-    assert report.milestones.empty
-    assert report.missing["milestones"][0] == (
+    assert report.inputs.milestones.empty
+    assert report.missing["milestones"].what == (
         f"milestones of the chosen kinds in the period that concern {country}"
     )
-    assert "claims" not in report.tables and "Mali" in report.missing["claims"][0]
-    assert report.where_intro.endswith(f"so this report on {country} has neither.")
+    assert "claims" not in report.tables and "Mali" in report.missing["claims"].what
+    assert report.texts("where")[0].endswith(f"so this report on {country} has neither.")
     # Mali's boundary files are not datasets of this report
     assert not report.tables["datasets"].frame["dataset"].str.contains("Mali").any()
-    for finding in report.findings:
+    for finding in report.report.key_findings:
         # the UCDP series are the country's; only the Sahel comparison may name Mali
         assert "Mali" not in finding or finding.startswith("Burkina Faso's conflict deaths")
 
 
 def test_milestones_follow_their_countries():
-    from analysis.reports.attack_trends import of_country
+    from analysis.reports.attack_data import of_country
 
     milestones = pd.DataFrame(
         {
@@ -647,7 +647,7 @@ def test_latest_events_without_a_death_figure_have_no_deaths_not_zero():
     assert trends.window_words(row, windows, "latest") == (
         "2 events and no death figure from 2024-02-17 to 2024-03-15"
     )
-    from analysis.reports.attack_trends import latest_by
+    from analysis.reports.attack_tables import latest_by
 
     # The regions table says so too: 'not given' for those deaths, 'not covered' only for a
     # window the data does not cover (none here), a covered window without events 0.
@@ -668,7 +668,7 @@ def test_a_month_is_flagged_only_against_months_the_data_covers():
 def test_the_latest_section_of_the_report_says_where_its_weeks_end(export_to_mid_march):
     # events of 1 death each on Jan 1, 12, 25, Feb 2, 14, 27 and Mar 15 2024; export to Mar 15
     report = attack_report(start_date="2024-01-01", end_date="2024-12-31")
-    assert report.latest == (
+    assert tuple(report.texts("latest")) == (
         # latest 2024-02-17..03-15: Feb 27, Mar 15; previous 01-20..02-16: Jan 25, Feb 2, 14
         "In the last 4 weeks the ACLED export covers (2024-02-17 to 2024-03-15) it records 2 "
         "events and 2 deaths, against 3 events and 3 deaths from 2024-01-20 to 2024-02-16 (the "

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from analysis import config
-from analysis.reports import aggregated_trends, attack_trends
-from analysis.reports.context import open_run
+from analysis.reports import aggregated_trends
 from analysis.tables import events
+from tests import attack_report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AGGREGATED = FIXTURES / "acled_aggregated"
@@ -43,14 +43,13 @@ def raw(tmp_path, monkeypatch) -> Path:
     return folder
 
 
-def build(**given) -> attack_trends.AttackTrendsReport:
-    params = attack_trends.check(**given)
-    return attack_trends.build(open_run(params.start_date, params.end_date, CURATED), params)
+def build(**given) -> attack_report.Built:
+    return attack_report.build(CURATED, **given)
 
 
 def test_auto_uses_the_aggregates_through_the_last_month_they_cover(raw):
     report = build()
-    assert report.event_dataset == "acled-aggregated"
+    assert report.inputs.selection.dataset == "acled-aggregated"
     # by hand: 2*432 + 3*528 + 132 = 2,580 events, January 2019 to March 2024
     assert report.event_summary["n"] == "2,580"
     assert (report.event_summary["first"], report.event_summary["last"]) == (
@@ -58,7 +57,7 @@ def test_auto_uses_the_aggregates_through_the_last_month_they_cover(raw):
         "2024-03-31",
     )
     # the period follows the run and stops where the file does (as of 31 March 2024)
-    assert report.period[1].isoformat() == "2024-03-31"
+    assert report.report.front["end_date"] == "2024-03-31"
     notes = " ".join(report.coverage_notes)
     assert "2019: 432 events, 1,296 deaths" in notes and "2024: 132 events, 396 deaths" in notes
     assert "names no actor" in notes
@@ -68,7 +67,7 @@ def test_auto_uses_the_aggregates_through_the_last_month_they_cover(raw):
 
 
 def test_trend_is_monthly_counts_missing_before_the_file(raw):
-    monthly = build().figures["national-trend-events"].data
+    monthly = build().charts["national-trend-events"].data
     # by hand: January 2019 (k = 0) 29 events; March 2024 (k = 62, 62 % 3 = 2): 37 + 7*2 = 51
     assert monthly.loc["2019-01-01", "events"] == 29
     assert monthly.loc["2024-03-01", ["events", "deaths_best"]].tolist() == [51, 153]
@@ -78,13 +77,13 @@ def test_trend_is_monthly_counts_missing_before_the_file(raw):
 
 def test_shift_test_and_change_point_come_from_the_aggregates(raw):
     report = build()
-    shift = report.figures["geographic-shift"].data
+    shift = report.charts["geographic-shift"].data
     # by hand: north 2019 = 4 areas * (6*12 + 12) = 336 events; centre 2022 = 2*(12*12 + 12)
     assert shift.loc[2019, "events_north"] == 336 and shift.loc[2022, "events_centre"] == 312
-    assert report.verdict.verdict == "supported"
-    assert report.shift_headline[0] == "event source: acled-aggregated, 2580 events"
+    assert report.series.verdict.verdict == "supported"
+    assert report.report.checks["shift"][0] == "event source: acled-aggregated, 2580 events"
     # the base rises from 29 to 37 events a month in 2021: one break, upward, around it
-    (point,) = report.event_breaks
+    (point,) = report.series.event_breaks
     assert point.direction == "up"
     assert pd.Timestamp("2020-10-01") <= point.date <= pd.Timestamp("2021-02-01")
 
@@ -93,7 +92,7 @@ def test_latest_is_the_last_whole_month_against_the_one_before_and_a_year_before
     report = build()
     # by hand: March 2024 51 events (153 deaths), February 2024 (k = 61) 37 + 7 = 44 (132),
     # March 2023 (k = 50, 50 % 3 = 2) 51 (153)
-    assert report.latest[0] == (
+    assert report.texts("latest")[0] == (
         "In the last month the ACLED aggregated file covers whole (2024-03-01 to 2024-03-31) it "
         "records 51 events and 153 deaths, against 44 events and 132 deaths from 2024-02-01 to "
         "2024-02-29 (the month before) and 51 events and 153 deaths from 2023-03-01 to "
@@ -108,32 +107,34 @@ def test_what_aggregates_cannot_show_is_said(raw):
     report = build()
     for section in ("events-by-group", "latest-groups", "types", "deadliest"):
         assert section in report.missing, section
-    assert "names no actor" in report.missing["events-by-group"][0]
-    assert "group-battle-deaths" in report.figures  # groups fall back to UCDP BRD
+    assert "names no actor" in report.missing["events-by-group"].what
+    assert "group-battle-deaths" in report.charts  # groups fall back to UCDP BRD
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data (real boundaries) is absent")
 def test_maps_join_by_place_code_then_by_name(raw):
     report = build()
-    regions = report.figures["map-regions"].data.areas.set_index("admin1")
+    regions = report.charts["map-regions"].data.areas.set_index("admin1")
     # by hand, over the file: one northern area = 2*84 + 3*48 + 12 = 324 events; Gao region =
     # Ansongo (ML07 by P-code) + Ménaka (ML10 is no 2015 area: by name, to Gao) = 648
     assert regions.loc["Gao", "events"] == 648
     # Mopti (centre): 2*36 + 3*156 + 39 = 579
     assert regions.loc["Mopti", "events"] == 579
-    assert "324 events in Ménaka counted in Gao (2015 boundaries)" in report.area_notes
+    assert "324 events in Ménaka counted in Gao (2015 boundaries)." in report.texts("where")
     assert "unmatched-adm1" not in report.tables  # every row matched, by code or name
 
 
 def test_event_level_data_wins_and_the_report_says_so(raw):
     shutil.copy(FIXTURES / "events" / "acled_export_current.csv", raw / "acled" / "export.csv")
     report = build()
-    assert report.event_dataset == "acled"
+    assert report.inputs.selection.dataset == "acled"
     assert any(
-        "is also on this machine, but event-level data" in note for note in report.selection_notes
+        "is also on this machine, but event-level data" in note
+        for note in report.inputs.selection.notes
     )
     # asked for by name, the aggregates are used
-    assert build(data_source="acled-aggregated").event_dataset == "acled-aggregated"
+    named = build(data_source="acled-aggregated")
+    assert named.inputs.selection.dataset == "acled-aggregated"
 
 
 def test_weekly_population_exposure_is_shown_per_row_never_summed():
@@ -153,7 +154,7 @@ def test_a_weekly_file_alone_gives_weekly_counts_without_demonstrations(raw):
     (raw / "acled" / MONTHLY.name).unlink()
     shutil.copy(WEEKLY, raw / "acled" / WEEKLY.name)
     report = build(start_date="2023-01-01")
-    assert report.event_dataset == "acled-aggregated"
+    assert report.inputs.selection.dataset == "acled-aggregated"
     # by hand: Mali's 9 events less Bamako's 2 protests (disorder type Demonstrations) = 7
     assert report.event_summary["n"] == "7"
     notes = " ".join(report.coverage_notes)
@@ -161,8 +162,10 @@ def test_a_weekly_file_alone_gives_weekly_counts_without_demonstrations(raw):
     assert "counted in the month its Saturday falls in" in notes
     assert "2024: 7 events, 16 deaths" in notes
     # two weeks (2024-01-06 to 2024-01-19) do not cover 4 whole weeks; January is partial
-    assert report.latest[0].startswith("The ACLED aggregated file does not cover a whole 4 weeks")
-    monthly = report.figures["national-trend-events"].data
+    assert report.texts("latest")[0].startswith(
+        "The ACLED aggregated file does not cover a whole 4 weeks"
+    )
+    monthly = report.charts["national-trend-events"].data
     assert monthly.loc["2024-01-01", "events"] == 7
     assert 0 < monthly.loc["2024-01-01", "covered_share"] < 1
 
@@ -174,12 +177,12 @@ def test_a_weekly_file_draws_no_cercle_map(raw):
     (raw / "acled" / MONTHLY.name).unlink()
     shutil.copy(WEEKLY, raw / "acled" / WEEKLY.name)
     report = build(start_date="2023-01-01")
-    if "map-regions" not in report.figures:
+    if "map-regions" not in report.charts:
         pytest.skip("no Mali boundaries in ../shared/data")
-    regions = report.figures["map-regions"].data.areas.set_index("admin1")
+    regions = report.charts["map-regions"].data.areas.set_index("admin1")
     assert regions.loc["Mopti", "events"] == 6  # by hand: 3 + 2 + 1 (the 2 protests left out)
-    assert "map-cercles" not in report.figures
-    assert "per region" in report.missing["map-cercles"][0]
+    assert "map-cercles" not in report.charts
+    assert "per region" in report.missing["map-cercles"].what
 
 
 def test_auto_does_not_count_demonstrations_as_attacks(raw):
@@ -192,5 +195,7 @@ def test_auto_does_not_count_demonstrations_as_attacks(raw):
     )
     shutil.copy(demonstrations, raw / "acled" / demonstrations.name)
     report = build()
-    assert report.event_dataset == "curated"
-    assert any("demonstrations, not political violence" in note for note in report.selection_notes)
+    assert report.inputs.selection.dataset == "curated"
+    assert any(
+        "demonstrations, not political violence" in note for note in report.inputs.selection.notes
+    )

@@ -13,9 +13,11 @@ from analysis import config
 from analysis.analyses.changepoints import ChangePoint
 from analysis.analyses.geoshift import ShiftVerdict
 from analysis.analyses.milestones import milestones_in
-from analysis.reports import attack_trends
-from analysis.reports.context import open_run
+from analysis.reports import attack_sentences as say
+from analysis.reports import attack_tables, attack_trends
+from analysis.reports.attack_params import AttackTrendsParameters
 from analysis.reports.params import ParameterError
+from tests import attack_report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RAW = FIXTURES / "attack_trends" / "raw"
@@ -31,9 +33,12 @@ def machine(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(config, "CURATED_DIR", CURATED)
 
 
-def build(**given) -> attack_trends.AttackTrendsReport:
-    params = attack_trends.check(**given)
-    return attack_trends.build(open_run(params.start_date, params.end_date, CURATED), params)
+def build(**given) -> attack_report.Built:
+    return attack_report.build(CURATED, **given)
+
+
+def check(**given) -> AttackTrendsParameters:
+    return attack_report.checked(CURATED, **given)[1]
 
 
 # --- parameters -----------------------------------------------------------------------------
@@ -42,7 +47,7 @@ def build(**given) -> attack_trends.AttackTrendsReport:
 def test_parameters_keep_their_names_and_defaults(machine, monkeypatch):
     # end_date follows the run (issue 13): "today" is the build's run date
     monkeypatch.setenv("MALI_RUN_DATE", "2026-11-27")
-    params = attack_trends.check()
+    params = check()
     assert attack_trends.PARAMETERS[0] == "start_date" and len(attack_trends.PARAMETERS) == 11
     assert (params.start_date.isoformat(), params.end_date.isoformat()) == (
         "2012-01-01",
@@ -75,7 +80,16 @@ def test_parameters_keep_their_names_and_defaults(machine, monkeypatch):
 )
 def test_a_bad_parameter_stops_with_one_sentence(machine, given, message):
     with pytest.raises(ParameterError, match=message):
-        attack_trends.check(**given)
+        check(**given)
+
+
+def test_the_country_is_checked_into_the_projects_spelling_once(machine):
+    # the run's country, and the Sahel comparison's, in the spelling the readers compare with
+    params = check(country="Ivory Coast", sahel_countries=["Mali", "ivory coast"])
+    assert params.country == "Côte d'Ivoire"
+    assert params.sahel_countries == ("Mali", "Côte d'Ivoire")
+    with pytest.raises(ParameterError, match="Unknown country 'Atlantis'"):
+        check(country="Atlantis")
 
 
 # --- findings on tiny frames ----------------------------------------------------------------
@@ -87,12 +101,12 @@ def owid_frame(deaths: dict[int, int]) -> pd.DataFrame:
 
 def test_owid_finding_last_first_and_deadliest_year():
     # last year 2021: 90; first 2019: 100; deadliest 2020 with 1,500
-    sentence = attack_trends.owid_finding(owid_frame({2019: 100, 2020: 1500, 2021: 90}), "Mali")
+    sentence = say.owid_finding(owid_frame({2019: 100, 2020: 1500, 2021: 90}), "Mali")
     assert sentence == (
         "UCDP counts 90 deaths from organised violence in Mali in 2021, against 100 in 2019; "
         "the deadliest year was 2020 with 1,500 (Our World in Data from UCDP)."
     )
-    assert "missing on this machine" in attack_trends.owid_finding(None, "Mali")
+    assert "missing on this machine" in say.owid_finding(None, "Mali")
 
 
 def test_brd_finding_gives_the_top_group_share():
@@ -104,11 +118,11 @@ def test_brd_finding_gives_the_top_group_share():
         }
     )
     # JNIM 300 + 900 = 1,200 of 300 + 900 + 600 + 200 = 2,000 -> 60%
-    assert attack_trends.brd_finding(brd, "Mali") == (
+    assert say.brd_finding(brd, "Mali") == (
         "JNIM accounts for 60% of the 2,000 state-based battle deaths UCDP recorded in Mali "
         "from 2013 to 2020 (1,200)."
     )
-    assert attack_trends.brd_finding(brd.iloc[0:0], "Mali") is None
+    assert say.brd_finding(brd.iloc[0:0], "Mali") is None
 
 
 def test_shift_finding_and_verdict_sentence():
@@ -123,13 +137,13 @@ def test_shift_finding_and_verdict_sentence():
         30,
         40,
     )
-    assert attack_trends.shift_finding(verdict, 1234, "UCDP GED 25.1 (ucdp.uu.se)") == (
+    assert say.shift_finding(verdict, 1234, "UCDP GED 25.1 (ucdp.uu.se)") == (
         "The claim is supported: the north's share of deaths went from 90% in 2012-2014 to 25% "
         "in 2023-2025, the centre's from 10% to 50% and the south's from 0% to 25%; the "
         "deaths-weighted mean latitude moved from 18.0°N to 14.5°N. (Tested on 1,234 events of "
         "the UCDP GED 25.1 (ucdp.uu.se).)"
     )
-    lines = attack_trends.shift_headline_lines(verdict, "ucdp-ged", 1234)
+    lines = say.shift_headline_lines(verdict, "ucdp-ged", 1234)
     assert lines[1] == "verdict: supported; windows (2012, 2014) and (2023, 2025)"
     assert lines[2:5] == (
         "  north: 90% -> 25% of deaths",
@@ -144,11 +158,11 @@ def test_annual_break_finding_names_the_first_break():
         ChangePoint(pd.Timestamp("2018-01-01"), 6, 388.4, 1797.2),
         ChangePoint(pd.Timestamp("2022-01-01"), 10, 1797.2, 900.0),
     ]
-    assert attack_trends.annual_break_finding(breaks, "Mali", "poisson") == (
+    assert say.annual_break_finding(breaks, "Mali", "poisson") == (
         "UCDP's annual death series for Mali breaks up in 2018: from 388 to 1,797 deaths a "
         "year on average (poisson change-point method)."
     )
-    assert attack_trends.annual_break_finding([], "Mali", "poisson") is None
+    assert say.annual_break_finding([], "Mali", "poisson") is None
 
 
 def test_burkina_overtook_finding_and_the_years_it_never_did():
@@ -157,13 +171,13 @@ def test_burkina_overtook_finding_and_the_years_it_never_did():
         index=pd.Index([2019, 2020, 2021], name="year"),
     )
     # 2019: 50 < 100; 2020: 200 > 150 -> first year 2020; levels of the last year, 2021
-    assert attack_trends.overtook_finding(wide, "Mali") == (
+    assert say.overtook_finding(wide, "Mali") == (
         "Burkina Faso's conflict deaths first exceeded Mali's in 2020; in 2021 UCDP counts "
         "Burkina Faso 300, Mali 90, Niger 70."
     )
     never = wide.assign(**{"Burkina Faso": [1, 2, 3]})
-    assert attack_trends.overtook_finding(never, "Mali") is None
-    assert attack_trends.overtook_finding(wide.drop(columns="Burkina Faso"), "Mali") is None
+    assert say.overtook_finding(never, "Mali") is None
+    assert say.overtook_finding(wide.drop(columns="Burkina Faso"), "Mali") is None
 
 
 def test_milestones_in_keeps_the_kinds_and_those_overlapping_the_period():
@@ -190,8 +204,8 @@ def test_milestones_in_keeps_the_kinds_and_those_overlapping_the_period():
 
 def test_build_findings_headlines_and_tables_from_the_fixture(machine):
     report = build()
-    assert report.event_dataset == "curated" and len(report.events) == 2
-    assert report.findings == (
+    assert report.inputs.selection.dataset == "curated" and len(report.inputs.events) == 2
+    assert report.report.key_findings == (
         # OWID Mali: 2019 100, 2020 150, 2021 90
         "UCDP counts 90 deaths from organised violence in Mali in 2021, against 100 in 2019; "
         "the deadliest year was 2020 with 150 (Our World in Data from UCDP).",
@@ -209,14 +223,14 @@ def test_build_findings_headlines_and_tables_from_the_fixture(machine):
         "Burkina Faso's conflict deaths first exceeded Mali's in 2020; in 2021 UCDP counts "
         "Burkina Faso 300, Mali 90, Niger 70.",
     )
-    assert report.headline == (
+    assert report.report.checks["headline"] == (
         "OWID Mali deaths 2019-2021: 340; peak 2020",
         # low 90 + 80 + 40 = 210, high 150 + 100 + 60 = 310
         "UCDP BRD Mali 2022-2023: best 230 (low 210, high 310)",
         "top groups: JNIM 180, IS 50",
         "annual breaks: none",
     )
-    assert report.shift_headline[:2] == (
+    assert report.report.checks["shift"][:2] == (
         "event source: curated, 2 events",
         "verdict: not enough data; windows (2016, 2016) and (2018, 2018)",
     )
@@ -252,27 +266,28 @@ def test_build_findings_headlines_and_tables_from_the_fixture(machine):
 
 def test_build_sources_and_missing_sections(machine):
     report = build()
-    national = report.figures["national-trend-ucdp"]
+    national = report.charts["national-trend-ucdp"]
     assert national.source == (
         "Our World in Data from UCDP (ourworldindata.org)",
         "UCDP Battle-Related Deaths 25.1 (ucdp.uu.se)",  # the version of the file read
     )
     # no boundaries on this machine: the map sections say how to get them
-    assert report.missing["map-regions"][0] == "Mali region boundaries or events"
-    assert "geoboundaries-adm1" in report.missing["map-regions"][1]
-    assert "map-regions" not in report.figures
+    assert report.missing["map-regions"].what == "Mali region boundaries or events"
+    assert "geoboundaries-adm1" in report.missing["map-regions"].how_to_get
+    assert "map-regions" not in report.charts
     # the state of emergency of November 2015 is in the period; Serval (2013-2014) too
-    assert report.milestones["milestone_id"].tolist() == ["serval", "state-of-emergency-2015"]
+    milestones = report.inputs.milestones
+    assert milestones["milestone_id"].tolist() == ["serval", "state-of-emergency-2015"]
 
 
 def test_focus_group_filters_events_and_battle_deaths(machine):
     report = build(focus_groups=["JNIM"])
     # neither curated event is JNIM's (AQIM's Bamako attack, an unattributed one)
-    assert len(report.events) == 0
-    assert report.missing["national-trend-events"][0] == "events for Mali in the period"
+    assert len(report.inputs.events) == 0
+    assert report.missing["national-trend-events"].what == "events for Mali in the period"
     assert "deadliest" in report.missing
     # BRD keeps JNIM's 100 + 80 = 180 only
-    assert report.findings[1] == (
+    assert report.report.key_findings[1] == (
         "JNIM accounts for 100% of the 180 state-based battle deaths UCDP recorded in Mali "
         "from 2022 to 2023 (180)."
     )
@@ -280,11 +295,12 @@ def test_focus_group_filters_events_and_battle_deaths(machine):
 
 def test_another_country_has_no_maps_nor_shift_test(machine):
     report = build(country="Niger")
-    assert report.missing["map-regions"][1] == "choose country = 'Mali'"
+    assert report.missing["map-regions"].how_to_get == "choose country = 'Mali'"
     assert "geographic-shift" in report.missing
     # OWID Niger: 40, 60, 70; no shift finding for a country other than Mali
-    assert report.findings[0].startswith("UCDP counts 70 deaths from organised violence in Niger")
-    assert not any("claim" in f for f in report.findings)
+    findings = report.report.key_findings
+    assert findings[0].startswith("UCDP counts 70 deaths from organised violence in Niger")
+    assert not any("claim" in f for f in findings)
 
 
 def test_brief_captions_and_the_body_tables_the_notebook_shortens(machine):
@@ -294,8 +310,8 @@ def test_brief_captions_and_the_body_tables_the_notebook_shortens(machine):
     from analysis.reports import brief
 
     report = build()
-    assert report.figures  # the fixture draws figures: the loop below tests something
-    for slug, spec in report.figures.items():
+    assert report.charts  # the fixture draws figures: the loop below tests something
+    for slug, spec in report.charts.items():
         assert brief.caption_words(spec.caption) <= brief.MAX_CAPTION_WORDS, slug
     deadliest = report.tables["deadliest"]
     body = brief.without_columns(deadliest, ["what happened"], "what happened: appendix")
@@ -315,7 +331,7 @@ def test_brief_captions_and_the_body_tables_the_notebook_shortens(machine):
         assert not any("_" in str(c) for c in part.frame.columns), name
     # Each table names its own datasets: the event tables the events' source line only, the
     # Sahel table OWID's, the milestones the curated tables'.
-    assert report.tables["types"].source == report.event_source
+    assert report.tables["types"].source == report.inputs.sources.events
     assert report.tables["sahel"].source.startswith("Our World in Data")
     assert report.tables["milestones"].source.startswith("curated tables of this project")
 
@@ -329,9 +345,9 @@ def test_annual_event_figures_say_which_years_are_partly_covered(machine):
         "only the days covered."
     )
     for slug in ("events-by-type", "geographic-shift"):
-        if slug in report.figures:
-            assert report.figures[slug].caption.endswith(note), slug
-    assert report.figures["events-by-type"].caption.endswith(note)
+        if slug in report.charts:
+            assert report.charts[slug].caption.endswith(note), slug
+    assert report.charts["events-by-type"].caption.endswith(note)
 
 
 def test_the_civilian_share_says_when_the_target_table_counts_differently():
@@ -344,13 +360,13 @@ def test_the_civilian_share_says_when_the_target_table_counts_differently():
     )
     # By hand: the flag marks 2 of 4 (50%), with 10 of the 40 deaths (25%); only 1 event
     # names civilians among its targets (the other is a kidnapping of consular staff).
-    assert attack_trends.civilian_sentence(events) == (
+    assert say.civilian_sentence(events) == (
         "50% of the events (2 of 4) targeted civilians; they account for 25% of the deaths. "
         "1 of them names civilians among its targets, as the target table counts them; the "
         "other is flagged by its event type or the publisher's civilian-targeting code."
     )
     same = events.assign(target=[["civilians"], ["civilians"], ["military"], ["military"]])
-    assert attack_trends.civilian_sentence(same).endswith("account for 25% of the deaths.")
+    assert say.civilian_sentence(same).endswith("account for 25% of the deaths.")
 
 
 def test_deaths_per_event_divides_by_the_events_that_give_a_death_figure():
@@ -360,7 +376,7 @@ def test_deaths_per_event_divides_by_the_events_that_give_a_death_figure():
             "deaths_best": [10.0, 20.0, None, None],
         }
     )
-    summary = attack_trends.type_summary(events).set_index("event_type")
+    summary = attack_tables.type_summary(events).set_index("event_type")
     # By hand: battles 3 events, 2 with a figure, 30 deaths -> 15.0 per event (not 30 / 3);
     # the kidnapping gives no figure: its deaths and deaths per event are unknown, not 0.
     assert summary.loc["battle"].tolist() == [3, 2, 30.0, 15.0]
@@ -379,10 +395,10 @@ def test_months_whose_events_give_no_death_figure_are_named_in_the_caption():
     )
     # By hand: only the first month has events and none with a figure (2 of 2): its 0 is
     # unknown; the third has no event (a real 0); the fourth has 7 from its other events.
-    assert attack_trends.unknown_deaths_clause(monthly, "month") == (
+    assert say.unknown_deaths_clause(monthly, "month") == (
         " (1 month whose events give no death figure shows 0 deaths)"
     )
-    assert attack_trends.unknown_deaths_clause(monthly.iloc[1:], "month") == ""
+    assert say.unknown_deaths_clause(monthly.iloc[1:], "month") == ""
 
 
 def test_the_body_parts_the_report_gives_the_notebook(machine):
@@ -399,14 +415,15 @@ def test_the_body_parts_the_report_gives_the_notebook(machine):
     assert short.caption == f"{deadliest.caption} (what happened: appendix)"
     milestones = report.tables["milestones-brief"]
     assert milestones.caption == brief.MILESTONE_BRIEF_CAPTION
-    assert len(milestones.frame) == len(report.milestones)
+    assert len(milestones.frame) == len(report.inputs.milestones)
     assert milestones.source.startswith("curated tables of this project")
     unresolved = len(report.tables["unresolved"].frame)
     assert unresolved  # the fixture's BRD names the Government of Mali, which is no group
-    assert report.unresolved_sentence == (
+    assert report.texts("groups")[-1] == (
         f"{unresolved} actor names resolve to no group in groups.csv; they stay in the data "
         "and are listed in the appendix."
     )
     niger = build(country="Niger")
     assert "shift" not in niger.tables
-    assert niger.missing["shift"] == niger.missing["geographic-shift"]
+    shift, test = niger.missing["shift"], niger.missing["geographic-shift"]
+    assert (shift.what, shift.how_to_get) == (test.what, test.how_to_get)

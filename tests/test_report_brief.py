@@ -4,6 +4,7 @@ sections are those its report module fills."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pandas as pd
 from analysis.reports import brief
 from analysis.reports import group_evolution as ge
 from analysis.reports import public_opinion as po
-from analysis.reports.attack_trends import TableData
+from analysis.reports.parts import Table
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -42,7 +43,7 @@ def test_milestone_brief_keeps_date_kind_and_label():
 
 
 def test_without_columns_and_readable_headers():
-    part = TableData(
+    part = Table(
         pd.DataFrame(
             {"date": ["2019-11-01"], "deaths": [54], "what happened": ["An attack on a camp."]}
         ),
@@ -54,7 +55,7 @@ def test_without_columns_and_readable_headers():
     assert body.caption == "The 1 deadliest events (what happened: appendix)"
     assert body.decimals == {"deaths": 0}
     assert list(part.frame.columns) == ["date", "deaths", "what happened"]  # left as it was
-    zones = TableData(
+    zones = Table(
         pd.DataFrame({"year": ["2012"], "deaths_weighted_latitude": [19.42]}),
         "Zones",
         {"deaths_weighted_latitude": 2},
@@ -65,9 +66,9 @@ def test_without_columns_and_readable_headers():
     assert wrapped.frame.iloc[0, 1] == 19.42
     # The table keeps its kind and its source; a given rename is used, unless two columns would
     # then share a header (then both keep their names: no table shows one header twice).
-    sourced = zones._replace(source="UCDP GED 25.1")
+    sourced = dataclasses.replace(zones, source="UCDP GED 25.1")
     renamed = brief.readable_headers(sourced, {"year": "year of the zones"})
-    assert isinstance(renamed, TableData) and renamed.source == "UCDP GED 25.1"
+    assert isinstance(renamed, Table) and renamed.source == "UCDP GED 25.1"
     assert list(renamed.frame.columns) == ["year of the zones", "deaths weighted latitude"]
     clash = brief.readable_headers(sourced, {"year": "deaths weighted latitude"})
     assert list(clash.frame.columns) == ["year", "deaths_weighted_latitude"]

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from analysis import config
-from analysis.reports import attack_trends
-from analysis.reports.context import open_run
+from tests import attack_report
 from tests.test_events_ucdp_api import fake_ucdp  # noqa: F401 (the loopback UCDP API)
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -34,16 +33,15 @@ def raw(tmp_path, monkeypatch) -> Path:
     return folder
 
 
-def build(**given) -> attack_trends.AttackTrendsReport:
-    params = attack_trends.check(**given)
-    return attack_trends.build(open_run(params.start_date, params.end_date, CURATED), params)
+def build(**given) -> attack_report.Built:
+    return attack_report.build(CURATED, **given)
 
 
 def test_report_names_versions_and_provisional_months(raw):
     report = build(data_source="ucdp-ged", start_date="2024-01-01", end_date="2026-03-31")
     # by hand: 3 Mali events of 26.1 in 2024-2025, then 5 candidate events of 2026
-    assert len(report.events) == 8
-    assert int(report.events["provisional"].sum()) == 5
+    assert len(report.inputs.events) == 8
+    assert int(report.inputs.events["provisional"].sum()) == 5
     notes = " ".join(report.coverage_notes)
     assert (
         "Provisional: the events of 2026-01 to 2026-03 come from UCDP's candidate releases "
@@ -61,7 +59,7 @@ def test_report_names_versions_and_provisional_months(raw):
     ]
     assert (candidate["rows"], candidate["deaths (best)"]) == (5, 33)
     assert (candidate["first year"], candidate["last year"]) == ("2026", "2026")
-    trend = report.figures["national-trend-events"]
+    trend = report.charts["national-trend-events"]
     assert "Provisional: the events of 2026-01 to 2026-03" in trend.caption
     assert "UCDP GED 26.1 (ucdp.uu.se)" in trend.source
     assert "UCDP Candidate Events 26.0.1, 26.0.2, 26.0.3 (ucdp.uu.se)" in trend.source
@@ -70,15 +68,15 @@ def test_report_names_versions_and_provisional_months(raw):
 def test_final_release_alone_has_no_provisional_note(raw):
     shutil.rmtree(raw / "ucdp-candidate")
     report = build(data_source="ucdp-ged", start_date="2024-01-01", end_date="2025-12-31")
-    assert len(report.events) == 3 and not report.events["provisional"].any()
+    assert len(report.inputs.events) == 3 and not report.inputs.events["provisional"].any()
     assert not any("Provisional" in note for note in report.coverage_notes)
-    assert "Candidate" not in report.figures["national-trend-events"].source
+    assert "Candidate" not in report.charts["national-trend-events"].source
 
 
 def test_auto_takes_the_release_in_data_raw_with_its_candidate_months(raw):
     report = build(data_source="auto", start_date="2024-01-01", end_date="2026-03-31")
-    assert report.event_dataset == "ucdp-ged"
-    assert int(report.events["provisional"].sum()) == 5
+    assert report.inputs.selection.dataset == "ucdp-ged"
+    assert int(report.inputs.events["provisional"].sum()) == 5
     assert any(
         note.startswith("Provisional: the events of 2026-01") for note in report.coverage_notes
     )
@@ -88,5 +86,5 @@ def test_auto_takes_the_release_in_data_raw_with_its_candidate_months(raw):
 def test_report_from_the_ucdp_api_names_its_version(raw):
     report = build(data_source="ucdp-api", start_date="2024-01-01", end_date="2025-12-31")
     # by hand: the API serves the 3 Mali events of 26.1 (910001-910003), best 12 + 7 + 20
-    assert len(report.events) == 3 and int(report.events["deaths_best"].sum()) == 39
-    assert "UCDP GED API 26.1 (ucdpapi.pcr.uu.se)" in report.figures["national-trend-events"].source
+    assert len(report.inputs.events) == 3 and int(report.inputs.events["deaths_best"].sum()) == 39
+    assert "UCDP GED API 26.1 (ucdpapi.pcr.uu.se)" in report.charts["national-trend-events"].source

@@ -163,19 +163,25 @@ def test_show_figure_and_show_table_serve_the_report_objects(monkeypatch):
     from types import SimpleNamespace
 
     from analysis.figures import events as fe
-    from analysis.reports.attack_trends import FigureData, TableData
     from analysis.reports.group_evolution import NoData
+    from analysis.reports.parts import Table
 
     shown = _shown(monkeypatch)
     page.reset_figure_numbers()
     wide = pd.DataFrame({"JNIM": [1, 2], "ISSP": [0, 3]}, index=pd.Index([2020, 2021], name="year"))
     report = SimpleNamespace(
         figures={
-            "by-group": FigureData(
-                "by-group", "Events by group", "Per year.", UCDP, wide, {"ylabel": "Events"}
+            # a figure as the old report objects gave it: slug, title, caption, source, data
+            "by-group": SimpleNamespace(
+                slug="by-group",
+                title="Events by group",
+                caption="Per year.",
+                source=UCDP,
+                data=wide,
+                options={"ylabel": "Events"},
             )
         },
-        tables={"groups": TableData(pd.DataFrame({"group": ["JNIM"], "events": [3]}), "Groups")},
+        tables={"groups": Table(pd.DataFrame({"group": ["JNIM"], "events": [3]}), "Groups")},
         missing={"map": ("boundaries", "run make data")},
     )
     assert page.show_figure(report, "by-group", fe.draw_split) == 1

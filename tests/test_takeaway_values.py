@@ -175,14 +175,14 @@ def test_workbook_sheets_equal_the_csvs_and_hold_no_formula(monkeypatch, tmp_pat
 
 def test_a_report_table_csv_names_its_own_source_not_every_dataset_read(monkeypatch):
     from analysis.core import origins
-    from analysis.reports.attack_trends import TableData
+    from analysis.reports.parts import Table
 
     shown = _shown(monkeypatch)
     origins.start_log()
     # The run read OWID too; the table is from UCDP GED only.
     origins.record_api("owid", "https://example.invalid/owid", {})
     frame = pd.DataFrame({"year": [2020], "deaths (best)": [10]})
-    report = type("Report", (), {"tables": {"deaths": TableData(frame, "Deaths", None, UCDP)}})
+    report = type("Report", (), {"tables": {"deaths": Table(frame, "Deaths", {}, UCDP)}})
     page.show_table(report, "deaths")
     comment = _csv_of(shown[0]).splitlines()[0]
     # By hand from the register's UCDP GED entry: that dataset alone.

@@ -17,6 +17,11 @@ shapes the event-level analyses return, so that the same figures and tests read 
   never summed (the same people live in overlapping areas and weeks).
 
 No actor is known in an aggregated table: nothing here splits by group.
+
+``series_per_period``, ``shift_per_year`` and ``events_counted`` take an event selection
+(analysis.tables.coverage.EventSelection) and ask its declaration whether it gives event rows:
+they count those rows where it does, else its totals per area and period, so that a report
+reads every source the same way.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ from analysis.tables.events import Coverage
 
 if TYPE_CHECKING:  # annotations only; geopandas is imported by the boundaries' reader
     import geopandas as gpd
+
+    from analysis.tables.coverage import EventSelection
 
 
 def _deaths(table: pd.DataFrame) -> pd.Series:
@@ -214,3 +221,28 @@ def exposure_table(table: pd.DataFrame) -> pd.DataFrame:
     return shown[["week", "admin1", "event_type", "events", "population_exposure"]].sort_values(
         "population_exposure", ascending=False
     )
+
+
+def series_per_period(
+    selection: EventSelection, period: str, start: object, end: object, coverage: Coverage
+) -> pd.DataFrame:
+    """Events and deaths per period of a selection (trends.per_period's columns): from its
+    event rows where it gives them, else from its totals per area and period."""
+    if selection.declaration.event_rows:
+        return trends.per_period(selection.events, period, start, end, coverage)
+    return per_period(selection.totals, period, start, end, coverage)
+
+
+def shift_per_year(selection: EventSelection, coverage: Coverage) -> pd.DataFrame:
+    """Events and deaths per zone and year of a selection (geoshift.geographic_shift's
+    columns), from its event rows or its totals."""
+    if selection.declaration.event_rows:
+        return geoshift.geographic_shift(selection.events, coverage)
+    return geographic_shift(selection.totals, coverage)
+
+
+def events_counted(selection: EventSelection) -> int:
+    """How many events a selection counts: its event rows, or the sum of its totals."""
+    if selection.declaration.event_rows:
+        return len(selection.events)
+    return int(selection.totals["events"].sum())

@@ -198,7 +198,13 @@ def split(
         frame["zone"] = regions.zones_of(frame)
     values = frame[column]
     if by in ("group", "target"):
-        values = values.map(lambda items: list(items) if items is not None else [])
+        # plain lists in an object column: where every list is empty, a column pandas infers
+        # from Arrow lists holds list<null>, which cannot be exploded
+        values = pd.Series(
+            [list(items) if items is not None else [] for items in values],
+            index=values.index,
+            dtype="object",
+        )
         frame = frame.assign(key=values).explode("key")
     elif by == "civilian":
         frame = frame.assign(

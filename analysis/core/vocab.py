@@ -25,3 +25,15 @@ AFFILIATIONS: tuple[str, ...] = (
 ALL_GROUP = "All respondents"
 #: The survey breakdown group of respondents whose answer to the breakdown question is missing.
 NOT_GIVEN = "Not given"
+#: Short names of the datasets in coverage sentences ("The ACLED export covers ...").
+COVERAGE_NAMES: dict[str, str] = {
+    "curated": "curated chronology",
+    "acled": "ACLED export",
+    "acled-aggregated": "ACLED aggregated file",
+    "acled-api": "ACLED API answer",
+    "ucdp-ged": "UCDP GED file",
+    "ucdp-candidate": "UCDP candidate files",
+    "ucdp-api": "UCDP API answer",
+    "ucdp-brd": "UCDP BRD series",
+    "owid": "OWID series (from UCDP)",
+}

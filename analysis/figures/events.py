@@ -19,6 +19,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from analysis.analyses.changepoints import ChangePoint
 from analysis.figures import style
+from analysis.figures.milestones import draw_milestones
 
 #: North to south from warm to cool, in the palette's vermilion, orange and blue.
 ZONE_COLOURS = {
@@ -83,6 +84,20 @@ def draw_annual_series(
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.legend(loc=legend_loc)
     return style.label_axes(ax, title, "Year", ylabel)
+
+
+def draw_national_trend(
+    ax: Axes,
+    series: Mapping[str, pd.DataFrame],
+    title: str,
+    milestones: pd.DataFrame,
+    **options: str,
+) -> Axes:
+    """The national annual death series (draw_annual_series) with the timeline's milestones
+    marked on the year axis."""
+    draw_annual_series(ax, series, title, **options)
+    draw_milestones(ax, milestones, axis_kind="year")
+    return ax
 
 
 def draw_split(

@@ -2,10 +2,11 @@
 
 ACLED's aggregated files count events and deaths per area and period (weekly regional files,
 or HDX's monthly files per country): the report draws its trend, maps, shift test, change
-points and "Latest" comparison from them (analysis.analyses.aggregates) and says, here, what
-they cannot show (no actors, no single events), the yearly totals they hold, the population
-exposure of the last week where ACLED gives it (never summed), and why no rate per 100,000
-people is shown unless a cited population dataset is in the register.
+points and "Latest" comparison from them (analysis.analyses.aggregates) and says, here, the
+yearly totals they hold, the population exposure of the last week where ACLED gives it (never
+summed), and why no rate per 100,000 people is shown unless a cited population dataset is in
+the register. What they cannot show (no actors, no single events) is their declaration's
+(analysis.sources.acled_aggregated), said by analysis.reports.attack_sentences.
 """
 
 from __future__ import annotations
@@ -17,54 +18,7 @@ import pandas as pd
 from analysis.analyses import aggregates, trends
 from analysis.sources import register
 from analysis.tables.coverage import yearly_totals
-from analysis.tables.events import CANONICAL_COLUMNS, Coverage
-
-#: What an aggregated table cannot show, for the sections that need single events.
-NO_ACTORS = (
-    "events by group: ACLED's aggregated data counts events per area and period and names no "
-    "actor (the battle deaths by group above come from UCDP BRD)"
-)
-NO_ACTORS_LATEST = (
-    "the last weeks by group: ACLED's aggregated data names no actor, so the latest period "
-    "is compared by region only"
-)
-NO_SINGLE_EVENTS = (
-    "single events (types, targets, the deadliest events, points on a map): ACLED's aggregated "
-    "data counts events per area and period only"
-)
-NO_CERCLES = (
-    "events per cercle: ACLED's weekly files count events per region (ADMIN1) only; HDX's "
-    "monthly files and event-level data give cercles"
-)
-GET_EVENTS = (
-    "put an ACLED export (events) in data/raw/acled/ or a UCDP GED file in data/raw/ucdp-ged/; "
-    "event-level data is then used instead"
-)
-
-
-def no_events() -> pd.DataFrame:
-    """An empty canonical event table (the event-level sections then say what is missing)."""
-    frame = pd.DataFrame({c: pd.Series(dtype="object") for c in CANONICAL_COLUMNS})
-    frame["date"] = pd.to_datetime(frame["date"])
-    for column in ("deaths_best", "deaths_low", "deaths_high", "latitude", "longitude"):
-        frame[column] = frame[column].astype("float64")
-    frame["year"] = frame["year"].astype("int64")
-    return frame
-
-
-def political_violence(table: pd.DataFrame) -> pd.DataFrame:
-    """A weekly table without its demonstration rows (DISORDER_TYPE "Demonstrations" only):
-    the report is about violence, as HDX's political-violence product is; the number of
-    events left out is kept in ``attrs["demonstrations_left_out"]``."""
-    if "disorder_type" not in table or table["disorder_type"].isna().all():
-        return table
-    only_demonstrations = (
-        table["disorder_type"].fillna("").str.strip().str.lower().eq("demonstrations")
-    )
-    kept = table[~only_demonstrations].copy()
-    kept.attrs = dict(table.attrs)
-    kept.attrs["demonstrations_left_out"] = int(table.loc[only_demonstrations, "events"].sum())
-    return kept
+from analysis.tables.events import Coverage
 
 
 def product_words(table: pd.DataFrame) -> str:

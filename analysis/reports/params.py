@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from analysis.core import relative_dates
+from analysis.core.countries import canonical_country
 from analysis.curated import schema
 from analysis.curated.aliases import AliasResolver, UnknownGroupError
 from analysis.curated.tables import resolver
@@ -136,10 +137,13 @@ def check_parameters(
     milestone_kinds: object = None,
     names: AliasResolver | None = None,
 ) -> ReportParameters:
-    """Check the common notebook parameters and return them typed, group names resolved with
-    ``names`` (the run snapshot's resolver; without it, the curated folder's groups.csv)."""
+    """Check the common notebook parameters and return them typed: the country in the
+    project's spelling (once, for the whole run: 'Ivory Coast' is "Côte d'Ivoire"), group names
+    resolved with ``names`` (the run snapshot's resolver; without it, the curated folder's
+    groups.csv)."""
     run = relative_dates.run_date()
     start, end = check_dates(start_date, end_date)
+    country = canonical_country(country) or country
     relative = tuple(
         (name, str(value).strip())
         for name, value in (("start_date", start_date), ("end_date", end_date))

@@ -43,10 +43,12 @@ class Table:
 
 @dataclass(frozen=True)
 class NoData:
-    """A section (or part) with no data, and how to get it."""
+    """A section (or part) with no data, and how to get it; ``slug`` names the figure or
+    table it stands in for, where it stands in for one."""
 
     what: str
     how_to_get: str = ""
+    slug: str | None = None
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from analysis.config import display_path
 from analysis.core.countries import canonical_country, country_key
 from analysis.core.hashing import PendingDigest
 from analysis.sources import cache
+from analysis.sources.declaration import Declaration
 from analysis.sources.event_frames import (
     STRING_LIST,
     EventDataError,
@@ -54,6 +55,9 @@ from analysis.sources.event_frames import (
     map_unique,
 )
 
+#: What an ACLED export gives (analysis.sources.declaration): every event it holds, with its
+#: type, actors, coordinates, region and cercle.
+DECLARATION = Declaration("acled", "the ACLED export")
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "event_id_cnty",
     "event_date",
@@ -309,9 +313,10 @@ def event_span(table: pa.Table) -> tuple[date, date] | None:
 
 
 def country_rows(country: str) -> Callable[[pa.Table], pa.Array]:
-    """A table -> mask keeping the rows of ``country`` under any spelling (the rows
-    event_frames.filter_rows keeps, and perhaps a few more it then drops)."""
-    wanted, wanted_key = canonical_country(country), country_key(country)
+    """A table -> mask keeping the rows of ``country`` (in the project's spelling) under any
+    spelling of the file (the rows event_frames.filter_rows keeps, and perhaps a few more it
+    then drops)."""
+    wanted, wanted_key = country, country_key(country)
 
     def keep(table: pa.Table) -> pa.Array:
         column = table.column("country").combine_chunks()

@@ -48,6 +48,7 @@ from analysis.config import display_path
 from analysis.core.countries import canonical_country, country_key
 from analysis.core.text import first_invisible, without_invisible
 from analysis.sources import limits
+from analysis.sources.declaration import Declaration
 from analysis.sources.event_frames import (
     EventDataError,
     check_complete,
@@ -55,6 +56,44 @@ from analysis.sources.event_frames import (
     shown_invisible,
     utf8_problem,
 )
+
+#: Why an aggregated file cannot give single events or actors, in a sentence's words.
+_TOTALS_ONLY = {
+    "event rows": "ACLED's aggregated data counts events per area and period only",
+    "actors": "ACLED's aggregated data counts events per area and period and names no actor",
+}
+#: What ACLED's weekly regional files give: totals per region (ADMIN1), week and event type,
+#: placed at the region's centroid; no single event, no actor, no cercle.
+WEEKLY_DECLARATION = Declaration(
+    "acled-aggregated",
+    "ACLED's aggregated data",
+    rows="area-week",
+    actors=False,
+    coordinates="area",
+    admin_areas=("admin1",),
+    why_not={
+        **_TOTALS_ONLY,
+        "admin2": "ACLED's weekly files count events per region (ADMIN1) only; HDX's monthly "
+        "files and event-level data give cercles",
+    },
+)
+#: What HDX's monthly files give: totals per cercle (Admin2, with P-codes) and month, of one
+#: product (political violence...); no event type, no actor, no coordinates.
+MONTHLY_DECLARATION = Declaration(
+    "acled-aggregated",
+    "ACLED's aggregated data",
+    rows="area-month",
+    event_types=False,
+    actors=False,
+    coordinates="none",
+    why_not=_TOTALS_ONLY,
+)
+
+
+def declaration(frequency: str) -> Declaration:
+    """What an aggregated table of this frequency ("week" or "month") gives."""
+    return WEEKLY_DECLARATION if frequency == "week" else MONTHLY_DECLARATION
+
 
 WEEKLY_COLUMNS: tuple[str, ...] = (
     "WEEK",
@@ -731,7 +770,8 @@ def _blank(values: tuple) -> bool:
 
 
 def _same_country(country: str):
-    wanted, key = canonical_country(country), country_key(country)
+    """Whether a row's (canonical) country is ``country``, given in the project's spelling."""
+    wanted, key = country, country_key(country)
     return lambda name: (
         bool(name) and (canonical_country(name) == wanted or country_key(name) == key)
     )

@@ -235,13 +235,14 @@ def _repeat(value: str, n: int) -> pa.Array:
 def filter_rows(
     table: pa.Table, country: str | None, start: date | None, end: date | None
 ) -> pa.Table:
-    """Keep the rows of one country (any spelling) and within [start, end]."""
+    """Keep the rows of one country and within [start, end]. ``country`` is in the project's
+    spelling (analysis.core.countries.canonical_country; analysis.tables.events.load makes it
+    so, once); the rows' spellings are made the same."""
     if not is_harmonised(table):
         table = _canonical_countries(table)
     mask = None
     if country:
-        wanted = canonical_country(country)
-        mask = pc.equal(table.column("country"), pa.scalar(wanted))
+        mask = pc.equal(table.column("country"), pa.scalar(country))
         if not pc.any(mask).as_py():
             # a spelling we do not know in both forms: compare keys instead
             keys = map_unique(table.column("country"), lambda c: country_key(c) if c else None)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.core.countries import canonical_country, gw_number
+from analysis.core.countries import gw_number
 from analysis.core.text import without_invisible
 from analysis.sources.annual import (
     display,
@@ -47,7 +47,8 @@ def read_brd(
     end_year: int | None = None,
     resolve: Callable[[str], str | None] | None = None,
 ) -> pd.DataFrame:
-    """UCDP BRD dyad-years (optionally of one country and years) as an annual table."""
+    """UCDP BRD dyad-years (optionally of one country, in the project's spelling, and years) as
+    an annual table."""
     source = display(path)
     # the header is checked before the whole file is read (a 2 GB file of zeros fails at once)
     header = [_BRD_NAMES.get(c, c) for c in read_header(path, source, "a UCDP BRD CSV")]
@@ -72,7 +73,7 @@ def read_brd(
         # .loc with a boolean mask: an empty object Series in [] would select columns instead
         frame = frame.loc[codes.map(lambda found: code in found).astype(bool)]
         codes = codes[frame.index]
-        country_names = pd.Series(canonical_country(country), index=frame.index)
+        country_names = pd.Series(country, index=frame.index)
     else:
         country_names = frame.get("location_inc", pd.Series(None, index=frame.index))
     resolve = resolve or (lambda name: None)

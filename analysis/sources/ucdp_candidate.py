@@ -35,8 +35,11 @@ import pyarrow as pa
 from analysis.config import display_path
 from analysis.sources import ucdp_ged
 from analysis.sources.candidate_release import release_of
+from analysis.sources.declaration import Declaration
 from analysis.sources.event_frames import EventDataError, Resolve, open_csv, read_block
 
+#: What UCDP's candidate releases give: the events of a GED release, provisional.
+DECLARATION = Declaration("ucdp-candidate", "UCDP's candidate releases")
 #: Rows of a file without a header whose values are checked against the documented order.
 CHECKED_ROWS = 50
 

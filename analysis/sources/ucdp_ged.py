@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from analysis.config import display_path
+from analysis.sources.declaration import Declaration
 from analysis.sources.event_frames import (
     HEAD_BYTES,
     EventDataError,
@@ -49,6 +50,11 @@ from analysis.sources.event_frames import (
     read_block,
     split_names,
 )
+
+#: What a UCDP GED release gives: every event its inclusion rules keep (organised violence of
+#: dyads with 25 or more deaths in a year), with type, actors, coordinates, region and cercle;
+#: found in data/raw, the candidate months after its span are added (provisional).
+DECLARATION = Declaration("ucdp-ged", "UCDP GED", supplements=("ucdp-candidate",))
 
 #: GED 19.1's 42 columns in the order of the real 19.1 sample in ../shared/data (whose
 #: PROVENANCE.md could not confirm that OCHA's subset kept every column of UCDP's file).

@@ -5,7 +5,9 @@ in order, an ACLED export in data/raw/acled, then a UCDP GED file that has event
 country and period (event-level data wins over aggregates), then ACLED's aggregated data in
 data/raw/acled (weekly or HDX monthly counts per area: no actors, no single events), then the
 curated chronology (always present), and records why each better source was not used (HDX's
-demonstrations product is never taken: it counts protests, not political violence).
+demonstrations product is never taken: it counts protests, not political violence). The
+selection holds the canonical tables every source yields (event rows, or totals per area and
+period) and the source's declaration of what it gives (analysis.sources.declaration).
 ``dataset_status`` lists every dataset with where its file is and how to get it when it is
 missing; ``coverage_table`` describes the loaded frames, with the first and last day each
 covers (``Coverage``, see analysis.tables.events).
@@ -28,11 +30,14 @@ import pandas as pd
 
 from analysis import config
 from analysis.sources import boundaries, register, ucdp_candidate
+from analysis.sources.declaration import Declaration
 from analysis.sources.event_frames import EventDataError, Resolve
 from analysis.tables.events import (
     Coverage,
     DatasetMissingError,
     aggregated_files,
+    declaration_of,
+    empty_events,
     load,
     locate,
     unreadable_acled_files,
@@ -52,8 +57,6 @@ EVENT_SOURCES: tuple[str, ...] = (
 #: Preference order of "auto": event-level data first, then aggregates (the curated
 #: chronology is the last resort).
 AUTO_ORDER: tuple[str, ...] = ("acled", "ucdp-ged", "acled-aggregated")
-#: Sources whose table counts events per area and period (analysis.sources.acled_aggregated).
-AGGREGATED_SOURCES: tuple[str, ...] = ("acled-aggregated",)
 #: Datasets the attack report lists in its coverage table, in the register's words: every
 #: event source, the annual series and the boundaries.
 STATUS_KEYS: tuple[str, ...] = (
@@ -65,32 +68,33 @@ STATUS_KEYS: tuple[str, ...] = (
 )
 HOW_TO_GET: dict[str, str] = {k: register.entry(k).how_to_get for k in STATUS_KEYS}
 TITLES: dict[str, str] = {k: register.event_source(k).title for k in STATUS_KEYS}
-#: Short names in coverage sentences ("The ACLED export covers ...").
-COVERAGE_NAMES: dict[str, str] = {
-    "curated": "curated chronology",
-    "acled": "ACLED export",
-    "acled-aggregated": "ACLED aggregated file",
-    "acled-api": "ACLED API answer",
-    "ucdp-ged": "UCDP GED file",
-    "ucdp-candidate": "UCDP candidate files",
-    "ucdp-api": "UCDP API answer",
-    "ucdp-brd": "UCDP BRD series",
-    "owid": "OWID series (from UCDP)",
-}
 
 
 @dataclass
 class EventSelection:
-    """The event source a report uses, its events, and why better sources were not used."""
+    """The event source a report uses, in the canonical tables every source yields, what it
+    declares it gives, and why better sources were not used.
+
+    ``events`` holds its event rows (the canonical event table; empty for a source that gives
+    only totals per area and period); ``totals`` holds those totals (``AGGREGATED_COLUMNS``)
+    for such a source, and is None for a source of event rows, whose counts are its rows.
+    """
 
     dataset: str
     events: pd.DataFrame
+    declaration: Declaration
+    totals: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def counted(self) -> pd.DataFrame:
+        """The rows the counts are made from: the totals, or the event rows."""
+        return self.events if self.totals is None else self.totals
 
     @property
     def coverage(self) -> Coverage:
         """What the chosen event data covers for the country (see analysis.tables.events)."""
-        found = self.events.attrs.get("coverage")
+        found = self.counted.attrs.get("coverage")
         if isinstance(found, Coverage):
             return found
         dates = pd.to_datetime(self.events["date"]) if len(self.events) else None
@@ -214,6 +218,32 @@ def provisional_sentences(events: pd.DataFrame) -> list[str]:
     return sentences
 
 
+def political_violence(table: pd.DataFrame) -> pd.DataFrame:
+    """A weekly table without its demonstration rows (DISORDER_TYPE "Demonstrations" only):
+    the reports count violence, as HDX's political-violence product does; the number of
+    events left out is kept in ``attrs["demonstrations_left_out"]``."""
+    if "disorder_type" not in table or table["disorder_type"].isna().all():
+        return table
+    only_demonstrations = (
+        table["disorder_type"].fillna("").str.strip().str.lower().eq("demonstrations")
+    )
+    kept = table[~only_demonstrations].copy()
+    kept.attrs = dict(table.attrs)
+    kept.attrs["demonstrations_left_out"] = int(table.loc[only_demonstrations, "events"].sum())
+    return kept
+
+
+def selection(dataset: str, frame: pd.DataFrame, notes: list[str] | None = None) -> EventSelection:
+    """A loaded source as the canonical tables with its declaration: a source that gives only
+    totals per area and period yields no event rows, and its totals of political violence."""
+    declared = declaration_of(dataset, frame)
+    if declared.event_rows:
+        return EventSelection(dataset, frame, declared, notes=notes or [])
+    return EventSelection(
+        dataset, empty_events(), declared, political_violence(frame), notes=notes or []
+    )
+
+
 def select_events(
     data_source: str,
     country: str,
@@ -221,7 +251,8 @@ def select_events(
     end: date | str | None,
     resolve: Resolve | None = None,
 ) -> EventSelection:
-    """Load the requested event source, or with "auto" the best one present (see module doc).
+    """Load the requested event source, or with "auto" the best one present (see module doc),
+    with what it declares it gives.
 
     ``resolve`` maps an actor name to a group id (a run passes its snapshot's resolver)."""
     if data_source not in EVENT_SOURCES:
@@ -230,7 +261,7 @@ def select_events(
         )
     if data_source != "auto":
         frame = load(data_source, country=country, start=start, end=end, resolve=resolve)
-        return EventSelection(data_source, frame, list(frame.attrs.get("notes", [])))
+        return selection(data_source, frame, list(frame.attrs.get("notes", [])))
     # a file that cannot be read is named and passed over, never the end of the report
     notes = [f"{problem}; skipped." for problem in unreadable_acled_files()]
     for name in AUTO_ORDER:
@@ -254,13 +285,13 @@ def select_events(
             continue
         if len(frame):
             notes += frame.attrs.get("notes", [])  # what the reader left out or collapsed
-            if name not in AGGREGATED_SOURCES and aggregated_files():
+            if declaration_of(name, frame).event_rows and aggregated_files():
                 notes.append(
                     f"{TITLES['acled-aggregated']}: {aggregated_files()[0].name} is also on this "
                     f"machine, but event-level data ({TITLES[name]}) is used: it has single "
                     "events and their actors, which counts per area and period lack."
                 )
-            return EventSelection(name, frame, notes)
+            return selection(name, frame, notes)
         everything = load(name, path, resolve=resolve)
         covered = ", ".join(sorted(everything["country"].dropna().unique())[:6]) or "no country"
         notes.append(
@@ -268,7 +299,7 @@ def select_events(
             f"(it covers {covered}); for {country}, {HOW_TO_GET[name]} with the global file."
         )
     curated = load("curated", country=country, start=start, end=end, resolve=resolve)
-    return EventSelection("curated", curated, notes)
+    return selection("curated", curated, notes)
 
 
 def dataset_status(country: str = "Mali") -> pd.DataFrame:

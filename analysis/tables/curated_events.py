@@ -13,7 +13,17 @@ import pandas as pd
 import pyarrow as pa
 
 from analysis.curated.tables import load_events
+from analysis.sources.declaration import Declaration
 from analysis.sources.event_frames import STRING_LIST
+
+#: What the curated chronology gives: single events with type, perpetrators, coordinates,
+#: region and cercle, but a selection of major incidents, not every attack.
+DECLARATION = Declaration(
+    "curated",
+    "the curated chronology",
+    census=False,
+    selection="major incidents chosen from the sources",
+)
 
 
 def read_curated(path: Path | None = None) -> pa.Table:

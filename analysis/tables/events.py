@@ -70,10 +70,19 @@ import pyarrow.compute as pc
 from analysis import config
 from analysis.config import CURATED_DIR, curated_path, display_path
 from analysis.core import hashing, origins
-from analysis.core.countries import gw_number
+from analysis.core.countries import canonical_country, gw_number
 from analysis.core.vocab import EVENT_TYPES
 from analysis.curated.tables import resolver
-from analysis.sources import acled, owid, ucdp_api, ucdp_brd, ucdp_candidate, ucdp_ged
+from analysis.sources import (
+    acled,
+    acled_aggregated,
+    acled_api,
+    owid,
+    ucdp_api,
+    ucdp_brd,
+    ucdp_candidate,
+    ucdp_ged,
+)
 from analysis.sources import register as open_data
 from analysis.sources.acled_aggregated import (
     AGGREGATED_COLUMNS,
@@ -83,6 +92,7 @@ from analysis.sources.acled_aggregated import (
 )
 from analysis.sources.acled_api import READ_PATH, AcledClient
 from analysis.sources.annual import ANNUAL_COLUMNS
+from analysis.sources.declaration import Declaration
 from analysis.sources.event_frames import (
     CANONICAL_COLUMNS,
     EventDataError,
@@ -103,7 +113,10 @@ __all__ = [
     "Coverage",
     "EVENT_TYPES",
     "DatasetMissingError",
+    "Declaration",
     "EventDataError",
+    "declaration_of",
+    "empty_events",
     "load",
     "locate",
     "unresolved_actors",
@@ -122,6 +135,17 @@ DATASETS: dict[str, str | None] = {
     "owid": "owid-deaths",
 }
 ANNUAL_DATASETS = ("ucdp-brd", "owid")
+#: What each event source declares it gives (analysis.sources.declaration); ACLED's aggregated
+#: files declare by their frequency (``declaration_of``).
+DECLARATIONS: dict[str, Declaration] = {
+    "curated": curated.DECLARATION,
+    "acled": acled.DECLARATION,
+    "acled-api": acled_api.DECLARATION,
+    "acled-aggregated": acled_aggregated.MONTHLY_DECLARATION,
+    "ucdp-ged": ucdp_ged.DECLARATION,
+    "ucdp-candidate": ucdp_candidate.DECLARATION,
+    "ucdp-api": ucdp_api.DECLARATION,
+}
 #: ACLED exports are not downloadable without an account: the user puts them here.
 ACLED_RAW_FOLDER = "acled"
 #: UCDP's monthly candidate files (GEDEvent_vYY_0_M.csv), downloaded by hand, go here.
@@ -240,15 +264,19 @@ def load(
 ) -> pd.DataFrame:
     """Load a dataset as the canonical event table (or the annual table for ucdp-brd/owid).
 
-    ``country`` takes any spelling (``"Ivory Coast"``, ``"Côte d'Ivoire"``); ``start`` and
-    ``end`` are inclusive ISO dates. ``resolve`` maps an actor name to a group id (default:
-    the curated groups' alias resolver). ``candidates``: UCDP candidate files whose months
-    after the ``ucdp-ged`` release are added, marked provisional.
+    ``country`` takes any spelling (``"Ivory Coast"``, ``"Côte d'Ivoire"``): it is made the
+    project's spelling here, once, and the readers take it as given (a report's checked
+    parameters already hold it so); ``start`` and ``end`` are inclusive ISO dates. ``resolve``
+    maps an actor name to a group id (default: the curated groups' alias resolver).
+    ``candidates``: UCDP candidate files whose months after the ``ucdp-ged`` release are added,
+    marked provisional.
     """
     name = _normalise_name(dataset)
     start_date, end_date = _as_date(start, "start"), _as_date(end, "end")
+    asked, country = country, canonical_country(country) if country else None
     if name == "acled-api":
-        return _load_acled_api(country, start_date, end_date, resolve)
+        # ACLED's API is asked in the spelling given (it writes 'Ivory Coast')
+        return _load_acled_api(asked, country, start_date, end_date, resolve)
     if name == "acled-aggregated" or (name == "acled" and is_acled_aggregate(path)):
         # an aggregate is routed to its own reader, whichever of the two names asked for it
         file = locate("acled-aggregated", path)
@@ -321,6 +349,28 @@ def _export_notes(table: pa.Table, source: str) -> list[str]:
     if table.num_rows or acled.event_span(table) is not None:
         return []
     return [f"{source}: the export has its header row and no data rows: it holds no events."]
+
+
+def declaration_of(dataset: str, frame: pd.DataFrame | None = None) -> Declaration:
+    """What the event source ``dataset`` gives; for ACLED's aggregated data, the declaration of
+    the loaded table's frequency (weekly files name regions only, monthly files cercles)."""
+    name = _normalise_name(dataset)
+    if name not in DECLARATIONS:
+        raise ValueError(f"{dataset!r} is not an event source; one of: {', '.join(DECLARATIONS)}")
+    if name == "acled-aggregated" and frame is not None:
+        return acled_aggregated.declaration(frame.attrs.get("frequency", "month"))
+    return DECLARATIONS[name]
+
+
+def empty_events() -> pd.DataFrame:
+    """An empty canonical event table, with the column types of a loaded one (what a source
+    that gives only totals per area and period yields as its event rows)."""
+    frame = pd.DataFrame({c: pd.Series(dtype="object") for c in CANONICAL_COLUMNS})
+    frame["date"] = pd.to_datetime(frame["date"])
+    for column in ("deaths_best", "deaths_low", "deaths_high", "latitude", "longitude"):
+        frame[column] = frame[column].astype("float64")
+    frame["year"] = frame["year"].astype("int64")
+    return frame
 
 
 def locate(dataset: str, path: str | Path | None = None) -> Path:
@@ -420,18 +470,22 @@ def actor_kind(name: str) -> str:
 
 
 def _load_acled_api(
-    country: str | None, start: date | None, end: date | None, resolve: Resolve | None
+    asked: str | None,
+    country: str | None,
+    start: date | None,
+    end: date | None,
+    resolve: Resolve | None,
 ) -> pd.DataFrame:
     if not country:
         raise ValueError("acled-api needs a country (the API is read one country at a time)")
     start = start or date(1997, 1, 1)
     end = end or date.today()
     client = AcledClient.from_environment()
-    records = client.read(country, start, end)
+    records = client.read(asked, start, end)
     origins.record_api(
         "acled-api",
         client.base_url.rstrip("/") + READ_PATH,
-        {"country": country, "start": start.isoformat(), "end": end.isoformat()},
+        {"country": asked, "start": start.isoformat(), "end": end.isoformat()},
         rows=len(records),
     )
     resolve = with_name_parts(resolve or default_resolve())

@@ -1,0 +1,451 @@
+"""The brief of the attack-trends report, one function per section.
+
+Each section is a function of what the run read (``AttackInputs``), the series computed from it
+(``AttackSeries``) and the parameters, and returns a ``parts.Section``: its prose, tables,
+figures and no-data notes in reading order. A section asks the event source's declaration what
+it can give (event rows, actors, cercles, coordinates) instead of which dataset it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from analysis.analyses import changepoints, trends
+from analysis.core.vocab import COVERAGE_NAMES
+from analysis.figures import events as fe
+from analysis.reports import aggregated_trends
+from analysis.reports import attack_sentences as say
+from analysis.reports.attack_data import AttackInputs, AttackSeries
+from analysis.reports.attack_params import AttackTrendsParameters
+from analysis.reports.attack_tables import (
+    IN_FILES_NOT_PERIOD,
+    latest_by,
+    renamed,
+    report_table,
+    type_summary,
+    with_milestones,
+)
+from analysis.reports.brief import without_columns
+from analysis.reports.parts import Chart, NoData, Section, Text, section
+from analysis.tables.coverage import HOW_TO_GET, coverage_sentences
+from analysis.tables.events import annual_coverage
+
+
+def events_missing(d: AttackInputs) -> NoData:
+    """What a part drawn from events shows when the period has none."""
+    return NoData(f"events for {d.country} in the period", HOW_TO_GET["ucdp-ged"])
+
+
+def event_summary(d: AttackInputs) -> dict[str, str]:
+    """The values of the 'Event data in this report' sentence."""
+    if not d.declared.event_rows:
+        return aggregated_trends.summary(d.selection.totals, d.sources.events)
+    events = d.events
+    return {
+        "source": d.sources.events,
+        "n": f"{len(events):,}",
+        "first": str(events["date"].min().date()) if len(events) else "-",
+        "last": str(events["date"].max().date()) if len(events) else "-",
+    }
+
+
+def coverage_notes(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> list[str]:
+    """Where the period ends and why, where each dataset's coverage ends, and what the event
+    source can tell (a selection's caveat, the totals' own notes)."""
+    coverages = {d.name: d.coverage}
+    if d.owid is not None:
+        coverages[COVERAGE_NAMES["owid"]] = annual_coverage("owid", d.owid, d.country)
+    if d.brd is not None:
+        coverages[COVERAGE_NAMES["ucdp-brd"]] = d.brd.attrs.get(
+            "coverage", annual_coverage("ucdp-brd", d.brd, d.country)
+        )
+    notes = [d.period_end.sentence, *coverage_sentences(coverages, d.end), *s.provisional]
+    if not d.declared.census:
+        notes.append(say.selection_caveat(d.declared))
+        if d.owid is not None and len(d.owid) and len(d.events):
+            notes.append(say.selection_against_ucdp(d.events, d.owid))
+    if not d.declared.event_rows:
+        notes += [n for n in aggregated_trends.notes(d.selection.totals, p.focus_groups) if n]
+    return notes
+
+
+def coverage(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
+    """Data coverage: which event data the report reads, and where each dataset ends."""
+    return section(
+        "coverage",
+        Text(
+            "Event data in this report: **{source}**, {n} events from {first} to {last}.",
+            event_summary(d),
+        ),
+        *(Text("{note}", {"note": note}) for note in coverage_notes(d, s, p)),
+    )
+
+
+def latest(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
+    """Latest: the last 4 weeks (or whole month) the data covers, against the ones before."""
+    sentences = [Text("{text}", {"text": t}) for t in s.latest]
+    if s.latest and not d.declared.event_rows:
+        totals = d.selection.totals
+        regions = report_table(
+            "latest-regions",
+            aggregated_trends.latest_by_region(totals, d.covered),
+            aggregated_trends.latest_caption(totals, d.covered),
+            d.sources.events,
+        )
+    elif s.latest and len(d.events):
+        regions = report_table(
+            "latest-regions",
+            latest_by(d.events, d.covered, "admin1"),
+            "Events and deaths by region: the last 4 weeks, the 4 before, a year before"
+            + latest_caveat(d),
+            d.sources.events,
+        )
+    else:
+        regions = NoData(
+            f"events for {d.country} in the last weeks the data covers",
+            HOW_TO_GET["ucdp-ged"],
+            slug="latest-regions",
+        )
+    return section("latest", *sentences, regions)
+
+
+def latest_caveat(d: AttackInputs) -> str:
+    """The end of a 'Latest' table's caption: where its windows end and what its cells mean."""
+    return (
+        f"; windows of 4 weeks ending on {d.covered.last.isoformat()}, the last day the data "
+        "covers; 'not covered' where the data does not cover a whole window, 'not given' "
+        "where no event of the window gives a death figure"
+    )
+
+
+def national_trend(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
+    """National trend: UCDP's annual series with the milestones, and the event series."""
+    return section("national-trend", ucdp_trend(d), event_trend(d, s, p))
+
+
+def ucdp_trend(d: AttackInputs) -> Chart | NoData:
+    """Conflict deaths per year from OWID and UCDP BRD, or why there are none."""
+    series, sources = {}, []
+    if d.owid is not None and len(d.owid):
+        series["all organised violence (OWID from UCDP GED)"] = d.owid
+        sources.append(d.sources.owid)
+    if d.brd is not None and len(d.brd):
+        series["state-based battle deaths (UCDP BRD, low-high band)"] = trends.annual_totals(d.brd)
+        sources.append(d.sources.brd)
+    if series:
+        return Chart(
+            "national-trend-ucdp",
+            "Deaths per year; the shaded band spans UCDP's low and high estimates. Dashed lines "
+            "mark the milestones of the timeline below.",
+            tuple(sources),
+            series,
+            draw=fe.draw_national_trend,
+            options={
+                "title": f"Conflict deaths in {d.country} per year",
+                "milestones": d.milestones,
+                "legend_loc": "center left",
+            },
+            height=3.8,
+        )
+    if d.owid is not None or d.brd is not None:
+        return NoData(
+            f"UCDP-based national series (OWID, BRD) for {d.country} in the period",
+            IN_FILES_NOT_PERIOD,
+            slug="national-trend-ucdp",
+        )
+    return NoData(
+        "UCDP-based national series (OWID, BRD)", HOW_TO_GET["owid"], slug="national-trend-ucdp"
+    )
+
+
+def event_trend(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Chart | NoData:
+    """Events and deaths per period in the event data, or why there are none."""
+    if not s.n_events:
+        return renamed(events_missing(d), "national-trend-events")
+    period, monthly = p.period, s.monthly
+    band = "; the band spans the low and high estimates."
+    return Chart(
+        "national-trend-events",
+        f"Events and deaths per {period} in the {d.sources.events}"
+        + say.unknown_deaths_clause(monthly, period)
+        + (band if monthly["deaths_low"].notna().any() else ".")
+        + (f" {s.coverage_caption}" if s.coverage_caption else ""),
+        d.sources.events,
+        monthly,
+        layout=fe.trend_layout,
+        args=(monthly, (f"Events per {period}", f"Deaths per {period}")),
+        options={"period": period},
+    )
+
+
+def groups(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
+    """Who: UCDP's battle deaths by group, and the events by group where the source names
+    actors."""
+    return section(
+        "groups",
+        *battle_deaths_by_group(d, p),
+        events_by_group(d, s),
+        Text("{text}", {"text": unresolved_sentence(d)}),
+    )
+
+
+def battle_deaths_by_group(d: AttackInputs, p: AttackTrendsParameters) -> tuple[Any, ...]:
+    """UCDP BRD's battle deaths per group and year (a figure) and over the period (a table)."""
+    by_group = say.battle_deaths_by_group(d.brd)
+    if by_group is None and d.brd is not None:
+        return (
+            NoData(
+                f"UCDP battle deaths by group for {d.country} in the period"
+                + (" for the focus groups" if p.focus_groups else ""),
+                IN_FILES_NOT_PERIOD,
+                slug="group-battle-deaths",
+            ),
+        )
+    if by_group is None:
+        return (
+            NoData(
+                "UCDP battle deaths by group", HOW_TO_GET["ucdp-brd"], slug="group-battle-deaths"
+            ),
+        )
+    labels = {}
+    for name, ids in zip(d.brd["side_b"], d.brd["group_ids"], strict=True):
+        affiliation = d.groups.loc[ids[0], "affiliation"] if len(ids) else None
+        labels[name] = f"{name} ({affiliation})" if affiliation and affiliation != "none" else name
+    figure = Chart(
+        "group-battle-deaths",
+        "State-based battle deaths per year by the group fighting the government (UCDP "
+        "BRD); UCDP codes the Islamic State as one global actor, IS. A group with no bar "
+        "in a year fought below UCDP's threshold of 25 battle deaths (its data reads 0).",
+        d.sources.brd,
+        trends.annual_wide(d.brd, by="side_b"),
+        draw=fe.draw_split,
+        options={
+            "title": f"Battle deaths in {d.country} by armed group",
+            "ylabel": "Battle deaths (best estimate)",
+            "top": 6,
+            "labels": labels,
+        },
+        height=3.8,
+    )
+    table = by_group.rename("battle deaths").reset_index().rename(columns={"side_b": "group"})
+    table["share"] = (table["battle deaths"] / table["battle deaths"].sum() * 100).round(1)
+    return figure, report_table(
+        "brd-by-group",
+        table,
+        "Battle deaths by group over the period (UCDP BRD), share in %",
+        d.sources.brd,
+    )
+
+
+def events_by_group(d: AttackInputs, s: AttackSeries) -> Chart | NoData | None:
+    """Events per year by group, where the source names actors (None: no event has one)."""
+    if not d.declared.actors:
+        return NoData(say.no_actors(d.declared), say.GET_EVENTS, slug="events-by-group")
+    by_group = trends.split(d.events, "group", "year")
+    if not len(by_group):
+        return None
+    wide = trends.wide(by_group, "group", "events")
+    return Chart(
+        "events-by-group",
+        "Events per year by the group they are attributed to; "
+        "an event with two groups counts for both." + s.partial_years,
+        d.sources.events,
+        wide,
+        draw=fe.draw_split,
+        options={
+            "title": "Events by group",
+            "ylabel": "Events",
+            "top": 6,
+            "labels": {g: d.group_label.get(g, g) for g in wide.columns},
+        },
+    )
+
+
+#: How many of the actor names that resolve to no group the appendix lists.
+UNRESOLVED_LISTED = 25
+
+
+def unresolved_sentence(d: AttackInputs) -> str:
+    """Whether every actor name resolved to a group (the names that did not: appendix)."""
+    # the names the appendix lists, as the report has always counted them (at most 25)
+    unresolved = len(d.unresolved.head(UNRESOLVED_LISTED))
+    if not unresolved:
+        return "Every actor name in the data resolves to a group in groups.csv."
+    return (
+        f"{unresolved} actor names resolve to no group in groups.csv; they stay in the data "
+        "and are listed in the appendix."
+    )
+
+
+def types(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
+    """What: events by type and by target, and the share that targeted civilians."""
+    events = d.events
+    if not len(events):
+        if not d.declared.event_rows:
+            return section(
+                "types", NoData(say.no_single_events(d.declared), say.GET_EVENTS, slug="types")
+            )
+        return section("types", renamed(events_missing(d), "types"))
+    targets = (
+        trends.split(events, "target", "year").groupby("target")[["events", "deaths_best"]].sum()
+    )
+    return section(
+        "types",
+        Chart(
+            "events-by-type",
+            "Events per year by harmonised event type." + s.partial_years,
+            d.sources.events,
+            trends.wide(trends.split(events, "event_type", "year"), "event_type", "events"),
+            draw=fe.draw_split,
+            options={"title": "Events by type", "ylabel": "Events", "top": 5},
+        ),
+        report_table(
+            "types",
+            type_summary(events),
+            "Events, deaths and lethality by type over the period (deaths per event among the "
+            "events that give a death figure)",
+            d.sources.events,
+        ),
+        Text("{text}", {"text": say.civilian_sentence(events)}),
+        report_table(
+            "targets",
+            targets.sort_values("events", ascending=False).reset_index(),
+            "Events and deaths by target (an event with two targets counts for both)",
+            d.sources.events,
+        ),
+    )
+
+
+def change_points(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
+    """When: the breaks of the event series and of UCDP's annual death series."""
+    period = p.period
+    caption = f" {s.coverage_caption}" if s.coverage_caption else ""
+    if s.n_events:
+        events_chart: Chart | NoData = Chart(
+            "change-points-events",
+            f"Events per {period} over the {period}s the data covers whole; dashed lines mark "
+            "change points, flat lines each segment's mean." + caption,
+            d.sources.events,
+            s.whole_events,
+            draw=fe.draw_change_points,
+            options={
+                "title": f"Events per {period} and their breaks",
+                "points": list(s.event_breaks),
+                "ylabel": f"Events per {period}",
+            },
+            height=3.4,
+        )
+    else:
+        events_chart = renamed(events_missing(d), "change-points-events")
+    return section(
+        "change-points",
+        events_chart,
+        *event_breaks(d, s, p),
+        *annual_breaks(d, s),
+        Text(
+            "*The nearest milestone before a break is a reading aid: it says what had just "
+            "happened, not that it caused the change.*"
+        )
+        if s.event_breaks or s.owid_breaks
+        else None,
+    )
+
+
+def event_breaks(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> tuple[Any, ...]:
+    """The breaks of the event series with the nearest milestones, or why there are none."""
+    if not s.n_events:
+        return ()  # the section says it has no events
+    if s.event_breaks:
+        table = changepoints.change_point_table(list(s.event_breaks), p.period)
+        return (
+            report_table(
+                "event-breaks",
+                with_milestones(table, s.event_breaks, d.milestones),
+                f"Breaks in the {p.period}ly event series, with the nearest milestone before each",
+                (d.sources.events, d.sources.curated),
+            ),
+        )
+    return (
+        Text(
+            "{text}",
+            {
+                "text": f"The {p.period}ly event series of the {d.sources.events} shows no change "
+                f"point: {s.n_events} events are too few, or too evenly spread, for a break to "
+                "beat the penalty."
+            },
+        ),
+    )
+
+
+def annual_breaks(d: AttackInputs, s: AttackSeries) -> tuple[Any, ...]:
+    """UCDP's annual death series and its breaks, or why there is none."""
+    if s.owid_series is None:
+        return (
+            NoData(
+                f"an annual death series (OWID) for {d.country} in the period",
+                HOW_TO_GET["owid"] if d.owid is None else IN_FILES_NOT_PERIOD,
+                slug="change-points-annual",
+            ),
+        )
+    table = changepoints.change_point_table(list(s.owid_breaks), "year")
+    return (
+        Chart(
+            "change-points-annual",
+            "UCDP-based deaths per year (OWID); dashed lines mark change points.",
+            d.sources.owid,
+            s.owid_series,
+            draw=fe.draw_change_points,
+            options={
+                "title": f"Conflict deaths in {d.country} per year and their breaks",
+                "points": list(s.owid_breaks),
+                "ylabel": "Deaths per year",
+            },
+            height=3.4,
+        ),
+        report_table(
+            "annual-breaks",
+            with_milestones(table, s.owid_breaks, d.milestones),
+            "Breaks in the annual death series, with the nearest milestone before each",
+            (d.sources.owid, d.sources.curated),
+        ),
+    )
+
+
+def deadliest_table(d: AttackInputs, p: AttackTrendsParameters) -> Any:
+    """The deadliest events in full (the appendix's), or why there are none."""
+    top = trends.deadliest(d.events, p.top_n)
+    if not len(top):
+        if not d.declared.event_rows:
+            return NoData(say.no_single_events(d.declared), say.GET_EVENTS, slug="deadliest")
+        return NoData("events with a death figure", HOW_TO_GET["ucdp-ged"], slug="deadliest")
+    shown = pd.DataFrame(
+        {
+            "date": top["date"].dt.date.astype(str),
+            "place": top["location"].fillna(top["admin1"]).fillna(""),
+            "type": top["event_type"],
+            "groups": top["group_ids"].map(
+                lambda ids: ", ".join(d.group_label.get(g, g) for g in ids) or "unattributed"
+            ),
+            "deaths": top["deaths_best"],
+            "low": top["deaths_low"],
+            "high": top["deaths_high"],
+            "what happened": top["description"],
+        }
+    )
+    return report_table(
+        "deadliest",
+        shown,
+        f"The {len(shown)} deadliest events in the {d.sources.events}",
+        d.sources.events,
+    )
+
+
+def deadliest(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
+    """Deadliest events: the body's table, without the descriptions (in full: appendix)."""
+    full = deadliest_table(d, p)
+    if isinstance(full, NoData):
+        return section("deadliest", renamed(full, "deadliest-brief"))
+    brief = without_columns(full, ["what happened"], "what happened: appendix")
+    return section("deadliest", renamed(brief, "deadliest-brief"))

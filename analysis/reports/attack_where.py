@@ -1,0 +1,165 @@
+"""The "Where" section of the attack-trends report: the maps of events and deaths per region
+and cercle, the events at their points, and the north/centre/south test of the sources' claim
+(Mali only; the boundaries read are Mali's). A map asks the event source's declaration whether
+it names cercles and gives single events with coordinates.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from analysis.analyses import geoshift
+from analysis.analyses.areas import AreaCounts
+from analysis.figures import events as fe
+from analysis.figures import maps
+from analysis.reports import attack_sentences as say
+from analysis.reports.attack_data import AttackInputs, AttackSeries
+from analysis.reports.attack_params import AttackTrendsParameters
+from analysis.reports.parts import Chart, NoData, Section, Text, section
+from analysis.tables.coverage import HOW_TO_GET
+
+
+def where(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
+    """Where: the maps (Mali only) and the north/centre/south test of the sources' claim."""
+    if d.country != "Mali":
+        return section(
+            "where",
+            Text("{text}", {"text": say.no_map_sentence(d.country)}),
+            NoData(
+                "maps for this country (the boundaries here are Mali's)",
+                "choose country = 'Mali'",
+                slug="map-regions",
+            ),
+            shift_missing(d, s),
+        )
+    chart = geographic_shift(d, s)
+    return section(
+        "where",
+        Text("{text}", {"text": say.MALI_ZONES}),
+        *region_map(d, s),
+        *cercle_maps(d, s),
+        chart,
+        Text("**Verdict on the claim.** {sentence}", {"sentence": s.verdict.sentence()})
+        if isinstance(chart, Chart)
+        else None,
+    )
+
+
+def region_map(d: AttackInputs, s: AttackSeries) -> tuple[Any, ...]:
+    """The boundaries used, the map of events and deaths per region and its notes."""
+    counts = s.region_counts
+    if counts is None:
+        return (
+            NoData(
+                "Mali region boundaries or events",
+                HOW_TO_GET["geoboundaries-adm1"],
+                slug="map-regions",
+            ),
+        )
+    files = ", ".join(Path(b.attrs["source"]).name for b in d.boundaries.values())
+    sentence = (
+        f"Boundaries: {len(d.boundaries['adm1'])} regions and "
+        f"{len(d.boundaries['adm2']) if 'adm2' in d.boundaries else 'no'} cercles ({files})."
+    )
+    return (
+        Text("{text}", {"text": sentence}),
+        map_chart(
+            "map-regions",
+            counts,
+            "region",
+            "Events and deaths per region (2015 boundaries, OCHA/DNCT via geoBoundaries); "
+            "hatched: no event there gives a death figure.",
+            (d.sources.events, d.sources.adm1),
+        ),
+        *(Text("{note}.", {"note": note}) for note in counts.notes),
+    )
+
+
+def cercle_maps(d: AttackInputs, s: AttackSeries) -> tuple[Any, ...]:
+    """The map per cercle (where the source names cercles) and the events at their points
+    (where it gives single events with coordinates)."""
+    if not d.declared.gives("admin2"):
+        cercles: Any = NoData(say.no_cercles(d.declared), say.GET_EVENTS, slug="map-cercles")
+    elif s.cercle_counts is None:
+        cercles = NoData(
+            "Mali cercle boundaries or events", HOW_TO_GET["geoboundaries-adm2"], slug="map-cercles"
+        )
+    else:
+        cercles = map_chart(
+            "map-cercles",
+            s.cercle_counts,
+            "cercle",
+            "Events and deaths per cercle (2015 boundaries); hatched: no event there gives a "
+            "death figure.",
+            (d.sources.events, d.sources.adm2),
+        )
+    if not d.declared.event_rows:
+        points: Any = NoData(say.no_single_events(d.declared), say.GET_EVENTS, slug="map-points")
+    elif not d.declared.gives("coordinates"):
+        points = NoData(
+            f"points on a map: {d.declared.reason('coordinates')}",
+            say.GET_EVENTS,
+            slug="map-points",
+        )
+    elif isinstance(cercles, Chart):
+        level = "adm1" if "adm1" in d.boundaries else "adm2"
+        points = Chart(
+            "map-points",
+            "Each event at its coordinates; the circle's area grows with the deaths.",
+            (d.sources.events, d.sources.adm1 if level == "adm1" else d.sources.adm2),
+            d.events,
+            draw=maps.draw_event_points,
+            options={"title": "Events, sized by deaths", "boundaries": d.boundaries[level]},
+            height=4.2,
+        )
+    else:
+        points = None
+    return cercles, points
+
+
+def map_chart(
+    slug: str, counts: AreaCounts, unit: str, caption: str, source: tuple[str, ...]
+) -> Chart:
+    """A two-panel map of events and deaths per area."""
+    return Chart(
+        slug,
+        caption,
+        source,
+        counts,
+        layout=maps.choropleth_layout,
+        args=(counts, (f"Events by {unit}", f"Deaths by {unit}")),
+    )
+
+
+def shift_missing(d: AttackInputs, s: AttackSeries) -> NoData | None:
+    """Why the north/centre/south test has no data (None: it has)."""
+    if d.country != "Mali":
+        return NoData(
+            "the north/centre/south test, which is about Mali's regions",
+            "choose country = 'Mali'",
+            slug="geographic-shift",
+        )
+    placed = s.shift[[f"events_{z}" for z in geoshift.ZONES]].sum(axis=1)
+    if placed.sum():
+        return None
+    return NoData(
+        f"events placed in a zone of {d.country}", HOW_TO_GET["ucdp-ged"], slug="geographic-shift"
+    )
+
+
+def geographic_shift(d: AttackInputs, s: AttackSeries) -> Chart | NoData:
+    """The share of deaths per zone each year and the deaths-weighted latitude."""
+    missing = shift_missing(d, s)
+    if missing is not None:
+        return missing
+    return Chart(
+        "geographic-shift",
+        "Share of deaths per zone each year (bars) and the deaths-weighted mean latitude "
+        "of the deaths with coordinates (line, right axis; how many each year: appendix, "
+        "zones per year)." + s.partial_years,
+        d.sources.events,
+        s.shift,
+        draw=fe.draw_shift,
+        options={"title": "Where the deaths were: north, centre, south"},
+    )
