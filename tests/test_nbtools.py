@@ -185,3 +185,13 @@ def test_committed_notebooks_are_what_the_hook_leaves(notebook):
     nb = nbtools.strip(nbformat.reads(before, as_version=nbformat.NO_CONVERT))
     after = nbformat.writes(nb)
     assert after + ("" if after.endswith("\n") else "\n") == before
+
+
+def test_check_command_prints_its_findings_when_run_as_a_module():
+    """`python -m analysis.pipeline.nbtools check` (the module is then __main__) still prints."""
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis.pipeline.nbtools", "check", str(CHECKED)],
+        capture_output=True, text=True, cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stdout.count("checked.ipynb: cell") == 2, done.stdout + done.stderr

@@ -27,7 +27,9 @@ from analysis.core import console
 from analysis.pipeline.kernel import kernel_environment, write_kernel_spec
 from analysis.pipeline.worker import one_line
 
-log = logging.getLogger(__name__)
+# Named, not __name__: run as `python -m analysis.pipeline.nbtools`, __name__ is "__main__",
+# outside the "analysis" logger the command line configures.
+log = logging.getLogger("analysis.pipeline.nbtools")
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
 KEEP_OUTPUT = "keep_output"
 #: nbstripout's default extra keys, plus papermill's metadata (the pre-commit hook passes the same).
