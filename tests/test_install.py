@@ -5,6 +5,7 @@ never into the package; its folders and variables are those docs/install.md list
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import shutil
@@ -130,6 +131,12 @@ def test_installed_package_builds_into_the_working_folder(installed, tmp_path):
     own folder gets no reports, downloads or caches."""
     work = tmp_path / "work"
     work.mkdir()
+    actors = config.SHARED_DATA_DIR / "ucdp_actors_v22_1" / "ucdp-actor-221.csv"
+    if actors.is_file():  # a download into ./data/raw, which the kernels must read from there
+        fetched = _run(installed, work, "-m", "analysis", "data", "fetch", "ucdp-actor",
+                       "--mirror", str(config.SHARED_DATA_DIR))  # fmt: skip
+        assert fetched.returncode == 0, fetched.stderr
+        assert (work / "data" / "raw" / "ucdp-actor" / actors.name).is_file()
     before = sorted(
         p.relative_to(installed) for p in installed.rglob("*") if "__pycache__" not in p.parts
     )
@@ -141,6 +148,11 @@ def test_installed_package_builds_into_the_working_folder(installed, tmp_path):
     assert f"1 notebooks -> {work / 'reports' / '2026-12-08'}: 1 ok" in done.stdout
     assert (work / "reports" / "2026-12-08" / "group_evolution.html").is_file()
     assert (work / "reports" / "index.html").is_file()
+    manifest = json.loads((work / "reports" / "2026-12-08" / "manifest.json").read_text())
+    read = [origin["where"] for origin in manifest["notebooks"][0]["origins"]]
+    assert str(installed / "analysis" / "data" / "curated" / "groups.csv") in read
+    if actors.is_file():
+        assert str(work / "data" / "raw" / "ucdp-actor" / actors.name) in read
     after = sorted(
         p.relative_to(installed) for p in installed.rglob("*") if "__pycache__" not in p.parts
     )
