@@ -7,6 +7,9 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from analysis import __version__, config
+from analysis.core import console
+
 # Each command lives in its own module, which defines add_arguments(parser) and run(args) -> int.
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("analysis.curated.command", "check every curated table and print a summary"),
@@ -18,23 +21,20 @@ COMMANDS: dict[str, tuple[str, str]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run the chosen command; returns the exit status."""
     parser = argparse.ArgumentParser(prog="mali-reports", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     modules = {}
     argv = sys.argv[1:] if argv is None else list(argv)
-    # Import only the command named (another may load pandas: a cached build takes < 1 s).
-    chosen = [argv[0]] if argv and argv[0] in COMMANDS else list(COMMANDS)
     for name, (module_name, help_text) in COMMANDS.items():
-        if name not in chosen:
-            continue
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        modules[name] = module
-        module.add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        # Import only the command named (another may load pandas: a cached build takes < 1 s).
+        if argv and argv[0] == name:
+            modules[name] = importlib.import_module(module_name)
+            modules[name].add_arguments(command)
     args = parser.parse_args(argv)
+    console.configure(quiet=bool(getattr(args, "quiet", False)))
+    # Kernels run in folders of their own: they must put data and reports where this does.
+    config.pin_work_dir()
     try:
         return int(modules[args.command].run(args) or 0)
     except KeyboardInterrupt:

@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -101,6 +102,7 @@ def test_refresh_failure_leaves_the_notebook_untouched(tmp_path, capsys):
 def test_pre_commit_hooks_strip_like_nbtools_and_run_ruff():
     nbstripout = hook("nbstripout")
     assert "--keep-count" in nbstripout["args"]
+    assert "--keep-id" in nbstripout["args"]  # ids such as "appendix" are never renumbered
     extra = nbstripout["args"][nbstripout["args"].index("--extra-keys") + 1].split()
     assert set(extra) == {"metadata.papermill", "cell.metadata.papermill"}
     assert set(extra) <= set(nbtools.EXTRA_KEYS)
@@ -129,3 +131,69 @@ def test_sanitize_file_hides_volatile_output_only():
     # What a report states must still be compared.
     kept = "JNIM formed on 2017-03-02; 1,234 events, 56.7% of 2,176 deaths in 12 regions."
     assert sanitize(kept) == kept
+
+
+def _dev_pins() -> dict[str, str]:
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    dev = project["project"]["optional-dependencies"]["dev"]
+    return {r.split("==")[0].strip(): r.split("==")[1].strip() for r in dev if "==" in r}
+
+
+@pytest.mark.parametrize(("hook_id", "tool"), [("nbstripout", "nbstripout"), ("ruff", "ruff"),
+                                               ("ruff-format", "ruff")])  # fmt: skip
+def test_hooks_install_the_versions_the_dev_extra_pins(hook_id, tool):
+    """One version per tool: the hook's environment gets the dev extra's exact pin, and the
+    environment the tests run in has it too (`make lint` and the hook then agree)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    pinned = _dev_pins()[tool]
+    assert hook(hook_id)["additional_dependencies"] == [f"{tool}=={pinned}"]
+    try:
+        installed = version(tool)
+    except PackageNotFoundError:
+        pytest.skip(f"{tool} is not installed here (the dev extra installs it)")
+    assert installed == pinned, f"{tool} {installed} is installed, the dev extra pins {pinned}"
+
+
+def test_nbstripout_hook_leaves_test_fixtures_alone():
+    """Fixtures carry outputs on purpose (checked.ipynb's stray output is what `check` must
+    find); the report notebooks are stripped."""
+    exclude = re.compile(hook("nbstripout")["exclude"])
+    assert exclude.search(CHECKED.relative_to(PROJECT_ROOT).as_posix())
+    assert nbformat.read(CHECKED, as_version=4).cells[2].outputs  # the deliberate output
+    for notebook in NOTEBOOKS_DIR.glob("*.ipynb"):
+        assert not exclude.search(notebook.relative_to(PROJECT_ROOT).as_posix())
+
+
+def test_strip_keeps_cell_ids(tmp_path):
+    """A named cell id ("appendix") survives stripping, as in the hook (--keep-id)."""
+    copy = tmp_path / "checked.ipynb"
+    shutil.copy(CHECKED, copy)
+    nb = nbformat.read(copy, as_version=4)
+    nb.cells[0]["id"] = "appendix"
+    nb.cells[2].outputs = [nbformat.v4.new_output("stream", name="stdout", text="x\n")]
+    nbformat.write(nb, copy)
+    ids = [cell["id"] for cell in nb.cells]
+    assert nbtools.strip_file(copy) is True
+    stripped = nbformat.read(copy, as_version=4)
+    assert [cell["id"] for cell in stripped.cells] == ids
+    assert stripped.cells[0]["id"] == "appendix" and stripped.cells[2].outputs == []
+
+
+@pytest.mark.parametrize("notebook", sorted(NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda p: p.name)
+def test_committed_notebooks_are_what_the_hook_leaves(notebook):
+    """Stripping a committed notebook changes nothing: the hook leaves a clean tree clean."""
+    before = notebook.read_text(encoding="utf-8")
+    nb = nbtools.strip(nbformat.reads(before, as_version=nbformat.NO_CONVERT))
+    after = nbformat.writes(nb)
+    assert after + ("" if after.endswith("\n") else "\n") == before
+
+
+def test_check_command_prints_its_findings_when_run_as_a_module():
+    """`python -m analysis.pipeline.nbtools check` (the module is then __main__) still prints."""
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis.pipeline.nbtools", "check", str(CHECKED)],
+        capture_output=True, text=True, cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stdout.count("checked.ipynb: cell") == 2, done.stdout + done.stderr

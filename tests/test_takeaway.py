@@ -184,11 +184,12 @@ def test_show_figure_and_show_table_serve_the_report_objects(monkeypatch):
         tables={"groups": Table(pd.DataFrame({"group": ["JNIM"], "events": [3]}), "Groups")},
         missing={"map": ("boundaries", "run make data")},
     )
-    assert page.show_figure(report, "by-group", fe.draw_split) == 1
+    assert page.show_figure(report, "by-group", fe.draw_split) is None  # shown, not returned
     assert page.show_figure(report, "map") is None
     page.show_table(report, "groups")
     page.show_table(report, NoData("no UCDP actors", "run make data"))
     figure, missing, table, nothing = shown
+    assert 'id="figure-1"' in figure
     (href,) = [a["href"] for t, a in Tags(figure).tags if t == "a"]
     csv = base64.b64decode(href.split(",", 1)[1]).decode("utf-8")
     # The figure's data as drawn: the year index as a column, one column per group.

@@ -15,7 +15,11 @@ from analysis.curated.tables import ValidationReport, validate_all
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of the validate command."""
     parser.add_argument(
-        "--dir", type=Path, default=None, help=f"folder of curated CSVs (default {CURATED_DIR})"
+        "--dir",
+        type=Path,
+        default=None,
+        # argparse formats help with %: a percent sign in the path is doubled
+        help=f"folder of curated CSVs (default {display_path(CURATED_DIR)})".replace("%", "%%"),
     )
 
 
@@ -62,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     report = validate_all(args.dir)
     if report.ok:
-        print("Curated data is valid:")
+        print(f"Curated data in {display_path(args.dir or CURATED_DIR)} is valid:")
         print("\n".join(summary_lines(report)))
         return 0
     count = len(report.problems)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from datetime import datetime
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from analysis import __version__
-from analysis.config import PROJECT_ROOT, display_path
+from analysis.config import PROJECT_ROOT, SOURCE_CHECKOUT, display_path
 from analysis.pipeline.options import BuildOptions
 from analysis.pipeline.params import ParameterSet
 from analysis.pipeline.plan import (
@@ -24,6 +27,31 @@ from analysis.pipeline.worker import (
 )
 
 PACKAGE_NAME = "mali-extremism-reports"
+
+
+def runtime_requirements() -> list[str]:
+    """The names of the libraries the package needs at run time (no extras), from its installed
+    metadata, else from pyproject.toml in a clone that is not installed."""
+    try:
+        listed = [r for r in metadata.requires(PACKAGE_NAME) or [] if "extra ==" not in r]
+    except metadata.PackageNotFoundError:
+        pyproject = PROJECT_ROOT / "pyproject.toml"
+        if not (SOURCE_CHECKOUT and pyproject.is_file()):
+            return []
+        listed = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
+    return sorted({re.split(r"[<>=!~;\[ ]", r.strip(), maxsplit=1)[0] for r in listed})
+
+
+def library_versions() -> dict[str, str]:
+    """The installed version of each runtime library (e.g. {"pandas": "2.2.3"}), so a run
+    says what computed it; "not installed" for one that is missing."""
+    versions = {}
+    for name in runtime_requirements():
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
 
 
 def git_info(root: Path = PROJECT_ROOT) -> dict[str, Any] | None:
@@ -128,6 +156,7 @@ def make_manifest(
         "package": {"name": PACKAGE_NAME, "version": __version__},
         "git": git,
         "python": sys.version.split()[0],
+        "libraries": library_versions(),
         "options": {
             "jobs": options.jobs,
             "with_code": options.with_code,

@@ -4,7 +4,7 @@
     python -m analysis.pipeline.nbtools strip notebooks/NAME.ipynb     # strip without executing
     python -m analysis.pipeline.nbtools check [NOTEBOOK ...]           # list stray outputs; exit 1 if any
 
-Stripping follows nbstripout as the pre-commit hook runs it (``--keep-count``), so a refreshed
+Stripping follows nbstripout as the pre-commit hook runs it (``--keep-count --keep-id``), so a refreshed
 notebook commits unchanged: every output and execution count goes, except on cells whose metadata
 says ``"keep_output": true``; those are the cells starting with ``# NBVAL_CHECK_OUTPUT`` whose
 stated figures ``pytest --nbval-lax`` compares against a fresh run (nbval needs their count).
@@ -13,6 +13,7 @@ stated figures ``pytest --nbval-lax`` compares against a fresh run (nbval needs 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import tempfile
@@ -22,9 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from analysis.config import NOTEBOOKS_DIR
+from analysis.core import console
 from analysis.pipeline.kernel import kernel_environment, write_kernel_spec
 from analysis.pipeline.worker import one_line
 
+# Named, not __name__: run as `python -m analysis.pipeline.nbtools`, __name__ is "__main__",
+# outside the "analysis" logger the command line configures.
+log = logging.getLogger("analysis.pipeline.nbtools")
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
 KEEP_OUTPUT = "keep_output"
 #: nbstripout's default extra keys, plus papermill's metadata (the pre-commit hook passes the same).
@@ -121,7 +126,9 @@ def strip(nb: Any) -> Any:
             "nbstripout is not installed; run `make setup` (pip install -e '.[dev]')."
         ) from None
 
-    strip_output(nb, keep_output=False, keep_count=True, keep_id=False, extra_keys=list(EXTRA_KEYS))
+    # Cell ids stay: some are names ("appendix") and a renumbering is a diff on every commit;
+    # the pre-commit hook runs nbstripout with --keep-id to match.
+    strip_output(nb, keep_output=False, keep_count=True, keep_id=True, extra_keys=list(EXTRA_KEYS))
     # nbval skips a cell without execution count ("unrun reference"), so checked cells keep
     # theirs; the pre-commit hook runs nbstripout with --keep-count to match.
     for cell in nb.cells:
@@ -237,6 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     check_parser = sub.add_parser("check", help="list notebooks that carry outputs they should not")
     check_parser.add_argument("notebooks", nargs="*", help="default: notebooks/*.ipynb")
     args = parser.parse_args(argv)
+    console.configure()
 
     if args.command == "refresh":
         status = 0
@@ -244,18 +252,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 refresh(path, args.timeout)
             except RefreshError as exc:
-                print(f"FAILED {path.stem}: {exc} (notebook left unchanged)", file=sys.stderr)
+                log.error("FAILED %s: %s (notebook left unchanged)", path.stem, exc)
                 status = 1
                 continue
-            print(f"refreshed {path}")
+            log.info("refreshed %s", path)
         return status
     if args.command == "strip":
         for path in map(Path, args.notebooks):
-            print(f"{'stripped' if strip_file(path) else 'already clean'}: {path}")
+            log.info("%s: %s", "stripped" if strip_file(path) else "already clean", path)
         return 0
     found = [problem for path in _notebooks(args.notebooks) for problem in problems(path)]
     for problem in found:
-        print(problem)
+        log.info("%s", problem)
     return 1 if found else 0
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from analysis.config import NOTEBOOKS_DIR, REPORTS_DIR
+from analysis.config import NOTEBOOKS_DIR, REPORTS_DIR, display_path
 from analysis.pipeline.html import DEFAULT_TEMPLATE
 from analysis.pipeline.inputs import (
     DEFAULT_INPUT_DIRS,
@@ -120,6 +120,11 @@ def _seconds(text: str) -> float:
 _VALUE_NOT_OPTION = re.compile(r"^-\d+$|^-\d*\.\d+$|^-\d+[dwmyDWMY]$")
 
 
+def _shown(path: Path) -> str:
+    """A default folder as the help shows it (argparse formats help with %: one is doubled)."""
+    return display_path(path).replace("%", "%%")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of the build command."""
     # `-p start_date -52w`: a relative date is a value (argparse keeps no public hook for this)
@@ -153,7 +158,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=REPORTS_DIR,
         metavar="DIR",
-        help="reports folder (default: reports/)",
+        help=f"reports folder (default: {_shown(REPORTS_DIR)})",
     )
     parser.add_argument(
         "--date",
@@ -184,7 +189,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=NOTEBOOKS_DIR,
         metavar="DIR",
-        help="folder of notebooks (default: notebooks/)",
+        help=f"folder of notebooks (default: {_shown(NOTEBOOKS_DIR)})",
     )
     parser.add_argument(
         "--input-dir",
@@ -193,14 +198,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="DIR",
         help="folder whose files are inputs, hashed into the manifest (repeatable; default: "
-        "data/curated, data/raw and ../shared/data)",
+        + ", ".join(_shown(d) for d in DEFAULT_INPUT_DIRS)
+        + ")",
     )
     parser.add_argument(
         "--template",
         type=Path,
         default=DEFAULT_TEMPLATE,
         metavar="DIR",
-        help="nbconvert template folder for the reports (default: the report template shipped in analysis/pipeline/templates/report)",
+        help=f"nbconvert template folder for the reports (default: {_shown(DEFAULT_TEMPLATE)})",
     )
     parser.add_argument(
         "--timeout",

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from analysis import config
+from analysis import __version__, config
 from analysis.core.origins import Origin
 from analysis.sources.register import REGISTER, Dataset
 
@@ -111,7 +111,8 @@ def _join_rounds(versions: list[str]) -> list[str]:
 
 
 def curated_as_of(files: Iterable[Path], root: Path = config.PROJECT_ROOT) -> str:
-    """When the curated files last changed: their last commit's date, or their newest mtime.
+    """When the curated files last changed: their last commit's date, or their newest mtime;
+    for the tables shipped in an installed package, the package version.
 
     The commit date is used when git knows the files and none has uncommitted changes, so that a
     rebuild of the same checkout states the same vintage.
@@ -119,6 +120,9 @@ def curated_as_of(files: Iterable[Path], root: Path = config.PROJECT_ROOT) -> st
     paths = sorted({Path(p).resolve() for p in files})
     if not paths:
         return ""
+    if not config.SOURCE_CHECKOUT and all(config.PACKAGE_DIR in p.parents for p in paths):
+        # the tables shipped in an installed package: their files' times are the install's
+        return f"as shipped with version {__version__}"
     if (root / ".git").exists() and shutil.which("git"):
         names = [str(p) for p in paths]
         try:

@@ -28,7 +28,7 @@ from analysis.figures.style import join_sources, new_figure
 from analysis.reports import hover
 from analysis.reports.parts import Block, Chart, NoData, Report, Table, Text
 from analysis.reports.render import render, save_figure_files
-from analysis.reports.takeaway import Takeaway, takeaway
+from analysis.reports.takeaway import Takeaway, is_list_cell, takeaway
 
 #: A CSV larger than this is not embedded in the page; the run's spreadsheet holds it.
 EMBED_LIMIT_BYTES = 750_000
@@ -175,8 +175,9 @@ def figure(
     caption: str,
     source: str | Sequence[str] | None = None,
     data: Any = None,
-) -> int:
-    """Show a numbered figure, its caption, its source and a link to its data; returns N.
+) -> None:
+    """Show a numbered figure (``id="figure-N"``), its caption, its source and a link to its
+    data; returns nothing, so a cell that ends with it echoes nothing.
 
     ``source`` (one line, or one per panel) is named once, in the caption, not in the image.
     ``data`` (what the figure was drawn from) becomes the 'data (CSV)' link and a sheet of the
@@ -227,7 +228,6 @@ def figure(
         f"</figcaption>{link}</figure>"
     )
     display(HTML(body), metadata={METADATA_KEY: {"figure": facts}})
-    return number
 
 
 def format_number(value: Any, decimals: int = 0) -> str:
@@ -270,7 +270,8 @@ def cell_text(text: str) -> tuple[str, str]:
 def table_html(
     frame: pd.DataFrame, caption: str = "", decimals: dict[str, int] | None = None
 ) -> str:
-    """A reader's table: escaped cells, numbers right-aligned with thousands separators."""
+    """A reader's table: escaped cells, numbers right-aligned with thousands separators, a
+    cell of several values (list, tuple, set, array) as the values joined with commas."""
     decimals = decimals or {}
     numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
     head = "".join(
@@ -286,7 +287,7 @@ def table_html(
                 text = format_number(value, decimals.get(column, 0))
                 cells.append(f'<td class="num">{html.escape(text)}</td>')
             else:
-                if isinstance(value, list | tuple):
+                if is_list_cell(value):  # the event table's actors, group_ids, target
                     value = ", ".join(str(v) for v in value)
                 elif value is None or (not isinstance(value, str) and pd.isna(value)):
                     value = "–"
@@ -349,9 +350,9 @@ def show_figure(
     draw: Callable[..., Any] | None = None,
     height: float = 3.6,
     layout: Callable[..., tuple[Figure, Any]] | None = None,
-) -> int | None:
+) -> None:
     """Draw and show the report's figure ``slug`` with its data link (on new axes with
-    ``draw``, or with a ``layout`` of panels), or say what it is missing; returns N.
+    ``draw``, or with a ``layout`` of panels), or say what it is missing.
 
     ``report`` has ``figures`` (slug -> FigureData, as attack trends) and ``missing``, or
     ``charts()`` (as public opinion)."""
@@ -360,7 +361,7 @@ def show_figure(
         missing = getattr(report, "missing", {}) or {}
         if slug in missing:
             no_data(*missing[slug])
-        return None
+        return
     options = dict(getattr(spec, "options", {}) or {})
     title = getattr(spec, "title", None)
     if isinstance(getattr(spec, "layout", None), str):
@@ -376,7 +377,7 @@ def show_figure(
     else:
         fig, ax = new_figure(height_in=height)
         draw(ax, spec.data, title=title, **options)
-    return figure(fig, slug, spec.caption, source=spec.source, data=spec.data)
+    figure(fig, slug, spec.caption, source=spec.source, data=spec.data)
 
 
 def show_table(report: Any, name: Any) -> None:

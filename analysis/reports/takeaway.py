@@ -104,6 +104,12 @@ def comment_line(sources: Sequence[Dataset], versions: Mapping[str, str] | None 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def is_list_cell(value: Any) -> bool:
+    """Whether a table cell holds several values: a list, tuple, set or array (a pyarrow list
+    column's cells come out of a row as arrays), not text or a mapping."""
+    return pd.api.types.is_list_like(value) and not isinstance(value, Mapping)
+
+
 def inert_text(value: Any) -> Any:
     """Text a spreadsheet would run as a formula ('=1+1', '@SUM(A1)') with an apostrophe in
     front, as OWASP advises for CSV files; numbers and other values unchanged."""
@@ -133,12 +139,13 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
         values = frame[column]
         if pd.api.types.is_bool_dtype(values):
             frame[column] = values.map({True: "yes", False: "no"})  # as the page's tables say
-        elif values.dtype == object or pd.api.types.is_string_dtype(values):
+        elif not (
+            pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values)
+        ):
+            # text, or lists (object or pyarrow list columns: the event table's group_ids), as
+            # the page's tables show them; text from data never a formula
             frame[column] = values.map(
-                # a list as the page's tables show it; text from data never a formula
-                lambda v: inert_text(
-                    ", ".join(map(str, v)) if isinstance(v, list | tuple | set) else v
-                )
+                lambda v: inert_text(", ".join(map(str, v)) if is_list_cell(v) else v)
             )
     return frame
 

@@ -27,9 +27,9 @@ import hashlib
 import http.client
 import io
 import json
+import logging
 import os
 import shutil
-import sys
 import tempfile
 import time
 import urllib.error
@@ -41,12 +41,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from analysis import config
 from analysis.core.hashing import sha256_file
 from analysis.sources import register as open_data
 from analysis.sources import transfer
 from analysis.sources.event_frames import HEAD_BYTES, EventDataError, csv_header, utf8_problem
 from analysis.sources.register import DATASETS, OpenDataset, version_from_name
 
+log = logging.getLogger(__name__)
 USER_AGENT = "mali-extremism-reports data fetch (research use)"
 CHUNK_BYTES = 1 << 20
 #: seconds a whole download may take (a server trickling a byte at a time never stalls)
@@ -62,6 +64,11 @@ MAX_WAIT_SECONDS = 120.0
 
 class FetchError(RuntimeError):
     """A dataset could not be fetched or failed its checks; the message says what to do."""
+
+
+def _shown(path: Path) -> str:
+    """A default folder as the help shows it (argparse formats help with %: one is doubled)."""
+    return config.display_path(path).replace("%", "%%")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,7 +89,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="copy the files from this local folder (e.g. ../shared/data) instead of downloading",
     )
-    fetch_parser.add_argument("--raw-dir", type=Path, default=None, help="target folder")
+    fetch_parser.add_argument(
+        "--raw-dir",
+        type=Path,
+        default=None,
+        help=f"target folder (default {_shown(config.RAW_DIR)})",
+    )
     fetch_parser.add_argument(
         "--timeout", type=float, default=120.0, help="seconds before a stalled download fails"
     )
@@ -95,10 +107,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     fetch_parser.add_argument(
         "--force-smaller",
         action="store_true",
-        help=f"accept a copy with fewer than {SMALLER_SHARE:.0%} of the previous copy's rows",
+        # argparse formats help with %: the percent sign is written %%
+        help=f"accept a copy with fewer than {SMALLER_SHARE * 100:.0f}%% of the previous copy's rows",
     )
     status_parser = actions.add_parser("status", help="list the datasets present in data/raw")
-    status_parser.add_argument("--raw-dir", type=Path, default=None, help="folder to inspect")
+    status_parser.add_argument(
+        "--raw-dir",
+        type=Path,
+        default=None,
+        help=f"folder to inspect (default {_shown(config.RAW_DIR)})",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -110,10 +128,7 @@ def run(args: argparse.Namespace) -> int:
     names = args.names or list(DATASETS)
     unknown = [n for n in names if n not in DATASETS]
     if unknown:
-        print(
-            f"unknown dataset(s): {', '.join(unknown)}; known: {', '.join(DATASETS)}",
-            file=sys.stderr,
-        )
+        log.error("unknown dataset(s): %s; known: %s", ", ".join(unknown), ", ".join(DATASETS))
         return 2
     failures = 0
     for name in names:
@@ -121,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             if args.mirror is not None:
                 path = mirror(spec, args.mirror, args.raw_dir, force_smaller=args.force_smaller)
-                print(f"{name}: copied {path.name} from {args.mirror}")
+                log.info("%s: copied %s from %s", name, path.name, args.mirror)
             else:
                 path = fetch(
                     spec,
@@ -130,10 +145,12 @@ def run(args: argparse.Namespace) -> int:
                     deadline=args.deadline,
                     force_smaller=args.force_smaller,
                 )
-                print(f"{name}: downloaded {path.name} ({path.stat().st_size:,} bytes)")
+                log.info(
+                    "%s: downloaded %s (%s bytes)", name, path.name, f"{path.stat().st_size:,}"
+                )
         except FetchError as exc:
             failures += 1
-            print(f"{name}: FAILED: {exc}", file=sys.stderr)
+            log.error("%s: FAILED: %s", name, exc)
     return 1 if failures else 0
 
 

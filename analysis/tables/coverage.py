@@ -254,7 +254,9 @@ def select_events(
     """Load the requested event source, or with "auto" the best one present (see module doc),
     with what it declares it gives.
 
-    ``resolve`` maps an actor name to a group id (a run passes its snapshot's resolver)."""
+    ``data_source`` is one of ``EVENT_SOURCES``: auto, curated, acled, acled-aggregated,
+    acled-api, ucdp-ged, ucdp-candidate, ucdp-api. ``resolve`` maps an actor name to a group id
+    (a run passes its snapshot's resolver)."""
     if data_source not in EVENT_SOURCES:
         raise ValueError(
             f"unknown event source {data_source!r}; use one of: {', '.join(EVENT_SOURCES)}"

@@ -264,6 +264,9 @@ def load(
 ) -> pd.DataFrame:
     """Load a dataset as the canonical event table (or the annual table for ucdp-brd/owid).
 
+    ``dataset`` is one of ``DATASETS``: curated, acled, acled-api, acled-aggregated (returns the
+    aggregated table), ucdp-ged, ucdp-candidate, ucdp-api, ucdp-brd, owid (annual tables); the
+    module's docstring says where each is looked for. ``path`` reads that file instead.
     ``country`` takes any spelling (``"Ivory Coast"``, ``"Côte d'Ivoire"``): it is made the
     project's spelling here, once, and the readers take it as given (a report's checked
     parameters already hold it so); ``start`` and ``end`` are inclusive ISO dates. ``resolve``
