@@ -98,16 +98,6 @@ VARIABLES: tuple[Variable, ...] = (
         "set by the build: the run date relative dates are resolved against (not for users)",
         "unset: today",
     ),
-    Variable(
-        "MALI_KERNEL_ZYGOTE",
-        "set by the build: the socket of the process kernels are forked from (not for users)",
-        "unset",
-    ),
-    Variable(
-        "MALI_KERNEL_PRELOAD",
-        "set by the build for a kernel started ahead of its notebook (not for users)",
-        "unset",
-    ),
 )
 
 

@@ -20,6 +20,7 @@ import pytest
 from packaging.requirements import Requirement
 
 from analysis import config
+from analysis.sources import limits
 
 ROOT = config.PROJECT_ROOT
 INSTALL_DOC = ROOT / "docs" / "install.md"
@@ -194,13 +195,14 @@ def test_variables_documented_are_those_the_code_reads():
     documented = re.findall(
         r"^\| `(MALI_[A-Z_]+)` \| (.+?) \| (.+?) \|$", INSTALL_DOC.read_text(), re.M
     )
+    bounds = [(b.env, f"bounds the {b.what} ({b.unit})", f"{b.default:,.0f}") for b in limits.ALL]
     assert [(n, m, d) for n, m, d in documented] == [
         (v.name, v.meaning, v.default) for v in config.VARIABLES
-    ]
+    ] + bounds
     used = set()
     for path in (ROOT / "analysis").rglob("*.py"):
         used |= set(re.findall(r"[\"'](MALI_[A-Z_]+)[\"']", path.read_text(encoding="utf-8")))
-    known = {v.name for v in config.VARIABLES}
+    known = {v.name for v in config.VARIABLES} | {b.env for b in limits.ALL}
     assert used <= known, f"not in config.VARIABLES and docs/install.md: {sorted(used - known)}"
 
 

@@ -59,7 +59,10 @@ def test_the_curated_event_table_shows_as_a_table(shown):
     table = events.load("curated", country="Mali", start="2015-11-20", end="2015-11-20")
     assert page.table(table, "One day") is None
     (html,) = shown
-    (row,) = [r for r in html.split("<tr>") if "bamako" in r.lower() and "<td" in r]
+    # the page may break long words (<wbr>): read the cell text without them
+    (row,) = [
+        r.replace("<wbr>", "") for r in html.split("<tr>") if "bamako" in r.lower() and "<td" in r
+    ]
     assert "al-mourabitoun, aqim" in row or "aqim, al-mourabitoun" in row
 
 
