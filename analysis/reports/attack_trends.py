@@ -31,8 +31,9 @@ from analysis.analyses.milestones import (
 from analysis.analyses.trends import PERIOD_FREQUENCIES
 from analysis.reports import aggregated_trends
 from analysis.reports.brief import (
-    MILESTONE_BRIEF_CAPTION,
     milestone_brief,
+    milestone_brief_caption,
+    milestone_brief_missing,
     readable_headers,
     without_columns,
 )
@@ -1290,9 +1291,13 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             tables["deadliest"], ["what happened"], "what happened: appendix"
         )
     if "milestones" in tables:
-        tables["milestones-brief"] = TableData(
-            milestone_brief(milestones), MILESTONE_BRIEF_CAPTION, source=curated_source
-        )
+        # the body lists the kinds the report bears on; the appendix, every milestone
+        body = milestone_brief(milestones, "attack_trends")
+        if len(body):
+            caption = milestone_brief_caption(milestones, "attack_trends")
+            tables["milestones-brief"] = TableData(body, caption, source=curated_source)
+        else:
+            missing["milestones-brief"] = (milestone_brief_missing(milestones, "attack_trends"), "")
     for short, full in (("deadliest-brief", "deadliest"), ("milestones-brief", "milestones")):
         if full in missing:
             missing[short] = missing[full]
