@@ -1251,8 +1251,8 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             f"add them to data/curated/milestones.csv, with {country} in their countries",
         )
 
-    # Each table names the datasets it is computed from (the sources line beside its CSV), and shows
-    # headers a reader reads ('deaths (best)', not 'deaths_best').
+    # Each table names the datasets it is computed from (the sources line beside its CSV), and
+    # shows headers a reader reads ('deaths (best)', not 'deaths_best').
     curated_source = ctx.source_line("curated")
     boundaries_source = {
         level: (event_source, ctx.source_line(f"geoboundaries-{level}"))
