@@ -105,12 +105,12 @@ ITEMS_JS = r"""() => {
 }"""
 
 
-#: The numbered references of a page: each link to one (``a.ref``), each entry of the
+#: The numbered references of a page: each link to one (``#ref-N``), each entry of the
 #: References section with the URLs it links, and the text a reader reads (the brief, the key
 #: findings and the appendix, a word cut by ``<wbr>`` read whole; not the entries' own ids,
 #: figures' drawn text or scripts).
 CITATIONS_JS = r"""() => {
-  const links = Array.from(document.querySelectorAll('a.ref'))
+  const links = Array.from(document.querySelectorAll('a[href^="#ref-"]'))
     .map(a => ({href: a.getAttribute('href'), text: a.textContent.trim()}));
   const entries = Array.from(document.querySelectorAll('li[id^="ref-"]')).map(li => ({
     anchor: li.id,

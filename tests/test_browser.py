@@ -352,13 +352,14 @@ def test_report_cites_its_sources_and_its_data_opens_cleanly(built, browser, nam
 
 def test_citation_and_echo_checks_count_what_they_say(browser, tmp_path):
     """The checks above on a hand-made page: two sources cited by link (one with a URL its
-    entry links, one without a URL), one left as a bare id, one link to no entry, one value
-    echoed by a cell and one lone number."""
+    entry links, one without a URL; a link from a table or the key findings, or a plain one
+    from prose), one left as a bare id, one link to no entry, one value echoed by a cell and
+    one lone number."""
     page_file = tmp_path / "page.html"
     page_file.write_text(
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>t</title></head><body>"
         "<section class='key-findings'><ul><li>Formed (sources: <a class='ref' href='#ref-1'>"
-        "[1]</a>).</li></ul></section><main>"
+        "[1]</a>).</li></ul></section><main><p>Formed (<a href='#ref-2'>[2]</a>).</p>"
         "<table><tr><td><a class='ref' href='#ref-2'>[2]</a> <a class='ref' href='#ref-9'>[9]"
         "</a></td><td>strength (bare-<wbr>id-<wbr>2020).</td></tr></table>"
         "<p>1,234</p><div class='jp-OutputArea-executeResult'>8</div>"

@@ -27,13 +27,8 @@ from analysis.figures import style
 from analysis.pipeline import html as report_html
 from analysis.pipeline import index
 from analysis.reports import numbering, page
-from analysis.reports.references import (
-    Bibliography,
-    id_pattern,
-    only_citations,
-    published_text,
-    split_cited,
-)
+from analysis.reports.numbering import bibliography, published_text
+from analysis.reports.references import id_pattern, only_citations, split_cited
 from analysis.reports.takeaway import to_frame
 
 #: A hand-made bibliography: ids as sources.csv writes them, one without a URL, one a prefix
@@ -80,13 +75,13 @@ def test_ids_are_found_as_whole_words_longest_first():
 
 
 def test_sources_are_numbered_in_the_order_first_cited_with_their_entry():
-    bibliography = Bibliography(SOURCES)
-    first, new = bibliography.cite("un-qde159-jnim")
+    cited_from = bibliography(SOURCES)
+    first, new = cited_from.cite("un-qde159-jnim")
     assert (first.number, new) == (1, True)
-    assert bibliography.cite("cep-mali")[0].number == 2
-    again, new = bibliography.cite("un-qde159-jnim")
+    assert cited_from.cite("cep-mali")[0].number == 2
+    again, new = cited_from.cite("un-qde159-jnim")
     assert (again.number, new) == (1, False)
-    assert [r.source_id for r in bibliography.cited()] == ["un-qde159-jnim", "cep-mali"]
+    assert [r.source_id for r in cited_from.cited()] == ["un-qde159-jnim", "cep-mali"]
     # The entry: title, publisher, the date at its precision, the URL; #ref-N its anchor.
     assert first.title == "JNIM listing" and first.publisher == "UN Security Council"
     assert first.published == "4 October 2018" and first.url == "https://example.org/un"
@@ -231,8 +226,8 @@ def _notebook(references: list[dict]) -> nbformat.NotebookNode:
 
 
 def test_the_page_lists_its_references_and_its_publisher(monkeypatch):
-    bibliography = Bibliography(SOURCES)
-    references = [bibliography.cite(i)[0].as_json() for i in ("un-qde159-jnim", "cep-mali-2")]
+    cited_from = bibliography(SOURCES)
+    references = [cited_from.cite(i)[0].as_json() for i in ("un-qde159-jnim", "cep-mali-2")]
     page_html = report_html.to_html(_notebook(references), {"parameters": {}})
     section = page_html[page_html.index('<h2 id="references">') :]
     section = section[: section.index("</section>")]

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
+from analysis.core.dates import human_date
 from analysis.reports.references import Bibliography
 
 
@@ -46,13 +48,43 @@ class Numbers:
         return candidate
 
 
+def _text(value: Any) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def published_text(value: Any, precision: Any = None) -> str:
+    """When a source was published, at its precision ('2019', 'September 2012',
+    '14 March 2025'); '' when undated. Text (as sources.csv writes it) is kept as it is."""
+    if isinstance(value, str) or value is None or pd.isna(value):
+        return _text(value)
+    return human_date(pd.Timestamp(value).date(), _text(precision) or "day")
+
+
+def bibliography(sources: pd.DataFrame | None) -> Bibliography:
+    """The bibliography of a sources.csv table as the curated snapshot holds it (its dates
+    parsed, with their precision); an empty one for None."""
+    if sources is None or "source_id" not in sources.columns:
+        return Bibliography()
+    return Bibliography(
+        {
+            str(row["source_id"]): {
+                "title": _text(row.get("title")),
+                "publisher": _text(row.get("publisher")),
+                "published": published_text(row.get("published"), row.get("published_precision")),
+                "url": _text(row.get("url")),
+            }
+            for row in sources.to_dict("records")
+        }
+    )
+
+
 _current = [Numbers()]
 
 
 def start(sources: pd.DataFrame | None = None) -> Numbers:
     """Start the numbers of a new run, citing from ``sources`` (the run's sources.csv; None:
     no bibliography, ids stay as they are)."""
-    _current[0] = Numbers(Bibliography(sources))
+    _current[0] = Numbers(bibliography(sources))
     return _current[0]
 
 

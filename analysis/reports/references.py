@@ -3,7 +3,8 @@
 A curated row cites its sources by id (``un-qde159-jnim``); a reader sees a number instead
 (``[3]``) that links to the entry, with its title, publisher, date and URL, in the report's
 References section. Sources are numbered in the order a report first cites them; the numbers
-restart with each run (``analysis.reports.numbering``).
+restart with each run (``analysis.reports.numbering``, which makes the bibliography from the
+run's sources.csv). Light on purpose: the build reads the references of a page without pandas.
 """
 
 from __future__ import annotations
@@ -12,10 +13,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
-
-import pandas as pd
-
-from analysis.core.dates import human_date
 
 #: The anchor of reference N in a report: ``#ref-N``.
 ANCHOR = "ref-{number}"
@@ -86,37 +83,18 @@ def only_citations(pieces: list[str | tuple[str]]) -> bool:
     )
 
 
-def _text(value: Any) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-
-
-def published_text(value: Any, precision: Any = None) -> str:
-    """When a source was published, at its precision ('2019', 'September 2012',
-    '14 March 2025'); '' when undated. Text (as sources.csv writes it) is kept as it is."""
-    if isinstance(value, str) or value is None or pd.isna(value):
-        return _text(value)
-    given = _text(precision) or "day"
-    return human_date(pd.Timestamp(value).date(), given)
-
-
 class Bibliography:
-    """The curated sources of a run, and the numbers given to those a report has cited."""
+    """The curated sources of a run (``entries``: source id -> title, publisher, published,
+    url, as text), and the numbers given to those a report has cited."""
 
-    def __init__(self, sources: pd.DataFrame | None = None) -> None:
-        entries: dict[str, dict[str, str]] = {}
-        if sources is not None and "source_id" in sources.columns:
-            for row in sources.to_dict("records"):
-                entries[str(row["source_id"])] = {
-                    "title": _text(row.get("title")),
-                    "publisher": _text(row.get("publisher")),
-                    "published": published_text(
-                        row.get("published"), row.get("published_precision")
-                    ),
-                    "url": _text(row.get("url")),
-                }
-        self._entries = entries
+    def __init__(self, entries: Mapping[str, Mapping[str, str]] | None = None) -> None:
+        fields = ("title", "publisher", "published", "url")
+        self._entries = {
+            str(key): {f: str(entry.get(f) or "") for f in fields}
+            for key, entry in (entries or {}).items()
+        }
         self._numbers: dict[str, Reference] = {}
-        self.pattern = id_pattern(entries)
+        self.pattern = id_pattern(self._entries)
 
     def __contains__(self, source_id: object) -> bool:
         return source_id in self._entries
