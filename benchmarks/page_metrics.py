@@ -15,6 +15,7 @@ column). tests/test_browser.py uses the same functions.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -102,6 +103,77 @@ ITEMS_JS = r"""() => {
   });
   return items;
 }"""
+
+
+#: The numbered references of a page: each link to one (``#ref-N``), each entry of the
+#: References section with the URLs it links, and the text a reader reads (the brief, the key
+#: findings and the appendix, a word cut by ``<wbr>`` read whole; not the entries' own ids,
+#: figures' drawn text or scripts).
+CITATIONS_JS = r"""() => {
+  const links = Array.from(document.querySelectorAll('a[href^="#ref-"]'))
+    .map(a => ({href: a.getAttribute('href'), text: a.textContent.trim()}));
+  const entries = Array.from(document.querySelectorAll('li[id^="ref-"]')).map(li => ({
+    anchor: li.id,
+    source_id: ((li.querySelector('.ref-id') || {}).textContent || '').replace(/[()]/g, '').trim(),
+    urls: Array.from(li.querySelectorAll('a[href]')).map(a => a.getAttribute('href')),
+  }));
+  const parts = [];
+  for (const root of document.querySelectorAll('main, .key-findings')) {
+    // A copy without the break points of long words (<wbr>), so that an id cut by them reads
+    // whole, and without what a reader does not read as text.
+    const copy = root.cloneNode(true);
+    copy.querySelectorAll('wbr, svg, style, script, .ref-id').forEach(e => e.remove());
+    copy.normalize();
+    const walker = document.createTreeWalker(copy, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) parts.push(n.textContent);
+  }
+  return {links, entries, text: parts.join(' ')};
+}"""
+
+#: What a notebook echoed instead of showing: its cells' returned values (a lone "1" under a
+#: figure) and paragraphs that are only a number.
+ECHOES_JS = r"""() => {
+  const results = Array.from(document.querySelectorAll('main .jp-OutputArea-executeResult'))
+    .map(e => e.textContent.trim()).filter(t => t);
+  const lone = Array.from(document.querySelectorAll('main p, main pre'))
+    .map(e => e.textContent.trim()).filter(t => /^[-+]?[\d.,]+$/.test(t));
+  return {results: Array.from(new Set(results)), lone_numbers: lone};
+}"""
+
+
+def citations(page: Any, sources: dict[str, str]) -> dict[str, Any]:
+    """How a page cites the curated sources (``sources``: id -> URL, '' when none): the ids
+    cited (linked, or left as bare text), those with a URL, those whose entry links it, the
+    bare ids, and the links that reach no entry."""
+    found = page.evaluate(CITATIONS_JS)
+    return citation_counts(found, sources)
+
+
+def citation_counts(found: dict[str, Any], sources: dict[str, str]) -> dict[str, Any]:
+    """The counts of ``citations`` from what CITATIONS_JS found (see there)."""
+    entries = {e["anchor"]: e for e in found["entries"]}
+    linked_ids = {entries[h[1:]]["source_id"] for h in (a["href"] for a in found["links"])
+                  if h.startswith("#") and h[1:] in entries}  # fmt: skip
+    dangling = sorted({a["href"] for a in found["links"]} - {f"#{a}" for a in entries})
+    words = set(re.split(r"[\s,;:()\[\]]+", found["text"]))
+    bare = sorted(i for i in sources if i in words or f"{i}." in words)
+    cited = linked_ids | set(bare)
+    with_url = {i for i in cited if sources.get(i)}
+    by_id = {e["source_id"]: e for e in entries.values()}
+    linked = {i for i in with_url if i in by_id and sources[i] in by_id[i]["urls"]}
+    return {
+        "cited": len(cited),
+        "cited_with_url": len(with_url),
+        "linked": len(linked),
+        "bare_ids": bare,
+        "dangling_links": dangling,
+        "entries": len(entries),
+    }
+
+
+def echoes(page: Any) -> dict[str, list[str]]:
+    """What the page echoed (see ECHOES_JS)."""
+    return page.evaluate(ECHOES_JS)
 
 
 @dataclass

@@ -3,8 +3,10 @@
 The real notebooks are built once (with --pdf) into a temporary folder; every report and both
 indexes are opened from file:// and must show no console error, make no request outside the
 file itself, load every image, land every table-of-contents link on its heading and carry their
-title. A screenshot of each first page (A4 width) goes to tests/output/screenshots/, and the
-counts to tests/output/browser_summary.json.
+title. Each report links every curated source it cites to its entry (with the source's URL),
+every CSV it offers opens with a plain ``pandas.read_csv``, no two figures share one CSV, and
+nothing is echoed. A screenshot of each first page (A4 width) goes to
+tests/output/screenshots/, and the counts to tests/output/browser_summary.json.
 
 Chromium is Debian's ``chromium`` package (``.ci/run`` installs it); no browser is downloaded.
 Without /usr/bin/chromium the module is skipped.
@@ -13,6 +15,7 @@ Without /usr/bin/chromium the module is skipped.
 from __future__ import annotations
 
 import base64
+import csv
 import importlib.util
 import io
 import json
@@ -23,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.config import NOTEBOOKS_DIR
+from analysis.config import CURATED_DIR, NOTEBOOKS_DIR
 from analysis.pipeline.command import EXIT_OK, BuildOptions, build, discover
 from analysis.pipeline.pdf import CHROMIUM_ARGS
 
@@ -244,8 +247,9 @@ def test_report_reads_at_desktop_and_phone_width_with_its_data(built, browser, n
             continue
         assert item["download"].endswith(".csv")
         text = _csv_of(item["href"])
-        assert text.startswith("# Sources: ") and "licences: " in text.splitlines()[0]
-        frame = pd.read_csv(io.StringIO(text), skiprows=1)
+        # A plain table: its header on the first line (sources and licences beside the link)
+        frame = pd.read_csv(io.StringIO(text))
+        assert list(frame.columns) == next(csv.reader([text.partition("\n")[0]])), item
         assert len(frame.columns) > 0, item["caption"]
         if item["kind"] == "table":
             assert list(frame.columns) == item["columns"], item["caption"]
@@ -278,3 +282,109 @@ def test_page_metrics_measure_what_they_say(browser, tmp_path):
     assert metrics.side_by_side == 1
     assert metrics.horizontal_scroll
     assert metrics.console_errors == [] and metrics.outside_requests == []
+
+
+def _sources() -> dict[str, str]:
+    """The curated bibliography the build read: source id -> URL ('' when it has none)."""
+    frame = pd.read_csv(CURATED_DIR / "sources.csv", dtype=str, keep_default_na=False)
+    return dict(zip(frame["source_id"], frame["url"], strict=True))
+
+
+def _plain_csv(text: str, where: str) -> pd.DataFrame:
+    """The CSV as a plain ``pandas.read_csv`` reads it, its header the first line's cells."""
+    frame = pd.read_csv(io.StringIO(text))
+    header = next(csv.reader([text.partition("\n")[0]]))
+    assert list(frame.columns) == header, where
+    assert not any(str(c).startswith(("#", "Unnamed:")) for c in frame.columns), where
+    return frame
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_report_cites_its_sources_and_its_data_opens_cleanly(built, browser, name):
+    """Per report: every curated source it cites is a numbered link to its entry, and every
+    entry of a source with a URL links that URL (no id left bare); every CSV (the page's data
+    links and the files of the figures folder) opens with a plain read_csv, header first; no
+    two figures share one CSV; no value echoed by a cell, no paragraph that is a lone number."""
+    path = built["run"] / f"{name}.html"
+    with page_metrics.open_page(browser, path, page_metrics.DESKTOP) as (page, log):
+        cited = page_metrics.citations(page, _sources())
+        echoed = page_metrics.echoes(page)
+        shown = page_metrics.items(page)
+    print(
+        f"\n{name}: {cited['cited']} cited sources, {cited['cited_with_url']} with a URL, "
+        f"{cited['linked']} linked; {len(echoed['results'])} echoed values, "
+        f"{len(echoed['lone_numbers'])} lone numbers"
+    )
+    SUMMARY.setdefault(name, {}).update(
+        {k: cited[k] for k in ("cited", "cited_with_url", "linked", "entries")}
+    )
+    assert cited["bare_ids"] == [] and cited["dangling_links"] == []
+    assert cited["cited_with_url"] > 0 and cited["linked"] == cited["cited_with_url"]
+    assert echoed == {"results": [], "lone_numbers": []}
+    assert log["errors"] == [] and log["outside"] == []
+
+    # The page's CSVs: each figure's its own.
+    figure_csvs = {}
+    for item in shown:
+        if item["href"] is None:
+            continue
+        text = _csv_of(item["href"])
+        _plain_csv(text, item["caption"])
+        if item["kind"] == "figure":
+            assert text not in figure_csvs.values(), (item["caption"], item["download"])
+            figure_csvs[item["download"]] = text
+    # The figures folder: every CSV plain, as its metadata file describes it.
+    folder = built["run"] / "figures" / name
+    files = sorted(folder.glob("*.csv"))
+    assert files
+    for file in files:
+        frame = _plain_csv(file.read_text(encoding="utf-8"), file.name)
+        about = json.loads(file.with_suffix(".metadata.json").read_text(encoding="utf-8"))
+        assert about["file"] == file.name and about["columns"] == list(map(str, frame.columns))
+        assert about["rows"] == len(frame) and about["sources"], file.name
+    figure_files = [
+        (folder / entry["file"]).read_bytes()
+        for entry in map(json.loads, (folder / "takeaway.jsonl").read_text().splitlines())
+        if entry["kind"] == "figure" and (folder / entry["file"]).is_file()
+    ]
+    assert len(figure_files) == len(set(figure_files)), "two figures share one CSV"
+
+
+def test_citation_and_echo_checks_count_what_they_say(browser, tmp_path):
+    """The checks above on a hand-made page: two sources cited by link (one with a URL its
+    entry links, one without a URL; a link from a table or the key findings, or a plain one
+    from prose), one left as a bare id, one link to no entry, one value echoed by a cell and
+    one lone number."""
+    page_file = tmp_path / "page.html"
+    page_file.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>t</title></head><body>"
+        "<section class='key-findings'><ul><li>Formed (sources: <a class='ref' href='#ref-1'>"
+        "[1]</a>).</li></ul></section><main><p>Formed (<a href='#ref-2'>[2]</a>).</p>"
+        "<table><tr><td><a class='ref' href='#ref-2'>[2]</a> <a class='ref' href='#ref-9'>[9]"
+        "</a></td><td>strength (bare-<wbr>id-<wbr>2020).</td></tr></table>"
+        "<p>1,234</p><div class='jp-OutputArea-executeResult'>8</div>"
+        "</main><footer><ol>"
+        "<li id='ref-1'>A. <a href='https://a.example'>https://a.example</a> "
+        "<span class='ref-id'>(with-url-2019)</span></li>"
+        "<li id='ref-2'>B. <span class='ref-id'>(no-url-2018)</span></li>"
+        "</ol></footer></body></html>",
+        encoding="utf-8",
+    )
+    sources = {
+        "with-url-2019": "https://a.example",
+        "no-url-2018": "",
+        "bare-id-2020": "https://c.example",
+        "never-cited": "https://d.example",
+    }
+    with page_metrics.open_page(browser, page_file, page_metrics.DESKTOP) as (page, _):
+        cited = page_metrics.citations(page, sources)
+        echoed = page_metrics.echoes(page)
+    assert cited == {
+        "cited": 3,  # with-url-2019 and no-url-2018 linked, bare-id-2020 bare
+        "cited_with_url": 2,
+        "linked": 1,  # the bare id's URL is linked nowhere
+        "bare_ids": ["bare-id-2020"],
+        "dangling_links": ["#ref-9"],
+        "entries": 2,
+    }
+    assert echoed == {"results": ["8"], "lone_numbers": ["1,234"]}

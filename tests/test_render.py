@@ -61,6 +61,7 @@ def _png(data: bytes) -> np.ndarray:
 def test_each_figure_is_saved_as_svg_and_png_with_its_title(tmp_path, monkeypatch, shown, layout):
     monkeypatch.setenv(page.FIGURES_DIR_ENV, str(tmp_path))
     page.figure(_bar_figure(layout=layout), "per-region", "A caption.", source="Made up")
+    assert "<strong>Figure 1.</strong>" in shown[-1]
     svg = (tmp_path / "per-region.svg").read_bytes()
     png = (tmp_path / "per-region.png").read_bytes()
     assert "Events per region" in _svg_texts(svg)

@@ -413,9 +413,19 @@ def test_the_body_parts_the_report_gives_the_notebook(machine):
     assert len(short.frame) == len(deadliest.frame) == 2  # the fixture's two events
     assert set(deadliest.frame.columns) - set(short.frame.columns) == {"what happened"}
     assert short.caption == f"{deadliest.caption} (what happened: appendix)"
+    # The body lists the kinds the report bears on (the fixture's Serval, not its state of
+    # emergency); the appendix every milestone, once.
     milestones = report.tables["milestones-brief"]
-    assert milestones.caption == brief.MILESTONE_BRIEF_CAPTION
-    assert len(milestones.frame) == len(report.inputs.milestones)
+    assert report.inputs.milestones["milestone_id"].tolist() == [
+        "serval",
+        "state-of-emergency-2015",
+    ]
+    assert milestones.frame["Milestone"].tolist() == ["Serval"]
+    assert milestones.caption == brief.milestone_brief_caption(
+        report.inputs.milestones, "attack_trends"
+    )
+    assert "(1 of 2;" in milestones.caption
+    assert len(report.tables["milestones"].frame) == 2
     assert milestones.source.startswith("curated tables of this project")
     unresolved = len(report.tables["unresolved"].frame)
     assert unresolved  # the fixture's BRD names the Government of Mali, which is no group

@@ -253,11 +253,14 @@ def test_brief_body_and_appendix(data, report, tmp_path):
     # Together the two parts show every column of the full profile table, Group in both.
     shown = set(names.frame.columns) | set(strength.frame.columns)
     assert shown == set(data.profiles.columns)
-    # Milestones: the fixture's label 'Serval', and a label made from the id of the row
-    # without one ('state-of-emergency-2015').
+    # Milestones: the body lists the kinds the report bears on, the fixture's 'Serval' (a
+    # foreign intervention) and not its state of emergency; the appendix lists both, once.
     (brief,) = report["milestones"].tables()
-    assert brief.frame["Milestone"].tolist() == ["Serval", "State of emergency 2015"]
+    assert brief.frame["Milestone"].tolist() == ["Serval"]
     assert "What happened" not in brief.frame
+    assert "(1 of 2;" in brief.caption
+    (full,) = report["appendix-milestones"].tables()
+    assert len(full.frame) == 2
     for caption in (ge.ACTIVE_CAPTION, ge.TIMELINE_CAPTION, ge.BATTLE_CAPTION):
         assert caption_words(caption) <= MAX_CAPTION_WORDS
     method = report["appendix-method"].blocks

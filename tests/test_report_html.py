@@ -120,6 +120,7 @@ def test_contents_link_each_heading_of_the_notebook():
         "Timeline",
         "Data sources and licences",
         "How to cite this report",
+        "Publisher and licence",
     ]
     assert facts["entries"] == [(text, text) for text in texts]
     assert re.search(

@@ -139,10 +139,16 @@ def test_markup_from_data_is_text_in_the_report(site):
     assert titles and all(html.escape(SCRIPT) in t for t in titles), titles[:2]
     assert "<script" not in page_text.split("<svg", 1)[1].split("</svg>")[0]
     # Its data link: a data: URL with a download name, the CSV carrying the markup as text.
-    links = [a for t, a in page.tags if t == "a" and a.get("href", "").startswith("data:")]
+    # Beside each, its metadata file (sources and licences, JSON).
+    links = [a for t, a in page.tags if t == "a" and a.get("href", "").startswith("data:text/csv")]
     assert len(links) == 4 and all(a["download"].endswith(".csv") for a in links)
+    about = [a for t, a in page.tags if t == "a" and a.get("href", "").startswith("data:app")]
+    assert [a["download"] for a in about] == [
+        a["download"].removesuffix(".csv") + ".metadata.json" for a in links
+    ]
     csv = base64.b64decode(links[0]["href"].split(",", 1)[1]).decode("utf-8")
-    assert csv.startswith("# Sources: ") and SCRIPT in csv  # the group name, in a column name
+    # A plain table (its header first), the markup as text (the group name)
+    assert csv.startswith("group_id,name,affiliation\n") and SCRIPT in csv
 
 
 def test_contents_links_reach_headings_even_with_markup_in_them(site):
@@ -156,7 +162,8 @@ def test_contents_links_reach_headings_even_with_markup_in_them(site):
             hrefs.append(attributes["href"][1:])
         if in_nav and tag == "main":
             break
-    assert len(hrefs) == 7  # key findings, 3 sections, 1 subsection, sources, citation
+    # key findings, 3 sections, 1 subsection, sources, citation, publisher
+    assert len(hrefs) == 8
     assert all(href in ids for href in hrefs), set(hrefs) - ids
     # The heading made from a poll question, and its entry in the contents, both as text.
     assert page.text.count(f"Asked: Are you satisfied with MINUSMA? {SCRIPT}") == 2

@@ -1,10 +1,12 @@
-"""Data to take away: a figure's or table's CSV, its comment line, ACLED's rows withheld; the
-tooltips of the inline SVG, escaped, with ids unique per page."""
+"""Data to take away: a figure's or table's CSV (a plain table), its sources line and metadata
+file, ACLED's rows withheld; the tooltips of the inline SVG, escaped, with ids unique per
+page."""
 
 from __future__ import annotations
 
 import base64
 import io
+import json
 import re
 from html.parser import HTMLParser
 
@@ -12,27 +14,29 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.figures import style
 from analysis.reports import hover, page
-from analysis.reports.takeaway import comment_line, datasets_named, takeaway, to_frame
+from analysis.reports.takeaway import datasets_named, sources_line, takeaway, to_frame
 
 UCDP = "UCDP GED 25.1 (ucdp.uu.se)"
 
 
-def test_csv_has_one_comment_line_then_the_header_and_rows():
+def test_csv_is_a_plain_table_and_its_sources_go_beside_it():
     frame = pd.DataFrame({"year": [2020, 2021], "deaths_best": [10, 25]})
     taken = takeaway(frame, UCDP)
+    # The header on the first line, then the rows: read as it is by a plain read_csv.
+    assert taken.csv == "year,deaths_best\n2020,10\n2021,25\n"
+    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(taken.csv)), frame)
     # Written out by hand from the register's UCDP GED entry.
-    assert taken.csv == (
-        "# Sources: UCDP Georeferenced Event Dataset (GED) Global; licences: UCDP GED: "
-        "CC BY 4.0 (Uppsala Conflict Data Program)\n"
-        "year,deaths_best\n2020,10\n2021,25\n"
+    assert taken.sources_line == (
+        "Sources: UCDP Georeferenced Event Dataset (GED) Global; licences: UCDP GED: "
+        "CC BY 4.0 (Uppsala Conflict Data Program)"
     )
-    back = pd.read_csv(io.StringIO(taken.csv), comment="#")
-    pd.testing.assert_frame_equal(back, frame)
+    assert (taken.columns, taken.rows) == (("year", "deaths_best"), 2)
     payload = taken.href().split(",", 1)[1]
     assert base64.b64decode(payload).decode("utf-8") == taken.csv
 
@@ -44,11 +48,11 @@ def test_sources_named_in_a_line_each_once_in_register_order():
     assert keys == ["owid", "acled-api"]  # 'ACLED API' is not also read as 'ACLED'
     # No name in the line: the datasets the run read.
     assert [d.key for d in datasets_named("", read=["curated", "nope"])] == ["curated"]
-    assert comment_line([]) == "# Sources: not stated; licences: not stated"
+    assert sources_line([]) == "Sources: not stated; licences: not stated"
     # The version the run read, where it read one (by hand from the register's OWID entry).
     owid = datasets_named("Our World in Data from UCDP")
-    assert comment_line(owid, {"owid": "2025-06"}).startswith(
-        "# Sources: Our World in Data: deaths in armed conflicts by where they occurred, "
+    assert sources_line(owid, {"owid": "2025-06"}).startswith(
+        "Sources: Our World in Data: deaths in armed conflicts by where they occurred, "
         "version 2025-06; licences: "
     )
 
@@ -56,10 +60,10 @@ def test_sources_named_in_a_line_each_once_in_register_order():
 def test_acled_aggregates_carry_the_attribution_and_event_rows_are_withheld():
     monthly = pd.DataFrame({"month": ["2024-01", "2024-02"], "events": [3, 4]})
     taken = takeaway(monthly, "ACLED (acleddata.com)")
-    assert taken.csv is not None
-    first = taken.csv.splitlines()[0]
-    assert "Armed Conflict Location & Event Data (ACLED), acleddata.com" in first
-    assert "ACLED Terms of Use" in first
+    assert taken.csv is not None and taken.csv.splitlines()[0] == "month,events"
+    line = taken.sources_line
+    assert "Armed Conflict Location & Event Data (ACLED), acleddata.com" in line
+    assert "ACLED Terms of Use" in line
     rows = pd.DataFrame({"event_id_cnty": ["MLI1"], "latitude": [14.1], "deaths_best": [2]})
     withheld = takeaway(rows, "ACLED (acleddata.com)")
     assert withheld.csv is None and "ACLED" in withheld.withheld
@@ -78,8 +82,14 @@ def test_shapes_of_figure_data_become_one_table():
     }
     stacked = to_frame(parts)
     assert stacked.to_dict("list") == {"part": ["a", "b"], "year": [2020, 2021], "v": [1, 2]}
-    lists = to_frame(pd.DataFrame({"groups": [["jnim", "isgs"]]}))
-    assert lists["groups"].tolist() == ["jnim, isgs"]
+    # A list cell, and an array cell (a pyarrow list column's), as the values joined with '; ',
+    # never numpy's "['Government of Mali' 'JNIM']".
+    lists = to_frame(
+        pd.DataFrame(
+            {"groups": [["jnim", "isgs"], np.array(["Government of Mali", "JNIM"])], "n": [1, 2]}
+        )
+    )
+    assert lists["groups"].tolist() == ["jnim; isgs", "Government of Mali; JNIM"]
     assert to_frame(object()) is None
 
 
@@ -136,9 +146,17 @@ def test_figure_has_titles_escaped_unique_ids_and_a_data_link(monkeypatch, tmp_p
     # The source in the caption, not in the image; the CSV link and the files for the workbook.
     assert "Source: UCDP GED 25.1" in first.split("<figcaption>")[1]
     assert 'download="bars.csv"' in first and 'download="bars-2.csv"' in second
-    assert (tmp_path / "bars.csv").read_text(encoding="utf-8").splitlines()[1] == "region,events"
+    assert (tmp_path / "bars.csv").read_text(encoding="utf-8").splitlines()[0] == "region,events"
     contents = (tmp_path / page.CONTENTS_FILE).read_text(encoding="utf-8").splitlines()
     assert len(contents) == 2
+    # Beside the CSV: its metadata file (also linked from the page) and the licence line.
+    about = json.loads((tmp_path / "bars.metadata.json").read_text(encoding="utf-8"))
+    assert about["file"] == "bars.csv" and about["columns"] == ["region", "events"]
+    assert about["rows"] == 2 and about["number"] == 1 and about["title"] == "Events"
+    (ucdp,) = about["sources"]
+    assert ucdp["licence"] == "CC BY 4.0 (Uppsala Conflict Data Program)"
+    assert 'download="bars.metadata.json"' in first
+    assert "Licences: UCDP GED: CC BY 4.0 (Uppsala Conflict Data Program)" in first
 
 
 def test_table_link_matches_the_table(monkeypatch):
@@ -146,9 +164,11 @@ def test_table_link_matches_the_table(monkeypatch):
     frame = pd.DataFrame({"group": ["JNIM", "ISSP"], "events": [12, 7]})
     page.table(frame, "Events by group", slug="groups")
     (body,) = shown
-    (href,) = [a["href"] for tag, a in Tags(body).tags if tag == "a"]
+    href, about = [a["href"] for tag, a in Tags(body).tags if tag == "a"]
     csv = base64.b64decode(href.split(",", 1)[1]).decode("utf-8")
-    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(csv), comment="#"), frame)
+    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(csv)), frame)
+    assert about.startswith("data:application/json;charset=utf-8;base64,")
+    assert json.loads(base64.b64decode(about.split(",", 1)[1]))["columns"] == ["group", "events"]
 
 
 def test_number_text():
@@ -184,16 +204,16 @@ def test_show_figure_and_show_table_serve_the_report_objects(monkeypatch):
         tables={"groups": Table(pd.DataFrame({"group": ["JNIM"], "events": [3]}), "Groups")},
         missing={"map": ("boundaries", "run make data")},
     )
-    assert page.show_figure(report, "by-group", fe.draw_split) is None  # shown, not returned
+    # Nothing returned: a notebook cell ending with one echoes nothing.
+    assert page.show_figure(report, "by-group", fe.draw_split) is None
     assert page.show_figure(report, "map") is None
     page.show_table(report, "groups")
     page.show_table(report, NoData("no UCDP actors", "run make data"))
     figure, missing, table, nothing = shown
-    assert 'id="figure-1"' in figure
-    (href,) = [a["href"] for t, a in Tags(figure).tags if t == "a"]
+    href, _ = [a["href"] for t, a in Tags(figure).tags if t == "a"]
     csv = base64.b64decode(href.split(",", 1)[1]).decode("utf-8")
     # The figure's data as drawn: the year index as a column, one column per group.
-    assert csv.splitlines()[1:] == ["year,JNIM,ISSP", "2020,1,0", "2021,2,3"]
+    assert csv.splitlines() == ["year,JNIM,ISSP", "2020,1,0", "2021,2,3"]
     assert "boundaries" in missing and "no-data" in missing
     assert 'download="table-groups.csv"' in table
     assert "no UCDP actors" in nothing and "data-link" not in nothing
@@ -245,4 +265,4 @@ def test_data_too_big_for_the_page_is_in_the_spreadsheet(monkeypatch, tmp_path):
     assert "data:text/csv" not in body
     assert "data: 30 rows, in the spreadsheet" in body and 'href="attack_trends.xlsx"' in body
     written = (folder / "table-many.csv").read_text(encoding="utf-8").splitlines()
-    assert len(written) == 32  # comment line, header, 30 rows: all of it, for the workbook
+    assert len(written) == 31  # header and 30 rows: all of it, for the workbook

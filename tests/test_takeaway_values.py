@@ -91,7 +91,7 @@ def test_map_areas_title_each_area_with_its_count(monkeypatch):
     # The empty area drawn first (pale grey), then the shaded ones, each with its own count.
     assert sorted(_titles(body)) == ["Gao: 12 events", "Kidal: 0 events", "Mopti: 1,500 events"]
     csv = _csv_of(body)
-    assert csv.splitlines()[1:] == [
+    assert csv.splitlines() == [
         "admin1,events,deaths_best",
         "Gao,12,3",
         "Kidal,0,0",
@@ -113,9 +113,9 @@ def test_table_csv_equals_the_table_shown_and_no_data_stays_empty(monkeypatch):
     lines = _csv_of(body).splitlines()
     # 2021 has no figure: an empty cell in the CSV (the table shows an en dash), never 0;
     # 2022's real 0 stays 0.
-    assert lines[1:] == ["year,deaths_best,group", "2020,10.0,JNIM", "2021,,", "2022,0.0,ISGS"]
+    assert lines == ["year,deaths_best,group", "2020,10.0,JNIM", "2021,,", "2022,0.0,ISGS"]
     assert '<td class="num">–</td>' in body
-    back = pd.read_csv(io.StringIO(_csv_of(body)), comment="#")
+    back = pd.read_csv(io.StringIO(_csv_of(body)))
     pd.testing.assert_frame_equal(back, frame.astype({"group": object}), check_dtype=False)
 
 
@@ -126,7 +126,7 @@ def test_formula_like_text_never_becomes_a_formula_in_the_csv():
     csv = takeaway(frame, UCDP).csv
     # Text a spreadsheet would evaluate starts with an apostrophe (OWASP's advice); the
     # negative number stays a number.
-    assert csv.splitlines()[2:] == [
+    assert csv.splitlines()[1:] == [
         "'=1+1,1",
         "'@SUM(A1),-2",
         "'+CMD,3",
@@ -154,23 +154,26 @@ def test_workbook_sheets_equal_the_csvs_and_hold_no_formula(monkeypatch, tmp_pat
     target = tmp_path / "attack_trends.xlsx"
     assert write_workbook(folder, target, "Attack trends")
     book = openpyxl.load_workbook(target)
-    sheet = book["Tab 1 actors"]
+    # The sheet named by the table's number and caption (its characters Excel allows).
+    sheet = book['Table 1 =HYPERLINK("http x")']
     # No cell is a formula: the title from a caption and the text from data are text.
-    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    for name in book.sheetnames:
+        assert all(c.data_type != "f" for row in book[name].iter_rows() for c in row), name
+    contents = [list(row) for row in book["contents"].iter_rows(values_only=True)]
+    assert contents[1][3] == '=HYPERLINK("http://x")'
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert rows[0][0] == '=HYPERLINK("http://x")'
     csv = (folder / "table-actors.csv").read_text(encoding="utf-8")
-    from_csv = pd.read_csv(io.StringIO(csv), comment="#", keep_default_na=False, dtype=str)
+    from_csv = pd.read_csv(io.StringIO(csv), keep_default_na=False, dtype=str)
     # The sheet's rows are the CSV's, cell for cell ('007' keeps its zeros, 'NA' is a name,
     # the missing death figure an empty cell, never 0).
-    assert rows[2] == list(from_csv.columns)
+    assert rows[0] == list(from_csv.columns)
     expected = [
         ["'=1+1", "007", 1.5],
         ["'@SUM(A1)", "ML01", None],
         ["Katiba\nMacina", "x", 0],
         ["NA", "y", 4],
     ]
-    assert rows[3:] == expected
+    assert rows[1:] == expected
 
 
 def test_a_report_table_csv_names_its_own_source_not_every_dataset_read(monkeypatch):
@@ -184,15 +187,16 @@ def test_a_report_table_csv_names_its_own_source_not_every_dataset_read(monkeypa
     frame = pd.DataFrame({"year": [2020], "deaths (best)": [10]})
     report = type("Report", (), {"tables": {"deaths": Table(frame, "Deaths", {}, UCDP)}})
     page.show_table(report, "deaths")
-    comment = _csv_of(shown[0]).splitlines()[0]
+    (line,) = re.findall(r'<span class="data-sources">([^<]*)</span>', shown[0])
     # By hand from the register's UCDP GED entry: that dataset alone.
-    assert comment == (
-        "# Sources: UCDP Georeferenced Event Dataset (GED) Global; licences: UCDP GED: "
+    assert line == (
+        "Sources: UCDP Georeferenced Event Dataset (GED) Global; licences: UCDP GED: "
         "CC BY 4.0 (Uppsala Conflict Data Program)"
     )
     # Without a source of its own, a table names every dataset the run read.
     page.table(frame, "Deaths", slug="unsourced")
-    assert "Our World in Data" in _csv_of(shown[1]).splitlines()[0]
+    (line,) = re.findall(r'<span class="data-sources">([^<]*)</span>', shown[1])
+    assert "Our World in Data" in line
     origins.start_log()  # a fresh log: no later test sees this run's OWID
 
 
@@ -203,7 +207,7 @@ def test_yes_no_columns_read_as_the_table_shows_them(monkeypatch):
     (body,) = shown
     # The page shows yes/no (page.format_number); the CSV says the same.
     assert '<td class="num">yes</td>' in body
-    assert _csv_of(body).splitlines()[1:] == ["group,comparable", "JNIM,yes", "ISGS,no"]
+    assert _csv_of(body).splitlines() == ["group,comparable", "JNIM,yes", "ISGS,no"]
 
 
 def test_a_control_character_in_the_data_does_not_stop_the_spreadsheet(monkeypatch, tmp_path):
@@ -218,10 +222,11 @@ def test_a_control_character_in_the_data_does_not_stop_the_spreadsheet(monkeypat
     page.table(frame, "Places\x01", slug="places", source=UCDP)
     target = tmp_path / "attack_trends.xlsx"
     assert write_workbook(folder, target, "Attack trends")
-    rows = list(openpyxl.load_workbook(target)["Tab 1 places"].iter_rows(values_only=True))
-    # Excel cannot hold the control characters: they are left out, the rest kept.
-    assert rows[0][0] == "Places"
-    assert [list(r) for r in rows[3:]] == [["Gaocity", 3], ["Mopti", 4]]
+    book = openpyxl.load_workbook(target)
+    rows = list(book["Table 1 Places"].iter_rows(values_only=True))
+    # Excel cannot hold the control characters in cells: they are left out, the rest kept.
+    assert book["contents"]["D2"].value == "Places"
+    assert [list(r) for r in rows[1:]] == [["Gaocity", 3], ["Mopti", 4]]
 
 
 def test_the_sheet_keeps_the_csv_header_as_written(tmp_path):
@@ -229,16 +234,14 @@ def test_the_sheet_keeps_the_csv_header_as_written(tmp_path):
 
     path = tmp_path / "t.csv"
     # Two columns with one name (a flattened two-level header can give that): kept as written.
-    path.write_text("# Sources: x\nshare,share,note\n1,2,a\n", encoding="utf-8")
-    comment, rows = read_takeaway_csv(path)
-    assert comment == "Sources: x"
-    assert rows == [["share", "share", "note"], [1, 2, "a"]]
+    path.write_text("share,share,note\n1,2,a\n", encoding="utf-8")
+    assert read_takeaway_csv(path) == [["share", "share", "note"], [1, 2, "a"]]
 
 
 def test_every_source_has_its_licence_and_a_shared_licence_is_named_once():
-    from analysis.reports.takeaway import comment_line, datasets_named
+    from analysis.reports.takeaway import datasets_named, sources_line
 
-    line = comment_line(
+    line = sources_line(
         datasets_named("UCDP GED 25.1; Our World in Data from UCDP; UCDP Battle-Related Deaths")
     )
     # By hand from the register: GED and BRD share UCDP's licence, OWID has its own.

@@ -15,5 +15,8 @@ FIGURES_DIR_ENV = "MALI_FIGURES_DIR"
 #: In a figures folder: one JSON line per figure and table with a CSV (for the build's
 #: spreadsheet, analysis.pipeline.workbook).
 CONTENTS_FILE = "takeaway.jsonl"
+#: In a figures folder: one JSON line per curated source the report cites, as it is first
+#: numbered (analysis.reports.references), for the spreadsheet's references sheet.
+REFERENCES_FILE = "references.jsonl"
 #: A number as a CSV writes it.
 NUMBER_TEXT = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")

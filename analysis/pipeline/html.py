@@ -10,13 +10,16 @@ offline.
 Before rendering, the report's front matter is taken out of the notebook (``front_matter``): the
 title cell becomes the header, the key-findings outputs become the box at the top. The contents
 list and the appendix are drawn by the template from the notebook's headings
-(``analysis.pipeline.outline``).
+(``analysis.pipeline.outline``). The curated sources the report cites (numbered by
+``analysis.reports.page`` as it showed them) make its References section, and the publisher,
+licence and contact (``analysis.core.publisher``) its imprint.
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
+import html
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -26,8 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.core import dates
 from analysis.core.outputs import METADATA_KEY
+from analysis.core.publisher import imprint
 from analysis.pipeline import provenance as report_sources
 from analysis.pipeline.outline import outline_preprocessor
+from analysis.reports.references import Reference, id_pattern, merged, only_citations, split_cited
 
 if TYPE_CHECKING:  # nbconvert is imported lazily: a no-change rebuild never needs it.
     from nbconvert import HTMLExporter
@@ -197,6 +202,50 @@ def front_matter(nb: NotebookNode, with_code: bool = False) -> dict[str, Any]:
     return facts
 
 
+def cited_references(nb: Mapping[str, Any]) -> list[Reference]:
+    """The curated sources the report cites, each once, by number: from the outputs whose
+    metadata lists ``mali_reports.references`` (tables, prose, key findings)."""
+    records: list[Mapping[str, Any]] = []
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            facts = output.get("metadata", {}).get(METADATA_KEY, {})
+            records.extend(facts.get("references", []) if isinstance(facts, Mapping) else [])
+    return merged(records)
+
+
+def linked_text(text: str, references: list[Reference]) -> str:
+    """Text as HTML (escaped), each cited source id as its numbered reference link; a text
+    that only lists ids shows the links."""
+    by_id = {r.source_id: r for r in references}
+    pieces = split_cited(text, id_pattern(by_id))
+
+    def link(source_id: str) -> str:
+        reference = by_id[source_id]
+        return (
+            f'<a class="ref" href="#{reference.anchor}" title="{html.escape(source_id)}">'
+            f"[{reference.number}]</a>"
+        )
+
+    if only_citations(pieces):
+        return " ".join(link(p[0]) for p in pieces if isinstance(p, tuple))
+    return "".join(link(p[0]) if isinstance(p, tuple) else html.escape(p) for p in pieces)
+
+
+def contact_href(contact: str) -> str:
+    """The link of a contact: a URL as it is, an e-mail address as mailto:, else ''."""
+    if re.match(r"https?://", contact):
+        return contact
+    if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", contact):
+        return f"mailto:{contact}"
+    return ""
+
+
+def imprint_data() -> dict[str, str]:
+    """The publisher, licence and contact (analysis.core.publisher), with the contact's link."""
+    found = imprint()
+    return {**found, "contact_href": contact_href(found["contact"])}
+
+
 def period_text(parameters: Mapping[str, Any]) -> str:
     """The period covered in words, e.g. '1 January 2012 to 31 December 2025'; '' if unknown."""
     try:
@@ -241,6 +290,7 @@ def to_html(
     """
 
     nb = copy.deepcopy(nb)
+    references = cited_references(nb)
     front = front_matter(nb, with_code)
     title = facts.get("title") or front["title"] or facts.get("notebook", "report")
     report = {
@@ -255,6 +305,9 @@ def to_html(
         ),
         "css_title": css_string(title),
         **report_sources.report_data(facts.get("origins", [])),
+        "references": [r.as_json() for r in references],
+        "key_findings_html": [linked_text(s, references) for s in front["key_findings"]],
+        "imprint": imprint_data(),
     }
     metadata = {"name": title}
     if source_dir is not None:

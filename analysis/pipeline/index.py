@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.core.dates import human_date
-from analysis.pipeline.html import SERIES_NAME, TEMPLATES_DIR
+from analysis.pipeline.html import SERIES_NAME, TEMPLATES_DIR, imprint_data
 from analysis.pipeline.runs import past_runs, write_atomic
 
 INDEX_TEMPLATES: Path = TEMPLATES_DIR / "index"
@@ -180,7 +180,9 @@ def run_index_html(
     """The index page of one dated run, from its manifest (and the previous run's, to compare;
     with its folder, the key figures)."""
     template = _environment(template_dir).get_template("run.html.j2")
-    return template.render(run=run_summary(manifest, previous, run_dir), series=SERIES_NAME)
+    return template.render(
+        run=run_summary(manifest, previous, run_dir), series=SERIES_NAME, imprint=imprint_data()
+    )
 
 
 def runs_index_html(
@@ -190,7 +192,7 @@ def runs_index_html(
 ) -> str:
     """The top-level index (manifests given newest first): a front page of the newest run's
     reports (with ``newest_dir``, its folder: key findings, changes, key figure, links), then
-    every run."""
+    every run (the newest one's findings not a second time); the publisher in the footer."""
     rows = [
         run_summary(manifest, runs[i + 1] if i + 1 < len(runs) else None)
         for i, manifest in enumerate(runs)
@@ -201,7 +203,7 @@ def runs_index_html(
     return (
         _environment(template_dir)
         .get_template("runs.html.j2")
-        .render(runs=rows, front=front, series=SERIES_NAME)
+        .render(runs=rows, front=front, series=SERIES_NAME, imprint=imprint_data())
     )
 
 

@@ -1,10 +1,14 @@
 """One spreadsheet per report and run, ``reports/D/<report>.xlsx``: a sheet per figure and
-table, in the order of the page, and a "sources" sheet with each dataset's licence and citation.
+table, in the order of the page, each a plain table (its header on the first row) named by its
+number and title ("Table 3 Deadliest events"); then the sheets that say what they are: "about"
+(the report, its publisher and licence), "contents" (each sheet's title, sources and licences,
+and its CSV), "sources" (each dataset's licence and citation) and "references" (the curated
+sources the report cites, by number).
 
 It is assembled from what ``analysis.reports.page`` left in the report's figures folder
-while the notebook ran: one CSV per figure and table (a comment line naming the sources, then a
-header row) and ``takeaway.jsonl`` listing them. Rows withheld from a CSV (ACLED's events) are
-withheld here too: the sources sheet says so.
+while the notebook ran: one CSV per figure and table (a plain table), ``takeaway.jsonl``
+listing them with their sources, and ``references.jsonl`` listing the cited sources. Rows
+withheld from a CSV (ACLED's events) are withheld here too: the contents sheet says so.
 """
 
 from __future__ import annotations
@@ -17,13 +21,21 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from analysis.core.outputs import CONTENTS_FILE, NUMBER_TEXT
+from analysis.core.outputs import CONTENTS_FILE, NUMBER_TEXT, REFERENCES_FILE
+from analysis.core.publisher import imprint
 from analysis.sources.register import REGISTER
 
+ABOUT_SHEET = "about"
+CONTENTS_SHEET = "contents"
 SOURCES_SHEET = "sources"
+REFERENCES_SHEET = "references"
+#: The sheets that describe the others; no figure's or table's sheet takes their names.
+OWN_SHEETS = (ABOUT_SHEET, CONTENTS_SHEET, SOURCES_SHEET, REFERENCES_SHEET)
 #: Excel's limit on a sheet name, and the characters it refuses in one.
 SHEET_NAME_MAX = 31
 _BAD_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
+#: Control characters, which no sheet name (nor cell) can hold.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def contents(figures_dir: Path) -> list[dict[str, Any]]:
@@ -40,15 +52,44 @@ def contents(figures_dir: Path) -> list[dict[str, Any]]:
     return list(entries.values())
 
 
+def cited(figures_dir: Path) -> list[dict[str, Any]]:
+    """The curated sources the report cited (REFERENCES_FILE), each number once, in order."""
+    path = figures_dir / REFERENCES_FILE
+    if not path.is_file():
+        return []
+    found: dict[int, dict[str, Any]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            found[int(record["number"])] = record
+    return [found[n] for n in sorted(found)]
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """The text cut to at most ``limit`` characters at a word boundary (never mid-word, unless
+    its first word alone is longer), without a trailing separator."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1]
+    shorter = cut.rsplit(" ", 1)[0] if " " in cut else text[:limit]
+    return shorter.rstrip(" ,;:-–(").strip() or text[:limit]
+
+
 def sheet_name(entry: Mapping[str, Any], taken: set[str]) -> str:
-    """'Fig 3 events-by-group' or 'Tab 2 table-types', cut to Excel's 31 characters, unique."""
-    kind = "Fig" if entry["kind"] == "figure" else "Tab"
-    slug = str(entry["slug"]).removeprefix("table-")
-    base = _BAD_SHEET_CHARACTERS.sub("-", f"{kind} {entry['number']} {slug}")[:SHEET_NAME_MAX]
+    """'Figure 3 Events by group' or 'Table 2 Event types': the number as the page gives it,
+    then the title cut at a word within Excel's 31 characters; unique in the book."""
+    kind = "Figure" if entry["kind"] == "figure" else "Table"
+    label = f"{kind} {entry['number']}"
+    title = str(entry.get("title") or "")
+    title = _BAD_SHEET_CHARACTERS.sub(" ", _CONTROL_CHARACTERS.sub("", title))
+    # Excel refuses a name ending with an apostrophe
+    base = cut_at_word(f"{label} {title}", SHEET_NAME_MAX).rstrip("'") if title else label
     name, n = base, 1
-    while name.lower() in taken or name.lower() == SOURCES_SHEET:
+    while name.lower() in taken or name.lower() in OWN_SHEETS:
         n += 1
-        name = f"{base[: SHEET_NAME_MAX - len(str(n)) - 1]}~{n}"
+        suffix = f" ({n})"
+        name = cut_at_word(base, SHEET_NAME_MAX - len(suffix)) + suffix
     taken.add(name.lower())
     return name
 
@@ -67,13 +108,11 @@ def cell_value(text: str) -> Any:
 _LEADING_ZERO = re.compile(r"[-+]?0\d")
 
 
-def read_takeaway_csv(path: Path) -> tuple[str, list[list[Any]]]:
-    """A take-away CSV as (its comment line, its header row and rows as written, each data
-    cell as cell_value reads it)."""
-    text = path.read_text(encoding="utf-8")
-    comment, _, body = text.partition("\n")
-    header, *rows = csv.reader(io.StringIO(body))
-    return comment.lstrip("# ").strip(), [header, *([cell_value(c) for c in r] for r in rows)]
+def read_takeaway_csv(path: Path) -> list[list[Any]]:
+    """A take-away CSV as its header row and rows as written, each data cell as cell_value
+    reads it."""
+    header, *rows = csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
+    return [header, *([cell_value(c) for c in r] for r in rows)]
 
 
 def versions_read(origins: Iterable[Mapping[str, Any]]) -> dict[str, str]:
@@ -88,8 +127,8 @@ def versions_read(origins: Iterable[Mapping[str, Any]]) -> dict[str, str]:
 def _sources_rows(
     entries: list[dict[str, Any]], sheets: Mapping[str, str], versions: Mapping[str, str]
 ) -> list[list[Any]]:
-    """The sources sheet: a header row, then one row per dataset the sheets use (a cell a
-    dataset has no value for is None)."""
+    """The sources sheet: a header row, then one row per dataset the figures and tables use,
+    with the sheets that use it."""
     rows = []
     used: dict[str, list[str]] = {}
     for entry in entries:
@@ -102,25 +141,68 @@ def _sources_rows(
             continue
         version = versions.get(key) or versions.get(dataset.read_as, "")
         rows.append(
-            {
-                "dataset": dataset.title,
-                "version read": version or None,
-                "publisher": dataset.publisher,
-                "licence": dataset.licence,
+            [
+                dataset.title,
+                version or None,
+                dataset.publisher,
+                dataset.licence,
                 # a citation with a version the run did not read says 'unknown', never a guess
-                "citation": dataset.cite(version),
-                "url": dataset.url,
-                "sheets": ", ".join(dict.fromkeys(where)),
-            }
+                dataset.cite(version),
+                dataset.url,
+                ", ".join(dict.fromkeys(where)),
+            ]
         )
-    withheld = [
-        {"dataset": f"{e['title']}: not exported", "licence": e["withheld"]}
-        for e in entries
-        if e.get("withheld")
+    header = ["dataset", "version read", "publisher", "licence", "citation", "url", "sheets"]
+    return [header, *rows]
+
+
+def _contents_rows(entries: list[dict[str, Any]], sheets: Mapping[str, str]) -> list[list[Any]]:
+    """The contents sheet: each figure and table in page order, its sheet, its sources and
+    licences, its CSV in the figures folder, and why its rows are withheld where they are."""
+    header = ["sheet", "figure or table", "number", "title", "sources and licences", "csv"]
+    rows = []
+    for entry in entries:
+        sheet = sheets.get(f"{entry['kind']}:{entry['slug']}")
+        rows.append(
+            [
+                sheet or f"not exported: {entry.get('withheld') or 'no file'}",
+                entry["kind"],
+                entry["number"],
+                entry["title"],
+                entry.get("sources_line") or None,
+                entry["file"] if sheet else None,
+            ]
+        )
+    return [header, *rows]
+
+
+def _about_rows(title: str) -> list[list[Any]]:
+    """The about sheet: the report, who publishes it under which licence, how to reach them."""
+    published = imprint()
+    rows = [
+        ["report", title],
+        ["published by", published["publisher"]],
+        ["licence", published["licence_text"]],
     ]
-    records = rows + withheld
-    header = list(dict.fromkeys(key for record in records for key in record))
-    return [header] + [[record.get(key) for key in header] for record in records]
+    if published["contact"]:
+        rows.append(["contact", published["contact"]])
+    rows.append(
+        [
+            "sheets",
+            "One sheet per figure and table, named by its number on the page, its header on "
+            "the first row; 'contents' lists them with their sources and licences, 'sources' "
+            "the datasets, 'references' the sources the curated tables cite, by their numbers "
+            "in the report.",
+        ]
+    )
+    return [["about", "value"], *rows]
+
+
+def _references_rows(references: list[dict[str, Any]]) -> list[list[Any]]:
+    """The references sheet: each cited source by its number in the report."""
+    header = ["number", "source id", "title", "publisher", "date", "url"]
+    fields = ("number", "source_id", "title", "publisher", "published", "url")
+    return [header, *([r.get(f) or None for f in fields] for r in references)]
 
 
 def write_workbook(
@@ -140,23 +222,26 @@ def write_workbook(
     if not entries:
         return False
     book = Workbook()
-    sources_sheet = book.active
-    sources_sheet.title = SOURCES_SHEET
+    about = book.active
+    about.title = ABOUT_SHEET
+    listing = book.create_sheet(CONTENTS_SHEET)
     taken: set[str] = set()
     sheets: dict[str, str] = {}
     for entry in exported:
-        comment, rows = read_takeaway_csv(figures_dir / entry["file"])
         name = sheet_name(entry, taken)
         sheets[f"{entry['kind']}:{entry['slug']}"] = name
         sheet = book.create_sheet(name)
-        _append_text(sheet, [entry["title"]])
-        _append_text(sheet, [comment])
+        for row in read_takeaway_csv(figures_dir / entry["file"]):
+            _append_text(sheet, row)
+        sheet.freeze_panes = "A2"  # the header stays in view
+    for sheet, rows in (
+        (about, _about_rows(title or target.stem)),
+        (listing, _contents_rows(entries, sheets)),
+        (book.create_sheet(SOURCES_SHEET), _sources_rows(entries, sheets, versions or {})),
+        (book.create_sheet(REFERENCES_SHEET), _references_rows(cited(figures_dir))),
+    ):
         for row in rows:
             _append_text(sheet, row)
-        sheet.freeze_panes = "A4"  # title, sources and header stay in view
-    _append_text(sources_sheet, [f"{title or target.stem}: sources and licences of every sheet"])
-    for row in _sources_rows(entries, sheets, versions or {}):
-        _append_text(sources_sheet, row)
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     book.save(temporary)

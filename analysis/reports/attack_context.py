@@ -15,7 +15,11 @@ from analysis.reports.attack_tables import (
     IN_FILES_NOT_PERIOD,
     report_table,
 )
-from analysis.reports.brief import MILESTONE_BRIEF_CAPTION, milestone_brief
+from analysis.reports.brief import (
+    milestone_brief,
+    milestone_brief_caption,
+    milestone_brief_missing,
+)
 from analysis.reports.parts import Chart, NoData, Section, Table, section
 from analysis.tables.coverage import HOW_TO_GET
 
@@ -154,11 +158,16 @@ def timeline(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Sec
     """Timeline: the milestones as date, kind and label (what happened: appendix)."""
     if not len(d.milestones):
         return section("timeline", milestones_missing(d, "milestones-brief"))
+    # the body lists the kinds the report bears on; the appendix, every milestone
+    body = milestone_brief(d.milestones, "attack_trends")
+    if not len(body):
+        what = milestone_brief_missing(d.milestones, "attack_trends")
+        return section("timeline", NoData(what, slug="milestones-brief"))
     return section(
         "timeline",
         Table(
-            milestone_brief(d.milestones),
-            MILESTONE_BRIEF_CAPTION,
+            body,
+            milestone_brief_caption(d.milestones, "attack_trends"),
             source=d.sources.curated,
             slug="milestones-brief",
         ),

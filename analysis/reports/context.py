@@ -17,6 +17,7 @@ from analysis.core import origins
 from analysis.core.origins import OriginLog
 from analysis.core.period import Period
 from analysis.curated.snapshot import CuratedSnapshot, load_snapshot
+from analysis.reports import numbering
 from analysis.sources import register
 from analysis.tables import events as event_tables
 
@@ -66,7 +67,13 @@ class RunContext:
 
 
 def open_run(start: object, end: object, curated_dir: Path | None = None) -> RunContext:
-    """Open a run: a fresh origin log, the curated snapshot, and the period."""
+    """Open a run: a fresh origin log, the curated snapshot, and the period; the figure,
+    table and reference numbers of the page start again (analysis.reports.numbering)."""
     log = origins.start_log()
     snapshot = load_snapshot(curated_dir)
+    try:
+        bibliography = snapshot.sources
+    except KeyError:  # a fixture folder without sources.csv: ids are shown as they are
+        bibliography = None
+    numbering.start(bibliography)
     return RunContext(curated=snapshot, period=Period.of(start, end), origins=log)

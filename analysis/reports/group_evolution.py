@@ -39,7 +39,11 @@ from analysis.figures.lineage_lanes import (
     timeline_data,
 )
 from analysis.reports import parts
-from analysis.reports.brief import MILESTONE_BRIEF_CAPTION, milestone_brief
+from analysis.reports.brief import (
+    milestone_brief,
+    milestone_brief_caption,
+    milestone_brief_missing,
+)
 from analysis.reports.context import RunContext
 from analysis.reports.params import CommonParameters, ReportParameters, check_parameters
 from analysis.reports.parts import Chart, NoData, Section, Text
@@ -965,11 +969,17 @@ def open_questions_section(d: GroupData) -> Section:
 
 
 def milestones_section(d: GroupData) -> Section:
-    """Timeline: the milestones of the period by date, kind and label."""
+    """Timeline: the milestones of the kinds the body lists, by date, kind and label (every
+    milestone: the appendix)."""
     if not len(d.milestones):
         return parts.section("milestones", milestones_missing(d.params.common.country))
-    brief = milestone_brief(d.milestones)
-    return parts.section("milestones", CuratedTable(brief, MILESTONE_BRIEF_CAPTION))
+    brief = milestone_brief(d.milestones, "group_evolution")
+    if not len(brief):
+        return parts.section(
+            "milestones", NoData(milestone_brief_missing(d.milestones, "group_evolution"))
+        )
+    caption = milestone_brief_caption(d.milestones, "group_evolution")
+    return parts.section("milestones", CuratedTable(brief, caption))
 
 
 def milestones_missing(country: str) -> NoData:

@@ -101,6 +101,13 @@ def extremism_bars(data: OpinionData) -> WordedChart | None:
     )
 
 
+def polls_drawn(toplines: pd.DataFrame, ids: list[str], dated: bool = False) -> pd.DataFrame:
+    """The published figures a poll chart draws (its CSV): those of its questions, only the
+    dated ones for a series over time."""
+    rows = toplines[toplines["question_id"].isin(ids)]
+    return rows[rows["when"].notna()] if dated else rows
+
+
 def sharia_questions(toplines: pd.DataFrame) -> list[str]:
     """The two sharia questions (Gallup's and Pew's) among the published figures, if both."""
     found = [q for q in SHARIA_IDS if q in set(toplines["question_id"])]
@@ -117,7 +124,7 @@ def sharia_bars(data: OpinionData) -> WordedChart | None:
         "Two different questions about sharia, each with its own population; bars, not "
         "a trend. Wordings in the appendix.",
         oc.polls_brief_source(data.toplines, sharia),
-        data=(data.toplines, sharia),
+        data=polls_drawn(data.toplines, sharia),
         draw=fo.draw_side_by_side,
         args=(data.toplines, sharia),
         height=fo.chart_height("side_by_side", len(sharia)),
@@ -140,7 +147,7 @@ def response_series(data: OpinionData) -> WordedChart | None:
         "opinion-response-series",
         oc.poll_series_brief_caption(toplines, ids),
         oc.polls_brief_source(toplines, ids),
-        data=(toplines, ids),
+        data=polls_drawn(toplines, ids, dated=True),
         layout=fo.poll_series_layout,
         args=(toplines, ids),
         options={"milestones": data.milestones},

@@ -10,7 +10,11 @@ from analysis.analyses import opinion, polls
 from analysis.analyses import survey_stats as ss
 from analysis.core.dates import period_text
 from analysis.reports import opinion_charts as charts
-from analysis.reports.brief import milestone_brief
+from analysis.reports.brief import (
+    milestone_brief,
+    milestone_brief_caption,
+    milestone_brief_missing,
+)
 from analysis.reports.opinion_captions import CURATED_SOURCE, SURVEY_SOURCE
 from analysis.reports.opinion_data import OpinionData
 from analysis.reports.opinion_findings import army_trust_ends
@@ -328,14 +332,15 @@ def caveats(data: OpinionData) -> Section:
 
 
 def timeline(data: OpinionData) -> Section:
-    """The milestones of the period, short (what happened and sources: appendix)."""
-    params = data.params
-    return section(
-        "timeline",
-        Table(
-            milestone_brief(data.milestones),
-            f"Milestones from {period_text(params.start_date, params.end_date)} (what happened "
-            "and sources: appendix)",
-            source=CURATED_SOURCE,
-        ),
-    )
+    """The milestones of the kinds the body lists, short (every milestone, with what happened
+    and sources: appendix)."""
+    shown = milestone_brief(data.milestones, "public_opinion")
+    if not len(shown):
+        what = (
+            milestone_brief_missing(data.milestones, "public_opinion")
+            if len(data.milestones)
+            else "no milestone of the chosen kinds in the period"
+        )
+        return section("timeline", NoData(what))
+    caption = milestone_brief_caption(data.milestones, "public_opinion")
+    return section("timeline", Table(shown, caption, source=CURATED_SOURCE))

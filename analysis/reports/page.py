@@ -1,7 +1,10 @@
 """What notebooks show: escaped prose, key findings, numbered figures and readable tables.
 
 Everything that comes from a data file is HTML-escaped here before it reaches the report, so a
-group name or an event description can never inject markup into shared HTML.
+group name or an event description can never inject markup into shared HTML. A curated source
+cited by its id in a table, a paragraph or a key finding is shown as its number (``[3]``),
+linked to its entry in the report's References section (analysis.reports.references). The
+helpers show and return nothing, so a cell that ends with one echoes nothing.
 """
 
 from __future__ import annotations
@@ -23,19 +26,27 @@ from matplotlib.figure import Figure
 
 from analysis.core import origins
 from analysis.core.dates import data_through_text
-from analysis.core.outputs import CONTENTS_FILE, FIGURES_DIR_ENV, METADATA_KEY
+from analysis.core.outputs import CONTENTS_FILE, FIGURES_DIR_ENV, METADATA_KEY, REFERENCES_FILE
 from analysis.figures.style import join_sources, new_figure
-from analysis.reports import hover
+from analysis.reports import hover, numbering
 from analysis.reports.parts import Block, Chart, NoData, Report, Table, Text
+from analysis.reports.references import Reference, only_citations
 from analysis.reports.render import render, save_figure_files
-from analysis.reports.takeaway import Takeaway, is_list_cell, takeaway
+from analysis.reports.takeaway import (
+    Takeaway,
+    is_list_cell,
+    list_text,
+    metadata,
+    metadata_href,
+    metadata_json,
+    takeaway,
+)
 
 #: A CSV larger than this is not embedded in the page; the run's spreadsheet holds it.
 EMBED_LIMIT_BYTES = 750_000
 #: Inline SVG is used while it is at most this many times the size of the PNG.
 INLINE_SVG_FACTOR = 3.0
 
-_figure_counter: dict[str, Any] = {"n": 0}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
 
 
@@ -47,15 +58,84 @@ def esc(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def _record_reference(reference: Reference) -> None:
+    """List a newly numbered reference in the figures folder (REFERENCES_FILE), for the
+    build's spreadsheet."""
+    folder = _figures_dir()
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / REFERENCES_FILE).open("a", encoding="utf-8") as listed:
+        listed.write(json.dumps(reference.as_json(), ensure_ascii=False) + "\n")
+
+
+def cited(
+    text: str, plain: Callable[[str], str], link: Callable[[Reference], str]
+) -> tuple[str, list[Reference]]:
+    """The text with each curated source id it cites shown by ``link`` (its numbered
+    reference) and the rest by ``plain``; and the references it cites. A text that only lists
+    ids ('a, b; c') becomes the links, separated by spaces."""
+    bibliography = numbering.current().bibliography
+    pieces = bibliography.split(text)
+    references = []
+    for piece in pieces:
+        if isinstance(piece, tuple):
+            reference, first = bibliography.cite(piece[0])
+            references.append(reference)
+            if first:
+                _record_reference(reference)
+    if not references:
+        return plain(text), []
+    numbers = iter(references)
+    if only_citations(pieces):
+        return " ".join(link(r) for r in references), references
+    shown = "".join(link(next(numbers)) if isinstance(p, tuple) else plain(p) for p in pieces)
+    return shown, references
+
+
+def reference_link(reference: Reference) -> str:
+    """The HTML link of a citation: '[3]' to the entry #ref-3."""
+    return (
+        f'<a class="ref" href="#{reference.anchor}" title="{html.escape(reference.source_id)}">'
+        f"[{reference.number}]</a>"
+    )
+
+
+def _markdown_link(reference: Reference) -> str:
+    return f"[\\[{reference.number}\\]](#{reference.anchor})"
+
+
+def _references_metadata(references: Sequence[Reference]) -> list[dict[str, Any]]:
+    """The references an output cites, once each, for the page's References section."""
+    unique = {r.number: r for r in references}
+    return [unique[n].as_json() for n in sorted(unique)]
+
+
 def md(template: str, **values: Any) -> None:
-    """Show Markdown prose; ``{name}`` fields are filled with escaped values."""
-    display(Markdown(template.format(**{k: esc(v) for k, v in values.items()})))
+    """Show Markdown prose; ``{name}`` fields are filled with escaped values (a curated
+    source id in them as its numbered reference)."""
+    references: list[Reference] = []
+    filled = {}
+    for key, value in values.items():
+        filled[key], found = cited(str(value), esc, _markdown_link)
+        references += found
+    facts = {"references": _references_metadata(references)} if references else {}
+    display(
+        Markdown(template.format(**filled)),
+        metadata={METADATA_KEY: facts} if facts else None,
+    )
 
 
 def key_findings(sentences: Sequence[str], data_through: date | None = None) -> None:
     """The 'Key findings' box at the top of a report: 3-6 sentences computed from the data,
     and, given the newest date they rest on, how recent the data is."""
-    items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
+    references: list[Reference] = []
+    shown = []
+    for sentence in sentences:
+        text, found = cited(sentence, html.escape, reference_link)
+        shown.append(text)
+        references += found
+    items = "".join(f"<li>{text}</li>" for text in shown)
     recency = (
         f'<p class="data-through">{html.escape(data_through_text(data_through))}</p>'
         if data_through is not None
@@ -63,6 +143,8 @@ def key_findings(sentences: Sequence[str], data_through: date | None = None) -> 
     )
     body = f'<div class="key-findings"><h2>Key findings</h2>{recency}<ul>{items}</ul></div>'
     facts: dict[str, Any] = {"key_findings": list(sentences)}
+    if references:
+        facts["references"] = _references_metadata(references)
     if data_through is not None:
         facts["data_through"] = data_through.isoformat()
     folder = _figures_dir()
@@ -85,10 +167,10 @@ def no_data(what: str, how_to_get: str = "") -> None:
     )
 
 
-def reset_figure_numbers() -> None:
-    """Start figure numbering again at 1 (each report numbers its own figures)."""
-    _figure_counter.clear()
-    _figure_counter["n"] = 0
+def reset_figure_numbers(sources: pd.DataFrame | None = None) -> None:
+    """Start figure, table and reference numbers again at 1, citing from ``sources`` (a
+    sources.csv table; opening a run does this with the run's)."""
+    numbering.start(sources)
 
 
 def _encode(rendered: dict[str, bytes]) -> tuple[str, bytes]:
@@ -110,15 +192,17 @@ def _write_atomic(path: Path, text: str) -> None:
     temporary.replace(path)
 
 
-def _record_takeaway(entry: dict[str, Any], csv: str | None) -> None:
-    """Save a figure's or table's CSV into the figures folder and list it in CONTENTS_FILE,
-    for the build's spreadsheet (analysis.pipeline.workbook)."""
+def _record_takeaway(entry: dict[str, Any], csv: str | None, about: dict[str, Any]) -> None:
+    """Save a figure's or table's CSV and its metadata file (``<slug>.metadata.json``) into
+    the figures folder and list it in CONTENTS_FILE, for the build's spreadsheet
+    (analysis.pipeline.workbook)."""
     folder = _figures_dir()
     if folder is None:
         return
     folder.mkdir(parents=True, exist_ok=True)
     if csv is not None:
         _write_atomic(folder / entry["file"], csv)
+    _write_atomic(folder / f"{entry['slug']}.metadata.json", metadata_json(about))
     with (folder / CONTENTS_FILE).open("a", encoding="utf-8") as contents:
         contents.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
@@ -133,12 +217,27 @@ def _run_reads() -> tuple[list[str], dict[str, str]]:
     return log.datasets(), {k: "; ".join(dict.fromkeys(v)) for k, v in versions.items()}
 
 
-def data_link(taken: Takeaway, slug: str) -> str:
+def data_link(
+    taken: Takeaway, slug: str, about: Mapping[str, Any] | None = None, named: bool = False
+) -> str:
     """The 'data (CSV)' link of a figure or table (a ``data:`` URL, no script), or a note
-    saying why its rows are withheld."""
+    saying why its rows are withheld; beside it, its metadata file (``about``) and the line
+    of its sources and licences (only the licences where the caption ``named`` the sources)."""
+    beside = ""
+    if about is not None:
+        name = html.escape(f"{slug}.metadata.json", quote=True)
+        beside = (
+            f' · <a href="{metadata_href(about)}" download="{name}" type="application/json" '
+            'class="metadata">sources and licences (JSON)</a>'
+        )
+    line = taken.sources_line
+    if named:
+        line = "Licences: " + line.partition("; licences: ")[2]
+    note = f' <span class="data-sources">{html.escape(line)}</span>'
     if taken.csv is None:
         return (
-            f'<p class="data-link withheld">Data not exported: {html.escape(taken.withheld)}.</p>'
+            f'<p class="data-link withheld">Data not exported: {html.escape(taken.withheld)}.'
+            f"{beside}{note}</p>"
         )
     name = html.escape(f"{slug}.csv", quote=True)
     folder = _figures_dir()
@@ -146,27 +245,15 @@ def data_link(taken: Takeaway, slug: str) -> str:
         # Too big to carry in the page (every event of a long period): the run's spreadsheet
         # and the figures folder hold it.
         book = html.escape(f"{folder.name}.xlsx", quote=True)
-        rows = taken.csv.count("\n") - 2
         return (
-            f'<p class="data-link in-workbook">data: {rows:,} rows, in the spreadsheet '
-            f'<a href="{book}">{book}</a> and in figures/{html.escape(folder.name)}/{name}</p>'
+            f'<p class="data-link in-workbook">data: {taken.rows:,} rows, in the spreadsheet '
+            f'<a href="{book}">{book}</a> and in figures/{html.escape(folder.name)}/{name}'
+            f"{beside}{note}</p>"
         )
     return (
         f'<p class="data-link"><a href="{taken.href()}" download="{name}" type="text/csv">'
-        "data (CSV)</a></p>"
+        f"data (CSV)</a>{beside}{note}</p>"
     )
-
-
-def _unique_slug(kind: str, slug: str) -> str:
-    """The slug, made unique on the page (a second table with the same name gets '-2')."""
-    base = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or kind
-    seen = _figure_counter.setdefault("slugs", set())
-    candidate, n = base, 1
-    while (kind, candidate) in seen:
-        n += 1
-        candidate = f"{base}-{n}"
-    seen.add((kind, candidate))
-    return candidate
 
 
 def figure(
@@ -177,15 +264,16 @@ def figure(
     data: Any = None,
 ) -> None:
     """Show a numbered figure (``id="figure-N"``), its caption, its source and a link to its
-    data; returns nothing, so a cell that ends with it echoes nothing.
+    data with its metadata file and licences; returns nothing, so a cell that ends with it
+    echoes nothing.
 
     ``source`` (one line, or one per panel) is named once, in the caption, not in the image.
     ``data`` (what the figure was drawn from) becomes the 'data (CSV)' link and a sheet of the
     run's spreadsheet. The figure is inline SVG where that stays small, with a tooltip
     (``<title>``) on each bar, point and area; else a PNG. Texts are shown literally (render).
     """
-    _figure_counter["n"] += 1
-    number = _figure_counter["n"]
+    numbers = numbering.current()
+    number = numbers.next_figure()
     # The style puts titles on the left (axes.titlelocation), where get_title() does not look.
     titles = [
         t for ax in fig.axes for loc in ("left", "center", "right") if (t := ax.get_title(loc))
@@ -211,14 +299,16 @@ def figure(
     facts: dict[str, Any] = {"number": number, "slug": slug, "title": title}
     link = ""
     if taken is not None:
-        file_slug = _unique_slug("figure", slug)
-        link = data_link(taken, file_slug)
+        file_slug = numbers.unique_slug("figure", slug)
+        about = metadata(taken, title, "figure", number, f"{file_slug}.csv")
+        link = data_link(taken, file_slug, about, named=bool(source_text))
         facts["data"] = f"{file_slug}.csv" if taken.csv is not None else None
         _record_takeaway(
             {"kind": "figure", "number": number, "slug": file_slug, "title": title,
              "file": f"{file_slug}.csv", "withheld": taken.withheld,
-             "sources": [d.key for d in taken.sources]},
+             "sources": [d.key for d in taken.sources], "sources_line": taken.sources_line},
             taken.csv,
+            about,
         )  # fmt: skip
     body = (
         f'<figure class="report-figure" id="figure-{number}">{image}'
@@ -268,10 +358,39 @@ def cell_text(text: str) -> tuple[str, str]:
 
 
 def table_html(
-    frame: pd.DataFrame, caption: str = "", decimals: dict[str, int] | None = None
+    frame: pd.DataFrame,
+    caption: str = "",
+    decimals: dict[str, int] | None = None,
+    number: int | None = None,
 ) -> str:
-    """A reader's table: escaped cells, numbers right-aligned with thousands separators, a
-    cell of several values (list, tuple, set, array) as the values joined with commas."""
+    """A reader's table ('Table N.' before its caption, given N): escaped cells, numbers
+    right-aligned with thousands separators, a cell of several values (list, tuple, set,
+    array) as the values joined with '; ', a curated source id as its numbered reference."""
+    return _table_markup(frame, caption, decimals, number)[0]
+
+
+def _text_cell(value: Any) -> tuple[str, list[Reference]]:
+    """A text cell's markup (see cell_text), its cited source ids as numbered references."""
+    if is_list_cell(value):  # the event table's actors, group_ids, target
+        value = list_text(value)
+    elif value is None or (not isinstance(value, str) and pd.isna(value)):
+        value = "–"
+    elif isinstance(value, pd.Timestamp) and value == value.normalize():
+        # A day shows as a day (2020-01-01), as in the CSV, not with midnight.
+        value = value.date().isoformat()
+    text = str(value)
+    shown, references = cited(text, lambda piece: cell_text(piece)[1], reference_link)
+    kind = "text" if references else cell_text(text)[0]
+    return f'<td class="{kind}">{shown}</td>', references
+
+
+def _table_markup(
+    frame: pd.DataFrame,
+    caption: str = "",
+    decimals: Mapping[str, int] | None = None,
+    number: int | None = None,
+) -> tuple[str, list[Reference]]:
+    """The table's markup (table_html) and the references its cells cite."""
     decimals = decimals or {}
     numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
     head = "".join(
@@ -279,6 +398,7 @@ def table_html(
         for c in frame.columns
     )
     rows = []
+    references: list[Reference] = []
     for _, row in frame.iterrows():
         cells = []
         for column in frame.columns:
@@ -287,21 +407,17 @@ def table_html(
                 text = format_number(value, decimals.get(column, 0))
                 cells.append(f'<td class="num">{html.escape(text)}</td>')
             else:
-                if is_list_cell(value):  # the event table's actors, group_ids, target
-                    value = ", ".join(str(v) for v in value)
-                elif value is None or (not isinstance(value, str) and pd.isna(value)):
-                    value = "–"
-                elif isinstance(value, pd.Timestamp) and value == value.normalize():
-                    # A day shows as a day (2020-01-01), as in the CSV, not with midnight.
-                    value = value.date().isoformat()
-                kind, text = cell_text(str(value))
-                cells.append(f'<td class="{kind}">{text}</td>')
+                cell, found = _text_cell(value)
+                cells.append(cell)
+                references += found
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (
+    label = f"<strong>Table {number}.</strong> " if number is not None else ""
+    cap = f"<caption>{label}{html.escape(caption)}</caption>" if caption or label else ""
+    markup = (
         f'<table class="report-table">{cap}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+    return markup, references
 
 
 def table(
@@ -316,20 +432,29 @@ def table(
     if frame.empty:
         no_data(caption or "this table has no rows for the chosen parameters")
         return
-    _figure_counter["tables"] = _figure_counter.get("tables", 0) + 1
-    file_slug = _unique_slug("table", f"table-{slug or caption[:40] or _figure_counter['tables']}")
+    numbers = numbering.current()
+    number = numbers.next_table()
+    file_slug = numbers.unique_slug("table", f"table-{slug or caption[:40] or number}")
+    shown, references = _table_markup(frame, caption, decimals, number)
+    cites = _references_metadata(references)
     # The CSV holds what the table shows: its columns, not the frame's index.
     taken = takeaway(frame.reset_index(drop=True), source, *_run_reads())
+    title = caption or file_slug
+    about = metadata(taken, title, "table", number, f"{file_slug}.csv", cites)
     _record_takeaway(
-        {"kind": "table", "number": _figure_counter["tables"], "slug": file_slug,
-         "title": caption or file_slug, "file": f"{file_slug}.csv", "withheld": taken.withheld,
-         "sources": [d.key for d in taken.sources]},
+        {"kind": "table", "number": number, "slug": file_slug, "title": title,
+         "file": f"{file_slug}.csv", "withheld": taken.withheld,
+         "sources": [d.key for d in taken.sources], "sources_line": taken.sources_line},
         taken.csv,
+        about,
     )  # fmt: skip
-    shown = table_html(frame, caption, dict(decimals or {}))
+    facts: dict[str, Any] = {"table": {"number": number, "slug": file_slug, "caption": caption}}
+    if cites:
+        facts["references"] = cites
+    link = data_link(taken, file_slug, about)
     display(
-        HTML(f'<div class="report-table-block">{shown}{data_link(taken, file_slug)}</div>'),
-        metadata={METADATA_KEY: {"table": {"slug": file_slug, "caption": caption}}},
+        HTML(f'<div class="report-table-block">{shown}{link}</div>'),
+        metadata={METADATA_KEY: facts},
     )
 
 

@@ -1,14 +1,18 @@
 """The numbers behind a figure or table, as a CSV a reader can take away.
 
-Each CSV starts with one comment line naming the sources and their licences (from the
-dataset register), then a header row. Data derived from ACLED carries ACLED's attribution,
-and ACLED's event rows never leave the project: only aggregates are exported.
+Each CSV is a plain table: its header on the first line, then its rows, so that any
+spreadsheet program or ``pandas.read_csv`` opens it as it is. Its sources and their licences
+(from the dataset register) go beside it: a line on the page, the spreadsheet's contents sheet,
+and a metadata file (``<slug>.metadata.json``, as Our World in Data publishes with each chart).
+Data derived from ACLED carries ACLED's attribution, and ACLED's event rows never leave the
+project: only aggregates are exported.
 """
 
 from __future__ import annotations
 
 import base64
 import dataclasses
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,6 +22,7 @@ import pandas as pd
 
 # CONTENTS_FILE and NUMBER_TEXT are named from here by the page module and the tests
 from analysis.core.outputs import CONTENTS_FILE, NUMBER_TEXT  # noqa: F401
+from analysis.core.publisher import imprint
 from analysis.sources.register import REGISTER, Dataset
 
 #: Datasets whose rows may not be redistributed (ACLED's terms of use).
@@ -32,11 +37,25 @@ ACLED_ATTRIBUTION = "Armed Conflict Location & Event Data (ACLED), acleddata.com
 
 @dataclass(frozen=True)
 class Takeaway:
-    """A figure's or table's CSV, or the reason it is withheld (``csv`` is then None)."""
+    """A figure's or table's CSV, or the reason it is withheld (``csv`` is then None); its
+    sources with the version read of each ('' where none is known)."""
 
     csv: str | None
     sources: tuple[Dataset, ...]
     withheld: str = ""
+    versions: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    rows: int = 0
+
+    def read(self) -> list[tuple[Dataset, str]]:
+        """Each source with the version read of it ('' where none is known)."""
+        versions = list(self.versions) + [""] * (len(self.sources) - len(self.versions))
+        return list(zip(self.sources, versions, strict=False))
+
+    @property
+    def sources_line(self) -> str:
+        """'Sources: A, version 25.1; B; licences: A, B: their licence' (sources_line)."""
+        return sources_line(self.sources, {d.key: v for d, v in self.read() if v})
 
     @property
     def rows_restricted(self) -> bool:
@@ -76,15 +95,20 @@ def datasets_named(source: str | Sequence[str] | None, read: Iterable[str] = ())
     return sorted(found.values(), key=lambda d: d.order)
 
 
-def comment_line(sources: Sequence[Dataset], versions: Mapping[str, str] | None = None) -> str:
-    """'# Sources: A, version 25.1; B; licences: A, B: their licence; C: another' (ACLED with
+def version_read(dataset: Dataset, versions: Mapping[str, str] | None) -> str:
+    """The version(s) of the dataset the run read ('' when none is known)."""
+    return (versions or {}).get(dataset.key) or (versions or {}).get(dataset.read_as) or ""
+
+
+def sources_line(sources: Sequence[Dataset], versions: Mapping[str, str] | None = None) -> str:
+    """'Sources: A, version 25.1; B; licences: A, B: their licence; C: another' (ACLED with
     its attribution; a version only where the run read one; datasets sharing a licence named
     together before it)."""
     names: list[str] = []
     by_licence: dict[str, list[str]] = {}
     for dataset in sources:
         name = ACLED_ATTRIBUTION if dataset.key in NOT_REDISTRIBUTED else dataset.title
-        version = (versions or {}).get(dataset.key) or (versions or {}).get(dataset.read_as)
+        version = version_read(dataset, versions)
         if version:
             name = f"{name}, version {version}"
         if name not in names:
@@ -93,10 +117,10 @@ def comment_line(sources: Sequence[Dataset], versions: Mapping[str, str] | None 
         if dataset.short not in shorts:
             shorts.append(dataset.short)
     if not names:
-        return "# Sources: not stated; licences: not stated"
+        return "Sources: not stated; licences: not stated"
     licences = [f"{', '.join(shorts)}: {licence}" for licence, shorts in by_licence.items()]
-    # A newline in a title would end the comment line early.
-    line = f"# Sources: {'; '.join(names)}; licences: {'; '.join(licences)}"
+    # One line: a newline in a title would cut it where it is shown.
+    line = f"Sources: {'; '.join(names)}; licences: {'; '.join(licences)}"
     return re.sub(r"\s+", " ", line)
 
 
@@ -104,10 +128,19 @@ def comment_line(sources: Sequence[Dataset], versions: Mapping[str, str] | None 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+#: How the values of a list cell are joined in a CSV and on the page ("Government of Mali; JNIM").
+LIST_SEPARATOR = "; "
+
+
 def is_list_cell(value: Any) -> bool:
     """Whether a table cell holds several values: a list, tuple, set or array (a pyarrow list
     column's cells come out of a row as arrays), not text or a mapping."""
     return pd.api.types.is_list_like(value) and not isinstance(value, Mapping)
+
+
+def list_text(value: Any) -> str:
+    """A list cell as text, its values joined with '; ' (never numpy's "['a' 'b']")."""
+    return LIST_SEPARATOR.join(str(v) for v in value)
 
 
 def inert_text(value: Any) -> Any:
@@ -144,9 +177,7 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
         ):
             # text, or lists (object or pyarrow list columns: the event table's group_ids), as
             # the page's tables show them; text from data never a formula
-            frame[column] = values.map(
-                lambda v: inert_text(", ".join(map(str, v)) if is_list_cell(v) else v)
-            )
+            frame[column] = values.map(lambda v: inert_text(list_text(v) if is_list_cell(v) else v))
     return frame
 
 
@@ -188,14 +219,62 @@ def takeaway(
     read: Iterable[str] = (),
     versions: Mapping[str, str] | None = None,
 ) -> Takeaway:
-    """The CSV of ``data`` with its comment line, or why there is none (ACLED event rows,
-    nothing tabular); ``read`` and ``versions`` are the run's datasets and versions read."""
+    """The CSV of ``data`` (header first), or why there is none (ACLED event rows, nothing
+    tabular); ``read`` and ``versions`` are the run's datasets and versions read."""
     sources = tuple(datasets_named(source, read))
+    read_versions = tuple(version_read(d, versions) for d in sources)
     frame = to_frame(data)
     if frame is None:
-        return Takeaway(None, sources, "no table of numbers behind this figure")
+        return Takeaway(None, sources, "no table of numbers behind this figure", read_versions)
     from_acled = any(d.key in NOT_REDISTRIBUTED for d in sources)
     if from_acled and EVENT_ROW_COLUMNS & set(frame.columns):
-        return Takeaway(None, sources, ROWS_RESTRICTED)
+        return Takeaway(None, sources, ROWS_RESTRICTED, read_versions)
     body = frame.to_csv(index=False, lineterminator="\n")
-    return Takeaway(f"{comment_line(sources, versions)}\n{body}", sources)
+    return Takeaway(body, sources, "", read_versions, tuple(map(str, frame.columns)), len(frame))
+
+
+def metadata(
+    taken: Takeaway,
+    title: str,
+    kind: str,
+    number: int,
+    file: str,
+    cited: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """What a figure's or table's CSV is, as its ``<slug>.metadata.json`` says it: the title,
+    the file, its columns and rows, each source with its licence and citation, the curated
+    sources its rows cite (``cited``: references), and who publishes it under which licence."""
+    return {
+        "title": title,
+        "kind": kind,
+        "number": number,
+        "file": file if taken.csv is not None else None,
+        "withheld": taken.withheld or None,
+        "columns": list(taken.columns),
+        "rows": taken.rows,
+        "sources_line": taken.sources_line,
+        "sources": [
+            {
+                "dataset": ACLED_ATTRIBUTION if d.key in NOT_REDISTRIBUTED else d.title,
+                "version read": version or None,
+                "publisher": d.publisher,
+                "licence": d.licence,
+                "citation": d.cite(version),
+                "url": d.url,
+            }
+            for d, version in taken.read()
+        ],
+        "cited sources": [dict(c) for c in cited],
+        "published by": imprint(),
+    }
+
+
+def metadata_json(record: Mapping[str, Any]) -> str:
+    """A metadata record as the file holds it (indented UTF-8 JSON)."""
+    return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+
+
+def metadata_href(record: Mapping[str, Any]) -> str:
+    """A metadata record as a base64 ``data:`` URL for a link's href."""
+    payload = base64.b64encode(metadata_json(record).encode("utf-8")).decode("ascii")
+    return f"data:application/json;charset=utf-8;base64,{payload}"
