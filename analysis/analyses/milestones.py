@@ -107,3 +107,16 @@ def label_with_date(milestone: pd.Series | None) -> str:
         return "–"
     when = human_date(milestone["date"].date(), milestone["date_precision"])
     return f"{milestone.get('label') or short_label(milestone['milestone_id'])} ({when})"
+
+
+def concerning(milestones: pd.DataFrame, country: str) -> pd.DataFrame:
+    """The milestones that concern a country (its ``countries`` list; a row with none is
+    Mali's, as the table's rows were Mali's before the column existed)."""
+    if "countries" not in milestones:
+        return milestones if country == "Mali" else milestones.iloc[0:0]
+
+    def concerns(countries: object) -> bool:
+        listed = list(countries) if isinstance(countries, list | tuple) else []
+        return country in listed if listed else country == "Mali"
+
+    return milestones[milestones["countries"].map(concerns).astype(bool)]

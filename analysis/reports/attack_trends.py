@@ -806,11 +806,10 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         figures["national-trend-ucdp"] = FigureData(
             "national-trend-ucdp",
             f"Conflict deaths in {country} per year",
-            "Deaths per year; the shaded band spans UCDP's low and high estimates. Dashed lines "
-            "mark the milestones of the timeline below.",
+            "Deaths per year; the shaded band spans UCDP's low and high estimates. Numbered "
+            "dashed lines mark the milestones listed under the figure.",
             tuple(sources),
             series,
-            {"legend_loc": "center left"},
         )
     elif owid is not None or brd is not None:
         missing["national-trend-ucdp"] = (
@@ -840,12 +839,14 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
 
     # Who: groups
     if brd_by_group is not None:
-        labels = {}
+        labels, keys = {}, {}
         for name, ids in zip(brd["side_b"], brd["group_ids"], strict=True):
             affiliation = groups.loc[ids[0], "affiliation"] if len(ids) else None
             labels[name] = (
                 f"{name} ({affiliation})" if affiliation and affiliation != "none" else name
             )
+            if len(ids):  # the group's colour in every figure (analysis.figures.colours)
+                keys[name] = ids[0]
         figures["group-battle-deaths"] = FigureData(
             "group-battle-deaths",
             f"Battle deaths in {country} by armed group",
@@ -854,7 +855,13 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             "in a year fought below UCDP's threshold of 25 battle deaths (its data reads 0).",
             brd_source,
             trends.annual_wide(brd, by="side_b"),
-            {"ylabel": "Battle deaths (best estimate)", "top": 6, "labels": labels},
+            {
+                "ylabel": "Battle deaths (best estimate)",
+                "top": 6,
+                "labels": labels,
+                "kind": "group",
+                "keys": keys,
+            },
         )
         table = (
             brd_by_group.rename("battle deaths").reset_index().rename(columns={"side_b": "group"})
@@ -885,6 +892,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
                 "ylabel": "Events",
                 "top": 6,
                 "labels": {g: group_label.get(g, g) for g in wide.columns},
+                "kind": "group",
             },
         )
     if aggregated:
@@ -910,7 +918,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             "Events per year by harmonised event type." + partial_years,
             event_source,
             trends.wide(trends.split(events, "event_type", "year"), "event_type", "events"),
-            {"ylabel": "Events", "top": 5},
+            {"ylabel": "Events", "top": 5, "kind": "type"},
         )
         tables["types"] = TableData(
             type_summary(events),
@@ -992,10 +1000,11 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
         figures["map-points"] = FigureData(
             "map-points",
             "Events, sized by deaths",
-            "Each event at its coordinates; the circle's area grows with the deaths.",
+            "Each event at its coordinates; an event without them at the centre of its cercle "
+            "or region (hollow circle). The circle's area grows with the deaths.",
             (event_source, ctx.source_line(f"geoboundaries-{level}")),
             events,
-            {"boundaries": boundaries[level]},
+            {"boundaries": boundaries[level], "cercles": boundaries.get("adm2")},
         )
     elif country == "Mali" and regions_only:
         missing["map-cercles"] = (aggregated_trends.NO_CERCLES, aggregated_trends.GET_EVENTS)
@@ -1154,7 +1163,7 @@ def build(ctx: RunContext, params: AttackTrendsParameters) -> AttackTrendsReport
             + _sahel_coverage(sahel_wide),
             owid_source,
             sahel,
-            {"countries": list(params.sahel_countries), "legend_loc": "center left"},
+            {"countries": list(params.sahel_countries)},
         )
         shown = sahel_wide.reset_index()
         shown["year"] = shown["year"].astype(str)

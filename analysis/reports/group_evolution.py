@@ -20,7 +20,7 @@ import pandas as pd
 
 from analysis.analyses import actors, lineage
 from analysis.analyses.lineage import LineageGraph
-from analysis.analyses.milestones import milestone_table, milestones_in
+from analysis.analyses.milestones import concerning, milestone_table, milestones_in
 from analysis.core.dates import human_date
 from analysis.figures import groups as fg
 from analysis.figures.groups import CURATED_SOURCE, MILESTONES_SOURCE
@@ -532,7 +532,8 @@ def timeline_method(crossings: int) -> str:
         "hatched lanes (*) start at the group's first dated mention because the sources give "
         "no founding date. Arrows show splits, mergers, renamings, joins and pledges at their "
         "dates; lanes are grouped by family and ordered so that arrows cross as few lanes as "
-        f"possible ({crossings} crossings left). Dashed lines mark the milestones of the period."
+        f"possible ({crossings} crossings left). Numbered dashed lines mark the country's "
+        "milestones of the period, listed under the figure."
     )
 
 
@@ -694,7 +695,12 @@ def lineage_section(d: GroupData) -> Section:
             timeline.source,
             timeline.data,
             layout=fg.lineage_figure,
-            args=(timeline.data, timeline.order, timeline.milestones),
+            # the country's own milestones: the figure numbers them and lists them under it
+            args=(
+                timeline.data,
+                timeline.order,
+                concerning(timeline.milestones, d.params.common.country),
+            ),
         )
     )
     briefs = [relation_brief(t) for t in relation_tables(d)]
