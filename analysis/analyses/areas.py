@@ -225,7 +225,9 @@ def place_events(
     located = mali["latitude"].notna() & mali["longitude"].notna()
     longitude = mali["longitude"].astype(float).where(located)
     latitude = mali["latitude"].astype(float).where(located)
-    placed = pd.Series(AT_COORDINATES, index=mali.index, dtype="object").where(located)
+    placed = pd.Series(
+        [AT_COORDINATES if known else None for known in located], index=mali.index, dtype="object"
+    )
     steps = []
     if cercles_map is not None and len(cercles_map):
         convert2 = regions.cercle_2015 if frame_2015 else regions.harmonise_admin2

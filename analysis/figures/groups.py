@@ -298,13 +298,16 @@ def lineage_figure(
             f"{entry.number} {entry.text}" for entry in milestone_key(fig)
         )
     if note:
+        # anchored to the legend's lower left corner, wherever the layout puts the legend
         layout.labels.append(
             legend_ax.annotate(
                 note,
                 (0.0, 0.0),
-                xycoords="axes fraction",
+                xycoords=layout.legend,
+                xytext=(0, -3),
+                textcoords="offset points",
                 ha="left",
-                va="bottom",
+                va="top",
                 fontsize=style.size("small"),
                 color="#444444",
             )

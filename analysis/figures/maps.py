@@ -113,13 +113,16 @@ def draw_frame(
     outline = _outline(areas).simplify(DRAW_TOLERANCE_DEG)
     for polygon in getattr(outline, "geoms", [outline]):
         xs, ys = polygon.exterior.xy
-        ax.plot(xs, ys, color="#333333", linewidth=0.9, zorder=4)
+        (line,) = ax.plot(xs, ys, color="#333333", linewidth=0.9, zorder=4)
+        style.hover_labels(line, [])  # a border, no values: no tooltip
     west, south, east, north = outline.bounds
     pad_x, pad_y = (east - west) * MAP_MARGIN, (north - south) * MAP_MARGIN
     ax.set_xlim(west - pad_x, east + pad_x)
     ax.set_ylim(south - pad_y, north + pad_y)
     ax.set_aspect("equal")
     ax.set_axis_off()
+    ax.set_xlabel("")  # geopandas names the axes (longitude, latitude): no axes are shown
+    ax.set_ylabel("")
     _draw_capitals(ax, values)
     _name_neighbours(ax, outline)
     if title:
@@ -132,7 +135,7 @@ def _draw_capitals(ax: Axes, values: dict[str, str] | None = None) -> None:
     text) adds the region's figure after its capital's name ('Gao: 39')."""
     for region, (town, latitude, longitude, _source) in REGIONAL_CAPITALS.items():
         capital = region == CAPITAL
-        ax.plot(
+        (dot,) = ax.plot(
             longitude,
             latitude,
             marker="*" if capital else "o",
@@ -143,6 +146,7 @@ def _draw_capitals(ax: Axes, values: dict[str, str] | None = None) -> None:
             linestyle="none",
             zorder=6,
         )
+        style.hover_labels(dot, [f"{town} ({'capital' if capital else 'regional capital'})"])
         shown = town + (f" {values[region]}" if values and region in values else "")
         dx, dy, ha, va = NAME_PLACES.get(town, (4, 0, "left", "center"))
         ax.annotate(
@@ -249,8 +253,31 @@ def draw_choropleth(
         else None
     )
     draw_frame(ax, areas, title, values)
+    if values:
+        _other_regions(ax, areas, values)
     _note_unplaced(ax, counts)
     return ax
+
+
+def _other_regions(ax: Axes, areas: gpd.GeoDataFrame, values: dict[str, str]) -> None:
+    """A region without a capital in the table (a region of another frame, such as Ménaka's)
+    is named with its figure inside it."""
+    for _, row in areas.iterrows():
+        region = str(row["admin1"])
+        if region in REGIONAL_CAPITALS or row.geometry is None or row.geometry.is_empty:
+            continue
+        point = row.geometry.representative_point()
+        ax.annotate(
+            f"{region} {values[region]}",
+            (point.x, point.y),
+            ha="center",
+            va="center",
+            fontsize=style.size("small"),
+            fontweight="bold",
+            color="#111111",
+            zorder=7,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.65, "pad": 0.4},
+        )
 
 
 def _area_tooltips(ax: Axes, areas: gpd.GeoDataFrame, name: str, measure: str, label: str) -> None:
@@ -374,17 +401,15 @@ def _note_placement(ax: Axes, placed: pd.DataFrame) -> None:
     at_cercle = int((placed["placed_at"] == AT_CERCLE_CENTRE).sum())
     at_region = int((placed["placed_at"] == AT_REGION_CENTRE).sum())
     nowhere = int(placed["placed_at"].isna().sum())
-    notes = []
-    if at_cercle:
-        notes.append(
-            f"{at_cercle:,} event{'s' if at_cercle != 1 else ''} placed at their cercle's centre"
+    notes = [
+        f"{count:,} {'event' if count == 1 else 'events'} {what}"
+        for count, what in (
+            (at_cercle, f"placed at {'its' if at_cercle == 1 else 'their'} cercle's centre"),
+            (at_region, f"placed at {'its' if at_region == 1 else 'their'} region's centre"),
+            (nowhere, "with no place not shown"),
         )
-    if at_region:
-        notes.append(
-            f"{at_region:,} event{'s' if at_region != 1 else ''} placed at their region's centre"
-        )
-    if nowhere:
-        notes.append(f"{nowhere:,} event{'s' if nowhere != 1 else ''} with no place not shown")
+        if count
+    ]
     if notes:
         # in the map's bottom right corner, south of Niger and east of Burkina Faso: no Mali
         ax.text(
@@ -463,7 +488,8 @@ def _note_unplaced(ax: Axes, counts: AreaCounts) -> None:
         ax.text(
             0.0,
             1.0,
-            f"{counts.unplaced_events:,} events could not be placed",
+            f"{counts.unplaced_events:,} event{'s' if counts.unplaced_events != 1 else ''} "
+            "could not be placed",
             transform=ax.transAxes,
             ha="left",
             va="top",

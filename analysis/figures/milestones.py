@@ -167,7 +167,8 @@ def number_above(ax: Axes, numbered: Sequence[tuple[float, KeyEntry]]) -> list[T
     # The axes' width as the figure's layout makes it (a draw that paints nothing lays it
     # out); the numbers above the axes change its height, not its width.
     fig.draw_without_rendering()
-    width_pt = ax.get_position().width * fig.get_figwidth() * 72
+    # (5% to spare: a number past the axes' right end can still narrow them a little)
+    width_pt = 0.95 * ax.get_position().width * fig.get_figwidth() * 72
     fontsize = style.size("small")
     row_pt = ROW_SPACING * fontsize
     ends: list[float] = []  # per row, where its last number ends (points)
