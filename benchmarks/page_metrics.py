@@ -136,6 +136,46 @@ FIGURE_TEXT_JS = r"""() => {
 }"""
 
 
+#: The colour of every figure element tagged with what it is coloured for: the page's SVG ids
+#: end in '-group-jnim', '-type-battle'... (analysis.figures.colours.tag). Both drawings of a
+#: figure (desktop and phone) are read, shown or not; a hatched bar's colour is its pattern's.
+FIGURE_COLOURS_JS = r"""() => {
+  const tagged = /-hover\d+-(group|type|country|affiliation)-(.+)$/;
+  const colourOf = (shape) => {
+    const style = getComputedStyle(shape);
+    let fill = style.fill;
+    if (fill.startsWith('url(')) {
+      const id = fill.slice(fill.indexOf('#') + 1).replace(/["')]/g, '');
+      const rect = document.getElementById(id) && document.getElementById(id).querySelector('rect');
+      fill = rect ? getComputedStyle(rect).fill : 'none';
+    }
+    return (fill === 'none' || fill === 'rgba(0, 0, 0, 0)') ? style.stroke : fill;
+  };
+  const found = [];
+  document.querySelectorAll('figure.report-figure').forEach((figure, index) => {
+    figure.querySelectorAll('svg.figure-svg g[id]').forEach(group => {
+      const match = group.id.match(tagged);
+      if (!match) return;
+      const shape = Array.from(group.querySelectorAll('path, use, rect, circle, polygon'))
+        .find(e => !e.closest('defs'));
+      if (shape) found.push({figure: index, kind: match[1], key: match[2], colour: colourOf(shape)});
+    });
+  });
+  return found;
+}"""
+
+#: Each figure's milestone key (its numbers) and the numbers written in its shown drawing.
+MILESTONE_KEYS_JS = r"""() => Array.from(document.querySelectorAll('figure.report-figure'))
+  .map((figure, index) => {
+    const key = Array.from(figure.querySelectorAll('ol.milestone-key li b')).map(b => b.textContent);
+    const svg = Array.from(figure.querySelectorAll('svg.figure-svg'))
+      .find(e => e.getBoundingClientRect().width > 0);
+    const drawn = svg ? Array.from(svg.querySelectorAll('text'))
+      .map(t => t.textContent.trim()).filter(t => /^\d+$/.test(t)) : [];
+    return {index, key, drawn};
+  }).filter(f => f.key.length)"""
+
+
 @dataclass
 class FigureText:
     """The on-screen sizes (CSS px) of the text in a page's figures at one window width."""
@@ -262,6 +302,18 @@ def figure_text(page: Any) -> FigureText:
         measured=sum(1 for figure in found if figure["sizes"]),
         per_figure=found,
     )
+
+
+def figure_colours(page: Any) -> list[dict[str, Any]]:
+    """The colour (CSS rgb) of every tagged figure element of a page already open, with its
+    figure's index and what it is coloured for (see FIGURE_COLOURS_JS)."""
+    return page.evaluate(FIGURE_COLOURS_JS)
+
+
+def milestone_keys(page: Any) -> list[dict[str, Any]]:
+    """The figures with a milestone key: the key's numbers and the numbers drawn in the
+    figure's shown drawing (see MILESTONE_KEYS_JS)."""
+    return page.evaluate(MILESTONE_KEYS_JS)
 
 
 def page_metrics(browser: Any, path: Path, viewport: dict[str, int] = DESKTOP) -> PageMetrics:

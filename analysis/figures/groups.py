@@ -25,6 +25,7 @@ from matplotlib.layout_engine import TightLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
+from matplotlib.transforms import blended_transform_factory
 
 from analysis.core.dates import period_end
 from analysis.core.vocab import AFFILIATIONS
@@ -162,9 +163,14 @@ def draw_lineage_timeline(
     handles = _legend_handles(data)
     if legend_ax is not None:
         legend_ax.axis("off")
+        # from the figure's left edge: centred on the lanes it would run past the right one
         legend_ax.legend(
             handles=handles,
-            loc="upper center",
+            loc="upper left",
+            bbox_to_anchor=(0.01, 1.0),
+            bbox_transform=blended_transform_factory(
+                legend_ax.get_figure().transFigure, legend_ax.transAxes
+            ),
             ncol=2 if style.current().narrow else 4,
             handlelength=2.6,
             columnspacing=1.2,

@@ -126,7 +126,7 @@ def draw_frame(
     _draw_capitals(ax, values)
     _name_neighbours(ax, outline)
     if title:
-        ax.set_title(title)
+        ax.set_title(style.wrap(title, style.TITLE_CHARS))
     return ax
 
 

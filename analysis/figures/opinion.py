@@ -100,6 +100,18 @@ def _label_rows(ax: Axes, labels: Sequence[str], width: int, lines: int) -> None
     ax.set_ylim(len(labels) - 0.5 + NARROW_BAR_WIDTH / 2, -1.0)
 
 
+def _title_chars() -> int:
+    """Characters per line of a bar chart's title: its labels take half the desktop column
+    (on a phone's they sit over the bars, and the axes take the whole width)."""
+    return style.TITLE_CHARS if style.current().narrow else style.TITLE_CHARS // 2 + 4
+
+
+def _share_axis(ax: Axes) -> None:
+    """A percentage axis with room right of 100 for the values written at the bars' ends."""
+    ax.set_xlim(0, 135)
+    ax.set_xticks(range(0, 101, 20))
+
+
 def _date_num(value: pd.Timestamp) -> float:
     return mdates.date2num(value.to_pydatetime())
 
@@ -210,7 +222,12 @@ def poll_series_layout(
     )
     panels = list(axes[:, 0])
     # its top 0.05 in under the figure's: the layout keeps the panels under it at any height
-    fig.suptitle(SERIES_TITLE, fontweight="bold", y=1 - 0.05 / fig.get_figheight(), va="top")
+    fig.suptitle(
+        style.wrap(SERIES_TITLE, style.TITLE_CHARS),
+        fontweight="bold",
+        y=1 - 0.05 / fig.get_figheight(),
+        va="top",
+    )
     for qid, panel in zip(ids, panels, strict=True):
         draw_poll_series(
             panel, frame, qid, milestones, milestone_labels=False, xlabel=panel is panels[-1]
@@ -247,9 +264,9 @@ def draw_side_by_side(ax: Axes, frame: pd.DataFrame, question_ids: Sequence[str]
         ax.text(
             float(row["share"]) + 1,
             position,
-            row["shown"],
+            style.wrap(row["shown"], 22, scaled=False),
             va="center",
-            fontsize=style.size("small"),
+            fontsize=style.size("text"),  # a value: at the body text size
         )
         year = row["when"].year if pd.notna(row["when"]) else "undated"
         labels.append(
@@ -257,8 +274,10 @@ def draw_side_by_side(ax: Axes, frame: pd.DataFrame, question_ids: Sequence[str]
             f"'{row['question']}' – {row['response']}"
         )
     _label_rows(ax, labels, 55, 4)
-    ax.set_xlim(0, 115)
-    return style.label_axes(ax, "Different questions, shown side by side", "% of respondents", "")
+    _share_axis(ax)
+    return style.label_axes(
+        ax, "Different questions, shown side by side", "% of respondents", "", _title_chars()
+    )
 
 
 def draw_survey_timeline(
@@ -460,7 +479,7 @@ def draw_region_heatmap(ax: Axes, estimates: pd.DataFrame) -> Axes:
         vmax=100,
         annot=True,
         fmt=".0f",
-        annot_kws={"fontsize": style.size("small")},
+        annot_kws={"fontsize": style.size("text")},
         cbar_kws={"fraction": 0.04, "pad": 0.02},
     )
     ax.collections[0].colorbar.set_label("% of adults", fontsize=style.size("small"))
@@ -532,10 +551,10 @@ def draw_estimate_bars(ax: Axes, estimates: pd.DataFrame, title: str = "What Mal
             ax.text(
                 float(row["high"]) + 1.5,
                 position,
-                f"{row['share']:.0f}% (don't know {row['dont_know']:.0f}%)",
+                f"{row['share']:.0f}%\n(don't know {row['dont_know']:.0f}%)",
                 va="center",
-                fontsize=style.size("small"),
+                fontsize=style.size("text"),  # a value: at the body text size
             )
     _label_rows(ax, labels, 58, 2)
-    ax.set_xlim(0, 118)
-    return style.label_axes(ax, title, "% of adults (95% interval)", "")
+    _share_axis(ax)
+    return style.label_axes(ax, title, "% of adults (95% interval)", "", _title_chars())

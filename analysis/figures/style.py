@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import TightLayoutEngine
 from matplotlib.legend import Legend
 from matplotlib.text import Text
-from matplotlib.transforms import ScaledTranslation
+from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
 #: CSS pixels per inch, and per point of text (a browser shows 1 pt as 4/3 px).
 PX_PER_IN = 96
@@ -60,14 +60,14 @@ class Rendition:
 
 #: The report's column on a desktop window: .page is 46rem wide with 1.25rem padding on each
 #: side (analysis/pipeline/templates/report/report.css), 736 - 40 = 696 px. Ticks at 8.25 pt
-#: read at 11 px; the smallest text (7.5 pt) at 10 px.
+#: read at 11 px; the smallest text (7.75 pt) at 10.3 px.
 DESKTOP = Rendition(
     name="desktop",
     width_in=696 / PX_PER_IN,
     text_pt=8.5,
     tick_pt=8.25,
     title_pt=10.5,
-    small_pt=7.5,
+    small_pt=7.75,
     height_scale=1.0,
     columns=4,
     wrap=1.0,
@@ -286,12 +286,15 @@ def legend_below(
         return None
     below = _below_axis_pt(ax) + 3
     fig = ax.get_figure()
-    anchor = ax.transAxes + ScaledTranslation(0, -below / 72, fig.dpi_scale_trans)
+    # from the figure's left edge (under the y axis's labels too), under the axes
+    anchor = blended_transform_factory(fig.transFigure, ax.transAxes) + ScaledTranslation(
+        0, -below / 72, fig.dpi_scale_trans
+    )
     columns = ncols or min(len(handles), current().columns)
     # a label longer than its column's share of the width wraps, so the key stays as wide
     # as the figure (a wider one would shrink the whole figure on the page)
     handle_pt = (kwargs.get("handlelength", 1.6) + 1.2) * size("text")
-    chars = int((current().width_in * 72 * 0.85 / columns - handle_pt) / (0.55 * size("text")))
+    chars = int((fig.get_figwidth() * 72 * 0.85 / columns - handle_pt) / (0.55 * size("text")))
     labels = [textwrap.fill(str(label), max(chars, 12)) for label in labels]
     kwargs.setdefault("handlelength", 1.6)
     kwargs.setdefault("columnspacing", 1.2)
@@ -299,7 +302,7 @@ def legend_below(
         handles,
         labels,
         loc="upper left",
-        bbox_to_anchor=(0.0, 0.0),
+        bbox_to_anchor=(0.01, 0.0),
         bbox_transform=anchor,
         ncols=columns,
         borderaxespad=0,
@@ -395,10 +398,17 @@ def format_count(value: float) -> str:
     return f"{value:.1f}"
 
 
-def label_axes(ax: Axes, title: str, xlabel: str, ylabel: str) -> Axes:
-    """Give an axes its title and axis labels; the source line is written once, by the code
-    that shows the whole figure (``reports.display.figure(..., source=...)``)."""
-    ax.set_title(title)
+#: Characters per line of a title at the desktop column's width (half as many on a phone's).
+TITLE_CHARS = 64
+
+
+def label_axes(
+    ax: Axes, title: str, xlabel: str, ylabel: str, title_chars: int = TITLE_CHARS
+) -> Axes:
+    """Give an axes its title (wrapped to ``title_chars`` at the desktop width: fewer where
+    long tick labels narrow the axes) and axis labels; the source line is written once, by
+    the code that shows the whole figure (``reports.display.figure(..., source=...)``)."""
+    ax.set_title(wrap(title, title_chars) if title else title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return ax

@@ -296,7 +296,8 @@ def _figure_title(fig: Figure, slug: str) -> str:
     titles = [
         t for ax in fig.axes for loc in ("left", "center", "right") if (t := ax.get_title(loc))
     ]
-    return fig.get_suptitle() or (titles[0] if titles else slug)
+    # a title wrapped to the figure's width is one line in the caption
+    return " ".join((fig.get_suptitle() or (titles[0] if titles else slug)).split())
 
 
 def format_number(value: Any, decimals: int = 0) -> str:
