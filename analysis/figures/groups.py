@@ -442,6 +442,20 @@ def draw_battle_deaths(ax: Axes, dyads: pd.DataFrame, top: int = 7) -> Axes:
             label=f"{count} other dyad{'s' if count > 1 else ''} (sum)",
         )
     ax.set_ylim(bottom=0)
+    # the last value of each line that runs to the last year, at its end
+    last_year = years[-1]
+    style.label_ends(
+        ax,
+        [
+            (float(last_year), float(value), style.format_count(float(value)), line.get_color())
+            for line in ax.get_lines()
+            if not str(line.get_label()).startswith("_")
+            and len(line.get_ydata())
+            and pd.notna(
+                value := pd.Series(line.get_ydata(), index=line.get_xdata()).get(last_year)
+            )
+        ],
+    )
     handles, _ = ax.get_legend_handles_labels()
     if any_several:
         handles.append(
