@@ -60,6 +60,7 @@ def test_a_chart_is_drawn_for_the_desktop_column_and_a_phone_and_keyed(monkeypat
     from analysis.figures.milestones import draw_milestones
 
     shown = _shown(monkeypatch)
+    page.reset_figure_numbers()
     drawn = []
 
     def draw():
