@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from matplotlib.artist import Artist
 
@@ -162,9 +162,3 @@ def tag(artist: Artist, kind: str, key: str) -> Artist:
 def tags_of(artist: Artist) -> str | None:
     """What ``tag`` recorded on an artist (``kind-key``), or None."""
     return getattr(artist, TAG_ATTRIBUTE, None)
-
-
-def mapping_for(kind: str, keys: Iterable[str], given: Mapping[str, str] | None) -> dict[str, str]:
-    """Colours for ``keys``: those ``given`` first, the register's for the rest."""
-    chosen = dict(given or {})
-    return {str(k): chosen.get(str(k)) or colour(kind, k) for k in keys}

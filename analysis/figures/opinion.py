@@ -74,6 +74,7 @@ BAR_WIDTH, NARROW_BAR_WIDTH = 0.7, 0.34
 
 
 def _bar_width() -> float:
+    """The bars' thickness at the current rendition's width."""
     return NARROW_BAR_WIDTH if style.current().narrow else BAR_WIDTH
 
 

@@ -26,9 +26,8 @@ from matplotlib.legend import Legend
 from matplotlib.text import Text
 from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
-#: CSS pixels per inch, and per point of text (a browser shows 1 pt as 4/3 px).
+#: CSS pixels per inch (a browser shows 1 pt of text as 4/3 px).
 PX_PER_IN = 96
-PX_PER_PT = PX_PER_IN / 72
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,6 @@ _current: list[Rendition] = [DESKTOP]
 #: The desktop column's width: figures saved for papers are drawn at it (7.25 in; an A4 page's
 #: text width of 7.1 in prints them at 98%).
 FULL_WIDTH_IN = DESKTOP.width_in
-HALF_WIDTH_IN = DESKTOP.width_in / 2
 
 
 def current() -> Rendition:

@@ -435,6 +435,7 @@ def show_figure(
     title = getattr(spec, "title", None)
 
     def drawing() -> Figure:
+        """The figure drawn anew (once per rendition)."""
         if isinstance(getattr(spec, "layout", None), str):
             # A chart of the public-opinion report: its data are its draw function's
             # arguments; ``layout`` is fo.layout (kind, rows), or fo.poll_series_layout for a
