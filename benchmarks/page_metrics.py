@@ -1,5 +1,6 @@
 """Page metrics of built reports, measured in a real browser (Debian's Chromium via Playwright,
-offline): main-body words, tables wider than their column, horizontal scroll, file size.
+offline): main-body words, tables wider than their column, horizontal scroll, file size, and
+the size of the text inside figures as drawn on screen.
 
     .venv/bin/python benchmarks/page_metrics.py reports/2026-11-27/*.html [--width 1280]
 
@@ -10,6 +11,11 @@ The main body is everything before ``<section class="appendix">`` (the whole bod
 has none); text drawn inside figures (SVG labels and tooltips) is not counted. A table is wider
 than its column when it overflows the box that holds it (a scrolling wrapper, or the page's
 column). tests/test_browser.py uses the same functions.
+
+Figure text is measured on the inline SVG of every figure shown at the window's width (the
+appendix's sections opened first): the on-screen size of each ``<text>`` is its font size
+times the SVG's scale to the screen (``getScreenCTM``), in CSS pixels; a figure shown as an
+image has no text to measure and is counted apart.
 """
 
 from __future__ import annotations
@@ -176,6 +182,105 @@ def echoes(page: Any) -> dict[str, list[str]]:
     return page.evaluate(ECHOES_JS)
 
 
+#: The on-screen font size (CSS px) of every text drawn in a figure shown at this width: the
+#: text's computed font size in the SVG's units times the SVG's scale to the screen.
+FIGURE_TEXT_JS = r"""() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  const figures = [];
+  document.querySelectorAll('figure.report-figure').forEach((figure, index) => {
+    const shown = Array.from(figure.querySelectorAll('svg.figure-svg, img'))
+      .filter(e => e.getBoundingClientRect().width > 0);
+    const svg = shown.find(e => e.tagName.toLowerCase() === 'svg');
+    const sizes = [];
+    if (svg) {
+      svg.querySelectorAll('text').forEach(text => {
+        if (!text.textContent.trim()) return;
+        const m = text.getScreenCTM();
+        if (!m) return;
+        const scale = Math.hypot(m.a, m.b);
+        sizes.push(parseFloat(getComputedStyle(text).fontSize) * scale);
+      });
+    }
+    figures.push({index, svg: Boolean(svg), image: !svg && shown.length > 0,
+                  width: shown.length ? shown[0].getBoundingClientRect().width : 0, sizes});
+  });
+  return figures;
+}"""
+
+
+#: The colour of every figure element tagged with what it is coloured for: the page's SVG ids
+#: end in '-group-jnim', '-type-battle'... (analysis.figures.colours.tag). Both drawings of a
+#: figure (desktop and phone) are read, shown or not; a hatched bar's colour is its pattern's.
+FIGURE_COLOURS_JS = r"""() => {
+  const tagged = /-hover\d+-(group|type|country|affiliation)-(.+)$/;
+  const colourOf = (shape) => {
+    const style = getComputedStyle(shape);
+    let fill = style.fill;
+    if (fill.startsWith('url(')) {
+      const id = fill.slice(fill.indexOf('#') + 1).replace(/["')]/g, '');
+      const rect = document.getElementById(id) && document.getElementById(id).querySelector('rect');
+      fill = rect ? getComputedStyle(rect).fill : 'none';
+    }
+    return (fill === 'none' || fill === 'rgba(0, 0, 0, 0)') ? style.stroke : fill;
+  };
+  const found = [];
+  document.querySelectorAll('figure.report-figure').forEach((figure, index) => {
+    figure.querySelectorAll('svg.figure-svg g[id]').forEach(group => {
+      const match = group.id.match(tagged);
+      if (!match) return;
+      const shape = Array.from(group.querySelectorAll('path, use, rect, circle, polygon'))
+        .find(e => !e.closest('defs'));
+      if (shape) found.push({figure: index, kind: match[1], key: match[2], colour: colourOf(shape)});
+    });
+  });
+  return found;
+}"""
+
+#: Each figure's milestone key (its numbers) and the numbers written in its shown drawing.
+MILESTONE_KEYS_JS = r"""() => Array.from(document.querySelectorAll('figure.report-figure'))
+  .map((figure, index) => {
+    const key = Array.from(figure.querySelectorAll('ol.milestone-key li b')).map(b => b.textContent);
+    const svg = Array.from(figure.querySelectorAll('svg.figure-svg'))
+      .find(e => e.getBoundingClientRect().width > 0);
+    const drawn = svg ? Array.from(svg.querySelectorAll('text'))
+      .map(t => t.textContent.trim()).filter(t => /^\d+$/.test(t)) : [];
+    return {index, key, drawn};
+  }).filter(f => f.key.length)"""
+
+
+@dataclass
+class FigureText:
+    """The on-screen sizes (CSS px) of the text in a page's figures at one window width."""
+
+    width: int
+    sizes: list[float]
+    figures: int
+    measured: int
+    per_figure: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def smallest(self) -> float:
+        """The smallest text, in px (0 when no text was measured)."""
+        return min(self.sizes, default=0.0)
+
+    @property
+    def median(self) -> float:
+        """The median text size, in px (0 when no text was measured)."""
+        ordered = sorted(self.sizes)
+        if not ordered:
+            return 0.0
+        middle = len(ordered) // 2
+        return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+    def line(self) -> str:
+        """One line for the terminal."""
+        return (
+            f"figure text at {self.width} px: min {self.smallest:.1f} px, median "
+            f"{self.median:.1f} px ({len(self.sizes):,} texts in {self.measured} of "
+            f"{self.figures} figures)"
+        )
+
+
 @dataclass
 class PageMetrics:
     """What one page measures at one width, and what it did while loading."""
@@ -258,6 +363,31 @@ def items(page: Any) -> list[dict[str, Any]]:
     return page.evaluate(ITEMS_JS)
 
 
+def figure_text(page: Any) -> FigureText:
+    """The on-screen text sizes of the figures of a page already open (see FIGURE_TEXT_JS)."""
+    found = page.evaluate(FIGURE_TEXT_JS)
+    sizes = [size for figure in found for size in figure["sizes"]]
+    return FigureText(
+        width=page.viewport_size["width"],
+        sizes=sizes,
+        figures=len(found),
+        measured=sum(1 for figure in found if figure["sizes"]),
+        per_figure=found,
+    )
+
+
+def figure_colours(page: Any) -> list[dict[str, Any]]:
+    """The colour (CSS rgb) of every tagged figure element of a page already open, with its
+    figure's index and what it is coloured for (see FIGURE_COLOURS_JS)."""
+    return page.evaluate(FIGURE_COLOURS_JS)
+
+
+def milestone_keys(page: Any) -> list[dict[str, Any]]:
+    """The figures with a milestone key: the key's numbers and the numbers drawn in the
+    figure's shown drawing (see MILESTONE_KEYS_JS)."""
+    return page.evaluate(MILESTONE_KEYS_JS)
+
+
 def page_metrics(browser: Any, path: Path, viewport: dict[str, int] = DESKTOP) -> PageMetrics:
     """Open ``path`` at ``viewport`` and measure it."""
     with open_page(browser, path, viewport) as (page, log):
@@ -284,8 +414,11 @@ def main(argv: list[str] | None = None) -> int:
         browser = launch(playwright)
         try:
             for path in args.files:
-                metrics = page_metrics(browser, path, viewport)
+                with open_page(browser, path, viewport) as (page, log):
+                    metrics = measure(page, path, log)
+                    text = figure_text(page)
                 print(metrics.line())
+                print(f"  {text.line()}")
                 for table in metrics.wide_tables:
                     where = "main body" if table["in_main"] else "appendix"
                     print(

@@ -258,6 +258,85 @@ def test_report_reads_at_desktop_and_phone_width_with_its_data(built, browser, n
     assert f"{name}.xlsx" in entry["files"] and (built["run"] / f"{name}.xlsx").is_file()
 
 
+#: What figure text must measure on screen (CSS px): nothing under 8 px, a median of about
+#: 9 px on a 390 px phone and about 11 px at 1280 px (issue 24).
+SMALLEST_PX = 8.0
+PHONE_MEDIAN_PX = (8.8, 10.5)
+DESKTOP_MEDIAN_PX = (10.2, 12.5)
+
+
+def _register_colours() -> dict[tuple[str, str], str]:
+    """(kind, key as the page's ids spell it) -> the register's colour, as CSS rgb()."""
+    from matplotlib.colors import to_rgb
+
+    from analysis.core.vocab import AFFILIATIONS, EVENT_TYPES
+    from analysis.curated.tables import load_table
+    from analysis.figures import colours
+
+    keys = {
+        "group": [*load_table("groups")["group_id"], colours.OTHER, colours.UNATTRIBUTED],
+        "type": list(EVENT_TYPES),
+        "affiliation": list(AFFILIATIONS),
+        "country": list(colours.COUNTRY_COLOURS),
+    }
+
+    def css(colour: str) -> str:
+        red, green, blue = (round(255 * c) for c in to_rgb(colour))
+        return f"rgb({red}, {green}, {blue})"
+
+    return {
+        (kind, colours.slug(key)): css(colours.colour(kind, key))
+        for kind, names in keys.items()
+        for key in names
+    }
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_report_figures_read_on_a_phone_and_a_desktop_in_one_colour_per_group(built, browser, name):
+    """Every figure's text measures at least 8 px on screen at 390 px (median about 9) and
+    about 11 px at 1280 px; each group, event type, affiliation and country has one colour,
+    the register's, in every figure and both drawings; every milestone numbered on a figure is
+    in the key under it."""
+    path = built["run"] / f"{name}.html"
+    sizes, tagged = {}, []
+    for viewport in (page_metrics.PHONE, page_metrics.DESKTOP):
+        with page_metrics.open_page(browser, path, viewport) as (page, log):
+            text = page_metrics.figure_text(page)
+            sizes[viewport["width"]] = text
+            print(f"\n{name}: {text.line()}")
+            if viewport is page_metrics.PHONE:
+                tagged = page_metrics.figure_colours(page)
+                keys = page_metrics.milestone_keys(page)
+    phone, desktop = sizes[390], sizes[1280]
+    SUMMARY.setdefault(name, {}).update(
+        {
+            "figure_text_390": {"min": round(phone.smallest, 1), "median": round(phone.median, 1)},
+            "figure_text_1280": {
+                "min": round(desktop.smallest, 1),
+                "median": round(desktop.median, 1),
+            },
+        }
+    )
+    for text in (phone, desktop):
+        # every figure is inline SVG with its text as text, and all of it was measured
+        assert text.figures and text.measured == text.figures, text.per_figure
+        assert text.smallest >= SMALLEST_PX, (text.width, text.smallest)
+    assert PHONE_MEDIAN_PX[0] <= phone.median <= PHONE_MEDIAN_PX[1], phone.median
+    assert DESKTOP_MEDIAN_PX[0] <= desktop.median <= DESKTOP_MEDIAN_PX[1], desktop.median
+
+    register = _register_colours()
+    seen: dict[tuple[str, str], set[str]] = {}
+    for element in tagged:
+        seen.setdefault((element["kind"], element["key"]), set()).add(element["colour"])
+    if name != "public_opinion":  # its figures show answers and questions, not groups
+        assert seen, "the report's figures colour groups or event types"
+    for (kind, key), found in seen.items():
+        assert found == {register[(kind, key)]}, (kind, key, found)
+    for figure in keys:
+        assert figure["key"] == [str(n) for n in range(1, len(figure["key"]) + 1)], figure
+        assert set(figure["key"]) <= set(figure["drawn"]), figure
+
+
 def test_page_metrics_measure_what_they_say(browser, tmp_path):
     """benchmarks/page_metrics.py on a hand-written page: 8 main-body words (the appendix and
     the figure's text not counted), one table wider than its 600 px column, two blocks side by
@@ -388,3 +467,37 @@ def test_citation_and_echo_checks_count_what_they_say(browser, tmp_path):
         "entries": 2,
     }
     assert echoed == {"results": ["8"], "lone_numbers": ["1,234"]}
+
+
+def test_figure_text_and_colours_measure_what_they_say(browser, tmp_path):
+    """On a hand-written page: an SVG 100 units wide shown 200 px wide doubles its text (font
+    size 10 and, rotated, 6 -> 20 and 12 px); a drawing hidden by the page's CSS is not
+    measured; a tagged element's colour is read from its fill, or its pattern's, or its stroke
+    when it has no fill."""
+    page_file = tmp_path / "page.html"
+    page_file.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>t</title></head><body>"
+        "<figure class='report-figure'>"
+        "<svg class='figure-svg' viewBox='0 0 100 50' style='width:200px'>"
+        "<defs><pattern id='h1'><rect fill='#5f5f5f'/></pattern></defs>"
+        "<text x='5' y='20' style='font: 10px sans-serif'>a</text>"
+        "<text x='5' y='40' transform='rotate(-90 5 40)' style='font: 6px sans-serif'>b</text>"
+        "<g id='f1-hover1-group-jnim'><path d='M0 0h5v5z' style='fill: #0173b2'/></g>"
+        "<g id='f1-hover2-group-gatia'><path d='M0 0h5v5z' style='fill: url(#h1)'/></g>"
+        "<g id='f1-hover3-type-battle'><path d='M0 0h5v5z' style='fill: none; stroke: #de8f05'/>"
+        "</g></svg>"
+        "<svg class='figure-svg' viewBox='0 0 100 50' style='display:none'>"
+        "<text style='font: 3px sans-serif'>hidden</text></svg>"
+        "</figure></body></html>",
+        encoding="utf-8",
+    )
+    with page_metrics.open_page(browser, page_file, page_metrics.DESKTOP) as (page, _log):
+        text = page_metrics.figure_text(page)
+        tagged = page_metrics.figure_colours(page)
+    assert sorted(round(size, 3) for size in text.sizes) == [12.0, 20.0]
+    assert (text.figures, text.measured, text.smallest, text.median) == (1, 1, 12.0, 16.0)
+    assert [(t["kind"], t["key"], t["colour"]) for t in tagged] == [
+        ("group", "jnim", "rgb(1, 115, 178)"),
+        ("group", "gatia", "rgb(95, 95, 95)"),
+        ("type", "battle", "rgb(222, 143, 5)"),
+    ]

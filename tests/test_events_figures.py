@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from analysis.analyses import changepoints, geoshift, trends
+from analysis.figures import colours, style
 from analysis.figures import events as figures_events
-from analysis.figures import style
 from tests.test_trends import events_frame
 
 
@@ -89,7 +89,14 @@ def test_trend_split_shift_change_points_sahel(sample):
     )
     fig, ax = style.new_figure()
     returned = figures_events.draw_sahel(ax, annual, "Sahel")
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Mali", "Niger"]
+    # Each line named at its end with its last value (no key over the data), in its
+    # country's colour whatever the order of the countries.
+    assert ax.get_legend() is None
+    assert sorted(t.get_text() for t in ax.texts) == ["Mali\n20 in 2021", "Niger\n6 in 2021"]
+    assert {line.get_label(): line.get_color() for line in ax.get_lines()} == {
+        "Mali": colours.country_colour("Mali"),
+        "Niger": colours.country_colour("Niger"),
+    }
     finished(fig, ax, "Sahel", returned)
 
 

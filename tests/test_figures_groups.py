@@ -140,6 +140,14 @@ def test_headline_labels_do_not_overlap(headline):
     legend = layout.legend.get_window_extent(renderer)
     assert not legend.overlaps(lanes.get_window_extent(renderer))
     assert not any(legend.overlaps(b) for b in x_labels + y_labels)
+    # the note on the groups not drawn sits under the legend, clear of it
+    notes = [t for t in layout.labels if t.get_text().startswith("Not drawn")]
+    assert notes and not legend.overlaps(notes[0].get_window_extent(renderer))
+    # the milestones' numbers sit above the lanes, under the title
+    numbers = [t for t in layout.labels if t.get_text().isdigit()]
+    assert numbers and all(
+        t.get_window_extent(renderer).y0 >= lanes.get_window_extent(renderer).y1 for t in numbers
+    )
     figure_box = fig.bbox
     for text in layout.labels + list(lanes.get_yticklabels()):
         box = text.get_window_extent(renderer)
@@ -181,7 +189,8 @@ def test_battle_deaths_chart_lines_and_rest():
     )
     fig, ax = style.new_figure()
     assert fg.draw_battle_deaths(ax, dyads, top=3) is ax
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    # (the key's labels may wrap to fit its column)
+    labels = [t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts()]
     # by total deaths: C 648, B 333, A 193 get lines; D is summed as the rest
     assert labels[:3] == ["Mali – C", "Mali – B", "Mali – A"]
     assert "1 other dyad (sum)" in labels

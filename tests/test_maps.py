@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.collections import PathCollection
 
 from analysis.analyses import areas as area_counts
 from analysis.core import origins, regions
@@ -84,15 +85,102 @@ def test_maps_draw_on_the_axes_with_title_and_labels_but_no_source(adm1):
     fig, ax = style.new_figure(height_in=4)
     returned = maps.draw_choropleth(ax, counts, "deaths_best", "Deaths by region")
     assert ax.get_title(loc="left") == "Deaths by region"
-    assert ax.get_xlabel().startswith("Longitude") and ax.get_ylabel().startswith("Latitude")
+    assert not ax.axison and not ax.get_xlabel()  # no coordinate axes
     assert returned is ax and not fig.texts
     assert any("could not be placed" in t.get_text() for t in ax.texts)
+    texts = [t.get_text() for t in ax.texts]
+    # Bamako and every regional capital named, each with its region's deaths (Gao: 10, by
+    # hand: Ménaka's event counted in Gao); the neighbours named.
+    for town, *_rest in regions.REGIONAL_CAPITALS.values():
+        assert any(t.startswith(town) for t in texts), town
+    assert "Gao 10" in texts and "Bamako 0" in texts
+    # (the fixture's three separate regions leave some bearings without a border to cross:
+    # the real outline's are tested below)
+    assert {"ALGERIA", "NIGER"} <= set(texts)
     fig2, ax2 = style.new_figure(height_in=4)
     returned2 = maps.draw_event_points(ax2, events_frame(), adm1, "Events")
     assert returned2 is ax2 and not fig2.texts
-    assert any("without coordinates" in t.get_text() for t in ax2.texts)
     labels = [t.get_text() for t in ax2.get_legend().get_texts()]
     assert "battle" in labels and "100 deaths" in labels
+    # Mopti/Douentza has no coordinates: drawn at Mopti's centre; 'Lost' matches nothing.
+    (note,) = [t.get_text() for t in ax2.texts if "placed at" in t.get_text()]
+    assert note.replace("\n", " ") == (
+        "1 event placed at its region's centre; 1 event with no place not shown"
+    )
+    matplotlib.pyplot.close("all")
+
+
+def test_events_without_coordinates_are_placed_at_their_cercle_or_region_centre():
+    geopandas = pytest.importorskip("geopandas")
+    from shapely.geometry import box
+
+    regions_map = geopandas.GeoDataFrame(
+        {"admin1": ["Gao", "Mopti"]},
+        geometry=[box(0, 15, 2, 17), box(-4, 14, -2, 16)],
+        crs="EPSG:4326",
+    )
+    cercles_map = geopandas.GeoDataFrame(
+        {"admin1": ["Mopti"], "admin2": ["Douentza"]},
+        geometry=[box(-3, 15, -2, 16)],
+        crs="EPSG:4326",
+    )
+    rows = [
+        # admin1, admin2, lat, lon, deaths, country, type
+        ("Gao", None, 16.5, 1.0, 10, "Mali", "battle"),
+        ("Mopti", "Douentza", np.nan, np.nan, 160, "Mali", "violence against civilians"),
+        ("Ménaka", None, np.nan, np.nan, 3, "Mali", "battle"),  # 2016 region: Gao in 2015
+        ("Atlantis", None, np.nan, np.nan, 1, "Mali", "other"),
+        ("Tillaberi", None, np.nan, np.nan, 50, "Niger", "battle"),
+    ]
+    events = pd.DataFrame(
+        rows,
+        columns=[
+            "admin1",
+            "admin2",
+            "latitude",
+            "longitude",
+            "deaths_best",
+            "country",
+            "event_type",
+        ],
+    )
+    events["date"] = pd.Timestamp("2019-03-23")
+    events["location"] = None
+    placed = area_counts.place_events(events, regions_map, cercles_map)
+    # Mali's four events, Niger's left out; by hand: the Douentza box's centre is (-2.5, 15.5)
+    # and Gao's (1.0, 16.0) (centroids computed in a metric projection: within 0.02°).
+    assert list(placed["placed_at"]) == ["coordinates", "cercle centre", "region centre", None]
+    assert placed["map_longitude"].iloc[0] == 1.0 and placed["map_latitude"].iloc[0] == 16.5
+    assert placed["map_longitude"].iloc[1] == pytest.approx(-2.5, abs=0.02)
+    assert placed["map_latitude"].iloc[1] == pytest.approx(15.5, abs=0.02)
+    assert placed["map_longitude"].iloc[2] == pytest.approx(1.0, abs=0.02)
+    assert placed["map_latitude"].iloc[2] == pytest.approx(16.0, abs=0.02)
+    assert pd.isna(placed["map_longitude"].iloc[3])
+
+    fig, ax = style.new_figure(height_in=4)
+    maps.draw_event_points(ax, events, regions_map, "Events", cercles=cercles_map)
+    # The deadliest event (160 deaths, no coordinates) is drawn, hollow, at Douentza's centre,
+    # and its title says so.
+    hollow = [
+        c
+        for c in ax.collections
+        if isinstance(c, PathCollection) and not c.get_facecolor().any()  # facecolor 'none'
+    ]
+    centres = {
+        (round(float(x), 1), round(float(y), 1)): size
+        for c in hollow
+        for (x, y), size in zip(c.get_offsets(), c.get_sizes(), strict=True)
+    }
+    assert centres[(-2.5, 15.5)] == maps.point_sizes(pd.Series([160]))[0]
+    assert (1.0, 16.0) in centres
+    titles = [t for c in hollow for t in getattr(c, style.HOVER_ATTRIBUTE, [])]
+    assert "2019-03-23, Mopti (violence against civilians): 160 deaths" in " ".join(titles)
+    assert any(t.endswith("[no coordinates: drawn at the cercle centre]") for t in titles)
+    (note,) = [t.get_text() for t in ax.texts if "placed at" in t.get_text()]
+    assert note.replace("\n", " ") == (
+        "1 event placed at its cercle's centre; 1 event placed at its region's centre; 1 "
+        "event with no place not shown"
+    )
     matplotlib.pyplot.close("all")
 
 
@@ -142,6 +230,28 @@ def test_real_boundaries_match_the_region_and_cercle_names():
     # with the real shapes every Mali event with coordinates is placed
     assert set(counts.unmatched["name"]) == {"Nowhere", "(no name)"}
     assert counts.unplaced_events == 1
+
+
+@pytest.mark.shared
+def test_real_maps_name_every_neighbour_just_past_the_border():
+    from shapely.geometry import Point
+
+    path1 = shared_file("mali_boundaries", "mli_adm1_regions_dissolved_from_adm2.geojson")
+    adm1 = boundaries.load_boundaries("adm1", path1)
+    fig, ax = style.new_figure(height_in=5)
+    maps.draw_frame(ax, adm1, "Mali")
+    outline = adm1.geometry.union_all()
+    names = {t.get_text(): t for t in ax.texts if t.get_text().isupper()}
+    assert set(names) == {name.upper() for name in maps.NEIGHBOURS}
+    for name, text in names.items():
+        anchor = Point(text.xy)
+        # outside Mali, at most half a degree (the gap, along the bearing) past its border
+        assert not outline.contains(anchor), name
+        assert 0.1 < outline.boundary.distance(anchor) <= maps.NEIGHBOUR_GAP_DEG + 1e-9, name
+    # every capital inside Mali
+    for town, latitude, longitude, _source in regions.REGIONAL_CAPITALS.values():
+        assert outline.contains(Point(longitude, latitude)), town
+    matplotlib.pyplot.close("all")
 
 
 def test_an_area_whose_events_give_no_death_figure_has_no_deaths_not_zero(adm1):

@@ -8,6 +8,7 @@ matplotlib.use("Agg")
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.text import Text
 
 from analysis.analyses.milestones import (
     label_with_date,
@@ -17,7 +18,12 @@ from analysis.analyses.milestones import (
     short_label,
 )
 from analysis.curated.tables import load_milestones
-from analysis.figures.milestones import draw_milestones, labels_overlap
+from analysis.figures.milestones import (
+    draw_milestones,
+    labels_overlap,
+    milestone_key,
+    number_panels,
+)
 from analysis.figures.style import new_figure
 
 MINIMAL = Path(__file__).parent / "fixtures" / "curated_min"
@@ -84,25 +90,66 @@ def crowded() -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("axis_kind", ["date", "year"])
-def test_labels_never_overlap_on_a_crowded_axis(axis_kind):
+def test_crowded_milestones_are_numbered_without_overlap_and_keyed(axis_kind):
     fig, ax = new_figure()
     if axis_kind == "date":
         ax.plot(pd.to_datetime(["2012-01-01", "2016-01-01"]), [0, 1])
     else:
         ax.plot([2012, 2016], [0, 1])
-    texts = draw_milestones(ax, crowded(), axis_kind=axis_kind, max_levels=3)
-    assert texts, "labels were drawn"
-    assert labels_overlap(texts) == []
-    # Twelve lines were drawn, one per milestone inside the axis range.
+    ax.set_title("Deaths")
+    texts = draw_milestones(ax, crowded(), axis_kind=axis_kind)
+    # Twelve lines, one per milestone inside the axis range, each numbered once, 1 to 12 in
+    # date order, the numbers above the axes overlapping none other.
     assert len(ax.lines) == 1 + 12
+    assert [t.get_text() for t in texts] == [str(n) for n in range(1, 13)]
+    assert labels_overlap(texts) == []
+    renderer = fig.canvas.get_renderer()
+    top = ax.get_window_extent(renderer).y1
+    assert all(t.get_window_extent(renderer).y0 >= top for t in texts)
+    # The title is lifted over the numbers.
+    (title,) = [c for c in ax.get_children() if isinstance(c, Text) and c.get_text() == "Deaths"]
+    assert title.get_window_extent(renderer).y0 >= max(
+        t.get_window_extent(renderer).y1 for t in texts
+    )
+    # The key: number, the label and the day (no date_precision column: a day).
+    key = milestone_key(fig)
+    assert [e.number for e in key] == list(range(1, 13))
+    assert key[0].text == "A rather long label 0 (11 January 2013)"
+    assert key[-1].text == "A rather long label 11 (20 November 2015)"
+    assert {e.colour for e in key} == {"#B2182B"}  # coups
 
 
 def test_milestones_outside_the_axis_are_skipped():
     fig, ax = new_figure()
     ax.plot([2014, 2015], [0, 1])
     draw_milestones(ax, crowded(), axis_kind="year")
-    # Only 2014-02-16 and 2014-08-01 fall within 2014..2015.
+    # Only 2014-02-16 and 2014-08-01 fall within 2014..2015: two lines, two numbers, two keys.
     assert len(ax.lines) == 1 + 2
+    assert [(e.number, e.milestone_id) for e in milestone_key(fig)] == [
+        (1, "milestone-number-7"),
+        (2, "milestone-number-8"),
+    ]
+
+
+def test_a_milestone_has_one_number_across_panels_and_the_key_reads_by_date():
+    fig, (late, early) = new_figure(nrows=2, layout="none")  # a third axes added by hand
+    late.set_xlim(2015, 2016)  # the later panel first
+    early.set_xlim(2013.2, 2014.7)
+    for panel in (late, early):
+        draw_milestones(panel, crowded(), axis_kind="year", labels=False)
+    texts = number_panels([late, early], crowded(), axis_kind="year")
+    key = milestone_key(fig)
+    # By hand: milestones 3-8 (2013-04-25 to 2014-08-01) fall in the early panel and 9-11
+    # (2015) in the late one: nine, numbered 1-9 by date whatever the panels' order.
+    assert [e.milestone_id for e in key] == [f"milestone-number-{i}" for i in range(3, 12)]
+    assert [e.number for e in key] == list(range(1, 10))
+    assert sorted(int(t.get_text()) for t in texts) == list(range(1, 10))
+    # Shown again on a third panel, a milestone keeps its number.
+    extra = fig.add_axes((0.1, 0.02, 0.8, 0.1))
+    extra.set_xlim(2015.3, 2015.6)
+    again = draw_milestones(extra, crowded(), axis_kind="year")
+    assert [t.get_text() for t in again] == ["7", "8"]
+    assert len(milestone_key(fig)) == 9
 
 
 def test_milestones_before_change_points():

@@ -7,11 +7,14 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
 from matplotlib.container import BarContainer, ErrorbarContainer  # noqa: E402
 
 from analysis.figures import opinion as fo  # noqa: E402
+from analysis.figures import style  # noqa: E402
 from analysis.reports import hover  # noqa: E402
 from analysis.sources.afrobarometer import ALL_GROUP  # noqa: E402
 
@@ -49,10 +52,10 @@ def test_one_bar_per_row_with_the_estimated_intervals():
     assert spans == [(79.6, 84.3, 0), (79.3, 84.0, 1), (40.0, 60.0, 3)]
     texts = {t.get_text(): t.get_position() for t in ax.texts}
     assert texts == {
-        "82% (don't know 1%)": (84.3 + 1.5, 0),
-        "82% (don't know 2%)": (84.0 + 1.5, 1),
+        "82%\n(don't know 1%)": (84.3 + 1.5, 0),
+        "82%\n(don't know 2%)": (84.0 + 1.5, 1),
         "suppressed: 12 respondents, fewer than 50": (1, 2),
-        "50% (don't know 4%)": (60.0 + 1.5, 3),
+        "50%\n(don't know 4%)": (60.0 + 1.5, 3),
     }
     assert [t.get_text() for t in ax.get_yticklabels()] == [
         "Trust the army: somewhat or a lot (R6)",
@@ -63,6 +66,30 @@ def test_one_bar_per_row_with_the_estimated_intervals():
     assert ax.get_ylim() == (3.5, -0.5)  # first row on top
     assert ax.get_title(loc="left") == "Invented"
     assert ax.get_xlabel() == "% of adults (95% interval)" and ax.get_ylabel() == ""
+
+
+def test_on_a_phone_each_label_sits_over_its_bar_across_the_width():
+    with style.rendition(style.PHONE):
+        fig, ax = fo.layout("bars", 4)
+        fo.draw_estimate_bars(ax, _estimates(), title="Invented")
+    assert list(ax.get_yticks()) == []  # no labels left of the bars
+    over = {t.get_text(): t.get_position() for t in ax.texts if t.get_position()[0] == 0}
+    # each row's label just over its bar (rows 0-3, bars 0.34 thick), at the axes' left edge
+    assert over == {
+        label: (0, row - fo.NARROW_BAR_WIDTH / 2 - 0.04)
+        for row, label in enumerate(
+            [
+                "Trust the army: somewhat or a lot (R6)",
+                "Trust the army: somewhat or a lot (R7)",
+                "Feared extremists: feared it (R7)",
+                "Trust the army: a lot (R7, Kayes)",
+            ]
+        )
+    }
+    (bars,) = [c for c in ax.containers if isinstance(c, BarContainer)]
+    assert {round(p.get_height(), 2) for p in bars.patches} == {fo.NARROW_BAR_WIDTH}
+    assert fig.get_size_inches()[0] == pytest.approx(style.PHONE.width_in)
+    plt.close(fig)
 
 
 def test_each_bar_gets_its_row_and_share_as_tooltip():

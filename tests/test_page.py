@@ -43,3 +43,58 @@ def test_front_shows_title_then_findings_and_a_section_once(monkeypatch):
     assert "Data through 30 June 2024." in texts[1]
     assert texts[2] == "Hello \\*you\\*."
     assert len(shown) == 3
+
+
+def test_a_chart_is_drawn_for_the_desktop_column_and_a_phone_and_keyed(monkeypatch):
+    """A figure given as the function that draws it is drawn twice, at each column's width
+    with its text sizes; both drawings are on the page (the CSS shows one), the phone's free
+    to grow with the window; the milestones numbered on it are listed under it."""
+    import re
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import pandas as pd
+
+    from analysis.figures import style
+    from analysis.figures.milestones import draw_milestones
+
+    shown = _shown(monkeypatch)
+    page.reset_figure_numbers()
+    drawn = []
+
+    def draw():
+        fig, ax = style.new_figure(height_in=3)
+        ax.plot([2012, 2016], [0, 1], marker="o", label="deaths")
+        ax.set_title("Deaths")
+        milestones = pd.DataFrame(
+            {
+                "milestone_id": ["coup", "serval"],
+                "date": pd.to_datetime(["2012-03-22", "2013-01-11"]),
+                "date_precision": ["day", "day"],
+                "kind": ["coup", "foreign intervention"],
+                "label": ["Coup", "Serval"],
+            }
+        )
+        draw_milestones(ax, milestones, axis_kind="year")
+        drawn.append((fig.get_size_inches()[0], ax.xaxis.get_ticklabels()[0].get_fontsize()))
+        return fig
+
+    page.figure(draw, "deaths", "Deaths per year.")
+    (body,) = [data for data, _ in shown]
+    # drawn at 696 px (7.25 in) with ticks of 8.25 pt, and at 366 px (3.81 in) with 7.25 pt
+    assert drawn == [(696 / 96, 8.25), (366 / 96, 7.25)]
+    svgs = re.findall(r"<svg[^>]*>", body)
+    assert [re.search(r'class="([^"]*)"', s).group(1) for s in svgs] == [
+        "figure-svg figure-desktop",
+        "figure-svg figure-phone",
+    ]
+    assert "max-width" in svgs[0] and "max-width" not in svgs[1]
+    # ids stay unique: the phone's drawing has its own prefix
+    assert 'id="f1-' in body and 'id="f1p-' in body
+    key = body[body.index('<ol class="milestone-key"') : body.index("</ol>")]
+    assert re.findall(r"<b[^>]*>(\d+)</b> ([^<]*)</li>", key) == [
+        ("1", "Coup (22 March 2012)"),
+        ("2", "Serval (11 January 2013)"),
+    ]
+    assert body.index("</ol>") < body.index("<figcaption>")

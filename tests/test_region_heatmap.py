@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.collections import QuadMesh
 
 from analysis.figures import opinion as fo
+from analysis.figures import style
 from analysis.reports import hover
 
 
@@ -68,7 +69,10 @@ def test_heat_map_cells_numbers_and_grey_cells():
     assert not any(spine.get_visible() for spine in ax.spines.values())
     assert ax.get_facecolor() == matplotlib.colors.to_rgba("#e0e0e0")  # NaN cells show it
     colorbar = meshes[0].colorbar
-    assert colorbar.ax.get_ylabel() == "% of adults" and colorbar.ax.yaxis.label.get_size() == 7
+    assert (
+        colorbar.ax.get_ylabel() == "% of adults"
+        and colorbar.ax.yaxis.label.get_size() == style.size("small")
+    )
     assert (colorbar.vmin, colorbar.vmax) == (0, 100)
     assert ax.get_title(loc="left") == "Invented share by region and round"
 

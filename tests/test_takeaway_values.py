@@ -75,6 +75,7 @@ def test_map_areas_title_each_area_with_its_count(monkeypatch):
     from shapely.geometry import box
 
     from analysis.analyses.areas import AreaCounts
+    from analysis.core.regions import REGIONAL_CAPITALS
     from analysis.figures.maps import draw_choropleth
 
     shown = _shown(monkeypatch)
@@ -88,8 +89,15 @@ def test_map_areas_title_each_area_with_its_count(monkeypatch):
     draw_choropleth(ax, counts, "events")
     page.figure(fig, "map", "Map.", source=UCDP, data=counts)
     (body,) = shown
-    # The empty area drawn first (pale grey), then the shaded ones, each with its own count.
-    assert sorted(_titles(body)) == ["Gao: 12 events", "Kidal: 0 events", "Mopti: 1,500 events"]
+    # The empty area drawn first (pale grey), then the shaded ones, each with its own count;
+    # the capitals drawn on every map are titled with their names, the outline not at all.
+    titles = _titles(body)
+    areas_titled = sorted(t for t in titles if " events" in t)
+    assert areas_titled == ["Gao: 12 events", "Kidal: 0 events", "Mopti: 1,500 events"]
+    assert sorted(set(titles) - set(areas_titled)) == sorted(
+        f"{town} ({'capital' if region == 'Bamako' else 'regional capital'})"
+        for region, (town, *_rest) in REGIONAL_CAPITALS.items()
+    )
     csv = _csv_of(body)
     assert csv.splitlines() == [
         "admin1,events,deaths_best",

@@ -185,3 +185,62 @@ def _merge_notes(
             noun = "event" if count == 1 else "events"
             notes.append(f"{count:,} {noun} in {name} counted in {key} (2015 boundaries)")
     return notes
+
+
+#: Where the map of events draws an event (``place_events``'s ``placed_at``).
+AT_COORDINATES = "coordinates"
+AT_CERCLE_CENTRE = "cercle centre"
+AT_REGION_CENTRE = "region centre"
+
+
+def area_centres(boundaries: gpd.GeoDataFrame, level: str) -> pd.DataFrame:
+    """Each area's centre (longitude, latitude) by name: the centroid of its shape, computed in
+    a metric projection, or its representative point where the centroid falls outside it."""
+    column = NAME_COLUMN[level]
+    areas = boundaries.dropna(subset=[column])
+    areas = areas[areas.geometry.notna() & ~areas.geometry.is_empty]
+    metric = areas.to_crs(areas.estimate_utm_crs())
+    centroids = metric.geometry.centroid
+    inside = centroids.within(metric.geometry)
+    centres = centroids.where(inside, metric.geometry.representative_point())
+    points = centres.set_crs(metric.crs, allow_override=True).to_crs(areas.crs or "EPSG:4326")
+    frame = pd.DataFrame(
+        {"longitude": points.x.to_numpy(), "latitude": points.y.to_numpy()},
+        index=areas[column].to_numpy(),
+    )
+    return frame[~frame.index.duplicated()]
+
+
+def place_events(
+    events: pd.DataFrame, regions_map: gpd.GeoDataFrame, cercles_map: gpd.GeoDataFrame | None = None
+) -> pd.DataFrame:
+    """Mali's events with where a map draws each: ``map_longitude``, ``map_latitude`` and
+    ``placed_at``: its own coordinates; else the centre of its cercle (by name, in the
+    boundaries' frame); else the centre of its region; else nowhere (None, no position)."""
+    mali = events[events["country"] == "Mali"].copy()
+    frame_2015 = "Ménaka" not in set(regions_map["admin1"].dropna())
+    empty = pd.Series(None, index=mali.index, dtype="object")
+    admin1 = mali["admin1"] if "admin1" in mali else empty
+    admin2 = mali["admin2"] if "admin2" in mali else empty
+    located = mali["latitude"].notna() & mali["longitude"].notna()
+    longitude = mali["longitude"].astype(float).where(located)
+    latitude = mali["latitude"].astype(float).where(located)
+    placed = pd.Series(
+        [AT_COORDINATES if known else None for known in located], index=mali.index, dtype="object"
+    )
+    steps = []
+    if cercles_map is not None and len(cercles_map):
+        convert2 = regions.cercle_2015 if frame_2015 else regions.harmonise_admin2
+        steps.append((area_centres(cercles_map, "adm2"), admin2.map(convert2), AT_CERCLE_CENTRE))
+    convert = regions.region_2015 if frame_2015 else regions.region_2016
+    region_names = pd.Series(
+        [convert(a1, a2) for a1, a2 in zip(admin1, admin2, strict=True)], index=mali.index
+    )
+    steps.append((area_centres(regions_map, "adm1"), region_names, AT_REGION_CENTRE))
+    for centres, names, where in steps:
+        todo = placed.isna() & names.isin(centres.index)
+        chosen = names[todo]
+        longitude[todo] = centres.loc[chosen, "longitude"].to_numpy()
+        latitude[todo] = centres.loc[chosen, "latitude"].to_numpy()
+        placed[todo] = where
+    return mali.assign(map_longitude=longitude, map_latitude=latitude, placed_at=placed)

@@ -151,6 +151,46 @@ _CERCLE_ALIASES: dict[str, tuple[str, ...]] = {
     "Foum-Alba": ("Foum Elba", "Foum-Elba"),
 }
 
+
+#: The capital of each region of the 2015 frame (the boundaries' frame) and the Bamako
+#: district, as maps name them: region -> (town, latitude °N, longitude °E, source). The
+#: coordinates are those of each town's Wikipedia article (its infobox), in decimal degrees;
+#: the towns the curated events also place (Bamako, Kayes, Gao, Kidal, Tombouctou) agree with
+#: them within 0.02°.
+REGIONAL_CAPITALS: dict[str, tuple[str, float, float, str]] = {
+    "Bamako": ("Bamako", 12.650, -8.000, "https://en.wikipedia.org/wiki/Bamako (12°39′N 8°0′W)"),
+    "Kayes": ("Kayes", 14.450, -11.433, "https://en.wikipedia.org/wiki/Kayes (14°27′N 11°26′W)"),
+    "Koulikoro": (
+        "Koulikoro",
+        12.861,
+        -7.558,
+        "https://en.wikipedia.org/wiki/Koulikoro (12°51′40″N 7°33′30″W)",
+    ),
+    "Sikasso": (
+        "Sikasso",
+        11.317,
+        -5.667,
+        "https://en.wikipedia.org/wiki/Sikasso (11°19′N 5°40′W)",
+    ),
+    "Ségou": ("Ségou", 13.450, -6.267, "https://en.wikipedia.org/wiki/Ségou (13°27′N 6°16′W)"),
+    "Mopti": (
+        "Mopti",
+        14.496,
+        -4.199,
+        "https://en.wikipedia.org/wiki/Mopti (14°29′45″N 4°11′55″W)",
+    ),
+    "Tombouctou": (
+        "Tombouctou",
+        16.776,
+        -3.009,
+        "https://en.wikipedia.org/wiki/Timbuktu (16°46′33″N 3°00′34″W)",
+    ),
+    "Gao": ("Gao", 16.267, -0.050, "https://de.wikipedia.org/wiki/Gao (16°16′N 0°3′W)"),
+    "Kidal": ("Kidal", 18.439, 1.408, "https://en.wikipedia.org/wiki/Kidal (18°26′20″N 1°24′30″E)"),
+}
+#: The country's capital among them.
+CAPITAL = "Bamako"
+
 # Words that name the kind of unit, dropped before comparing names.
 _UNIT_WORDS = re.compile(
     r"\b(region|région|regione|cercle|circle|district|province|capital|prefecture)\b",

@@ -5,10 +5,15 @@ Every ``draw_*`` function draws on the ``ax`` it is given, in the project style
 figure. The source line is written once under the whole figure by the code that shows it
 (``reports.display.figure(..., source=...)``). ``trend_layout`` draws the two-panel figure of
 events and deaths per period.
+
+Groups, event types and countries take their colours from analysis.figures.colours; keys sit
+under the axes (style.legend_below) or at the lines' ends, never on the data; the values a
+reader looks for (a peak, the last year, a bar's total) are written on the figure.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import matplotlib.dates as mdates
@@ -18,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from analysis.analyses.changepoints import ChangePoint
-from analysis.figures import style
+from analysis.figures import colours, style
 from analysis.figures.milestones import draw_milestones
 
 #: North to south from warm to cool, in the palette's vermilion, orange and blue.
@@ -27,7 +32,7 @@ ZONE_COLOURS = {
     "centre": style.COLORBLIND[1],
     "south": style.COLORBLIND[0],
 }
-OTHER_COLOUR = style.OTHER_COLOUR
+OTHER_COLOUR = colours.OTHER_COLOUR
 
 
 def draw_trend(
@@ -45,6 +50,7 @@ def draw_trend(
         ax.bar(x, table["events"], width=width, color=style.PALETTE[0], label=label or "events",
                align="edge")  # fmt: skip
         ylabel = f"Events per {period_label}"
+        _label_peak(ax, table["events"], style.PALETTE[0], period_label)
     else:
         ax.plot(x, table["deaths_best"], color=style.PALETTE[1], linewidth=1.4,
                 label=label or "deaths (best estimate)", drawstyle="steps-post")  # fmt: skip
@@ -57,10 +63,33 @@ def draw_trend(
                             color=style.PALETTE[1], alpha=style.INTERVAL_ALPHA,
                             label="low-high estimates")  # fmt: skip
         ylabel = f"Deaths per {period_label}"
+        _label_peak(ax, table["deaths_best"], style.PALETTE[1], period_label)
     ax.set_ylim(bottom=0)
     _date_axis(ax)
-    ax.legend(loc="upper left")
+    # One series per panel, named by its axis label; the band is said in the caption.
     return style.label_axes(ax, title, "", ylabel)
+
+
+def _label_peak(ax: Axes, values: pd.Series, colour: str, period_label: str) -> None:
+    """Write the highest value of a series over it, with its period ('peak 15, Mar 2013')."""
+    numeric = pd.to_numeric(values, errors="coerce")
+    if numeric.dropna().empty or not numeric.max() > 0:
+        return
+    when = numeric.idxmax()
+    shown = {"year": "%Y", "quarter": "%b %Y"}.get(period_label, "%b %Y")
+    period = when.strftime(shown) if isinstance(when, pd.Timestamp) else str(when)
+    ax.annotate(
+        f"peak {style.format_count(float(numeric.max()))}, {period}",
+        (when, float(numeric.max())),
+        xytext=(3, 2),
+        textcoords="offset points",
+        ha="left",
+        va="bottom",
+        fontsize=style.size("small"),
+        color=colour,
+        annotation_clip=False,
+    )
+    ax.set_ylim(top=float(numeric.max()) * 1.15)
 
 
 def draw_annual_series(
@@ -68,22 +97,40 @@ def draw_annual_series(
     series: Mapping[str, pd.DataFrame],
     title: str,
     ylabel: str = "Deaths per year",
-    legend_loc: str = "upper left",
+    colours_by_label: Mapping[str, str] | None = None,
 ) -> Axes:
-    """Several annual death series (year, deaths_best, optional deaths_low/high) as lines."""
+    """Several annual death series (year, deaths_best, optional deaths_low/high) as lines, each
+    named at its end with its last value. A series takes its colour from
+    ``colours_by_label``, else the palette in the order the series are given."""
+    # Names at the lines' ends where they are short or the column is wide; on a phone's
+    # column long names go in a key under the axes and the ends say only the last value.
+    named_at_ends = not style.current().narrow or all(len(str(k)) <= 14 for k in series)
+    ends = []
     for i, (label, table) in enumerate(series.items()):
-        colour = style.PALETTE[i % len(style.PALETTE)]
-        ax.plot(table["year"], table["deaths_best"].astype(float), marker="o", markersize=3,
-                color=colour, label=label)  # fmt: skip
+        colour = (colours_by_label or {}).get(label) or style.PALETTE[i % len(style.PALETTE)]
+        years = table["year"].astype(float)
+        best = table["deaths_best"].astype(float)
+        (line,) = ax.plot(years, best, marker="o", markersize=3, color=colour, label=label)
+        if colours_by_label and label in colours_by_label:
+            colours.tag(line, "country", label)
         low = table.get("deaths_low")
         if low is not None and low.notna().any():
             ax.fill_between(table["year"], low.astype(float), table["deaths_high"].astype(float),
                             color=colour, alpha=style.INTERVAL_ALPHA)  # fmt: skip
+        shown = best.notna().to_numpy()
+        if shown.any():
+            year, value = float(years[shown].iloc[-1]), float(best[shown].iloc[-1])
+            last = f"{style.format_count(value)} in {year:.0f}"
+            name = textwrap.fill(str(label), 24)
+            ends.append((year, value, f"{name}\n{last}" if named_at_ends else last, colour))
     ax.set_ylim(bottom=0)
     ax.xaxis.set_major_locator(_year_locator())
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.legend(loc=legend_loc)
-    return style.label_axes(ax, title, "Year", ylabel)
+    style.label_axes(ax, title, "Year", ylabel)
+    style.label_ends(ax, ends)
+    if not named_at_ends:
+        style.legend_below(ax, ncols=1)
+    return ax
 
 
 def draw_national_trend(
@@ -106,11 +153,19 @@ def draw_split(
     title: str,
     ylabel: str,
     top: int = 6,
-    colours: Mapping[str, str] | None = None,
+    colours_by_part: Mapping[str, str] | None = None,
     labels: Mapping[str, str] | None = None,
     xlabel: str = "",
+    kind: str | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> Axes:
-    """Stacked bars per period of the largest ``top`` parts; the rest are summed as 'other'."""
+    """Stacked bars per period of the largest ``top`` parts; the rest are summed as 'other'.
+
+    ``kind`` ("group", "type": analysis.figures.colours.KINDS) colours each part by what it
+    is: the column's name, or its register key in ``keys`` (a UCDP side's group id); a group
+    without a colour of its own is grey with its hatch. ``colours_by_part`` overrides a part's
+    colour. The key sits under the axes; each bar's total is written over it where all fit.
+    """
     table = wide_table.copy()
     if table.shape[1] > top:
         # The largest parts by total over the period, whatever order the columns came in
@@ -123,16 +178,37 @@ def draw_split(
     positions = index.year if isinstance(index, pd.DatetimeIndex) else index
     bottom = pd.Series(0.0, index=index)
     for i, column in enumerate(table.columns):
-        colour = (colours or {}).get(column) or (
-            OTHER_COLOUR if column == "other" else style.PALETTE[i % len(style.PALETTE)]
-        )
-        ax.bar(positions, table[column], bottom=bottom, color=colour, width=0.8,
-               label=(labels or {}).get(column, str(column)))  # fmt: skip
+        key = (keys or {}).get(column, column)
+        colour, hatch = _part_colour(column, key, i, kind, colours_by_part)
+        bars = ax.bar(positions, table[column], bottom=bottom, color=colour, width=0.8,
+                      label=(labels or {}).get(column, str(column)), hatch=hatch,
+                      hatchcolor="white", linewidth=0)  # fmt: skip
+        if kind is not None and column != "other":
+            colours.tag(bars, kind, key)
         bottom = bottom + table[column]
     ax.xaxis.set_major_locator(_year_locator())
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole ticks
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.legend(loc="upper left", ncols=2)
-    return style.label_axes(ax, title, xlabel or "Year", ylabel)
+    style.label_axes(ax, title, xlabel or "Year", ylabel)
+    style.label_totals(ax, list(positions), bottom.to_numpy(dtype=float))
+    style.legend_below(ax)
+    return ax
+
+
+def _part_colour(
+    column: str, key: str, position: int, kind: str | None, given: Mapping[str, str] | None
+) -> tuple[str, str | None]:
+    """A stacked part's colour and hatch: given, the register's for its kind, grey for
+    'other', else the palette by position (parts of no kind in the register)."""
+    if given and column in given:
+        return given[column], None
+    if column == "other":
+        return OTHER_COLOUR, None
+    if kind == "group":
+        return colours.group_colour(key), colours.group_hatch(key)
+    if kind is not None:
+        return colours.colour(kind, key), None
+    return style.PALETTE[position % len(style.PALETTE)], None
 
 
 def draw_shift(ax: Axes, shift: pd.DataFrame, title: str) -> Axes:
@@ -171,16 +247,11 @@ def draw_shift(ax: Axes, shift: pd.DataFrame, title: str) -> Axes:
     twin.grid(False)
     handles, names = ax.get_legend_handles_labels()
     twin_handles, twin_names = twin.get_legend_handles_labels()
-    # Below the axes: inside, the legend hides the latitude line in some years.
-    ax.legend(
-        handles + twin_handles,
-        names + twin_names,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.22),
-        ncols=4,
-    )
     ax.xaxis.set_major_locator(_year_locator())
-    return style.label_axes(ax, title, "Year", "Share of deaths by zone")
+    style.label_axes(ax, title, "Year", "Share of deaths by zone")
+    # Below the axes: inside, the legend hides the latitude line in some years.
+    style.legend_below(ax, handles + twin_handles, names + twin_names)
+    return ax
 
 
 def _after_last(index: pd.Index) -> object | None:
@@ -225,12 +296,13 @@ def draw_change_points(
         ax.axvline(when, color="#333333", linestyle="--", linewidth=0.8)
         ax.annotate(label, (when, 1.0),
                     xycoords=("data", "axes fraction"), rotation=90, va="top", ha="right",
-                    fontsize=7, color="#333333")  # fmt: skip
+                    fontsize=style.size("small"), color="#333333")  # fmt: skip
     ax.set_ylim(bottom=0)
     if isinstance(series.index, pd.DatetimeIndex):
         _date_axis(ax)
-    ax.legend(loc="upper left")
-    return style.label_axes(ax, title, "", ylabel)
+    style.label_axes(ax, title, "", ylabel)
+    style.legend_below(ax)
+    return ax
 
 
 def draw_sahel(
@@ -238,15 +310,17 @@ def draw_sahel(
     annual: pd.DataFrame,
     title: str,
     countries: Sequence[str] = ("Mali", "Burkina Faso", "Niger"),
-    legend_loc: str = "upper left",
 ) -> Axes:
-    """Deaths per year in each Sahel country (an annual table with country, year, deaths)."""
+    """Deaths per year in each Sahel country (an annual table with country, year, deaths),
+    each country in its own colour (analysis.figures.colours)."""
     series = {
         country: annual[annual["country"] == country].sort_values("year")
         for country in countries
         if (annual["country"] == country).any()
     }
-    return draw_annual_series(ax, series, title, legend_loc=legend_loc)
+    return draw_annual_series(
+        ax, series, title, colours_by_label=colours.colours("country", series)
+    )
 
 
 def trend_layout(

@@ -2,14 +2,16 @@
 
 Every ``draw_*`` function draws on the axes it is given and returns it; none writes a source
 line (the code that shows the figure does, once: reports.display.figure(..., source=...)).
-``lineage_figure`` is the headline figure's layout: a milestone strip, the lanes, the legend
-and the notes. The lanes and their order come from analysis.figures.lineage_lanes.
+``lineage_figure`` is the headline figure's layout: the lanes with the milestones numbered
+above them, the legend and the notes. The lanes and their order come from
+analysis.figures.lineage_lanes. The lanes are coloured by affiliation family
+(style.AFFILIATION_COLOURS); the battle-deaths chart colours each group as every figure does
+(analysis.figures.colours).
 """
 
 from __future__ import annotations
 
 import itertools
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,15 +21,17 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import TightLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
+from matplotlib.transforms import blended_transform_factory
 
 from analysis.core.dates import period_end
 from analysis.core.vocab import AFFILIATIONS
-from analysis.figures import style
+from analysis.figures import colours, style
 from analysis.figures.lineage_lanes import DRAWN_RELATIONS, TimelineData
-from analysis.figures.milestones import KIND_COLOURS, draw_milestones
+from analysis.figures.milestones import draw_milestones, milestone_key
 
 #: Line style per drawn relation: (label, linestyle, colour, arrow from -> to).
 RELATION_STYLES: dict[str, dict] = {
@@ -88,7 +92,6 @@ def draw_lineage_timeline(
     order: Sequence[str],
     legend_ax: Axes | None = None,
     title: str | None = None,
-    label_fontsize: float = 7.0,
 ) -> Axes:
     """Draw the lineage timeline on `ax` (lanes = groups in `order`, top to bottom; x = dates);
     legend on `legend_ax` when given (else inside `ax`, lower left)."""
@@ -98,7 +101,7 @@ def draw_lineage_timeline(
     bar_height = 0.56
     for gid in order:
         span = spans.loc[gid]
-        colour = style.AFFILIATION_COLOURS.get(span["affiliation"], "#7F7F7F")
+        colour = colours.affiliation_colour(span["affiliation"])
         left = max(span["draw_start"], data.start)
         right = span["draw_end"]
         y = lane[gid]
@@ -148,31 +151,36 @@ def draw_lineage_timeline(
     _draw_arrows(ax, data, lane)
     ax.set_ylim(len(order) - 0.4, -0.6)
     ax.set_xlim(_num(data.start), _num(data.end))
-    ax.xaxis.set_major_locator(mdates.YearLocator(2))
+    # a label every 2 years on a desktop column, every 5 on a phone's
+    every = 5 if style.current().narrow else 2
+    ax.xaxis.set_major_locator(mdates.YearLocator(every))
     ax.xaxis.set_minor_locator(mdates.YearLocator(1))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.tick_params(axis="x", labelsize=7)
     ax.grid(axis="y", visible=False)
     ax.set_yticks(range(len(order)))
     ax.set_yticklabels([_lane_label(spans.loc[g], data.start) for g in order])
-    ax.tick_params(axis="y", labelsize=label_fontsize, length=0)
+    ax.tick_params(axis="y", length=0)
     handles = _legend_handles(data)
     if legend_ax is not None:
         legend_ax.axis("off")
+        # from the figure's left edge: centred on the lanes it would run past the right one
         legend_ax.legend(
             handles=handles,
-            loc="upper center",
-            ncol=4,
-            fontsize=6.5,
+            loc="upper left",
+            bbox_to_anchor=(0.01, 1.0),
+            bbox_transform=blended_transform_factory(
+                legend_ax.get_figure().transFigure, legend_ax.transAxes
+            ),
+            ncol=2 if style.current().narrow else 4,
             handlelength=2.6,
             columnspacing=1.2,
         )
-    else:
-        ax.legend(handles=handles, loc="lower left", fontsize=6, ncol=2, framealpha=0.9)
     ax.set_xlabel("Year")
     ax.set_ylabel("Armed group")
     if title:
         ax.set_title(title)
+    if legend_ax is None:
+        style.legend_below(ax, handles)
     return ax
 
 
@@ -222,7 +230,7 @@ def _draw_arrows(ax: Axes, data: TimelineData, lane: dict[str, int]) -> None:
 def _legend_handles(data: TimelineData) -> list:
     present = [a for a in AFFILIATIONS if a in set(data.spans["affiliation"])]
     handles: list = [
-        Patch(color=style.AFFILIATION_COLOURS[a], label=a if a != "none" else "no affiliation")
+        Patch(color=colours.affiliation_colour(a), label=a if a != "none" else "no affiliation")
         for a in present
     ]
     if data.spans["attested"].any():
@@ -249,47 +257,40 @@ def _legend_handles(data: TimelineData) -> list:
     return handles
 
 
-def draw_milestone_lines(ax: Axes, milestones: pd.DataFrame) -> None:
-    """Faint vertical lines for milestones on the lanes (labels go in the strip above)."""
-    for _, row in milestones.iterrows():
-        ax.axvline(
-            _num(pd.Timestamp(row["date"])),
-            color=KIND_COLOURS.get(row["kind"], "#555555"),
-            linewidth=0.6,
-            linestyle="--",
-            alpha=0.35,
-            zorder=1,
-        )
-
-
 def lineage_figure(
     data: TimelineData,
     order: Sequence[str],
     milestones: pd.DataFrame | None = None,
     title: str = "How Mali's armed groups split, merged and pledged allegiance",
 ) -> tuple[Figure, TimelineLayout]:
-    """The headline figure at A4 width: milestone strip, lineage timeline, legend and notes.
-
-    Milestone labels that do not fit in the strip are numbered there and keyed in the notes
-    under the legend. Labels are placed after the layout is fixed (leaving room under the axes
-    for display.figure's source line) and kept out of later layouts, so none overlap.
-    """
-
+    """The headline figure at the column's width: the lineage timeline with the milestones
+    of its period numbered above the lanes (their key is listed under the figure: see
+    analysis.figures.milestones), the legend and a note on the groups not drawn under it."""
     style.apply_style()
-    with_strip = milestones is not None and len(milestones) > 0
-    strip_in = 1.3 if with_strip else 0.0
-    lanes_in = max(len(data.spans), 4) * LANE_HEIGHT_IN
-    notes_in = 0.5 if with_strip else (0.2 if data.not_drawn else 0.0)
-    legend_in = 0.5 + notes_in
+    chosen = style.current()
+    lanes_in = max(len(data.spans), 4) * LANE_HEIGHT_IN * (1.0 if not chosen.narrow else 0.85)
+    handles = _legend_handles(data)
+    legend_rows = -(-len(handles) // (2 if chosen.narrow else 4))
+    note = (
+        style.wrap(f"Not drawn (no date in the sources): {', '.join(data.not_drawn_labels)}.", 100)
+        if data.not_drawn
+        else ""
+    )
+    # the legend (rows of entries, its border padding) and the note under it, in points
+    legend_pt = (legend_rows * 1.5 + 1.2) * chosen.text_pt
+    note_pt = (note.count("\n") + 1) * 1.3 * chosen.small_pt + 4 if note else 0
+    legend_in = (legend_pt + note_pt) / 72
+    # the numbers' rows and the title over the lanes; the axis label and ticks under them
+    top_in = 1.1 if milestones is not None and len(milestones) else 0.5
     fig, (ax, legend_ax) = plt.subplots(
         2,
         1,
-        figsize=(style.FULL_WIDTH_IN, strip_in + lanes_in + legend_in + 1.0),
+        figsize=(chosen.width_in, top_in + lanes_in + legend_in + 0.6),
         gridspec_kw={"height_ratios": [lanes_in, legend_in]},
+        layout=TightLayoutEngine(rect=style.SOURCE_RECT, h_pad=0.2),
     )
-    # The strip sits right on top of the lanes (an inset), so it shares their x-axis exactly.
-    strip = ax.inset_axes((0, 1.0, 1, strip_in / lanes_in)) if with_strip else None
-    draw_lineage_timeline(ax, data, order, legend_ax=legend_ax)
+    title = style.wrap(title, 52)
+    draw_lineage_timeline(ax, data, order, legend_ax=legend_ax, title=title)
     layout = TimelineLayout(
         order=list(order),
         labels=list(ax.get_yticklabels()),
@@ -297,67 +298,27 @@ def lineage_figure(
         attested=sorted(data.spans.loc[data.spans["attested"], "group_id"]),
         legend=legend_ax.get_legend(),
     )
-    if strip is not None:
-        draw_milestone_lines(ax, milestones)
-        strip.set_xlim(ax.get_xlim())
-        strip.set_ylim(0, 1)
-        strip.set_yticks([])
-        strip.grid(False)
-        for side in ("left", "bottom", "top", "right"):
-            strip.spines[side].set_visible(False)
-        strip.tick_params(axis="x", which="both", bottom=False, labelbottom=False)
-    # The title belongs to the lanes (where readers of fig.axes look for it), lifted above
-    # the strip.
-    ax.set_title(title, pad=strip_in * 72 + 6)
-    fig.tight_layout(rect=style.SOURCE_RECT)  # the final layout; labels come after
-    # places the inset strip where the final layout puts it (a draw that paints nothing)
-    fig.draw_without_rendering()
-    notes = []
-    if layout.not_drawn:
-        shown = ", ".join(data.not_drawn_labels)
-        notes.append(f"Not drawn (no date in the sources): {shown}.")
-    if strip is not None:
-        texts = draw_milestones(strip, milestones, axis_kind="date", max_levels=5)
-        strip.set_xlim(_num(data.start), _num(data.end))
-        key = [t for t in texts if t.get_text().startswith("Milestones:")]
-        for text in key:
-            layout.milestone_key = text.get_text()
-            text.remove()
-        layout.labels += [t for t in texts if t not in key]
-        if layout.milestone_key:
-            notes.append(f"{layout.milestone_key}.")
-    if notes:
-        layout.labels.append(_fitted_note(legend_ax, " ".join(notes)))
-    for text in layout.labels[len(order) :]:
-        # Placed on the fixed layout: the layout display.figure redoes for the source line
-        # leaves them out (they fit where they are).
-        text.set_in_layout(False)
-    return fig, layout
-
-
-def _fitted_note(ax: Axes, text: str, fontsize: float = 6.0) -> Text:
-    """Wrapped text under the legend of an axis-off axes, as wide as fits inside it."""
-
-    renderer = ax.get_figure().canvas.get_renderer()
-    box = ax.get_window_extent(renderer)
-    legend = ax.get_legend()
-    below = legend.get_window_extent(renderer).y0 - 3 if legend is not None else box.y1
-    top = (below - box.y0) / box.height
-    for width in range(170, 40, -5):
-        note = ax.text(
-            0.0,
-            top,
-            textwrap.fill(text, width=width),
-            transform=ax.transAxes,
-            fontsize=fontsize,
-            va="top",
-            ha="left",
-            color="#444444",
+    if milestones is not None and len(milestones):
+        layout.labels += draw_milestones(ax, milestones, axis_kind="date", line_alpha=0.35)
+        layout.milestone_key = "; ".join(
+            f"{entry.number} {entry.text}" for entry in milestone_key(fig)
         )
-        if note.get_window_extent(renderer).x1 <= box.x1:
-            return note
-        note.remove()
-    raise ValueError("note does not fit under the legend")
+    if note:
+        # anchored to the legend's lower left corner, wherever the layout puts the legend
+        layout.labels.append(
+            legend_ax.annotate(
+                note,
+                (0.0, 0.0),
+                xycoords=layout.legend,
+                xytext=(0, -3),
+                textcoords="offset points",
+                ha="left",
+                va="top",
+                fontsize=style.size("small"),
+                color="#444444",
+            )
+        )
+    return fig, layout
 
 
 # ---------------------------------------------------------------------------------------------
@@ -372,24 +333,26 @@ def draw_active_groups(ax: Axes, counts: pd.DataFrame) -> Axes:
         values = counts[affiliation].to_numpy()
         if not values.any():
             continue
-        ax.bar(
+        bars = ax.bar(
             years,
             values,
             bottom=bottom,
-            color=style.AFFILIATION_COLOURS.get(affiliation, "#7F7F7F"),
+            color=colours.affiliation_colour(affiliation),
             label=affiliation if affiliation != "none" else "no affiliation",
             width=0.8,
         )
+        colours.tag(bars, "affiliation", affiliation)
         bottom += values
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(loc="upper left", ncol=2, fontsize=7)
-    ax.set_ylim(0, max(bottom.max(), 1) * 1.35)
-    return style.label_axes(
+    style.label_totals(ax, list(years), bottom)
+    style.label_axes(
         ax,
         "Armed groups active each year, by affiliation",
         "Year",
         "Groups active during the year",
     )
+    style.legend_below(ax)
+    return ax
 
 
 # ---------------------------------------------------------------------------------------------
@@ -400,9 +363,10 @@ def draw_battle_deaths(ax: Axes, dyads: pd.DataFrame, top: int = 7) -> Axes:
     """Battle deaths (best, with low-high band) per year for each government-vs-group dyad.
 
     `dyads` is analyses.actors.dyad_deaths(): year, dyad_label, affiliation, deaths_best/low/high,
-    battle_countries. The `top` dyads by total deaths get their own line; the others are
-    summed into one grey line. Years below UCDP's 25-death threshold are gaps, not zeros.
-    Points of dyads also fought outside the country are hollow.
+    battle_countries (and group_id: each dyad then takes its latest group's colour, as in
+    every figure; else its affiliation's). The `top` dyads by total deaths get their own line;
+    the others are summed into one grey line. Years below UCDP's 25-death threshold are gaps,
+    not zeros. Points of dyads also fought outside the country are hollow.
     """
     totals = dyads.groupby("dyad_label")["deaths_best"].sum().sort_values(ascending=False)
     shown = list(totals.index[:top])
@@ -412,13 +376,18 @@ def draw_battle_deaths(ax: Axes, dyads: pd.DataFrame, top: int = 7) -> Axes:
     any_several = False
     for label in shown:
         frame = dyads[dyads["dyad_label"] == label].set_index("year").reindex(years)
-        affiliation = dyads.loc[dyads["dyad_label"] == label, "affiliation"].iloc[0]
-        colour = style.AFFILIATION_COLOURS.get(affiliation, "#7F7F7F")
-        by_affiliation_count[affiliation] = by_affiliation_count.get(affiliation, 0) + 1
-        dashes = ["-", "--", ":", "-."][(by_affiliation_count[affiliation] - 1) % 4]
+        rows = dyads[dyads["dyad_label"] == label]
+        affiliation = rows["affiliation"].iloc[0]
+        group = rows.sort_values("year")["group_id"].dropna().iloc[-1] if (
+            "group_id" in rows and rows["group_id"].notna().any()
+        ) else None  # fmt: skip
+        colour = colours.group_colour(group) if group else colours.affiliation_colour(affiliation)
+        # lines of one colour (groups without their own, or one family) differ by dashes
+        by_affiliation_count[colour] = by_affiliation_count.get(colour, 0) + 1
+        dashes = ["-", "--", ":", "-."][(by_affiliation_count[colour] - 1) % 4]
         marker = next(markers)
         best = frame["deaths_best"].astype("float")
-        ax.plot(
+        (line,) = ax.plot(
             list(years),
             best,
             color=colour,
@@ -428,6 +397,8 @@ def draw_battle_deaths(ax: Axes, dyads: pd.DataFrame, top: int = 7) -> Axes:
             markersize=3.5,
             label=label,
         )
+        if group:
+            colours.tag(line, "group", group)
         ax.fill_between(
             list(years),
             frame["deaths_low"].astype("float"),
@@ -471,6 +442,20 @@ def draw_battle_deaths(ax: Axes, dyads: pd.DataFrame, top: int = 7) -> Axes:
             label=f"{count} other dyad{'s' if count > 1 else ''} (sum)",
         )
     ax.set_ylim(bottom=0)
+    # the last value of each line that runs to the last year, at its end
+    last_year = years[-1]
+    style.label_ends(
+        ax,
+        [
+            (float(last_year), float(value), style.format_count(float(value)), line.get_color())
+            for line in ax.get_lines()
+            if not str(line.get_label()).startswith("_")
+            and len(line.get_ydata())
+            and pd.notna(
+                value := pd.Series(line.get_ydata(), index=line.get_xdata()).get(last_year)
+            )
+        ],
+    )
     handles, _ = ax.get_legend_handles_labels()
     if any_several:
         handles.append(
@@ -484,11 +469,12 @@ def draw_battle_deaths(ax: Axes, dyads: pd.DataFrame, top: int = 7) -> Axes:
                 label="hollow: dyad also fought in other countries",
             )
         )
-    ax.legend(handles=handles, loc="upper left", fontsize=6.5, ncol=2)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    return style.label_axes(
+    style.label_axes(
         ax,
         "Battle deaths per year, government against each group",
         "Year",
         "Battle-related deaths (best estimate)",
     )
+    style.legend_below(ax, handles, ncols=2 if style.current().narrow else 3)
+    return ax

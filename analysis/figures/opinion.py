@@ -10,7 +10,6 @@ shaped for them (published points, timeline entries) are the report's
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 
 import matplotlib.dates as mdates
@@ -25,7 +24,7 @@ from analysis.analyses.opinion import not_sampled, region_round_table
 from analysis.analyses.polls import NOT_RANDOM, fieldwork_span
 from analysis.core.vocab import ALL_GROUP
 from analysis.figures import style
-from analysis.figures.milestones import draw_milestones
+from analysis.figures.milestones import draw_milestones, number_panels
 
 NO_INTERVAL_MARKER = "D"
 RANDOM_MARKER = "o"
@@ -40,14 +39,20 @@ HEIGHTS: dict[str, tuple[float, float]] = {
     "heatmap": (1.4, 0.3),
 }
 #: Height of one panel of the poll-series figure, and of the frame around the panels.
-SERIES_PANEL_IN, SERIES_FRAME_IN = 2.4, 1.0
+SERIES_PANEL_IN, SERIES_FRAME_IN = 3.0, 1.0
 SERIES_TITLE = "Repeated questions over time, one panel per question"
 
 
+#: On a phone's column long labels wrap to twice the lines: each row needs this much more room.
+NARROW_ROW_FACTOR = 1.6
+
+
 def chart_height(kind: str, rows: int = 1) -> float:
-    """Inches a chart of this kind with ``rows`` rows (pollsters, bars, regions) needs; kinds
-    are the keys of HEIGHTS."""
+    """Inches a chart of this kind with ``rows`` rows (pollsters, bars, regions) needs at the
+    current rendition's width (more per row on a phone); kinds are the keys of HEIGHTS."""
     base, per_row = HEIGHTS[kind]
+    if style.current().narrow:
+        per_row *= NARROW_ROW_FACTOR
     return base + per_row * max(rows, 1)
 
 
@@ -57,11 +62,55 @@ def layout(kind: str, rows: int = 1) -> tuple[Figure, Axes]:
 
 
 def _wrap(text: str, width: int = 60, lines: int = 3) -> str:
-    parts = textwrap.wrap(str(text), width)
-    if len(parts) > lines:
-        parts = parts[:lines]
-        parts[-1] = parts[-1].rstrip(" .,;") + " …"
-    return "\n".join(parts)
+    """A long label wrapped for the current rendition (style.wrap), at most ``lines`` lines."""
+    return style.wrap(text, width, lines)
+
+
+#: Characters per line of a label over its bar on a phone's column (its whole width).
+NARROW_LINE_CHARS = 66
+#: Bar thickness (share of a row) on a desktop column, and on a phone's, where each bar's
+#: label sits over it.
+BAR_WIDTH, NARROW_BAR_WIDTH = 0.7, 0.34
+
+
+def _bar_width() -> float:
+    """The bars' thickness at the current rendition's width."""
+    return NARROW_BAR_WIDTH if style.current().narrow else BAR_WIDTH
+
+
+def _label_rows(ax: Axes, labels: Sequence[str], width: int, lines: int) -> None:
+    """Name each row of horizontal bars (rows 0, 1, ... top to bottom): tick labels left of
+    the bars on a desktop column; on a phone's, each label over its bar across the whole width
+    (labels left of the bars would leave the bars no room)."""
+    if not style.current().narrow:
+        shown = [style.wrap(label, width, lines) for label in labels]
+        ax.set_yticks(range(len(labels)), shown, fontsize=style.size("small"))
+        ax.set_ylim(len(labels) - 0.5, -0.5)
+        return
+    ax.set_yticks([])
+    for position, label in enumerate(labels):
+        ax.text(
+            0,
+            position - NARROW_BAR_WIDTH / 2 - 0.04,
+            style.wrap(label, NARROW_LINE_CHARS, lines, scaled=False),
+            ha="left",
+            va="bottom",
+            fontsize=style.size("small"),
+            color="#222222",
+        )
+    ax.set_ylim(len(labels) - 0.5 + NARROW_BAR_WIDTH / 2, -1.0)
+
+
+def _title_chars() -> int:
+    """Characters per line of a bar chart's title: its labels take half the desktop column
+    (on a phone's they sit over the bars, and the axes take the whole width)."""
+    return style.TITLE_CHARS if style.current().narrow else style.TITLE_CHARS // 2 + 4
+
+
+def _share_axis(ax: Axes) -> None:
+    """A percentage axis with room right of 100 for the values written at the bars' ends."""
+    ax.set_xlim(0, 135)
+    ax.set_xticks(range(0, 101, 20))
 
 
 def _date_num(value: pd.Timestamp) -> float:
@@ -85,6 +134,7 @@ def draw_poll_series(
     question_id: str,
     milestones: pd.DataFrame | None = None,
     milestone_labels: bool = True,
+    xlabel: bool = True,
 ) -> Axes:
     """One question series over time: a line per answer and population, 95% error bars.
 
@@ -94,6 +144,9 @@ def draw_poll_series(
     """
     rows = frame[(frame["question_id"] == question_id) & frame["when"].notna()]
     rows = rows.sort_values("when")
+    question = rows["question"].iloc[0] if len(rows) else question_id
+    # the title first: the milestones' numbers lift it over them
+    ax.set_title(_wrap(question, 70, 2), fontsize=style.size("text"))
     for index, ((response, population), block) in enumerate(
         rows.groupby(["response", "population_group"], sort=False)
     ):
@@ -137,7 +190,7 @@ def draw_poll_series(
                     (_date_num(point["when"]), float(point["share"])),
                     xytext=(4, -9),
                     textcoords="offset points",
-                    fontsize=6,
+                    fontsize=style.size("small"),
                     color="#555555",
                 )
     ax.set_ylim(0, 105)
@@ -149,12 +202,10 @@ def draw_poll_series(
         pad = pd.Timedelta(days=300)
         ax.set_xlim(_date_num(dates.min() - pad), _date_num(dates.max() + pad))
     if milestones is not None and len(milestones):
-        draw_milestones(ax, milestones, axis_kind="date", labels=milestone_labels, max_levels=2)
-    question = rows["question"].iloc[0] if len(rows) else question_id
-    ax.set_title(_wrap(question, 70, 2), fontsize=8.5)
-    ax.set_xlabel("Fieldwork (middle of the period)")
+        draw_milestones(ax, milestones, axis_kind="date", labels=milestone_labels)
+    ax.set_xlabel("Fieldwork (middle of the period)" if xlabel else "")
     ax.set_ylabel("% of respondents")
-    ax.legend(loc="lower left", fontsize=6.5)
+    style.legend_below(ax, ncols=1 if style.current().narrow else 2)
     return ax
 
 
@@ -165,15 +216,26 @@ def poll_series_layout(
     ids = list(question_ids)
     if not ids:
         raise ValueError("no question series to draw")
+    # on a phone's column each panel's key and numbers take a larger share of its height
+    panel_in = SERIES_PANEL_IN * (1.5 if style.current().narrow else 1.0)
     fig, axes = style.new_figure(
-        height_in=SERIES_FRAME_IN + SERIES_PANEL_IN * len(ids), nrows=len(ids), squeeze=False
+        height_in=SERIES_FRAME_IN + panel_in * len(ids), nrows=len(ids), squeeze=False
     )
     panels = list(axes[:, 0])
-    fig.suptitle(SERIES_TITLE, fontweight="bold")
+    # its top 0.05 in under the figure's: the layout keeps the panels under it at any height
+    fig.suptitle(
+        style.wrap(SERIES_TITLE, style.TITLE_CHARS),
+        fontweight="bold",
+        y=1 - 0.05 / fig.get_figheight(),
+        va="top",
+    )
     for qid, panel in zip(ids, panels, strict=True):
-        draw_poll_series(panel, frame, qid, milestones)
-        if panel is not panels[-1]:
-            panel.set_xlabel("")
+        draw_poll_series(
+            panel, frame, qid, milestones, milestone_labels=False, xlabel=panel is panels[-1]
+        )
+    if milestones is not None and len(milestones):
+        # numbered in date order across the panels, one number per milestone
+        number_panels(panels, milestones, axis_kind="date")
     return fig, panels
 
 
@@ -185,7 +247,11 @@ def draw_side_by_side(ax: Axes, frame: pd.DataFrame, question_ids: Sequence[str]
         random = bool(row["probability_sample"])
         colour = style.PALETTE[position % len(style.PALETTE)]
         ax.barh(
-            position, float(row["share"]), color=colour if random else "white", edgecolor=colour
+            position,
+            float(row["share"]),
+            height=_bar_width(),
+            color=colour if random else "white",
+            edgecolor=colour,
         )
         if pd.notna(row["low"]):
             ax.errorbar(
@@ -196,16 +262,23 @@ def draw_side_by_side(ax: Axes, frame: pd.DataFrame, question_ids: Sequence[str]
                 color="black",
                 capsize=3,
             )
-        ax.text(float(row["share"]) + 1, position, row["shown"], va="center", fontsize=7)
+        ax.text(
+            float(row["share"]) + 1,
+            position,
+            style.wrap(row["shown"], 22, scaled=False),
+            va="center",
+            fontsize=style.size("text"),  # a value: at the body text size
+        )
         year = row["when"].year if pd.notna(row["when"]) else "undated"
         labels.append(
-            f"{row['pollster']} {year}, {row['population']}:\n"
-            + _wrap(f"'{row['question']}' – {row['response']}", 55, 3)
+            f"{row['pollster']} {year}, {row['population']}: "
+            f"'{row['question']}' – {row['response']}"
         )
-    ax.set_yticks(range(len(labels)), labels, fontsize=6.5)
-    ax.set_xlim(0, 115)
-    ax.invert_yaxis()
-    return style.label_axes(ax, "Different questions, shown side by side", "% of respondents", "")
+    _label_rows(ax, labels, 55, 4)
+    _share_axis(ax)
+    return style.label_axes(
+        ax, "Different questions, shown side by side", "% of respondents", "", _title_chars()
+    )
 
 
 def draw_survey_timeline(
@@ -227,7 +300,9 @@ def draw_survey_timeline(
             markerfacecolor=colour if row["random_sample"] else "white",
             linestyle="none",
         )
-    ax.set_yticks(range(len(pollsters)), [_wrap(p, 38, 2) for p in pollsters], fontsize=6.5)
+    ax.set_yticks(
+        range(len(pollsters)), [_wrap(p, 38, 2) for p in pollsters], fontsize=style.size("small")
+    )
     ax.invert_yaxis()
     ax.xaxis_date()
     ax.xaxis.set_major_locator(mdates.YearLocator(base=2))
@@ -249,8 +324,9 @@ def draw_survey_timeline(
             label=NOT_RANDOM,
         ),
     ]
-    ax.legend(handles=handles, loc="upper right", fontsize=6.5)
-    return style.label_axes(ax, "When Malians were asked", "Fieldwork (middle of the period)", "")
+    style.label_axes(ax, "When Malians were asked", "Fieldwork (middle of the period)", "")
+    style.legend_below(ax, handles)
+    return ax
 
 
 # ----------------------------------------------------------------------------- Afrobarometer
@@ -273,12 +349,12 @@ def joined_runs(shown: pd.DataFrame) -> list[pd.DataFrame]:
     return [shown.iloc[a:b] for a, b in zip(starts, ends, strict=True) if b > a]
 
 
-def _legend_once(ax: Axes) -> None:
-    """A legend with one entry per series, however many unjoined runs a series is drawn in
-    (each run keeps the series' label, which its tooltips read)."""
+def _legend_once(ax: Axes, ncols: int | None = None) -> None:
+    """The legend under the axes with one entry per series, however many unjoined runs a
+    series is drawn in (each run keeps the series' label, which its tooltips read)."""
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
-    ax.legend(list(unique.values()), list(unique), loc="lower left", fontsize=6.5)
+    style.legend_below(ax, list(unique.values()), list(unique), ncols=ncols)
 
 
 def draw_trends(
@@ -336,7 +412,7 @@ def draw_trends(
                 (_date_num(point["when"]), float(point["share"])),
                 xytext=(-6, -3),
                 textcoords="offset points",
-                fontsize=6,
+                fontsize=style.size("small"),
                 ha="right",
                 color=colour,
             )
@@ -344,8 +420,9 @@ def draw_trends(
     ax.xaxis_date()
     ax.xaxis.set_major_locator(mdates.YearLocator(base=2))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    _legend_once(ax)
-    return style.label_axes(ax, title, "Fieldwork (middle of each round)", "% of adults")
+    style.label_axes(ax, title, "Fieldwork (middle of each round)", "% of adults")
+    _legend_once(ax, ncols=1 if style.current().narrow else 2)
+    return ax
 
 
 def _round_point_text(group: str, row: pd.Series) -> str:
@@ -393,7 +470,7 @@ def draw_national_vs_north(ax: Axes, combined: pd.DataFrame) -> Axes:
             ax.annotate(
                 f"{group}: {row['note']}",
                 (_date_num(row["when"]), 5),
-                fontsize=6,
+                fontsize=style.size("small"),
                 color=colour,
                 rotation=90,
                 va="bottom",
@@ -402,11 +479,10 @@ def draw_national_vs_north(ax: Axes, combined: pd.DataFrame) -> Axes:
     ax.xaxis_date()
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    _legend_once(ax)
     short = combined["short"].iloc[0]
-    return style.label_axes(
-        ax, f"{short}: national, north and rest of Mali", "Fieldwork", "% of adults"
-    )
+    style.label_axes(ax, f"{short}: national, north and rest of Mali", "Fieldwork", "% of adults")
+    _legend_once(ax)
+    return ax
 
 
 def draw_region_heatmap(ax: Axes, estimates: pd.DataFrame) -> Axes:
@@ -423,10 +499,10 @@ def draw_region_heatmap(ax: Axes, estimates: pd.DataFrame) -> Axes:
         vmax=100,
         annot=True,
         fmt=".0f",
-        annot_kws={"fontsize": 7},
+        annot_kws={"fontsize": style.size("text")},
         cbar_kws={"fraction": 0.04, "pad": 0.02},
     )
-    ax.collections[0].colorbar.set_label("% of adults", fontsize=7)
+    ax.collections[0].colorbar.set_label("% of adults", fontsize=style.size("small"))
     ax.set_facecolor("#e0e0e0")
     suppressed = estimates[estimates["suppressed"].astype(bool)].set_index(["group", "round"])
     for i, region in enumerate(table.index):
@@ -434,7 +510,13 @@ def draw_region_heatmap(ax: Axes, estimates: pd.DataFrame) -> Axes:
             if np.isnan(values[i, j]):
                 text = "n<min" if (region, number) in suppressed.index else "not sampled"
                 ax.text(
-                    j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=6, color="#555555"
+                    j + 0.5,
+                    i + 0.5,
+                    text,
+                    ha="center",
+                    va="center",
+                    fontsize=style.size("small"),
+                    color="#555555",
                 )
     ax.tick_params(axis="y", rotation=0)
     ax.grid(False)
@@ -451,12 +533,8 @@ def draw_estimate_bars(ax: Axes, estimates: pd.DataFrame, title: str = "What Mal
     already estimated (analysis.analyses.opinion)."""
     rows = estimates.reset_index(drop=True)
     labels = [
-        _wrap(
-            f"{row['short']}: {row['positive_label']} (R{row['round']}"
-            f"{'' if row['group'] == ALL_GROUP else ', ' + str(row['group'])})",
-            58,
-            2,
-        )
+        f"{row['short']}: {row['positive_label']} (R{row['round']}"
+        f"{'' if row['group'] == ALL_GROUP else ', ' + str(row['group'])})"
         for _, row in rows.iterrows()
     ]
     shown = rows[~rows["suppressed"].astype(bool)]
@@ -472,7 +550,7 @@ def draw_estimate_bars(ax: Axes, estimates: pd.DataFrame, title: str = "What Mal
             color=style.PALETTE[0],
             saturation=1,
             alpha=0.85,
-            width=0.7,
+            width=_bar_width(),
             ax=ax,
         )
         ax.errorbar(
@@ -486,16 +564,17 @@ def draw_estimate_bars(ax: Axes, estimates: pd.DataFrame, title: str = "What Mal
         )
     for position, row in rows.iterrows():
         if row["suppressed"]:
-            ax.text(1, position, row["note"], va="center", fontsize=6.5, color="#555555")
+            ax.text(
+                1, position, row["note"], va="center", fontsize=style.size("small"), color="#555555"
+            )
         else:
             ax.text(
                 float(row["high"]) + 1.5,
                 position,
-                f"{row['share']:.0f}% (don't know {row['dont_know']:.0f}%)",
+                f"{row['share']:.0f}%\n(don't know {row['dont_know']:.0f}%)",
                 va="center",
-                fontsize=6.5,
+                fontsize=style.size("text"),  # a value: at the body text size
             )
-    ax.set_yticks(range(len(labels)), labels, fontsize=6.5)
-    ax.set_ylim(len(labels) - 0.5, -0.5)
-    ax.set_xlim(0, 118)
-    return style.label_axes(ax, title, "% of adults (95% interval)", "")
+    _label_rows(ax, labels, 58, 2)
+    _share_axis(ax)
+    return style.label_axes(ax, title, "% of adults (95% interval)", "", _title_chars())

@@ -38,7 +38,6 @@ def sahel(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Sectio
         options={
             "title": "Conflict deaths per year in the central Sahel",
             "countries": list(p.sahel_countries),
-            "legend_loc": "center left",
         },
     )
     # A dyad counts in every country it fought in: Niger's total held the Government of

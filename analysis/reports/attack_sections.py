@@ -137,15 +137,14 @@ def ucdp_trend(d: AttackInputs) -> Chart | NoData:
     if series:
         return Chart(
             "national-trend-ucdp",
-            "Deaths per year; the shaded band spans UCDP's low and high estimates. Dashed lines "
-            "mark the milestones of the timeline below.",
+            "Deaths per year; the shaded band spans UCDP's low and high estimates. Numbered "
+            "dashed lines mark the milestones listed under the figure.",
             tuple(sources),
             series,
             draw=fe.draw_national_trend,
             options={
                 "title": f"Conflict deaths in {d.country} per year",
                 "milestones": d.milestones,
-                "legend_loc": "center left",
             },
             height=3.8,
         )
@@ -209,10 +208,12 @@ def battle_deaths_by_group(d: AttackInputs, p: AttackTrendsParameters) -> tuple[
                 "UCDP battle deaths by group", HOW_TO_GET["ucdp-brd"], slug="group-battle-deaths"
             ),
         )
-    labels = {}
+    labels, keys = {}, {}
     for name, ids in zip(d.brd["side_b"], d.brd["group_ids"], strict=True):
         affiliation = d.groups.loc[ids[0], "affiliation"] if len(ids) else None
         labels[name] = f"{name} ({affiliation})" if affiliation and affiliation != "none" else name
+        if len(ids):  # the group's colour in every figure (analysis.figures.colours)
+            keys[name] = ids[0]
     figure = Chart(
         "group-battle-deaths",
         "State-based battle deaths per year by the group fighting the government (UCDP "
@@ -226,6 +227,8 @@ def battle_deaths_by_group(d: AttackInputs, p: AttackTrendsParameters) -> tuple[
             "ylabel": "Battle deaths (best estimate)",
             "top": 6,
             "labels": labels,
+            "kind": "group",
+            "keys": keys,
         },
         height=3.8,
     )
@@ -259,6 +262,7 @@ def events_by_group(d: AttackInputs, s: AttackSeries) -> Chart | NoData | None:
             "ylabel": "Events",
             "top": 6,
             "labels": {g: d.group_label.get(g, g) for g in wide.columns},
+            "kind": "group",
         },
     )
 
@@ -299,7 +303,7 @@ def types(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Sectio
             d.sources.events,
             trends.wide(trends.split(events, "event_type", "year"), "event_type", "events"),
             draw=fe.draw_split,
-            options={"title": "Events by type", "ylabel": "Events", "top": 5},
+            options={"title": "Events by type", "ylabel": "Events", "top": 5, "kind": "type"},
         ),
         report_table(
             "types",

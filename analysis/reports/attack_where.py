@@ -106,12 +106,16 @@ def cercle_maps(d: AttackInputs, s: AttackSeries) -> tuple[Any, ...]:
         level = "adm1" if "adm1" in d.boundaries else "adm2"
         points = Chart(
             "map-points",
-            "Each event at its coordinates; the circle's area grows with the deaths.",
+            "Each event at its coordinates; an event without them at the centre of its cercle "
+            "or region (hollow circle). The circle's area grows with the deaths.",
             (d.sources.events, d.sources.adm1 if level == "adm1" else d.sources.adm2),
             d.events,
-            draw=maps.draw_event_points,
-            options={"title": "Events, sized by deaths", "boundaries": d.boundaries[level]},
-            height=4.2,
+            layout=maps.points_layout,
+            options={
+                "title": "Events, sized by deaths",
+                "boundaries": d.boundaries[level],
+                "cercles": d.boundaries.get("adm2"),
+            },
         )
     else:
         points = None

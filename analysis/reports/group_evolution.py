@@ -726,7 +726,8 @@ def timeline_method(crossings: int) -> str:
         "hatched lanes (*) start at the group's first dated mention because the sources give "
         "no founding date. Arrows show splits, mergers, renamings, joins and pledges at their "
         "dates; lanes are grouped by family and ordered so that arrows cross as few lanes as "
-        f"possible ({crossings} crossings left). Dashed lines mark the milestones of the period."
+        f"possible ({crossings} crossings left). Numbered dashed lines mark the country's "
+        "milestones of the period, listed under the figure."
     )
 
 
@@ -913,7 +914,12 @@ def lineage_section(d: GroupData) -> Section:
             timeline.source,
             timeline.data,
             layout=fg.lineage_figure,
-            args=(timeline.data, timeline.order, timeline.milestones),
+            # the country's own milestones: the figure numbers them and lists them under it
+            args=(
+                timeline.data,
+                timeline.order,
+                of_country(timeline.milestones, d.params.common.country),
+            ),
             # The figure's own title is about Mali's groups; another country's report shows
             # the lineage of the groups in scope, which are not all that country's.
             options={}

@@ -24,6 +24,7 @@ from matplotlib.container import BarContainer, ErrorbarContainer
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from analysis.figures.colours import tags_of
 from analysis.figures.style import HOVER_ATTRIBUTE
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -178,7 +179,9 @@ def _collection_labels(ax: Axes, collection: Collection) -> list[str]:
 
 def label_artists(fig: Figure) -> dict[str, list[str]]:
     """Give each bar, marked line, point collection and area collection of ``fig`` a gid, and
-    return gid -> the labels of its elements (a list of one for a single shape)."""
+    return gid -> the labels of its elements (a list of one for a single shape). An artist
+    coloured for a group or an event type (analysis.figures.colours.tag) has it at the end of
+    its gid ('hover12-group-jnim'), so the page says whose colour each element is."""
     labelled: dict[str, list[str]] = {}
     _ticks_seen.clear()
     try:
@@ -191,11 +194,12 @@ def label_artists(fig: Figure) -> dict[str, list[str]]:
 def _label_axes(fig: Figure, labelled: dict[str, list[str]]) -> None:
     """label_artists's work: fills ``labelled`` (gid -> labels) and sets the gids."""
 
-    def mark(artist: Any, labels: Sequence[str]) -> None:
+    def mark(artist: Any, labels: Sequence[str], owner: Any = None) -> None:
         labels = [text for text in labels if text]
         if not labels:
             return
-        gid = f"{GID_PREFIX}{len(labelled) + 1}"
+        tag = tags_of(owner if owner is not None else artist)
+        gid = f"{GID_PREFIX}{len(labelled) + 1}" + (f"-{tag}" if tag else "")
         artist.set_gid(gid)
         labelled[gid] = list(labels)
 
@@ -224,7 +228,7 @@ def _label_axes(fig: Figure, labelled: dict[str, list[str]]) -> None:
                 given = getattr(container, HOVER_ATTRIBUTE, None)
                 labels = given if given is not None else _bar_labels(ax, container)
                 for patch, text in zip(container.patches, labels, strict=False):
-                    mark(patch, [text])
+                    mark(patch, [text], container)
         for line in ax.get_lines():
             if id(line) in caps:
                 continue
@@ -316,10 +320,17 @@ def prefix_ids(root: ET.Element, prefix: str) -> None:
 
 
 def inline_svg(
-    svg: bytes, tooltips: Mapping[str, Sequence[str]], prefix: str, label: str
+    svg: bytes,
+    tooltips: Mapping[str, Sequence[str]],
+    prefix: str,
+    label: str,
+    css_class: str = "",
+    wider_than_drawn: bool = False,
 ) -> str | None:
     """The figure's SVG as markup for the page: titles added, ids prefixed, sized by CSS,
-    labelled for screen readers; None when the SVG does not parse."""
+    labelled for screen readers; None when the SVG does not parse. ``css_class`` is added to
+    its class; ``wider_than_drawn`` lets it grow past the width it was drawn at (a phone's
+    drawing on a wider phone)."""
     try:
         root = ET.fromstring(svg)
     except ET.ParseError:
@@ -331,11 +342,11 @@ def inline_svg(
     prefix_ids(root, prefix)
     root.set("role", "img")
     root.set("aria-label", label)
-    root.set("class", "figure-svg")
+    root.set("class", f"figure-svg {css_class}".strip())
     # CSS scales it to the column, never wider than drawn; the viewBox keeps its proportions.
     width = root.attrib.pop("width", "")
     root.attrib.pop("height", None)
-    if re.fullmatch(r"[\d.]+pt", width):
+    if re.fullmatch(r"[\d.]+pt", width) and not wider_than_drawn:
         root.set("style", f"max-width: {width}")
     text = ET.tostring(root, encoding="unicode")
     # A stray <script> cannot come from matplotlib; refuse rather than trust it.

@@ -14,7 +14,7 @@ import html
 import json
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,8 @@ from matplotlib.figure import Figure
 from analysis.core import origins
 from analysis.core.dates import data_through_text
 from analysis.core.outputs import CONTENTS_FILE, FIGURES_DIR_ENV, METADATA_KEY, REFERENCES_FILE
+from analysis.figures import style
+from analysis.figures.milestones import KeyEntry, milestone_key
 from analysis.figures.style import join_sources, new_figure
 from analysis.reports import hover, numbering
 from analysis.reports.parts import Block, Chart, NoData, Report, Table, Text
@@ -46,6 +48,9 @@ from analysis.reports.takeaway import (
 EMBED_LIMIT_BYTES = 750_000
 #: Inline SVG is used while it is at most this many times the size of the PNG.
 INLINE_SVG_FACTOR = 3.0
+#: The classes of a figure's two drawings; the report's CSS shows the one that fits the window.
+DESKTOP_CLASS = f"figure-{style.DESKTOP.name}"
+PHONE_CLASS = f"figure-{style.PHONE.name}"
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
 
@@ -256,8 +261,64 @@ def data_link(
     )
 
 
+#: A drawing of a figure: the figure itself, or a function that draws it (then drawn once per
+#: rendition: for the desktop column and for a phone's).
+Drawing = Figure | Callable[[], Figure]
+
+
+def _drawn(drawing: Drawing) -> Iterator[tuple[str, Figure]]:
+    """The figure in each rendition it is drawn for: a given Figure once (as drawn), a function
+    once per style.RENDITIONS, each drawn and yielded inside its rendition (text sizes)."""
+    if isinstance(drawing, Figure):
+        yield "", drawing
+        return
+    for chosen in style.RENDITIONS:
+        with style.rendition(chosen):
+            yield chosen.name, drawing()
+
+
+def _image(
+    rendered: dict[str, bytes],
+    tooltips: dict[str, list[str]] | None,
+    prefix: str,
+    alt: str,
+    css_class: str,
+) -> str:
+    """One rendition's markup: inline SVG with its tooltips where that stays small, else the
+    smaller file (the PNG where the figure's rows may not be put in the page's markup)."""
+    image = (
+        None
+        if tooltips is None
+        else hover.inline_svg(
+            rendered["svg"], tooltips, prefix, alt, css_class, css_class == PHONE_CLASS
+        )
+    )
+    if image is None or len(rendered["svg"]) > INLINE_SVG_FACTOR * len(rendered["png"]):
+        mime, payload_bytes = (
+            ("image/png", rendered["png"]) if tooltips is None else _encode(rendered)
+        )
+        payload = base64.b64encode(payload_bytes).decode("ascii")
+        shown = f' class="{css_class}"' if css_class else ""
+        image = (
+            f'<img{shown} src="data:{mime};base64,{payload}" alt="{html.escape(alt, quote=True)}"/>'
+        )
+    return image
+
+
+def key_html(key: Sequence[KeyEntry]) -> str:
+    """The milestones numbered on a figure as a list under it: '1 Coup (22 March 2012)'."""
+    if not key:
+        return ""
+    items = "".join(
+        f'<li><b style="color:{html.escape(entry.colour, quote=True)}">{entry.number}</b> '
+        f"{html.escape(entry.text)}</li>"
+        for entry in key
+    )
+    return f'<ol class="milestone-key" aria-label="Milestones numbered on the figure">{items}</ol>'
+
+
 def figure(
-    fig: Figure,
+    fig: Drawing,
     slug: str,
     caption: str,
     source: str | Sequence[str] | None = None,
@@ -267,35 +328,38 @@ def figure(
     data with its metadata file and licences; returns nothing, so a cell that ends with it
     echoes nothing.
 
-    ``source`` (one line, or one per panel) is named once, in the caption, not in the image.
-    ``data`` (what the figure was drawn from) becomes the 'data (CSV)' link and a sheet of the
-    run's spreadsheet. The figure is inline SVG where that stays small, with a tooltip
-    (``<title>``) on each bar, point and area; else a PNG. Texts are shown literally (render).
+    ``fig`` is the figure, or a function that draws it: then it is drawn for the desktop
+    column and for a phone's, and the page shows the one that fits the window (the report's
+    CSS); the desktop drawing is saved in the figures folder. Milestones numbered on it are
+    listed under it. ``source`` (one line, or one per panel) is named once, in the caption, not
+    in the image. ``data`` (what the figure was drawn from) becomes the 'data (CSV)' link and a
+    sheet of the run's spreadsheet. The figure is inline SVG where that stays small, with a
+    tooltip (``<title>``) on each bar, point and area; else a PNG. Texts are shown literally.
     """
     numbers = numbering.current()
     number = numbers.next_figure()
-    # The style puts titles on the left (axes.titlelocation), where get_title() does not look.
-    titles = [
-        t for ax in fig.axes for loc in ("left", "center", "right") if (t := ax.get_title(loc))
-    ]
-    title = fig.get_suptitle() or (titles[0] if titles else slug)
     source_text = join_sources(source).removeprefix("Source: ") if source else ""
     taken = None if data is None else takeaway(data, source_text, *_run_reads())
     # Event rows that may not be passed on (ACLED) are not put in the page's markup either.
     restricted = taken is not None and taken.rows_restricted
-    tooltips: dict[str, list[str]] = {}
-    rendered = render(
-        fig,
-        annotate=None if restricted else lambda f: tooltips.update(hover.label_artists(f)),
-    )
-    save_figure_files(fig, slug, rendered=rendered)
-    plt.close(fig)
-    alt = f"Figure {number}. {title}. {caption}"
-    image = None if restricted else hover.inline_svg(rendered["svg"], tooltips, f"f{number}-", alt)
-    if image is None or len(rendered["svg"]) > INLINE_SVG_FACTOR * len(rendered["png"]):
-        mime, payload_bytes = ("image/png", rendered["png"]) if restricted else _encode(rendered)
-        payload = base64.b64encode(payload_bytes).decode("ascii")
-        image = f'<img src="data:{mime};base64,{payload}" alt="{html.escape(alt, quote=True)}"/>'
+    images, title, key = [], slug, []
+    for name, drawn in _drawn(fig):
+        if not images:
+            title, key = _figure_title(drawn, slug), milestone_key(drawn)
+        tooltips: dict[str, list[str]] | None = None if restricted else {}
+        rendered = render(
+            drawn,
+            annotate=None
+            if tooltips is None
+            else lambda f, t=tooltips: t.update(hover.label_artists(f)),
+        )
+        if not images:
+            save_figure_files(drawn, slug, rendered=rendered)
+        plt.close(drawn)
+        alt = f"Figure {number}. {title}. {caption}"
+        prefix = f"f{number}{name[:1] if name != style.DESKTOP.name else ''}-"
+        css_class = f"figure-{name}" if name else ""  # DESKTOP_CLASS, PHONE_CLASS
+        images.append(_image(rendered, tooltips, prefix, alt, css_class))
     facts: dict[str, Any] = {"number": number, "slug": slug, "title": title}
     link = ""
     if taken is not None:
@@ -311,13 +375,23 @@ def figure(
             about,
         )  # fmt: skip
     body = (
-        f'<figure class="report-figure" id="figure-{number}">{image}'
+        f'<figure class="report-figure" id="figure-{number}">{"".join(images)}{key_html(key)}'
         f"<figcaption><strong>Figure {number}.</strong> {html.escape(title)}. "
         f"{html.escape(caption)}"
         f"{f' <span class=source>Source: {html.escape(source_text)}</span>' if source_text else ''}"
         f"</figcaption>{link}</figure>"
     )
     display(HTML(body), metadata={METADATA_KEY: {"figure": facts}})
+
+
+def _figure_title(fig: Figure, slug: str) -> str:
+    """The figure's title: its suptitle, else its first axes title, else its slug."""
+    # The style puts titles on the left (axes.titlelocation), where get_title() does not look.
+    titles = [
+        t for ax in fig.axes for loc in ("left", "center", "right") if (t := ax.get_title(loc))
+    ]
+    # a title wrapped to the figure's width is one line in the caption
+    return " ".join((fig.get_suptitle() or (titles[0] if titles else slug)).split())
 
 
 def format_number(value: Any, decimals: int = 0) -> str:
@@ -489,20 +563,27 @@ def show_figure(
         return
     options = dict(getattr(spec, "options", {}) or {})
     title = getattr(spec, "title", None)
-    if isinstance(getattr(spec, "layout", None), str):
-        # A chart of the public-opinion report: its data are its draw function's arguments;
-        # ``layout`` is fo.layout (kind, rows), or fo.poll_series_layout for a "series" chart.
-        if spec.layout == "series":
-            fig, _ = (layout or draw)(*spec.data, **options)
-        else:
+
+    def drawing() -> Figure:
+        """The figure drawn anew (once per rendition)."""
+        if isinstance(getattr(spec, "layout", None), str):
+            # A chart of the public-opinion report: its data are its draw function's
+            # arguments; ``layout`` is fo.layout (kind, rows), or fo.poll_series_layout for a
+            # "series" chart.
+            if spec.layout == "series":
+                fig, _ = (layout or draw)(*spec.data, **options)
+                return fig
             fig, ax = layout(spec.layout, spec.rows) if layout else new_figure(height_in=height)
             (draw or spec.draw)(ax, *spec.data, **options)
-    elif layout:
-        fig, _ = layout(spec.data, title, **options)
-    else:
+            return fig
+        if layout:
+            fig, _ = layout(spec.data, title, **options)
+            return fig
         fig, ax = new_figure(height_in=height)
         draw(ax, spec.data, title=title, **options)
-    figure(fig, slug, spec.caption, source=spec.source, data=spec.data)
+        return fig
+
+    figure(drawing, slug, spec.caption, source=spec.source, data=spec.data)
 
 
 def show_table(report: Any, name: Any) -> None:
@@ -550,7 +631,10 @@ def show_block(block: Block) -> None:
     elif isinstance(block, NoData):
         no_data(block.what, block.how_to_get)
     elif isinstance(block, Chart):
-        figure(draw_chart(block), block.slug, block.caption, source=block.source, data=block.data)
+        figure(
+            lambda: draw_chart(block), block.slug, block.caption, source=block.source,
+            data=block.data,
+        )  # fmt: skip
     elif isinstance(block, Table):
         table(block.frame, block.caption, block.decimals, slug=block.slug, source=block.source)
     else:

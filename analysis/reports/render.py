@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from analysis.core.outputs import FIGURES_DIR_ENV
 from analysis.figures.style import literal_text
 
-#: Resolution of the PNG (about 1,340 pixels across a full-width figure).
+#: Resolution of the PNG (about 1,450 pixels across a figure drawn for the desktop column).
 PNG_DPI = 200
 FORMATS = ("svg", "png")
 #: Each file cut to what is drawn, with savefig's padding: a label or legend placed past the
