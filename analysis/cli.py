@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from analysis import __version__, config
 from analysis.core import console
@@ -18,19 +19,25 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parse the command line and run the chosen command; returns the exit status."""
+def parser_for(argv: Sequence[str]) -> tuple[argparse.ArgumentParser, dict[str, Any]]:
+    """The command line's parser, with the options of the command ``argv`` names (only that
+    command's module is imported: another may load pandas), and the imported modules."""
     parser = argparse.ArgumentParser(prog="mali-reports", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    modules = {}
-    argv = sys.argv[1:] if argv is None else list(argv)
+    modules: dict[str, Any] = {}
     for name, (module_name, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)
-        # Import only the command named (another may load pandas: a cached build takes < 1 s).
         if argv and argv[0] == name:
             modules[name] = importlib.import_module(module_name)
             modules[name].add_arguments(command)
+    return parser, modules
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the chosen command; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser, modules = parser_for(argv)
     args = parser.parse_args(argv)
     console.configure(quiet=bool(getattr(args, "quiet", False)))
     # Kernels run in folders of their own: they must put data and reports where this does.

@@ -16,10 +16,15 @@
 # so its .failed.html can be read; 2 bad options; 3 another build holds the lock).
 set -euo pipefail
 
+usage="usage: scripts/scheduled_run.sh SITE [build options...]  (restore SITE, build, publish)"
 if [ $# -lt 1 ]; then
-  echo "usage: scripts/scheduled_run.sh SITE [build options...]" >&2
+  echo "$usage" >&2
   exit 2
 fi
+case "$1" in
+  -h|--help) echo "$usage"; exit 0 ;;
+  -*) echo "$usage: SITE comes first, not the option $1" >&2; exit 2 ;;
+esac
 site=$1
 shift
 root="$(cd "$(dirname "$0")/.." && pwd)"
