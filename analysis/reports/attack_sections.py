@@ -637,10 +637,10 @@ def recorded_actors(d: AttackInputs, row: pd.Series) -> str:
         return "; ".join(names) or "not recorded"
     recorded = d.chronology.loc[row["event_id"]]
     attribution = recorded.get("attribution") or "unknown"
-    suspected = set(recorded.get("suspected") or []) if "suspected" in recorded else set()
+    suspected = set(recorded.get("suspected_perpetrators") or [])
     ids = list(recorded.get("perpetrators") or [])
     if not ids:
-        return f"not named ({attribution})"
+        return f"not named (attribution: {attribution})"
     return "; ".join(
         f"{group_name(d, gid)}, {'suspected' if gid in suspected else attribution}" for gid in ids
     )
