@@ -17,7 +17,7 @@ from analysis import config
 from analysis.analyses import aggregates
 from analysis.reports import attack_appendix, attack_sections
 from analysis.reports.attack_data import cut_selection
-from analysis.reports.parts import Chart, NoData
+from analysis.reports.parts import Chart, NoData, Text
 from analysis.sources import acled_aggregated
 from analysis.sources.declaration import Declaration
 from analysis.tables import coverage
@@ -258,10 +258,13 @@ def test_a_selection_says_why_it_draws_no_trend_and_a_census_does_not(report_mac
         "more entries may only have been better reported. It is shown as a timeline of major "
         "incidents."
     )
-    assert caveat in built.coverage_notes
+    # said once, beside the timeline of major incidents the brief shows instead of a trend
+    assert built.texts("national-trend") == [caveat]
+    assert "incidents-brief" in built.tables and "national-trend-events" not in built.charts
     census = declaring(built, census=True)
+    section = attack_sections.national_trend(census.inputs, census.series, census.params)
+    assert caveat not in [b.plain() for b in section.blocks if isinstance(b, Text)]
     notes = attack_sections.coverage_notes(census.inputs, census.series, census.params)
-    assert caveat not in notes
     assert not any(n.startswith("For 2019-2021, its 54 deaths") for n in notes)
 
 

@@ -124,10 +124,9 @@ def coverage_notes(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) 
         )
     notes = [d.period_end.sentence, *coverage_sentences(coverages, d.end), *s.provisional]
     notes += [n for n in (left_out_sentence(d),) if n]
-    if not d.declared.census:
-        notes.append(say.selection_caveat(d.declared))
-        if d.owid is not None and len(d.owid) and len(d.events):
-            notes.append(say.selection_against_ucdp(d.events, d.owid))
+    if not d.declared.census and d.owid is not None and len(d.owid) and len(d.events):
+        # why the selection draws no trend is said once, beside its timeline (national trend)
+        notes.append(say.selection_against_ucdp(d.events, d.owid))
     if not d.declared.event_rows:
         notes += [n for n in aggregated_trends.notes(d.selection.totals, p.focus_groups) if n]
     return notes
