@@ -129,8 +129,8 @@ def test_milestones_before_change_points():
     ],
 )
 def test_burkina_faso_and_niger_read_breaks_against_their_own_coups(country, coups, not_theirs):
+    from analysis.analyses.milestones import of_country
     from analysis.curated.tables import load_table
-    from analysis.reports.attack_trends import of_country
 
     milestones = of_country(load_table("milestones"), country)
     own_coups = milestones[milestones["kind"] == "coup"]

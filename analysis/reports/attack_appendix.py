@@ -178,6 +178,7 @@ def sahel_per_year(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) 
         "appendix-sahel",
         report_table("sahel", shown, "Deaths per year by country (OWID from UCDP)", d.sources.owid),
         Text(SAHEL_ALL_DYADS) if len(every_dyad) else None,
+        *(Text("{text}", {"text": t}) for t in other_governments(d)),
         report_table(
             "sahel-brd-all",
             every_dyad,
@@ -193,12 +194,29 @@ def sahel_per_year(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) 
 SAHEL_ALL_DYADS = (
     "UCDP's battle-related deaths are counted per dyad (a government against a group) and year, "
     "and a dyad counts in full in every country where it fought. A country's total over every "
-    "dyad placed there therefore holds wars fought mostly elsewhere: Niger's holds the "
-    "Government of Nigeria's war on JAS and IS, fought mainly in Nigeria, which is why it "
-    "exceeds Mali's and Burkina Faso's although Figure 'Conflict deaths per year in the central "
-    "Sahel' shows Niger lowest. The brief compares each country's own government's dyads; the "
-    "totals over every dyad are here."
+    "dyad placed there therefore also holds the dyads of other governments that fought partly "
+    "there; the brief compares each country's own government's dyads, and the totals over "
+    "every dyad are here."
 )
+
+
+def other_governments(d: AttackInputs) -> list[str]:
+    """Per country, the battle deaths of other governments' dyads its all-dyads total holds, by
+    government, largest first (none: nothing said)."""
+    sentences = []
+    for country, frame in d.sahel_brd.items():
+        if frame is None or not len(frame):
+            continue
+        others = frame[frame["side_a"] != f"Government of {country}"]
+        if not len(others):
+            continue
+        by_side = others.groupby("side_a")["deaths_best"].sum().sort_values(ascending=False)
+        listed = ", ".join(f"{side} {int(deaths):,}" for side, deaths in by_side.items())
+        sentences.append(
+            f"{country}: {int(frame['deaths_best'].sum()):,} over every dyad placed there, of "
+            f"which {int(by_side.sum()):,} in dyads of other governments ({listed})."
+        )
+    return sentences
 
 
 def unmatched(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:

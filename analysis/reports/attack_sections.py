@@ -507,7 +507,7 @@ def unreported(s: AttackSeries) -> tuple[Text, ...]:
     if not s.unreported_breaks:
         return ()
     listed = "; ".join(
-        f"{p.date.year if hasattr(p.date, 'year') else p.date} in the {series} "
+        f"{_when(p.date, series)} in the {series} "
         f"({p.mean_before:,.1f} to {p.mean_after:,.1f}: {c.words()})"
         for series, p, c in s.unreported_breaks
     )
@@ -519,6 +519,14 @@ def unreported(s: AttackSeries) -> tuple[Text, ...]:
             },
         ),
     )
+
+
+def _when(when: Any, series: str) -> str:
+    """A break's first period in words: 'January 2020' in a monthly series, '2018' in an
+    annual one."""
+    if not hasattr(when, "year"):
+        return str(when)
+    return f"{when:%B %Y}" if series.startswith("month") else str(when.year)
 
 
 def with_levels(table: pd.DataFrame, changes: tuple[Change, ...]) -> pd.DataFrame:

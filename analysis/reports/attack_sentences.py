@@ -482,9 +482,9 @@ def report_lede(country: str, sahel_countries: Sequence[str]) -> str:
     sentences = [
         f"How much armed violence has {country} seen, by whom, of what kind, where, and when "
         "did the pattern change?",
-        "This report reads UCDP's conflict-death and battle-death series and event data (ACLED "
-        "or UCDP GED when they are on this machine, otherwise the curated chronology of major "
-        f"incidents){maps}.",
+        "This report reads UCDP's conflict-death and battle-death series and event data that "
+        "lists every attack (ACLED or UCDP GED, when they are on this machine; otherwise it "
+        f"shows the curated chronology of major incidents as a timeline){maps}.",
         "It shows the low-high uncertainty band wherever a dataset gives one and says where "
         "each dataset's coverage ends.",
     ]

@@ -155,7 +155,7 @@ def key_findings(
     findings += [say.owid_finding(inputs.owid, country), say.brd_finding(inputs.brd, country)]
     findings.append(series.latest_finding)
     if country == "Mali" and inputs.census:
-        findings.append(say.shift_finding(series.verdict, series.n_events, inputs.name))
+        findings.append(say.shift_finding(series.verdict, series.n_events, inputs.sources.events))
     findings += [
         say.annual_break_finding(series.owid_breaks, country, params.change_point_method),
         say.overtook_finding(series.sahel_common, country),
