@@ -159,7 +159,7 @@ def latest_caption(table: pd.DataFrame, covered: Coverage) -> str:
         last = aggregates.latest_windows(covered.last, "week")["latest"][1]
         return (
             "Events and deaths by region: the last 4 weeks, the 4 before, a year before; "
-            f"windows ending on {last.isoformat()}, the end of the last whole week the data "
+            f"windows ending on {human_date(last)}, the end of the last whole week the data "
             "covers"
         )
     return (

@@ -11,6 +11,7 @@ incidents and says why it draws no trend.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -64,7 +65,13 @@ def event_summary(d: AttackInputs) -> dict[str, str]:
     """The values of the 'Event data in this report' sentence."""
     if not d.declared.event_rows:
         values = aggregated_trends.summary(d.selection.totals, d.sources.events)
-        return values | {"what": "events"}
+        dated = values["first"] != "-"
+        span = (
+            period_text(date.fromisoformat(values["first"]), date.fromisoformat(values["last"]))
+            if dated
+            else "none in the period"
+        )
+        return values | {"what": "events", "span": span}
     events = d.events
     span = (
         period_text(events["date"].min().date(), events["date"].max().date())
@@ -86,10 +93,6 @@ def event_summary(d: AttackInputs) -> dict[str, str]:
 def event_sentence(d: AttackInputs) -> Text:
     """'Event data in this report: ...': the census counted, or the selection shown."""
     values = event_summary(d)
-    if not d.declared.event_rows:
-        return Text(
-            "Event data in this report: **{source}**, {n} {what} from {first} to {last}.", values
-        )
     if d.census:
         return Text("Event data in this report: **{source}**, {n} {what}, {span}.", values)
     return Text(
