@@ -4,6 +4,7 @@ by slug through its sections."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,3 +73,14 @@ def build(curated: Path | None = None, **given) -> Built:
     inputs = load(ctx, params)
     series = analyse(inputs, params)
     return Built(attack_trends.assemble(inputs, series, params), inputs, series, params)
+
+
+def as_census(built: Built) -> Built:
+    """The same run with its event source declared a census (the minimal chronology standing in
+    for event data that lists every attack), analysed and assembled again."""
+    inputs = built.inputs
+    declared = dataclasses.replace(inputs.declared, census=True)
+    selection = dataclasses.replace(inputs.selection, declaration=declared)
+    inputs = dataclasses.replace(inputs, selection=selection)
+    series = analyse(inputs, built.params)
+    return Built(attack_trends.assemble(inputs, series, built.params), inputs, series, built.params)

@@ -82,10 +82,18 @@ def test_last_month_flags_one_sentence_for_events_and_aggregates():
     # 1..11 and 20): the highest in one year; three years are not covered.
     deaths = [20.0, *range(1, 12), 30.0, 5.0]
     monthly = monthly_table(deaths, [1.0] * 13 + [0.5])
+    # 30 deaths is under HDX Signals' minimum of 100 for a signal
     assert trends.last_month_flags(monthly) == [
         "January 2024, the last whole month the data covers, had 30 deaths: the highest in "
-        "one year; the data does not cover the whole three years before it."
+        "one year; the data does not cover the whole three years before it; below HDX Signals' "
+        "minimum of 100 deaths: no signal."
     ]
+    # 130 deaths, the highest in one year: a signal
+    signal = monthly_table([20.0, *range(1, 12), 130.0, 5.0], [1.0] * 13 + [0.5])
+    assert trends.last_month_flags(signal)[0].endswith(
+        "the highest in one year; the data does not cover the whole three years before it; a "
+        "signal by HDX Signals' rule."
+    )
     # by hand: January 2024 with 10 deaths is below December 2023's 11, within the 12 months
     lower = monthly_table([20.0, *range(1, 12), 10.0], [1.0] * 13)
     assert "not the highest in one year" in trends.last_month_flags(lower)[0]
@@ -116,13 +124,13 @@ def test_window_words_for_covered_uncovered_and_deathless_windows():
         {"events latest": 1234.0, "deaths latest": 56.0, "events previous": float("nan")}
     )
     assert trends.window_words(row, windows, "latest") == (
-        "1,234 events and 56 deaths from 2024-02-01 to 2024-02-29"
+        "1,234 events and 56 deaths from 1 February 2024 to 29 February 2024"
     )
     assert trends.window_words(row, windows, "previous") == (
-        "the data does not cover all of 2024-01-01 to 2024-01-31"
+        "the data does not cover all of 1 January 2024 to 31 January 2024"
     )
     # a product without deaths (demonstrations): no death figure, not zero deaths
     deathless = pd.Series({"events latest": 7.0, "deaths latest": float("nan")})
     assert trends.window_words(deathless, windows, "latest") == (
-        "7 events and no death figure from 2024-02-01 to 2024-02-29"
+        "7 events and no death figure from 1 February 2024 to 29 February 2024"
     )

@@ -25,8 +25,8 @@ from analysis import config
 from analysis.analyses.areas import AreaCounts
 from analysis.figures import groups as fg
 from analysis.figures import maps, style
+from analysis.reports import attack_sections, page
 from analysis.reports import group_evolution as ge
-from analysis.reports import page
 from analysis.reports import public_opinion as po
 from analysis.reports.context import open_run
 from analysis.reports.params import ParameterError, check_parameters
@@ -161,7 +161,8 @@ def test_dollar_in_acronym_and_milestone_label_shows_literally_in_attack_trends(
     curated = curated_copy(tmp_path)
     edit_csv(curated / "groups.csv", "group_id", "aqim", acronym=DOLLAR_ACRONYM)
     dollar_milestones(curated)
-    report = build_attack_trends(curated, data_source="curated")
+    # the chronology stands in for a census here: a selection draws no events by group
+    report = attack_report.as_census(build_attack_trends(curated, data_source="curated"))
     show_attack_trends(report, only=("events-by-group", "national-trend-ucdp"))
     figures = tmp_path / "figures"
     # AQIM's Bamako attack: the events-by-group legend names the group by its acronym
@@ -274,7 +275,9 @@ def test_dollar_in_poll_question_and_pollster_shows_literally(machine, tmp_path)
 
 def test_period_without_events_or_ucdp_years_says_so_in_each_section(machine):
     # curated events are in 2015 and 2019; OWID has 2019-2021 and BRD 2021-2023
-    report = build_attack_trends(start_date="2016-01-01", end_date="2016-12-31")
+    report = attack_report.as_census(
+        build_attack_trends(start_date="2016-01-01", end_date="2016-12-31")
+    )
     show_attack_trends(report)
     notes = no_data_notes(machine)
     assert "events for Mali in the period" in notes
@@ -285,6 +288,9 @@ def test_period_without_events_or_ucdp_years_says_so_in_each_section(machine):
     assert report.report.key_findings[0] == (
         "The UCDP-based national series (OWID) has no year for Mali in the period."
     )
+    # from the chronology as it is, a selection: each event part says what would fill it
+    selection = build_attack_trends(start_date="2016-01-01", end_date="2016-12-31")
+    assert selection.missing["types"].how_to_get == attack_sections.FILL_WITH_CENSUS
 
 
 def test_header_only_event_file_reports_no_events(machine, tmp_path, monkeypatch):
@@ -301,8 +307,10 @@ def test_header_only_event_file_reports_no_events(machine, tmp_path, monkeypatch
     assert "change-points-events" not in figure_slugs(machine)
     assert no_data_notes(machine).count("events for Mali in the period") >= 3
     assert report.report.key_findings[2] == (
-        "The geographic-shift claim cannot be tested: the UCDP GED 25.1 (ucdp.uu.se) has no "
-        "events in the period."
+        "The claim (defenceweb-2019: \u201cTerrorist cells have proliferated throughout the "
+        "country as the threat\u2019s epicenter has moved from northern Mali to the center and "
+        "the south\u201d) cannot be tested: the UCDP GED 25.1 (ucdp.uu.se) has no events in the "
+        "period."
     )
 
 
@@ -377,7 +385,9 @@ def test_a_period_beyond_pandas_dates_is_named_not_out_of_bounds():
 
 def test_focus_group_without_events_says_so_instead_of_an_empty_chart(machine):
     # neither curated event is JNIM's; BRD keeps JNIM's 180 battle deaths
-    report = build_attack_trends(focus_groups=["JNIM"], data_source="curated")
+    report = attack_report.as_census(
+        build_attack_trends(focus_groups=["JNIM"], data_source="curated")
+    )
     show_attack_trends(report, only=("change-points-events",))
     assert "change-points-events" not in report.charts
     assert report.missing["change-points-events"].what == "events for Mali in the period"
@@ -409,7 +419,7 @@ def test_group_with_no_relations_draws_a_one_lane_timeline(machine, tmp_path):
 def test_markup_in_a_group_name_is_text_in_the_figure_and_its_caption(machine, tmp_path):
     curated = curated_copy(tmp_path)
     edit_csv(curated / "groups.csv", "group_id", "aqim", acronym="<b>AQ</b>&$1$")
-    report = build_attack_trends(curated, data_source="curated")
+    report = attack_report.as_census(build_attack_trends(curated, data_source="curated"))
     show_attack_trends(report, only=("events-by-group",))
     assert "<b>AQ</b>&$1$" in svg_texts(tmp_path / "figures" / "events-by-group.svg")
     body = next(o.data for o, m in machine if "figure" in m.get(page.METADATA_KEY, {}))

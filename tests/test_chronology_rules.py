@@ -28,8 +28,8 @@ MINIMAL = Path(__file__).parent / "fixtures" / "curated_min"
 
 EVENT_COLUMNS = (
     "event_id,date,date_precision,country,admin1,admin2,location,latitude,longitude,perpetrators,"
-    "attribution,event_type,target,inclusion,deaths_low,deaths_best,deaths_high,injured,hostages,"
-    "description,sources,notes"
+    "attribution,suspected_perpetrators,event_type,target,inclusion,deaths_low,deaths_best,"
+    "deaths_high,injured,hostages,description,sources,notes"
 ).split(",")
 CANDIDATE_COLUMNS = (
     "candidate_id,date,date_precision,country,admin1,location,perpetrators,deaths,description,"

@@ -17,7 +17,7 @@ from analysis import config
 from analysis.analyses import aggregates
 from analysis.reports import attack_appendix, attack_sections
 from analysis.reports.attack_data import cut_selection
-from analysis.reports.parts import Chart, NoData
+from analysis.reports.parts import Chart, NoData, Text
 from analysis.sources import acled_aggregated
 from analysis.sources.declaration import Declaration
 from analysis.tables import coverage
@@ -144,7 +144,10 @@ def test_an_export_yields_event_rows_and_no_totals(machine):
     shutil.copy(FIXTURES / "events" / "acled_export_current.csv", machine / "acled" / "export.csv")
     selection = coverage.select_events("auto", "Mali", "2021-01-01", "2021-12-31")
     assert selection.declaration.dataset == "acled" and selection.totals is None
-    assert selection.counted is selection.events and aggregates.events_counted(selection) == 7
+    # 7 Mali rows in 2021, of which 5 attacks: a strategic development and a protest are
+    # left out of the counts (selection.left_out)
+    assert selection.counted is selection.events and aggregates.events_counted(selection) == 5
+    assert len(selection.left_out) == 2
     curated = coverage.select_events("curated", "Mali", "2012-01-01", "2025-12-31")
     assert not curated.declaration.census and len(curated.events) == 2
 
@@ -210,8 +213,9 @@ def declaring(built: attack_report.Built, **changes) -> attack_report.Built:
 
 
 def test_a_source_without_actors_makes_the_group_section_say_so(report_machine):
-    built = attack_report.build(CURATED, data_source="curated")
-    groups = built.report["groups"]
+    # the chronology is a selection: a source declared as a census with its rows stands in
+    built = declaring(attack_report.build(CURATED, data_source="curated"), census=True)
+    groups = attack_sections.groups(built.inputs, built.series, built.params)
     # the chronology names AQIM for its Bamako attack: a figure of events by group
     assert "events-by-group" in [c.slug for c in groups.charts()]
     silent = declaring(built, actors=False)
@@ -230,6 +234,11 @@ def test_the_latest_weeks_by_group_need_actors(report_machine):
     # 2019 holds one event, which names no group: the split by group still holds it
     built = attack_report.build(CURATED, data_source="curated", start_date="2019-01-01")
     assert built.series.latest  # the chronology covers weeks of 2019: the section has data
+    # a selection compares no weeks; a source declared as a census with its rows stands in
+    selection = attack_appendix.latest_groups(built.inputs, built.series, built.params)
+    assert [n.slug for n in selection.blocks] == ["latest-groups"]
+    assert isinstance(selection.blocks[0], NoData)
+    built = declaring(built, census=True)
     table = attack_appendix.latest_groups(built.inputs, built.series, built.params)
     assert [t.slug for t in table.tables()] == ["latest-groups"]
     silent = declaring(built, actors=False)
@@ -241,23 +250,27 @@ def test_the_latest_weeks_by_group_need_actors(report_machine):
     )
 
 
-def test_a_selection_says_its_counts_are_indicative_and_a_census_does_not(report_machine):
+def test_a_selection_says_why_it_draws_no_trend_and_a_census_does_not(report_machine):
     built = attack_report.build(CURATED, data_source="curated")
     caveat = (
-        "The curated chronology lists major incidents chosen from the sources, not every attack: "
-        "its counts show what the sources reported. Trends, the geographic shift and change "
-        "points drawn from it are indicative."
+        "The curated chronology lists major incidents chosen from the sources, not every attack, "
+        "so this brief draws no trend, count, share, map or change point from it: a month with "
+        "more entries may only have been better reported. It is shown as a timeline of major "
+        "incidents."
     )
-    assert caveat in built.coverage_notes
+    # said once, beside the timeline of major incidents the brief shows instead of a trend
+    assert built.texts("national-trend") == [caveat]
+    assert "incidents-brief" in built.tables and "national-trend-events" not in built.charts
     census = declaring(built, census=True)
+    section = attack_sections.national_trend(census.inputs, census.series, census.params)
+    assert caveat not in [b.plain() for b in section.blocks if isinstance(b, Text)]
     notes = attack_sections.coverage_notes(census.inputs, census.series, census.params)
-    assert caveat not in notes
     assert not any(n.startswith("For 2019-2021, its 54 deaths") for n in notes)
 
 
 def test_a_source_of_totals_shows_no_single_events(report_machine):
     built = attack_report.build(CURATED, data_source="curated")
-    totals = declaring(built, rows="area-month", actors=False, coordinates="none")
+    totals = declaring(built, rows="area-month", actors=False, coordinates="none", census=True)
     inputs = dataclasses.replace(
         totals.inputs,
         selection=dataclasses.replace(totals.inputs.selection, events=empty_events()),

@@ -52,7 +52,10 @@ def test_auto_prefers_acled(machine):
     (machine / "ucdp-ged").mkdir()
     shutil.copy(FIXTURES / "ged_v25_1.csv", machine / "ucdp-ged" / "ged251.csv")
     selection = coverage.select_events("auto", "Mali", "2021-01-01", "2021-12-31")
-    assert selection.dataset == "acled" and len(selection.events) == 7
+    # 7 Mali rows in 2021: 5 attacks (battles, an explosion, violence against civilians) and
+    # MLI90005 (a strategic development) and MLI90007 (a protest), which are not attacks
+    assert selection.dataset == "acled" and len(selection.events) == 5
+    assert selection.left_out["event_id"].tolist() == ["MLI90005", "MLI90007"]
     assert selection.notes == []
     explicit = coverage.select_events("ucdp-ged", "Mali", None, None)
     assert explicit.dataset == "ucdp-ged"
@@ -87,6 +90,7 @@ def test_dataset_status_and_coverage_table(machine):
         "2021",
         340,
         "no",
+        "31 December 2021",  # the last day of the series' last year
     ]
     assert table.loc[coverage.TITLES["ucdp-ged"]].tolist() == [
         "event",
@@ -95,6 +99,7 @@ def test_dataset_status_and_coverage_table(machine):
         "2020",
         63,
         "yes",
+        "31 December 2024",  # release 25.1's stated span ends there, whatever its rows
     ]
     assert coverage.source_label(ged) == "UCDP GED 25.1 (ucdp.uu.se)"
 

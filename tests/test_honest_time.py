@@ -161,10 +161,10 @@ def test_a_covered_year_without_events_is_listed_and_an_uncovered_one_is_not():
     only_2020 = geoshift.geographic_shift(events, span("2020-01-01", "2020-12-31"))
     assert list(only_2020.index) == [2020]
     verdict = geoshift.shift_verdict(only_2020, window=3, min_events=1)
-    assert verdict.verdict == "not enough data"
+    assert verdict.verdict == "cannot be tested with this data"
     assert verdict.sentence() == (
-        "Not enough covered years to test the claim. The data covers only 1 whole year, too few "
-        "for two windows."
+        "The claim cannot be tested with this data: the data covers too few whole years for two "
+        "windows. The data covers only 1 whole year, too few for two windows."
     )
 
 
@@ -252,10 +252,11 @@ def test_coverage_sentences_say_where_each_source_ends():
     assert cov.coverage_sentences(
         {"ACLED export": acled, "OWID series": owid}, date(2024, 6, 30)
     ) == [
-        "The ACLED export covers 2024-01-04 to 2024-03-15 (test); from 2024-03-16 on it has no "
-        "data, shown as missing, not as zero.",
-        "The OWID series covers 2012 to 2023 (the series' first and last year); from 2024 on it "
-        "has no data, shown as missing, not as zero.",
+        "The ACLED export covers 4 January 2024 to 15 March 2024 (test); from 16 March 2024 on "
+        "it has no data, shown as missing, not as zero.",
+        # the period written one way (period_text), whole years too
+        "The OWID series covers 1 January 2012 to 31 December 2023 (the series' first and last "
+        "year); from 1 January 2024 on it has no data, shown as missing, not as zero.",
     ]
 
 
@@ -285,14 +286,14 @@ def test_a_relative_end_stops_at_the_data_and_a_written_end_is_kept():
     end = cov.report_end(run, True, run, acled, "ACLED export")
     assert end.end == date(2025, 6, 14)
     assert end.sentence == (
-        "The period ends on 2025-06-14, the last day the ACLED export covers, which is earlier "
-        "than the run date (2026-11-27)."
+        "The period ends on 14 June 2025, the last day the ACLED export covers, which is earlier "
+        "than the run date (27 November 2026)."
     )
     kept = cov.report_end(date(2025, 12, 31), False, run, acled, "ACLED export")
     assert kept.end == date(2025, 12, 31)
     assert kept.sentence == (
-        "The period ends on 2025-12-31 as asked; the ACLED export covers up to 2025-06-14, so "
-        "the periods after it are missing, not zero."
+        "The period ends on 31 December 2025 as asked; the ACLED export covers up to 14 June "
+        "2025, so the periods after it are missing, not zero."
     )
     fresh = cov.report_end(run, True, run, span("2024-01-01", "2026-12-31"), "ACLED export")
     assert fresh.end == run and "the run date" in fresh.sentence
@@ -348,12 +349,12 @@ def test_a_written_end_past_the_export_shows_missing_months_and_says_where_it_en
     # no change point at the end of coverage (old zero-filled series broke "down to 0" there)
     assert report.series.event_breaks == ()
     assert report.coverage_notes[0] == (
-        "The period ends on 2024-12-31 as asked; the ACLED export covers up to 2024-03-15, so "
-        "the periods after it are missing, not zero."
+        "The period ends on 31 December 2024 as asked; the ACLED export covers up to 15 March "
+        "2024, so the periods after it are missing, not zero."
     )
     assert (
-        "The ACLED export covers 2024-01-01 to 2024-03-15 (the file's first and last event); "
-        "from 2024-03-16 on it has no data, shown as missing, not as zero."
+        "The ACLED export covers 1 January 2024 to 15 March 2024 (the file's first and last "
+        "event); from 16 March 2024 on it has no data, shown as missing, not as zero."
     ) in report.coverage_notes
 
 
@@ -362,8 +363,8 @@ def test_the_default_end_follows_the_run_and_stops_at_the_export(export_to_mid_m
     report = attack_report(start_date="2024-01-01")
     assert report.params.end_date == date(2026, 11, 27)
     assert report.coverage_notes[0] == (
-        "The period ends on 2024-03-15, the last day the ACLED export covers, which is earlier "
-        "than the run date (2026-11-27)."
+        "The period ends on 15 March 2024, the last day the ACLED export covers, which is "
+        "earlier than the run date (27 November 2026)."
     )
     monthly = report.charts["national-trend-events"].data
     # January to March only, March marked partial (15 of 31 days)
@@ -645,7 +646,7 @@ def test_latest_events_without_a_death_figure_have_no_deaths_not_zero():
     assert (row["events year before"], row["deaths year before"]) == (0, 0)
     windows = trends.latest_windows(date(2024, 3, 15))
     assert trends.window_words(row, windows, "latest") == (
-        "2 events and no death figure from 2024-02-17 to 2024-03-15"
+        "2 events and no death figure from 17 February 2024 to 15 March 2024"
     )
     from analysis.reports.attack_tables import latest_by
 
@@ -670,16 +671,21 @@ def test_the_latest_section_of_the_report_says_where_its_weeks_end(export_to_mid
     report = attack_report(start_date="2024-01-01", end_date="2024-12-31")
     assert tuple(report.texts("latest")) == (
         # latest 2024-02-17..03-15: Feb 27, Mar 15; previous 01-20..02-16: Jan 25, Feb 2, 14
-        "In the last 4 weeks the ACLED export covers (2024-02-17 to 2024-03-15) it records 2 "
-        "events and 2 deaths, against 3 events and 3 deaths from 2024-01-20 to 2024-02-16 (the "
-        "4 weeks before) and the data does not cover all of 2023-02-18 to 2023-03-17 (the same "
-        "weeks a year earlier).",
-        "These weeks end on 2024-03-15, the last day the data covers, not on the run date "
-        "(2026-11-27): events since then are not in the data.",
-        # February is the last whole month (March is half covered): 3 deaths
-        "February 2024, the last whole month the data covers, had 3 deaths: the data does not "
-        "cover the whole one year before it; the data does not cover the whole three years "
-        "before it.",
+        "In the last 4 weeks the ACLED export covers (17 February 2024 to 15 March 2024) it "
+        "records 2 events and 2 deaths, against 3 events and 3 deaths (the 4 weeks before, 20 "
+        "January 2024 to 16 February 2024) and the same weeks a year earlier, which the data "
+        "does not cover whole (18 February 2023 to 17 March 2023).",
+        # 2 events against 3: 0.5 and 0.75 a week, within ACLED's low baseline (2 and 5)
+        "Change in events (ACLED Trendfinder's levels, method notes): against the 4 weeks "
+        "before, too few events to compare (ACLED's low-baseline rule); against a year "
+        "earlier, not compared (the data does not cover it whole).",
+        # the 30 days 15 February to 15 March 2024 hold Feb 27 and Mar 15: 2 deaths; the
+        # export starts on 1 January 2024, so no year before is covered
+        "The 30 days to 15 March 2024 had 2 deaths: the data does not cover the whole one year "
+        "before; the data does not cover the whole three years before; below HDX Signals' "
+        "minimum of 100 deaths: no signal.",
+        "These weeks end on 15 March 2024, the last day the data covers, not on the run date "
+        "(27 November 2026): events since then are not in the data.",
     )
     regions = report.tables["latest-regions"].frame
     assert regions.iloc[0].tolist() == ["Mopti", "2", "2", "3", "3", "not covered", "not covered"]

@@ -4,17 +4,19 @@ Every expected number is worked out by hand in a comment."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from analysis import config
+from analysis.analyses import geoshift
 from analysis.analyses.changepoints import ChangePoint
 from analysis.analyses.geoshift import ShiftVerdict
 from analysis.analyses.milestones import milestones_in
+from analysis.reports import attack_sections, attack_tables, attack_trends
 from analysis.reports import attack_sentences as say
-from analysis.reports import attack_tables, attack_trends
 from analysis.reports.attack_params import AttackTrendsParameters
 from analysis.reports.params import ParameterError
 from tests import attack_report
@@ -109,48 +111,64 @@ def test_owid_finding_last_first_and_deadliest_year():
     assert "missing on this machine" in say.owid_finding(None, "Mali")
 
 
-def test_brd_finding_gives_the_top_group_share():
+def test_brd_finding_says_in_dyads_involving_and_keeps_to_its_own_government():
     brd = pd.DataFrame(
         {
-            "side_b": ["JNIM", "JNIM", "IS", "MNLA"],
-            "year": [2013, 2020, 2020, 2013],
-            "deaths_best": [300, 900, 600, 200],
+            "side_a": ["Government of Mali"] * 4 + ["Government of Niger"],
+            "side_b": ["JNIM", "JNIM", "IS", "MNLA", "IS"],
+            "year": [2013, 2020, 2020, 2013, 2021],
+            "deaths_best": [300, 900, 600, 200, 5000],
         }
     )
-    # JNIM 300 + 900 = 1,200 of 300 + 900 + 600 + 200 = 2,000 -> 60%
+    # The Government of Mali's dyads only (Niger's, counted in Mali because it also fought
+    # there, is left out): JNIM 300 + 900 = 1,200 of 300 + 900 + 600 + 200 = 2,000 -> 60%.
+    # Battle-related deaths count both sides: "in dyads involving", never "accounts for".
     assert say.brd_finding(brd, "Mali") == (
-        "JNIM accounts for 60% of the 2,000 state-based battle deaths UCDP recorded in Mali "
-        "from 2013 to 2020 (1,200)."
+        "60% of the 2,000 battle-related deaths UCDP recorded in the dyads of the Government of "
+        "Mali from 2013 to 2020 (1,200) were in dyads involving JNIM; they count the dead of "
+        "both sides, not those one side killed."
     )
     assert say.brd_finding(brd.iloc[0:0], "Mali") is None
 
 
-def test_shift_finding_and_verdict_sentence():
+def test_shift_finding_names_the_claim_and_each_part():
     verdict = ShiftVerdict(
-        "supported",
+        "partly supported",
         (2012, 2014),
         (2023, 2025),
-        {"north": 0.9, "centre": 0.1, "south": 0.0},
-        {"north": 0.25, "centre": 0.5, "south": 0.25},
+        {"north": 0.78, "centre": 0.17, "south": 0.04},
+        {"north": 0.38, "centre": 0.60, "south": 0.02},
         18.04,
         14.46,
         30,
         40,
+        parts=(
+            geoshift.ClaimPart("north", "fell", 0.78, 0.38),
+            geoshift.ClaimPart("centre", "rose", 0.17, 0.60),
+            geoshift.ClaimPart("south", "rose", 0.04, 0.02),
+        ),
+        placed_share=(0.99, 1.0),
     )
     assert say.shift_finding(verdict, 1234, "UCDP GED 25.1 (ucdp.uu.se)") == (
-        "The claim is supported: the north's share of deaths went from 90% in 2012-2014 to 25% "
-        "in 2023-2025, the centre's from 10% to 50% and the south's from 0% to 25%; the "
-        "deaths-weighted mean latitude moved from 18.0°N to 14.5°N. (Tested on 1,234 events of "
-        "the UCDP GED 25.1 (ucdp.uu.se).)"
+        "The claim (defenceweb-2019: \u201cTerrorist cells have proliferated throughout the "
+        "country as the threat\u2019s epicenter has moved from northern Mali to the center and "
+        "the south\u201d) is partly supported, from 2012-2014 to 2023-2025: the north's share "
+        "fell from 78% to 38% (as claimed), the centre's share rose from 17% to 60% (as "
+        "claimed), the south's share went from 4% to 2%, no clear change (the claim says it "
+        "rose). Evidence base: 99% of the deaths in 2012-2014 and 100% in 2023-2025 could be "
+        "placed in a zone (30 and 40 events placed). (Tested on the UCDP GED 25.1 "
+        "(ucdp.uu.se).)"
     )
     lines = say.shift_headline_lines(verdict, "ucdp-ged", 1234)
-    assert lines[1] == "verdict: supported; windows (2012, 2014) and (2023, 2025)"
-    assert lines[2:5] == (
-        "  north: 90% -> 25% of deaths",
-        "  centre: 10% -> 50% of deaths",
-        "  south: 0% -> 25% of deaths",
+    assert lines == (
+        "event source: ucdp-ged, 1234 events (census)",
+        "verdict: partly supported",
+        "  windows (2012, 2014) and (2023, 2025)",
+        "  north: 78% -> 38% of deaths (fell; claimed: fell)",
+        "  centre: 17% -> 60% of deaths (rose; claimed: rose)",
+        "  south: 4% -> 2% of deaths (did not change clearly; claimed: rose)",
+        "  deaths placed in a zone: 99% and 100%",
     )
-    assert lines[5] == "  weighted latitude: 18.04 -> 14.46"
 
 
 def test_annual_break_finding_names_the_first_break():
@@ -206,23 +224,26 @@ def test_build_findings_headlines_and_tables_from_the_fixture(machine):
     report = build()
     assert report.inputs.selection.dataset == "curated" and len(report.inputs.events) == 2
     assert report.report.key_findings == (
+        # the chronology is a selection: the brief says so first and leans on UCDP's series
+        "No event data that lists every attack in Mali (an ACLED export or UCDP GED) is on "
+        "this machine: the counts and trends of this brief come from UCDP's annual series (Our "
+        "World in Data, UCDP BRD), which end in 2021. The curated chronology (2 major "
+        "incidents) is a selection, shown as a timeline, not counted.",
         # OWID Mali: 2019 100, 2020 150, 2021 90
         "UCDP counts 90 deaths from organised violence in Mali in 2021, against 100 in 2019; "
         "the deadliest year was 2020 with 150 (Our World in Data from UCDP).",
-        # BRD Mali: JNIM 100 + 80 = 180 of 180 + IS 50 = 230 -> 78%
-        "JNIM accounts for 78% of the 230 state-based battle deaths UCDP recorded in Mali from "
-        "2022 to 2023 (180).",
-        # the chronology covers 2015-11-20 to 2019-11-01 (its first and last entry): 2016-2018
-        # are its whole years, 2015 and 2019 partial; three whole years make two windows of
-        # one year (2016, 2018), with no placed event in either
-        "Not enough placed events to test the claim (0 in 2016, 0 in 2018). 2015 and 2019 are "
-        "only partly covered by the data and left out of the windows. The windows are shortened "
-        "to 1 year each: the data covers 3 whole years, fewer than two windows of 3. (Tested "
-        "on 2 events of the curated chronology of major incidents (data/curated/events.csv).)",
-        # three OWID years cannot hold two segments of two years: no annual break
+        # BRD, the Government of Mali's dyads: JNIM 100 + 80 = 180 of 180 + IS 50 = 230 -> 78%
+        "78% of the 230 battle-related deaths UCDP recorded in the dyads of the Government of "
+        "Mali from 2022 to 2023 (180) were in dyads involving JNIM; they count the dead of both "
+        "sides, not those one side killed.",
+        # no 'Latest' and no verdict from a selection; three OWID years cannot hold two
+        # segments of two years: no annual break
         "Burkina Faso's conflict deaths first exceeded Mali's in 2020; in 2021 UCDP counts "
         "Burkina Faso 300, Mali 90, Niger 70.",
     )
+    # the newest figure: OWID's and BRD's last year, 2021 and 2023; the chronology (to 1
+    # November 2019) is a selection and does not date the brief
+    assert report.report.data_through == date(2023, 12, 31)
     assert report.report.checks["headline"] == (
         "OWID Mali deaths 2019-2021: 340; peak 2020",
         # low 90 + 80 + 40 = 210, high 150 + 100 + 60 = 310
@@ -231,8 +252,8 @@ def test_build_findings_headlines_and_tables_from_the_fixture(machine):
         "annual breaks: none",
     )
     assert report.report.checks["shift"][:2] == (
-        "event source: curated, 2 events",
-        "verdict: not enough data; windows (2016, 2016) and (2018, 2018)",
+        "event source: curated, 2 events (selection)",
+        "verdict: cannot be tested with this data",
     )
     # the curated deaths in 2019-2021 (Indelimane, 54) against UCDP's 340: 16%
     assert report.coverage_notes[-1] == (
@@ -244,19 +265,27 @@ def test_build_findings_headlines_and_tables_from_the_fixture(machine):
         "battle deaths": [180, 50],
         "share": [78.3, 21.7],  # 180 / 230 and 50 / 230, in %
     }
-    # Sahel BRD per country: Mali 230; Burkina Faso 200 (one dyad-year); Niger: IS 50 in
-    # 2022 fought in Mali and Niger, and IS 25 in 2021 -> 75
     # UCDP BRD's rows are dyad-years, not events: the Government of Mali's 3 rows (230 deaths)
     # are counted under a header that says so.
     unresolved = report.tables["unresolved"].frame.set_index("actor")
     assert unresolved.loc["Government of Mali"].tolist() == ["state forces", 3, 230, "ucdp-brd"]
     assert "events (dyad-years in UCDP BRD)" in unresolved.columns
+    # The Sahel table of the brief: each country's own government's dyads (Mali 230; Burkina
+    # Faso 200, one dyad-year; Niger 25, the Government of Niger's IS dyad of 2021). Over every
+    # dyad placed in the country (appendix), Niger's 75 also hold the Government of Mali's IS
+    # dyad (50 in 2022, fought partly in Niger).
     sahel = report.tables["sahel-brd"].frame.set_index("country")
-    assert sahel["battle deaths (BRD)"].to_dict() == {"Mali": 230, "Burkina Faso": 200, "Niger": 75}
-    # Of those, the dyads of the country's own government: Niger's 75 hold the Government of
-    # Mali's IS dyad (50, fought partly in Niger); the Government of Niger's own is 25.
-    own = "of which its own government's dyads"
-    assert sahel[own].to_dict() == {"Mali": 230, "Burkina Faso": 200, "Niger": 25}
+    assert sahel["battle deaths, own government's dyads"].to_dict() == {
+        "Mali": 230,
+        "Burkina Faso": 200,
+        "Niger": 25,
+    }
+    every = report.tables["sahel-brd-all"].frame.set_index("country")
+    assert every["battle deaths, every dyad placed there"].to_dict() == {
+        "Mali": 230,
+        "Burkina Faso": 200,
+        "Niger": 75,
+    }
     claims = report.tables["claims"].frame
     assert claims["what the data shows"].iloc[2] == (
         "Burkina Faso went from 50 deaths in 2019 to 300 in 2021, Niger from 40 to 70; Burkina "
@@ -271,10 +300,13 @@ def test_build_sources_and_missing_sections(machine):
         "Our World in Data from UCDP (ourworldindata.org)",
         "UCDP Battle-Related Deaths 25.1 (ucdp.uu.se)",  # the version of the file read
     )
-    # no boundaries on this machine: the map sections say how to get them
-    assert report.missing["map-regions"].what == "Mali region boundaries or events"
-    assert "geoboundaries-adm1" in report.missing["map-regions"].how_to_get
-    assert "map-regions" not in report.charts
+    # a selection draws no map; from a census, with no boundaries on this machine, the map
+    # sections say how to get them
+    assert report.missing["map-regions"].how_to_get == attack_sections.FILL_WITH_CENSUS
+    census = attack_report.as_census(report)
+    assert census.missing["map-regions"].what == "Mali region boundaries or events"
+    assert "geoboundaries-adm1" in census.missing["map-regions"].how_to_get
+    assert "map-regions" not in census.charts
     # the state of emergency of November 2015 is in the period; Serval (2013-2014) too
     milestones = report.inputs.milestones
     assert milestones["milestone_id"].tolist() == ["serval", "state-of-emergency-2015"]
@@ -284,22 +316,30 @@ def test_focus_group_filters_events_and_battle_deaths(machine):
     report = build(focus_groups=["JNIM"])
     # neither curated event is JNIM's (AQIM's Bamako attack, an unattributed one)
     assert len(report.inputs.events) == 0
-    assert report.missing["national-trend-events"].what == "events for Mali in the period"
+    assert report.missing["incidents-brief"].what == "major incidents in Mali in the period"
     assert "deadliest" in report.missing
+    census = attack_report.as_census(report)
+    assert census.missing["national-trend-events"].what == "events for Mali in the period"
     # BRD keeps JNIM's 100 + 80 = 180 only
-    assert report.report.key_findings[1] == (
-        "JNIM accounts for 100% of the 180 state-based battle deaths UCDP recorded in Mali "
-        "from 2022 to 2023 (180)."
+    assert report.report.key_findings[2] == (
+        "100% of the 180 battle-related deaths UCDP recorded in the dyads of the Government of "
+        "Mali from 2022 to 2023 (180) were in dyads involving JNIM; they count the dead of both "
+        "sides, not those one side killed."
     )
 
 
 def test_another_country_has_no_maps_nor_shift_test(machine):
     report = build(country="Niger")
-    assert report.missing["map-regions"].how_to_get == "choose country = 'Mali'"
+    # the note says what data would fill the gap, not a parameter value
+    assert report.missing["map-regions"].how_to_get == (
+        "Boundary files of Niger's regions and provinces (geoBoundaries ADM1 and ADM2) would "
+        "fill it, with a reader for them: the project reads Mali's boundaries only."
+    )
     assert "geographic-shift" in report.missing
+    assert not any("country =" in n.how_to_get for n in report.missing.values())
     # OWID Niger: 40, 60, 70; no shift finding for a country other than Mali
     findings = report.report.key_findings
-    assert findings[0].startswith("UCDP counts 70 deaths from organised violence in Niger")
+    assert findings[1].startswith("UCDP counts 70 deaths from organised violence in Niger")
     assert not any("claim" in f for f in findings)
 
 
@@ -309,7 +349,7 @@ def test_brief_captions_and_the_body_tables_the_notebook_shortens(machine):
     descriptions (the appendix shows it whole), and the zone table's headers can wrap."""
     from analysis.reports import brief
 
-    report = build()
+    report = attack_report.as_census(build())
     assert report.charts  # the fixture draws figures: the loop below tests something
     for slug, spec in report.charts.items():
         assert brief.caption_words(spec.caption) <= brief.MAX_CAPTION_WORDS, slug
@@ -337,7 +377,7 @@ def test_brief_captions_and_the_body_tables_the_notebook_shortens(machine):
 
 
 def test_annual_event_figures_say_which_years_are_partly_covered(machine):
-    report = build()
+    report = attack_report.as_census(build())
     # The chronology covers 2015-11-20 to 2019-11-01 (its first and last entry): by hand,
     # 2015 holds 42 of its 365 days (12%), 2019 305 of 365 (84%): their bars are not whole years.
     note = (

@@ -24,6 +24,7 @@ def events_frame(rows: list[dict]) -> pd.DataFrame:
         "target": [],
         "civilian_targeted": False,
         "event_type": "battle",
+        "event_type_original": "battle",
         "dataset": "test",
         "actors": [],
         "location": None,
@@ -138,16 +139,29 @@ def test_geographic_shift_by_hand(five):
     assert y2021["deaths_weighted_latitude"] == pytest.approx((13.4 * 20 + 12.6 * 3) / 23)
     assert y2021["share_deaths_south"] == pytest.approx(3 / 23)
     verdict = geoshift.shift_verdict(shift, window=1, min_events=1)
-    # the north did not lead in 2020 (centre 67%), but centre+south lead in 2021 and the
-    # weighted latitude fell by 1.8 degrees: partly supported
-    assert verdict.verdict == "partly supported"
+    # By hand, the shares of deaths 2020 -> 2021: north 5/15 = 33% -> 0/23 = 0% (fell, by 33
+    # points: holds); centre 10/15 = 67% -> 20/23 = 87% (rose by 20 points: holds); south 0% ->
+    # 3/23 = 13% (rose by 13 points: holds): every part holds, supported. e3 (Kidal, no death
+    # figure) adds no death: 100% of the deaths are placed in both years.
+    assert verdict.verdict == "supported"
     assert verdict.early_years == (2020, 2020) and verdict.late_years == (2021, 2021)
-    assert "33% in 2020 to 0% in 2021" in verdict.sentence()
-    assert "15.1°N to 13.3°N" in verdict.sentence()
-    assert geoshift.shift_verdict(shift, window=1).verdict == "not enough data"
+    assert [(p.zone, p.moved, p.holds) for p in verdict.parts] == [
+        ("north", "fell", True),
+        ("centre", "rose", True),
+        ("south", "rose", True),
+    ]
+    assert "the north's share fell from 33% to 0% (as claimed)" in verdict.sentence()
+    assert verdict.placed_share == (1.0, 1.0)
+    # 3 placed events in 2020, 2 in 2021: fewer than the 10 a window needs by default
+    too_few = geoshift.shift_verdict(shift, window=1)
+    assert too_few.verdict == "cannot be tested with this data"
+    assert too_few.sentence() == (
+        "The claim cannot be tested with this data: too few events placed in a zone (3 in "
+        "2020, 2 in 2021; at least 10 in each window are needed)."
+    )
 
 
-def test_shift_verdict_says_how_many_deaths_the_latitude_rests_on():
+def test_each_part_of_the_claim_is_tested_with_its_figure():
     rows = [
         dict(event_id="a", date="2020-06-01", deaths_best=10, admin1="Kidal", latitude=18.4),
         dict(event_id="b", date="2020-07-01", deaths_best=30, admin1="Mopti"),
@@ -157,23 +171,39 @@ def test_shift_verdict_says_how_many_deaths_the_latitude_rests_on():
     shift = geoshift.geographic_shift(events_frame(rows))
     verdict = geoshift.shift_verdict(shift, window=1, min_events=1)
     # By hand: 2020 north 10 of 40 (25%), centre 30 (75%); 2021 centre 20 of 25 (80%), south 5
-    # (20%). The latitudes rest on the deaths with coordinates only: 10 of 40, 20 of 25.
-    assert verdict.sentence() == (
-        "The claim is partly supported: the north's share of deaths went from 25% in 2020 to "
-        "0% in 2021, the centre's from 75% to 80% and the south's from 0% to 20%; the "
-        "deaths-weighted mean latitude of the deaths with coordinates (10 of 40 in 2020, 20 of "
-        "25 in 2021) moved from 18.4°N to 14.5°N."
+    # (20%). North fell 25 points, south rose 20: both hold; the centre rose 5 points, which
+    # is the least that counts (MIN_SHARE_CHANGE), so it holds too.
+    assert verdict.sentence('The claim (src: "moved")') == (
+        'The claim (src: "moved") is supported, from 2020 to 2021: the north\'s share fell from '
+        "25% to 0% (as claimed), the centre's share rose from 75% to 80% (as claimed), the "
+        "south's share rose from 0% to 20% (as claimed). Evidence base: 100% of the deaths in "
+        "2020 and 100% in 2021 could be placed in a zone (2 and 2 events placed)."
     )
-    # No death with coordinates in 2021: no mean latitude, never 'nan°N'.
-    unlocated = events_frame(rows[:2] + [{**rows[2], "latitude": np.nan}, rows[3]])
-    verdict = geoshift.shift_verdict(geoshift.geographic_shift(unlocated), window=1, min_events=1)
-    assert verdict.sentence().endswith(
-        "the south's from 0% to 20%; no death in 2021 has coordinates, so no mean latitude is "
-        "compared."
+    # The real export's figures (north 78% -> 38%, centre 17% -> 60%, south 4% -> 2%): the
+    # south fell 2 points, less than 5: no clear change, and the claim says it rose. Deaths per
+    # year by zone, two years a window: 78/17/4 (+1 unplaced) then 38/60/2.
+    real = events_frame(
+        [
+            dict(event_id=f"{y}-{zone}-{i}", date=f"{y}-0{i + 1}-01", deaths_best=deaths,
+                 admin1=admin1)
+            for y, shares in ((2012, (78, 17, 4)), (2020, (38, 60, 2)))
+            for zone, admin1, deaths in zip(("n", "c", "s"), ("Gao", "Mopti", "Bamako"), shares,
+                                            strict=True)
+            for i in range(2)
+        ]
+        + [dict(event_id="x", date="2012-03-01", deaths_best=2, admin1="Nowhere")]
+    )  # fmt: skip
+    verdict = geoshift.shift_verdict(geoshift.geographic_shift(real), window=1, min_events=1)
+    assert verdict.verdict == "partly supported"
+    assert [p.holds for p in verdict.parts] == [True, True, False]
+    assert "the south's share went from 4% to 2%, no clear change (the claim says it rose)" in (
+        verdict.sentence()
     )
+    # 198 of 200 deaths of 2012 placed in a zone (the 2 at 'Nowhere' are not): 99%
+    assert verdict.placed_share == (pytest.approx(198 / 200), 1.0)
 
 
-def test_shift_verdict_supported_and_not_supported():
+def test_shift_verdict_not_supported_and_not_testable():
     def year_rows(year: int, north: int, centre: int, south: int) -> list[dict]:
         rows = []
         for admin1, latitude, deaths in (("Kidal", 18.4, north), ("Mopti", 14.5, centre),
@@ -185,15 +215,30 @@ def test_shift_verdict_supported_and_not_supported():
             ]  # fmt: skip
         return rows
 
-    moved = events_frame(
-        year_rows(2012, 10, 2, 1) + year_rows(2013, 8, 2, 0) + year_rows(2020, 2, 9, 3)
-    )
-    verdict = geoshift.shift_verdict(geoshift.geographic_shift(moved), window=2)
-    assert verdict.verdict == "supported"
-    assert verdict.early_years == (2012, 2013) and verdict.late_years == (2013, 2020)
+    # north 10/13 = 77% -> 10/14 = 71% (fell 6 points: holds); centre 2/13 = 15% -> 3/14 = 21%
+    # (rose 6 points: holds); south 8% -> 7% (no clear change): partly supported
     stayed = events_frame(year_rows(2012, 10, 2, 1) + year_rows(2020, 10, 3, 1))
     assert geoshift.shift_verdict(geoshift.geographic_shift(stayed), window=1).verdict == (
+        "partly supported"
+    )
+    # the reverse move: north 2/14 -> 10/13 rose, centre 9/14 -> 2/13 fell, south 3/14 = 21%
+    # -> 1/13 = 8% fell: no part holds, not supported
+    reverse = events_frame(year_rows(2012, 2, 9, 3) + year_rows(2020, 10, 2, 1))
+    assert geoshift.shift_verdict(geoshift.geographic_shift(reverse), window=1).verdict == (
         "not supported"
+    )
+    # under half of the deaths placed: 12 events of 1 death in Kidal and 12 of 2 deaths with
+    # no region each year; 12 of 36 deaths placed (33%): cannot be tested
+    unplaced = events_frame(
+        [dict(event_id=f"{y}-{i}", date=f"{y}-06-01", deaths_best=1, admin1="Kidal")
+         for y in (2012, 2020) for i in range(12)]
+        + [dict(event_id=f"{y}-u{i}", date=f"{y}-06-01", deaths_best=2, admin1=None)
+           for y in (2012, 2020) for i in range(12)]
+    )  # fmt: skip
+    verdict = geoshift.shift_verdict(geoshift.geographic_shift(unplaced), window=1)
+    assert verdict.verdict == "cannot be tested with this data"
+    assert verdict.reason == (
+        "under half of the deaths could be placed in a zone (33% in 2012, 33% in 2020)"
     )
 
 

@@ -6,15 +6,18 @@ and deaths in each zone, their shares (of the events placed in a zone), and the
 deaths-weighted mean latitude of the events with coordinates: a single number that moves
 south when the killing does (Kidal is near 18°N, Mopti 14.5°N, Bamako 12.6°N).
 
-``shift_verdict`` tests the claim on two windows (by default the first and last three years
-with data) and returns the verdict with its numbers:
+``shift_verdict`` tests the claim part by part on two windows (by default the first and last
+three years with data): the north's share of deaths fell, the centre's rose, the south's rose,
+each by at least ``MIN_SHARE_CHANGE`` (5 percentage points); the evidence base is the share of
+the deaths that could be placed in a zone. The verdict:
 
-* **supported**: the north had the largest share of deaths in the early window, and the centre
-  and south together had more than the north in the late window;
-* **partly supported**: only one of the two holds, while the deaths-weighted latitude moved
-  south by at least half a degree;
-* **not supported**: otherwise;
-* **not enough data**: fewer than ``min_events`` placed events in either window.
+* **supported**: every part holds;
+* **partly supported**: some parts hold, not all;
+* **not supported**: none holds;
+* **cannot be tested with this data**: fewer than ``min_events`` placed events in either
+  window, under half of either window's deaths placed in a zone (``MIN_PLACED_SHARE``), or too
+  few covered years for two windows. A selection of events (not a census) is never tested: the
+  report says so without calling this module.
 
 **Covered years only.** Given the data's coverage (``Coverage``), ``geographic_shift`` lists
 every year the data covers (a covered year without events has zeros; a year it does not cover
@@ -36,7 +39,6 @@ from analysis.core import regions
 from analysis.tables.events import Coverage
 
 ZONES = regions.ZONES
-LATITUDE_SHIFT_DEGREES = 0.5
 
 
 def geographic_shift(events: pd.DataFrame, coverage: Coverage | None = None) -> pd.DataFrame:
@@ -69,9 +71,9 @@ def shift_table(frame: pd.DataFrame, coverage: Coverage | None = None) -> pd.Dat
         in_zone = placed[placed["zone"] == zone].groupby("year")
         table[f"events_{zone}"] = in_zone["events"].sum().reindex(years, fill_value=0)
         table[f"deaths_{zone}"] = in_zone["deaths"].sum().reindex(years, fill_value=0.0)
-    table["events_unplaced"] = (
-        frame[frame["zone"].isna()].groupby("year")["events"].sum().reindex(years, fill_value=0)
-    )
+    unplaced = frame[frame["zone"].isna()].groupby("year")
+    table["events_unplaced"] = unplaced["events"].sum().reindex(years, fill_value=0)
+    table["deaths_unplaced"] = unplaced["deaths"].sum().reindex(years, fill_value=0.0)
     events_placed = table[[f"events_{z}" for z in ZONES]].sum(axis=1)
     deaths_placed = table[[f"deaths_{z}" for z in ZONES]].sum(axis=1)
     for zone in ZONES:
@@ -92,9 +94,58 @@ def shift_table(frame: pd.DataFrame, coverage: Coverage | None = None) -> pd.Dat
     return table
 
 
+#: The claim in parts: each zone's share of deaths and the way the claim says it moved.
+CLAIM_PARTS: tuple[tuple[str, str], ...] = (
+    ("north", "fell"),
+    ("centre", "rose"),
+    ("south", "rose"),
+)
+#: A share moves (falls or rises) only by at least this many percentage points (this project's
+#: rule; no published reference): a smaller change is no clear change, and the part fails.
+MIN_SHARE_CHANGE = 0.05
+#: Below this share of the deaths placed in a zone in either window, the claim cannot be
+#: tested: the zones would describe a minority of the deaths.
+MIN_PLACED_SHARE = 0.5
+VERDICTS = ("supported", "partly supported", "not supported", "cannot be tested with this data")
+
+
+@dataclass(frozen=True)
+class ClaimPart:
+    """One part of the claim: a zone's share of deaths in the two windows, and whether it moved
+    the way the claim says (by at least MIN_SHARE_CHANGE)."""
+
+    zone: str
+    claimed: str  # "fell" or "rose"
+    early: float
+    late: float
+
+    @property
+    def moved(self) -> str:
+        """'fell', 'rose' or 'did not change clearly' (less than MIN_SHARE_CHANGE either way)."""
+        change = self.late - self.early
+        if abs(change) < MIN_SHARE_CHANGE - 1e-12:
+            return "did not change clearly"
+        return "rose" if change > 0 else "fell"
+
+    @property
+    def holds(self) -> bool:
+        """Whether the share moved as the claim says."""
+        return self.moved == self.claimed
+
+    def words(self) -> str:
+        """ "the north's share fell from 78% to 38% (as claimed)"."""
+        verb = (
+            f"{self.moved} from {self.early:.0%} to {self.late:.0%}"
+            if self.moved != "did not change clearly"
+            else f"went from {self.early:.0%} to {self.late:.0%}, no clear change"
+        )
+        tail = "as claimed" if self.holds else f"the claim says it {self.claimed}"
+        return f"the {self.zone}'s share {verb} ({tail})"
+
+
 @dataclass(frozen=True)
 class ShiftVerdict:
-    """The claim tested on two windows, with the numbers behind the verdict."""
+    """The claim tested on two windows, part by part, with the numbers behind the verdict."""
 
     verdict: str
     early_years: tuple[int, int]
@@ -108,52 +159,40 @@ class ShiftVerdict:
     #: why the windows are shorter than asked, or which years were left out ("" if none)
     note: str = ""
     #: per window, (deaths with coordinates, deaths placed in a zone): what each latitude
-    #: rests on (a curated chronology gives coordinates for few of its deaths)
+    #: rests on
     located: tuple[tuple[float, float], tuple[float, float]] | None = None
+    #: the claim's parts (north falls, centre rises, south rises); () when it was not tested
+    parts: tuple[ClaimPart, ...] = ()
+    #: per window, the share of all deaths that could be placed in a zone (the evidence base)
+    placed_share: tuple[float, float] | None = None
+    #: why the claim cannot be tested, when it cannot
+    reason: str = ""
 
-    def _latitude_words(self) -> str:
-        early, late = _span(self.early_years), _span(self.late_years)
-        unlocated = [
-            span
-            for span, latitude in ((early, self.early_latitude), (late, self.late_latitude))
-            if np.isnan(latitude)
-        ]
-        if unlocated:
-            return (
-                f"no death in {' or '.join(unlocated)} has coordinates, so no mean latitude is "
-                "compared."
-            )
-        basis = ""
-        if self.located and any(with_xy < placed for with_xy, placed in self.located):
-            (early_xy, early_all), (late_xy, late_all) = self.located
-            basis = (
-                f" of the deaths with coordinates ({early_xy:,.0f} of {early_all:,.0f} in "
-                f"{early}, {late_xy:,.0f} of {late_all:,.0f} in {late})"
-            )
-        return (
-            f"the deaths-weighted mean latitude{basis} moved from {self.early_latitude:.1f}°N "
-            f"to {self.late_latitude:.1f}°N."
-        )
-
-    def sentence(self) -> str:
-        """The verdict in one sentence with its figures (for report prose)."""
+    def sentence(self, claim: str = "The claim") -> str:
+        """The verdict in one or two sentences with each part's figures; ``claim`` names the
+        claim ('The claim (defenceweb-2019: "...")')."""
         note = f" {self.note}" if self.note else ""
-        if self.verdict == "not enough data":
-            if self.early_years == (0, 0):
-                return f"Not enough covered years to test the claim.{note}"
-            return (
-                f"Not enough placed events to test the claim ({self.early_events} in "
-                f"{_span(self.early_years)}, {self.late_events} in {_span(self.late_years)})."
-                + note
+        if self.verdict == VERDICTS[3]:
+            return f"{claim} cannot be tested with this data: {self.reason}.{note}"
+        early, late = _span(self.early_years), _span(self.late_years)
+        parts = ", ".join(part.words() for part in self.parts)
+        base = ""
+        if self.placed_share is not None:
+            base = (
+                f" Evidence base: {self.placed_share[0]:.0%} of the deaths in {early} and "
+                f"{self.placed_share[1]:.0%} in {late} could be placed in a zone "
+                f"({self.early_events:,} and {self.late_events:,} events placed)."
             )
-        early, late = self.early_deaths_share, self.late_deaths_share
-        return (
-            f"The claim is {self.verdict}: the north's share of deaths went from "
-            f"{early['north']:.0%} in {_span(self.early_years)} to {late['north']:.0%} in "
-            f"{_span(self.late_years)}, the centre's from {early['centre']:.0%} to "
-            f"{late['centre']:.0%} and the south's from {early['south']:.0%} to "
-            f"{late['south']:.0%}; {self._latitude_words()}" + note
-        )
+        return f"{claim} is {self.verdict}, from {early} to {late}: {parts}.{base}{note}"
+
+
+def not_testable(reason: str, note: str = "") -> ShiftVerdict:
+    """A verdict that the claim cannot be tested, with the reason in words."""
+    empty = {z: float("nan") for z in ZONES}
+    return ShiftVerdict(
+        VERDICTS[3], (0, 0), (0, 0), empty, empty, float("nan"), float("nan"), 0, 0, note,
+        reason=reason,
+    )  # fmt: skip
 
 
 def shift_verdict(
@@ -163,8 +202,9 @@ def shift_verdict(
     window: int = 3,
     min_events: int = 10,
 ) -> ShiftVerdict:
-    """Test 'the epicentre moved from the north to the centre and south' on two windows (of
-    whole covered years when the table has ``covered_share``, see the module docstring)."""
+    """Test 'the epicentre moved from the north to the centre and south' part by part on two
+    windows (of whole covered years when the table has ``covered_share``, see the module
+    docstring)."""
     placed = shift[[f"events_{z}" for z in ZONES]].sum(axis=1)
     note = ""
     if "covered_share" in shift:
@@ -191,44 +231,87 @@ def shift_verdict(
     else:
         years = [int(y) for y in shift.index[placed > 0]]
     if not years:
-        empty = {z: float("nan") for z in ZONES}
-        return ShiftVerdict(
-            "not enough data", (0, 0), (0, 0), empty, empty, float("nan"), float("nan"), 0, 0,
-            note,
-        )  # fmt: skip
+        return not_testable("the data covers too few whole years for two windows", note)
     early_years = early_years or (years[0], years[min(window, len(years)) - 1])
     late_years = late_years or (years[max(len(years) - window, 0)], years[-1])
     usable = shift[shift.index.isin(years)] if "covered_share" in shift else shift
     early, late = _window(usable, early_years), _window(usable, late_years)
     early_share, late_share = _shares(early), _shares(late)
-    early_lat, late_lat = _latitude(early), _latitude(late)
     early_events = int(early[[f"events_{z}" for z in ZONES]].to_numpy().sum())
     late_events = int(late[[f"events_{z}" for z in ZONES]].to_numpy().sum())
-    if min(early_events, late_events) < min_events or early_years == late_years:
-        verdict = "not enough data"
+    shares = (_placed_share(early), _placed_share(late))
+    verdict = _verdict(early_events, late_events, min_events, shares, early_years == late_years)
+    parts = tuple(
+        ClaimPart(zone, way, early_share[zone], late_share[zone]) for zone, way in CLAIM_PARTS
+    )
+    reason = ""
+    if verdict is None:
+        held = sum(part.holds for part in parts)
+        verdict = VERDICTS[0] if held == len(parts) else VERDICTS[1] if held else VERDICTS[2]
     else:
-        north_led_early = early_share["north"] > max(early_share["centre"], early_share["south"])
-        south_led_late = late_share["centre"] + late_share["south"] > late_share["north"]
-        moved_south = late_lat <= early_lat - LATITUDE_SHIFT_DEGREES
-        if north_led_early and south_led_late:
-            verdict = "supported"
-        elif (north_led_early or south_led_late) and moved_south:
-            verdict = "partly supported"
-        else:
-            verdict = "not supported"
+        reason = _why_not(early_years, late_years, early_events, late_events, min_events, shares)
     return ShiftVerdict(
         verdict,
         early_years,
         late_years,
         early_share,
         late_share,
-        early_lat,
-        late_lat,
+        _latitude(early),
+        _latitude(late),
         early_events,
         late_events,
         note,
         (_located(early), _located(late)),
+        parts if not reason else (),
+        shares,
+        reason,
     )
+
+
+def _verdict(
+    early_events: int,
+    late_events: int,
+    min_events: int,
+    shares: tuple[float, float],
+    same_windows: bool,
+) -> str | None:
+    """'cannot be tested with this data' when the windows hold too few placed events or too
+    small a share of placed deaths; None when the parts decide."""
+    if same_windows or min(early_events, late_events) < min_events:
+        return VERDICTS[3]
+    if any(np.isnan(share) or share < MIN_PLACED_SHARE for share in shares):
+        return VERDICTS[3]
+    return None
+
+
+def _why_not(
+    early_years: tuple[int, int],
+    late_years: tuple[int, int],
+    early_events: int,
+    late_events: int,
+    min_events: int,
+    shares: tuple[float, float],
+) -> str:
+    early, late = _span(early_years), _span(late_years)
+    if early_years == late_years:
+        return f"the data covers one window only ({early})"
+    if min(early_events, late_events) < min_events:
+        return (
+            f"too few events placed in a zone ({early_events} in {early}, {late_events} in "
+            f"{late}; at least {min_events} in each window are needed)"
+        )
+    return (
+        f"under half of the deaths could be placed in a zone ({shares[0]:.0%} in {early}, "
+        f"{shares[1]:.0%} in {late})"
+    )
+
+
+def _placed_share(window: pd.DataFrame) -> float:
+    """The share of the window's deaths placed in a zone (NaN without deaths)."""
+    placed = sum(float(window[f"deaths_{z}"].sum()) for z in ZONES)
+    unplaced = float(window["deaths_unplaced"].sum()) if "deaths_unplaced" in window else 0.0
+    total = placed + unplaced
+    return placed / total if total else float("nan")
 
 
 def _located(window: pd.DataFrame) -> tuple[float, float]:

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.core import regions
+from analysis.core.dates import period_text
 from analysis.core.period import as_date
 from analysis.tables.events import Coverage
 
@@ -253,6 +254,7 @@ def deadliest(events: pd.DataFrame, n: int = 10) -> pd.DataFrame:
         "admin1",
         "location",
         "event_type",
+        "event_type_original",
         "actors",
         "group_ids",
         "deaths_best",
@@ -395,9 +397,10 @@ def highest_in(series: pd.Series, months: int) -> bool | None:
     return bool(window.iloc[-1] >= window.max() and window.iloc[-1] > 0)
 
 
-def last_month_flags(monthly: pd.DataFrame) -> list[str]:
+def last_month_flags(monthly: pd.DataFrame, minimum: int = 100) -> list[str]:
     """Whether the last whole month of a monthly ``per_period`` table is the deadliest in one
-    and in three years (against covered months only), in one sentence; [] without deaths."""
+    and in three years (against covered months only), and whether it reaches HDX Signals'
+    minimum of ``minimum`` deaths for a signal, in one sentence; [] without deaths."""
     whole = monthly[monthly["covered_share"] >= 1.0]
     # a table without deaths (ACLED's demonstrations) has missing deaths, not zero: no flag
     if not len(whole) or whole["deaths_best"].isna().all():
@@ -411,9 +414,19 @@ def last_month_flags(monthly: pd.DataFrame) -> list[str]:
             flags.append(f"the data does not cover the whole {words} before it")
         else:
             flags.append(f"{'the' if highest else 'not the'} highest in {words}")
+    deaths = int(series.iloc[-1])
+    flagged = deaths >= minimum and any(f.startswith("the highest") for f in flags)
+    verdict = (
+        "a signal by HDX Signals' rule"
+        if flagged
+        else f"below HDX Signals' minimum of {minimum} deaths: no signal"
+        if deaths < minimum
+        else "no signal by HDX Signals' rule"
+    )
     return [
-        f"{month:%B %Y}, the last whole month the data covers, had {int(series.iloc[-1]):,} "
-        "deaths: " + "; ".join(flags) + "."
+        f"{month:%B %Y}, the last whole month the data covers, had {deaths:,} deaths: "
+        + "; ".join(flags)
+        + f"; {verdict}."
     ]
 
 
@@ -421,7 +434,7 @@ def window_words(row: pd.Series, windows: dict[str, tuple[date, date]], window: 
     """One 'Latest' window of a ``latest_table`` row in words: its events and deaths and its
     days, or that the data does not cover it whole (deaths missing: 'no death figure')."""
     first, last = windows[window]
-    span = f"{first.isoformat()} to {last.isoformat()}"
+    span = period_text(first, last)
     events = row.get(f"events {window}", float("nan"))
     if pd.isna(events):
         return f"the data does not cover all of {span}"

@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextvars
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,8 +62,10 @@ class Origin:
 class OriginLog:
     """The origins of one run, in the order they were read, without repeats."""
 
-    def __init__(self) -> None:
+    def __init__(self, write_through: bool = True) -> None:
         self._origins: list[Origin] = []
+        # a held log (``held``) keeps its records to itself until the caller adds them
+        self._write_through = write_through
 
     def add(self, origin: Origin) -> Origin:
         """Record an origin once and, during a build, append it to the build's log file.
@@ -72,7 +76,7 @@ class OriginLog:
         if same is not None:
             return same
         self._origins.append(origin)
-        log_path = os.environ.get(ORIGINS_LOG_ENV)
+        log_path = os.environ.get(ORIGINS_LOG_ENV) if self._write_through else None
         if log_path:
             with open(log_path, "a", encoding="utf-8") as handle:
                 handle.write(json.dumps(origin.to_json(), sort_keys=True) + "\n")
@@ -112,6 +116,25 @@ def start_log() -> OriginLog:
     log = OriginLog()
     _CURRENT.set(log)
     return log
+
+
+@contextmanager
+def held() -> Iterator[OriginLog]:
+    """Reads made inside are recorded in a log of their own, not the run's: a caller that tries
+    several files (the event source a report picks) adds to the run's log only the origins of
+    what it used (``keep``), so that a file read and then not used is never listed as read."""
+    log = OriginLog(write_through=False)
+    token = _CURRENT.set(log)
+    try:
+        yield log
+    finally:
+        _CURRENT.reset(token)
+
+
+def keep(origins: OriginLog | list[Origin]) -> None:
+    """Add held origins to the current run's log (see ``held``)."""
+    for origin in origins:
+        current_log().add(origin)
 
 
 def record_file(

@@ -202,6 +202,25 @@ def row_problems(row: Mapping[str, object]) -> list[tuple[str, str]]:
     band of deaths is whole. Returns (column, message) pairs."""
     problems: list[tuple[str, str]] = []
     description, notes = _cell(row.get("description")), _cell(row.get("notes"))
+    suspected = _items(row.get("suspected_perpetrators"))
+    if suspected:
+        perpetrators = _items(row.get("perpetrators"))
+        if not suspected < perpetrators:
+            problems.append(
+                (
+                    "suspected_perpetrators",
+                    "must name some of the perpetrators, not all nor others: those whose part "
+                    "is only suspected while the row's attribution holds for the rest",
+                )
+            )
+        elif _cell(row.get("attribution")) in ("suspected", "unknown"):
+            problems.append(
+                (
+                    "suspected_perpetrators",
+                    "is given, so attribution must say how the other perpetrators' part is "
+                    "known (claimed or confirmed)",
+                )
+            )
     if _cell(row.get("attribution")) == "claimed":
         if not _items(row.get("perpetrators")):
             problems.append(

@@ -208,6 +208,9 @@ EVENTS_SPEC = TableSpec(
         Column("longitude", LONGITUDE),
         Column("perpetrators", GROUP_IDS),
         Column("attribution", ENUM, required=True, choices=ATTRIBUTIONS),
+        # the perpetrators whose part is only suspected while ``attribution`` (claimed or
+        # confirmed) holds for the others (Moura: the army confirmed, Wagner suspected)
+        Column("suspected_perpetrators", GROUP_IDS),
         Column("event_type", ENUM, required=True, choices=EVENT_TYPES),
         Column("target", ENUM_LIST, choices=TARGETS),
         Column("inclusion", ENUM_LIST, required=True, choices=tuple(CRITERIA)),

@@ -169,6 +169,7 @@ def _unknown_group(gid: str, group_ids: set[str]) -> str:
 _RULE_COLUMNS: dict[str, tuple[str, ...]] = {
     "perpetrators": ("perpetrators", "attribution"),
     "attribution": ("attribution",),
+    "suspected_perpetrators": ("perpetrators", "attribution", "suspected_perpetrators"),
     "admin1": ("country", "admin1"),
     "deaths_low": ("deaths_low", "deaths_best", "deaths_high"),
     "deaths_best": ("deaths_low", "deaths_best", "deaths_high"),

@@ -74,7 +74,8 @@ def _origin_version(origin: Origin) -> str:
     """One origin's version in words: the publisher's version, else when it was obtained."""
     if origin.kind == "api":
         return f"API answer of {origin.answered_at[:10]}" if origin.answered_at else "API answer"
-    if origin.version.startswith("round "):
+    if origin.version.startswith(("round ", "data through ")):
+        # a survey round, or an export dated by its data's last day: already in words
         return origin.version
     if origin.version:
         return f"version {origin.version}"

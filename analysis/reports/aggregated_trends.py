@@ -16,6 +16,8 @@ from datetime import date
 import pandas as pd
 
 from analysis.analyses import aggregates, trends
+from analysis.core.dates import human_date, period_text
+from analysis.reports.attack_sentences import change_sentence
 from analysis.sources import register
 from analysis.tables.coverage import yearly_totals
 from analysis.tables.events import Coverage
@@ -110,19 +112,22 @@ def latest_sentences(
         return trends.window_words(row, windows, window)
 
     first, last = windows["latest"]
+    covered_whole = not pd.isna(row.get("events latest", float("nan")))
     sentences = [
-        f"In the last {unit} the {name} covers whole ({first.isoformat()} to "
-        f"{last.isoformat()}) it records {part('latest').split(' from ')[0]}, against "
-        f"{part('previous')} (the {unit} before) and {part('year before')} (the same "
-        f"{unit} a year earlier)."
-        if not pd.isna(row.get("events latest", float("nan")))
-        else f"The {name} does not cover a whole {unit} up to {last.isoformat()}."
+        f"In the last {unit} the {name} covers whole ({period_text(first, last)}) it records "
+        f"{part('latest').split(' from ')[0]}, against {part('previous')} (the {unit} before) "
+        f"and {part('year before')} (the same {unit} a year earlier)."
+        if covered_whole
+        else f"The {name} does not cover a whole {unit} up to {human_date(last)}."
     ]
+    if covered_whole:
+        # the same rule as event rows: ACLED Trendfinder's change levels, in weekly averages
+        sentences.append(change_sentence(row, windows, unit))
     if run_date is not None and last < run_date:
         sentences.append(
             f"{'These 4 weeks end' if frequency == 'week' else 'This month ends'} on "
-            f"{last.isoformat()}; the data covers up to {covered.last.isoformat()}, not the run "
-            f"date ({run_date.isoformat()}): events since then are not in the data."
+            f"{human_date(last)}; the data covers up to {human_date(covered.last)}, not the run "
+            f"date ({human_date(run_date)}): events since then are not in the data."
         )
     exposure = aggregates.exposure_table(table)
     if len(exposure):
@@ -154,7 +159,7 @@ def latest_caption(table: pd.DataFrame, covered: Coverage) -> str:
         last = aggregates.latest_windows(covered.last, "week")["latest"][1]
         return (
             "Events and deaths by region: the last 4 weeks, the 4 before, a year before; "
-            f"windows ending on {last.isoformat()}, the end of the last whole week the data "
+            f"windows ending on {human_date(last)}, the end of the last whole week the data "
             "covers"
         )
     return (

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.analyses import trends
 from analysis.figures import events as fe
 from analysis.reports import attack_sentences as say
 from analysis.reports.attack_data import AttackInputs, AttackSeries
@@ -40,35 +39,58 @@ def sahel(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Sectio
             "countries": list(p.sahel_countries),
         },
     )
-    # A dyad counts in every country it fought in: Niger's total held the Government of
-    # Nigeria's war on JAS and IS (6,209 of its 9,417 in BRD 24.1), so each country's own
-    # government's dyads are shown beside it.
-    rows = [
-        {
-            "country": c,
-            "battle deaths (BRD)": int(f["deaths_best"].sum()),
-            "of which its own government's dyads": int(
-                f.loc[f["side_a"] == f"Government of {c}", "deaths_best"].sum()
-            ),
-            "dyad-years": len(f),
-        }
-        for c, f in d.sahel_brd.items()
-        if f is not None
-    ]
     return section(
         "sahel",
         chart,
         report_table(
             "sahel-brd",
-            pd.DataFrame(rows),
-            "State-based battle deaths over the period (UCDP BRD): every dyad that fought "
-            "in the country, in full even where it also fought elsewhere, and of those the "
-            "dyads of the country's own government",
+            sahel_own_dyads(d),
+            "State-based battle-related deaths over the period (UCDP BRD) in the dyads of each "
+            "country's own government: the like-with-like comparison (every dyad that fought "
+            "in the country, also where it fought elsewhere: appendix)",
             d.sources.brd,
         )
-        if rows
+        if any(f is not None for f in d.sahel_brd.values())
         else None,
     )
+
+
+def sahel_own_dyads(d: AttackInputs) -> pd.DataFrame:
+    """Per country, the battle deaths of its own government's dyads: a dyad counts in every
+    country it fought in, so the all-dyads totals are not comparable (Niger's held the
+    Government of Nigeria's war on JAS and IS: 6,209 of its 9,417 in BRD 24.1)."""
+    rows = []
+    for country, frame in d.sahel_brd.items():
+        if frame is None:
+            continue
+        own = say.own_government(frame, country)
+        rows.append(
+            {
+                "country": country,
+                "battle deaths, own government's dyads": int(own["deaths_best"].sum()),
+                "dyad-years": len(own),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def sahel_all_dyads(d: AttackInputs) -> pd.DataFrame:
+    """Per country, the battle deaths of every dyad UCDP places there, with the part of its
+    own government's dyads (the appendix's table)."""
+    rows = []
+    for country, frame in d.sahel_brd.items():
+        if frame is None:
+            continue
+        own = say.own_government(frame, country)
+        rows.append(
+            {
+                "country": country,
+                "battle deaths, every dyad placed there": int(frame["deaths_best"].sum()),
+                "of which its own government's dyads": int(own["deaths_best"].sum()),
+                "dyad-years": len(frame),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def sahel_missing(d: AttackInputs, p: AttackTrendsParameters) -> NoData:
@@ -83,61 +105,54 @@ def sahel_missing(d: AttackInputs, p: AttackTrendsParameters) -> NoData:
 
 
 def claims(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
-    """The sources' claims (about Mali), each tested on the data it names."""
+    """The sources' claims (about Mali), quoted, each set against the data it names; the
+    geographic claim tested part by part (never on a selection)."""
     if d.country != "Mali":
         return section(
             "claims",
             NoData(
                 f"claims about {d.country} in the curated sources (the claims tested here are "
                 "about Mali)",
-                "choose country = 'Mali'",
+                f"A claim about {d.country}, quoted from a source in data/curated/sources.csv, "
+                "would fill it.",
                 slug="claims",
             ),
         )
-    found = [claim("defenceweb-2019", say.GEOGRAPHIC_CLAIM, s.verdict.sentence(), d.sources.events)]
-    if d.brd is not None and len(d.brd):
-        found.append(
-            claim(
-                "defenceweb-2019",
-                "The number of armed groups in Mali has grown since 2012.",
-                say.groups_claim(d.brd),
-                d.sources.brd,
-            )
+    found = [
+        claim(
+            say.GEOGRAPHIC_CLAIM_SOURCE,
+            say.GEOGRAPHIC_CLAIM,
+            s.verdict.sentence(),
+            d.sources.events,
         )
+    ]
+    if d.brd is not None and len(d.brd):
+        found.append(claim(*say.GROUPS_CLAIM, say.groups_claim(d.brd), d.sources.brd))
     common = s.sahel_common
     if common is not None and {"Burkina Faso", "Niger"} <= set(common.columns):
         found.append(
-            claim(
-                "ve-mali-overview",
-                "Mali's conflict spilled over into Burkina Faso and Niger.",
-                say.spillover_claim(common, d.country),
-                d.sources.owid,
-            )
+            claim(*say.SPILLOVER_CLAIM, say.spillover_claim(common, d.country), d.sources.owid)
         )
     if len(d.events):
-        targets = trends.split(d.events, "target", "year").groupby("target")["events"].sum()
-        shows = "; ".join(f"{t}: {n}" for t, n in targets.sort_values(ascending=False).items())
         found.append(
-            claim(
-                "ve-mali-overview",
-                "Attacks hit security forces, officials, civilians and peacekeepers.",
-                shows + " events.",
-                d.sources.events,
-            )
+            claim(*say.TARGETS_CLAIM, say.targets_shown(d.events, d.census), d.sources.events)
         )
     return section(
         "claims",
         report_table(
-            "claims", pd.DataFrame(found), "Claims in the sources, tested on the data", None
+            "claims",
+            pd.DataFrame(found),
+            "Claims in the sources, quoted, set against the data",
+            None,
         ),
     )
 
 
 def claim(source: str, claimed: str, shows: str, data: str) -> dict[str, str]:
-    """One row of the claims table."""
+    """One row of the claims table: the source, its words, what the data shows."""
     return {
         "source": source,
-        "claim (paraphrased)": claimed,
+        "claim (quoted)": f"\u201c{claimed}\u201d",
         "what the data shows": shows,
         "data": data,
     }

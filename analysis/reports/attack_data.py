@@ -18,15 +18,16 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from analysis.analyses import aggregates, changepoints, geoshift, trends
+from analysis.analyses import aggregates, changepoints, geoshift, thresholds, trends
 from analysis.analyses.areas import AreaCounts, count_by_area
 from analysis.analyses.changepoints import ChangePoint
 from analysis.analyses.geoshift import ShiftVerdict
-from analysis.analyses.milestones import milestones_in
+from analysis.analyses.milestones import milestones_in, of_country
+from analysis.analyses.thresholds import Change
 from analysis.core.vocab import COVERAGE_NAMES
 from analysis.reports import aggregated_trends
+from analysis.reports import attack_sentences as say
 from analysis.reports.attack_params import AttackTrendsParameters
-from analysis.reports.attack_sentences import latest_sentences, partial_years_note
 from analysis.reports.context import RunContext
 from analysis.sources import boundaries as boundary_files
 from analysis.sources.declaration import Declaration
@@ -85,11 +86,26 @@ class AttackInputs:
     status: pd.DataFrame
     sources: Sources
     run_date: date | None
+    #: the curated chronology's rows (perpetrators and attribution as recorded), by event id
+    chronology: pd.DataFrame
 
     @property
     def events(self) -> pd.DataFrame:
-        """The event rows (empty for a source that gives only totals)."""
+        """The event rows (empty for a source that gives only totals): for a source that also
+        holds events that are not attacks (ACLED's protests...), the attacks only."""
         return self.selection.events
+
+    @property
+    def census(self) -> bool:
+        """Whether the event source lists every event within its coverage (else a selection:
+        no count, share, trend, map or change point is drawn from it)."""
+        return self.selection.declaration.census
+
+    @property
+    def left_out(self) -> pd.DataFrame | None:
+        """The event rows that are not attacks (protests, riots, strategic developments), left
+        out of every count; None for a source without such rows."""
+        return self.selection.left_out
 
     @property
     def declared(self) -> Declaration:
@@ -125,6 +141,14 @@ class AttackSeries:
     #: where the source names them), or None
     region_counts: AreaCounts | None
     cercle_counts: AreaCounts | None
+    #: each break of the event series and of the annual death series with its change level
+    #: (ACLED Trendfinder's); only those at a level that says something changed are reported
+    event_changes: tuple[Change, ...] = ()
+    owid_changes: tuple[Change, ...] = ()
+    #: the breaks the segmentation found that the rule does not report, with their levels
+    unreported_breaks: tuple[tuple[str, ChangePoint, Change], ...] = ()
+    #: the key finding of the 'Latest' section (census event rows only)
+    latest_finding: str | None = None
 
 
 def involving(frame: pd.DataFrame, focus: Sequence[str]) -> pd.DataFrame:
@@ -135,19 +159,6 @@ def involving(frame: pd.DataFrame, focus: Sequence[str]) -> pd.DataFrame:
     # a boolean mask, also when the frame is empty (an empty object Series would select columns)
     mask = frame["group_ids"].map(lambda ids: bool(wanted & set(ids))).astype(bool)
     return frame.loc[mask]
-
-
-def of_country(milestones: pd.DataFrame, country: str) -> pd.DataFrame:
-    """The milestones that concern the country (``countries``; an empty list means Mali, as
-    the table's rows were Mali's before the column existed)."""
-    if "countries" not in milestones:
-        return milestones if country == "Mali" else milestones.iloc[0:0]
-
-    def concerns(countries: object) -> bool:
-        listed = list(countries) if isinstance(countries, list | tuple) else []
-        return country in listed if listed else country == "Mali"
-
-    return milestones[milestones["countries"].map(concerns).astype(bool)]
 
 
 def _optional(ctx: RunContext, dataset: str, country: str | None = None) -> pd.DataFrame | None:
@@ -180,12 +191,15 @@ def cut_selection(
     declared = selection.declaration
     events = involving(selection.events, focus) if declared.actors else selection.events
     events = events[events["date"] <= pd.Timestamp(end)] if len(events) else events
+    left_out = selection.left_out
+    if left_out is not None and len(left_out):
+        left_out = left_out[left_out["date"] <= pd.Timestamp(end)]
     totals = selection.totals
     if totals is not None:
         totals = totals[totals["period_start"] <= pd.Timestamp(end)]
         if declared.coordinates == "none" and "adm2" in boundaries:
             totals = aggregates.with_centroids(totals, boundaries["adm2"], "adm2")
-    return dataclasses.replace(selection, events=events, totals=totals)
+    return dataclasses.replace(selection, events=events, totals=totals, left_out=left_out)
 
 
 def load(ctx: RunContext, params: AttackTrendsParameters) -> AttackInputs:
@@ -245,6 +259,7 @@ def load(ctx: RunContext, params: AttackTrendsParameters) -> AttackInputs:
         status=dataset_status(country),
         sources=_sources(ctx, selection.declaration),
         run_date=params.common.run_date,
+        chronology=ctx.curated.events.set_index("event_id"),
     )
 
 
@@ -267,7 +282,9 @@ def _sources(ctx: RunContext, declared: Declaration) -> Sources:
 
 def analyse(inputs: AttackInputs, params: AttackTrendsParameters) -> AttackSeries:
     """The series several sections show: events per period and per zone and year, the shift
-    verdict, the change points, the Sahel comparison and the 'Latest' sentences."""
+    verdict, the change points (each with its change level), the Sahel comparison and the
+    'Latest' sentences. From a selection (not a census) the claim is not tested and no break
+    of its events is sought."""
     selection, covered = inputs.selection, inputs.covered
     start, end, period = inputs.start, inputs.end, params.period
     monthly = aggregates.series_per_period(selection, period, start, end, covered)
@@ -297,28 +314,69 @@ def analyse(inputs: AttackInputs, params: AttackTrendsParameters) -> AttackSerie
         if period == "month"
         else aggregates.series_per_period(selection, "month", start, end, covered)
     )
+    found = changepoints.detect_change_points(whole_events, method=method) if inputs.census else []
+    event_breaks = _reported(found, period, True)
+    annual = (
+        changepoints.detect_change_points(owid_series, method=method, min_size=2)
+        if owid_series is not None
+        else []
+    )
+    owid_breaks = _reported(annual, "year", False)
+    verdict = (
+        geoshift.not_testable("the claim and its zones are about Mali's regions")
+        if inputs.country != "Mali"
+        else geoshift.shift_verdict(shift, window=params.shift_window)
+        if inputs.census
+        else geoshift.not_testable(
+            f"the {inputs.name} lists {inputs.declared.selection}, not every attack, so the "
+            "share of deaths in each zone would say where the sources looked, not where the "
+            "violence was"
+        )
+    )
     return AttackSeries(
         monthly=monthly,
         shift=shift,
-        verdict=geoshift.shift_verdict(shift, window=params.shift_window),
+        verdict=verdict,
         n_events=aggregates.events_counted(selection),
         whole_events=whole_events,
-        event_breaks=tuple(changepoints.detect_change_points(whole_events, method=method)),
+        event_breaks=tuple(p for p, _ in event_breaks[0]),
         owid_series=owid_series,
-        owid_breaks=tuple(
-            changepoints.detect_change_points(owid_series, method=method, min_size=2)
-            if owid_series is not None
-            else []
-        ),
+        owid_breaks=tuple(p for p, _ in owid_breaks[0]),
         sahel=sahel,
         sahel_wide=sahel_wide,
         sahel_common=sahel_common if sahel_common is not None and len(sahel_common) else None,
         coverage_caption=" ".join([caption, *provisional]).strip(),
         provisional=provisional,
         latest=_latest(inputs, by_month),
-        partial_years=partial_years_note(shift),
-        region_counts=_area_counts(inputs, "adm1"),
-        cercle_counts=_area_counts(inputs, "adm2") if inputs.declared.gives("admin2") else None,
+        partial_years=say.partial_years_note(shift),
+        region_counts=_area_counts(inputs, "adm1") if inputs.census else None,
+        cercle_counts=_area_counts(inputs, "adm2")
+        if inputs.census and inputs.declared.gives("admin2")
+        else None,
+        event_changes=tuple(c for _, c in event_breaks[0]),
+        owid_changes=tuple(c for _, c in owid_breaks[0]),
+        unreported_breaks=tuple(
+            [(f"{period}ly event series", p, c) for p, c in event_breaks[1]]
+            + [("annual death series", p, c) for p, c in owid_breaks[1]]
+        ),
+        latest_finding=say.latest_finding(inputs.events, inputs.covered, inputs.name)
+        if inputs.census and inputs.declared.event_rows
+        else None,
+    )
+
+
+Judged = list[tuple[ChangePoint, Change]]
+
+
+def _reported(points: list[ChangePoint], period: str, events: bool) -> tuple[Judged, Judged]:
+    """The breaks a report states (a change level that says something changed, ACLED
+    Trendfinder's), and those it does not, each with its level."""
+    judged = [
+        (p, thresholds.break_change(p.mean_before, p.mean_after, period, events)) for p in points
+    ]
+    return (
+        [(p, c) for p, c in judged if c.level in thresholds.CHANGED],
+        [(p, c) for p, c in judged if c.level not in thresholds.CHANGED],
     )
 
 
@@ -332,12 +390,13 @@ def _area_counts(inputs: AttackInputs, level: str) -> AreaCounts | None:
 
 
 def _latest(inputs: AttackInputs, by_month: pd.DataFrame) -> tuple[str, ...]:
-    """The 'Latest' section in words: from the event rows, or from the totals' own windows
-    (the last whole month of a monthly file) where the source gives only totals."""
+    """The 'Latest' section in words: from a census's event rows, from the totals' own windows
+    (the last whole month of a monthly file) where the source gives only totals, and from a
+    selection only why it compares no weeks."""
+    if not inputs.census:
+        return say.selection_latest(inputs.name, inputs.declared, inputs.owid, inputs.country)
     if inputs.declared.event_rows:
-        return latest_sentences(
-            inputs.events, inputs.covered, inputs.name, inputs.run_date, by_month
-        )
+        return say.latest_sentences(inputs.events, inputs.covered, inputs.name, inputs.run_date)
     totals = aggregated_trends.latest_sentences(
         inputs.selection.totals, inputs.covered, inputs.name, inputs.run_date
     )

@@ -3,16 +3,22 @@
 Each section is a function of what the run read (``AttackInputs``), the series computed from it
 (``AttackSeries``) and the parameters, and returns a ``parts.Section``: its prose, tables,
 figures and no-data notes in reading order. A section asks the event source's declaration what
-it can give (event rows, actors, cercles, coordinates) instead of which dataset it is.
+it can give (event rows, actors, cercles, coordinates) instead of which dataset it is, and
+whether it is a census: counts, shares, trends, "Latest", change points and lethality come from
+a census only; from a selection (the curated chronology) the brief shows the timeline of major
+incidents and says why it draws no trend.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from analysis.analyses import changepoints, trends
+from analysis.analyses.thresholds import Change
+from analysis.core.dates import human_date, period_text
 from analysis.core.vocab import COVERAGE_NAMES
 from analysis.figures import events as fe
 from analysis.reports import aggregated_trends
@@ -28,27 +34,85 @@ from analysis.reports.attack_tables import (
     with_milestones,
 )
 from analysis.reports.brief import without_columns
-from analysis.reports.parts import Chart, NoData, Section, Text, section
+from analysis.reports.parts import Chart, NoData, Section, Table, Text, section
 from analysis.tables.coverage import HOW_TO_GET, coverage_sentences
-from analysis.tables.events import annual_coverage
+from analysis.tables.events import annual_coverage, publisher_types
+
+#: What fills a gap that only a census of events can fill.
+FILL_WITH_CENSUS = (
+    "Event data that lists every attack fills it: an ACLED export of the country in "
+    "data/raw/acled/, or UCDP GED in data/raw/ucdp-ged/ (make data)."
+)
 
 
 def events_missing(d: AttackInputs) -> NoData:
-    """What a part drawn from events shows when the period has none."""
+    """What a part drawn from events shows when the period has none (or only a selection)."""
+    if not d.census:
+        return census_missing(d, f"counts of events in {d.country}", None)
     return NoData(f"events for {d.country} in the period", HOW_TO_GET["ucdp-ged"])
+
+
+def census_missing(d: AttackInputs, what: str, slug: str | None) -> NoData:
+    """What a part that needs a census shows when the event data is a selection."""
+    return NoData(
+        f"{what}: the {d.name} lists {d.declared.selection}, not every attack",
+        FILL_WITH_CENSUS,
+        slug=slug,
+    )
 
 
 def event_summary(d: AttackInputs) -> dict[str, str]:
     """The values of the 'Event data in this report' sentence."""
     if not d.declared.event_rows:
-        return aggregated_trends.summary(d.selection.totals, d.sources.events)
+        values = aggregated_trends.summary(d.selection.totals, d.sources.events)
+        dated = values["first"] != "-"
+        span = (
+            period_text(date.fromisoformat(values["first"]), date.fromisoformat(values["last"]))
+            if dated
+            else "none in the period"
+        )
+        return values | {"what": "events", "span": span}
     events = d.events
+    span = (
+        period_text(events["date"].min().date(), events["date"].max().date())
+        if len(events)
+        else "none in the period"
+    )
     return {
         "source": d.sources.events,
         "n": f"{len(events):,}",
-        "first": str(events["date"].min().date()) if len(events) else "-",
-        "last": str(events["date"].max().date()) if len(events) else "-",
+        "span": span,
+        "what": "events of organised political violence"
+        if d.left_out is not None
+        else "events"
+        if d.census
+        else "major incidents",
     }
+
+
+def event_sentence(d: AttackInputs) -> Text:
+    """'Event data in this report: ...': the census counted, or the selection shown."""
+    values = event_summary(d)
+    if d.census:
+        return Text("Event data in this report: **{source}**, {n} {what}, {span}.", values)
+    return Text(
+        "Event data that lists every attack: none on this machine. The **{source}**, {n} "
+        "{what} ({span}), is shown as a timeline, not counted.",
+        values,
+    )
+
+
+def left_out_sentence(d: AttackInputs) -> str | None:
+    """How many rows of the source are not attacks and were left out of every count."""
+    others = d.left_out
+    if others is None:
+        return None
+    kept, out = len(d.events), len(others)
+    return (
+        f"{out:,} of the {kept + out:,} events of the {d.name} for {d.country} in the period "
+        f"are {d.declared.left_out}: they are not attacks and are left out of every count of "
+        "this brief (by type: What section)."
+    )
 
 
 def coverage_notes(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> list[str]:
@@ -62,10 +126,10 @@ def coverage_notes(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) 
             "coverage", annual_coverage("ucdp-brd", d.brd, d.country)
         )
     notes = [d.period_end.sentence, *coverage_sentences(coverages, d.end), *s.provisional]
-    if not d.declared.census:
-        notes.append(say.selection_caveat(d.declared))
-        if d.owid is not None and len(d.owid) and len(d.events):
-            notes.append(say.selection_against_ucdp(d.events, d.owid))
+    notes += [n for n in (left_out_sentence(d),) if n]
+    if not d.declared.census and d.owid is not None and len(d.owid) and len(d.events):
+        # why the selection draws no trend is said once, beside its timeline (national trend)
+        notes.append(say.selection_against_ucdp(d.events, d.owid))
     if not d.declared.event_rows:
         notes += [n for n in aggregated_trends.notes(d.selection.totals, p.focus_groups) if n]
     return notes
@@ -75,10 +139,7 @@ def coverage(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Sec
     """Data coverage: which event data the report reads, and where each dataset ends."""
     return section(
         "coverage",
-        Text(
-            "Event data in this report: **{source}**, {n} events from {first} to {last}.",
-            event_summary(d),
-        ),
+        event_sentence(d),
         *(Text("{note}", {"note": note}) for note in coverage_notes(d, s, p)),
     )
 
@@ -86,6 +147,10 @@ def coverage(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Sec
 def latest(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
     """Latest: the last 4 weeks (or whole month) the data covers, against the ones before."""
     sentences = [Text("{text}", {"text": t}) for t in s.latest]
+    if not d.census:
+        return section(
+            "latest", *sentences, census_missing(d, "the last weeks by region", "latest-regions")
+        )
     if s.latest and not d.declared.event_rows:
         totals = d.selection.totals
         regions = report_table(
@@ -114,15 +179,55 @@ def latest(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Secti
 def latest_caveat(d: AttackInputs) -> str:
     """The end of a 'Latest' table's caption: where its windows end and what its cells mean."""
     return (
-        f"; windows of 4 weeks ending on {d.covered.last.isoformat()}, the last day the data "
+        f"; windows of 4 weeks ending on {human_date(d.covered.last)}, the last day the data "
         "covers; 'not covered' where the data does not cover a whole window, 'not given' "
         "where no event of the window gives a death figure"
     )
 
 
 def national_trend(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
-    """National trend: UCDP's annual series with the milestones, and the event series."""
+    """National trend: UCDP's annual series with the milestones, and the event series (from a
+    census), or the timeline of major incidents (from a selection)."""
+    if not d.census:
+        return section(
+            "national-trend",
+            ucdp_trend(d),
+            Text("{text}", {"text": say.selection_caveat(d.declared)}),
+            incidents_table(d, INCIDENTS_SHOWN, "incidents-brief"),
+        )
     return section("national-trend", ucdp_trend(d), event_trend(d, s, p))
+
+
+#: How many of the chronology's newest incidents the body lists (all: appendix).
+INCIDENTS_SHOWN = 10
+
+
+def incidents_table(d: AttackInputs, n: int | None, slug: str) -> Table | NoData:
+    """The timeline of major incidents of a selection, newest first (``n`` of them, or all),
+    with the perpetrators as recorded."""
+    events = d.events.sort_values(["date", "event_id"], ascending=False, kind="stable")
+    if not len(events):
+        return NoData(f"major incidents in {d.country} in the period", "", slug=slug)
+    shown = events.head(n) if n else events
+    table = pd.DataFrame(
+        {
+            "date": shown["date"].dt.date.astype(str),
+            "place": shown["location"].fillna(shown["admin1"]).fillna(""),
+            "type": shown["event_type"],
+            "perpetrators as recorded": [recorded_actors(d, row) for _, row in shown.iterrows()],
+            "deaths": shown["deaths_best"],
+            "low": shown["deaths_low"],
+            "high": shown["deaths_high"],
+        }
+    )
+    which = f"the {len(shown)} newest of {len(events)}" if n and len(events) > n else "all"
+    return report_table(
+        slug,
+        table,
+        f"Timeline of major incidents in the {d.name}, newest first ({which} in the period; "
+        "a selection: no trend is drawn from it)",
+        d.sources.events,
+    )
 
 
 def ucdp_trend(d: AttackInputs) -> Chart | NoData:
@@ -237,13 +342,17 @@ def battle_deaths_by_group(d: AttackInputs, p: AttackTrendsParameters) -> tuple[
     return figure, report_table(
         "brd-by-group",
         table,
-        "Battle deaths by group over the period (UCDP BRD), share in %",
+        "Battle-related deaths in dyads involving each group over the period (UCDP BRD), share "
+        "in %: the dead of both sides of the fighting, not those the group killed",
         d.sources.brd,
     )
 
 
 def events_by_group(d: AttackInputs, s: AttackSeries) -> Chart | NoData | None:
-    """Events per year by group, where the source names actors (None: no event has one)."""
+    """Events per year by group, where the source names actors and lists every event (None: no
+    event has one)."""
+    if not d.census:
+        return census_missing(d, "events per year by group", "events-by-group")
     if not d.declared.actors:
         return NoData(say.no_actors(d.declared), say.GET_EVENTS, slug="events-by-group")
     by_group = trends.split(d.events, "group", "year")
@@ -284,14 +393,19 @@ def unresolved_sentence(d: AttackInputs) -> str:
 
 
 def types(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
-    """What: events by type and by target, and the share that targeted civilians."""
+    """What: events by type (the publisher's own typology: ACLED's event types, UCDP's three
+    types of violence) and by target, the share that targeted civilians, and the events that
+    are not attacks, apart; from a census only."""
     events = d.events
+    if not d.census:
+        return section("types", census_missing(d, "events, deaths and lethality by type", "types"))
     if not len(events):
         if not d.declared.event_rows:
             return section(
                 "types", NoData(say.no_single_events(d.declared), say.GET_EVENTS, slug="types")
             )
-        return section("types", renamed(events_missing(d), "types"))
+        return section("types", renamed(events_missing(d), "types"), left_out_table(d))
+    typed = events.assign(event_type=publisher_types(events, d.declared))
     targets = (
         trends.split(events, "target", "year").groupby("target")[["events", "deaths_best"]].sum()
     )
@@ -299,17 +413,17 @@ def types(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Sectio
         "types",
         Chart(
             "events-by-type",
-            "Events per year by harmonised event type." + s.partial_years,
+            f"Events per year by type, in {d.declared.types}." + s.partial_years,
             d.sources.events,
-            trends.wide(trends.split(events, "event_type", "year"), "event_type", "events"),
+            trends.wide(trends.split(typed, "event_type", "year"), "event_type", "events"),
             draw=fe.draw_split,
             options={"title": "Events by type", "ylabel": "Events", "top": 5, "kind": "type"},
         ),
         report_table(
             "types",
-            type_summary(events),
-            "Events, deaths and lethality by type over the period (deaths per event among the "
-            "events that give a death figure)",
+            type_summary(typed),
+            f"Events, deaths and lethality by type ({d.declared.types}) over the period (deaths "
+            "per event among the events that give a death figure)",
             d.sources.events,
         ),
         Text("{text}", {"text": say.civilian_sentence(events)}),
@@ -319,6 +433,33 @@ def types(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Sectio
             "Events and deaths by target (an event with two targets counts for both)",
             d.sources.events,
         ),
+        left_out_table(d),
+    )
+
+
+def left_out_table(d: AttackInputs) -> Table | None:
+    """The events of the source that are not attacks, by their own type: left out of every
+    count, shown apart (None for a source without such events)."""
+    others = d.left_out
+    if others is None or not len(others):
+        return None
+    kinds = others["event_type_original"].str.split(": ", n=1, expand=True).reindex(columns=[0, 1])
+    deaths = pd.to_numeric(others["deaths_best"], errors="coerce")
+    table = (
+        pd.DataFrame(
+            {"event type": kinds[0], "sub-event type": kinds[1].fillna(""), "deaths": deaths}
+        )
+        .groupby(["event type", "sub-event type"])
+        .agg(events=("deaths", "size"), deaths=("deaths", "sum"))
+        .reset_index()
+        .sort_values(["events", "event type"], ascending=[False, True], kind="stable")
+    )
+    return report_table(
+        "left-out",
+        table,
+        f"Events of the {d.name} that are not attacks ({d.declared.left_out}), left out of "
+        f"every count: {len(others):,} over the period, by ACLED event type",
+        d.sources.events,
     )
 
 
@@ -326,6 +467,14 @@ def change_points(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -
     """When: the breaks of the event series and of UCDP's annual death series."""
     period = p.period
     caption = f" {s.coverage_caption}" if s.coverage_caption else ""
+    if not d.census:
+        return section(
+            "change-points",
+            census_missing(d, "breaks in the event series", "change-points-events"),
+            *annual_breaks(d, s),
+            *unreported(s),
+            MILESTONE_AID if s.owid_breaks else None,
+        )
     if s.n_events:
         events_chart: Chart | NoData = Chart(
             "change-points-events",
@@ -348,13 +497,48 @@ def change_points(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -
         events_chart,
         *event_breaks(d, s, p),
         *annual_breaks(d, s),
-        Text(
-            "*The nearest milestone before a break is a reading aid: it says what had just "
-            "happened, not that it caused the change.*"
-        )
-        if s.event_breaks or s.owid_breaks
-        else None,
+        *unreported(s),
+        MILESTONE_AID if s.event_breaks or s.owid_breaks else None,
     )
+
+
+MILESTONE_AID = Text(
+    "*The nearest milestone before a break is a reading aid: it says what had just happened, "
+    "not that it caused the change.*"
+)
+
+
+def unreported(s: AttackSeries) -> tuple[Text, ...]:
+    """The breaks the segmentation found that the rule leaves out: limited change by ACLED
+    Trendfinder's levels, or too few events to compare."""
+    if not s.unreported_breaks:
+        return ()
+    listed = "; ".join(
+        f"{_when(p.date, series)} in the {series} "
+        f"({p.mean_before:,.1f} to {p.mean_after:,.1f}: {c.words()})"
+        for series, p, c in s.unreported_breaks
+    )
+    return (
+        Text(
+            "{text}",
+            {
+                "text": f"Not reported as a change (method notes): {listed}.",
+            },
+        ),
+    )
+
+
+def _when(when: Any, series: str) -> str:
+    """A break's first period in words: 'January 2020' in a monthly series, '2018' in an
+    annual one."""
+    if not hasattr(when, "year"):
+        return str(when)
+    return f"{when:%B %Y}" if series.startswith("month") else str(when.year)
+
+
+def with_levels(table: pd.DataFrame, changes: tuple[Change, ...]) -> pd.DataFrame:
+    """A break table with each break's change level (ACLED Trendfinder's)."""
+    return table.assign(**{"change level": [c.words() for c in changes]})
 
 
 def event_breaks(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> tuple[Any, ...]:
@@ -366,7 +550,7 @@ def event_breaks(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) ->
         return (
             report_table(
                 "event-breaks",
-                with_milestones(table, s.event_breaks, d.milestones),
+                with_milestones(with_levels(table, s.event_changes), s.event_breaks, d.milestones),
                 f"Breaks in the {p.period}ly event series, with the nearest milestone before each",
                 (d.sources.events, d.sources.curated),
             ),
@@ -376,8 +560,8 @@ def event_breaks(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) ->
             "{text}",
             {
                 "text": f"The {p.period}ly event series of the {d.sources.events} shows no change "
-                f"point: {s.n_events} events are too few, or too evenly spread, for a break to "
-                "beat the penalty."
+                f"point: {s.n_events:,} events are too few, or too evenly spread, for a break to "
+                "beat the penalty, or its breaks are too small to report (below)."
             },
         ),
     )
@@ -410,7 +594,7 @@ def annual_breaks(d: AttackInputs, s: AttackSeries) -> tuple[Any, ...]:
         ),
         report_table(
             "annual-breaks",
-            with_milestones(table, s.owid_breaks, d.milestones),
+            with_milestones(with_levels(table, s.owid_changes), s.owid_breaks, d.milestones),
             "Breaks in the annual death series, with the nearest milestone before each",
             (d.sources.owid, d.sources.curated),
         ),
@@ -418,32 +602,74 @@ def annual_breaks(d: AttackInputs, s: AttackSeries) -> tuple[Any, ...]:
 
 
 def deadliest_table(d: AttackInputs, p: AttackTrendsParameters) -> Any:
-    """The deadliest events in full (the appendix's), or why there are none."""
+    """The deadliest events in full (the appendix's), with the actors as the source records
+    them, or why there are none."""
     top = trends.deadliest(d.events, p.top_n)
     if not len(top):
         if not d.declared.event_rows:
             return NoData(say.no_single_events(d.declared), say.GET_EVENTS, slug="deadliest")
         return NoData("events with a death figure", HOW_TO_GET["ucdp-ged"], slug="deadliest")
+    actors = "actors as recorded" if d.census else "perpetrators as recorded"
     shown = pd.DataFrame(
         {
             "date": top["date"].dt.date.astype(str),
             "place": top["location"].fillna(top["admin1"]).fillna(""),
-            "type": top["event_type"],
-            "groups": top["group_ids"].map(
-                lambda ids: ", ".join(d.group_label.get(g, g) for g in ids) or "unattributed"
-            ),
+            "type": publisher_types(top, d.declared),
+            actors: [recorded_actors(d, row) for _, row in top.iterrows()],
             "deaths": top["deaths_best"],
             "low": top["deaths_low"],
             "high": top["deaths_high"],
             "what happened": top["description"],
         }
     )
+    which = (
+        f"the {d.sources.events}"
+        if d.census
+        else f"the {d.sources.events} (a selection of major incidents)"
+    )
     return report_table(
         "deadliest",
         shown,
-        f"The {len(shown)} deadliest events in the {d.sources.events}",
+        f"The {len(shown)} deadliest events in {which}" + ACTOR_NOTES.get(d.census, ""),
         d.sources.events,
     )
+
+
+#: What the actors column of the deadliest events holds, for a census and for a selection.
+ACTOR_NOTES = {
+    True: "; actors as the source records them (both sides; the order says nothing of who "
+    "attacked)",
+    False: "; perpetrators as recorded, each with its attribution (claimed, confirmed, suspected)",
+}
+
+
+def recorded_actors(d: AttackInputs, row: pd.Series) -> str:
+    """The actors of an event as its source records them: for the chronology, each perpetrator
+    named (state forces by name) with its attribution; for a census, its actor names."""
+    if d.selection.dataset != "curated" or row["event_id"] not in d.chronology.index:
+        names = [str(a) for a in list(row["actors"] if row["actors"] is not None else [])]
+        return "; ".join(names) or "not recorded"
+    recorded = d.chronology.loc[row["event_id"]]
+    attribution = recorded.get("attribution") or "unknown"
+    suspected = set(recorded.get("suspected_perpetrators") or [])
+    ids = list(recorded.get("perpetrators") or [])
+    if not ids:
+        return f"not named (attribution: {attribution})"
+    return "; ".join(
+        f"{group_name(d, gid)}, {'suspected' if gid in suspected else attribution}" for gid in ids
+    )
+
+
+def group_name(d: AttackInputs, group_id: str) -> str:
+    """A group as a reader knows it: state and foreign forces by name (with their acronym),
+    armed groups by their acronym or name."""
+    if group_id not in d.groups.index:
+        return group_id
+    group = d.groups.loc[group_id]
+    label = d.group_label.get(group_id, group_id)
+    if group.get("kind") in ("state", "foreign force") and label != group["name"]:
+        return f"{group['name']} ({label})"
+    return label
 
 
 def deadliest(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:

@@ -11,21 +11,38 @@ from datetime import date
 
 import pandas as pd
 
-from analysis.analyses import geoshift, trends
+from analysis.analyses import thresholds, trends
 from analysis.analyses.changepoints import ChangePoint
 from analysis.analyses.geoshift import ShiftVerdict
+from analysis.core.dates import human_date, period_text
 from analysis.core.vocab import COVERAGE_NAMES
 from analysis.sources.declaration import Declaration
 from analysis.tables.events import Coverage
 
+#: The geographic claim the report tests, quoted from its source (the project's seed document
+#: of DefenceWeb, 2019: "Mali organizes to stop terrorist cells").
+GEOGRAPHIC_CLAIM_SOURCE = "defenceweb-2019"
 GEOGRAPHIC_CLAIM = (
-    "The centre of gravity of the jihadist threat moved from northern Mali to the centre and "
-    "the south."
+    "Terrorist cells have proliferated throughout the country as the threat\u2019s epicenter has "
+    "moved from northern Mali to the center and the south"
+)
+#: The other claims the report sets against the data, quoted from their sources.
+GROUPS_CLAIM = ("defenceweb-2019", "Since 2012, the number of armed groups in Mali has increased")
+SPILLOVER_CLAIM = (
+    "ve-mali-overview",
+    "Mali\u2019s conflict has had regional implications, with violent extremist groups "
+    "operating across borders and contributing to instability in neighboring countries such "
+    "as Burkina Faso, Niger, and the wider Sahel region",
+)
+TARGETS_CLAIM = (
+    "ve-mali-overview",
+    "Violent extremist groups in Mali have conducted a series of deadly attacks targeting "
+    "security forces, government officials, civilians, and international peacekeepers",
 )
 MALI_ZONES = (
-    "The sources say the epicentre of the violence moved from the north (Tombouctou, Gao, "
-    "Kidal, Ménaka, Taoudénit) to the centre (Mopti, Ségou) and the south (the rest, with "
-    "Bamako). The maps use the boundaries of 2015, before Ménaka and Taoudénit became regions, "
+    "A source (defenceweb-2019) says the epicentre of the threat moved from the north "
+    "(Tombouctou, Gao, Kidal, Ménaka, Taoudénit) to the centre (Mopti, Ségou) and the south "
+    "(the rest, with Bamako). The maps use the boundaries of 2015, before Ménaka and Taoudénit became regions, "
     "so events in Ménaka count in Gao and those in Taoudénit in Tombouctou; every name that "
     "matches no area is listed below the maps."
 )
@@ -60,27 +77,57 @@ def battle_deaths_by_group(brd: pd.DataFrame | None) -> pd.Series | None:
     return brd.groupby("side_b")["deaths_best"].sum().sort_values(ascending=False)
 
 
+def own_government(brd: pd.DataFrame | None, country: str) -> pd.DataFrame | None:
+    """The dyad-years of the country's own government (side_a 'Government of <country>'): a
+    dyad that also fought elsewhere counts in full in every country it fought in, so only these
+    compare like with like across countries."""
+    if brd is None:
+        return None
+    return brd[brd["side_a"] == f"Government of {country}"]
+
+
 def brd_finding(brd: pd.DataFrame | None, country: str) -> str | None:
-    """The top group's share of UCDP's state-based battle deaths."""
-    by_group = battle_deaths_by_group(brd)
+    """The top group's share of UCDP's battle deaths in the dyads of the country's own
+    government: deaths in dyads involving the group (both sides' dead), not deaths it caused."""
+    own = own_government(brd, country)
+    by_group = battle_deaths_by_group(own)
     if by_group is None:
         return None
     top_group, total = by_group.index[0], int(by_group.sum())
     return (
-        f"{top_group} accounts for {by_group.iloc[0] / total:.0%} of the {total:,} "
-        f"state-based battle deaths UCDP recorded in {country} from {brd['year'].min()} to "
-        f"{brd['year'].max()} ({by_group.iloc[0]:,})."
+        f"{by_group.iloc[0] / total:.0%} of the {total:,} battle-related deaths UCDP recorded in "
+        f"the dyads of the Government of {country} from {own['year'].min()} to "
+        f"{own['year'].max()} ({by_group.iloc[0]:,}) were in dyads involving {top_group}; "
+        "they count the dead of both sides, not those one side killed."
+    )
+
+
+def no_census_finding(
+    country: str, chronology: str, incidents: int, annual_last: int | None
+) -> str:
+    """The first key finding when no event data that lists every attack is on this machine."""
+    annual = (
+        f"UCDP's annual series (Our World in Data, UCDP BRD), which end in {annual_last}"
+        if annual_last
+        else "UCDP's annual series (Our World in Data, UCDP BRD), missing on this machine"
+    )
+    return (
+        f"No event data that lists every attack in {country} (an ACLED export or UCDP GED) is on "
+        f"this machine: the counts and trends of this brief come from {annual}. The {chronology} "
+        f"({incidents:,} major incidents) is a selection, shown as a timeline, not counted."
     )
 
 
 def shift_finding(verdict: ShiftVerdict, events: int, event_source: str) -> str:
-    """The geographic-shift verdict with the number of events it was tested on."""
+    """The geographic-shift verdict, naming the claim, with the events it was tested on."""
     if not events:
-        return (
-            f"The geographic-shift claim cannot be tested: the {event_source} has no events "
-            "in the period."
-        )
-    return f"{verdict.sentence()} (Tested on {events:,} events of the {event_source}.)"
+        return f"{quoted_claim()} cannot be tested: the {event_source} has no events in the period."
+    return f"{verdict.sentence(quoted_claim())} (Tested on the {event_source}.)"
+
+
+def quoted_claim() -> str:
+    """The geographic claim as the report names it: source id and wording."""
+    return f"The claim ({GEOGRAPHIC_CLAIM_SOURCE}: \u201c{GEOGRAPHIC_CLAIM}\u201d)"
 
 
 def annual_break_finding(breaks: Sequence[ChangePoint], country: str, method: str) -> str | None:
@@ -146,20 +193,25 @@ def headline_lines(
     return tuple(lines)
 
 
-def shift_headline_lines(verdict: ShiftVerdict, dataset: str, events: int) -> tuple[str, ...]:
+def shift_headline_lines(
+    verdict: ShiftVerdict, dataset: str, events: int, census: bool = True
+) -> tuple[str, ...]:
     """The geographic-shift test as the notebook's checked cell prints it."""
     lines = [
-        f"event source: {dataset}, {events} events",
-        f"verdict: {verdict.verdict}; windows {verdict.early_years} and {verdict.late_years}",
+        f"event source: {dataset}, {events} events ({'census' if census else 'selection'})",
+        f"verdict: {verdict.verdict}",
     ]
-    for zone in geoshift.ZONES:
+    if not verdict.parts:
+        return (*lines, f"  why: {verdict.reason}")
+    lines.append(f"  windows {verdict.early_years} and {verdict.late_years}")
+    for part in verdict.parts:
         lines.append(
-            f"  {zone}: {verdict.early_deaths_share[zone]:.0%} -> "
-            f"{verdict.late_deaths_share[zone]:.0%} of deaths"
+            f"  {part.zone}: {part.early:.0%} -> {part.late:.0%} of deaths "
+            f"({part.moved}; claimed: {part.claimed})"
         )
-    lines.append(
-        f"  weighted latitude: {verdict.early_latitude:.2f} -> {verdict.late_latitude:.2f}"
-    )
+    if verdict.placed_share is not None:
+        early, late = verdict.placed_share
+        lines.append(f"  deaths placed in a zone: {early:.0%} and {late:.0%}")
     return tuple(lines)
 
 
@@ -188,6 +240,20 @@ def spillover_claim(sahel_wide: pd.DataFrame, country: str) -> str:
     )
 
 
+def targets_shown(events: pd.DataFrame, census: bool) -> str:
+    """What the event data shows on 'attacks targeting security forces, officials, civilians
+    and peacekeepers': counts by target from a census; from a selection, only which targets its
+    incidents hit (it shows that such attacks happened, not how often)."""
+    targets = trends.split(events, "target", "year").groupby("target")["events"].sum()
+    targets = targets.sort_values(ascending=False)
+    if census:
+        return "; ".join(f"{t}: {n:,}" for t, n in targets.items()) + " events."
+    return (
+        f"The chronology's major incidents include attacks on {', '.join(targets.index)}: such "
+        "attacks happened; a selection cannot say how often."
+    )
+
+
 def selection_against_ucdp(events: pd.DataFrame, owid: pd.DataFrame) -> str:
     """A selection's deaths (the curated chronology's) as a share of UCDP's, over the years
     both cover."""
@@ -201,11 +267,12 @@ def selection_against_ucdp(events: pd.DataFrame, owid: pd.DataFrame) -> str:
 
 
 def selection_caveat(declared: Declaration) -> str:
-    """What counts drawn from a selection of events (not a census) can tell."""
+    """Why the brief draws no trend, count, share, map or change point from a selection."""
     return (
         f"The {COVERAGE_NAMES.get(declared.dataset, declared.dataset)} lists "
-        f"{declared.selection}, not every attack: its counts show what the sources reported. "
-        "Trends, the geographic shift and change points drawn from it are indicative."
+        f"{declared.selection}, not every attack, so this brief draws no trend, count, share, "
+        "map or change point from it: a month with more entries may only have been better "
+        "reported. It is shown as a timeline of major incidents."
     )
 
 
@@ -264,38 +331,132 @@ def civilian_sentence(events: pd.DataFrame) -> str:
 
 
 def latest_sentences(
-    events: pd.DataFrame,
-    covered: Coverage,
-    name: str,
-    run_date: date | None,
-    monthly: pd.DataFrame,
+    events: pd.DataFrame, covered: Coverage, name: str, run_date: date | None
 ) -> tuple[str, ...]:
-    """The 'Latest' section in words: the last 4 weeks the data covers against the 4 before
-    and the same weeks a year earlier, and whether the last whole month is the highest in one
-    or three years (as HDX Signals flags a month); () when the data covers no day."""
+    """The 'Latest' section in words, from a census's event rows: the last 4 weeks the data
+    covers against the 4 before and the same weeks a year earlier, the change in events by
+    ACLED Trendfinder's levels (too few events to compare under its low-baseline rule), and the
+    last 30 days' deaths by HDX Signals' rule; () when the data covers no day."""
     if covered.last is None:
         return ()
     windows = trends.latest_windows(covered.last)
     total = trends.latest_table(events, covered)
     row = total.iloc[0] if len(total) else pd.Series(dtype="float64")
-
-    def part(window: str) -> str:
-        return trends.window_words(row, windows, window)
-
     first, last = windows["latest"]
+    if pd.isna(row.get("events latest", float("nan"))):
+        return (f"The {name} does not cover 4 whole weeks up to {human_date(last)}.",)
     sentences = [
-        f"In the last 4 weeks the {name} covers ({first.isoformat()} to {last.isoformat()}) it "
-        f"records {part('latest').split(' from ')[0]}, against {part('previous')} (the 4 weeks "
-        f"before) and {part('year before')} (the same weeks a year earlier)."
-        if not pd.isna(row.get("events latest", float("nan")))
-        else f"The {name} does not cover 4 whole weeks up to {last.isoformat()}."
+        f"In the last 4 weeks the {name} covers ({period_text(first, last)}) it records "
+        f"{trends.window_words(row, windows, 'latest').split(' from ')[0]}, against "
+        f"{_window(row, windows, 'previous', 'the 4 weeks before')} and "
+        f"{_window(row, windows, 'year before', 'the same weeks a year earlier')}.",
+        change_sentence(row, windows),
+        signal_sentence(thresholds.deaths_signal(events, covered)),
     ]
     if run_date is not None and last < run_date:
         sentences.append(
-            f"These weeks end on {last.isoformat()}, the last day the data covers, not on the "
-            f"run date ({run_date.isoformat()}): events since then are not in the data."
+            f"These weeks end on {human_date(last)}, the last day the data covers, not on the "
+            f"run date ({human_date(run_date)}): events since then are not in the data."
         )
-    sentences += trends.last_month_flags(monthly)
+    return tuple(sentences)
+
+
+def _window(row: pd.Series, windows: dict, window: str, label: str) -> str:
+    """'10 events and 40 deaths (the 4 weeks before, 5 July 2020 to 1 August 2020)'."""
+    first, last = windows[window]
+    words = trends.window_words(row, windows, window)
+    if words.startswith("the data does not cover"):
+        return f"{label}, which the data does not cover whole ({period_text(first, last)})"
+    return f"{words.split(' from ')[0]} ({label}, {period_text(first, last)})"
+
+
+def change_sentence(row: pd.Series, windows: dict, unit: str = "4 weeks") -> str:
+    """The change in events of the latest window against the one before and the same one a
+    year earlier, by ACLED Trendfinder's levels in weekly averages, each window over its own
+    days (a February against a March; see analysis.analyses.thresholds)."""
+    latest = row.get("events latest", float("nan"))
+    latest_days = _days(windows["latest"])
+    parts = []
+    for window, label in (("previous", f"the {unit} before"), ("year before", "a year earlier")):
+        baseline = row.get(f"events {window}", float("nan"))
+        if pd.isna(latest) or pd.isna(baseline):
+            parts.append(f"against {label}, not compared (the data does not cover it whole)")
+            continue
+        change = thresholds.change_level(
+            float(latest), float(baseline), latest_days, _days(windows[window])
+        )
+        parts.append(f"against {label}, {change.words()}")
+    return "Change in events (ACLED Trendfinder's levels, method notes): " + "; ".join(parts) + "."
+
+
+def _days(window: tuple[date, date]) -> int:
+    first, last = window
+    return (last - first).days + 1
+
+
+def signal_sentence(signal: thresholds.Signal | None) -> str:
+    """The last 30 days' deaths by HDX Signals' rule: the highest in one or three years, and at
+    least 100 deaths, or why there is no signal."""
+    if signal is None:
+        return "The data does not cover 30 whole days at its end: no 30-day death count is judged."
+    flags = []
+    for years, words in ((1, "one year"), (3, "three years")):
+        highest = signal.highest(years)
+        if highest is None:
+            flags.append(f"the data does not cover the whole {words} before")
+        else:
+            flags.append(f"{'the' if highest else 'not the'} highest in {words}")
+    verdict = (
+        "a signal by HDX Signals' rule"
+        if signal.flagged
+        else f"below HDX Signals' minimum of {thresholds.SIGNAL_MINIMUM_DEATHS} deaths: no signal"
+        if not signal.big_enough
+        else "no signal by HDX Signals' rule"
+    )
+    return (
+        f"The 30 days to {human_date(signal.last)} had {signal.deaths:,} deaths: "
+        + "; ".join(flags)
+        + f"; {verdict}."
+    )
+
+
+def latest_finding(events: pd.DataFrame, covered: Coverage, name: str) -> str | None:
+    """The key finding of the 'Latest' section: the last 4 weeks' events and deaths and their
+    change against the 4 weeks before (ACLED Trendfinder's levels); None when the data does not
+    cover both windows whole."""
+    if covered.last is None:
+        return None
+    windows = trends.latest_windows(covered.last)
+    total = trends.latest_table(events, covered)
+    row = total.iloc[0] if len(total) else pd.Series(dtype="float64")
+    latest, previous = row.get("events latest"), row.get("events previous")
+    if latest is None or previous is None or pd.isna(latest) or pd.isna(previous):
+        return None
+    change = thresholds.change_level(float(latest), float(previous))
+    first, last = windows["latest"]
+    return (
+        f"In the last 4 weeks the {name} covers ({period_text(first, last)}): "
+        f"{trends.window_words(row, windows, 'latest').split(' from ')[0]}; against the 4 weeks "
+        f"before ({int(previous):,} event{'' if previous == 1 else 's'}), {change.words()}."
+    )
+
+
+def selection_latest(
+    name: str, declared: Declaration, owid: pd.DataFrame | None, country: str
+) -> tuple[str, ...]:
+    """The 'Latest' section when no census is present: why the selection compares no weeks,
+    and the newest national figure."""
+    sentences = [
+        f"No latest weeks are compared: the {name} lists {declared.selection}, not every attack, "
+        "so more entries in a month may mean better reporting, not more violence."
+    ]
+    if owid is not None and len(owid):
+        newest = owid.loc[owid["year"].idxmax()]
+        sentences.append(
+            f"The newest national figure is UCDP's for {int(newest['year'])}: "
+            f"{int(newest['deaths_best']):,} deaths from organised violence in {country} (Our "
+            "World in Data)."
+        )
     return tuple(sentences)
 
 
@@ -321,9 +482,9 @@ def report_lede(country: str, sahel_countries: Sequence[str]) -> str:
     sentences = [
         f"How much armed violence has {country} seen, by whom, of what kind, where, and when "
         "did the pattern change?",
-        "This report reads UCDP's conflict-death and battle-death series and event data (ACLED "
-        "or UCDP GED when they are on this machine, otherwise the curated chronology of major "
-        f"incidents){maps}.",
+        "This report reads UCDP's conflict-death and battle-death series and event data that "
+        "lists every attack (ACLED or UCDP GED, when they are on this machine; otherwise it "
+        f"shows the curated chronology of major incidents as a timeline){maps}.",
         "It shows the low-high uncertainty band wherever a dataset gives one and says where "
         "each dataset's coverage ends.",
     ]

@@ -13,6 +13,7 @@ Chart names its drawing function of analysis.figures.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from analysis.core.countries import canonical_country
 from analysis.reports import attack_appendix as appendix
@@ -60,6 +61,7 @@ SECTIONS: tuple[Builder, ...] = (
     appendix.coverage_in_full,
     appendix.latest_groups,
     appendix.deadliest_in_full,
+    appendix.incidents_in_full,
     appendix.sahel_per_year,
     appendix.unmatched,
     appendix.zones_per_year,
@@ -124,11 +126,12 @@ def assemble(inputs: AttackInputs, series: AttackSeries, params: AttackTrendsPar
         checks={
             "headline": say.headline_lines(inputs.owid, inputs.brd, series.owid_breaks, country),
             "shift": say.shift_headline_lines(
-                series.verdict, inputs.selection.dataset, series.n_events
+                series.verdict, inputs.selection.dataset, series.n_events, inputs.census
             ),
         },
         title=title,
         lede=lede,
+        data_through=data_through(inputs),
         # what the build shows at the top of the page: title, lede and period (ISO dates)
         front={
             "title": title,
@@ -142,13 +145,36 @@ def assemble(inputs: AttackInputs, series: AttackSeries, params: AttackTrendsPar
 def key_findings(
     inputs: AttackInputs, series: AttackSeries, params: AttackTrendsParameters
 ) -> tuple[str, ...]:
-    """Up to six sentences with the report's main numbers, computed from the data."""
+    """Up to six sentences with the report's main numbers, computed from the data: first, when
+    no census of events is present, that the brief leans on UCDP's annual series."""
     country = inputs.country
-    findings = [say.owid_finding(inputs.owid, country), say.brd_finding(inputs.brd, country)]
-    if country == "Mali":
+    findings: list[str | None] = []
+    if not inputs.census:
+        last_year = int(inputs.owid["year"].max()) if _has_rows(inputs.owid) else None
+        findings.append(say.no_census_finding(country, inputs.name, len(inputs.events), last_year))
+    findings += [say.owid_finding(inputs.owid, country), say.brd_finding(inputs.brd, country)]
+    findings.append(series.latest_finding)
+    if country == "Mali" and inputs.census:
         findings.append(say.shift_finding(series.verdict, series.n_events, inputs.sources.events))
     findings += [
         say.annual_break_finding(series.owid_breaks, country, params.change_point_method),
         say.overtook_finding(series.sahel_common, country),
     ]
     return tuple(f for f in findings if f)[:6]
+
+
+def data_through(inputs: AttackInputs) -> date | None:
+    """The newest day the brief's counts and series rest on: the last day a census of events
+    covers in the period, or the last day of the newest year of UCDP's annual series (OWID,
+    BRD); a selection does not date the brief (method notes)."""
+    days = []
+    if inputs.census and inputs.covered.last is not None:
+        days.append(inputs.covered.last)
+    for annual in (inputs.owid, inputs.brd):
+        if _has_rows(annual):
+            days.append(date(int(annual["year"].max()), 12, 31))
+    return max(days) if days else None
+
+
+def _has_rows(frame: object) -> bool:
+    return frame is not None and bool(len(frame))

@@ -16,22 +16,45 @@ from analysis.figures import maps
 from analysis.reports import attack_sentences as say
 from analysis.reports.attack_data import AttackInputs, AttackSeries
 from analysis.reports.attack_params import AttackTrendsParameters
+from analysis.reports.attack_sections import census_missing
 from analysis.reports.parts import Chart, NoData, Section, Text, section
 from analysis.tables.coverage import HOW_TO_GET
 
+#: What would give a report on another country its maps.
+OTHER_BOUNDARIES = (
+    "Boundary files of {country}'s regions and provinces (geoBoundaries ADM1 and ADM2) would "
+    "fill it, with a reader for them: the project reads Mali's boundaries only."
+)
+#: What would give a report on another country a claim about where its violence moved.
+OTHER_CLAIM = (
+    "A claim about where {country}'s violence moved, quoted from a source in "
+    "data/curated/sources.csv, and a zoning of its regions like Mali's would fill it."
+)
+
 
 def where(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
-    """Where: the maps (Mali only) and the north/centre/south test of the sources' claim."""
+    """Where: the maps (Mali only, from a census) and the north/centre/south test of the
+    sources' claim (never from a selection)."""
     if d.country != "Mali":
         return section(
             "where",
             Text("{text}", {"text": say.no_map_sentence(d.country)}),
             NoData(
-                "maps for this country (the boundaries here are Mali's)",
-                "choose country = 'Mali'",
+                f"maps of {d.country} (the boundaries here are Mali's)",
+                OTHER_BOUNDARIES.format(country=d.country),
                 slug="map-regions",
             ),
             shift_missing(d, s),
+        )
+    verdict = Text(
+        "**Verdict on the claim.** {sentence}", {"sentence": s.verdict.sentence(say.quoted_claim())}
+    )
+    if not d.census:
+        return section(
+            "where",
+            Text("{text}", {"text": say.MALI_ZONES}),
+            census_missing(d, "maps of events and deaths per region and cercle", "map-regions"),
+            verdict,
         )
     chart = geographic_shift(d, s)
     return section(
@@ -40,9 +63,7 @@ def where(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Sectio
         *region_map(d, s),
         *cercle_maps(d, s),
         chart,
-        Text("**Verdict on the claim.** {sentence}", {"sentence": s.verdict.sentence()})
-        if isinstance(chart, Chart)
-        else None,
+        verdict if isinstance(chart, Chart) else None,
     )
 
 
@@ -141,9 +162,11 @@ def shift_missing(d: AttackInputs, s: AttackSeries) -> NoData | None:
     if d.country != "Mali":
         return NoData(
             "the north/centre/south test, which is about Mali's regions",
-            "choose country = 'Mali'",
+            OTHER_CLAIM.format(country=d.country),
             slug="geographic-shift",
         )
+    if not d.census:
+        return census_missing(d, "the share of deaths per zone", "geographic-shift")
     placed = s.shift[[f"events_{z}" for z in geoshift.ZONES]].sum(axis=1)
     if placed.sum():
         return None

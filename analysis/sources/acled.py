@@ -55,9 +55,27 @@ from analysis.sources.event_frames import (
     map_unique,
 )
 
+#: ACLED's event types of organised political violence (the current types and their legacy
+#: forerunners): a count of attacks keeps these and leaves out demonstrations (protests, riots)
+#: and strategic developments, which are not attacks.
+ORGANISED_VIOLENCE: frozenset[str] = frozenset(
+    {
+        "battles",
+        "explosions/remote violence",
+        "violence against civilians",
+        "battle-no change of territory",
+        "battle-government regains territory",
+        "battle-non-state actor overtakes territory",
+        "remote violence",
+    }
+)
+#: The rows of an ACLED table that a count of attacks leaves out, in words.
+NOT_ATTACKS = "protests, riots and strategic developments"
+#: ACLED's own typology, as tables of types name it.
+ACLED_TYPES = "ACLED's event types"
 #: What an ACLED export gives (analysis.sources.declaration): every event it holds, with its
 #: type, actors, coordinates, region and cercle.
-DECLARATION = Declaration("acled", "the ACLED export")
+DECLARATION = Declaration("acled", "the ACLED export", left_out=NOT_ATTACKS, types=ACLED_TYPES)
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "event_id_cnty",
     "event_date",
@@ -300,6 +318,59 @@ def read_export(path: Path, country: str | None = None, sha256: str = "") -> pa.
             CACHE_NAME, READER_VERSION, sha256, table, lambda: _span_metadata(table)
         )
     return table
+
+
+def event_type_of(original: str | None) -> str:
+    """ACLED's event type of a normalised row's ``event_type_original`` ('Protests: Peaceful
+    protest' -> 'Protests')."""
+    return (original or "").split(": ", 1)[0].strip()
+
+
+def is_organised_violence(original: str | None) -> bool:
+    """Whether a row's ACLED event type is organised political violence (ORGANISED_VIOLENCE)."""
+    return event_type_of(original).lower() in ORGANISED_VIOLENCE
+
+
+def countries_in(path: Path) -> dict[str, tuple[int, date | None]]:
+    """The countries an ACLED export holds rows of (in the project's spelling where it knows
+    the name), each with its number of rows and its last event date: what a report reads to
+    pick the export for its country, reading two columns only (a file that cannot be read
+    raises EventDataError naming it)."""
+    header, has_hxl = read_header(path)
+    renamed = _renamed(header)
+    missing = [c for c in ("country", "event_date") if c not in renamed]
+    if missing:
+        raise EventDataError(
+            f"{_display(path)}: line 1: missing ACLED column(s) {', '.join(missing)}"
+        )
+    wanted = {header[renamed.index(c)]: c for c in ("country", "event_date")}
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                skip_rows_after_names=1 if has_hxl else 0, block_size=STREAM_BLOCK_BYTES
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=_convert_options(list(wanted), dict.fromkeys(wanted, pa.string())),
+        )
+        found: dict[str, tuple[int, date | None]] = {}
+        for batch in reader:
+            block = pa.Table.from_batches([batch]).rename_columns(
+                [wanted[n] for n in batch.schema.names]
+            )
+            names = block.column("country")
+            for name in pc.unique(names).to_pylist():
+                if not name:
+                    continue
+                rows = block.filter(pc.fill_null(pc.equal(names, name), False))
+                country = canonical_country(name) or name.strip()
+                count, last = found.get(country, (0, None))
+                _, high = _date_span(rows.column("event_date"))
+                newest = max(d for d in (last, high) if d is not None) if (last or high) else None
+                found[country] = (count + rows.num_rows, newest)
+    except pa.ArrowInvalid as exc:
+        raise EventDataError(f"{_display(path)}: cannot be read as CSV ({exc})") from None
+    return found
 
 
 def event_span(table: pa.Table) -> tuple[date, date] | None:

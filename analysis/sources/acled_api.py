@@ -33,11 +33,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from analysis.sources import http_json, limits
+from analysis.sources import acled, http_json, limits
 from analysis.sources.declaration import Declaration
 
 #: What an answer of ACLED's API gives: the events of an export (analysis.sources.acled).
-DECLARATION = Declaration("acled-api", "the ACLED API answer")
+DECLARATION = Declaration(
+    "acled-api", "the ACLED API answer", left_out=acled.NOT_ATTACKS, types=acled.ACLED_TYPES
+)
 DEFAULT_BASE_URL = "https://acleddata.com"
 TOKEN_PATH = "/oauth/token"
 READ_PATH = "/api/acled/read"

@@ -4,8 +4,10 @@ Every event source yields the same canonical tables (analysis.tables.coverage.Ev
 its event rows, or only its totals per area and period) and a ``Declaration``: whether its rows
 are single events or area totals, whether it gives event types, actors, coordinates and which
 admin areas, and whether within its coverage it lists every event (a census) or a selection of
-them (the curated chronology). A report asks the declaration ("can it give actors?") instead of
-branching on which dataset it got.
+them (the curated chronology), which of its rows are not attacks (ACLED's protests, riots and
+strategic developments, ``left_out``) and by which types its publisher sorts the violence
+(``types``: ACLED's event types, UCDP's three types of violence). A report asks the declaration
+("can it give actors?") instead of branching on which dataset it got.
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ class Declaration:
     ``name`` is how a sentence names the source ("ACLED's aggregated data"); ``why_not`` says,
     in the source's own terms, why it cannot give a capability, where a plain "names no actor"
     would not say enough; ``supplements`` are the datasets whose rows it may add (a UCDP GED
-    release: the candidate months after it).
+    release: the candidate months after it). ``left_out`` names, in words, the rows that are not
+    organised political violence and that a count of attacks leaves out ('' when every row is);
+    ``types`` names the publisher's own typology of violence that tables of types show.
     """
 
     dataset: str
@@ -51,6 +55,8 @@ class Declaration:
     selection: str = ""
     supplements: tuple[str, ...] = ()
     why_not: Mapping[str, str] = field(default_factory=dict)
+    left_out: str = ""
+    types: str = "the harmonised event types"
 
     def __post_init__(self) -> None:
         if self.rows not in ROW_KINDS:

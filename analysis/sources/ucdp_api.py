@@ -33,12 +33,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from analysis.sources import http_json, limits
+from analysis.sources import http_json, limits, ucdp_ged
 from analysis.sources.declaration import Declaration
 from analysis.sources.ucdp_ged import GED_20_1_COLUMNS
 
 #: What an answer of UCDP's GED API gives: the events of a GED release (or candidate release).
-DECLARATION = Declaration("ucdp-api", "the UCDP API answer")
+DECLARATION = Declaration("ucdp-api", "the UCDP API answer", types=ucdp_ged.TYPES_OF_VIOLENCE)
 DEFAULT_BASE_URL = "https://ucdpapi.pcr.uu.se"
 EVENTS_PATH = "/api/gedevents/{version}"
 TOKEN_ENV = "UCDP_ACCESS_TOKEN"

@@ -39,7 +39,9 @@ from analysis.sources.declaration import Declaration
 from analysis.sources.event_frames import EventDataError, Resolve, open_csv, read_block
 
 #: What UCDP's candidate releases give: the events of a GED release, provisional.
-DECLARATION = Declaration("ucdp-candidate", "UCDP's candidate releases")
+DECLARATION = Declaration(
+    "ucdp-candidate", "UCDP's candidate releases", types=ucdp_ged.TYPES_OF_VIOLENCE
+)
 #: Rows of a file without a header whose values are checked against the documented order.
 CHECKED_ROWS = 50
 

@@ -51,10 +51,14 @@ from analysis.sources.event_frames import (
     split_names,
 )
 
+#: UCDP's own typology, as tables of types name it (type_of_violence 1, 2, 3).
+TYPES_OF_VIOLENCE = "UCDP's three types of violence (state-based, non-state, one-sided)"
 #: What a UCDP GED release gives: every event its inclusion rules keep (organised violence of
 #: dyads with 25 or more deaths in a year), with type, actors, coordinates, region and cercle;
 #: found in data/raw, the candidate months after its span are added (provisional).
-DECLARATION = Declaration("ucdp-ged", "UCDP GED", supplements=("ucdp-candidate",))
+DECLARATION = Declaration(
+    "ucdp-ged", "UCDP GED", supplements=("ucdp-candidate",), types=TYPES_OF_VIOLENCE
+)
 
 #: GED 19.1's 42 columns in the order of the real 19.1 sample in ../shared/data (whose
 #: PROVENANCE.md could not confirm that OCHA's subset kept every column of UCDP's file).

@@ -1,13 +1,16 @@
 """Which datasets a report can use, which it picked, and what each covers.
 
 ``select_events`` picks the event source of a report. With ``data_source="auto"`` it takes,
-in order, an ACLED export in data/raw/acled, then a UCDP GED file that has events for the
-country and period (event-level data wins over aggregates), then ACLED's aggregated data in
+in order, the ACLED export in data/raw/acled that holds the country's rows (picked by its
+rows, whatever the other files there), then a UCDP GED file that has events for the country
+and period (event-level data wins over aggregates), then ACLED's aggregated data in
 data/raw/acled (weekly or HDX monthly counts per area: no actors, no single events), then the
 curated chronology (always present), and records why each better source was not used (HDX's
-demonstrations product is never taken: it counts protests, not political violence). The
-selection holds the canonical tables every source yields (event rows, or totals per area and
-period) and the source's declaration of what it gives (analysis.sources.declaration).
+demonstrations product is never taken: it counts protests, not political violence). A file
+tried and not used is not recorded as read (analysis.core.origins.held). The selection holds
+the canonical tables every source yields (event rows, or totals per area and period), the
+source's declaration of what it gives (analysis.sources.declaration) and, apart, the rows that
+are not attacks (ACLED's protests, riots and strategic developments: ``left_out``).
 ``dataset_status`` lists every dataset with where its file is and how to get it when it is
 missing; ``coverage_table`` describes the loaded frames, with the first and last day each
 covers (``Coverage``, see analysis.tables.events).
@@ -29,13 +32,20 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.sources import boundaries, register, ucdp_candidate
+from analysis.core import origins
+from analysis.core.countries import canonical_country
+from analysis.core.dates import human_date, period_text
+from analysis.sources import acled, boundaries, register, ucdp_candidate
 from analysis.sources.declaration import Declaration
 from analysis.sources.event_frames import EventDataError, Resolve
 from analysis.tables.events import (
     Coverage,
     DatasetMissingError,
+    NoExportForCountry,
+    acled_folder,
     aggregated_files,
+    attacks_and_others,
+    choose_export,
     declaration_of,
     empty_events,
     load,
@@ -85,6 +95,8 @@ class EventSelection:
     declaration: Declaration
     totals: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    #: the event rows that are not attacks, left out of ``events`` (None: the source has none)
+    left_out: pd.DataFrame | None = None
 
     @property
     def counted(self) -> pd.DataFrame:
@@ -127,37 +139,37 @@ def report_end(
     if relative and last is not None and start is not None and last < start:
         return ReportEnd(
             requested,
-            f"The period ends on {requested.isoformat()}; the {title} covers only up to "
-            f"{last.isoformat()}, before the period starts ({start.isoformat()}), so the "
+            f"The period ends on {human_date(requested)}; the {title} covers only up to "
+            f"{human_date(last)}, before the period starts ({human_date(start)}), so the "
             "period has no event data: its months are missing, not zero.",
         )
     if not relative:
         if last is not None and last < requested:
             return ReportEnd(
                 requested,
-                f"The period ends on {requested.isoformat()} as asked; the {title} covers up to "
-                f"{last.isoformat()}, so the periods after it are missing, not zero.",
+                f"The period ends on {human_date(requested)} as asked; the {title} covers up to "
+                f"{human_date(last)}, so the periods after it are missing, not zero.",
             )
-        return ReportEnd(requested, f"The period ends on {requested.isoformat()} as asked.")
+        return ReportEnd(requested, f"The period ends on {human_date(requested)} as asked.")
     if last is not None and last < requested:
         return ReportEnd(
             last,
-            f"The period ends on {last.isoformat()}, the last day the {title} covers, which is "
-            f"earlier than the run date ({run_date.isoformat()})."
+            f"The period ends on {human_date(last)}, the last day the {title} covers, which is "
+            f"earlier than the run date ({human_date(run_date)})."
             if requested == run_date
-            else f"The period ends on {last.isoformat()}, the last day the {title} covers, "
-            f"which is earlier than the end asked for ({requested.isoformat()}).",
+            else f"The period ends on {human_date(last)}, the last day the {title} covers, "
+            f"which is earlier than the end asked for ({human_date(requested)}).",
         )
     if last is None:
         return ReportEnd(
             requested,
-            f"The period ends on {requested.isoformat()}; the {title} covers no day of it.",
+            f"The period ends on {human_date(requested)}; the {title} covers no day of it.",
         )
     what = "the run date" if requested == run_date else "the end asked for"
     return ReportEnd(
         requested,
-        f"The period ends on {requested.isoformat()}, {what}; the {title} covers up to "
-        f"{last.isoformat()}.",
+        f"The period ends on {human_date(requested)}, {what}; the {title} covers up to "
+        f"{human_date(last)}.",
     )
 
 
@@ -170,24 +182,13 @@ def coverage_sentences(coverages: Mapping[str, Coverage], period_end: date) -> l
             sentences.append(f"The {title} does not cover this country ({coverage.basis}).")
             continue
         first, last = coverage.first, coverage.last
-        annual = coverage.basis.startswith("the series'")
-        span = (
-            f"{first.year} to {last.year}"
-            if annual
-            else f"{first.isoformat()} to {last.isoformat()}"
-        )
-        text = f"The {title} covers {span} ({coverage.basis})"
+        text = f"The {title} covers {period_text(first, last)} ({coverage.basis})"
         if last < period_end:
             after = last + timedelta(days=1)
-            text += (
-                f"; from {after.year if annual else after.isoformat()} on it has no data, "
-                "shown as missing, not as zero"
-            )
+            text += f"; from {human_date(after)} on it has no data, shown as missing, not as zero"
         gaps = coverage.gaps()
         if gaps:
-            text += "; it has no data from " + ", ".join(
-                f"{a.isoformat()} to {b.isoformat()}" for a, b in gaps
-            )
+            text += "; it has no data from " + ", ".join(period_text(a, b) for a, b in gaps)
         sentences.append(text + ".")
     return sentences
 
@@ -219,17 +220,24 @@ def provisional_sentences(events: pd.DataFrame) -> list[str]:
 
 
 def political_violence(table: pd.DataFrame) -> pd.DataFrame:
-    """A weekly table without its demonstration rows (DISORDER_TYPE "Demonstrations" only):
-    the reports count violence, as HDX's political-violence product does; the number of
-    events left out is kept in ``attrs["demonstrations_left_out"]``."""
-    if "disorder_type" not in table or table["disorder_type"].isna().all():
+    """A weekly table of organised political violence only: its rows of another event type
+    (protests, riots, strategic developments; or, where the file gives no event type, of
+    DISORDER_TYPE "Demonstrations") left out, as HDX's political-violence product counts; the
+    number of events left out is kept in ``attrs["demonstrations_left_out"]``, and by ACLED
+    event type in ``attrs["left_out_by_type"]``."""
+    if "event_type" in table and table["event_type"].notna().any():
+        types = table["event_type"].fillna("")
+        others = ~types.map(acled.is_organised_violence).astype(bool)
+    elif "disorder_type" in table and table["disorder_type"].notna().any():
+        others = table["disorder_type"].fillna("").str.strip().str.lower().eq("demonstrations")
+    else:
         return table
-    only_demonstrations = (
-        table["disorder_type"].fillna("").str.strip().str.lower().eq("demonstrations")
-    )
-    kept = table[~only_demonstrations].copy()
+    kept = table[~others].copy()
     kept.attrs = dict(table.attrs)
-    kept.attrs["demonstrations_left_out"] = int(table.loc[only_demonstrations, "events"].sum())
+    kept.attrs["demonstrations_left_out"] = int(table.loc[others, "events"].sum())
+    if "event_type" in table:
+        by_type = table[others].groupby(table.loc[others, "event_type"].fillna("not given"))
+        kept.attrs["left_out_by_type"] = {k: int(v) for k, v in by_type["events"].sum().items()}
     return kept
 
 
@@ -238,7 +246,8 @@ def selection(dataset: str, frame: pd.DataFrame, notes: list[str] | None = None)
     totals per area and period yields no event rows, and its totals of political violence."""
     declared = declaration_of(dataset, frame)
     if declared.event_rows:
-        return EventSelection(dataset, frame, declared, notes=notes or [])
+        attacks, others = attacks_and_others(declared, frame)
+        return EventSelection(dataset, attacks, declared, notes=notes or [], left_out=others)
     return EventSelection(
         dataset, empty_events(), declared, political_violence(frame), notes=notes or []
     )
@@ -268,8 +277,20 @@ def select_events(
     notes = [f"{problem}; skipped." for problem in unreadable_acled_files()]
     for name in AUTO_ORDER:
         try:
-            path = locate(name)
-            frame = load(name, path, country=country, start=start, end=end, resolve=resolve)
+            exports = acled_folder().exports if name == "acled" else ()
+            if exports:
+                # the export that holds the country's rows, whatever the others beside it
+                choice = choose_export(exports, canonical_country(country) or country)
+                path = choice.chosen
+                notes += [f"{TITLES[name]}: {note}." for note in choice.passed_over]
+            else:
+                path = locate(name)
+            # a file tried and not used is not listed as read: its origin is kept only if used
+            with origins.held() as tried:
+                frame = load(name, path, country=country, start=start, end=end, resolve=resolve)
+        except NoExportForCountry as exc:
+            notes.append(f"{TITLES[name]}: {str(exc).split(': ', 1)[-1]}.")
+            continue
         except DatasetMissingError:
             notes.append(f"{TITLES[name]}: not on this machine; {HOW_TO_GET[name]}.")
             continue
@@ -286,6 +307,7 @@ def select_events(
             )
             continue
         if len(frame):
+            origins.keep(tried)
             notes += frame.attrs.get("notes", [])  # what the reader left out or collapsed
             if declaration_of(name, frame).event_rows and aggregated_files():
                 notes.append(
@@ -294,11 +316,14 @@ def select_events(
                     "events and their actors, which counts per area and period lack."
                 )
             return selection(name, frame, notes)
-        everything = load(name, path, resolve=resolve)
+        # what the file holds, read apart: a file not used is not recorded as read
+        with origins.held():
+            everything = load(name, path, resolve=resolve)
         covered = ", ".join(sorted(everything["country"].dropna().unique())[:6]) or "no country"
         notes.append(
             f"{TITLES[name]}: the file {path.name} has no events for {country} in the period "
-            f"(it covers {covered}); for {country}, {HOW_TO_GET[name]} with the global file."
+            f"(it covers {covered}); not used. For {country}, {HOW_TO_GET[name]} with the global "
+            "file."
         )
     curated = load("curated", country=country, start=start, end=end, resolve=resolve)
     return selection("curated", curated, notes)
@@ -318,8 +343,17 @@ def dataset_status(country: str = "Mali") -> pd.DataFrame:
         "owid",
     ):
         try:
-            path = locate(name)
+            # ACLED: the export of the country, whatever the other files beside it
+            path = locate(name, country=country if name == "acled" else None)
             rows.append(_present(name, path))
+        except NoExportForCountry as exc:
+            rows.append(
+                _missing(name)
+                | {
+                    "status": f"no export for {country}",
+                    "how to get it": str(exc).split(": ", 1)[-1],
+                }
+            )
         except DatasetMissingError:
             rows.append(_missing(name))
         except EventDataError as exc:
@@ -336,14 +370,19 @@ def dataset_status(country: str = "Mali") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def coverage_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """For each loaded frame: kind, rows, first and last year, deaths (best) and bands (where
-    each dataset's coverage ends is said by ``coverage_sentences``); an aggregated table's
-    unit is its area-period, and its rows are counted as the events they hold."""
+def coverage_table(
+    frames: dict[str, pd.DataFrame], coverages: Mapping[str, Coverage] | None = None
+) -> pd.DataFrame:
+    """For each loaded frame: kind, rows, first and last year, deaths (best), bands and the
+    last day of its data (``data through``: the dataset's own coverage, from ``coverages`` or
+    the frame's ``attrs``, else its last row; where each dataset's coverage ends is said by
+    ``coverage_sentences``); an aggregated table's unit is its area-period, and its rows are
+    counted as the events they hold."""
     rows = []
     for name, frame in frames.items():
+        through = _data_through(frame, (coverages or {}).get(name))
         if "period_start" in frame:
-            rows.append(_aggregated_row(name, frame))
+            rows.append(_aggregated_row(name, frame) | {"data through": through})
             continue
         if name != "ucdp-candidate" and "provisional" in frame and frame["provisional"].any():
             rows += _final_and_provisional_rows(name, frame)
@@ -365,9 +404,23 @@ def coverage_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 "last year": str(int(years.max())) if len(frame) else "",
                 "deaths (best)": int(pd.to_numeric(frame["deaths_best"]).fillna(0).sum()),
                 "low/high band": "yes" if has_band else "no",
+                "data through": through,
             }
         )
     return pd.DataFrame(rows)
+
+
+def _data_through(frame: pd.DataFrame, coverage: Coverage | None) -> str:
+    """The last day of a dataset's data, in words: its coverage's last day (a whole year for
+    an annual series), else its last row's."""
+    coverage = coverage if coverage is not None else frame.attrs.get("coverage")
+    if isinstance(coverage, Coverage) and coverage.last is not None:
+        return human_date(coverage.last)
+    if "date" in frame and len(frame):
+        return human_date(pd.to_datetime(frame["date"]).max().date())
+    if "year" in frame and len(frame):
+        return human_date(date(int(frame["year"].max()), 12, 31))
+    return ""
 
 
 def _final_and_provisional_rows(name: str, frame: pd.DataFrame) -> list[dict]:
@@ -377,6 +430,9 @@ def _final_and_provisional_rows(name: str, frame: pd.DataFrame) -> list[dict]:
     final = frame[~provisional]
     rows = coverage_table({name: final}).to_dict("records") if len(final) else []
     candidate = coverage_table({"ucdp-candidate": frame[provisional]})
+    # the release's own span ends where the candidate months begin
+    if rows:
+        rows[-1]["data through"] = human_date(pd.to_datetime(final["date"]).max().date())
     months = ucdp_candidate.provisional_months(pd.to_datetime(frame["date"]), provisional)
     span = months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
     candidate["dataset"] += f" (provisional: {span})"

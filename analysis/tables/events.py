@@ -71,6 +71,7 @@ from analysis import config
 from analysis.config import CURATED_DIR, curated_path, display_path
 from analysis.core import hashing, origins
 from analysis.core.countries import canonical_country, gw_number
+from analysis.core.dates import human_date
 from analysis.core.vocab import EVENT_TYPES
 from analysis.curated.tables import resolver
 from analysis.sources import (
@@ -296,7 +297,7 @@ def load(
         if candidates is None and final.parent.resolve() == _raw_folder(name).resolve():
             after = ucdp_candidate.candidate_files(config.RAW_DIR / CANDIDATE_RAW_FOLDER)
         return _load_ucdp(final, after, country, start_date, end_date, resolve)
-    file = locate(name, path)
+    file = locate(name, path, country=country if name == "acled" else None)
     record = open_data.REGISTER.get(name)
     read = file / "events.csv" if name == "curated" and file.is_dir() else file
     if name == "acled":
@@ -318,11 +319,14 @@ def load(
             table = curated.read_curated(file)
         else:
             # one country's rows, filtered while read; parsed once per file (cached by sha256)
+            table = None
             try:
                 table = acled.load_events(file, country, sha256, resolve)
             finally:
                 digest = sha256 if isinstance(sha256, str) else sha256()
-                origins.record_file(name, read, version=version, sha256=digest)
+                # an export's vintage is its data's last day, never the file's date
+                vintage = acled_vintage(table) if table is not None else ""
+                origins.record_file(name, read, version=vintage, sha256=digest)
         notes = []
         if name == "acled":
             notes += _export_notes(table, _display(read))
@@ -345,6 +349,39 @@ def load(
     frame.attrs.update(dataset=name, source=source)
     frame.attrs["coverage"] = annual_coverage(name, frame, country)
     return frame
+
+
+def acled_vintage(table: pa.Table) -> str:
+    """An ACLED export's vintage: the last day of its data, of any country in the file ('data
+    through 29 August 2020'); '' for an export without rows."""
+    span = acled.event_span(table)
+    last = span[1] if span is not None else _max_date(table)
+    return f"data through {human_date(last)}" if last is not None else ""
+
+
+def attacks_and_others(
+    declared: Declaration, frame: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The event rows a count of attacks keeps (organised political violence) and those it
+    leaves out, for a source that declares rows that are not attacks (ACLED's protests, riots
+    and strategic developments); (frame, None) for a source whose every row is violence."""
+    if not declared.left_out or not len(frame):
+        return frame, None if not declared.left_out else frame.iloc[0:0]
+    violent = frame["event_type_original"].map(acled.is_organised_violence).astype(bool)
+    attacks, others = frame[violent].copy(), frame[~violent].copy()
+    attacks.attrs = others.attrs = dict(frame.attrs)
+    return attacks, others
+
+
+def publisher_types(frame: pd.DataFrame, declared: Declaration) -> pd.Series:
+    """Each event's type in its publisher's own typology (``Declaration.types``): ACLED's event
+    type ('Battles'), UCDP's type of violence ('one-sided violence'), else the harmonised
+    type."""
+    if declared.types == acled.ACLED_TYPES:
+        return frame["event_type_original"].map(acled.event_type_of)
+    if declared.types == ucdp_ged.TYPES_OF_VIOLENCE:
+        return frame["event_type_original"]
+    return frame["event_type"]
 
 
 def _export_notes(table: pa.Table, source: str) -> list[str]:
@@ -376,8 +413,58 @@ def empty_events() -> pd.DataFrame:
     return frame
 
 
-def locate(dataset: str, path: str | Path | None = None) -> Path:
-    """The file a dataset is read from: ``path``, else data/raw, else ../shared/data."""
+class NoExportForCountry(DatasetMissingError):
+    """ACLED exports are on this machine, but none holds a row of the country asked for."""
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    """The ACLED export picked for a country by what the exports hold, and why the others were
+    not (one sentence each)."""
+
+    chosen: Path
+    passed_over: tuple[str, ...] = ()
+
+
+def choose_export(exports: Iterable[Path], country: str) -> ExportChoice:
+    """The export that holds the country's rows, whatever the other files of the folder (HDX's
+    per-country files side by side, or one file of several countries): among several, the one
+    whose data reaches furthest, then the one with more of the country's rows; a file that
+    cannot be read is passed over with its problem. NoExportForCountry when none holds it."""
+    holding, passed, held = [], [], []
+    for path in exports:
+        try:
+            countries = acled.countries_in(path)
+        except EventDataError as exc:
+            passed.append(f"{_display(path)}: {exc}; skipped")
+            continue
+        rows, last = countries.get(country, (0, None))
+        if rows:
+            holding.append((last or date.min, rows, path.name, path))
+        else:
+            names = ", ".join(sorted(countries)[:6]) or "no country"
+            held.append(f"{path.name} ({names})")
+    if not holding:
+        folder = config.RAW_DIR / ACLED_RAW_FOLDER
+        raise NoExportForCountry(
+            f"acled: no ACLED export in {_display(folder)} holds events for {country}; the "
+            f"exports there hold other countries: {'; '.join(held) or 'none'}"
+            + (f" ({'; '.join(passed)})" if passed else "")
+        )
+    holding.sort(reverse=True)
+    _, _, _, chosen = holding[0]
+    for last, rows, name, _ in holding[1:]:
+        reaches = f", to {human_date(last)}" if last > date.min else ""
+        passed.append(
+            f"{name} also holds {rows:,} events for {country}{reaches}: not used, "
+            f"{holding[0][2]} reaches further or holds more"
+        )
+    return ExportChoice(chosen, tuple(passed))
+
+
+def locate(dataset: str, path: str | Path | None = None, country: str | None = None) -> Path:
+    """The file a dataset is read from: ``path``, else data/raw, else ../shared/data; for
+    ACLED with ``country``, the export that holds the country's rows (``choose_export``)."""
     name = _normalise_name(dataset)
     if path is not None:
         found = Path(path)
@@ -398,8 +485,11 @@ def locate(dataset: str, path: str | Path | None = None) -> Path:
         folder = config.RAW_DIR / ACLED_RAW_FOLDER
         # the folder also takes ACLED's aggregated files: an export is a CSV that is not one
         found = acled_folder(folder)
+        if found.exports and country:
+            return choose_export(found.exports, canonical_country(country) or country).chosen
         if found.exports:
-            return max(found.exports, key=lambda p: p.stat().st_mtime_ns)
+            # without a country, any export will do: the one named first, not the newest file
+            return found.exports[0]
         raise DatasetMissingError(
             f"acled: no ACLED export in {folder}{_holding(found)}. ACLED data needs a free "
             "account: download an export (CSV) from https://acleddata.com/data-export-tool/ "
