@@ -176,14 +176,16 @@ def test_curated_only_says_why_ucdp_sections_are_empty(report):
     lead, notes = texts(report, "appendix-coverage")
     assert lead.startswith("This edition was built without some of the data")
     assert notes == (
-        "- **UCDP Actor Dataset**: This edition was built from the curated tables alone. Left "
-        "out: the UCDP cross-check of the lineage, in the body and the appendix, and its key "
-        "finding. Uppsala Conflict Data Program, Uppsala University offers it at "
-        "https://ucdp.uu.se/downloads/ (licence: CC BY 4.0 (Uppsala Conflict Data Program)).\n"
-        "- **UCDP Battle-Related Deaths Dataset**: This edition was built from the curated "
-        "tables alone. Left out: the battle deaths per year, government against each group, "
-        "and their key finding. Uppsala Conflict Data Program, Uppsala University offers it at "
-        "https://ucdp.uu.se/downloads/ (licence: CC BY 4.0 (Uppsala Conflict Data Program))."
+        "- **UCDP Actor Dataset** (this edition was built from the curated tables alone). "
+        "Without it, the report leaves out the UCDP cross-check of the lineage, in the body and "
+        "the appendix, and its key finding. Uppsala Conflict Data Program, Uppsala University "
+        "offers it at https://ucdp.uu.se/downloads/ (licence: CC BY 4.0 (Uppsala Conflict Data "
+        "Program)).\n"
+        "- **UCDP Battle-Related Deaths Dataset** (this edition was built from the curated "
+        "tables alone). Without it, the report leaves out the battle deaths per year, "
+        "government against each group, and their key finding. Uppsala Conflict Data Program, "
+        "Uppsala University offers it at https://ucdp.uu.se/downloads/ (licence: CC BY 4.0 "
+        "(Uppsala Conflict Data Program))."
     )
 
 
@@ -231,9 +233,9 @@ def test_ucdp_verdict_dyads_and_source_line(tmp_path):
     # Mali only (the Niger dyad is left out); the deadliest dyad-year is MUJAO in 2013.
     assert set(loaded.dyads["dyad_id"]) == {"11985", "12571"}
     assert full.key_findings[4] == (
-        "In UCDP's battle deaths, the deadliest year of fighting between the government and "
-        "one group was 2013, Mali – MUJAO: 333 battle-related deaths (best estimate; UCDP's "
-        "range 333-362)."
+        "In UCDP's battle deaths, the deadliest year of fighting between the government and a "
+        "single armed group was Mali – MUJAO in 2013, with 333 battle-related deaths (best "
+        "estimate; UCDP's range 333-362)."
     )
     # Versions from the files read: 24.1 from the BRD file's name; the fixture actor file's
     # name states none.
@@ -256,8 +258,8 @@ def test_missing_ucdp_files_are_a_coverage_note_not_machine_talk(tmp_path, monke
     assert "python -m analysis data fetch ucdp-actor" in missing.build_hint
     _, notes = texts(report, "appendix-coverage")
     assert notes.startswith(
-        "- **UCDP Actor Dataset**: It was not available when this edition was built. Left out: "
-        "the UCDP cross-check"
+        "- **UCDP Actor Dataset** (not available when this edition was built). Without it, the "
+        "report leaves out the UCDP cross-check"
     )
     assert "offers it at https://ucdp.uu.se/downloads/" in notes
     assert not any("UCDP cross-check" in f or "Actor Dataset" in f for f in report.key_findings)

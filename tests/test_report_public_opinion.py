@@ -253,12 +253,13 @@ def test_data_source_and_period_choices(rounds, toplines, qmap):
     lead, notes = texts(built["coverage"])
     assert lead.startswith("This edition was built without some of the data")
     assert notes == (
-        "- **Afrobarometer survey data, Mali**: This edition was built from the published "
-        "toplines alone. Left out: Afrobarometer's own estimates with their margins of error "
-        "(the figures on armed groups, the state's responses and trust, the changes between "
-        "rounds and the question map); the report then rests on published toplines alone. "
+        "- **Afrobarometer survey data, Mali** (this edition was built from the published "
+        "toplines alone). Without it, the report leaves out Afrobarometer's own estimates with "
+        "their margins of error (the figures on armed groups, the state's responses and trust, "
+        "the changes between rounds and the question map); the report then rests on published "
+        "toplines alone. "
         "Afrobarometer (fieldwork in Mali by the Groupe de Recherche en Economie Appliquée et "
-        "Théorique) offers it at https://www.afrobarometer.org/data/, after free registration "
+        "Théorique) offers it at https://www.afrobarometer.org/data/ (free registration) "
         "(licence: Free for research use, with citation (Afrobarometer data policy))."
     )
     only_rounds = data(rounds, toplines, qmap, data_source="afrobarometer")
@@ -267,9 +268,10 @@ def test_data_source_and_period_choices(rounds, toplines, qmap):
     assert not any("published poll figures" in f for f in built.key_findings)
     (_, notes) = texts(built["coverage"])
     assert notes.startswith(
-        "- **Poll toplines reported in the press (FES Mali-Mètre, Afrobarometer)**: This "
-        "edition was built from Afrobarometer's respondent-level data alone. Left out: the "
-        "published poll figures and every figure and table drawn from them."
+        "- **Poll toplines reported in the press (FES Mali-Mètre, Afrobarometer)** (this "
+        "edition was built from Afrobarometer's respondent-level data alone). Without it, the "
+        "report leaves out the published poll figures and every figure and table drawn from "
+        "them."
     )
     # A period from 2016: round 6 (fieldwork December 2014) falls outside and is named.
     later = data(rounds, toplines, qmap, start="2016-01-01")

@@ -38,7 +38,7 @@ class Unread:
         """Why this edition did not read it, in words."""
         if self.chosen_from:
             return f"this edition was built from {self.chosen_from} alone"
-        return "it was not available when this edition was built"
+        return "not available when this edition was built"
 
     @property
     def title(self) -> str:
@@ -51,7 +51,7 @@ def offered(key: str) -> str:
     'Uppsala Conflict Data Program, Uppsala University offers it at https://... (licence: CC BY
     4.0 ...).'"""
     source = register.entry(key)
-    access = f", after {source.access}" if source.access else ""
+    access = f" ({source.access})" if source.access else ""
     where = f" at {source.url}{access}" if source.url else access
     licence = f" (licence: {source.licence})" if source.licence else ""
     return f"{source.publisher} offers it{where}{licence}."
@@ -72,8 +72,10 @@ def missing_part(unread: Unread, what: str = "") -> NoData:
 def note(unread: Unread) -> tuple[str, str]:
     """One coverage note: the dataset's name, then why it was not read, what that leaves out,
     and where its publisher offers it."""
-    why = unread.why[0].upper() + unread.why[1:]
-    return unread.title, f"{why}. Left out: {unread.left_out}. {offered(unread.key)}"
+    return unread.title, (
+        f"({unread.why}). Without it, the report leaves out {unread.left_out}. "
+        f"{offered(unread.key)}"
+    )
 
 
 def coverage_section(key: str, unread: Sequence[Unread], read: Sequence[str] = ()) -> Section:
@@ -90,7 +92,7 @@ def coverage_section(key: str, unread: Sequence[Unread], read: Sequence[str] = (
             *facts,
         )
     # The names and sentences are values (escaped on the page), the list's markup the template.
-    template = "\n".join(f"- **{{name{i}}}**: {{text{i}}}" for i in range(len(unread)))
+    template = "\n".join(f"- **{{name{i}}}** {{text{i}}}" for i in range(len(unread)))
     values = {}
     for i, item in enumerate(unread):
         values[f"name{i}"], values[f"text{i}"] = note(item)

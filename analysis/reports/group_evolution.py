@@ -119,8 +119,8 @@ BATTLE_CAPTION = (
 #: How to read the battle-deaths figure (the appendix's method notes).
 BATTLE_METHOD = (
     "Battle-related deaths per year in the fighting between the government and each group "
-    "(UCDP counts them per government-versus-group pair: its 'dyads'; best estimate, with "
-    "UCDP's low-high range shaded); years below UCDP's threshold of 25 deaths are gaps. "
+    "(best estimate, with UCDP's low-high range shaded); years below UCDP's threshold of 25 "
+    "deaths are gaps. "
     "Each rebel side is named as it was that year (UCDP's 'CMA' was the MNLA before 2014). "
     "UCDP codes the Islamic State as one global actor: in Mali its fighters were ISGS / IS "
     "Sahel. Battle deaths exclude violence against civilians and fighting between groups."
@@ -705,8 +705,8 @@ def dyad_sentence(dyads: pd.DataFrame) -> str | None:
     top = dyads.sort_values("deaths_best", ascending=False).iloc[0]
     return (
         f"In UCDP's battle deaths, the deadliest year of fighting between the government and "
-        f"one group was {top['year']}, {top['dyad_label']}: {int(top['deaths_best']):,} "
-        f"battle-related deaths (best estimate; UCDP's range "
+        f"a single armed group was {top['dyad_label']} in {top['year']}, with "
+        f"{int(top['deaths_best']):,} battle-related deaths (best estimate; UCDP's range "
         f"{int(top['deaths_low']):,}-{int(top['deaths_high']):,})."
     )
 

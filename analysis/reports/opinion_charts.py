@@ -59,7 +59,7 @@ def survey_timeline(data: OpinionData) -> Chart:
         "opinion-survey-timeline",
         "Each dot is a survey wave in the field (hollow: not a random sample); dashed "
         "lines are milestones of the period. Populations and wordings are in the appendix.",
-        f"Source: {oc.TOPLINES_IN} and {ab.SOURCE_NAME}.",
+        f"Source: published toplines ({oc.CURATED_SOURCE}) and {ab.SOURCE_NAME}.",
         data=(data.timeline, data.round_facts),
         draw=fo.draw_survey_timeline,
         args=(entries,),

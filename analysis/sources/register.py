@@ -528,7 +528,7 @@ REGISTER: dict[str, Dataset] = {
                 "request an access token from UCDP (https://ucdp.uu.se/apidocs/) and set "
                 "UCDP_ACCESS_TOKEN"
             ),
-            access="an access token from UCDP",
+            access="with an access token from UCDP",
             domain="ucdpapi.pcr.uu.se",
             order=15,
         ),
