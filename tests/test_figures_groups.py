@@ -193,8 +193,8 @@ def test_battle_deaths_chart_lines_and_rest():
     labels = [t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts()]
     # by total deaths: C 648, B 333, A 193 get lines; D is summed as the rest
     assert labels[:3] == ["Mali – C", "Mali – B", "Mali – A"]
-    assert "1 other dyad (sum)" in labels
-    assert "hollow: dyad also fought in other countries" in labels
+    assert "1 other pair (sum)" in labels
+    assert "hollow: the two sides also fought in other countries" in labels
     c_line = next(line for line in ax.get_lines() if line.get_label() == "Mali – C")
     ydata = pd.Series(c_line.get_ydata(), index=c_line.get_xdata())
     assert ydata.loc[2017] == 246 and ydata.loc[2018] == 402
@@ -202,5 +202,5 @@ def test_battle_deaths_chart_lines_and_rest():
     assert not fig.texts  # no source line drawn here
     # B's hollow 2013 point (fought in 2 countries) is titled with its dyad, not '2013: 333'.
     hollow = [getattr(line, style.HOVER_ATTRIBUTE, None) for line in ax.get_lines()]
-    assert ["Mali – B: 2013: 333 (the dyad also fought in other countries)"] in hollow
+    assert ["Mali – B: 2013: 333 (these two sides also fought in other countries)"] in hollow
     plt.close(fig)

@@ -276,7 +276,7 @@ def test_spans_fall_back_to_the_split_and_first_mention(broken):
     )
     spans = lineage.group_spans(graph_of(broken)).set_index("group_id")
     assert spans.loc["isgs", "start"] == pd.Timestamp("2015-05-01")
-    assert spans.loc["isgs", "start_from"] == "lineage.csv line 10 (split_from)"
+    assert spans.loc["isgs", "start_from"] == "lineage row 10 (split)"
     assert spans.loc["mujao", "end_last_day"] == pd.Timestamp("2013-08-31")
     assert spans.loc["ansar-dine", "first_seen"] == pd.Timestamp("2013-03-01")
     replace(
@@ -291,8 +291,8 @@ def test_spans_fall_back_to_the_split_and_first_mention(broken):
 def test_disagreements_listed_with_file_and_line():
     table = lineage.disagreements(LIN)
     assert table[["table", "line", "about"]].values.tolist() == [
-        ["groups.csv", 4, "al-Qaeda in the Islamic Maghreb"],
-        ["lineage.csv", 11, "isgs pledged_to islamic-state"],
+        ["groups", 4, "al-Qaeda in the Islamic Maghreb"],
+        ["lineage", 11, "isgs pledged_to islamic-state"],
     ]
 
 
@@ -307,13 +307,13 @@ def test_a_group_ends_where_the_lineage_says_it_merged_or_took_another_name():
     # Alpha Front has no end in groups.csv; lineage.csv line 4 merges it into Delta Union in
     # June 2015: active to 30 June 2015, not after.
     assert spans.loc["alpha", "end_last_day"] == pd.Timestamp("2015-06-30")
-    assert spans.loc["alpha", "end_from"] == "lineage.csv line 4"
+    assert spans.loc["alpha", "end_from"] == "lineage row 4"
     assert spans.loc["alpha", "end_how"] == "merged into Delta Union"
     # The Old Name Movement took a new name in 2016 (line 6): active to 31 December 2016.
     assert spans.loc["old-name", "end_last_day"] == pd.Timestamp("2016-12-31")
     assert spans.loc["old-name", "end_how"] == "took the name New Name Movement"
     # Gamma's end is groups.csv's own (May 2018); Epsilon merged into Zeta on 15 March 2019.
-    assert spans.loc["gamma", "end_from"] == "groups.csv ended"
+    assert spans.loc["gamma", "end_from"] == "groups table: ended"
     assert spans.loc["eps", "end_last_day"] == pd.Timestamp("2019-03-15")
     # By founding, then id (Far Province, founded in 2015, counts here: no country filter).
     assert lineage.active_groups(ENDS, "2015-06-30") == ["parent", "alpha", "eps", "gamma",
@@ -330,7 +330,7 @@ def test_a_coalition_ends_when_every_group_that_joined_it_has_ended():
     # with the later, 15 March 2019; its own groups.csv row gives no end.
     assert spans.loc["beta", "end_last_day"] == pd.Timestamp("2019-03-15")
     assert spans.loc["beta", "end_precision"] == "day"
-    assert spans.loc["beta", "end_from"] == "lineage.csv lines 2, 3"
+    assert spans.loc["beta", "end_from"] == "lineage rows 2, 3"
     assert spans.loc["beta", "end_how"] == (
         "every group that joined it had ended: Epsilon Movement and Gamma Movement"
     )

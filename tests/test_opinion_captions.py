@@ -106,10 +106,10 @@ def test_timeline_entries_are_dated_waves_then_the_rounds_read():
     rounds = pd.DataFrame({"round": [7], "fieldwork_mid": [pd.Timestamp("2017-02-16")]})
     entries = oc.timeline_entries(waves, rounds)
     # The undated wave has no place on a time axis; the round sits at its fieldwork's middle.
-    assert list(entries["pollster"]) == ["Pollster A", "Afrobarometer microdata"]
+    assert list(entries["pollster"]) == ["Pollster A", "Afrobarometer (respondent-level data)"]
     assert list(entries["when"]) == [pd.Timestamp("2019-04-15"), pd.Timestamp("2017-02-16")]
     assert list(entries["random_sample"]) == [True, True]
     assert entries["figures"].iloc[0] == 3 and np.isnan(entries["figures"].iloc[1])
     assert list(oc.timeline_entries(pd.DataFrame(), rounds)["pollster"]) == [
-        "Afrobarometer microdata"
+        "Afrobarometer (respondent-level data)"
     ]

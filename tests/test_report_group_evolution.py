@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from analysis.reports import group_evolution as ge
+from analysis.reports import page
 from analysis.reports import params as report_params
 from analysis.reports.context import open_run
 from analysis.reports.params import ParameterError, ReportParameters
@@ -124,9 +125,15 @@ def test_tables_open_questions_and_milestones(data, report):
     # Two DISAGREEMENT notes: groups.csv line 4 (AQIM) and lineage.csv line 11 (ISGS).
     open_questions, where = texts(report, "open-questions")
     assert open_questions.endswith("2 such notes concern the groups in scope.")
-    assert where == "Each note is listed in the appendix with its file, line and sources."
+    assert where == (
+        "Each note is listed in the appendix with the curated table and row that record it, "
+        "and its sources."
+    )
     (disagreements,) = report["appendix-disagreements"].tables()
-    assert disagreements.frame["line"].tolist() == [4, 11]
+    assert disagreements.frame["Row"].tolist() == [4, 11]
+    assert disagreements.frame["Curated table"].tolist() == ["groups", "lineage"]
+    # The lineage row in words: 'isgs pledged_to islamic-state' as the groups' short names.
+    assert disagreements.frame["About"].tolist()[1] == "ISGS pledged to Islamic State"
     assert len(data.profiles) == 15
     # Serval (2013-2014) and the 2015 state of emergency both fall in the period.
     (milestones,) = report["appendix-milestones"].tables()
@@ -138,24 +145,48 @@ def test_tables_open_questions_and_milestones(data, report):
     assert active.data.loc[2017].sum() == 12
     assert isinstance(data.timeline, ge.Timeline) and data.timeline.crossings >= 0
     (timeline,) = report["lineage"].charts()
-    assert timeline.source.endswith("milestones: curated milestones.csv")
+    assert timeline.source == (
+        "curated tables of this project: groups and lineage (each row cites its sources); "
+        "milestones from the same tables"
+    )
 
 
 def test_curated_only_says_why_ucdp_sections_are_empty(report):
-    # What data would fill each gap, never a parameter value to set (issue 23, item 8).
+    # What data would fill each gap, never a parameter value to set (issue 23, item 8); the
+    # body says the edition was built without it and the appendix's coverage notes say where
+    # UCDP offers it (issue 24, item 7).
     for key in ("ucdp", "appendix-ucdp"):
         (check,) = report[key].blocks
         assert isinstance(check, NoData)
         assert check.what == (
-            "this report was built from the curated tables alone, without the UCDP Actor Dataset"
+            "this edition was built from the curated tables alone, without the UCDP Actor Dataset"
         )
-        assert "UCDP's Actor Dataset (ucdp.uu.se/downloads)" in check.how_to_get
+        assert (
+            check.how_to_get == "Why, and where its publisher offers it: appendix, data coverage."
+        )
     (dyads,) = report["battle-deaths"].blocks
     assert isinstance(dyads, NoData)
-    assert "UCDP Battle-Related Deaths Dataset" in dyads.how_to_get
+    assert dyads.what == (
+        "this edition was built from the curated tables alone, without the UCDP Battle-Related "
+        "Deaths Dataset"
+    )
     for block in (check, dyads):
         assert "data_source" not in block.what + block.how_to_get
     assert len(report.key_findings) == 3
+    lead, notes = texts(report, "appendix-coverage")
+    assert lead.startswith("This edition was built without some of the data")
+    assert notes == (
+        "- **UCDP Actor Dataset** (this edition was built from the curated tables alone). "
+        "Without it, the report leaves out the UCDP cross-check of the lineage, in the body and "
+        "the appendix, and its key finding. Uppsala Conflict Data Program, Uppsala University "
+        "offers it at https://ucdp.uu.se/downloads/ (licence: CC BY 4.0 (Uppsala Conflict Data "
+        "Program)).\n"
+        "- **UCDP Battle-Related Deaths Dataset** (this edition was built from the curated "
+        "tables alone). Without it, the report leaves out the battle deaths per year, "
+        "government against each group, and their key finding. Uppsala Conflict Data Program, "
+        "Uppsala University offers it at https://ucdp.uu.se/downloads/ (licence: CC BY 4.0 "
+        "(Uppsala Conflict Data Program))."
+    )
 
 
 def test_focus_on_a_group_without_relations():
@@ -202,8 +233,9 @@ def test_ucdp_verdict_dyads_and_source_line(tmp_path):
     # Mali only (the Niger dyad is left out); the deadliest dyad-year is MUJAO in 2013.
     assert set(loaded.dyads["dyad_id"]) == {"11985", "12571"}
     assert full.key_findings[4] == (
-        "The deadliest government-versus-group dyad-year in UCDP's battle deaths was "
-        "Mali – MUJAO in 2013, with 333 battle-related deaths (best estimate; 333-362)."
+        "In UCDP's battle deaths, the deadliest year of fighting between the government and a "
+        "single armed group was Mali – MUJAO in 2013, with 333 battle-related deaths (best "
+        "estimate; UCDP's range 333-362)."
     )
     # Versions from the files read: 24.1 from the BRD file's name; the fixture actor file's
     # name states none.
@@ -213,13 +245,28 @@ def test_ucdp_verdict_dyads_and_source_line(tmp_path):
     )
 
 
-def test_missing_ucdp_files_say_how_to_get_them(tmp_path, monkeypatch):
+def test_missing_ucdp_files_are_a_coverage_note_not_machine_talk(tmp_path, monkeypatch, capsys):
+    # An actor file absent on the machine that built the report: the body says the edition
+    # was built without it; the appendix says what that leaves out and where UCDP offers it;
+    # the command that fetches it goes to the build's log (standard error), not the page.
     monkeypatch.setattr(ge.ucdp, "find_actor_file", lambda: None)
     report = build(params(source="curated+ucdp"), brd_path=None)
     (missing,) = report["ucdp"].blocks
     assert isinstance(missing, NoData)
-    assert missing.what == "the UCDP Actor Dataset is not on this machine"
-    assert "ucdp.uu.se/downloads" in missing.how_to_get
+    assert missing.what == "this edition was built without the UCDP Actor Dataset"
+    assert missing.how_to_get == "Why, and where its publisher offers it: appendix, data coverage."
+    assert "python -m analysis data fetch ucdp-actor" in missing.build_hint
+    _, notes = texts(report, "appendix-coverage")
+    assert notes.startswith(
+        "- **UCDP Actor Dataset** (not available when this edition was built). Without it, the "
+        "report leaves out the UCDP cross-check"
+    )
+    assert "offers it at https://ucdp.uu.se/downloads/" in notes
+    assert not any("UCDP cross-check" in f or "Actor Dataset" in f for f in report.key_findings)
+    page.no_data(missing.what, missing.how_to_get, missing.build_hint)
+    shown = capsys.readouterr()
+    assert "python -m analysis data fetch ucdp-actor" in shown.err
+    assert "python -m" not in shown.out and "this machine" not in shown.out
 
 
 def test_parameters_one_clear_sentence(monkeypatch):
@@ -383,11 +430,11 @@ def test_merged_renamed_and_other_theatre_groups_are_not_counted(ends_folder):
     )
     method = report["appendix-method"].blocks[0].plain()
     assert method.endswith(
-        "Ends taken from lineage.csv (groups.csv gives none, or a later one): Alpha Front, June "
-        "2015 (merged into Delta Union; lineage.csv line 4); Old Name Movement, 2016 (took the "
-        "name New Name Movement; lineage.csv line 6); Beta Coordination, 15 March 2019 (every "
-        "group that joined it had ended: Epsilon Movement and Gamma Movement; lineage.csv lines "
-        "2, 3); Epsilon Movement, 15 March 2019 (merged into Zeta Front; lineage.csv line 8). "
+        "Ends taken from the lineage table (the groups table gives none, or a later one): Alpha "
+        "Front, June 2015 (merged into Delta Union; lineage row 4); Old Name Movement, 2016 "
+        "(took the name New Name Movement; lineage row 6); Beta Coordination, 15 March 2019 "
+        "(every group that joined it had ended: Epsilon Movement and Gamma Movement; lineage "
+        "rows 2, 3); Epsilon Movement, 15 March 2019 (merged into Zeta Front; lineage row 8). "
         "Far Province is not counted: the curated data places it in Nigeria and Chad, not in "
         "Mali."
     )
@@ -417,7 +464,7 @@ def test_data_through_is_the_newest_dated_change_in_the_period(ends_folder):
     assert through.values["text"] == (
         "15 March 2019: the newest date the brief's figures rest on, the lineage's newest dated "
         "change in the period (UCDP's battle deaths were not read). The lineage's newest change "
-        "is Epsilon Movement merged into Zeta Front, 15 March 2019 (lineage.csv), counted to "
+        "is Epsilon Movement merged into Zeta Front, 15 March 2019 (lineage table), counted to "
         "15 March 2019 (a date known to the month or year counts to "
         "its last day). The curated tables record changes, not each year's presence: a group "
         "with no recorded end is counted as active to the end of the period."
@@ -468,11 +515,10 @@ def test_another_countrys_report_counts_its_groups_and_milestones(ends_folder):
     (missing,) = report["milestones"].blocks
     assert isinstance(missing, NoData)
     assert missing.what == (
-        "milestones.csv holds no milestone of the chosen kinds for Nigeria in the period"
+        "the curated milestones hold none of the chosen kinds for Nigeria in the period"
     )
     assert missing.how_to_get == (
-        "Rows of milestones.csv with Nigeria among their countries, dated in the period, would "
-        "fill it."
+        "A milestone dated in the period with Nigeria among its countries would fill it."
     )
 
 

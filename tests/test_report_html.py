@@ -250,12 +250,16 @@ def test_vintages_name_each_dataset_and_version(tmp_path, monkeypatch):
     # The manifest form of the origins gives the same page data.
     data = report_sources.report_data([o.to_json() for o in read])
     licences = {s["name"]: s["licence"] for s in data["sources"]}
-    assert licences["UCDP Battle-Related Deaths Dataset (dyadic)"].startswith("CC BY 4.0")
+    assert licences["UCDP Battle-Related Deaths Dataset"].startswith("CC BY 4.0")
+    # Readers see UCDP's name without '(dyadic)'; the citation keeps the file's full name.
+    (brd,) = [s for s in data["sources"] if s["name"] == "UCDP Battle-Related Deaths Dataset"]
+    assert "UCDP Battle-Related Deaths Dataset (dyadic), version 24.1" in brd["citation"]
     assert "research use" in licences["Afrobarometer survey data, Mali"]
     curated_entry = data["sources"][0]
-    assert (
-        "sources.csv" in curated_entry["citation"]
-        and "lists 2 sources" in curated_entry["citation"]
+    assert curated_entry["citation"] == (
+        "Compiled by hand from published sources; every row names its sources, and the "
+        "project's bibliography gives each source's title, publisher, date and link (the "
+        "References section lists those this report cites). The bibliography lists 2 sources."
     )
     assert "my-survey" not in licences  # no licence to state for a dataset the register lacks
     assert {"name": "my-survey", "version": found["my-survey"].versions[0]} in data["vintages"]

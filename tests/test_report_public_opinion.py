@@ -245,25 +245,44 @@ def test_poll_series_selection(toplines):
 
 
 def test_data_source_and_period_choices(rounds, toplines, qmap):
+    # Data an edition does not read is a coverage note of the appendix, never a key finding.
     only_polls = data(rounds, toplines, qmap, data_source="curated")
     assert only_polls.rounds_read == ()
-    assert po.report(only_polls).key_findings[-1] == (
-        "No Afrobarometer microdata was available for the period, so the report relies on "
-        "published toplines only."
+    built = po.report(only_polls)
+    assert not any("Afrobarometer" in f and "data" in f for f in built.key_findings)
+    lead, notes = texts(built["coverage"])
+    assert lead.startswith("This edition was built without some of the data")
+    assert notes == (
+        "- **Afrobarometer survey data, Mali** (this edition was built from the published "
+        "toplines alone). Without it, the report leaves out Afrobarometer's own estimates with "
+        "their margins of error (the figures on armed groups, the state's responses and trust, "
+        "the changes between rounds and the question map); the report then rests on published "
+        "toplines alone. "
+        "Afrobarometer (fieldwork in Mali by the Groupe de Recherche en Economie Appliquée et "
+        "Théorique) offers it at https://www.afrobarometer.org/data/ (free registration) "
+        "(licence: Free for research use, with citation (Afrobarometer data policy))."
     )
     only_rounds = data(rounds, toplines, qmap, data_source="afrobarometer")
     assert len(only_rounds.toplines) == 0
-    assert po.report(only_rounds).key_findings[-1] == (
-        "No published poll figures fall within the period and data source chosen."
+    built = po.report(only_rounds)
+    assert not any("published poll figures" in f for f in built.key_findings)
+    (_, notes) = texts(built["coverage"])
+    assert notes.startswith(
+        "- **Poll toplines reported in the press (FES Mali-Mètre, Afrobarometer)** (this "
+        "edition was built from Afrobarometer's respondent-level data alone). Without it, the "
+        "report leaves out the published poll figures and every figure and table drawn from "
+        "them."
     )
     # A period from 2016: round 6 (fieldwork December 2014) falls outside and is named.
     later = data(rounds, toplines, qmap, start="2016-01-01")
     assert later.rounds_read == (7,) and later.rounds_outside == (6,)
     # The period written the one way (core.dates.period_text), not '2016-01-01 to 2025-12-31'.
     assert (
-        "Afrobarometer round(s) 6 fall outside 1 January 2016 to 31 December 2025; widen the "
-        "period to include them." in texts(po.report(later)["asked"])
+        "Afrobarometer round 6 was fielded outside the period this report covers (1 January "
+        "2016 to 31 December 2025) and is left out." in texts(po.report(later)["asked"])
     )
+    # Rounds outside the period are the period's choice: no coverage note about missing data.
+    assert texts(po.report(later)["coverage"])[0].startswith("This edition read every dataset")
     # no milestone in the fixture's period: the section says so instead of an empty table
     (timeline,) = po.report(later)["timeline"].blocks
     assert timeline == NoData("no milestone of the chosen kinds in the period")
@@ -358,14 +377,15 @@ def test_brief_body_and_appendix(rounds, toplines, qmap):
     # The small rounds table stays in the body.
     assert "Afrobarometer rounds read" in body
     method = all_text(built["method"])
-    assert "fewer than 5 respondents are suppressed" in method  # min_sample=5 in params()
+    # min_sample=5 in params()
+    assert "fewer than 5 respondents are not shown (too few respondents)" in method
 
 
 def test_appendix_sections_say_when_they_have_no_data(toplines, qmap):
     built = report({}, toplines, qmap, data_source="curated")
     (missing,) = built["question-map"].blocks
     assert isinstance(missing, NoData)
-    assert "No respondent-level file was read" in all_text(built["method"])
+    assert "This edition read no Afrobarometer respondent-level data" in all_text(built["method"])
 
 
 MICRODATA = (

@@ -350,19 +350,22 @@ def test_a_csv_names_the_curated_table_its_source_line_names_not_every_dataset_r
     def keys(source: str) -> list[str]:
         return [d.key for d in datasets_named(source, read)]
 
-    # By hand, from each figure's own source line: the sharia bars are published toplines
-    # (polls.csv) only, never Afrobarometer; the timeline is both; the groups per year come
-    # from groups.csv and lineage.csv, not UCDP.
+    # By hand, from each figure's own source line as readers see it: the sharia bars are
+    # published toplines (the curated tables) only, never Afrobarometer; the timeline is both;
+    # the groups per year come from the curated groups and lineage, not UCDP.
     assert keys(
-        "Source: Gallup, Pew Research Center (published toplines, curated in polls.csv)."
+        "Source: Gallup, Pew Research Center (published toplines, compiled in the curated "
+        "tables of this project)."
     ) == ["curated"]
     assert keys(
-        "Source: polls.csv (published toplines) and Afrobarometer Mali (GREAT), respondent-level "
-        "data."
+        "Source: published toplines, compiled in the curated tables of this project and "
+        "Afrobarometer Mali, respondent-level data."
     ) == ["curated", "afrobarometer"]
-    assert keys("curated groups.csv and lineage.csv (this project; sources cited per row)") == [
-        "curated"
-    ]
+    assert keys(
+        "curated tables of this project: groups and lineage (each row cites its sources)"
+    ) == ["curated"]
+    # A line naming a curated table by its file still names the curated tables.
+    assert keys("Source: Gallup (published toplines, curated in polls.csv).") == ["curated"]
     # A line that names nothing still falls back to what the run read.
     assert keys("Source: a table.") == ["curated", "ucdp-brd", "ucdp-actor", "afrobarometer"]
 

@@ -162,7 +162,7 @@ def test_compare_with_curated_lineage(relations, mapped):
     )
     assert by_key.loc[("al-mourabitoun", "merged_into", "jnim"), "comparable"] == True  # noqa: E712
     disagree = table[table["status"] == "disagree"].set_index("group_id")
-    assert "curated: mnla joined cma (lineage.csv:17)" in disagree.loc["mnla", "detail"]
+    assert "curated: mnla joined cma (lineage row 17)" in disagree.loc["mnla", "detail"]
 
 
 def test_alias_gaps(mapped, names):

@@ -283,7 +283,7 @@ def compare_lineage(
             for c in related:
                 matched_curated.add(curated_rows.index(c))
             told = "; ".join(
-                f"{c['group_id']} {c['relation']} {c['other']} (lineage.csv:{c['line']})"
+                f"{c['group_id']} {c['relation']} {c['other']} (lineage row {c['line']})"
                 for c in related
             )
             item = {

@@ -243,7 +243,7 @@ def _spans(graph: nx.MultiDiGraph, relations: pd.DataFrame) -> pd.DataFrame:
     for gid, node in graph.nodes(data=True):
         start, start_precision, start_from = node.get("founded"), node.get("founded_precision"), ""
         if start is not None and pd.notna(start):
-            start_from = "groups.csv founded"
+            start_from = "groups table: founded"
         else:
             splits = [
                 d
@@ -253,7 +253,7 @@ def _spans(graph: nx.MultiDiGraph, relations: pd.DataFrame) -> pd.DataFrame:
             if splits:
                 first = min(splits, key=lambda d: d["date"])
                 start, start_precision = first["date"], first["date_precision"]
-                start_from = f"lineage.csv line {first['line']} (split_from)"
+                start_from = f"lineage row {first['line']} (split)"
             else:
                 start, start_precision = pd.NaT, None
         end = ends.get(gid)
@@ -327,7 +327,7 @@ def _ends(graph: nx.MultiDiGraph) -> dict[str, _End]:
                 last.date,
                 last.precision,
                 last.last_day,
-                f"lineage.csv lines {lines}",
+                f"lineage rows {lines}",
                 f"every group that joined it had ended: {names}",
             )
         if not ended:
@@ -343,7 +343,9 @@ def _own_end(graph: nx.MultiDiGraph, gid: str, node: dict) -> _End | None:
     ended = node.get("ended")
     if ended is not None and pd.notna(ended):
         precision = node["ended_precision"]
-        candidates.append(_End(ended, precision, _last_day(ended, precision), "groups.csv ended"))
+        candidates.append(
+            _End(ended, precision, _last_day(ended, precision), "groups table: ended")
+        )
     for _, other, data in graph.out_edges(gid, data=True):
         words = ENDING_RELATIONS.get(data["relation"])
         if words is None or data["branch"] or pd.isna(data["date"]):
@@ -353,7 +355,7 @@ def _own_end(graph: nx.MultiDiGraph, gid: str, node: dict) -> _End | None:
                 data["date"],
                 data["date_precision"],
                 _last_day(data["date"], data["date_precision"]),
-                f"lineage.csv line {data['line']}",
+                f"lineage row {data['line']}",
                 f"{words} {short_name(graph.nodes[other])}",
             )
         )
@@ -826,8 +828,9 @@ def _and(items: Sequence[str]) -> str:
 
 
 def disagreements(lin: LineageGraph) -> pd.DataFrame:
-    """Every DISAGREEMENT note in groups.csv and lineage.csv: file, line, about what, note,
-    and the group ids it concerns (``group_ids``, for filtering to a focus)."""
+    """Every DISAGREEMENT note in groups.csv and lineage.csv: the table ('groups' or
+    'lineage'), its line, about what, the note, and the group ids it concerns (``group_ids``,
+    for filtering to a focus)."""
     rows = []
     groups, lineage = lin.groups, lin.relations
     for frame, label in ((groups, "groups"), (lineage, "lineage")):
@@ -842,7 +845,7 @@ def disagreements(lin: LineageGraph) -> pd.DataFrame:
                 ids = [row["group_id"], *row["other_group_id"]]
             rows.append(
                 {
-                    "table": f"{label}.csv",
+                    "table": label,
                     "line": line,
                     "about": about,
                     "disagreement": note[note.index("DISAGREEMENT:") :],

@@ -478,6 +478,10 @@ def region_round_table(estimates: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(present)
 
 
+#: What a round's facts say when its file identifies no sampling unit (cluster).
+NO_PSU = "none in file"
+
+
 def describe_round(survey: SurveyRound) -> dict[str, object]:
     """One line of facts about a round for a timeline: n, fieldwork, weight, design method."""
     weights = pd.to_numeric(survey.data[survey.weight], errors="coerce")
@@ -488,6 +492,6 @@ def describe_round(survey: SurveyRound) -> dict[str, object]:
         "respondents": len(survey.data),
         "weight": survey.weight,
         "kish_design_effect": ss.kish_design_effect(weights),
-        "psu": survey.psu or "none in file",
+        "psu": survey.psu or NO_PSU,
         "note": survey.note,
     }

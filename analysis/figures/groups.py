@@ -45,10 +45,11 @@ RELATION_STYLES: dict[str, dict] = {
         "color": "#9E1B32",
     },
 }
-#: The source line of figures drawn from groups.csv and lineage.csv.
-CURATED_SOURCE = "curated groups.csv and lineage.csv (this project; sources cited per row)"
+#: The source line of figures drawn from groups.csv and lineage.csv, in words for readers (it
+#: names the register's curated tables, whose licence the figure's data link states).
+CURATED_SOURCE = "curated tables of this project: groups and lineage (each row cites its sources)"
 #: What the lineage figure adds to its source line when it shows milestones.
-MILESTONES_SOURCE = "milestones: curated milestones.csv"
+MILESTONES_SOURCE = "milestones from the same tables"
 #: Spread between arrows drawn at the same date (years).
 ARROW_SPREAD_YEARS = 0.09
 LANE_HEIGHT_IN = 0.21
@@ -420,11 +421,11 @@ def draw_battle_deaths(ax: Axes, dyads: pd.DataFrame, top: int = 7) -> Axes:
                 color=colour,
                 zorder=5,
             )
-            # titled with its dyad: the bare '2013: 333' named none
+            # titled with its pair of sides: the bare '2013: 333' named none
             style.hover_labels(
                 hollow,
                 [
-                    f"{label}: {y}: {value:,.0f} (the dyad also fought in other countries)"
+                    f"{label}: {y}: {value:,.0f} (these two sides also fought in other countries)"
                     for y, value, s in zip(years, best, several, strict=True)
                     if s
                 ],
@@ -439,7 +440,7 @@ def draw_battle_deaths(ax: Axes, dyads: pd.DataFrame, top: int = 7) -> Axes:
             color="#9a9a9a",
             linewidth=1,
             marker=".",
-            label=f"{count} other dyad{'s' if count > 1 else ''} (sum)",
+            label=f"{count} other pair{'s' if count > 1 else ''} (sum)",
         )
     ax.set_ylim(bottom=0)
     # the last value of each line that runs to the last year, at its end
@@ -466,7 +467,7 @@ def draw_battle_deaths(ax: Axes, dyads: pd.DataFrame, top: int = 7) -> Axes:
                 marker="o",
                 markerfacecolor="white",
                 color="#555555",
-                label="hollow: dyad also fought in other countries",
+                label="hollow: the two sides also fought in other countries",
             )
         )
     ax.xaxis.get_major_locator().set_params(integer=True)

@@ -487,7 +487,7 @@ def draw_national_vs_north(ax: Axes, combined: pd.DataFrame) -> Axes:
 
 def draw_region_heatmap(ax: Axes, estimates: pd.DataFrame) -> Axes:
     """Region x round shares for one question as a seaborn heat map; grey cells were not
-    sampled, or hold fewer respondents than the minimum (n<min)."""
+    sampled, or hold fewer respondents than the minimum ('too few respondents')."""
     table = region_round_table(estimates)
     values = table.to_numpy(dtype=float)
     # seaborn masks the missing cells (not drawn, so never read as 0): the axes' grey shows
@@ -508,7 +508,11 @@ def draw_region_heatmap(ax: Axes, estimates: pd.DataFrame) -> Axes:
     for i, region in enumerate(table.index):
         for j, number in enumerate(table.columns):
             if np.isnan(values[i, j]):
-                text = "n<min" if (region, number) in suppressed.index else "not sampled"
+                text = (
+                    "too few\nrespondents"
+                    if (region, number) in suppressed.index
+                    else "not sampled"
+                )
                 ax.text(
                     j + 0.5,
                     i + 0.5,

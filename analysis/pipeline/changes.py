@@ -8,7 +8,8 @@ notebook, built without error, with the same parameters given (a scheduled ``-p 
   its numbers differ it **changed** (old -> new), otherwise it is unchanged;
 * a finding with no such counterpart is **new**; an old one with none **disappeared**.
 
-The first run of a report (with these parameters) says there is nothing to compare.
+The first run of a report (with these parameters: its settings) says there is nothing to
+compare.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def compare(previous: Mapping[str, Any] | None, findings: Sequence[str]) -> dict
     if previous is None:
         return {
             "previous_run": None,
-            "summary": "This is the first run of this report with these parameters: there is "
+            "summary": "This is the first run of this report with these settings: there is "
             "nothing to compare.",
             "new": [],
             "changed": [],

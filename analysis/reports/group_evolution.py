@@ -18,6 +18,7 @@ group in scope.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -38,13 +39,14 @@ from analysis.figures.lineage_lanes import (
     order_lanes,
     timeline_data,
 )
-from analysis.reports import parts
+from analysis.reports import coverage_notes, glossary, parts
 from analysis.reports.brief import (
     milestone_brief,
     milestone_brief_caption,
     milestone_brief_missing,
 )
 from analysis.reports.context import RunContext
+from analysis.reports.coverage_notes import Unread, coverage_section, missing_part
 from analysis.reports.params import CommonParameters, ReportParameters, check_parameters
 from analysis.reports.parts import Chart, NoData, Section, Text
 from analysis.sources import register
@@ -81,16 +83,16 @@ ACTIVE_CAPTION = (
 #: How the active-groups figure and the counts count (the appendix's method notes; {country}).
 ACTIVE_METHOD = (
     "Each bar counts the groups of {country} active at any time in the year, coloured by the "
-    "affiliation groups.csv records. A group is active from its founding (groups.csv, else "
-    "the date of its split) to its end: the end date in groups.csv or, when earlier or when "
-    "groups.csv gives none, the day lineage.csv records the whole group merging into another "
-    "group or taking another name (the data dictionary's merged_into and renamed_to: the group "
-    "ceased as such; a row about a branch of a group does not end it); a coalition with no end "
-    "of its own ends on the day the last group that joined it ended. A group counts as "
-    "{country}'s when groups.csv lists {country} among the countries where it operates (a row "
-    "that lists none is Mali's: the table's groups were Mali's before the column) or events.csv "
-    "records it as a perpetrator in {country}. Foreign forces and groups with no founding date "
-    "are left out."
+    "affiliation the curated groups table records. A group is active from its founding (its "
+    "founding date, else the date it split from another group) to its end: its end date or, "
+    "when earlier or when it has none, the day the lineage table records the whole group "
+    "merging into another group or taking another name (the group ceased as such; a row about "
+    "a branch of a group does not end it); a coalition with no end of its own ends on the day "
+    "the last group that joined it ended. A group counts as {country}'s when the groups table "
+    "lists {country} among the countries where it operates (a group listed with none is "
+    "Mali's: the table's groups were Mali's before it recorded countries) or the curated "
+    "chronology of incidents names it as a perpetrator in {country}. Foreign forces and groups "
+    "with no founding date are left out."
 )
 #: The brief lists at most this many groups not counted as the country's (else it counts them).
 ELSEWHERE_LISTED = 3
@@ -101,8 +103,8 @@ LEDE = (
     "tree of the jihadist, separatist and pro-government groups from the project's curated "
     "lineage table (every split, merger, renaming, join and pledge, dated and sourced), draws it "
     "as a timeline, profiles each group, checks the lineage against the UCDP Actor Dataset, and "
-    "shows UCDP's battle deaths for each government-versus-group dyad. Where the sources "
-    "disagree, the report says so."
+    "shows UCDP's battle deaths in the fighting between the government and each group. Where "
+    "the sources disagree, the report says so."
 )
 #: The lineage timeline's body caption (how to read its lanes: timeline_method).
 TIMELINE_CAPTION = (
@@ -110,13 +112,15 @@ TIMELINE_CAPTION = (
     "mergers, renamings, joins and pledges at their dates. How to read the lanes: appendix."
 )
 BATTLE_CAPTION = (
-    "Battle-related deaths per year in each government-versus-group dyad (best estimate, "
-    "UCDP's low-high range shaded); gaps are years below UCDP's threshold of 25 deaths."
+    "Battle-related deaths per year in the fighting between the government and each group "
+    "(best estimate, UCDP's low-high range shaded); gaps are years below UCDP's threshold of "
+    "25 deaths."
 )
 #: How to read the battle-deaths figure (the appendix's method notes).
 BATTLE_METHOD = (
-    "Battle-related deaths per year in each government-versus-group dyad (best estimate, "
-    "with UCDP's low-high range shaded); years below UCDP's threshold of 25 deaths are gaps. "
+    "Battle-related deaths per year in the fighting between the government and each group "
+    "(best estimate, with UCDP's low-high range shaded); years below UCDP's threshold of 25 "
+    "deaths are gaps. "
     "Each rebel side is named as it was that year (UCDP's 'CMA' was the MNLA before 2014). "
     "UCDP codes the Islamic State as one global actor: in Mali its fighters were ISGS / IS "
     "Sahel. Battle deaths exclude violence against civilians and fighting between groups."
@@ -137,7 +141,27 @@ APPENDIX: dict[str, str] = {
     "appendix-disagreements": "Disagreements between sources",
     "appendix-method": "Method notes",
     "appendix-milestones": "Milestones in full",
+    "appendix-coverage": coverage_notes.HEADING,
+    "appendix-glossary": glossary.HEADING,
 }
+#: The words the glossary explains, in the order a reader meets them.
+GLOSSARY_TERMS: tuple[str, ...] = (
+    "curated-tables",
+    "lineage",
+    "affiliation",
+    "ucdp",
+    "ucdp-actor-dataset",
+    "battle-related-deaths",
+    "government-group-pair",
+    "estimates",
+    "milestone",
+    "data-through",
+)
+#: What the report leaves out without each UCDP dataset (the appendix's coverage notes).
+ACTOR_LEFT_OUT = (
+    "the UCDP cross-check of the lineage, in the body and the appendix, and its key finding"
+)
+BRD_LEFT_OUT = "the battle deaths per year, government against each group, and their key finding"
 #: The full profile table in two parts (title, columns after "Group"), so each fits the column.
 PROFILE_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("names, founding and leaders", ("Also known as", "Founded", "Ended", "Leaders")),
@@ -149,8 +173,16 @@ COMPARISON_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "the relations",
         ("Status", "Group", "Curated relation", "UCDP relation", "Other group", "UCDP codes both"),
     ),
-    ("where each is recorded", ("lineage.csv line", "UCDP actor and field", "Detail")),
+    ("where each is recorded", ("Lineage row", "UCDP actor and field", "Detail")),
 )
+#: Headers of the disagreements table (the notes' columns).
+DISAGREEMENT_HEADERS: dict[str, str] = {
+    "table": "Curated table",
+    "line": "Row",
+    "about": "About",
+    "disagreement": "Disagreement",
+    "sources": "Sources",
+}
 #: Columns of the body's short relation tables (the appendix adds what happened and sources).
 RELATION_BRIEF_COLUMNS = ("Date", "Group", "Relation", "Other", "Other group")
 COMPARISON_COLUMNS: dict[str, str] = {
@@ -159,7 +191,7 @@ COMPARISON_COLUMNS: dict[str, str] = {
     "curated": "Curated relation",
     "ucdp": "UCDP relation",
     "other_group_id": "Other group",
-    "curated_line": "lineage.csv line",
+    "curated_line": "Lineage row",
     "ucdp_actor": "UCDP actor and field",
     "comparable": "UCDP codes both",
     "detail": "Detail",
@@ -289,6 +321,7 @@ class GroupData:
     dyads: pd.DataFrame | NoData
     battle_source: str
     through: DataThrough
+    unread: tuple[Unread, ...] = ()
 
     @property
     def labels(self) -> dict[str, str]:
@@ -354,9 +387,9 @@ def lineage_timeline(
     data = timeline_data(lin, start, params.end, groups=params.common.focus_groups or None)
     if not len(data.spans):
         return NoData(
-            "no group of the chosen focus has a founding date, or a dated row in lineage.csv, "
-            "in these years",
-            "A founding date in groups.csv or a dated lineage.csv row for these groups would "
+            "no group of the chosen focus has a founding date, or a dated relation in the "
+            "lineage table, in these years",
+            "A founding date, or a dated relation in the lineage table, for these groups would "
             "place them on the timeline.",
         )
     order = order_lanes(data)
@@ -370,23 +403,23 @@ def ucdp_check(
     country: str,
     file_name: str,
     actor_source: str = register.source_line("ucdp-actor", None),
+    labels: dict[str, str] | None = None,
 ) -> UcdpCheck:
     """The cross-check, restricted to relations touching a group in scope; ``actor_source``
-    is the Actor Dataset's source line with the version read."""
+    is the Actor Dataset's source line with the version read, ``file_name`` the file's name
+    (its version is read from it), ``labels`` the groups' short names by id."""
     comparison = check.comparison
     comparison = comparison[
         comparison["group_id"].isin(scope) | comparison["other_group_id"].isin(scope)
     ]
     mapped = check.local
     coded = mapped["group_id"].notna()
+    version = register.entry("ucdp-actor").version_of(file_name)
     intro = (
-        f"UCDP's actor list (file {file_name}) has {len(mapped)} actors active in {country}; "
-        f"{int(coded.sum())} of them are curated groups."
+        f"UCDP's actor list{f' (version {version})' if version else ''} has {len(mapped)} "
+        f"actors active in {country}; {int(coded.sum())} of them are curated groups."
     )
-    shown = comparison.assign(
-        date=[human_date(d.date(), "day") if pd.notna(d) else "" for d in comparison["date"]],
-        comparable=comparison["comparable"].map({True: "yes", False: "no"}),
-    )
+    shown = comparison_in_words(comparison, labels or {})
     table = CuratedTable(
         shown[list(COMPARISON_COLUMNS)].rename(columns=COMPARISON_COLUMNS),
         "Curated lineage against the UCDP Actor Dataset",
@@ -402,28 +435,70 @@ def ucdp_check(
     return UcdpCheck(intro, table, unmatched_text, counts)
 
 
+def unread_ucdp(key: str, params: GroupParameters, build_hint: str = "") -> Unread:
+    """A UCDP dataset this edition did not read: left out by the curated-only choice of data,
+    or absent when it was built (``build_hint`` says how to get the file)."""
+    left_out = ACTOR_LEFT_OUT if key == "ucdp-actor" else BRD_LEFT_OUT
+    if not params.use_ucdp:
+        return Unread(key, left_out, chosen_from="the curated tables")
+    return Unread(key, left_out, build_hint=build_hint)
+
+
+#: How the lineage table marks a designator ('state:US', 'org:UN'): a reader reads 'US', 'UN'.
+_DESIGNATOR = re.compile(r"\b(?:state|org):")
+#: The lineage's relation codes, which the cross-check's text names ('split_from').
+_RELATION_CODE = re.compile(
+    r"\b(split_from|merged_into|renamed_to|allied_with|pledged_to|designated_by)\b"
+)
+
+
+def in_words(text: str, labels: dict[str, str]) -> str:
+    """A text of the UCDP cross-check as a reader reads it: each group id as the group's short
+    name, each relation code as words ('split_from' -> 'split from')."""
+    if not isinstance(text, str) or not text:
+        return text
+    text = _DESIGNATOR.sub("", text)
+    if labels:
+        ids = sorted(labels, key=len, reverse=True)
+        group = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+        text = group.sub(lambda found: labels[found.group(1)], text)
+    return _RELATION_CODE.sub(lambda found: found.group(1).replace("_", " "), text)
+
+
+def comparison_in_words(comparison: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """The cross-check's rows as the tables show them: groups by their short names, relations
+    and details in words, 'yes'/'no' for whether UCDP codes both groups."""
+    words = {
+        column: comparison[column].map(lambda text: in_words(text, labels))
+        for column in ("group_id", "other_group_id", "curated", "ucdp", "detail")
+    }
+    return comparison.assign(
+        **words, comparable=comparison["comparable"].map({True: "yes", False: "no"})
+    )
+
+
 def read_actor_check(
     ctx: RunContext,
     params: GroupParameters,
     lin: LineageGraph,
     scope: list[str],
     actor_path: Path | None,
-) -> tuple[actors.CrossCheck | None, UcdpCheck | NoData]:
+) -> tuple[actors.CrossCheck | None, UcdpCheck | NoData, Unread | None]:
     """The UCDP actor file (``actor_path``, else data/raw, else ../shared/data) against the
-    lineage, or why it was not read."""
-    if not params.use_ucdp:
-        return None, NoData(
-            "this report was built from the curated tables alone, without the UCDP Actor Dataset",
-            "The cross-check needs UCDP's Actor Dataset (ucdp.uu.se/downloads), read when the "
-            "report is built with the UCDP data.",
-        )
-    actor_file = actor_path or ucdp.find_actor_file()
+    lineage, or why it was not read (the body's note and the coverage note)."""
+    actor_file = (actor_path or ucdp.find_actor_file()) if params.use_ucdp else None
     if actor_file is None:
-        return None, NoData("the UCDP Actor Dataset is not on this machine", ucdp.HOW_TO_GET)
+        unread = unread_ucdp(
+            "ucdp-actor", params, f"UCDP Actor Dataset not found. {ucdp.HOW_TO_GET}"
+        )
+        return None, missing_part(unread), unread
     country = params.common.country
     cross = actors.cross_check(ucdp.load_actors(actor_file), lin, country)
-    found = ucdp_check(cross, scope, country, Path(actor_file).name, ctx.source_line("ucdp-actor"))
-    return cross, found
+    labels = lin.spans.set_index("group_id")["label"].to_dict()
+    found = ucdp_check(
+        cross, scope, country, Path(actor_file).name, ctx.source_line("ucdp-actor"), labels
+    )
+    return cross, found, None
 
 
 def read_battle_deaths(
@@ -433,24 +508,19 @@ def read_battle_deaths(
     scope: list[str],
     cross: actors.CrossCheck | None,
     brd_path: Path | None,
-) -> pd.DataFrame | NoData:
-    """UCDP battle deaths per government-versus-group dyad and year (``brd_path``, else where
-    tables.events finds them), for the groups in scope when there is a focus."""
+) -> tuple[pd.DataFrame | NoData, Unread | None]:
+    """UCDP battle deaths per government-versus-group pair ('dyad') and year (``brd_path``,
+    else where tables.events finds them), for the groups in scope when there is a focus; or
+    why they were not read (the body's note and the coverage note)."""
     if not params.use_ucdp:
-        return NoData(
-            "this report was built from the curated tables alone, without UCDP's battle-related "
-            "deaths",
-            "The figure needs the UCDP Battle-Related Deaths Dataset (ucdp.uu.se/downloads), read "
-            "when the report is built with the UCDP data.",
-        )
+        unread = unread_ucdp("ucdp-brd", params)
+        return missing_part(unread), unread
     country = params.common.country
     try:
         brd = ctx.load_events("ucdp-brd", country=country, path=brd_path)
-    except DatasetMissingError:
-        return NoData(
-            "the UCDP Battle-Related Deaths dataset is not on this machine",
-            "Run `python -m analysis data fetch ucdp-brd` (or `make data`).",
-        )
+    except DatasetMissingError as missing:
+        unread = unread_ucdp("ucdp-brd", params, str(missing))
+        return missing_part(unread), unread
     frame = actors.dyad_deaths(
         brd,
         cross.actors if cross is not None else None,
@@ -461,12 +531,13 @@ def read_battle_deaths(
         frame = frame[frame["group_id"].isin(scope)]
     if not len(frame):
         return NoData(
-            f"UCDP's battle-related deaths list no government-versus-group dyad-year in "
-            f"{country} for these groups and years",
-            "UCDP lists a dyad only in a year with at least 25 battle-related deaths: a year "
-            "below that threshold is missing from the data, not a zero.",
-        )
-    return frame
+            f"UCDP's battle-related deaths list no year of fighting between the government of "
+            f"{country} and these groups in the period",
+            "UCDP lists the fighting between a government and a group only in a year with at "
+            "least 25 battle-related deaths: a year below that threshold is missing from the "
+            "data, not a zero.",
+        ), None
+    return frame, None
 
 
 def data_through(
@@ -493,7 +564,7 @@ def data_through(
             (
                 period_end(row["date"].date(), row["date_precision"]),
                 f"{labels.get(row['group_id'], row['group_id'])}{part} "
-                f"{row['relation'].replace('_', ' ')} {others}, {when} (lineage.csv)",
+                f"{row['relation'].replace('_', ' ')} {others}, {when} (lineage table)",
             )
         )
     for _, span in counted.iterrows():
@@ -539,8 +610,8 @@ def load(
         common.country,
     )
     notes = lineage.disagreements(lin)
-    cross, checked = read_actor_check(ctx, params, lin, scope, actor_path)
-    dyads = read_battle_deaths(ctx, params, lin, scope, cross, brd_path)
+    cross, checked, actor_unread = read_actor_check(ctx, params, lin, scope, actor_path)
+    dyads, brd_unread = read_battle_deaths(ctx, params, lin, scope, cross, brd_path)
     relations = relations_in_period(lin.relations, scope, start, end)
     return GroupData(
         params=params,
@@ -563,6 +634,7 @@ def load(
         if cross is not None
         else ctx.source_line("ucdp-brd"),
         through=data_through(lin, relations, spans[spans["group_id"].isin(counted)], dyads, params),
+        unread=tuple(u for u in (actor_unread, brd_unread) if u is not None),
     )
 
 
@@ -626,14 +698,16 @@ def ucdp_sentence(status_counts: dict[str, int]) -> str | None:
 
 
 def dyad_sentence(dyads: pd.DataFrame) -> str | None:
-    """The deadliest government-versus-group dyad-year, with UCDP's range."""
+    """The deadliest year of fighting between the government and one group (UCDP's deadliest
+    dyad-year), with UCDP's range."""
     if dyads is None or dyads.empty:
         return None
     top = dyads.sort_values("deaths_best", ascending=False).iloc[0]
     return (
-        f"The deadliest government-versus-group dyad-year in UCDP's battle deaths was "
-        f"{top['dyad_label']} in {top['year']}, with {int(top['deaths_best']):,} battle-related "
-        f"deaths (best estimate; {int(top['deaths_low']):,}-{int(top['deaths_high']):,})."
+        f"In UCDP's battle deaths, the deadliest year of fighting between the government and "
+        f"a single armed group was {top['dyad_label']} in {top['year']}, with "
+        f"{int(top['deaths_best']):,} battle-related deaths (best estimate; UCDP's range "
+        f"{int(top['deaths_low']):,}-{int(top['deaths_high']):,})."
     )
 
 
@@ -825,7 +899,7 @@ def relation_tables(d: GroupData) -> tuple[CuratedTable, ...]:
             "Sources": shown["sources"].map(", ".join),
         }
     )
-    return (CuratedTable(frame, "Relations between groups in the period, from lineage.csv"),)
+    return (CuratedTable(frame, "Relations between groups in the period, from the lineage table"),)
 
 
 def branches(relations: pd.DataFrame) -> list[str | None]:
@@ -893,8 +967,8 @@ def overview_section(d: GroupData) -> Section:
         else NoData(
             f"no group of {country} with a founding date in the curated data is active in the "
             "period",
-            f"A founding date in groups.csv (or a dated split in lineage.csv) for a group that "
-            f"operates in {country} would count it.",
+            f"A founding date (or a dated split in the lineage table) for a group that operates "
+            f"in {country} would count it.",
         )
     )
     return parts.section("overview", Text("{text}", {"text": overview_text(d)}), chart)
@@ -950,7 +1024,8 @@ def ucdp_section(d: GroupData) -> Section:
 
 
 def battle_deaths_section(d: GroupData) -> Section:
-    """Battle deaths per dyad (UCDP): the deadliest dyad-year and the figure."""
+    """Battle deaths, government against each group (UCDP): the deadliest year of one
+    government-versus-group pair (UCDP's dyad-year) and the figure."""
     if isinstance(d.dyads, NoData):
         return parts.section("battle-deaths", d.dyads)
     chart = Chart(
@@ -968,7 +1043,10 @@ def open_questions_section(d: GroupData) -> Section:
     """Open questions: whether the sources disagree about the groups in scope."""
     where = None
     if not d.notes.empty:
-        where = Text("Each note is listed in the appendix with its file, line and sources.")
+        where = Text(
+            "Each note is listed in the appendix with the curated table and row that record it, "
+            "and its sources."
+        )
     return parts.section(
         "open-questions", Text("{text}", {"text": open_questions_text(d.notes)}), where
     )
@@ -992,9 +1070,8 @@ def milestones_missing(country: str) -> NoData:
     """What the milestone sections say when no milestone of the chosen kinds concerns the
     country in the period, and what data would fill it."""
     return NoData(
-        f"milestones.csv holds no milestone of the chosen kinds for {country} in the period",
-        f"Rows of milestones.csv with {country} among their countries, dated in the period, "
-        "would fill it.",
+        f"the curated milestones hold none of the chosen kinds for {country} in the period",
+        f"A milestone dated in the period with {country} among its countries would fill it.",
     )
 
 
@@ -1037,17 +1114,22 @@ def appendix_disagreements(d: GroupData) -> Section:
         return parts.section(
             "appendix-disagreements", Text("{text}", {"text": open_questions_text(d.notes)})
         )
+    labels = d.lin.spans.set_index("group_id")["label"].to_dict()
+    notes = d.notes[["table", "line", "about", "disagreement", "sources"]].assign(
+        about=d.notes["about"].map(lambda about: in_words(about, labels))
+    )
     return parts.section(
         "appendix-disagreements",
         CuratedTable(
-            d.notes[["table", "line", "about", "disagreement", "sources"]],
-            "Disagreements between sources (DISAGREEMENT notes in groups.csv and lineage.csv)",
+            notes.rename(columns=DISAGREEMENT_HEADERS),
+            "Disagreements between sources (the notes of the curated groups and lineage tables)",
         ),
     )
 
 
 def ends_from_lineage(d: GroupData) -> str:
-    """The counted groups whose end comes from lineage.csv rather than groups.csv, in words."""
+    """The counted groups whose end comes from the lineage table rather than the groups table,
+    in words."""
     spans = d.spans[d.spans["group_id"].isin(d.counted) & d.spans["end_how"].ne("")]
     if not len(spans):
         return ""
@@ -1056,7 +1138,9 @@ def ends_from_lineage(d: GroupData) -> str:
         f"({span['end_how']}; {span['end_from']})"
         for _, span in spans.sort_values(["end", "group_id"]).iterrows()
     )
-    return f"Ends taken from lineage.csv (groups.csv gives none, or a later one): {ends}."
+    return (
+        f"Ends taken from the lineage table (the groups table gives none, or a later one): {ends}."
+    )
 
 
 def active_method(d: GroupData) -> str:
@@ -1117,12 +1201,23 @@ def appendix_method(d: GroupData) -> Section:
     )
 
 
+def appendix_coverage(d: GroupData) -> Section:
+    """Data coverage: the UCDP datasets this edition did not read, what that leaves out and
+    where UCDP offers them (or that it read them all)."""
+    return coverage_section("appendix-coverage", d.unread)
+
+
+def appendix_glossary(d: GroupData) -> Section:
+    """Words used in this report: the terms of GLOSSARY_TERMS in plain words."""
+    return glossary.section("appendix-glossary", GLOSSARY_TERMS)
+
+
 def appendix_milestones(d: GroupData) -> Section:
     """Milestones in full: what happened and the sources."""
     if not len(d.milestones):
         return parts.section("appendix-milestones", milestones_missing(d.params.common.country))
     table = CuratedTable(
-        milestone_table(d.milestones), "Milestones in the period, from milestones.csv"
+        milestone_table(d.milestones), "Milestones in the period, from the curated milestones"
     )
     return parts.section("appendix-milestones", table)
 
@@ -1142,6 +1237,8 @@ SECTIONS: tuple[Callable[[GroupData], Section], ...] = (
     appendix_disagreements,
     appendix_method,
     appendix_milestones,
+    appendix_coverage,
+    appendix_glossary,
 )
 
 

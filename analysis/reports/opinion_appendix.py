@@ -9,7 +9,9 @@ import pandas as pd
 from analysis.analyses import opinion, polls
 from analysis.analyses.milestones import milestone_table
 from analysis.core.dates import period_text
+from analysis.reports import glossary
 from analysis.reports import opinion_charts as charts
+from analysis.reports.coverage_notes import coverage_section, missing_part
 from analysis.reports.opinion_captions import CURATED_SOURCE, POLLS_SOURCE, SURVEY_SOURCE
 from analysis.reports.opinion_data import OpinionData
 from analysis.reports.parts import Block, NoData, Section, Table, Text, section
@@ -56,7 +58,7 @@ def waves(data: OpinionData) -> Section:
         ),
         Table(
             polls.question_catalogue(data.toplines),
-            "Published questions: one row per question_id (same question, same wording)",
+            "Published questions: one row per question (the same question, in the same wording)",
             source=POLLS_SOURCE,
         ),
     )
@@ -107,10 +109,9 @@ def question_map_brief(qmap: ab.QuestionMap) -> pd.DataFrame:
 def question_map(data: OpinionData) -> Section:
     """The variable holding each harmonised question in each round (when rounds were read)."""
     if not len(data.round_facts):
-        return section(
-            "question-map",
-            NoData("Afrobarometer respondent-level files for the period", ab.HOW_TO_GET),
-        )
+        missing = data.microdata_missing
+        what = "Afrobarometer respondent-level data for the period"
+        return section("question-map", missing_part(missing, what) if missing else NoData(what))
     return section(
         "question-map",
         Table(
@@ -161,14 +162,16 @@ def method(data: OpinionData) -> Section:
     """How the report computes its figures: intervals, tests, suppression, comparisons, the
     latest figures, dating."""
     afrobarometer = (
-        "- **Afrobarometer estimates.** Weighted shares of respondents (the file's weight "
-        "variable), with 95% intervals from Kish's effective sample size. Round-to-round "
-        "changes carry Newcombe's 95% interval for a difference of two proportions and a "
-        "two-proportion test; group differences are judged by Holm-adjusted p-values. Groups "
-        "and regions with fewer than {min_sample} respondents are suppressed.\n"
+        "- **Afrobarometer estimates.** Weighted shares of respondents (with the file's own "
+        "weights), with 95% Wilson intervals on the weighted sample's effective size, "
+        "(sum of weights)² / (sum of squared weights). Round-to-round changes carry "
+        "Newcombe's 95% interval for a difference of two proportions and a two-proportion "
+        "test; group differences are judged by Holm-adjusted p-values. Groups and regions "
+        "with fewer than {min_sample} respondents are not shown (too few respondents).\n"
         "- **Don't know.** {denominator}\n"
         if data.rounds
-        else "- **Afrobarometer estimates.** No respondent-level file was read in this run.\n"
+        else "- **Afrobarometer estimates.** This edition read no Afrobarometer respondent-level "
+        "data (data coverage: appendix).\n"
     )
     return section(
         "method",
@@ -186,6 +189,39 @@ def method(data: OpinionData) -> Section:
             },
         ),
     )
+
+
+def coverage(data: OpinionData) -> Section:
+    """Data coverage: what this edition did not read, what that leaves out and where its
+    publisher offers it (or that it read all it can use)."""
+    return coverage_section("coverage", data.unread)
+
+
+#: The words the glossary explains, in the order a reader meets them.
+GLOSSARY_TERMS: tuple[str, ...] = (
+    "afrobarometer",
+    "round",
+    "respondent-level-data",
+    "published-topline",
+    "mali-metre",
+    "press-reported",
+    "random-sample",
+    "weights",
+    "interval",
+    "p-value",
+    "design-effect",
+    "clusters",
+    "not-sampled",
+    "too-few",
+    "curated-tables",
+    "milestone",
+    "data-through",
+)
+
+
+def words(data: OpinionData) -> Section:
+    """Words used in this report: the terms of GLOSSARY_TERMS in plain words."""
+    return glossary.section("glossary", GLOSSARY_TERMS, {"min_sample": data.params.min_sample})
 
 
 def milestones(data: OpinionData) -> Section:

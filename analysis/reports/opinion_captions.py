@@ -25,6 +25,16 @@ from analysis.sources.afrobarometer import SOURCE_NAME
 POLLS_SOURCE = register.source_line("press-toplines", None)
 SURVEY_SOURCE = register.source_line("afrobarometer", None)
 CURATED_SOURCE = register.source_line("curated", None)
+#: Where the published toplines are, as a source line names them (it names the curated tables,
+#: whose licence the figure's data link then states).
+TOPLINES_IN = f"published toplines, compiled in the {CURATED_SOURCE}"
+#: The survey timeline's row for the rounds read from Afrobarometer's respondent-level files.
+MICRODATA_ROW = "Afrobarometer (respondent-level data)"
+#: How the Afrobarometer shares and intervals are computed, as a source line says it.
+WEIGHTING = (
+    "Weighted with the survey's own weights; bars: 95% intervals (Wilson intervals on the "
+    "weighted sample's effective size)"
+)
 
 # ----------------------------------------------------------------------------- shaping
 
@@ -42,7 +52,7 @@ def timeline_entries(
     )
     if afrobarometer_rounds is not None and len(afrobarometer_rounds):
         extra = afrobarometer_rounds.assign(
-            pollster="Afrobarometer microdata",
+            pollster=MICRODATA_ROW,
             when=pd.to_datetime(afrobarometer_rounds["fieldwork_mid"]),
             random_sample=True,
             figures=np.nan,
@@ -98,7 +108,7 @@ def poll_source_line(frame: pd.DataFrame, question_ids: Sequence[str]) -> str:
             f"{', press-reported' if block['press_reported'].any() else ''}"
         )
     return (
-        f"Source: {'; '.join(surveys)} (curated in polls.csv). Bars: 95% Wilson intervals; "
+        f"Source: {'; '.join(surveys)} ({TOPLINES_IN}). Bars: 95% Wilson intervals; "
         "hollow = not a random sample; diamond = sample size not reported (no interval)."
     )
 
@@ -123,7 +133,7 @@ def polls_brief_source(toplines: pd.DataFrame, question_ids: list[str]) -> str:
     rows = toplines[toplines["question_id"].isin(question_ids)]
     pollsters = ", ".join(dict.fromkeys(rows["pollster"]))
     return (
-        f"Source: {pollsters} (published toplines, curated in polls.csv). Hollow: not a random "
+        f"Source: {pollsters} ({TOPLINES_IN}). Hollow: not a random "
         "sample; diamond: sample size not reported (no interval)."
     )
 
@@ -163,8 +173,7 @@ def afrobarometer_source_line(estimates: pd.DataFrame, population: str = "") -> 
     population = population or "adults 18+, national random sample (about 1,200 per round)"
     return (
         f"Source: {SOURCE_NAME}, {fieldwork}. Population: {population}.{question} "
-        f"Weighted (withinwt); bars: 95% intervals (Wilson on Kish effective n); "
-        f"denominator: {denominator}."
+        f"{WEIGHTING}; denominator: {denominator}."
     )
 
 
@@ -191,8 +200,8 @@ def trends_source_line(estimates: pd.DataFrame, published: pd.DataFrame | None =
     if len(points):
         notes = "; ".join(dict.fromkeys(str(n) for n in points["interval_note"] if n))
         source += (
-            " Hollow markers: the same questions as published later (polls.csv), without "
-            f"microdata{f' ({notes})' if notes else ''}."
+            " Hollow markers: the same questions as published later (published toplines, "
+            f"without respondent-level data{f': {notes}' if notes else ''})."
         )
     return source
 
@@ -210,11 +219,12 @@ def national_vs_north_source_line(national: pd.DataFrame, north: pd.DataFrame) -
     )
 
 
-def region_heatmap_source_line(estimates: pd.DataFrame) -> str:
-    """Source line of the region heat map."""
+def region_heatmap_source_line(estimates: pd.DataFrame, min_sample: int) -> str:
+    """Source line of the region heat map, with the fewest respondents a cell is shown for."""
     return (
         afrobarometer_source_line(estimates, "adults 18+ in each region as sampled")
-        + " Cells below the minimum sample are suppressed (n<min)."
+        + f" A cell with fewer than {min_sample} respondents is not shown ('too few "
+        "respondents')."
     )
 
 

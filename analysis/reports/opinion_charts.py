@@ -59,7 +59,7 @@ def survey_timeline(data: OpinionData) -> Chart:
         "opinion-survey-timeline",
         "Each dot is a survey wave in the field (hollow: not a random sample); dashed "
         "lines are milestones of the period. Populations and wordings are in the appendix.",
-        f"Source: polls.csv (published toplines) and {ab.SOURCE_NAME}.",
+        f"Source: published toplines ({oc.CURATED_SOURCE}) and {ab.SOURCE_NAME}.",
         data=(data.timeline, data.round_facts),
         draw=fo.draw_survey_timeline,
         args=(entries,),
@@ -187,7 +187,7 @@ def trust_trends(data: OpinionData) -> WordedChart | None:
         return None
     what = "Trust in the president, the police and the army across rounds"
     points = oc.published_points(trust, data.toplines)
-    later = " Hollow markers: the same questions as published later (polls.csv)."
+    later = " Hollow markers: the same questions as published later (published toplines)."
     chart = Chart(
         "opinion-trust-trends",
         oc.afrobarometer_brief_caption(trust, what),
@@ -245,7 +245,7 @@ def region_heatmap(data: OpinionData) -> WordedChart | None:
     short = data.qmap[focus_question(data.params, data.qmap)].short
     caption = oc.afrobarometer_brief_caption(
         regions, f"Region by round, {short}", intervals=False
-    ) + (f" Regions with fewer than {data.params.min_sample} respondents are suppressed.")
+    ) + (f" Regions with fewer than {data.params.min_sample} respondents are not shown.")
     chart = Chart(
         "opinion-region-round-heatmap",
         caption,
@@ -258,7 +258,7 @@ def region_heatmap(data: OpinionData) -> WordedChart | None:
     wording = (
         oc.afrobarometer_caption(regions, f"Region by round, {short}")
         + " "
-        + oc.region_heatmap_source_line(regions)
+        + oc.region_heatmap_source_line(regions, data.params.min_sample)
     )
     return WordedChart(chart, f"{short} by region and round", wording)
 

@@ -20,6 +20,7 @@ import pandas as pd
 from analysis.analyses import opinion, polls
 from analysis.analyses.milestones import milestones_in, of_country
 from analysis.reports.context import RunContext
+from analysis.reports.coverage_notes import Unread
 from analysis.reports.opinion_params import OpinionParameters
 from analysis.sources import afrobarometer as ab
 
@@ -27,6 +28,14 @@ DENOMINATOR_EXCLUDING = "Shares exclude don’t know and refused answers (exclud
 DENOMINATOR_KEEPING = (
     "Don’t know and refused answers stay in the denominator and are shown as their own share."
 )
+#: What the report leaves out without Afrobarometer's respondent-level files (coverage notes).
+MICRODATA_LEFT_OUT = (
+    "Afrobarometer's own estimates with their margins of error (the figures on armed groups, "
+    "the state's responses and trust, the changes between rounds and the question map); "
+    "the report then rests on published toplines alone"
+)
+#: What it leaves out without the published toplines.
+TOPLINES_LEFT_OUT = "the published poll figures and every figure and table drawn from them"
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,36 @@ class OpinionData:
     _estimated: dict[tuple[tuple[str, ...], str], pd.DataFrame] = field(
         default_factory=dict, repr=False, compare=False
     )
+
+    @property
+    def unread(self) -> tuple[Unread, ...]:
+        """The data this edition did not read, for the appendix's coverage notes: the
+        Afrobarometer files when its choice of data left them out or none was found (rounds
+        fielded outside the period are a choice of period, said in the body), and the
+        published toplines when its choice of data left them out."""
+        found = []
+        if not self.params.use_microdata:
+            found.append(
+                Unread("afrobarometer", MICRODATA_LEFT_OUT, chosen_from="the published toplines")
+            )
+        elif not self.rounds and not self.rounds_outside:
+            found.append(Unread("afrobarometer", MICRODATA_LEFT_OUT, build_hint=ab.HOW_TO_GET))
+        if not self.params.use_polls:
+            found.append(
+                Unread(
+                    "press-toplines",
+                    TOPLINES_LEFT_OUT,
+                    chosen_from="Afrobarometer's respondent-level data",
+                )
+            )
+        return tuple(found)
+
+    @property
+    def microdata_missing(self) -> Unread | None:
+        """The Afrobarometer files, when they were asked for and none was found."""
+        return next(
+            (u for u in self.unread if u.key == "afrobarometer" and not u.chosen_from), None
+        )
 
     @property
     def rounds_read(self) -> tuple[int, ...]:

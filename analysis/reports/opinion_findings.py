@@ -182,13 +182,9 @@ def key_findings(data: OpinionData) -> tuple[str, ...]:
         + _poll_findings(data.toplines)
         + _chosen_findings(data)
     )
-    if not data.rounds_read:
-        findings.append(
-            "No Afrobarometer microdata was available for the period, so the report relies on "
-            "published toplines only."
-        )
-    if not len(data.toplines):
-        findings.append("No published poll figures fall within the period and data source chosen.")
+    # Data the edition did not read is a coverage note of the appendix, not a finding.
+    if not len(data.toplines) and data.params.use_polls:
+        findings.append("No published poll figures fall within the period.")
     return tuple(findings[:MAX_FINDINGS])
 
 

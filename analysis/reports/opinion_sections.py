@@ -15,12 +15,12 @@ from analysis.reports.brief import (
     milestone_brief_caption,
     milestone_brief_missing,
 )
+from analysis.reports.coverage_notes import WHERE, missing_part
 from analysis.reports.opinion_captions import CURATED_SOURCE, SURVEY_SOURCE
 from analysis.reports.opinion_data import OpinionData
 from analysis.reports.opinion_findings import army_trust_ends
 from analysis.reports.opinion_latest import latest_figure, latest_text, newer_on_topic
 from analysis.reports.parts import Block, NoData, Section, Table, Text, section
-from analysis.sources.afrobarometer import HOW_TO_GET
 
 #: The questions whose latest Afrobarometer figures lead each section (its point, first).
 LEAD_QUESTIONS: dict[str, tuple[str, ...]] = {
@@ -60,52 +60,95 @@ def _chart(worded: charts.WordedChart | None) -> Block | None:
     return worded.chart if worded is not None else None
 
 
+#: The rounds table: the round facts' columns, and their headers for readers.
+ROUND_HEADERS: dict[str, str] = {
+    "round": "round",
+    "fieldwork": "fieldwork",
+    "respondents": "respondents",
+    "kish_design_effect": "design effect (weights)",
+    "clusters": "clusters identified",
+    "note": "note",
+}
+
+
 def _missing_microdata(data: OpinionData, what: str) -> NoData | None:
-    """A note that the microdata hold nothing for a part, when the microdata were asked for."""
-    return NoData(what, HOW_TO_GET) if data.params.use_microdata else None
+    """A note that the respondent-level data hold nothing for a part, when they were asked
+    for: the edition was built without them (coverage notes), no round was fielded in the
+    period, or none of the questions chosen is among them."""
+    if not data.params.use_microdata:
+        return None
+    missing = data.microdata_missing
+    if missing is not None:
+        return missing_part(missing, what)
+    if not data.rounds:
+        return NoData(f"{what}: no Afrobarometer round was fielded in the period")
+    return NoData(f"{what}: none among the questions chosen")
+
+
+def _no_survey_data(data: OpinionData, what: str) -> NoData:
+    """A note that a part has no survey data at all: why, where the edition lacked data."""
+    return NoData(what, WHERE if data.unread else "")
+
+
+def rounds_table(facts: pd.DataFrame) -> Table:
+    """The Afrobarometer rounds read, with the design effect of their weights and whether the
+    file identifies the sampling areas (clusters), in words."""
+    shown = facts.assign(
+        clusters=facts["psu"].map(lambda psu: "no" if psu == opinion.NO_PSU else "yes")
+    )
+    return Table(
+        shown[list(ROUND_HEADERS)].rename(columns=ROUND_HEADERS),
+        "Afrobarometer rounds read (fieldwork from the interview dates in each file)",
+        {ROUND_HEADERS["kish_design_effect"]: 2},
+        source=SURVEY_SOURCE,
+    )
 
 
 def asked(data: OpinionData) -> Section:
     """What Malians were asked and when: the waves and rounds of the period, on a timeline."""
     timeline, facts = data.timeline, data.round_facts
     if len(timeline) or len(facts):
+        rounds = (
+            f"Afrobarometer respondent-level data covers rounds "
+            f"{', '.join(str(n) for n in data.rounds)}"
+            if data.rounds
+            else "this edition read no Afrobarometer respondent-level data"
+        )
         survey_blocks: tuple[Block | None, ...] = (
             Text(
                 "{waves} published survey waves by {pollsters} pollsters gave {figures} figures "
-                "in the period; Afrobarometer respondent-level data covers rounds {rounds}.",
+                "in the period; {rounds}.",
                 {
                     "waves": len(timeline),
                     "pollsters": timeline["pollster"].nunique() if len(timeline) else 0,
                     "figures": len(data.toplines),
-                    "rounds": ", ".join(str(n) for n in data.rounds) or "none (files not found)",
+                    "rounds": rounds,
                 },
             ),
             charts.survey_timeline(data),
         )
     else:
-        survey_blocks = (NoData("surveys for the chosen period and data source", HOW_TO_GET),)
+        survey_blocks = (_no_survey_data(data, "surveys for the chosen period and data source"),)
     outside = None
     if data.rounds_outside:
+        several = len(data.rounds_outside) > 1
         outside = Text(
-            "Afrobarometer round(s) {outside} fall outside {period}; widen the period to "
-            "include them.",
+            "Afrobarometer round{s} {outside} {were} fielded outside the period this report "
+            "covers ({period}) and {are} left out.",
             {
+                "s": "s" if several else "",
                 "outside": ", ".join(str(n) for n in data.rounds_outside),
+                "were": "were" if several else "was",
+                "are": "are" if several else "is",
                 "period": period_text(data.params.start_date, data.params.end_date),
             },
         )
-    columns = ["round", "fieldwork", "respondents", "weight", "kish_design_effect", "psu", "note"]
-    rounds_table = (
-        Table(
-            facts[columns],
-            "Afrobarometer rounds read (fieldwork from the interview dates in each file)",
-            {"kish_design_effect": 2},
-            source=SURVEY_SOURCE,
-        )
+    shown = (
+        rounds_table(facts)
         if len(facts)
-        else _missing_microdata(data, "Afrobarometer respondent-level files")
+        else _missing_microdata(data, "Afrobarometer respondent-level data")
     )
-    return section("asked", *survey_blocks, outside, rounds_table)
+    return section("asked", *survey_blocks, outside, shown)
 
 
 def extremism(data: OpinionData) -> Section:
@@ -302,10 +345,11 @@ def round_caveats(round_facts: pd.DataFrame, denominator: str) -> Text:
     """What limits the Afrobarometer intervals: design effects, don't know, coverage."""
     design = round_facts["kish_design_effect"]
     return Text(
-        "- **Design effects.** Afrobarometer intervals use Kish's effective sample size for the "
-        "weights (design effect {low} to {high} across rounds). The public files carry no "
-        "primary-sampling-unit identifier, so clustering is not reflected and the intervals are "
-        "somewhat too narrow.\n"
+        "- **Design effects.** Afrobarometer intervals allow for the survey's weights through "
+        "the weighted sample's effective size (a design effect of {low} to {high} across "
+        "rounds). The public files do not say in which sampling area (cluster) each respondent "
+        "was interviewed, so the clustering of the sample is not allowed for and the intervals "
+        "are somewhat too narrow.\n"
         "- **Don't know.** {denominator}\n"
         "- **Coverage.** {notes}",
         {
@@ -327,7 +371,7 @@ def caveats(data: OpinionData) -> Section:
         round_caveats(data.round_facts, data.denominator) if rounds_read else None,
         None
         if polls_read or rounds_read
-        else NoData("survey data for the chosen period and data source", HOW_TO_GET),
+        else _no_survey_data(data, "survey data for the chosen period and data source"),
     )
 
 

@@ -14,6 +14,7 @@ import html
 import json
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -163,9 +164,15 @@ def key_findings(sentences: Sequence[str], data_through: date | None = None) -> 
     display(HTML(body), metadata={METADATA_KEY: facts})
 
 
-def no_data(what: str, how_to_get: str = "") -> None:
-    """Say plainly that a section has no data, and how to get it; a section never vanishes."""
+def no_data(what: str, how_to_get: str = "", build_hint: str = "") -> None:
+    """Say plainly that a section has no data, and how to get it; a section never vanishes.
+
+    ``build_hint`` (a command or folder for whoever builds the report) goes to standard error:
+    the build keeps it in the notebook and the manifest's warnings, and the page leaves it out.
+    """
     hint = f" {html.escape(how_to_get)}" if how_to_get else ""
+    if build_hint:
+        print(build_hint, file=sys.stderr)
     display(
         HTML(f'<div class="no-data"><strong>No data:</strong> {html.escape(what)}.{hint}</div>'),
         metadata={METADATA_KEY: {"no_data": what}},
@@ -504,7 +511,7 @@ def table(
     """Show a DataFrame as a reader's table (see table_html) with a link to its rows as CSV;
     says so when it is empty. ``source`` names its datasets (default: those the run read)."""
     if frame.empty:
-        no_data(caption or "this table has no rows for the chosen parameters")
+        no_data(caption or "this table has no rows for the chosen country, period and groups")
         return
     numbers = numbering.current()
     number = numbers.next_table()
@@ -603,7 +610,7 @@ def show_table(report: Any, name: Any) -> None:
     if part is None:
         return
     if hasattr(part, "what"):  # a part that says a section has no data
-        no_data(part.what, getattr(part, "how_to_get", ""))
+        no_data(part.what, getattr(part, "how_to_get", ""), getattr(part, "build_hint", ""))
         return
     table(
         part.frame,
@@ -629,7 +636,7 @@ def show_block(block: Block) -> None:
     if isinstance(block, Text):
         md(block.template, **block.values)
     elif isinstance(block, NoData):
-        no_data(block.what, block.how_to_get)
+        no_data(block.what, block.how_to_get, block.build_hint)
     elif isinstance(block, Chart):
         figure(
             lambda: draw_chart(block), block.slug, block.caption, source=block.source,

@@ -44,11 +44,13 @@ class Table:
 @dataclass(frozen=True)
 class NoData:
     """A section (or part) with no data, and how to get it; ``slug`` names the figure or
-    table it stands in for, where it stands in for one."""
+    table it stands in for, where it stands in for one. ``build_hint`` is for whoever builds
+    the report (a command, a folder): printed to the build's log, never shown to readers."""
 
     what: str
     how_to_get: str = ""
     slug: str | None = None
+    build_hint: str = ""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from analysis.reports import brief
+from analysis.reports import brief, coverage_notes, glossary
 from analysis.reports import opinion_appendix as appendix
 from analysis.reports import opinion_sections as sections
 from analysis.reports.context import RunContext
@@ -59,6 +59,8 @@ APPENDIX: dict[str, str] = {
     "question-map": "Harmonised Afrobarometer question map",
     "method": "Method notes",
     "milestones": "Milestones in full",
+    "coverage": coverage_notes.HEADING,
+    "glossary": glossary.HEADING,
 }
 APPENDIX_SECTIONS: dict[str, Callable[[OpinionData], Section]] = {
     "wordings": appendix.wordings,
@@ -67,6 +69,8 @@ APPENDIX_SECTIONS: dict[str, Callable[[OpinionData], Section]] = {
     "question-map": appendix.question_map,
     "method": appendix.method,
     "milestones": appendix.milestones,
+    "coverage": appendix.coverage,
+    "glossary": appendix.words,
 }
 #: Headers a reader sees instead of a frame's own names ('short' is the question's short name).
 HEADERS = {"short": "question"}

@@ -404,6 +404,8 @@ class Dataset:
     order: int = 50
     #: the dataset its files are recorded under when that differs (the chronology is curated)
     read_as: str = ""
+    #: what a reader needs to download it from ``url`` ("free registration"), if anything
+    access: str = ""
 
     def version_of(self, path: Path | str) -> str:
         """The version a file name states ('24.1', 'round 7'), or ''."""
@@ -461,12 +463,13 @@ REGISTER: dict[str, Dataset] = {
         Dataset(
             key="curated",
             title="Curated tables of this project",
-            short="curated tables of this project (data/curated)",
+            short="curated tables of this project",
             publisher="Mali extremism reports (this project)",
             licence="MIT, with the project; each row cites its sources",
             citation=(
-                "Compiled by hand from published sources; every row cites them by source_id, and "
-                "data/curated/sources.csv gives each source's title, publisher, date and URL."
+                "Compiled by hand from published sources; every row names its sources, and the "
+                "project's bibliography gives each source's title, publisher, date and link (the "
+                "References section lists those this report cites)."
             ),
             url="",
             how_to_get="part of the project (data/curated/)",
@@ -525,6 +528,7 @@ REGISTER: dict[str, Dataset] = {
                 "request an access token from UCDP (https://ucdp.uu.se/apidocs/) and set "
                 "UCDP_ACCESS_TOKEN"
             ),
+            access="with an access token from UCDP",
             domain="ucdpapi.pcr.uu.se",
             order=15,
         ),
@@ -533,6 +537,9 @@ REGISTER: dict[str, Dataset] = {
             "ucdp-brd",
             "UCDP Battle-Related Deaths",
             "ucdp.uu.se",
+            # UCDP's own name without "(dyadic)": readers see it in every header; the citation
+            # keeps the file's full name, and each report's glossary explains the word.
+            title="UCDP Battle-Related Deaths Dataset",
             url=UCDP_URL,
             versioning="ucdp",
             order=11,
@@ -580,6 +587,7 @@ REGISTER: dict[str, Dataset] = {
                 "https://acleddata.com/data-export-tool/ in data/raw/acled/, or set "
                 "ACLED_USERNAME and ACLED_PASSWORD and use data_source='acled-api'"
             ),
+            access="free account",
             domain="acleddata.com",
             order=21,
         ),
@@ -599,6 +607,7 @@ REGISTER: dict[str, Dataset] = {
                 "account) or HDX's '<Country> - Conflict Data' monthly file (xlsx or CSV) in "
                 "data/raw/acled/"
             ),
+            access="free account",
             domain="acleddata.com",
             order=23,
         ),
@@ -611,17 +620,22 @@ REGISTER: dict[str, Dataset] = {
             citation=ACLED_CITATION,
             url="https://acleddata.com",
             how_to_get="set ACLED_USERNAME and ACLED_PASSWORD (a free ACLED account)",
+            access="free account",
             domain="acleddata.com",
             order=22,
         ),
         Dataset(
             key="afrobarometer",
             title="Afrobarometer survey data, Mali",
-            short="Afrobarometer Mali (GREAT), respondent-level data",
-            publisher="Afrobarometer (Mali partner: GREAT)",
+            short="Afrobarometer Mali, respondent-level data",
+            publisher=(
+                "Afrobarometer (fieldwork in Mali by the Groupe de Recherche en Economie "
+                "Appliquée et Théorique)"
+            ),
             licence="Free for research use, with citation (Afrobarometer data policy)",
             citation="Afrobarometer Data, Mali, available at https://www.afrobarometer.org.",
             url="https://www.afrobarometer.org/data/",
+            access="free registration",
             how_to_get=(
                 "Download the Mali SPSS files for rounds 4-7 from afrobarometer.org (Data > "
                 "Download data, free registration) into data/raw/afrobarometer"
