@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from analysis.pipeline.manifest_check import manifest_problem
 
 LOCK_NAME = ".build.lock"
 MANIFEST_NAME = "manifest.json"
@@ -209,10 +212,23 @@ class PastRun:
     damaged: str = ""
 
 
+#: A run's manifest is tens of kilobytes; a larger file is damage, not a manifest (read whole).
+MAX_MANIFEST_BYTES = 64 << 20
+
+
 def read_manifest(folder: Path) -> tuple[dict[str, Any], str]:
-    """A run folder's manifest, or ({}, why it is damaged)."""
+    """A run folder's manifest, or ({}, why it is damaged): unreadable, not JSON, too large,
+    not a regular file, or a field the build reads that is damaged (manifest_check)."""
     path = folder / MANIFEST_NAME
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return {}, f"{MANIFEST_NAME} is not a regular file"
+        if info.st_size > MAX_MANIFEST_BYTES:
+            return {}, (
+                f"{MANIFEST_NAME} is too large ({info.st_size:,} bytes; a manifest has at most "
+                f"{MAX_MANIFEST_BYTES:,})"
+            )
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}, f"{MANIFEST_NAME} is missing"
@@ -222,10 +238,11 @@ def read_manifest(folder: Path) -> tuple[dict[str, Any], str]:
         return {}, f"{MANIFEST_NAME} is not UTF-8 text"
     except ValueError as exc:
         return {}, f"{MANIFEST_NAME} is not valid JSON ({exc})"
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("notebooks"), list):
-        return {}, f"{MANIFEST_NAME} does not list the run's notebooks"
-    if not all(isinstance(nb, dict) and nb.get("name") for nb in manifest["notebooks"]):
-        return {}, f"{MANIFEST_NAME} has a notebook entry without a name"
+    except RecursionError:
+        return {}, f"{MANIFEST_NAME} is not valid JSON (nested too deeply)"
+    problem = manifest_problem(manifest)
+    if problem:
+        return {}, f"{MANIFEST_NAME} {problem}"
     return manifest, ""
 
 

@@ -41,6 +41,7 @@ from analysis.reports.params import (
     CommonParameters,
     ParameterError,
     ReportParameters,
+    check_countries,
     check_parameters,
 )
 from analysis.sources import boundaries as boundary_files
@@ -158,7 +159,7 @@ def check(
         allowed_sources=EVENT_SOURCES,
         milestone_kinds=milestone_kinds or None,
     )
-    countries = [sahel_countries] if isinstance(sahel_countries, str) else list(sahel_countries)
+    countries = list(check_countries(sahel_countries))
     check_report_options(period, top_n, change_point_method, shift_window, countries)
     return AttackTrendsParameters(
         common, period, top_n, tuple(countries), change_point_method, shift_window

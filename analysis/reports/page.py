@@ -110,15 +110,18 @@ def _write_atomic(path: Path, text: str) -> None:
     temporary.replace(path)
 
 
-def _record_takeaway(entry: dict[str, Any], csv: str | None) -> None:
-    """Save a figure's or table's CSV into the figures folder and list it in CONTENTS_FILE,
-    for the build's spreadsheet (analysis.pipeline.workbook)."""
+def _record_takeaway(entry: dict[str, Any], csv: str | None, cells: str | None = None) -> None:
+    """Save a figure's or table's CSV (and its typed cells, Takeaway.cells) into the figures
+    folder and list it in CONTENTS_FILE, for the build's spreadsheet (pipeline.workbook)."""
     folder = _figures_dir()
     if folder is None:
         return
     folder.mkdir(parents=True, exist_ok=True)
     if csv is not None:
         _write_atomic(folder / entry["file"], csv)
+    if csv is not None and cells is not None:
+        entry = {**entry, "cells": entry["file"].removesuffix(".csv") + ".cells.json"}
+        _write_atomic(folder / entry["cells"], cells)
     with (folder / CONTENTS_FILE).open("a", encoding="utf-8") as contents:
         contents.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
@@ -224,6 +227,7 @@ def figure(
              "file": f"{file_slug}.csv", "withheld": taken.withheld,
              "sources": [d.key for d in taken.sources]},
             taken.csv,
+            taken.cells,
         )  # fmt: skip
     body = (
         f'<figure class="report-figure" id="figure-{number}">{image}'
@@ -309,6 +313,7 @@ def table(
          "title": caption or file_slug, "file": f"{file_slug}.csv", "withheld": taken.withheld,
          "sources": [d.key for d in taken.sources]},
         taken.csv,
+        taken.cells,
     )  # fmt: skip
     shown = table_html(frame, caption, dict(decimals or {}))
     display(

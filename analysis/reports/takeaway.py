@@ -8,12 +8,17 @@ and ACLED's event rows never leave the project: only aggregates are exported.
 from __future__ import annotations
 
 import base64
+import csv
 import dataclasses
+import io
+import json
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 # CONTENTS_FILE and NUMBER_TEXT are named from here by the page module and the tests
@@ -37,6 +42,9 @@ class Takeaway:
     csv: str | None
     sources: tuple[Dataset, ...]
     withheld: str = ""
+    #: the same table as JSON of typed values, without the CSV's guard apostrophes (cells):
+    #: what the build's spreadsheet writes, so text stays text and numbers stay exact
+    cells: str | None = None
 
     @property
     def rows_restricted(self) -> bool:
@@ -128,19 +136,58 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     index_named = any(name is not None for name in frame.index.names)
     if index_named or not isinstance(frame.index, pd.RangeIndex):
         frame = frame.reset_index()
-    frame.columns = [inert_text(str(c)) for c in frame.columns]
+    frame.columns = [str(c) for c in frame.columns]
     for column in frame.columns:
         values = frame[column]
         if pd.api.types.is_bool_dtype(values):
             frame[column] = values.map({True: "yes", False: "no"})  # as the page's tables say
         elif values.dtype == object or pd.api.types.is_string_dtype(values):
+            # a list as the page's tables show it
             frame[column] = values.map(
-                # a list as the page's tables show it; text from data never a formula
-                lambda v: inert_text(
-                    ", ".join(map(str, v)) if isinstance(v, list | tuple | set) else v
-                )
+                lambda v: ", ".join(map(str, v)) if isinstance(v, list | tuple | set) else v
             )
     return frame
+
+
+def _inert(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as its CSV holds it: text from data never a formula (inert_text)."""
+    frame = frame.copy()
+    frame.columns = [inert_text(c) for c in frame.columns]
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            frame[column] = values.map(inert_text)
+    return frame
+
+
+#: Integers beyond this are not exact in a spreadsheet (a double): they are kept as text.
+EXACT_INTEGER = 2**53
+
+
+def _cell(value: Any, text: str) -> Any:
+    """One cell as the spreadsheet gets it: None where the CSV is empty, a number where the
+    table holds one (exactly: integers beyond EXACT_INTEGER and inf are their CSV text),
+    else the text as the CSV writes it, without a guard (an id '1e400' stays text)."""
+    if text == "":
+        return None
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        return text
+    if isinstance(value, int | np.integer):
+        return int(value) if abs(int(value)) <= EXACT_INTEGER else text
+    number = float(value)
+    return number if math.isfinite(number) else text
+
+
+def cells_json(frame: pd.DataFrame) -> str:
+    """The table as JSON, ``{"header": [...], "rows": [[...], ...]}``, each cell typed
+    (_cell): the values behind the CSV, which guards text and writes every value as text."""
+    header, *rows = csv.reader(io.StringIO(frame.to_csv(index=False, lineterminator="\n")))
+    values = frame.itertuples(index=False, name=None)
+    typed = [
+        [_cell(v, t) for v, t in zip(row, texts, strict=True)]
+        for row, texts in zip(values, rows, strict=True)
+    ]
+    return json.dumps({"header": header, "rows": typed}, ensure_ascii=False, allow_nan=False)
 
 
 def to_frame(data: Any) -> pd.DataFrame | None:
@@ -190,5 +237,5 @@ def takeaway(
     from_acled = any(d.key in NOT_REDISTRIBUTED for d in sources)
     if from_acled and EVENT_ROW_COLUMNS & set(frame.columns):
         return Takeaway(None, sources, ROWS_RESTRICTED)
-    body = frame.to_csv(index=False, lineterminator="\n")
-    return Takeaway(f"{comment_line(sources, versions)}\n{body}", sources)
+    body = _inert(frame).to_csv(index=False, lineterminator="\n")
+    return Takeaway(f"{comment_line(sources, versions)}\n{body}", sources, cells=cells_json(frame))
