@@ -6,6 +6,10 @@ executed notebooks, a manifest and an index, and ``reports/index.html`` lists ev
 
 A notebook whose notebook file, parameters, package sources and input files are unchanged since a
 previous run is not executed again: its outputs are reused (``--force`` rebuilds anyway).
+
+Each notebook runs in a worker process of its own, spawned (not forked: the build has threads
+by then): a program that calls ``build`` guards its entry point with
+``if __name__ == "__main__":``, as multiprocessing requires.
 """
 
 from __future__ import annotations

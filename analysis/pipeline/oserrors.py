@@ -76,8 +76,8 @@ def last_run_size(reports_dir: Path) -> tuple[str, int] | None:
 
 
 def space_note(path: Path, reports_dir: Path) -> str:
-    """'296 KB free on /mnt/reports, where a run needs about 9.2 MB (the size of the last run,
-    2026-12-08)', or "" when the free space cannot be known."""
+    """'296 KB free on /mnt; the last run, 2026-12-08, takes 9.2 MB, and a new run needs at
+    least as much ...', or "" when the free space cannot be known."""
     existing = _existing(path)
     if existing is None:
         return ""
@@ -89,8 +89,8 @@ def space_note(path: Path, reports_dir: Path) -> str:
     last = last_run_size(reports_dir)
     if last is not None:
         note += (
-            f", where a run needs about {human_size(last[1])} (the size of the last run, "
-            f"{last[0]}, which is kept while the new one is written)"
+            f"; the last run, {last[0]}, takes {human_size(last[1])}, and a new run needs at "
+            "least as much while it is written beside the earlier ones"
         )
     return note
 

@@ -104,9 +104,13 @@ class BuildLock:
                 f"took over the stale lock {self.path} of a build that is no longer running "
                 f"({stale}); what it left unfinished is cleaned up."
             )
-        os.ftruncate(fd, 0)
-        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-        os.pwrite(fd, f"pid {os.getpid()}, started {stamp}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+            os.pwrite(fd, f"pid {os.getpid()}, started {stamp}\n".encode(), 0)
+        except BaseException:  # a full disk: the lock must not stay held by a lost descriptor
+            os.close(fd)
+            raise
         self._fd = fd
         self._owner = os.getpid()
         if hasattr(os, "register_at_fork"):

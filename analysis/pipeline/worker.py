@@ -111,7 +111,8 @@ _KERNEL_OS_ERROR = re.compile(r"^\[Errno (\d+)\] (.*?)(?:: '(.*)')?$")
 def kernel_write_failure(ename: str, evalue: str) -> OSError | None:
     """The OSError of a write a notebook's cell failed with (a figure or CSV saved to a full
     disk), rebuilt from the kernel's error text; None for any other error."""
-    match = _KERNEL_OS_ERROR.match(evalue.strip()) if ename.endswith("Error") else None
+    # ENOSPC, EDQUOT, EIO and EFBIG have no subclass of their own: the name is OSError
+    match = _KERNEL_OS_ERROR.match(evalue.strip()) if ename == "OSError" else None
     if match is None or int(match.group(1)) not in WRITE_ERRNOS:
         return None
     return OSError(int(match.group(1)), match.group(2), match.group(3))
