@@ -45,9 +45,14 @@ def _mapping(check: Check = lambda value: True) -> Check:
     )
 
 
-def _fields(fields: Mapping[str, Check]) -> Check:
-    """A mapping whose listed fields, where present, pass their checks."""
-    return lambda value: isinstance(value, dict) and not _field_problem(value, fields)
+def _fields(fields: Mapping[str, Check], required: tuple[str, ...] = ()) -> Check:
+    """A mapping whose listed fields, where present, pass their checks, with every field in
+    ``required`` present (the index templates read them without a default)."""
+    return (
+        lambda value: isinstance(value, dict)
+        and all(name in value for name in required)
+        and not _field_problem(value, fields)
+    )
 
 
 def inside_run(relative: Any) -> bool:
@@ -86,9 +91,10 @@ _CHANGES = _fields(
         "changed": _list_of(_fields({"old": _text, "new": _text})),
         "gone": _list_of(_text),
         "unchanged": _number,
-    }
+    },
+    required=("summary", "new", "changed", "gone"),
 )
-_ERROR = _fields({"type": _text, "message": _text})
+_ERROR = _fields({"type": _text, "message": _text}, required=("type", "message"))
 
 #: The fields of a notebook's entry that the build reads, and what each must be.
 NOTEBOOK_FIELDS: dict[str, Check] = {

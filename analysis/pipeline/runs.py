@@ -66,9 +66,9 @@ def _holder_pid(holder: str) -> int | None:
 class BuildLock:
     """An exclusive, non-blocking lock on ``<reports>/.build.lock`` (released on exit or death).
 
-    The lock file names the holding build's process id. Processes forked by the build (its pool
-    workers) close their copy of the lock at once, so the lock dies with the build process
-    itself. A lock file still naming a build that is no longer running (killed with -9) is taken
+    The lock file names the holding build's process id. Processes the build starts do not keep
+    the lock (its spawned workers never inherit it, a forked child closes its copy at once), so
+    the lock dies with the build process itself. A lock file still naming a build that is no longer running (killed with -9) is taken
     over; ``took_over`` then says so, for the build to print.
     """
 

@@ -119,7 +119,7 @@ def kernel_write_failure(ename: str, evalue: str) -> OSError | None:
 
 
 def init_worker(env: dict[str, str], log_path: str | None) -> None:
-    """Pool initializer: the build's environment for the kernels, output to the run's log,
+    """Worker initializer: the build's environment for the kernels, output to the run's log,
     and the worker bound to the life of the build."""
     # Ctrl-C reaches the whole process group; the parent stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
