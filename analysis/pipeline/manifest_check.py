@@ -48,8 +48,8 @@ def _mapping(check: Check = lambda value: True) -> Check:
 def _fields(fields: Mapping[str, Check], required: tuple[str, ...] = ()) -> Check:
     """A mapping whose listed fields, where present, pass their checks, with every field in
     ``required`` present (the index templates read them without a default)."""
-    return (
-        lambda value: isinstance(value, dict)
+    return lambda value: (
+        isinstance(value, dict)
         and all(name in value for name in required)
         and not _field_problem(value, fields)
     )
