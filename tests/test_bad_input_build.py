@@ -1181,3 +1181,23 @@ def test_spreadsheet_cells_are_the_values_not_the_guarded_csv_text(monkeypatch, 
         [None, 4, 3.0],
     ]
     assert sheet["A4"].data_type == "s"  # text, never a formula
+
+
+@pytest.mark.slow
+def test_only_rebuild_does_not_carry_over_a_damaged_report(tmp_path):
+    """With --only, the date's other reports are carried over; one whose files no longer match
+    their checksums is named and left out (the new run is checked before it is put in place,
+    and a damaged copy would block every partial rebuild of that date)."""
+    out = tmp_path / "reports"
+    status, _, err = run_build(out, FIRST, only=["quick", "curated"], jobs=2)
+    assert entry(out, FIRST, "curated")["status"] == "failed", err  # no curated_dir: a page
+    page = out / FIRST / "curated.failed.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- edited -->", encoding="utf-8")
+    status, _, err = run_build(out, FIRST, only=["quick"])  # reused: no kernel
+    assert status == EXIT_OK, err
+    assert err.splitlines() == [
+        f"note: curated not carried over: {out / FIRST}/curated.failed.html is damaged (its "
+        "sha256 differs from the manifest's); build it again."
+    ]
+    assert [nb["name"] for nb in manifest(out, FIRST)["notebooks"]] == ["quick"]
+    assert not (out / FIRST / "curated.failed.html").exists()

@@ -60,6 +60,7 @@ from analysis.pipeline.plan import (
     resolved_dates,
 )
 from analysis.pipeline.progress import LIVE, QUIET, Progress, choose_mode
+from analysis.pipeline.reuse import damage
 from analysis.pipeline.runs import (
     MANIFEST_NAME,
     BuildLock,
@@ -137,9 +138,15 @@ def _copy_outputs(plan: Plan, run_dir: Path) -> JobResult:
 
 
 def _carry_over(
-    history: list[PastRun], run_date: str, run_dir: Path, built: dict[str, JobResult]
+    history: list[PastRun],
+    run_date: str,
+    run_dir: Path,
+    built: dict[str, JobResult],
+    err: TextIO,
 ) -> list[dict[str, Any]]:
-    """With --only, keep the same date's other reports: a partial rebuild destroys nothing."""
+    """With --only, keep the same date's other reports: a partial rebuild destroys nothing but
+    a report whose files no longer match their checksums (the run is checked before it is put
+    in place; that report is named, to be built again)."""
     same_day = next((run for run in history if run.date == run_date), None)
     if same_day is None:
         return []
@@ -147,6 +154,10 @@ def _carry_over(
     for entry in same_day.manifest.get("notebooks", []):
         name = entry["name"]
         if name in built:
+            continue
+        problem = damage(same_day, entry)
+        if problem:
+            print(f"note: {name} not carried over: {problem}; build it again.", file=err)
             continue
         for source in same_day.folder.iterdir():
             if source.is_file() and source.name.startswith(f"{name}."):
@@ -426,7 +437,8 @@ def _build_locked(
         )
         if options.only:
             manifest["notebooks"] = sorted(
-                manifest["notebooks"] + _carry_over(history, options.run_date, run_dir, results),
+                manifest["notebooks"]
+                + _carry_over(history, options.run_date, run_dir, results, err),
                 key=lambda entry: entry["name"],
             )
         write_atomic(
