@@ -32,11 +32,11 @@ def cause(exc: OSError) -> str:
 
 def human_size(size: float) -> str:
     """Bytes as a reader says them: '296 KB', '9.2 MB'."""
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit in ("bytes", "KB") else f"{size:.1f} {unit}"
+    for unit in ("bytes", "KB", "MB"):
+        if size < 1024:
+            return f"{size:.0f} {unit}" if unit != "MB" else f"{size:.1f} {unit}"
         size /= 1024
-    raise AssertionError("unreachable")
+    return f"{size:.1f} GB"
 
 
 def _existing(path: Path) -> Path | None:
@@ -75,7 +75,7 @@ def last_run_size(reports_dir: Path) -> tuple[str, int] | None:
     return runs[-1].name, total
 
 
-def space_note(path: Path, reports_dir: Path) -> str:
+def space_note(path: Path, reports_dir: Path | None) -> str:
     """'296 KB free on /mnt; the last run, 2026-12-08, takes 9.2 MB, and a new run needs at
     least as much ...', or "" when the free space cannot be known."""
     existing = _existing(path)
@@ -86,7 +86,7 @@ def space_note(path: Path, reports_dir: Path) -> str:
     except OSError:
         return ""
     note = f"{human_size(free)} free on {display_path(_mount_point(existing))}"
-    last = last_run_size(reports_dir)
+    last = last_run_size(reports_dir) if reports_dir is not None else None
     if last is not None:
         note += (
             f"; the last run, {last[0]}, takes {human_size(last[1])}, and a new run needs at "
@@ -102,7 +102,8 @@ def os_error_sentence(exc: OSError, reports_dir: Path, run_date: str) -> str:
     filename = Path(exc.filename) if exc.filename else None
     inside = filename is None or filename == reports_dir or reports_dir in filename.parents
     if exc.errno == errno.ENOSPC:
-        note = space_note(filename or reports_dir, reports_dir)
+        # a run's size says how much is needed on the reports' disk, not on another one
+        note = space_note(filename or reports_dir, reports_dir if inside else None)
         if note:
             why = f"{why.removesuffix(')')}: {note})"
     if inside:
