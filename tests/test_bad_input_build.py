@@ -1201,3 +1201,28 @@ def test_only_rebuild_does_not_carry_over_a_damaged_report(tmp_path):
     ]
     assert [nb["name"] for nb in manifest(out, FIRST)["notebooks"]] == ["quick"]
     assert not (out / FIRST / "curated.failed.html").exists()
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_notebook_is_replaced_for_the_next_report(tmp_path):
+    """One worker at a time: the notebook's kernel kills its own worker (kill -9 of its parent
+    process, as the out-of-memory killer would); that report fails with the sentence, and the
+    next report gets a new worker and is built."""
+    notebooks = tmp_path / "notebooks"
+    write_notebook(
+        notebooks,
+        "a_killed",
+        "signal_number = 9",
+        "import os\nos.kill(os.getppid(), signal_number)\nimport time\ntime.sleep(60)",
+    )
+    shutil.copy(NOTEBOOKS / "quick.ipynb", notebooks / "quick.ipynb")
+    out = tmp_path / "reports"
+    status, _, err = run_build(out, FIRST, only=[], notebooks_dir=notebooks, jobs=1)
+    assert status == EXIT_FAILED
+    assert err.splitlines() == [
+        "FAILED a_killed: WorkerDied: the worker process building this report ended abruptly "
+        "(killed, as the system's out-of-memory killer does when memory runs out, or crashed); "
+        "the other reports are kept"
+    ]
+    assert entry(out, FIRST, "quick")["status"] == "ok"
+    assert entry(out, FIRST, "a_killed")["files"] == ["a_killed.failed.html"]

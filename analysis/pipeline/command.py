@@ -7,9 +7,9 @@ executed notebooks, a manifest and an index, and ``reports/index.html`` lists ev
 A notebook whose notebook file, parameters, package sources and input files are unchanged since a
 previous run is not executed again: its outputs are reused (``--force`` rebuilds anyway).
 
-Each notebook runs in a worker process of its own, spawned (not forked: the build has threads
-by then): a program that calls ``build`` guards its entry point with
-``if __name__ == "__main__":``, as multiprocessing requires.
+Worker processes are spawned (not forked: the build has threads by then): a program that calls
+``build`` guards its entry point with ``if __name__ == "__main__":``, as multiprocessing
+requires.
 """
 
 from __future__ import annotations
@@ -79,6 +79,7 @@ from analysis.pipeline.worker import (
     FAILED,
     OK,
     RENDER,
+    WORKER_DIED,
     Job,
     JobResult,
     init_worker,
@@ -170,15 +171,24 @@ def _carry_over(
 
 
 @dataclass
-class _Running:
-    """A job in its own worker process (an executor of one process, so that a worker that dies
-    is known to be this job's)."""
+class _Worker:
+    """One worker process, in an executor of its own: a worker that dies is known to be the
+    one running this job (an executor of several fails all its jobs when one process dies)."""
 
-    job: Job
     executor: ProcessPoolExecutor
     #: the worker's process id, as the worker itself answered it (to stop it)
     pid: Future[int]
-    started: float
+
+    @classmethod
+    def start(cls, env: dict[str, str], log_path: Path) -> _Worker:
+        """A new worker process, spawned: no thread of the build is copied into it."""
+        executor = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_worker,
+            initargs=(env, str(log_path)),
+        )
+        return cls(executor, executor.submit(os.getpid))
 
     def stop(self) -> None:
         """Kill the worker (its kernel dies with it) and wait for the executor to let go.
@@ -197,18 +207,6 @@ class _Running:
 _START_SECONDS = 120.0
 
 
-def _start(job: Job, env: dict[str, str], log_path: Path) -> tuple[Future[JobResult], _Running]:
-    """Start one job in a fresh worker process (spawned: no thread of the build is copied)."""
-    executor = ProcessPoolExecutor(
-        max_workers=1,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=init_worker,
-        initargs=(env, str(log_path)),
-    )
-    pid = executor.submit(os.getpid)
-    return executor.submit(run_job, job), _Running(job, executor, pid, time.perf_counter())
-
-
 def _run_jobs(
     jobs: list[Job],
     workers: int,
@@ -217,20 +215,23 @@ def _run_jobs(
     progress: Progress,
     finished: Callable[[JobResult], None] | None = None,
 ) -> dict[str, JobResult]:
-    """Run the jobs, ``workers`` at a time, each in a worker process of its own, updating the
-    progress lines; ``finished`` is called with each result as it comes in (the other jobs
-    still running). A worker that dies fails its job with a sentence; a write that did not
-    reach the disk stops the build (raised)."""
+    """Run the jobs, ``workers`` at a time, each worker process running one job at a time
+    (and the next when it is done), updating the progress lines; ``finished`` is called with
+    each result as it comes in (the other jobs still running). A worker that dies fails its
+    job with a sentence and is replaced; a write that did not reach the disk stops the build
+    (raised)."""
     waiting = list(jobs)
-    running: dict[Future[JobResult], _Running] = {}
+    running: dict[Future[JobResult], tuple[_Worker, Job, float]] = {}
+    idle: list[_Worker] = []
     results: dict[str, JobResult] = {}
     rendered = {job.name for job in jobs if job.mode == RENDER}
     try:
         while waiting or running:
             while waiting and len(running) < workers:
-                future, slot = _start(waiting.pop(0), env, log_path)
-                running[future] = slot
-                progress.running(slot.job.name)
+                worker = idle.pop() if idle else _Worker.start(env, log_path)
+                job = waiting.pop(0)
+                running[worker.executor.submit(run_job, job)] = (worker, job, time.perf_counter())
+                progress.running(job.name)
             progress.draw()
             done, _ = wait(
                 running,
@@ -238,9 +239,12 @@ def _run_jobs(
                 return_when=FIRST_COMPLETED,
             )
             for future in done:
-                slot = running.pop(future)
-                slot.executor.shutdown(wait=True)
-                result = _outcome(future, slot)
+                worker, job, started = running.pop(future)
+                result = _outcome(future, job, started)
+                if result.error_type == WORKER_DIED:
+                    worker.executor.shutdown(wait=True)  # broken: the next job gets a new one
+                else:
+                    idle.append(worker)
                 results[result.name] = result
                 label = "ok" if result.status == OK else "FAILED"
                 note = "re-rendered" if result.name in rendered else ""
@@ -249,23 +253,25 @@ def _run_jobs(
                     finished(result)
         progress.draw()
     except BaseException:
-        for slot in running.values():
-            slot.stop()
+        for worker, _, _ in running.values():
+            worker.stop()
         raise
+    finally:
+        for worker in idle:
+            worker.executor.shutdown(wait=True)
     return results
 
 
-def _outcome(future: Future[JobResult], slot: _Running) -> JobResult:
+def _outcome(future: Future[JobResult], job: Job, started: float) -> JobResult:
     """A finished job's result; a worker that died gives a failed result naming that."""
     try:
         return future.result()
     except BrokenProcessPool:
-        return worker_died(slot.job, time.perf_counter() - slot.started)
+        return worker_died(job, time.perf_counter() - started)
     except Exception as exc:  # e.g. a result that cannot be sent back: the job failed
         if is_write_failure(exc):
             raise
-        name = slot.job.name
-        return JobResult(name, FAILED, 0.0, [], type(exc).__name__, one_line(exc))
+        return JobResult(job.name, FAILED, 0.0, [], type(exc).__name__, one_line(exc))
 
 
 def build(options: BuildOptions, out: TextIO | None = None, err: TextIO | None = None) -> int:
