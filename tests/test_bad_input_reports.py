@@ -23,13 +23,14 @@ from shapely.geometry import box
 
 from analysis import config
 from analysis.analyses.areas import AreaCounts
+from analysis.core.relative_dates import RUN_DATE_ENV
 from analysis.figures import groups as fg
 from analysis.figures import maps, style
 from analysis.reports import attack_sections, page
 from analysis.reports import group_evolution as ge
 from analysis.reports import public_opinion as po
 from analysis.reports.context import open_run
-from analysis.reports.params import ParameterError, check_parameters
+from analysis.reports.params import KNOWN_COUNTRIES, ParameterError, check_parameters
 from analysis.reports.parts import Chart, NoData, Report
 from tests import attack_report
 
@@ -424,3 +425,31 @@ def test_markup_in_a_group_name_is_text_in_the_figure_and_its_caption(machine, t
     assert "<b>AQ</b>&$1$" in svg_texts(tmp_path / "figures" / "events-by-group.svg")
     body = next(o.data for o, m in machine if "figure" in m.get(page.METADATA_KEY, {}))
     assert "<b>" not in body
+
+
+# --- issue 27: parameters the build passes on ------------------------------------------------
+
+
+def test_an_unknown_sahel_country_is_named_in_one_sentence(machine):
+    """Before, sahel_countries was not checked: a misspelt country drew an empty line."""
+    with pytest.raises(ParameterError) as raised:
+        attack_report.checked(CURATED, sahel_countries=["Mali", "Nigerr"])
+    assert str(raised.value) == (
+        "Unknown country 'Nigerr' in sahel_countries (did you mean 'Niger'?); use any of: "
+        + ", ".join(KNOWN_COUNTRIES)
+        + "."
+    )
+    with pytest.raises(ParameterError, match=r"^sahel_countries must be a list of country names"):
+        attack_report.checked(CURATED, sahel_countries=5)
+    _, checked = attack_report.checked(CURATED, sahel_countries="Mali, Niger, Ivory Coast, Mali")
+    assert checked.sahel_countries == ("Mali", "Niger", "Côte d'Ivoire")
+
+
+def test_a_relative_date_before_year_one_is_a_parameter_error(machine, monkeypatch):
+    monkeypatch.setenv(RUN_DATE_ENV, "0001-01-01")
+    with pytest.raises(ParameterError) as raised:
+        check_parameters("-1d", "today")
+    assert str(raised.value) == (
+        "Parameter start_date: -1d from the run date 0001-01-01 falls before 0001-01-01, the "
+        "first day a date can hold."
+    )

@@ -143,7 +143,7 @@ def test_formula_like_text_never_becomes_a_formula_in_the_csv():
     ]
 
 
-def test_workbook_sheets_equal_the_csvs_and_hold_no_formula(monkeypatch, tmp_path):
+def test_workbook_sheets_hold_the_csvs_values_and_no_formula(monkeypatch, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     from analysis.pipeline.workbook import write_workbook
 
@@ -172,12 +172,14 @@ def test_workbook_sheets_equal_the_csvs_and_hold_no_formula(monkeypatch, tmp_pat
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     csv = (folder / "table-actors.csv").read_text(encoding="utf-8")
     from_csv = pd.read_csv(io.StringIO(csv), keep_default_na=False, dtype=str)
-    # The sheet's rows are the CSV's, cell for cell ('007' keeps its zeros, 'NA' is a name,
-    # the missing death figure an empty cell, never 0).
+    # The sheet's rows are the CSV's values, cell for cell ('007' keeps its zeros, 'NA' is a
+    # name, the missing death figure an empty cell, never 0), without the CSV's guard
+    # apostrophe: the sheet holds '=1+1' as text (issue 27), the CSV writes "'=1+1".
     assert rows[0] == list(from_csv.columns)
+    assert from_csv["actor"].tolist()[:2] == ["'=1+1", "'@SUM(A1)"]
     expected = [
-        ["'=1+1", "007", 1.5],
-        ["'@SUM(A1)", "ML01", None],
+        ["=1+1", "007", 1.5],
+        ["@SUM(A1)", "ML01", None],
         ["Katiba\nMacina", "x", 0],
         ["NA", "y", 4],
     ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import threading
 import time
 import uuid
@@ -29,6 +30,9 @@ _RACY_SECONDS = 2.0
 REMEMBER_FROM_BYTES = 16 << 20
 #: Folder of the sidecars, under config.CACHE_DIR.
 SIDECAR_FOLDER = "sha256"
+#: A sidecar is a few hundred bytes; no more than this is read of one.
+_SIDECAR_MAX_BYTES = 4096
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 #: digests of this process, by (path, size, mtime_ns, inode)
 _KNOWN: dict[tuple[str, int, int, int], str] = {}
 
@@ -126,12 +130,16 @@ def sidecar_path(resolved: str) -> Path:
 def _read_sidecar(sidecar: Path, key: tuple[str, int, int, int]) -> str | None:
     """The remembered digest when the sidecar names exactly this file state; else None."""
     try:
-        saved = json.loads(sidecar.read_text(encoding="utf-8"))
+        with sidecar.open("rb") as handle:
+            raw = handle.read(_SIDECAR_MAX_BYTES + 1)
+        if len(raw) > _SIDECAR_MAX_BYTES:
+            return None  # not a sidecar (one is a few hundred bytes): hash again, rewrite it
+        saved = json.loads(raw)
         state = (saved["path"], saved["size"], saved["mtime_ns"], saved["inode"])
         digest = saved["sha256"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # missing, half-written by an old version, or not ours: hash again
-    if state != key or not isinstance(digest, str) or len(digest) != 64:
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        return None  # missing, damaged, half-written by an old version, or not ours: hash again
+    if state != key or not isinstance(digest, str) or not _HEX64.fullmatch(digest):
         return None
     return digest
 

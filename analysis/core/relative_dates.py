@@ -45,11 +45,17 @@ def resolve(value: str, on: date) -> date:
     if match.group(1).lower() == "today":
         return on
     amount, unit = int(match.group(2)), match.group(3).lower()
-    if unit == "d":
-        return on - timedelta(days=amount)
-    if unit == "w":
-        return on - timedelta(weeks=amount)
-    months = amount * (12 if unit == "y" else 1)
-    year, month = divmod(on.year * 12 + on.month - 1 - months, 12)
-    month += 1
-    return date(year, month, min(on.day, calendar.monthrange(year, month)[1]))
+    try:
+        if unit == "d":
+            return on - timedelta(days=amount)
+        if unit == "w":
+            return on - timedelta(weeks=amount)
+        months = amount * (12 if unit == "y" else 1)
+        year, month = divmod(on.year * 12 + on.month - 1 - months, 12)
+        month += 1
+        return date(year, month, min(on.day, calendar.monthrange(year, month)[1]))
+    except (OverflowError, ValueError):  # before year 1: no date can hold it
+        raise ValueError(
+            f"{value.strip()} from the run date {on.isoformat()} falls before "
+            f"{date.min.isoformat()}, the first day a date can hold"
+        ) from None

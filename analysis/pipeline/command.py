@@ -6,21 +6,27 @@ executed notebooks, a manifest and an index, and ``reports/index.html`` lists ev
 
 A notebook whose notebook file, parameters, package sources and input files are unchanged since a
 previous run is not executed again: its outputs are reused (``--force`` rebuilds anyway).
+
+Worker processes are spawned (not forked: the build has threads by then): a program that calls
+``build`` guards its entry point with ``if __name__ == "__main__":``, as multiprocessing
+requires.
 """
 
 from __future__ import annotations
 
 import argparse
-import errno
 import json
 import multiprocessing
-import queue
+import os
 import shutil
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -40,6 +46,7 @@ from analysis.pipeline.options import (
     default_jobs,
     is_iso_date,
 )
+from analysis.pipeline.oserrors import cause, os_error_sentence
 from analysis.pipeline.params import ParameterSet, ParameterUsageError
 from analysis.pipeline.pdf import PdfError, check_available, write_pdfs
 from analysis.pipeline.plan import (
@@ -50,8 +57,10 @@ from analysis.pipeline.plan import (
     discover,
     expected_seconds,
     plan_notebooks,
+    resolved_dates,
 )
 from analysis.pipeline.progress import LIVE, QUIET, Progress, choose_mode
+from analysis.pipeline.reuse import damage
 from analysis.pipeline.runs import (
     MANIFEST_NAME,
     BuildLock,
@@ -63,17 +72,21 @@ from analysis.pipeline.runs import (
     recover,
     write_atomic,
 )
+from analysis.pipeline.verify import verify_run
 from analysis.pipeline.workbook import versions_read, write_workbook
 from analysis.pipeline.worker import (
     EXECUTE,
     FAILED,
     OK,
     RENDER,
+    WORKER_DIED,
     Job,
     JobResult,
     init_worker,
+    is_write_failure,
     one_line,
     run_job,
+    worker_died,
 )
 
 #: The CLI (analysis.cli) calls add_arguments and run; tests and benchmarks use the rest.
@@ -94,7 +107,8 @@ __all__ = [
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 #: Bump when the layout of cached results changes, so old runs are not reused.
 #: 3: every output file's sha256 in the manifest ("checksums"), checked before reuse.
-CACHE_VERSION = 3
+#: 4: figures folders hold each table's typed cells (*.cells.json) for the spreadsheet.
+CACHE_VERSION = 4
 
 
 def _copy_outputs(plan: Plan, run_dir: Path) -> JobResult:
@@ -126,9 +140,15 @@ def _copy_outputs(plan: Plan, run_dir: Path) -> JobResult:
 
 
 def _carry_over(
-    history: list[PastRun], run_date: str, run_dir: Path, built: dict[str, JobResult]
+    history: list[PastRun],
+    run_date: str,
+    run_dir: Path,
+    built: dict[str, JobResult],
+    err: TextIO,
 ) -> list[dict[str, Any]]:
-    """With --only, keep the same date's other reports: a partial rebuild destroys nothing."""
+    """With --only, keep the same date's other reports: a partial rebuild destroys nothing but
+    a report whose files no longer match their checksums (the run is checked before it is put
+    in place; that report is named, to be built again)."""
     same_day = next((run for run in history if run.date == run_date), None)
     if same_day is None:
         return []
@@ -136,6 +156,10 @@ def _carry_over(
     for entry in same_day.manifest.get("notebooks", []):
         name = entry["name"]
         if name in built:
+            continue
+        problem = damage(same_day, entry)
+        if problem:
+            print(f"note: {name} not carried over: {problem}; build it again.", file=err)
             continue
         for source in same_day.folder.iterdir():
             if source.is_file() and source.name.startswith(f"{name}."):
@@ -147,6 +171,43 @@ def _carry_over(
     return kept
 
 
+@dataclass
+class _Worker:
+    """One worker process, in an executor of its own: a worker that dies is known to be the
+    one running this job (an executor of several fails all its jobs when one process dies)."""
+
+    executor: ProcessPoolExecutor
+    #: the worker's process id, as the worker itself answered it (to stop it)
+    pid: Future[int]
+
+    @classmethod
+    def start(cls, env: dict[str, str], log_path: Path) -> _Worker:
+        """A new worker process, spawned: no thread of the build is copied into it."""
+        executor = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_worker,
+            initargs=(env, str(log_path)),
+        )
+        return cls(executor, executor.submit(os.getpid))
+
+    def stop(self) -> None:
+        """Kill the worker (its kernel dies with it) and wait for the executor to let go.
+
+        ProcessPoolExecutor can stop a running worker only from Python 3.14
+        (terminate_workers); before that, the pid the worker gave is signalled.
+        """
+        try:
+            os.kill(self.pid.result(timeout=_START_SECONDS), signal.SIGKILL)
+        except (ProcessLookupError, TimeoutError, BrokenProcessPool):
+            pass
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+#: Seconds a worker process may take to start (spawn imports the worker module).
+_START_SECONDS = 120.0
+
+
 def _run_jobs(
     jobs: list[Job],
     workers: int,
@@ -155,47 +216,63 @@ def _run_jobs(
     progress: Progress,
     finished: Callable[[JobResult], None] | None = None,
 ) -> dict[str, JobResult]:
-    """Run the jobs in a pool of worker processes, updating the progress lines; ``finished``
-    is called with each result as it comes in (the other jobs still running)."""
-
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    done: queue.Queue[JobResult] = queue.Queue()
+    """Run the jobs, ``workers`` at a time, each worker process running one job at a time
+    (and the next when it is done), updating the progress lines; ``finished`` is called with
+    each result as it comes in (the other jobs still running). A worker that dies fails its
+    job with a sentence and is replaced; a write that did not reach the disk stops the build
+    (raised)."""
+    waiting = list(jobs)
+    running: dict[Future[JobResult], tuple[_Worker, Job, float]] = {}
+    idle: list[_Worker] = []
     results: dict[str, JobResult] = {}
-    pool = context.Pool(processes=workers, initializer=init_worker, initargs=(env, str(log_path)))
+    rendered = {job.name for job in jobs if job.mode == RENDER}
     try:
-        for job in jobs:
-
-            def failed(exc: BaseException, name: str = job.name) -> None:
-                done.put(JobResult(name, FAILED, 0.0, [], type(exc).__name__, one_line(exc)))
-
-            pool.apply_async(run_job, (job,), callback=done.put, error_callback=failed)
-        pool.close()
-        pending = [job.name for job in jobs]
-        while pending:
-            # Workers take jobs in order, so the first `workers` unfinished ones are running.
-            for name in pending[:workers]:
-                progress.running(name)
+        while waiting or running:
+            while waiting and len(running) < workers:
+                worker = idle.pop() if idle else _Worker.start(env, log_path)
+                job = waiting.pop(0)
+                running[worker.executor.submit(run_job, job)] = (worker, job, time.perf_counter())
+                progress.running(job.name)
             progress.draw()
-            try:
-                result = done.get(timeout=0.25 if progress.mode == LIVE else 1.0)
-            except queue.Empty:
-                continue
-            results[result.name] = result
-            pending.remove(result.name)
-            label = "ok" if result.status == OK else "FAILED"
-            note = (
-                "re-rendered" if result.name in {j.name for j in jobs if j.mode == RENDER} else ""
+            done, _ = wait(
+                running,
+                timeout=0.25 if progress.mode == LIVE else 1.0,
+                return_when=FIRST_COMPLETED,
             )
-            progress.finished(result.name, label, result.duration, note)
-            if finished is not None:
-                finished(result)
+            for future in done:
+                worker, job, started = running.pop(future)
+                result = _outcome(future, job, started)
+                if result.error_type == WORKER_DIED:
+                    worker.executor.shutdown(wait=True)  # broken: the next job gets a new one
+                else:
+                    idle.append(worker)
+                results[result.name] = result
+                label = "ok" if result.status == OK else "FAILED"
+                note = "re-rendered" if result.name in rendered else ""
+                progress.finished(result.name, label, result.duration, note)
+                if finished is not None:
+                    finished(result)
         progress.draw()
-        pool.join()
     except BaseException:
-        pool.terminate()
+        for worker, _, _ in running.values():
+            worker.stop()
         raise
+    finally:
+        for worker in idle:
+            worker.executor.shutdown(wait=True)
     return results
+
+
+def _outcome(future: Future[JobResult], job: Job, started: float) -> JobResult:
+    """A finished job's result; a worker that died gives a failed result naming that."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return worker_died(job, time.perf_counter() - started)
+    except Exception as exc:  # e.g. a result that cannot be sent back: the job failed
+        if is_write_failure(exc):
+            raise
+        return JobResult(job.name, FAILED, 0.0, [], type(exc).__name__, one_line(exc))
 
 
 def build(options: BuildOptions, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -216,7 +293,14 @@ def build(options: BuildOptions, out: TextIO | None = None, err: TextIO | None =
         options.timeout = check_timeout(options.timeout)
         if options.jobs < 1:
             raise ParameterUsageError(f"--jobs must be 1 or more, not {options.jobs}.")
-        if options.out.exists() and not options.out.is_dir():
+        try:
+            out_is_file = options.out.exists() and not options.out.is_dir()
+        except OSError as exc:  # a name longer than the file system allows (ENAMETOOLONG)
+            raise ParameterUsageError(
+                f"--out {display_path(options.out)}: refused by the system: {cause(exc)}; "
+                "give a shorter path."
+            ) from None
+        if out_is_file:
             raise ParameterUsageError(
                 f"--out {display_path(options.out.resolve())} is a file, not a folder; "
                 "give the reports folder."
@@ -233,11 +317,19 @@ def build(options: BuildOptions, out: TextIO | None = None, err: TextIO | None =
             )
         params = ParameterSet.from_sources(options.params_file, options.param_pairs)
         params.check({nb.name: nb.defaults for nb in notebooks})
+        for nb in notebooks:  # a relative date the run date cannot resolve: refused here
+            resolved_dates(
+                {**nb.defaults, **params.for_notebook(nb.name, nb.defaults)}, options.run_date
+            )
         check_template(options.template_dir)
         if options.pdf:
             check_available()
     except (ParameterUsageError, SelectionError, FileNotFoundError, PdfError) as exc:
         print(f"error: {exc}", file=err)
+        return EXIT_USAGE
+    except OSError as exc:  # a path given that the system refuses (too long, a loop of links)
+        where = display_path(exc.filename) if exc.filename else "a path given"
+        print(f"error: cannot use {where}: {cause(exc)}.", file=err)
         return EXIT_USAGE
     reports_dir = options.out.resolve()
     try:
@@ -249,32 +341,11 @@ def build(options: BuildOptions, out: TextIO | None = None, err: TextIO | None =
         print(f"error: {exc}", file=err)
         return EXIT_LOCKED
     except OSError as exc:
-        print(f"error: {_os_error_sentence(exc, reports_dir, options.run_date)}", file=err)
+        print(f"error: {os_error_sentence(exc, reports_dir, options.run_date)}", file=err)
         return EXIT_FAILED
-
-
-_CAUSES = {
-    errno.ENOSPC: "the disk is full (no space left on device)",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EACCES: "permission denied (the folder is not writable for this user)",
-    errno.EPERM: "operation not permitted",
-    errno.EROFS: "the file system is read-only",
-    errno.ENOTDIR: "a part of the path is a file, not a folder",
-    errno.EIO: "an input/output error of the disk",
-}
-
-
-def _os_error_sentence(exc: OSError, reports_dir: Path, run_date: str) -> str:
-    """One sentence for a file-system failure: the folder or file and the cause, no traceback."""
-    cause = _CAUSES.get(exc.errno or -1) or (exc.strerror or str(exc)).lower()
-    filename = Path(exc.filename) if exc.filename else None
-    inside = filename is None or filename == reports_dir or reports_dir in filename.parents
-    if inside:
-        return (
-            f"cannot write the {run_date} reports into {display_path(reports_dir)}: {cause}; "
-            "the build stopped and the earlier reports are untouched."
-        )
-    return f"cannot use {display_path(filename)}: {cause}; the build stopped."
+    except RunNotVerified as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_FAILED
 
 
 def _build_locked(
@@ -301,7 +372,16 @@ def _build_locked(
         }
     )
     git = git_info()
-    history = list(past_runs(reports_dir))
+    runs = list(past_runs(reports_dir, include_damaged=True))
+    history = [run for run in runs if not run.damaged]
+    for run in runs:
+        if run.damaged:
+            problem = run.damaged.removeprefix(f"{MANIFEST_NAME} ")
+            print(
+                f"note: {display_path(run.folder / MANIFEST_NAME)} {problem}; that run is listed "
+                "as damaged and never reused.",
+                file=err,
+            )
     plans = plan_notebooks(options, notebooks, params, base_key, git, history)
     for plan in plans:
         if plan.damaged:
@@ -328,7 +408,10 @@ def _build_locked(
         jobs = [_job(plan, run_dir, work, options) for plan in plans if plan.mode != COPY]
         jobs.sort(key=lambda job: (job.mode != EXECUTE, -expected_seconds(history, job.name)))
         if jobs:
-            env = kernel_environment(work / "jupyter")
+            # A build killed with -9 cannot delete its kernels' connection files: written in
+            # the run's folder, they go with it (the next build removes what a dead one left).
+            (work / "tmp").mkdir()
+            env = kernel_environment(work / "jupyter", temp_dir=work / "tmp")
             workers = max(1, min(options.jobs, len(jobs)))
             # each report's spreadsheet is written on a thread as soon as the report is done,
             # while the others still run, not after the last one
@@ -361,7 +444,8 @@ def _build_locked(
         )
         if options.only:
             manifest["notebooks"] = sorted(
-                manifest["notebooks"] + _carry_over(history, options.run_date, run_dir, results),
+                manifest["notebooks"]
+                + _carry_over(history, options.run_date, run_dir, results, err),
                 key=lambda entry: entry["name"],
             )
         write_atomic(
@@ -371,13 +455,33 @@ def _build_locked(
         write_atomic(
             run_dir / "index.html", run_index_html(manifest, previous=previous, run_dir=run_dir)
         )
+        problem = verify_run(run_dir, manifest)
+        if problem:
+            raise RunNotVerified(
+                f"the new {options.run_date} run was not put in place: {problem}; the build "
+                "stopped and the earlier reports are untouched."
+            )
         target = move_into_place(run_dir, reports_dir, options.run_date)
         moved = True
     finally:
         if not moved:
             shutil.rmtree(run_dir, ignore_errors=True)
-    write_runs_index(reports_dir)
-    return _report(manifest, target, out, err, mode, time.perf_counter() - clock)
+    status = _report(manifest, target, out, err, mode, time.perf_counter() - clock)
+    try:
+        write_runs_index(reports_dir)
+    except OSError as exc:  # the run is in place and whole; only the list of runs is behind
+        print(
+            f"error: the {options.run_date} run is in place, but "
+            f"{display_path(reports_dir / 'index.html')} could not be updated ({cause(exc)}); "
+            "it lists the runs before this one until the next build.",
+            file=err,
+        )
+        return EXIT_FAILED
+    return status
+
+
+class RunNotVerified(RuntimeError):
+    """A run written completely on the face of it failed the check before being put in place."""
 
 
 def _job(plan: Plan, run_dir: Path, work: Path, options: BuildOptions) -> Job:
@@ -452,6 +556,8 @@ def _write_workbook(result: JobResult, run_dir: Path) -> None:
         if write_workbook(folder, run_dir / name, result.title, versions):
             result.files.append(name)
     except (OSError, ValueError) as exc:
+        if is_write_failure(exc):
+            raise  # the disk, not the report: the build stops and replaces nothing
         result.warnings.append(f"spreadsheet {name} not written: {one_line(exc)}")
 
 

@@ -83,10 +83,16 @@ def thumbnail(png: Path, width: int = THUMBNAIL_WIDTH_PX) -> str:
 def key_figure(run_dir: Path, notebook: Mapping[str, Any]) -> dict[str, str] | None:
     """The report's key figure (its first) for the index: title and a small embedded picture;
     None when the run's folder holds no PNG of it."""
+    # imported here as in thumbnail: only an index with a key figure to show needs Pillow
+    from PIL import Image
+
     for figure in notebook.get("figures", []):
         png = run_dir / "figures" / str(notebook.get("name", "")) / f"{figure.get('slug')}.png"
         if png.is_file():
-            return {"title": str(figure.get("title", "")), "src": thumbnail(png)}
+            try:
+                return {"title": str(figure.get("title", "")), "src": thumbnail(png)}
+            except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+                return None  # a damaged picture: the index goes without it, never fails
     return None
 
 

@@ -59,13 +59,18 @@ def write_kernel_spec(jupyter_dir: Path) -> str:
     return KERNEL_NAME
 
 
-def kernel_environment(jupyter_dir: Path) -> dict[str, str]:
-    """Environment variables that make Jupyter find the spec written by ``write_kernel_spec``."""
+def kernel_environment(jupyter_dir: Path, temp_dir: Path | None = None) -> dict[str, str]:
+    """Environment variables that make Jupyter find the spec written by ``write_kernel_spec``;
+    with ``temp_dir``, also the folder for temporary files (TMPDIR), kernels' connection files
+    among them (jupyter_client writes each to a temporary file)."""
     existing = os.environ.get("JUPYTER_PATH", "")
-    return {
+    env = {
         "JUPYTER_PATH": os.pathsep.join(filter(None, [str(jupyter_dir), existing])),
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }
+    if temp_dir is not None:
+        env["TMPDIR"] = str(temp_dir)
+    return env
 
 
 def die_with_parent(sig: int) -> None:

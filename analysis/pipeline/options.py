@@ -59,6 +59,23 @@ def default_jobs() -> int:
     return available_cores()
 
 
+#: The longest --timeout: a week per cell (no notebook cell runs that long; the kernel client
+#: cannot wait 1e308 seconds). No --timeout at all means no limit.
+MAX_TIMEOUT_SECONDS = 7 * 24 * 3600
+
+
+def _timeout_problem(value: float, given: object) -> str:
+    """Why a --timeout value is refused, or ""."""
+    if not math.isfinite(value) or value <= 0:
+        return f"must be a number of seconds above 0, such as 600 or 2.5, not {given!r}"
+    if value > MAX_TIMEOUT_SECONDS:
+        return (
+            f"must be at most {MAX_TIMEOUT_SECONDS:,} seconds (a week), not {given!r}; leave "
+            "--timeout out for no limit"
+        )
+    return ""
+
+
 def check_timeout(timeout: float | None) -> int | None:
     """--timeout in whole seconds as the kernel client wants them (2.5 -> 3), or a sentence."""
     if timeout is None:
@@ -67,10 +84,9 @@ def check_timeout(timeout: float | None) -> int | None:
         value = float(timeout)
     except (TypeError, ValueError):
         value = math.nan
-    if not math.isfinite(value) or value <= 0:
-        raise ParameterUsageError(
-            f"--timeout must be a number of seconds above 0, such as 600 or 2.5, not {timeout!r}."
-        )
+    problem = _timeout_problem(value, timeout)
+    if problem:
+        raise ParameterUsageError(f"--timeout {problem}.")
     return math.ceil(value)
 
 
@@ -108,10 +124,9 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(
-            f"must be a number of seconds above 0, such as 600 or 2.5, not {text!r}"
-        )
+    problem = _timeout_problem(value, text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
     return value
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import difflib
 import json
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,29 +45,57 @@ MAX_PARAMS_BYTES = 1 << 20
 MAX_EXPANDED_VALUES = 100_000
 
 
-def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+class _Cycle(Exception):
+    """A YAML collection that contains itself through an alias (the node where it starts)."""
+
+    def __init__(self, node: yaml.Node) -> None:
+        super().__init__(node)
+        self.node = node
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int]) -> int:
     """How many values a composed YAML node stands for with every alias expanded (memoised by
-    node, so an alias bomb is measured without being expanded)."""
+    node, so an alias bomb is measured without being expanded); raises _Cycle for a list or
+    mapping that contains itself (``&a [*a]``), which no parameter can hold."""
     known = sizes.get(id(node))
     if known is not None:
         return known
-    sizes[id(node)] = 1  # a recursive alias counts once here; the loader refuses it anyway
+    if id(node) in open_nodes:
+        raise _Cycle(node)
+    open_nodes.add(id(node))
     total = 1
     if isinstance(node, yaml.SequenceNode):
-        total += sum(_expanded_size(child, sizes) for child in node.value)
+        total += sum(_expanded_size(child, sizes, open_nodes) for child in node.value)
     elif isinstance(node, yaml.MappingNode):
         total += sum(
-            _expanded_size(key, sizes) + _expanded_size(value, sizes) for key, value in node.value
+            _expanded_size(key, sizes, open_nodes) + _expanded_size(value, sizes, open_nodes)
+            for key, value in node.value
         )
+    open_nodes.discard(id(node))
     total = min(total, MAX_EXPANDED_VALUES + 1)
     sizes[id(node)] = total
     return total
 
 
 def _load_yaml(text: str, where: str) -> Any:
-    """YAML text to values (dates kept as strings), refusing an alias bomb before expanding it."""
-    node = yaml.compose(text, Loader=DateSafeLoader)  # noqa: S506 - SafeLoader subclass
-    if node is not None and _expanded_size(node, {}) > MAX_EXPANDED_VALUES:
+    """YAML text to values (dates kept as strings), refusing an alias bomb before expanding it
+    and a collection that contains itself."""
+    try:
+        node = yaml.compose(text, Loader=DateSafeLoader)  # noqa: S506 - SafeLoader subclass
+        size = _expanded_size(node, {}, set()) if node is not None else 0
+    except _Cycle as cycle:
+        mark = cycle.node.start_mark
+        raise ParameterUsageError(
+            f"{where}, line {mark.line + 1}, column {mark.column + 1}: refused: this "
+            f"{'list' if isinstance(cycle.node, yaml.SequenceNode) else 'mapping'} contains "
+            "itself through an alias (*name), a loop no parameter can hold; write the values "
+            "out instead."
+        ) from None
+    except RecursionError:
+        raise ParameterUsageError(
+            f"{where}: refused: its lists or mappings are nested too deeply."
+        ) from None
+    if size > MAX_EXPANDED_VALUES:
         raise ParameterUsageError(
             f"{where}: refused: its aliases (*name) expand to more than "
             f"{MAX_EXPANDED_VALUES:,} values (a YAML 'alias bomb'); write the values out instead."
@@ -82,27 +111,50 @@ def parse_value(text: str, name: str = "") -> Any:
         return text
 
 
-def load_params_file(path: Path) -> dict[str, Any]:
-    """Read a --params YAML file: a mapping of name to value, dates kept as ISO strings."""
+#: What a path that is not a regular file is, for the sentence that refuses it.
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _read_params_text(path: Path) -> str:
+    """The text of a --params file: a regular file of at most MAX_PARAMS_BYTES, read no
+    further than that (a device such as /dev/zero never ends, a file can grow while read)."""
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise IsADirectoryError(21, "is a folder, not a file")
-        if size > MAX_PARAMS_BYTES:
+        mode = path.stat().st_mode
+        kind = next((name for test, name in _FILE_KINDS if test(mode)), None)
+        if kind is not None or not stat.S_ISREG(mode):
             raise ParameterUsageError(
-                f"{path}: refused: {size:,} bytes is too large for a parameters file "
-                f"(at most {MAX_PARAMS_BYTES:,})."
+                f"{path}: refused: {kind or 'not a regular file'}, not a parameters file; give "
+                "a YAML file of 'name: value' lines."
             )
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_PARAMS_BYTES + 1)
     except OSError as exc:
         raise ParameterUsageError(
             f"{path}: cannot read parameters file ({(exc.strerror or str(exc)).lower()})."
         ) from None
+    if len(data) > MAX_PARAMS_BYTES:
+        raise ParameterUsageError(
+            f"{path}: refused: more than {MAX_PARAMS_BYTES:,} bytes is too large for a "
+            "parameters file."
+        )
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ParameterUsageError(
             f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
             "save it as UTF-8."
         ) from None
+
+
+def load_params_file(path: Path) -> dict[str, Any]:
+    """Read a --params YAML file: a mapping of name to value, dates kept as ISO strings."""
+    text = _read_params_text(path)
     try:
         data = _load_yaml(text, str(path))
     except yaml.YAMLError as exc:

@@ -20,7 +20,7 @@ from analysis.pipeline.inputs import (
     combined_hash,
 )
 from analysis.pipeline.options import BuildOptions
-from analysis.pipeline.params import ParameterSet, find_parameters_cell
+from analysis.pipeline.params import ParameterSet, ParameterUsageError, find_parameters_cell
 from analysis.pipeline.reuse import DAMAGED, find_reusable
 from analysis.pipeline.runs import (
     PastRun,
@@ -116,13 +116,17 @@ def discover(notebooks_dir: Path, only: list[str]) -> list[Notebook]:
 
 
 def resolved_dates(values: dict[str, Any], run_date: str) -> dict[str, str]:
-    """The parameters given relative to the run (``today``, ``-52w``) as ISO dates of this run."""
+    """The parameters given relative to the run (``today``, ``-52w``) as ISO dates of this run;
+    one that falls before the first day a date can hold is a ParameterUsageError."""
     day = date.fromisoformat(run_date)
-    return {
-        name: relative_dates.resolve(value, day).isoformat()
-        for name, value in values.items()
-        if relative_dates.is_relative(value)
-    }
+    resolved = {}
+    for name, value in values.items():
+        if relative_dates.is_relative(value):
+            try:
+                resolved[name] = relative_dates.resolve(value, day).isoformat()
+            except ValueError as exc:
+                raise ParameterUsageError(f"parameter {name}: {exc}.") from None
+    return resolved
 
 
 def plan_notebooks(

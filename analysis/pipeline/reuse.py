@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from analysis.config import display_path
 from analysis.core.hashing import sha256_file
+from analysis.pipeline.manifest_check import inside_run
 from analysis.pipeline.runs import PastRun
-from analysis.pipeline.worker import (
-    OK,
-)
+from analysis.pipeline.worker import OK
 
 
 def find_reusable(
@@ -43,7 +43,7 @@ def find_reusable(
 DAMAGED = "cached result damaged: "
 
 
-def _output_files(folder: Path, files: list[str]) -> dict[str, Path]:
+def output_files(folder: Path, files: list[str]) -> dict[str, Path]:
     """The files a manifest entry lists (a folder entry 'figures/x/' stands for its files)."""
     found: dict[str, Path] = {}
     for relative in files:
@@ -62,9 +62,23 @@ def checksums(folder: Path, files: list[str]) -> dict[str, str]:
     """sha256 of every output file of a report, by path relative to the run folder."""
     return {
         relative: sha256_file(path)
-        for relative, path in _output_files(folder, files).items()
+        for relative, path in output_files(folder, files).items()
         if path.is_file()
     }
+
+
+def _link(folder: Path, *groups: Iterable[Path]) -> str:
+    """The first of these paths that is a symbolic link (a result is plain files and folders:
+    a link could lead a copy outside the run folder), relative to ``folder``, or ""."""
+    for group in groups:
+        for path in group:
+            if path.is_symlink():
+                return path.relative_to(folder).as_posix()
+            if path.is_dir():
+                for item in path.rglob("*"):
+                    if item.is_symlink():
+                        return item.relative_to(folder).as_posix()
+    return ""
 
 
 def damage(run: PastRun, entry: dict[str, Any]) -> str:
@@ -73,10 +87,16 @@ def damage(run: PastRun, entry: dict[str, Any]) -> str:
     recorded = entry.get("checksums")
     if not isinstance(recorded, dict) or not recorded:
         return f"{where}/manifest.json records no checksums for {entry.get('name')!r}"
+    for relative in [*entry.get("files", []), *recorded]:
+        if not inside_run(relative):  # read_manifest refuses these: never read or copy one
+            return f"{where}/manifest.json lists {relative!r}, a path outside its run folder"
     for relative in entry.get("files", []):
         if not (run.folder / relative).exists():
             return f"{where}/{relative} is missing"
-    present = _output_files(run.folder, list(entry.get("files", [])))
+    present = output_files(run.folder, list(entry.get("files", [])))
+    link = _link(run.folder, [run.folder / f for f in entry.get("files", [])], present.values())
+    if link:
+        return f"{where}/{link} is a symbolic link, not a file the run wrote: never followed"
     for relative in sorted(set(recorded) | set(present)):
         path = present.get(relative, run.folder / relative)
         if relative not in recorded:

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from analysis.pipeline.manifest_check import manifest_problem
 
 LOCK_NAME = ".build.lock"
 MANIFEST_NAME = "manifest.json"
@@ -63,9 +66,9 @@ def _holder_pid(holder: str) -> int | None:
 class BuildLock:
     """An exclusive, non-blocking lock on ``<reports>/.build.lock`` (released on exit or death).
 
-    The lock file names the holding build's process id. Processes forked by the build (its pool
-    workers) close their copy of the lock at once, so the lock dies with the build process
-    itself. A lock file still naming a build that is no longer running (killed with -9) is taken
+    The lock file names the holding build's process id. Processes the build starts do not keep
+    the lock (its spawned workers never inherit it, a forked child closes its copy at once), so
+    the lock dies with the build process itself. A lock file still naming a build that is no longer running (killed with -9) is taken
     over; ``took_over`` then says so, for the build to print.
     """
 
@@ -101,9 +104,13 @@ class BuildLock:
                 f"took over the stale lock {self.path} of a build that is no longer running "
                 f"({stale}); what it left unfinished is cleaned up."
             )
-        os.ftruncate(fd, 0)
-        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-        os.pwrite(fd, f"pid {os.getpid()}, started {stamp}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+            os.pwrite(fd, f"pid {os.getpid()}, started {stamp}\n".encode(), 0)
+        except BaseException:  # a full disk: the lock must not stay held by a lost descriptor
+            os.close(fd)
+            raise
         self._fd = fd
         self._owner = os.getpid()
         if hasattr(os, "register_at_fork"):
@@ -209,10 +216,23 @@ class PastRun:
     damaged: str = ""
 
 
+#: A run's manifest is tens of kilobytes; a larger file is damage, not a manifest (read whole).
+MAX_MANIFEST_BYTES = 64 << 20
+
+
 def read_manifest(folder: Path) -> tuple[dict[str, Any], str]:
-    """A run folder's manifest, or ({}, why it is damaged)."""
+    """A run folder's manifest, or ({}, why it is damaged): unreadable, not JSON, too large,
+    not a regular file, or a field the build reads that is damaged (manifest_check)."""
     path = folder / MANIFEST_NAME
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return {}, f"{MANIFEST_NAME} is not a regular file"
+        if info.st_size > MAX_MANIFEST_BYTES:
+            return {}, (
+                f"{MANIFEST_NAME} is too large ({info.st_size:,} bytes; a manifest has at most "
+                f"{MAX_MANIFEST_BYTES:,})"
+            )
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}, f"{MANIFEST_NAME} is missing"
@@ -222,10 +242,11 @@ def read_manifest(folder: Path) -> tuple[dict[str, Any], str]:
         return {}, f"{MANIFEST_NAME} is not UTF-8 text"
     except ValueError as exc:
         return {}, f"{MANIFEST_NAME} is not valid JSON ({exc})"
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("notebooks"), list):
-        return {}, f"{MANIFEST_NAME} does not list the run's notebooks"
-    if not all(isinstance(nb, dict) and nb.get("name") for nb in manifest["notebooks"]):
-        return {}, f"{MANIFEST_NAME} has a notebook entry without a name"
+    except RecursionError:
+        return {}, f"{MANIFEST_NAME} is not valid JSON (nested too deeply)"
+    problem = manifest_problem(manifest)
+    if problem:
+        return {}, f"{MANIFEST_NAME} {problem}"
     return manifest, ""
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -94,14 +95,22 @@ def sheet_name(entry: Mapping[str, Any], taken: set[str]) -> str:
     return name
 
 
+#: Integers beyond this are not exact in a spreadsheet (a double): they are kept as text.
+EXACT_INTEGER = 2**53
+
+
 def cell_value(text: str) -> Any:
-    """A CSV cell as the sheet holds it: empty for no data (never 0), a number where the CSV
-    wrote one, else the text as written ('007' keeps its zeros, 'NA' is a name)."""
+    """A CSV cell as the sheet holds it, for a figures folder without typed cells (see
+    read_cells): empty for no data (never 0), a number where the CSV wrote one that a sheet
+    holds exactly, else the text as written ('007' keeps its zeros, 'NA' is a name, '1e400'
+    and a 25-digit id stay text)."""
     if text == "":
         return None
     if NUMBER_TEXT.fullmatch(text) and not _LEADING_ZERO.match(text):
+        if re.fullmatch(r"[-+]?\d+", text):
+            return int(text) if abs(int(text)) <= EXACT_INTEGER else text
         number = float(text)
-        return int(number) if re.fullmatch(r"[-+]?\d+", text) else number
+        return number if math.isfinite(number) else text
     return text
 
 
@@ -113,6 +122,24 @@ def read_takeaway_csv(path: Path) -> list[list[Any]]:
     reads it."""
     header, *rows = csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
     return [header, *([cell_value(c) for c in r] for r in rows)]
+
+
+def read_cells(path: Path) -> list[list[Any]]:
+    """The header row and rows of a figure's or table's typed cells (Takeaway.cells): text
+    as the table held it (no CSV guard apostrophe), numbers as numbers; an integer a sheet
+    cannot hold exactly or a number that is not finite becomes its text."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [list(data["header"]), *([_exact(cell) for cell in row] for row in data["rows"])]
+
+
+def _exact(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int) and abs(value) > EXACT_INTEGER:
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
 
 
 def versions_read(origins: Iterable[Mapping[str, Any]]) -> dict[str, str]:
@@ -228,10 +255,13 @@ def write_workbook(
     taken: set[str] = set()
     sheets: dict[str, str] = {}
     for entry in exported:
+        rows = read_takeaway_csv(figures_dir / entry["file"])
+        if entry.get("cells") and (figures_dir / Path(entry["cells"]).name).is_file():
+            rows = read_cells(figures_dir / Path(entry["cells"]).name)
         name = sheet_name(entry, taken)
         sheets[f"{entry['kind']}:{entry['slug']}"] = name
         sheet = book.create_sheet(name)
-        for row in read_takeaway_csv(figures_dir / entry["file"]):
+        for row in rows:
             _append_text(sheet, row)
         sheet.freeze_panes = "A2"  # the header stays in view
     for sheet, rows in (

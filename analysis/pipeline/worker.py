@@ -8,10 +8,13 @@ and shuts it down when the notebook is done.
 
 from __future__ import annotations
 
+import errno
 import html
 import os
+import re
 import shutil
 import signal
+import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,6 +29,11 @@ from analysis.pipeline.kernel import die_with_parent
 
 EXECUTE, RENDER = "execute", "render"
 OK, FAILED = "ok", "failed"
+#: Errors of a write that did not reach the disk: the run is incomplete and never replaces
+#: anything (the build stops on them), unlike a notebook's own failure.
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG})
+#: The error type of a report whose worker process died (killed by the out-of-memory killer...).
+WORKER_DIED = "WorkerDied"
 _MESSAGE_LIMIT = 300
 _WARNINGS_KEPT = 20
 
@@ -92,8 +100,28 @@ def one_line(text: object) -> str:
     return line if len(line) <= _MESSAGE_LIMIT else line[: _MESSAGE_LIMIT - 1] + "…"
 
 
+def is_write_failure(exc: BaseException) -> bool:
+    """True for an OSError of a write that did not reach the disk (full, over quota, I/O)."""
+    return isinstance(exc, OSError) and exc.errno in WRITE_ERRNOS
+
+
+#: How an OSError reads once the kernel has turned it into text: "[Errno 28] No space left on
+#: device: '/path'" (papermill hands over only the exception's name and text).
+_KERNEL_OS_ERROR = re.compile(r"^\[Errno (\d+)\] (.*?)(?:: '(.*)')?$")
+
+
+def kernel_write_failure(ename: str, evalue: str) -> OSError | None:
+    """The OSError of a write a notebook's cell failed with (a figure or CSV saved to a full
+    disk), rebuilt from the kernel's error text; None for any other error."""
+    # ENOSPC, EDQUOT, EIO and EFBIG have no subclass of their own: the name is OSError
+    match = _KERNEL_OS_ERROR.match(evalue.strip()) if ename == "OSError" else None
+    if match is None or int(match.group(1)) not in WRITE_ERRNOS:
+        return None
+    return OSError(int(match.group(1)), match.group(2), match.group(3))
+
+
 def init_worker(env: dict[str, str], log_path: str | None) -> None:
-    """Pool initializer: the build's environment for the kernels, output to the run's log,
+    """Worker initializer: the build's environment for the kernels, output to the run's log,
     and the worker bound to the life of the build."""
     # Ctrl-C reaches the whole process group; the parent stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -101,6 +129,7 @@ def init_worker(env: dict[str, str], log_path: str | None) -> None:
     # SIGKILL: a worker has nothing to tidy up; its kernels are sent SIGTERM as it dies.
     die_with_parent(signal.SIGKILL)
     os.environ.update(env)
+    tempfile.tempdir = None  # TMPDIR may have changed: temporary files follow it from now on
     if log_path:
         # Kernels inherit the worker's stdout/stderr: their chatter goes to the run's log.
         log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -186,9 +215,14 @@ def _execute(job: Job) -> tuple[Any, float, str, str, list[str]]:
             start_timeout=120,
         )
     except PapermillExecutionError as exc:
+        disk = kernel_write_failure(exc.ename, exc.evalue)
+        if disk is not None:
+            raise disk from None
         error_type, error_message = exc.ename, one_line(exc.evalue)
         nb = nbformat.read(output, as_version=4)
     except Exception as exc:  # kernel died, timed out, could not start: still keep a notebook
+        if is_write_failure(exc):
+            raise  # the notebook is not at fault: the disk is, and the build stops
         error_type, error_message = type(exc).__name__, one_line(exc) or type(exc).__name__
         if output.exists():
             nb = nbformat.read(output, as_version=4)
@@ -205,10 +239,13 @@ def _execute(job: Job) -> tuple[Any, float, str, str, list[str]]:
 
 
 def run_job(job: Job) -> JobResult:
-    """Build one notebook into the run folder; never raises (a failure is a result)."""
+    """Build one notebook into the run folder; a failure is a result, except a write that did
+    not reach the disk (see WRITE_ERRNOS), which is raised: the build stops on it."""
     try:
         return _run_job(job)
     except Exception as exc:  # a bug here must not take the other notebooks down
+        if is_write_failure(exc):
+            raise
         error_type, message = type(exc).__name__, one_line(exc) or type(exc).__name__
         return JobResult(
             job.name, FAILED, 0.0, failed_page(job, error_type, message), error_type, message
@@ -227,9 +264,28 @@ def failed_page(job: Job, error_type: str, message: str) -> list[str]:
     name = f"{job.name}.failed.html"
     try:
         (Path(job.run_dir) / name).write_text(page, encoding="utf-8")
-    except OSError:
+    except OSError as exc:
+        if is_write_failure(exc):
+            raise
         return []
     return [name]
+
+
+def worker_died(job: Job, seconds: float) -> JobResult:
+    """The result of a job whose worker process died (kill -9, the out-of-memory killer): what
+    it had half written is removed and a failed page says why (the parent process calls this)."""
+    run_dir = Path(job.run_dir)
+    for stem in (job.name, f"{job.name}.failed"):
+        for suffix in (".ipynb", ".html"):
+            (run_dir / f"{stem}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(run_dir / "figures" / job.name, ignore_errors=True)
+    message = (
+        "the worker process building this report ended abruptly (killed, as the system's "
+        "out-of-memory killer does when memory runs out, or crashed); the other reports are kept"
+    )
+    return JobResult(
+        job.name, FAILED, seconds, failed_page(job, WORKER_DIED, message), WORKER_DIED, message
+    )
 
 
 def _run_job(job: Job) -> JobResult:

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from analysis.core.countries import canonical_country
 from analysis.reports import attack_appendix as appendix
 from analysis.reports import attack_context as context
 from analysis.reports import attack_sections as brief
@@ -24,7 +23,7 @@ from analysis.reports import attack_where as places
 from analysis.reports.attack_data import AttackInputs, AttackSeries, analyse, load
 from analysis.reports.attack_params import AttackTrendsParameters, check_report_options
 from analysis.reports.context import RunContext
-from analysis.reports.params import check_parameters
+from analysis.reports.params import check_countries, check_parameters
 from analysis.reports.parts import Report, Section
 from analysis.tables.coverage import EVENT_SOURCES
 
@@ -96,9 +95,7 @@ def check(
         milestone_kinds=milestone_kinds or None,
         names=ctx.curated.resolver,
     )
-    given = [sahel_countries] if isinstance(sahel_countries, str) else list(sahel_countries)
-    # in the project's spelling, as the country is (check_parameters): the series use it
-    countries = [canonical_country(c) or c for c in given]
+    countries = list(check_countries(sahel_countries))
     check_report_options(period, top_n, change_point_method, shift_window, countries)
     return AttackTrendsParameters(
         common, period, top_n, tuple(countries), change_point_method, shift_window

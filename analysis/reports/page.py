@@ -204,10 +204,12 @@ def _write_atomic(path: Path, text: str) -> None:
     temporary.replace(path)
 
 
-def _record_takeaway(entry: dict[str, Any], csv: str | None, about: dict[str, Any]) -> None:
-    """Save a figure's or table's CSV and its metadata file (``<slug>.metadata.json``) into
-    the figures folder and list it in CONTENTS_FILE, for the build's spreadsheet
-    (analysis.pipeline.workbook)."""
+def _record_takeaway(
+    entry: dict[str, Any], csv: str | None, about: dict[str, Any], cells: str | None = None
+) -> None:
+    """Save a figure's or table's CSV, its metadata file (``<slug>.metadata.json``) and its
+    typed cells (Takeaway.cells) into the figures folder and list it in CONTENTS_FILE, for the
+    build's spreadsheet (analysis.pipeline.workbook)."""
     folder = _figures_dir()
     if folder is None:
         return
@@ -215,6 +217,9 @@ def _record_takeaway(entry: dict[str, Any], csv: str | None, about: dict[str, An
     if csv is not None:
         _write_atomic(folder / entry["file"], csv)
     _write_atomic(folder / f"{entry['slug']}.metadata.json", metadata_json(about))
+    if csv is not None and cells is not None:
+        entry = {**entry, "cells": entry["file"].removesuffix(".csv") + ".cells.json"}
+        _write_atomic(folder / entry["cells"], cells)
     with (folder / CONTENTS_FILE).open("a", encoding="utf-8") as contents:
         contents.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
@@ -380,6 +385,7 @@ def figure(
              "sources": [d.key for d in taken.sources], "sources_line": taken.sources_line},
             taken.csv,
             about,
+            taken.cells,
         )  # fmt: skip
     body = (
         f'<figure class="report-figure" id="figure-{number}">{"".join(images)}{key_html(key)}'
@@ -528,6 +534,7 @@ def table(
          "sources": [d.key for d in taken.sources], "sources_line": taken.sources_line},
         taken.csv,
         about,
+        taken.cells,
     )  # fmt: skip
     facts: dict[str, Any] = {"table": {"number": number, "slug": file_slug, "caption": caption}}
     if cites:

@@ -8,6 +8,7 @@ earlier (analysis.tables.coverage.report_end)."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -83,7 +84,10 @@ def _as_date(name: str, value: object, run: date | None = None) -> date:
     if isinstance(value, date):
         return value
     if relative_dates.is_relative(value):
-        return relative_dates.resolve(str(value), run or relative_dates.run_date())
+        try:
+            return relative_dates.resolve(str(value), run or relative_dates.run_date())
+        except ValueError as exc:  # before the first day a date can hold
+            raise ParameterError(f"Parameter {name}: {exc}.") from None
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
@@ -101,6 +105,28 @@ def _as_list(value: object) -> list[str]:
     if isinstance(value, Iterable):
         return [str(v).strip() for v in value if str(v).strip()]
     raise ParameterError(f"Expected a list of names, not {value!r}.")
+
+
+def check_countries(
+    values: object, name: str = "sahel_countries", known: Sequence[str] = KNOWN_COUNTRIES
+) -> tuple[str, ...]:
+    """A list of country names (a text is one name, or several separated by commas), each
+    checked against ``known``, each once; the first unknown one stops with one sentence that
+    names it and the parameter."""
+    try:
+        countries = _as_list(values)
+    except ParameterError:
+        raise ParameterError(f"{name} must be a list of country names, not {values!r}.") from None
+    # in the project's spelling ("Ivory Coast" is Côte d'Ivoire), as check_parameters does
+    countries = [canonical_country(c) or c for c in countries]
+    for country in countries:
+        if country not in known:
+            close = difflib.get_close_matches(country, list(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ParameterError(
+                f"Unknown country {country!r} in {name}{hint}; use any of: {', '.join(known)}."
+            )
+    return tuple(dict.fromkeys(countries))
 
 
 def check_dates(start_date: object, end_date: object) -> tuple[date, date]:

@@ -11,13 +11,17 @@ project: only aggregates are exported.
 from __future__ import annotations
 
 import base64
+import csv
 import dataclasses
+import io
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 # CONTENTS_FILE and NUMBER_TEXT are named from here by the page module and the tests
@@ -46,6 +50,9 @@ class Takeaway:
     versions: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()
     rows: int = 0
+    #: the same table as JSON of typed values, without the CSV's guard apostrophes (cells):
+    #: what the build's spreadsheet writes, so text stays text and numbers stay exact
+    cells: str | None = None
 
     def read(self) -> list[tuple[Dataset, str]]:
         """Each source with the version read of it ('' where none is known)."""
@@ -167,7 +174,7 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     index_named = any(name is not None for name in frame.index.names)
     if index_named or not isinstance(frame.index, pd.RangeIndex):
         frame = frame.reset_index()
-    frame.columns = [inert_text(str(c)) for c in frame.columns]
+    frame.columns = [str(c) for c in frame.columns]
     for column in frame.columns:
         values = frame[column]
         if pd.api.types.is_bool_dtype(values):
@@ -176,9 +183,50 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
             pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values)
         ):
             # text, or lists (object or pyarrow list columns: the event table's group_ids), as
-            # the page's tables show them; text from data never a formula
-            frame[column] = values.map(lambda v: inert_text(list_text(v) if is_list_cell(v) else v))
+            # the page's tables show them (the CSV guards formulas: _inert)
+            frame[column] = values.map(lambda v: list_text(v) if is_list_cell(v) else v)
     return frame
+
+
+def _inert(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as its CSV holds it: text from data never a formula (inert_text)."""
+    frame = frame.copy()
+    frame.columns = [inert_text(c) for c in frame.columns]
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            frame[column] = values.map(inert_text)
+    return frame
+
+
+#: Integers beyond this are not exact in a spreadsheet (a double): they are kept as text.
+EXACT_INTEGER = 2**53
+
+
+def _cell(value: Any, text: str) -> Any:
+    """One cell as the spreadsheet gets it: None where the CSV is empty, a number where the
+    table holds one (exactly: integers beyond EXACT_INTEGER and inf are their CSV text),
+    else the text as the CSV writes it, without a guard (an id '1e400' stays text)."""
+    if text == "":
+        return None
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        return text
+    if isinstance(value, int | np.integer):
+        return int(value) if abs(int(value)) <= EXACT_INTEGER else text
+    number = float(value)
+    return number if math.isfinite(number) else text
+
+
+def cells_json(frame: pd.DataFrame) -> str:
+    """The table as JSON, ``{"header": [...], "rows": [[...], ...]}``, each cell typed
+    (_cell): the values behind the CSV, which guards text and writes every value as text."""
+    header, *rows = csv.reader(io.StringIO(frame.to_csv(index=False, lineterminator="\n")))
+    values = frame.itertuples(index=False, name=None)
+    typed = [
+        [_cell(v, t) for v, t in zip(row, texts, strict=True)]
+        for row, texts in zip(values, rows, strict=True)
+    ]
+    return json.dumps({"header": header, "rows": typed}, ensure_ascii=False, allow_nan=False)
 
 
 def to_frame(data: Any) -> pd.DataFrame | None:
@@ -229,8 +277,9 @@ def takeaway(
     from_acled = any(d.key in NOT_REDISTRIBUTED for d in sources)
     if from_acled and EVENT_ROW_COLUMNS & set(frame.columns):
         return Takeaway(None, sources, ROWS_RESTRICTED, read_versions)
-    body = frame.to_csv(index=False, lineterminator="\n")
-    return Takeaway(body, sources, "", read_versions, tuple(map(str, frame.columns)), len(frame))
+    body = _inert(frame).to_csv(index=False, lineterminator="\n")
+    columns = tuple(map(str, frame.columns))
+    return Takeaway(body, sources, "", read_versions, columns, len(frame), cells_json(frame))
 
 
 def metadata(
