@@ -98,3 +98,23 @@ def test_a_chart_is_drawn_for_the_desktop_column_and_a_phone_and_keyed(monkeypat
         ("2", "Serval (11 January 2013)"),
     ]
     assert body.index("</ol>") < body.index("<figcaption>")
+
+
+def test_a_source_id_the_prose_names_is_a_numbered_reference(monkeypatch):
+    from analysis.reports import numbering
+    from analysis.reports.references import Bibliography
+
+    shown = _shown(monkeypatch)
+    sources = {
+        "defenceweb-2019": {
+            "title": "Mali organizes",
+            "publisher": "DefenceWeb",
+            "published": "2019",
+            "url": "https://x.example",
+        }
+    }
+    monkeypatch.setattr(numbering, "current", lambda: numbering.Numbers(Bibliography(sources)))
+    page.md("The claim (defenceweb-2019) is tested; by {who}.", who="defenceweb-2019")
+    (text, metadata) = shown[0]
+    assert text == "The claim ([\\[1\\]](#ref-1)) is tested; by [\\[1\\]](#ref-1)."
+    assert [r["number"] for r in metadata[METADATA_KEY]["references"]] == [1]

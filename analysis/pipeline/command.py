@@ -362,10 +362,11 @@ def _build_locked(
     input_hashes = {str(p): sha256_file(p) for p in list_files(options.input_dirs)}
     source_hashes = {display_path(p): sha256_file(p) for p in package_sources()}
     sources_hash = combined_hash(source_hashes)
+    # the input files are keyed per notebook (plan.notebook_inputs): a file no report reads
+    # re-runs nothing
     base_key = combined_hash(
         {
             "cache_version": str(CACHE_VERSION),
-            "inputs": combined_hash(input_hashes),
             "sources": sources_hash,
             "python": sys.version,
             "package": __version__,
@@ -382,7 +383,7 @@ def _build_locked(
                 "as damaged and never reused.",
                 file=err,
             )
-    plans = plan_notebooks(options, notebooks, params, base_key, git, history)
+    plans = plan_notebooks(options, notebooks, params, base_key, git, history, input_hashes)
     for plan in plans:
         if plan.damaged:
             print(f"rebuilding {plan.notebook.name}: {plan.damaged}; executed again.", file=err)

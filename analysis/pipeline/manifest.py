@@ -134,7 +134,13 @@ def make_manifest(
                 # stderr lines (warnings): kept in the .ipynb, left out of the HTML.
                 "warnings": result.warnings,
                 "pdf_error": pdf_errors.get(plan.notebook.name),
-                "cache": {"exec_key": plan.exec_key, "render_key": plan.render_key},
+                "cache": {
+                    "exec_key": plan.exec_key,
+                    "render_key": plan.render_key,
+                    # what the result was made from, so a later build can name what changed
+                    "base_key": plan.base_key,
+                    "inputs": plan.inputs,
+                },
             }
         )
     inputs = []

@@ -124,7 +124,14 @@ NOTEBOOK_FIELDS: dict[str, Check] = {
     "spreadsheet": _optional(inside_run),
     "warnings": _list_of(_text),
     "pdf_error": _optional(_text),
-    "cache": _mapping(_text),
+    "cache": _fields(
+        {
+            "exec_key": _text,
+            "render_key": _text,
+            "base_key": _text,
+            "inputs": _mapping(_text),
+        }
+    ),
     "carried_over_from": _optional(_text),
 }
 #: The top-level fields the build and the indexes read.

@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,7 @@ from analysis.core import relative_dates
 from analysis.pipeline.changes import previous_findings
 from analysis.pipeline.html import template_hash
 from analysis.pipeline.index import describe_parameters
-from analysis.pipeline.inputs import (
-    combined_hash,
-)
+from analysis.pipeline.inputs import DEFAULT_INPUT_DIRS, combined_hash
 from analysis.pipeline.options import BuildOptions
 from analysis.pipeline.params import ParameterSet, ParameterUsageError, find_parameters_cell
 from analysis.pipeline.reuse import DAMAGED, find_reusable
@@ -29,6 +28,7 @@ from analysis.pipeline.worker import (
     EXECUTE,
     RENDER,
 )
+from analysis.reports.reads import report_folders
 
 COPY = "copy"
 
@@ -63,6 +63,78 @@ class Plan:
     reason: str = ""
     #: a sentence when the cached result that would have been reused is damaged
     damaged: str = ""
+    #: the input files of the folders the notebook reads, display path -> sha256
+    inputs: dict[str, str] = field(default_factory=dict)
+    #: the key of the code and Python the result is made with
+    base_key: str = ""
+
+
+def notebook_inputs(
+    name: str, input_hashes: Mapping[str, str], input_dirs: Iterable[Path]
+) -> dict[str, str]:
+    """The input files a notebook's result depends on (display path -> sha256): those in the
+    folders its report reads (analysis.reports.reads), and every file of an input folder the
+    build was given beyond the default ones; for a notebook of unknown reads, every input."""
+    folders = report_folders(name)
+    if folders is None:
+        return {display_path(p): digest for p, digest in input_hashes.items()}
+    defaults = {Path(d).resolve() for d in DEFAULT_INPUT_DIRS}
+    extra = [Path(d) for d in input_dirs if Path(d).resolve() not in defaults]
+    within = [f.resolve() for f in (*folders, *extra)]
+    return {
+        display_path(path): digest
+        for path, digest in input_hashes.items()
+        if any(Path(path).is_relative_to(folder) for folder in within)
+    }
+
+
+def what_changed(
+    history: list[PastRun],
+    name: str,
+    overrides: Mapping[str, Any],
+    base_key: str,
+    inputs: Mapping[str, str],
+    resolved: Mapping[str, str] | None = None,
+    relative: Mapping[str, Any] | None = None,
+) -> str:
+    """Why the newest earlier result of the notebook with the same parameters is not reused,
+    naming what changed: the code, the dates given relative to the run, or the input files
+    (changed, new, gone); '' if none."""
+    wanted = json.dumps(dict(overrides), sort_keys=True, default=str)
+    for run in history:  # newest first
+        for entry in run.manifest.get("notebooks", []):
+            cache = entry.get("cache") or {}
+            if entry.get("name") != name or "inputs" not in cache:
+                continue
+            given = json.dumps(entry.get("parameters_given") or {}, sort_keys=True, default=str)
+            if given != wanted:
+                continue
+            if cache.get("base_key") != base_key:
+                return f"the package's code or Python changed since the run of {run.date}"
+            moved = {
+                k: v for k, v in (resolved or {}).items()
+                if (entry.get("parameters_resolved") or {}).get(k) != v
+            }  # fmt: skip
+            if moved:
+                dates = ", ".join(
+                    f"{k} ({(relative or {}).get(k, 'relative')}) is {v}, was "
+                    f"{(entry.get('parameters_resolved') or {}).get(k)}"
+                    for k, v in moved.items()
+                )
+                return f"dates relative to the run date moved since the run of {run.date}: {dates}"
+            before = cache["inputs"]
+            changed = [p for p in inputs if p in before and before[p] != inputs[p]]
+            new = [p for p in inputs if p not in before]
+            gone = [p for p in before if p not in inputs]
+            parts = [f"{p} changed" for p in changed] + [f"{p} is new" for p in new]
+            parts += [f"{p} is gone" for p in gone]
+            if not parts:
+                return ""
+            shown = "; ".join(parts[:3]) + (
+                f"; and {len(parts) - 3} more" if len(parts) > 3 else ""
+            )
+            return f"since the run of {run.date}: {shown}"
+    return ""
 
 
 def discover(notebooks_dir: Path, only: list[str]) -> list[Notebook]:
@@ -136,8 +208,13 @@ def plan_notebooks(
     base_key: str,
     git: dict[str, Any] | None,
     history: list[PastRun],
+    input_hashes: Mapping[str, str] | None = None,
 ) -> list[Plan]:
-    """Decide, per notebook, whether to execute, re-render or copy a past result."""
+    """Decide, per notebook, whether to execute, re-render or copy a past result.
+
+    A notebook's result is keyed by the code (``base_key``), the notebook, its parameters and
+    the input files of the folders it reads (notebook_inputs, from ``input_hashes``: path ->
+    sha256 of every input file)."""
     template = template_hash(options.template_dir)
     plans = []
     for nb in notebooks:
@@ -145,7 +222,8 @@ def plan_notebooks(
         effective = {**nb.defaults, **overrides}
         # dates relative to the run (today, -52w) make a result that holds for its date only
         resolved = resolved_dates(effective, options.run_date)
-        keyed = {"base": base_key, "notebook": nb.sha256}
+        inputs = notebook_inputs(nb.name, input_hashes or {}, options.input_dirs)
+        keyed = {"base": base_key, "notebook": nb.sha256, "inputs": combined_hash(inputs)}
         keyed["parameters"] = json.dumps(overrides, sort_keys=True)
         if resolved:
             keyed["resolved"] = json.dumps(resolved, sort_keys=True)
@@ -169,11 +247,17 @@ def plan_notebooks(
                 "facts": json.dumps(facts, sort_keys=True, default=str),
             }
         )
-        plan = Plan(nb, overrides, facts, exec_key, render_key)
+        plan = Plan(nb, overrides, facts, exec_key, render_key, inputs=inputs, base_key=base_key)
         if options.force:
             plan.reason = "--force"
         else:
             run, entry, why = find_reusable(history, options.run_date, nb.name, exec_key)
+            if run is None and not why.startswith((DAMAGED, "not reused")):
+                given = {k: effective[k] for k in resolved}
+                changed = what_changed(
+                    history, nb.name, overrides, base_key, inputs, resolved, given
+                )
+                why = changed or why
             if run is not None and entry is not None:
                 plan.reuse_run, plan.reuse_entry = run, entry
                 same_render = entry.get("cache", {}).get("render_key") == render_key

@@ -119,8 +119,9 @@ def _references_metadata(references: Sequence[Reference]) -> list[dict[str, Any]
 
 def md(template: str, **values: Any) -> None:
     """Show Markdown prose; ``{name}`` fields are filled with escaped values (a curated
-    source id in them as its numbered reference)."""
-    references: list[Reference] = []
+    source id in the prose or in them as its numbered reference)."""
+    # an id the prose itself names ("The claim (defenceweb-2019) ...") is a reference too
+    template, references = cited(template, lambda text: text, _markdown_link)
     filled = {}
     for key, value in values.items():
         filled[key], found = cited(str(value), esc, _markdown_link)
