@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -80,15 +79,13 @@ def test_every_display_helper_returns_nothing(shown, tmp_path, monkeypatch):
         title="T",
         lede="L",
     )  # fmt: skip
-    old_style = SimpleNamespace(figures={}, tables={}, missing={"map": ("boundaries", "fetch")})
     results = [
         page.md("{n} events", n=3),
         page.key_findings(["One."]),
         page.no_data("boundaries", "run make data"),
         page.figure(fig, "bars", "Bars.", source="fixture"),
         page.table(frame, "Counts"),
-        page.show_table(old_style, "map"),
-        page.show_figure(old_style, "map"),
+        page.show_block(NoData("boundaries", "the 2015 boundaries would fill it")),
         page.show(report, "s"),
         page.front(report),
     ]

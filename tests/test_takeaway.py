@@ -177,38 +177,24 @@ def test_number_text():
     assert hover.number_text(float("nan")) == "no data"  # no data is not zero
 
 
-def test_show_figure_and_show_table_serve_the_report_objects(monkeypatch):
-    """The notebooks' helpers: a figure of the report drawn with its data link, a table by
-    name, a missing one said plainly, a no-data part shown as such."""
-    from types import SimpleNamespace
-
+def test_show_block_serves_each_part_of_a_section(monkeypatch):
+    """A section's parts on the page: a figure drawn with its data link, a table with its
+    link, a missing part said plainly, a no-data part shown as such."""
     from analysis.figures import events as fe
-    from analysis.reports.group_evolution import NoData
-    from analysis.reports.parts import Table
+    from analysis.reports.parts import Chart, NoData, Table
 
     shown = _shown(monkeypatch)
     page.reset_figure_numbers()
     wide = pd.DataFrame({"JNIM": [1, 2], "ISSP": [0, 3]}, index=pd.Index([2020, 2021], name="year"))
-    report = SimpleNamespace(
-        figures={
-            # a figure as the old report objects gave it: slug, title, caption, source, data
-            "by-group": SimpleNamespace(
-                slug="by-group",
-                title="Events by group",
-                caption="Per year.",
-                source=UCDP,
-                data=wide,
-                options={"ylabel": "Events"},
-            )
-        },
-        tables={"groups": Table(pd.DataFrame({"group": ["JNIM"], "events": [3]}), "Groups")},
-        missing={"map": ("boundaries", "run make data")},
-    )
+    blocks = [
+        Chart("by-group", "Per year.", UCDP, wide, draw=fe.draw_split,
+              options={"title": "Events by group", "ylabel": "Events"}),
+        NoData("boundaries", "the 2015 boundaries would fill it"),
+        Table(pd.DataFrame({"group": ["JNIM"], "events": [3]}), "Groups", slug="groups"),
+        NoData("no UCDP actors", "UCDP's actor list would fill it"),
+    ]  # fmt: skip
     # Nothing returned: a notebook cell ending with one echoes nothing.
-    assert page.show_figure(report, "by-group", fe.draw_split) is None
-    assert page.show_figure(report, "map") is None
-    page.show_table(report, "groups")
-    page.show_table(report, NoData("no UCDP actors", "run make data"))
+    assert [page.show_block(block) for block in blocks] == [None] * 4
     figure, missing, table, nothing = shown
     href, _ = [a["href"] for t, a in Tags(figure).tags if t == "a"]
     csv = base64.b64decode(href.split(",", 1)[1]).decode("utf-8")

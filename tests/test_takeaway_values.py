@@ -195,8 +195,7 @@ def test_a_report_table_csv_names_its_own_source_not_every_dataset_read(monkeypa
     # The run read OWID too; the table is from UCDP GED only.
     origins.record_api("owid", "https://example.invalid/owid", {})
     frame = pd.DataFrame({"year": [2020], "deaths (best)": [10]})
-    report = type("Report", (), {"tables": {"deaths": Table(frame, "Deaths", {}, UCDP)}})
-    page.show_table(report, "deaths")
+    page.show_block(Table(frame, "Deaths", {}, UCDP, slug="deaths"))
     (line,) = re.findall(r'<span class="data-sources">([^<]*)</span>', shown[0])
     # By hand from the register's UCDP GED entry: that dataset alone.
     assert line == (

@@ -79,10 +79,10 @@ def build_exporter(template_dir: Path = DEFAULT_TEMPLATE, with_code: bool = Fals
     """A new exporter for the template folder: nbconvert's HTMLExporter, with the cells tagged
     out removed and then the notebook's outline read (contents and appendix, outline.py)."""
     # heavy dependency: imported only when this runs, so the command starts fast
-    from nbconvert import HTMLExporter
+    from nbconvert import HTMLExporter  # noqa: PLC0415 (heavy: loaded when used)
 
     # heavy dependency: imported only when this runs, so the command starts fast
-    from nbconvert.preprocessors import TagRemovePreprocessor
+    from nbconvert.preprocessors import TagRemovePreprocessor  # noqa: PLC0415 (heavy: loaded when used)
 
     html_exporter = HTMLExporter(
         extra_template_basedirs=[str(template_dir.resolve().parent)],

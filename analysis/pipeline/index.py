@@ -26,7 +26,7 @@ INDEX_TEMPLATES: Path = TEMPLATES_DIR / "index"
 
 def _environment(template_dir: Path):
     # imported here: a build that reuses every report never renders an index template
-    import jinja2
+    import jinja2  # noqa: PLC0415 (only when used: see above)
 
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
@@ -70,7 +70,7 @@ THUMBNAIL_WIDTH_PX = 360
 def thumbnail(png: Path, width: int = THUMBNAIL_WIDTH_PX) -> str:
     """A figure's PNG, scaled down to ``width`` and reduced to 64 colours, as a data: URL."""
     # imported here: only an index with a key figure to show needs Pillow
-    from PIL import Image
+    from PIL import Image  # noqa: PLC0415 (only when used: see above)
 
     with Image.open(png) as image:
         image.thumbnail((width, width * 4))
@@ -84,7 +84,7 @@ def key_figure(run_dir: Path, notebook: Mapping[str, Any]) -> dict[str, str] | N
     """The report's key figure (its first) for the index: title and a small embedded picture;
     None when the run's folder holds no PNG of it."""
     # imported here as in thumbnail: only an index with a key figure to show needs Pillow
-    from PIL import Image
+    from PIL import Image  # noqa: PLC0415 (only when used: see above)
 
     for figure in notebook.get("figures", []):
         png = run_dir / "figures" / str(notebook.get("name", "")) / f"{figure.get('slug')}.png"

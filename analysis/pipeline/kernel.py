@@ -98,7 +98,7 @@ def main() -> None:
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]
     # imported here: the build process imports this module only to write the kernel spec
-    from ipykernel import kernelapp
+    from ipykernel import kernelapp  # noqa: PLC0415 (only when used: see above)
 
     kernelapp.launch_new_instance()
 

@@ -73,7 +73,7 @@ def keeps_output(cell: dict[str, Any]) -> bool:
 def problems(path: Path) -> list[Problem]:
     """Stray outputs, and checked cells that nbval could not compare."""
     # heavy dependency: imported only when this runs, so the command starts fast
-    import nbformat
+    import nbformat  # noqa: PLC0415 (heavy: loaded when used)
 
     nb = nbformat.read(path, as_version=4)
     found = []
@@ -120,7 +120,7 @@ def strip(nb: Any) -> Any:
     """Strip outputs, counts and volatile metadata in place, as nbstripout does; returns nb."""
     try:
         # heavy dependency: imported only when this runs, so the command starts fast
-        from nbstripout import strip_output
+        from nbstripout import strip_output  # noqa: PLC0415 (heavy: loaded when used)
     except ImportError:  # a development tool: installed with the [dev] extra
         raise SystemExit(
             "nbstripout is not installed; run `make setup` (pip install -e '.[dev]')."
@@ -139,7 +139,7 @@ def strip(nb: Any) -> Any:
 
 def _write(nb: Any, path: Path) -> None:
     # heavy dependency: imported only when this runs, so the command starts fast
-    import nbformat
+    import nbformat  # noqa: PLC0415 (heavy: loaded when used)
 
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -159,10 +159,10 @@ class RefreshError(RuntimeError):
 def execute(nb: Any, folder: Path, timeout: float | None = None) -> Any:
     """Execute a notebook in its folder with this interpreter's kernel; returns it."""
     # heavy dependency: imported only when this runs, so the command starts fast
-    from nbclient import NotebookClient
+    from nbclient import NotebookClient  # noqa: PLC0415 (heavy: loaded when used)
 
     # heavy dependency: imported only when this runs, so the command starts fast
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError  # noqa: PLC0415 (heavy: loaded when used)
 
     with tempfile.TemporaryDirectory(prefix="mali-kernel-") as jupyter_dir:
         name = write_kernel_spec(Path(jupyter_dir))
@@ -193,7 +193,7 @@ def execute(nb: Any, folder: Path, timeout: float | None = None) -> Any:
 def refresh(path: Path, timeout: float | None = None) -> None:
     """Execute a notebook in place and strip every output except the checked cells."""
     # heavy dependency: imported only when this runs, so the command starts fast
-    import nbformat
+    import nbformat  # noqa: PLC0415 (heavy: loaded when used)
 
     nb = nbformat.read(path, as_version=4)
     kernelspec = nb.metadata.get("kernelspec")
@@ -208,7 +208,7 @@ def refresh(path: Path, timeout: float | None = None) -> None:
 def strip_file(path: Path) -> bool:
     """Strip a notebook file in place; returns whether it changed."""
     # heavy dependency: imported only when this runs, so the command starts fast
-    import nbformat
+    import nbformat  # noqa: PLC0415 (heavy: loaded when used)
 
     before = path.read_text(encoding="utf-8")
     nb = strip(nbformat.reads(before, as_version=nbformat.NO_CONVERT))

@@ -102,7 +102,7 @@ def heading(cell: NotebookNode) -> tuple[int, str, str] | None:
     if match is None or "\n" in text.strip("\n"):
         return None
     # heavy dependency: imported when a page is rendered (the page's own Markdown filter)
-    from nbconvert.filters import markdown2html_mistune
+    from nbconvert.filters import markdown2html_mistune  # noqa: PLC0415 (heavy: loaded when used)
 
     reader = _RenderedHeading()
     reader.feed(markdown2html_mistune(match.group(0)))

@@ -54,7 +54,7 @@ def find_chromium() -> Path | None:
 def check_available() -> Path:
     """The Chromium binary, or a PdfError saying how to install it (before a build starts)."""
     try:
-        import playwright.sync_api  # noqa: F401
+        import playwright.sync_api  # noqa: F401, PLC0415 (is the pdf extra installed?)
     except ImportError:
         raise PdfError(
             "--pdf needs the Python package playwright (pip install -e '.[pdf]')."
@@ -72,7 +72,7 @@ def check_available() -> Path:
 def browser_context(chromium: Path | None = None) -> Iterator[Any]:
     """A headless Chromium with a fresh temporary profile, closed (and the profile deleted) after."""
     # heavy dependency: imported only when this runs, so the command starts fast
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (heavy: loaded when used)
 
     executable = chromium or check_available()
     profile = tempfile.mkdtemp(prefix="mali-reports-chromium-")

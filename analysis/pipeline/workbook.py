@@ -242,7 +242,7 @@ def write_workbook(
     rename; ``versions`` (versions_read of the run's origins) fill in the citations. False
     (nothing written) when the report left no take-away data."""
     # imported here: only a build that executed a report with data writes a spreadsheet
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415 (only when used: see above)
 
     entries = contents(figures_dir)
     exported = [e for e in entries if not e.get("withheld") and (figures_dir / e["file"]).is_file()]
@@ -283,7 +283,7 @@ def _append_text(sheet: Any, values: list[Any]) -> None:
     """Append a row whose text stays text: openpyxl makes any string starting with '=' a
     live formula, and a caption or a name from data must never run in a reader's Excel."""
     # imported here as in write_workbook: only a build that writes a spreadsheet loads openpyxl
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415 (only when used: see above)
 
     # Excel cannot hold control characters (openpyxl refuses them): they are left out.
     sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])

@@ -159,7 +159,7 @@ def _notebook_facts(nb: Any) -> tuple[list[str], list[dict[str, Any]], list[str]
 def _error_note(error_type: str, message: str, log_tail: str) -> Any:
     """A Markdown cell that says why a notebook stopped before any cell ran."""
     # heavy dependency: imported only when this runs, so the command starts fast
-    import nbformat
+    import nbformat  # noqa: PLC0415 (heavy: loaded when used)
 
     text = f"**The build could not run this notebook.** `{error_type}`: {message}"
     if log_tail:
@@ -180,13 +180,13 @@ def _log_tail(work_dir: Path, lines: int = 15) -> str:
 def _execute(job: Job) -> tuple[Any, float, str, str, list[str]]:
     """Run the notebook with papermill; returns (notebook, seconds, error type, message, origins)."""
     # heavy dependency: imported only when this runs, so the command starts fast
-    import nbformat
+    import nbformat  # noqa: PLC0415 (heavy: loaded when used)
 
     # heavy dependency: imported only when this runs, so the command starts fast
-    import papermill
+    import papermill  # noqa: PLC0415 (heavy: loaded when used)
 
     # heavy dependency: imported only when this runs, so the command starts fast
-    from papermill.exceptions import PapermillExecutionError
+    from papermill.exceptions import PapermillExecutionError  # noqa: PLC0415 (heavy: loaded when used)
 
     run_dir, work_dir = Path(job.run_dir), Path(job.work_dir)
     cwd = work_dir / job.name
@@ -290,7 +290,7 @@ def worker_died(job: Job, seconds: float) -> JobResult:
 
 def _run_job(job: Job) -> JobResult:
     # heavy dependency: imported only when this runs, so the command starts fast
-    import nbformat
+    import nbformat  # noqa: PLC0415 (heavy: loaded when used)
 
     run_dir = Path(job.run_dir)
     origins: list[dict[str, Any]] = []
