@@ -153,20 +153,27 @@ def number_panels(
         for _, entry in _numbered(axes[0].get_figure(), list(every.values()))
     )
     texts = []
+    # the panels' widths as the figure's layout makes them, laid out once for all of them
+    axes[0].get_figure().draw_without_rendering()
     for ax, rows in inside:
         if rows:
-            texts += number_above(ax, [(x, numbered[str(row["milestone_id"])]) for x, row in rows])
+            at = [(x, numbered[str(row["milestone_id"])]) for x, row in rows]
+            texts += number_above(ax, at, laid_out=True)
     return texts
 
 
-def number_above(ax: Axes, numbered: Sequence[tuple[float, KeyEntry]]) -> list[Text]:
+def number_above(
+    ax: Axes, numbered: Sequence[tuple[float, KeyEntry]], laid_out: bool = False
+) -> list[Text]:
     """Write each milestone's number above the axes at its x, in the lowest row where it
-    overlaps no other number, and lift the axes' title over the rows."""
+    overlaps no other number, and lift the axes' title over the rows (``laid_out``: the
+    figure was laid out since its axes last changed)."""
     fig = ax.get_figure()
     x_min, x_max = ax.get_xlim()
     # The axes' width as the figure's layout makes it (a draw that paints nothing lays it
     # out); the numbers above the axes change its height, not its width.
-    fig.draw_without_rendering()
+    if not laid_out:
+        fig.draw_without_rendering()
     # (5% to spare: a number past the axes' right end can still narrow them a little)
     width_pt = 0.95 * ax.get_position().width * fig.get_figwidth() * 72
     fontsize = style.size("small")

@@ -34,7 +34,7 @@ from analysis.figures.style import join_sources, new_figure
 from analysis.reports import hover, numbering
 from analysis.reports.parts import Block, Chart, NoData, Report, Table, Text
 from analysis.reports.references import Reference, only_citations
-from analysis.reports.render import render, save_figure_files
+from analysis.reports.render import FORMATS, render, save_figure_files
 from analysis.reports.takeaway import (
     Takeaway,
     is_list_cell,
@@ -187,9 +187,12 @@ def reset_figure_numbers(sources: pd.DataFrame | None = None) -> None:
 
 
 def _encode(rendered: dict[str, bytes]) -> tuple[str, bytes]:
-    """The smaller of the figure's SVG and PNG renderings, as (mime type, bytes)."""
-    svg, png = rendered["svg"], rendered["png"]
-    return ("image/svg+xml", svg) if len(svg) <= len(png) else ("image/png", png)
+    """The smaller of the figure's SVG and PNG renderings (or the one made), as (mime type,
+    bytes)."""
+    svg, png = rendered.get("svg"), rendered.get("png")
+    if svg is not None and (png is None or len(svg) <= len(png)):
+        return "image/svg+xml", svg
+    return "image/png", png
 
 
 def _figures_dir() -> Path | None:
@@ -299,14 +302,13 @@ def _image(
 ) -> str:
     """One rendition's markup: inline SVG with its tooltips where that stays small, else the
     smaller file (the PNG where the figure's rows may not be put in the page's markup)."""
+    svg, png = rendered.get("svg"), rendered.get("png")
     image = (
         None
-        if tooltips is None
-        else hover.inline_svg(
-            rendered["svg"], tooltips, prefix, alt, css_class, css_class == PHONE_CLASS
-        )
+        if tooltips is None or svg is None
+        else hover.inline_svg(svg, tooltips, prefix, alt, css_class, css_class == PHONE_CLASS)
     )
-    if image is None or len(rendered["svg"]) > INLINE_SVG_FACTOR * len(rendered["png"]):
+    if image is None or (png is not None and len(svg) > INLINE_SVG_FACTOR * len(png)):
         mime, payload_bytes = (
             ("image/png", rendered["png"]) if tooltips is None else _encode(rendered)
         )
@@ -356,6 +358,9 @@ def figure(
     # Event rows that may not be passed on (ACLED) are not put in the page's markup either.
     restricted = taken is not None and taken.rows_restricted
     images, title, key = [], slug, []
+    # the first rendition (the desktop's, saved in the figures folder) in both formats; the
+    # others only in the one the page shows of the first (an inline SVG, or a PNG)
+    formats = FORMATS
     for name, drawn in _drawn(fig):
         if not images:
             title, key = _figure_title(drawn, slug), milestone_key(drawn)
@@ -365,6 +370,7 @@ def figure(
             annotate=None
             if tooltips is None
             else lambda f, t=tooltips: t.update(hover.label_artists(f)),
+            formats=formats,
         )
         if not images:
             save_figure_files(drawn, slug, rendered=rendered)
@@ -373,6 +379,7 @@ def figure(
         prefix = f"f{number}{name[:1] if name != style.DESKTOP.name else ''}-"
         css_class = f"figure-{name}" if name else ""  # DESKTOP_CLASS, PHONE_CLASS
         images.append(_image(rendered, tooltips, prefix, alt, css_class))
+        formats = ("png",) if images[0].startswith("<img") else ("svg",)
     facts: dict[str, Any] = {"number": number, "slug": slug, "title": title}
     link = ""
     if taken is not None:

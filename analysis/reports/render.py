@@ -14,7 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from analysis.core.outputs import FIGURES_DIR_ENV
 from analysis.figures.style import literal_text
@@ -27,30 +30,41 @@ FORMATS = ("svg", "png")
 SAVE_OPTIONS: dict[str, Any] = {"bbox_inches": "tight", "dpi": PNG_DPI}
 
 
-def saved(fig: Figure, fmt: str) -> bytes:
-    """The figure saved in one format (``"svg"`` or ``"png"``), as bytes."""
+def saved(fig: Figure, fmt: str, box: Bbox | str = "tight") -> bytes:
+    """The figure saved in one format (``"svg"`` or ``"png"``), as bytes, cut to ``box``
+    (inches; "tight": what is drawn, measured by savefig)."""
     buffer = io.BytesIO()
     # no date in the SVG: the same figure gives the same file on every build
     metadata = {"Date": None} if fmt == "svg" else None
-    fig.savefig(buffer, format=fmt, metadata=metadata, **SAVE_OPTIONS)
+    fig.savefig(buffer, format=fmt, metadata=metadata, **{**SAVE_OPTIONS, "bbox_inches": box})
     return buffer.getvalue()
 
 
-def render(fig: Figure, annotate: Callable[[Figure], Any] | None = None) -> dict[str, bytes]:
-    """The figure as ``{"png": ..., "svg": ...}``, its texts shown literally (no mathtext).
+def render(
+    fig: Figure,
+    annotate: Callable[[Figure], Any] | None = None,
+    formats: tuple[str, ...] = FORMATS,
+) -> dict[str, bytes]:
+    """The figure in ``formats`` (``{"png": ..., "svg": ...}``), its texts shown literally (no
+    mathtext).
 
-    The PNG is saved first: its draw lays the figure out (the figure's layout engine) and makes
-    its ticks, which ``annotate(fig)`` (the tooltips' labels and ids) then reads. The SVG is
-    saved on that layout: laid out a second time, on the SVG's text sizes, the axes move (a
-    legend under them by 13 pt) and the two files would show different figures.
+    The figure is laid out once, by a draw that paints nothing (``draw_without_rendering``:
+    its layout engine runs and its ticks are made, which ``annotate(fig)``, the tooltips'
+    labels and ids, then reads), and its layout then fixed: laid out again on the SVG's text
+    sizes, the axes would move (a legend under them by 13 pt) and the files would show
+    different figures. The box drawn on (what savefig's "tight" measures, padded as it pads)
+    is measured once on that layout, and each format is saved to it with one draw.
     """
     literal_text(fig)
-    rendered = {"png": saved(fig, "png")}
+    if not hasattr(fig.canvas, "get_renderer"):  # a Figure made without pyplot: give it Agg's
+        FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
     fig.set_layout_engine("none")
+    drawn = fig.get_tightbbox(fig.canvas.get_renderer())
+    box = drawn.padded(matplotlib.rcParams["savefig.pad_inches"])
     if annotate is not None:
         annotate(fig)
-    rendered["svg"] = saved(fig, "svg")
-    return rendered
+    return {fmt: saved(fig, fmt, box) for fmt in ("png", "svg") if fmt in formats}
 
 
 def save_figure_files(
