@@ -208,6 +208,23 @@ def _write_atomic(path: Path, text: str) -> None:
     temporary.replace(path)
 
 
+def _take_away(
+    kind: str, number: int, slug: str, title: str, taken: Takeaway, about: dict[str, Any]
+) -> None:
+    """Record a figure's or table's take-away data (_record_takeaway) under its number."""
+    entry = {
+        "kind": kind,
+        "number": number,
+        "slug": slug,
+        "title": title,
+        "file": f"{slug}.csv",
+        "withheld": taken.withheld,
+        "sources": [d.key for d in taken.sources],
+        "sources_line": taken.sources_line,
+    }
+    _record_takeaway(entry, taken.csv, about, taken.cells)
+
+
 def _record_takeaway(
     entry: dict[str, Any], csv: str | None, about: dict[str, Any], cells: str | None = None
 ) -> None:
@@ -387,14 +404,7 @@ def figure(
         about = metadata(taken, title, "figure", number, f"{file_slug}.csv")
         link = data_link(taken, file_slug, about, named=bool(source_text))
         facts["data"] = f"{file_slug}.csv" if taken.csv is not None else None
-        _record_takeaway(
-            {"kind": "figure", "number": number, "slug": file_slug, "title": title,
-             "file": f"{file_slug}.csv", "withheld": taken.withheld,
-             "sources": [d.key for d in taken.sources], "sources_line": taken.sources_line},
-            taken.csv,
-            about,
-            taken.cells,
-        )  # fmt: skip
+        _take_away("figure", number, file_slug, title, taken, about)
     body = (
         f'<figure class="report-figure" id="figure-{number}">{"".join(images)}{key_html(key)}'
         f"<figcaption><strong>Figure {number}.</strong> {html.escape(title)}. "
@@ -536,14 +546,7 @@ def table(
     taken = takeaway(frame.reset_index(drop=True), source, *_run_reads())
     title = caption or file_slug
     about = metadata(taken, title, "table", number, f"{file_slug}.csv", cites)
-    _record_takeaway(
-        {"kind": "table", "number": number, "slug": file_slug, "title": title,
-         "file": f"{file_slug}.csv", "withheld": taken.withheld,
-         "sources": [d.key for d in taken.sources], "sources_line": taken.sources_line},
-        taken.csv,
-        about,
-        taken.cells,
-    )  # fmt: skip
+    _take_away("table", number, file_slug, title, taken, about)
     facts: dict[str, Any] = {"table": {"number": number, "slug": file_slug, "caption": caption}}
     if cites:
         facts["references"] = cites
