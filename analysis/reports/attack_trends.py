@@ -58,7 +58,6 @@ SECTIONS: tuple[Builder, ...] = (
     context.sahel,
     context.claims,
     context.timeline,
-    appendix.coverage_in_full,
     appendix.latest_groups,
     appendix.deadliest_in_full,
     appendix.incidents_in_full,
@@ -67,6 +66,8 @@ SECTIONS: tuple[Builder, ...] = (
     appendix.zones_per_year,
     appendix.method,
     appendix.milestones_in_full,
+    appendix.coverage_in_full,
+    appendix.words,
 )
 
 
@@ -157,7 +158,7 @@ def key_findings(
     if country == "Mali" and inputs.census:
         findings.append(say.shift_finding(series.verdict, series.n_events, inputs.sources.events))
     findings += [
-        say.annual_break_finding(series.owid_breaks, country, params.change_point_method),
+        say.annual_break_finding(series.owid_breaks, country),
         say.overtook_finding(series.sahel_common, country),
     ]
     return tuple(f for f in findings if f)[:6]
