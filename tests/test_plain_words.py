@@ -32,6 +32,7 @@ from analysis.reports import group_evolution as ge
 from analysis.reports import public_opinion as po
 from analysis.reports.parts import Chart, NoData, Report, Table, Text
 from analysis.sources import register
+from analysis.tables import coverage
 from tests import attack_report
 from tests.test_report_group_evolution import ACTORS, BRD
 from tests.test_report_group_evolution import build as build_group
@@ -451,6 +452,28 @@ def test_attack_report_on_the_default_data_with_acled_speaks_plainly(tmp_path, m
     # whoever builds the report.
     assert texts_of_section(built.report, "appendix-coverage")[0] == attack_appendix.ALL_READ
     assert hints == []
+
+
+def test_what_a_reader_left_out_names_the_dataset_not_the_file(tmp_path, monkeypatch):
+    # An ACLED export whose first event is repeated twice: each is counted once, and the note
+    # that says so names the dataset for readers, the file for the build's log.
+    folder = tmp_path / "raw" / "acled"
+    folder.mkdir(parents=True)
+    lines = (FIXTURES / "events" / "acled_export_current.csv").read_text(encoding="utf-8")
+    rows = lines.splitlines(keepends=True)
+    export = folder / "export.csv"
+    export.write_text("".join(rows + [rows[1], rows[1]]), encoding="utf-8")
+    monkeypatch.setattr(config, "RAW_DIR", tmp_path / "raw")
+    monkeypatch.setattr(config, "SHARED_DATA_DIR", tmp_path / "no-shared")
+    rest = (
+        "2 row(s) repeat an earlier row's event id with the same values (e.g. data row 11 "
+        "repeats data row 1, MLI90001): each event is counted once."
+    )
+    for asked in ("auto", "acled"):
+        chosen = coverage.select_events(asked, "Mali", "2021-01-01", "2021-12-31")
+        assert chosen.dataset == "acled"
+        assert chosen.notes == [f"{coverage.TITLES['acled']}: {rest}"], asked
+        assert chosen.build_hints == [f"{config.display_path(export)}: {rest}"], asked
 
 
 def test_attack_notebook_headings_and_appendix():

@@ -90,7 +90,7 @@ METHOD_CHANGE_POINTS = (
     "events to compare). The breaks left out are listed under the figure."
 )
 METHOD_VERDICT = (
-    "**Verdict on the claim.** The claim (defenceweb-2019) is tested part by part on the first "
+    "**Verdict on the claim.** The claim ({source}) is tested part by part on the first "
     "and last windows of whole years the data covers: the north's share of deaths falls, the "
     "centre's rises, the south's rises, each by at least 5 percentage points (this project's "
     "rule: a smaller move is no clear change). Every part holds: supported; some: partly "
@@ -329,10 +329,11 @@ def method(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Secti
                 METHOD_LATEST,
                 METHOD_SIGNAL,
                 METHOD_CHANGE_POINTS,
-                METHOD_VERDICT,
-                METHOD_DATA_THROUGH,
             )
         ),
+        # the claim's source is a value, so that the page links it to its reference
+        Text(METHOD_VERDICT, {"source": say.GEOGRAPHIC_CLAIM_SOURCE}),
+        Text(METHOD_DATA_THROUGH),
     )
 
 

@@ -290,7 +290,8 @@ def select_events(
         )
     if data_source != "auto":
         frame = load(data_source, country=country, start=start, end=end, resolve=resolve)
-        return selection(data_source, frame, PassedOver(list(frame.attrs.get("notes", []))))
+        plain, hints = _plain_notes(frame, TITLES[data_source])
+        return selection(data_source, frame, PassedOver(plain, {}, hints))
     # a file that cannot be read is passed over, never the end of the report; readers read that
     # it could not be read, the build's log which file and why
     unreadable = unreadable_acled_files()
@@ -303,6 +304,22 @@ def select_events(
             return selection(name, found, said)
     curated = load("curated", country=country, start=start, end=end, resolve=resolve)
     return selection("curated", curated, said)
+
+
+def _plain_notes(frame: pd.DataFrame, title: str) -> tuple[list[str], list[str]]:
+    """The loader's notes on what it left out or collapsed, for readers: a note that names the
+    file read names the dataset instead (``title``), and goes as it is to the build hints."""
+    source = str(frame.attrs.get("source", ""))
+    prefixes = [f"{p}: " for p in dict.fromkeys((source, config.display_path(source))) if source]
+    plain, hints = [], []
+    for note in frame.attrs.get("notes", []):
+        prefix = next((p for p in prefixes if note.startswith(p)), None)
+        if prefix is None:
+            plain.append(note)
+            continue
+        plain.append(f"{title}: {note[len(prefix) :]}")
+        hints.append(note)
+    return plain, hints
 
 
 #: What readers read of a file of ACLED's data that cannot be read (the build's log names it).
@@ -369,7 +386,10 @@ def _try_source(
         return None
     if len(frame):
         origins.keep(tried)
-        said.notes += frame.attrs.get("notes", [])  # what the reader left out or collapsed
+        # what the reader left out or collapsed, naming the dataset, not the file
+        plain, hints = _plain_notes(frame, title)
+        said.notes += plain
+        said.build_hints += hints
         if declaration_of(name, frame).event_rows and aggregated_files():
             said.notes.append(
                 f"{TITLES['acled-aggregated']} is also available to this edition, but "
