@@ -114,15 +114,21 @@ def no_census_finding(
     country: str, chronology: str, incidents: int, annual_last: int | None
 ) -> str:
     """The first key finding when the brief has no event data that lists every attack: what
-    its counts and trends come from instead (why it has none: the appendix's data coverage)."""
-    annual = "UCDP's annual series (Our World in Data, UCDP BRD)" + (
-        f", which end in {annual_last}" if annual_last else ""
+    its counts and trends come from instead, UCDP's annual series to ``annual_last`` (None:
+    this edition has none either); why: the appendix's data coverage."""
+    missing = (
+        f"this edition has no event data that lists every attack in {country} (ACLED or UCDP "
+        "GED; appendix, data coverage)"
+    )
+    lead = (
+        "The counts and trends of this brief come from UCDP's annual series (Our World in "
+        f"Data, UCDP BRD), which end in {annual_last}: {missing}."
+        if annual_last
+        else f"This brief counts nothing: {missing}, nor UCDP's annual series for the period."
     )
     return (
-        f"The counts and trends of this brief come from {annual}: this edition has no event "
-        f"data that lists every attack in {country} (ACLED or UCDP GED; appendix, data "
-        f"coverage). The {chronology} ({incidents:,} major incidents) is a selection, shown as "
-        "a timeline, not counted."
+        f"{lead} The {chronology} ({incidents:,} major incidents) is a selection, shown as a "
+        "timeline, not counted."
     )
 
 

@@ -151,7 +151,8 @@ def key_findings(
     country = inputs.country
     findings: list[str | None] = []
     if not inputs.census:
-        last_year = int(inputs.owid["year"].max()) if _has_rows(inputs.owid) else None
+        annual = [f for f in (inputs.owid, inputs.brd) if _has_rows(f)]
+        last_year = int(annual[0]["year"].max()) if annual else None
         findings.append(say.no_census_finding(country, inputs.name, len(inputs.events), last_year))
     findings += [say.owid_finding(inputs.owid, country), say.brd_finding(inputs.brd, country)]
     findings.append(series.latest_finding)

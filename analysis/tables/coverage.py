@@ -6,13 +6,17 @@ rows, whatever the other files there), then a UCDP GED file that has events for 
 and period (event-level data wins over aggregates), then ACLED's aggregated data in
 data/raw/acled (weekly or HDX monthly counts per area: no actors, no single events), then the
 curated chronology (always present), and records why each better source was not used (HDX's
-demonstrations product is never taken: it counts protests, not political violence). A file
+demonstrations product is never taken: it counts protests, not political violence): in words
+for readers (``notes``, which name no file, folder or command) and, for whoever builds the
+report, the files tried, what was wrong with them and how to get the missing ones
+(``build_hints``, for the build's log). A file
 tried and not used is not recorded as read (analysis.core.origins.held). The selection holds
 the canonical tables every source yields (event rows, or totals per area and period), the
 source's declaration of what it gives (analysis.sources.declaration) and, apart, the rows that
 are not attacks (ACLED's protests, riots and strategic developments: ``left_out``).
 ``dataset_status`` lists every dataset with where its file is and how to get it when it is
-missing; ``coverage_table`` describes the loaded frames, with the first and last day each
+missing, ``status_for_readers`` the same for readers (read or not, and where each publisher
+offers it); ``coverage_table`` describes the loaded frames, with the first and last day each
 covers (``Coverage``, see analysis.tables.events).
 
 ``report_end`` applies the rule of a period that follows the run: an end date given relative
