@@ -237,7 +237,12 @@ def test_no_export_of_the_country_is_said_and_none_is_recorded_as_read(acled_fol
     origins.start_log()
     chosen = coverage.select_events("auto", "Mali", "2012-01-01", "2020-12-31")
     assert chosen.dataset == "curated"
+    # readers read why in words; the build's log, which files (issue 24)
     assert chosen.notes[0] == (
+        "Armed Conflict Location & Event Data (ACLED), export: the exports available to this "
+        "edition hold no events for Mali; not used."
+    )
+    assert chosen.build_hints[0] == (
         f"Armed Conflict Location & Event Data (ACLED), export: no ACLED export in "
         f"{config.display_path(acled_folder)} holds events for Mali; the exports there hold "
         "other countries: conflict_data_bfa.csv (Burkina Faso)."
@@ -259,6 +264,11 @@ def test_of_two_exports_of_a_country_the_one_that_reaches_further(acled_folder):
     assert choice.passed_over == (
         f"a_old_mali.csv also holds {len(older):,} events for Mali, to 24 December 2018: not "
         "used, b_mali.csv reaches further or holds more",
+    )
+    # the same for readers, without the files' names (issue 24)
+    assert choice.passed_over_plain == (
+        f"another export also holds {len(older):,} events for Mali, to 24 December 2018: not "
+        "used, the export read reaches further or holds more",
     )
 
 

@@ -91,8 +91,11 @@ def test_no_deaths_per_event_from_a_selection(default_machine):
 
 def test_without_a_census_the_first_key_finding_says_so(default_machine):
     # Deliver 1: when no census of events is present, the brief says so in its first lines.
+    # (Issue 24: in words for readers, never about the machine that built it.)
     first = default_build().report.key_findings[0]
-    assert first.startswith("No event data that lists every attack in Mali")
+    assert first.startswith("The counts and trends of this brief come from UCDP's annual series")
+    assert "this edition has no event data that lists every attack in Mali" in first
+    assert "machine" not in first
 
 
 # --- "Protests are counted as attacks." -------------------------------------------------------
@@ -169,12 +172,13 @@ def test_the_sahel_table_headlines_each_governments_own_dyads(default_machine):
     assert table[column].to_dict() == {"Mali": 7000, "Burkina Faso": 8539, "Niger": 2810}
 
 
-def test_battle_death_shares_say_in_dyads_involving(default_machine):
+def test_battle_death_shares_say_in_the_fighting_with(default_machine):
     # Why: "JNIM accounts for 60% of the 7,000 battle deaths" reads as "JNIM killed 60%".
+    # (Issue 24: "in dyads involving", UCDP's jargon, became "in its fighting with".)
     findings = default_build().report.key_findings
     (brd,) = [f for f in findings if "battle-related deaths" in f]
     assert "accounts for" not in brd
-    assert "were in dyads involving JNIM" in brd
+    assert "were in its fighting with JNIM" in brd
 
 
 def test_moura_names_its_perpetrators_as_recorded(default_machine):
@@ -223,7 +227,7 @@ def test_no_data_notes_say_what_data_fills_the_gap(two_exports):
     burkina = attack_report.build(None, country="Burkina Faso")
     assert burkina.missing  # the maps, the zone test, the claims
     assert not any("choose country" in note.how_to_get for note in burkina.missing.values())
-    assert "Boundary files of Burkina Faso's regions" in burkina.missing["map-regions"].how_to_get
+    assert "boundaries of Burkina Faso's regions" in burkina.missing["map-regions"].how_to_get
 
 
 def test_a_burkina_faso_brief_reads_its_own_milestones(two_exports):

@@ -311,11 +311,18 @@ def test_a_damaged_workbook_in_the_acled_folder_does_not_sink_a_ged_report(machi
     built = build_attack_report()
     assert built.inputs.selection.dataset == "ucdp-ged"  # the good GED file's events
     assert len(built.inputs.events) == 5  # the fixture's Mali events (900006 is in Burkina Faso)
-    assert built.inputs.selection.notes[0] == f"{sentence}; skipped."
+    # the build's log names the file and what is wrong; readers read that a file was skipped
+    assert built.inputs.selection.build_hints[0] == f"{sentence}; skipped."
+    assert built.inputs.selection.notes[0] == coverage.UNREADABLE_NOTE
+    assert str(damaged) not in " ".join(built.inputs.selection.notes)
     status = built.tables["datasets"].frame.set_index("dataset")
     aggregated = status.loc[coverage.TITLES["acled-aggregated"]]
-    assert aggregated["status"] == "cannot be read"
-    assert aggregated["how to get it"] == f"acled-aggregated: {sentence}"
+    assert aggregated["status"] == "could not be read"
+    appendix = built.report["appendix-coverage"]
+    assert (
+        f"{coverage.TITLES['acled-aggregated']}: cannot be read: acled-aggregated: {sentence}"
+        in (appendix.build_hints)
+    )
     # a report that needs the file fails with the same sentence
     with pytest.raises(EventDataError) as raised:
         build_attack_report(data_source="acled-aggregated")
@@ -371,7 +378,9 @@ def test_a_cut_boundaries_file_fails_only_the_map(machine):
     )
     built = build_attack_report()  # Mali: the maps need the boundaries
     assert "map-regions" not in built.charts
-    assert built.missing["map-regions"].what == "Mali region boundaries or events"
+    assert built.missing["map-regions"].what == (
+        "maps per region: this edition was built without the boundaries of Mali's regions"
+    )
     # the rest is there
     assert built.inputs.selection.dataset == "ucdp-ged" and built.report.key_findings
     row = (
@@ -379,10 +388,11 @@ def test_a_cut_boundaries_file_fails_only_the_map(machine):
         .frame.set_index("dataset")
         .loc[coverage.TITLES["geoboundaries-adm1"]]
     )
-    assert (row["status"], row["file"], row["how to get it"]) == (
-        "cannot be read",
-        cut.name,
-        sentence,
+    assert row["status"] == "could not be read"
+    # the file and what is wrong with it: the build's log, not the page
+    assert cut.name in sentence
+    assert f"{coverage.TITLES['geoboundaries-adm1']}: cannot be read: {sentence}" in (
+        built.report["appendix-coverage"].build_hints
     )
 
 

@@ -31,8 +31,22 @@ def machine(tmp_path, monkeypatch) -> Path:
 def test_auto_falls_back_to_curated_and_says_why(machine):
     selection = coverage.select_events("auto", "Mali", "2012-01-01", "2025-12-31")
     assert selection.dataset == "curated" and len(selection.events) == 2
-    assert "ACLED" in selection.notes[0] and "acleddata.com" in selection.notes[0]
-    assert "make data" in selection.notes[1]
+    # readers read what is absent and where its publisher offers it; the build's log how to
+    # get it (issue 24)
+    assert selection.notes[0] == (
+        "Armed Conflict Location & Event Data (ACLED), export: not available when this edition "
+        "was built; ACLED offers it at https://acleddata.com (free account) (licence: ACLED "
+        "Terms of Use and attribution policy (not redistributed by this project))."
+    )
+    assert selection.notes[1].startswith(
+        "UCDP Georeferenced Event Dataset (GED) Global: not available when this edition was "
+        "built; Uppsala Conflict Data Program, Uppsala University offers it at "
+        "https://ucdp.uu.se/downloads/"
+    )
+    assert list(selection.absent) == ["acled", "ucdp-ged", "acled-aggregated"]
+    assert selection.absent["acled"] == selection.notes[0]
+    assert "data/raw/acled/" in selection.build_hints[0]
+    assert "make data" in selection.build_hints[1]
 
 
 def test_auto_skips_a_ged_file_without_the_country(machine):
@@ -40,8 +54,15 @@ def test_auto_skips_a_ged_file_without_the_country(machine):
     shutil.copy(FIXTURES / "ged_v25_1.csv", machine / "ucdp-ged" / "ged251.csv")
     selection = coverage.select_events("auto", "Niger", "2012-01-01", "2025-12-31")
     assert selection.dataset == "curated"
-    assert "has no events for Niger" in selection.notes[1]
-    assert "Burkina Faso, Mali" in selection.notes[1]
+    assert selection.notes[1] == (
+        "UCDP Georeferenced Event Dataset (GED) Global: the file available has no events for "
+        "Niger in the period (it covers Burkina Faso, Mali); not used. The global file from "
+        "Uppsala Conflict Data Program, Uppsala University (https://ucdp.uu.se/downloads/) "
+        "would cover Niger."
+    )
+    assert selection.build_hints[1].startswith(
+        "UCDP Georeferenced Event Dataset (GED) Global: ged251.csv has no events for Niger; "
+    )
     mali = coverage.select_events("auto", "Mali", "2012-01-01", "2025-12-31")
     assert mali.dataset == "ucdp-ged" and len(mali.events) == 5
 
@@ -56,7 +77,7 @@ def test_auto_prefers_acled(machine):
     # MLI90005 (a strategic development) and MLI90007 (a protest), which are not attacks
     assert selection.dataset == "acled" and len(selection.events) == 5
     assert selection.left_out["event_id"].tolist() == ["MLI90005", "MLI90007"]
-    assert selection.notes == []
+    assert selection.notes == [] and selection.build_hints == []
     explicit = coverage.select_events("ucdp-ged", "Mali", None, None)
     assert explicit.dataset == "ucdp-ged"
 
@@ -80,6 +101,19 @@ def test_dataset_status_and_coverage_table(machine):
     assert status.loc[coverage.TITLES["owid"], "where"] == "data/raw"
     assert status.loc[coverage.TITLES["ucdp-brd"], "status"] == "missing"
     assert "make data" in status.loc[coverage.TITLES["ucdp-brd"], "how to get it"]
+    # for readers: whether this edition read it and where the publisher offers it, no file or
+    # folder; the missing file's command is not a problem of a file present (no build hint)
+    readers, hints = coverage.status_for_readers(status.reset_index(), read={"owid"})
+    readers = readers.set_index("dataset")
+    assert readers.columns.tolist() == ["status", "where the publisher offers it"]
+    assert readers.loc[coverage.TITLES["owid"], "status"] == "read"
+    assert readers.loc[coverage.TITLES["ucdp-brd"]].tolist() == [
+        "not available when this edition was built",
+        "Uppsala Conflict Data Program, Uppsala University offers it at "
+        "https://ucdp.uu.se/downloads/ (licence: CC BY 4.0 (Uppsala Conflict Data Program)).",
+    ]
+    assert readers.loc[coverage.TITLES["curated"], "status"] == "available, not used"
+    assert hints == []
     owid = load("owid", country="Mali")
     ged = load("ucdp-ged", FIXTURES / "ged_v25_1.csv", country="Mali")
     table = coverage.coverage_table({"owid": owid, "ucdp-ged": ged}).set_index("dataset")

@@ -1,5 +1,5 @@
-"""Plain words (issue 24, item 7): the group and opinion reports, assembled from hand-made inputs,
-and the report page and indexes say nothing in machine talk or unexplained jargon.
+"""Plain words (issue 24, item 7): the group, opinion and attack reports, assembled from hand-made
+inputs, and the report page and indexes say nothing in machine talk or unexplained jargon.
 
 Every reader-facing text of a report object is gathered: its title, lede and key findings, each
 section's prose, tables (caption, headers, cells), figures (caption, source line, every text
@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pytest
@@ -25,11 +27,13 @@ from analysis.curated.tables import load_polls
 from analysis.pipeline import html as report_html
 from analysis.pipeline import index as report_index
 from analysis.pipeline.changes import compare
-from analysis.reports import coverage_notes, glossary, hover, page
+from analysis.reports import attack_appendix, attack_coverage, coverage_notes, glossary, hover, page
 from analysis.reports import group_evolution as ge
 from analysis.reports import public_opinion as po
 from analysis.reports.parts import Chart, NoData, Report, Table, Text
 from analysis.sources import register
+from analysis.tables import coverage
+from tests import attack_report
 from tests.test_report_group_evolution import ACTORS, BRD
 from tests.test_report_group_evolution import build as build_group
 from tests.test_report_group_evolution import params as group_params
@@ -50,6 +54,7 @@ BANNED: dict[str, re.Pattern[str]] = {
         "data/ path": r"(?<![/\w])data/",  # a URL's '/data/' is the publisher's page
         "../ path": r"\.\./",
         "csv file name": r"\w\.csv\b",
+        "other file name": r"\w\.(?:geojson|xlsx|zip|sav)\b",
         "python file name": r"\w\.py\b",
         "make target": r"\bmake (data|report|test|setup)\b",
         "this machine": r"this machine",
@@ -94,10 +99,11 @@ def block_texts(block, build_hints: list[str]) -> list[str]:
 
 def reader_texts(report: Report, glossary_key: str) -> tuple[list[str], list[str], list[str]]:
     """The report's reader-facing texts (its glossary apart), the texts drawn in its figures,
-    and the build hints its no-data notes carry."""
+    and the build hints its no-data notes and sections carry."""
     texts = [report.title or "", report.lede or "", *report.key_findings]
     hints: list[str] = []
     for key, section in report.sections.items():
+        hints += section.build_hints
         if key != glossary_key:
             for block in section.blocks:
                 texts += block_texts(block, hints)
@@ -246,10 +252,262 @@ def test_opinion_notebook_and_published_pollsters():
     assert (pollsters == "Afrobarometer").sum() == 14
 
 
+# --- the attack-trends report ---------------------------------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+#: Hand-made OWID and UCDP BRD files (tests/fixtures/attack_trends) and the minimal curated
+#: tables (two events: Bamako 2015, Indelimane 2019), as tests/test_report_attack_trends.py.
+ATTACK_RAW = FIXTURES / "attack_trends" / "raw"
+CURATED_MIN = FIXTURES / "curated_min"
+
+
+@pytest.fixture
+def annual_only(tmp_path, monkeypatch):
+    """data/raw holds OWID and UCDP BRD, no event data; no ../shared/data (no boundaries)."""
+    monkeypatch.setattr(config, "RAW_DIR", ATTACK_RAW)
+    monkeypatch.setattr(config, "SHARED_DATA_DIR", tmp_path / "no-shared")
+    monkeypatch.setattr(config, "CURATED_DIR", CURATED_MIN)
+
+
+def attack_notes(built: attack_report.Built) -> list[str]:
+    """The attack report's data coverage notes (the appendix's bullets), one per dataset."""
+    (bullets,) = [
+        b.plain()
+        for b in built.report["appendix-coverage"].blocks
+        if isinstance(b, Text) and b.plain().startswith("- ")
+    ]
+    return bullets.splitlines()
+
+
+def test_attack_report_from_the_chronology_speaks_plainly(annual_only):
+    built = attack_report.build(CURATED_MIN)
+    texts, drawn, hints = reader_texts(built.report, "appendix-glossary")
+    assert offences(texts) == [] and offences(drawn) == []
+    # No key finding about the machine: the first says what the counts rest on, in words.
+    assert built.report.key_findings[0].startswith(
+        "The counts and trends of this brief come from UCDP's annual series"
+    )
+    assert not any("machine" in f or "make data" in f for f in built.report.key_findings)
+    # Each event source this edition was built without is a coverage note: why, what the
+    # report leaves out, where its publisher offers it; so are Mali's boundaries. OWID and BRD
+    # were read: no note.
+    notes = attack_notes(built)
+    assert [n.split("** ")[0] for n in notes] == [
+        "- **Armed Conflict Location & Event Data (ACLED), export",
+        "- **UCDP Georeferenced Event Dataset (GED) Global",
+        "- **Armed Conflict Location & Event Data (ACLED), aggregated data (weekly regional "
+        "files, or HDX's monthly files per country)",
+        "- **Mali regions (ADM1 boundaries, geoBoundaries gbOpen, from OCHA / DNCT)",
+        "- **Mali cercles (ADM2 boundaries, geoBoundaries gbOpen, from OCHA / DNCT)",
+    ]
+    assert notes[0].endswith(
+        "(not available when this edition was built). Without it, the report leaves out "
+        f"{attack_coverage.CENSUS_LEFT_OUT} (UCDP's GED, which also lists every event, would give "
+        "them too). ACLED offers it at https://acleddata.com (free account) (licence: ACLED "
+        "Terms of Use and attribution policy (not redistributed by this project))."
+    )
+    # ... and is not said again among the sources not used
+    assert not any(
+        t.startswith("Not used: ") for t in texts_of_section(built.report, "appendix-coverage")
+    )
+    # The commands and folders go to the build's log.
+    assert any("data/raw/acled/" in h for h in hints)
+    assert any("python -m analysis data fetch ucdp-ged" in h for h in hints)
+    # The datasets table: no file, no folder, where each publisher offers it.
+    datasets = built.tables["datasets"].frame.set_index("dataset")
+    assert datasets.columns.tolist() == ["status", "where the publisher offers it"]
+    assert datasets["status"].to_dict() == {
+        "Curated chronology of major incidents (this project)": "read",
+        "Armed Conflict Location & Event Data (ACLED), export": NOT_AVAILABLE,
+        "Armed Conflict Location & Event Data (ACLED), aggregated data (weekly regional files, "
+        "or HDX's monthly files per country)": NOT_AVAILABLE,
+        "UCDP Georeferenced Event Dataset (GED) Global": NOT_AVAILABLE,
+        "UCDP Candidate Events Dataset (monthly candidate GED releases)": NOT_AVAILABLE,
+        "UCDP Battle-Related Deaths Dataset": "read",
+        "Our World in Data: deaths in armed conflicts by where they occurred": "read",
+        # a report on Mali can use Mali's boundaries: none here
+        "Mali regions (ADM1 boundaries, geoBoundaries gbOpen, from OCHA / DNCT)": NOT_AVAILABLE,
+        "Mali cercles (ADM2 boundaries, geoBoundaries gbOpen, from OCHA / DNCT)": NOT_AVAILABLE,
+    }
+    # UCDP's word is explained in the glossary, the one place it appears; the Sahel tables say
+    # "government-versus-group" (like with like: each government's own pairs in the brief).
+    words = glossary_text(built.report, "appendix-glossary")
+    assert "**Government-versus-group pair (UCDP's 'dyad').**" in words
+    assert built.tables["sahel-brd"].frame.columns.tolist() == [
+        "country",
+        "battle deaths, own government against armed groups",
+        "government-versus-group years",
+    ]
+
+
+NOT_AVAILABLE = "not available when this edition was built"
+
+
+def test_attack_report_as_a_census_without_boundaries(annual_only):
+    # The same inputs read as a census: the maps need Mali's boundaries, which this edition
+    # was built without (no ../shared/data): each map says so, and the appendix says why.
+    built = attack_report.as_census(attack_report.build(CURATED_MIN))
+    texts, drawn, hints = reader_texts(built.report, "appendix-glossary")
+    assert offences(texts) == [] and offences(drawn) == []
+    assert built.missing["map-cercles"].what == (
+        "maps per cercle: this edition was built without the boundaries of Mali's cercles"
+    )
+    assert built.missing["map-cercles"].how_to_get == coverage_notes.WHERE
+    notes = attack_notes(built)
+    assert [n.split("** ")[0] for n in notes] == [
+        "- **Mali regions (ADM1 boundaries, geoBoundaries gbOpen, from OCHA / DNCT)",
+        "- **Mali cercles (ADM2 boundaries, geoBoundaries gbOpen, from OCHA / DNCT)",
+    ]
+    assert (
+        "Without it, the report leaves out the maps of events and deaths per cercle." in (notes[1])
+    )
+    assert any("python -m analysis data fetch geoboundaries-adm2" in h for h in hints)
+
+
+def test_attack_report_without_the_annual_series(tmp_path, monkeypatch):
+    # Nothing in data/raw: no OWID, no BRD, no event data; the curated chronology only.
+    monkeypatch.setattr(config, "RAW_DIR", tmp_path / "raw")
+    monkeypatch.setattr(config, "SHARED_DATA_DIR", tmp_path / "no-shared")
+    monkeypatch.setattr(config, "CURATED_DIR", CURATED_MIN)
+    built = attack_report.build(CURATED_MIN)
+    texts, _, hints = reader_texts(built.report, "appendix-glossary")
+    assert offences(texts) == []
+    # No finding about the missing series: a coverage note of the appendix instead.
+    assert not any("Our World in Data" in f and "2021" in f for f in built.report.key_findings)
+    assert built.report.key_findings == (
+        "This brief counts nothing: this edition has no event data that lists every attack in "
+        "Mali (ACLED or UCDP GED; appendix, data coverage), nor UCDP's annual series for the "
+        "period. The curated chronology (2 major incidents) is a selection, shown as a "
+        "timeline, not counted.",
+    )
+    notes = attack_notes(built)
+    owid = next(n for n in notes if n.startswith("- **Our World in Data"))
+    assert owid == (
+        "- **Our World in Data: deaths in armed conflicts by where they occurred** (not "
+        "available when this edition was built). Without it, the report leaves out the "
+        "national death toll per year, its key finding, the annual change points and the Sahel "
+        "comparison. Our World in Data, from UCDP data offers it at "
+        "https://ourworldindata.org/grapher/deaths-in-armed-conflicts-based-on-where-they-"
+        "occurred (licence: CC BY 4.0 (Our World in Data; underlying UCDP data CC BY 4.0))."
+    )
+    assert any(
+        n.startswith("- **UCDP Battle-Related Deaths Dataset** (not available") for n in notes
+    )
+    national = built.missing["national-trend-ucdp"]
+    assert national.what == (
+        "UCDP's national series: this edition was built without Our World in Data's series of "
+        "conflict deaths (from UCDP) and UCDP's battle-related deaths"
+    )
+    assert "python -m analysis data fetch owid-deaths" in national.build_hint
+    assert built.missing["sahel-comparison"].how_to_get == coverage_notes.WHERE
+
+
+@pytest.fixture
+def acled_exports(tmp_path, monkeypatch):
+    """data/raw/acled holds the hand-made two-country ACLED exports (tests/fixtures/
+    acled_two_countries); no annual series, no boundaries."""
+    folder = tmp_path / "raw" / "acled"
+    folder.mkdir(parents=True)
+    for name in ("conflict_data_mli.csv", "conflict_data_bfa.csv"):
+        shutil.copy(FIXTURES / "acled_two_countries" / name, folder)
+    monkeypatch.setattr(config, "RAW_DIR", tmp_path / "raw")
+    monkeypatch.setattr(config, "SHARED_DATA_DIR", tmp_path / "no-shared")
+    monkeypatch.setenv("MALI_RUN_DATE", "2026-12-08")
+
+
+@pytest.mark.parametrize("country", ["Mali", "Burkina Faso"])
+def test_attack_report_from_acled_exports_speaks_plainly(acled_exports, country):
+    built = attack_report.build(None, country=country)
+    assert built.inputs.selection.dataset == "acled"
+    texts, drawn, hints = reader_texts(built.report, "appendix-glossary")
+    assert offences(texts) == [] and offences(drawn) == []
+    # Every event source was read: no note about them; the annual series were not.
+    notes = attack_notes(built)
+    assert [n.split("** ")[0] for n in notes][:2] == [
+        "- **Our World in Data: deaths in armed conflicts by where they occurred",
+        "- **UCDP Battle-Related Deaths Dataset",
+    ]
+    assert not any(n.startswith("- **Armed Conflict") for n in notes)
+    # The file names read are the build's (and the manifest's), not the page's.
+    assert not any("conflict_data_" in t for t in texts)
+    assert any("make data" in h for h in hints)
+
+
+def test_attack_report_on_the_default_data_with_acled_speaks_plainly(tmp_path, monkeypatch):
+    # The build the issue checks: UCDP's series and Mali's boundaries from ../shared/data, and
+    # Mali's ACLED export in data/raw/acled.
+    shared = config.SHARED_DATA_DIR
+    if not (shared / "mali_boundaries").is_dir() or not (shared / "ucdp_brd_v24_1").is_dir():
+        pytest.skip("../shared/data (boundaries, UCDP BRD 24.1, OWID) is absent on this machine")
+    folder = tmp_path / "raw" / "acled"
+    folder.mkdir(parents=True)
+    shutil.copy(FIXTURES / "acled_two_countries" / "conflict_data_mli.csv", folder)
+    monkeypatch.setattr(config, "RAW_DIR", tmp_path / "raw")
+    monkeypatch.setenv("MALI_RUN_DATE", "2026-12-08")
+    built = attack_report.build(None, country="Mali")
+    texts, drawn, hints = reader_texts(built.report, "appendix-glossary")
+    assert offences(texts) == [] and offences(drawn) == []
+    assert "map-regions" in built.charts and "map-cercles" in built.charts
+    # The boundaries by who made them, not by their file names (which the manifest keeps).
+    assert (
+        "Boundaries: 9 regions and 50 cercles (the 2015 boundaries of OCHA Mali and DNCT, "
+        "through geoBoundaries)."
+    ) in built.texts("where")
+    # Everything the parts need was read: the coverage notes say so, and nothing is asked of
+    # whoever builds the report.
+    assert texts_of_section(built.report, "appendix-coverage")[0] == attack_appendix.ALL_READ
+    assert hints == []
+
+
+def test_what_a_reader_left_out_names_the_dataset_not_the_file(tmp_path, monkeypatch):
+    # An ACLED export whose first event is repeated twice: each is counted once, and the note
+    # that says so names the dataset for readers, the file for the build's log.
+    folder = tmp_path / "raw" / "acled"
+    folder.mkdir(parents=True)
+    lines = (FIXTURES / "events" / "acled_export_current.csv").read_text(encoding="utf-8")
+    rows = lines.splitlines(keepends=True)
+    export = folder / "export.csv"
+    export.write_text("".join(rows + [rows[1], rows[1]]), encoding="utf-8")
+    monkeypatch.setattr(config, "RAW_DIR", tmp_path / "raw")
+    monkeypatch.setattr(config, "SHARED_DATA_DIR", tmp_path / "no-shared")
+    rest = (
+        "2 row(s) repeat an earlier row's event id with the same values (e.g. data row 11 "
+        "repeats data row 1, MLI90001): each event is counted once."
+    )
+    for asked in ("auto", "acled"):
+        chosen = coverage.select_events(asked, "Mali", "2021-01-01", "2021-12-31")
+        assert chosen.dataset == "acled"
+        assert chosen.notes == [f"{coverage.TITLES['acled']}: {rest}"], asked
+        assert chosen.build_hints == [f"{config.display_path(export)}: {rest}"], asked
+
+
+def test_attack_notebook_headings_and_appendix():
+    markdown = notebook_markdown("attack_trends", computed_title=True)
+    assert offences(markdown) == []
+    appendix = markdown[markdown.index(next(m for m in markdown if m.startswith("## Appendix"))) :]
+    assert [m for m in appendix if m.startswith("### ")][-2:] == [
+        f"### {coverage_notes.HEADING}",
+        f"### {glossary.HEADING}",
+    ]
+    shows = notebook_code("attack_trends")
+    assert shows[-2:] == [
+        'page.show(report, "appendix-coverage")',
+        'page.show(report, "appendix-glossary")',
+    ]
+
+
+def notebook_code(name: str) -> list[str]:
+    """The code cells of a shipped notebook, in order."""
+    nb = json.loads((config.NOTEBOOKS_DIR / f"{name}.ipynb").read_text(encoding="utf-8"))
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
 # --- the register, the report page and the indexes ------------------------------------------
 
 
-@pytest.mark.parametrize("key", ["curated", "ucdp-actor", "ucdp-brd", "afrobarometer"])
+@pytest.mark.parametrize(
+    "key", ["curated", "curated-events", "ucdp-actor", "ucdp-brd", "owid", "afrobarometer"]
+)
 def test_register_names_datasets_in_readers_words(key):
     dataset = register.entry(key)
     shown = [dataset.title, dataset.short, dataset.publisher, dataset.licence]
@@ -298,7 +556,7 @@ def test_indexes_speak_plainly():
 
 def test_glossary_entries_are_plain_and_complete():
     # Every entry a report asks for exists; no entry leans on a path, a command or code.
-    for terms in (ge.GLOSSARY_TERMS, po.appendix.GLOSSARY_TERMS):
+    for terms in (ge.GLOSSARY_TERMS, po.appendix.GLOSSARY_TERMS, attack_appendix.GLOSSARY_TERMS):
         assert set(terms) <= set(glossary.ENTRIES)
         assert len(set(terms)) == len(terms)
     texts = [glossary.entry_text(t, {"min_sample": 50}) for t in glossary.ENTRIES]

@@ -141,7 +141,7 @@ def test_event_level_data_wins_and_the_report_says_so(raw):
     report = build()
     assert report.inputs.selection.dataset == "acled"
     assert any(
-        "is also on this machine, but event-level data" in note
+        "is also available to this edition, but event-level data" in note
         for note in report.inputs.selection.notes
     )
     # asked for by name, the aggregates are used

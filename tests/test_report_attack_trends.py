@@ -108,10 +108,11 @@ def test_owid_finding_last_first_and_deadliest_year():
         "UCDP counts 90 deaths from organised violence in Mali in 2021, against 100 in 2019; "
         "the deadliest year was 2020 with 1,500 (Our World in Data from UCDP)."
     )
-    assert "missing on this machine" in say.owid_finding(None, "Mali")
+    # without the series there is no finding: the appendix's data coverage says why
+    assert say.owid_finding(None, "Mali") is None
 
 
-def test_brd_finding_says_in_dyads_involving_and_keeps_to_its_own_government():
+def test_brd_finding_says_in_the_fighting_with_and_keeps_to_its_own_government():
     brd = pd.DataFrame(
         {
             "side_a": ["Government of Mali"] * 4 + ["Government of Niger"],
@@ -120,13 +121,13 @@ def test_brd_finding_says_in_dyads_involving_and_keeps_to_its_own_government():
             "deaths_best": [300, 900, 600, 200, 5000],
         }
     )
-    # The Government of Mali's dyads only (Niger's, counted in Mali because it also fought
+    # The Government of Mali's pairs only (Niger's, counted in Mali because it also fought
     # there, is left out): JNIM 300 + 900 = 1,200 of 300 + 900 + 600 + 200 = 2,000 -> 60%.
-    # Battle-related deaths count both sides: "in dyads involving", never "accounts for".
+    # Battle-related deaths count both sides: "in its fighting with", never "accounts for".
     assert say.brd_finding(brd, "Mali") == (
-        "60% of the 2,000 battle-related deaths UCDP recorded in the dyads of the Government of "
-        "Mali from 2013 to 2020 (1,200) were in dyads involving JNIM; they count the dead of "
-        "both sides, not those one side killed."
+        "60% of the 2,000 battle-related deaths UCDP recorded in the fighting between the "
+        "Government of Mali and armed groups from 2013 to 2020 (1,200) were in its fighting "
+        "with JNIM; they count the dead of both sides, not those one side killed."
     )
     assert say.brd_finding(brd.iloc[0:0], "Mali") is None
 
@@ -176,11 +177,11 @@ def test_annual_break_finding_names_the_first_break():
         ChangePoint(pd.Timestamp("2018-01-01"), 6, 388.4, 1797.2),
         ChangePoint(pd.Timestamp("2022-01-01"), 10, 1797.2, 900.0),
     ]
-    assert say.annual_break_finding(breaks, "Mali", "poisson") == (
+    assert say.annual_break_finding(breaks, "Mali") == (
         "UCDP's annual death series for Mali breaks up in 2018: from 388 to 1,797 deaths a "
-        "year on average (poisson change-point method)."
+        "year on average (a lasting break in the series; method: appendix)."
     )
-    assert say.annual_break_finding([], "Mali", "poisson") is None
+    assert say.annual_break_finding([], "Mali") is None
 
 
 def test_burkina_overtook_finding_and_the_years_it_never_did():
@@ -225,17 +226,17 @@ def test_build_findings_headlines_and_tables_from_the_fixture(machine):
     assert report.inputs.selection.dataset == "curated" and len(report.inputs.events) == 2
     assert report.report.key_findings == (
         # the chronology is a selection: the brief says so first and leans on UCDP's series
-        "No event data that lists every attack in Mali (an ACLED export or UCDP GED) is on "
-        "this machine: the counts and trends of this brief come from UCDP's annual series (Our "
-        "World in Data, UCDP BRD), which end in 2021. The curated chronology (2 major "
+        "The counts and trends of this brief come from UCDP's annual series (Our World in Data, "
+        "UCDP BRD), which end in 2021: this edition has no event data that lists every attack "
+        "in Mali (ACLED or UCDP GED; appendix, data coverage). The curated chronology (2 major "
         "incidents) is a selection, shown as a timeline, not counted.",
         # OWID Mali: 2019 100, 2020 150, 2021 90
         "UCDP counts 90 deaths from organised violence in Mali in 2021, against 100 in 2019; "
         "the deadliest year was 2020 with 150 (Our World in Data from UCDP).",
-        # BRD, the Government of Mali's dyads: JNIM 100 + 80 = 180 of 180 + IS 50 = 230 -> 78%
-        "78% of the 230 battle-related deaths UCDP recorded in the dyads of the Government of "
-        "Mali from 2022 to 2023 (180) were in dyads involving JNIM; they count the dead of both "
-        "sides, not those one side killed.",
+        # BRD, the Government of Mali's pairs: JNIM 100 + 80 = 180 of 180 + IS 50 = 230 -> 78%
+        "78% of the 230 battle-related deaths UCDP recorded in the fighting between the "
+        "Government of Mali and armed groups from 2022 to 2023 (180) were in its fighting with "
+        "JNIM; they count the dead of both sides, not those one side killed.",
         # no 'Latest' and no verdict from a selection; three OWID years cannot hold two
         # segments of two years: no annual break
         "Burkina Faso's conflict deaths first exceeded Mali's in 2020; in 2021 UCDP counts "
@@ -265,26 +266,32 @@ def test_build_findings_headlines_and_tables_from_the_fixture(machine):
         "battle deaths": [180, 50],
         "share": [78.3, 21.7],  # 180 / 230 and 50 / 230, in %
     }
-    # UCDP BRD's rows are dyad-years, not events: the Government of Mali's 3 rows (230 deaths)
-    # are counted under a header that says so.
+    # UCDP BRD's rows are government-versus-group pairs in a year, not events: the Government
+    # of Mali's 3 rows (230 deaths) are counted under a header that says so.
     unresolved = report.tables["unresolved"].frame.set_index("actor")
     assert unresolved.loc["Government of Mali"].tolist() == ["state forces", 3, 230, "ucdp-brd"]
-    assert "events (dyad-years in UCDP BRD)" in unresolved.columns
-    # The Sahel table of the brief: each country's own government's dyads (Mali 230; Burkina
-    # Faso 200, one dyad-year; Niger 25, the Government of Niger's IS dyad of 2021). Over every
-    # dyad placed in the country (appendix), Niger's 75 also hold the Government of Mali's IS
-    # dyad (50 in 2022, fought partly in Niger).
+    assert "events (government-versus-group years in UCDP's battle deaths)" in unresolved.columns
+    # The Sahel table of the brief: each country's own government's pairs (Mali 230; Burkina
+    # Faso 200, one pair-year; Niger 25, the Government of Niger's IS pair of 2021). Over every
+    # pair placed in the country (appendix), Niger's 75 also hold the Government of Mali's IS
+    # pair (50 in 2022, fought partly in Niger).
     sahel = report.tables["sahel-brd"].frame.set_index("country")
-    assert sahel["battle deaths, own government's dyads"].to_dict() == {
-        "Mali": 230,
-        "Burkina Faso": 200,
-        "Niger": 25,
+    assert sahel.to_dict("list") == {
+        "battle deaths, own government against armed groups": [230, 200, 25],
+        # Mali: JNIM 2022 and 2023, IS 2022; Burkina Faso 1; Niger 1
+        "government-versus-group years": [3, 1, 1],
     }
+    assert sahel.index.tolist() == ["Mali", "Burkina Faso", "Niger"]
     every = report.tables["sahel-brd-all"].frame.set_index("country")
-    assert every["battle deaths, every dyad placed there"].to_dict() == {
+    assert every["battle deaths, every government-versus-group pair placed there"].to_dict() == {
         "Mali": 230,
         "Burkina Faso": 200,
         "Niger": 75,
+    }
+    assert every["of which its own government's pairs"].to_dict() == {
+        "Mali": 230,
+        "Burkina Faso": 200,
+        "Niger": 25,
     }
     claims = report.tables["claims"].frame
     assert claims["what the data shows"].iloc[2] == (
@@ -300,12 +307,17 @@ def test_build_sources_and_missing_sections(machine):
         "Our World in Data from UCDP (ourworldindata.org)",
         "UCDP Battle-Related Deaths 25.1 (ucdp.uu.se)",  # the version of the file read
     )
-    # a selection draws no map; from a census, with no boundaries on this machine, the map
-    # sections say how to get them
+    # a selection draws no map; from a census, built without the boundaries, the map sections
+    # say so and point to the appendix (the command goes to the build's log)
     assert report.missing["map-regions"].how_to_get == attack_sections.FILL_WITH_CENSUS
+    assert "data/raw/acled/" in report.missing["map-regions"].build_hint
     census = attack_report.as_census(report)
-    assert census.missing["map-regions"].what == "Mali region boundaries or events"
-    assert "geoboundaries-adm1" in census.missing["map-regions"].how_to_get
+    regions = census.missing["map-regions"]
+    assert regions.what == (
+        "maps per region: this edition was built without the boundaries of Mali's regions"
+    )
+    assert regions.how_to_get == "Why, and where its publisher offers it: appendix, data coverage."
+    assert "geoboundaries-adm1" in regions.build_hint
     assert "map-regions" not in census.charts
     # the state of emergency of November 2015 is in the period; Serval (2013-2014) too
     milestones = report.inputs.milestones
@@ -322,9 +334,9 @@ def test_focus_group_filters_events_and_battle_deaths(machine):
     assert census.missing["national-trend-events"].what == "events for Mali in the period"
     # BRD keeps JNIM's 100 + 80 = 180 only
     assert report.report.key_findings[2] == (
-        "100% of the 180 battle-related deaths UCDP recorded in the dyads of the Government of "
-        "Mali from 2022 to 2023 (180) were in dyads involving JNIM; they count the dead of both "
-        "sides, not those one side killed."
+        "100% of the 180 battle-related deaths UCDP recorded in the fighting between the "
+        "Government of Mali and armed groups from 2022 to 2023 (180) were in its fighting with "
+        "JNIM; they count the dead of both sides, not those one side killed."
     )
 
 
@@ -332,8 +344,8 @@ def test_another_country_has_no_maps_nor_shift_test(machine):
     report = build(country="Niger")
     # the note says what data would fill the gap, not a parameter value
     assert report.missing["map-regions"].how_to_get == (
-        "Boundary files of Niger's regions and provinces (geoBoundaries ADM1 and ADM2) would "
-        "fill it, with a reader for them: the project reads Mali's boundaries only."
+        "The boundaries of Niger's regions and provinces (geoBoundaries ADM1 and ADM2) would "
+        "fill it: the project maps Mali's boundaries only."
     )
     assert "geographic-shift" in report.missing
     assert not any("country =" in n.how_to_get for n in report.missing.values())
@@ -470,8 +482,8 @@ def test_the_body_parts_the_report_gives_the_notebook(machine):
     unresolved = len(report.tables["unresolved"].frame)
     assert unresolved  # the fixture's BRD names the Government of Mali, which is no group
     assert report.texts("groups")[-1] == (
-        f"{unresolved} actor names resolve to no group in groups.csv; they stay in the data "
-        "and are listed in the appendix."
+        f"{unresolved} actor names match no group of the curated groups table; they stay in "
+        "the data and are listed in the appendix."
     )
     niger = build(country="Niger")
     assert "shift" not in niger.tables

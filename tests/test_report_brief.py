@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.reports import brief
+from analysis.reports import brief, coverage_notes, glossary
 from analysis.reports import group_evolution as ge
 from analysis.reports import public_opinion as po
 from analysis.reports.parts import Table
@@ -88,5 +88,6 @@ def test_each_notebook_ends_with_its_appendix():
     assert appendix_titles("public_opinion") == list(po.APPENDIX.values())
     assert appendix_titles("group_evolution") == list(ge.APPENDIX.values())
     attack = appendix_titles("attack_trends")
-    assert attack[0] == "Data coverage in full" and attack[-1] == "Milestones in full"
+    assert attack[0] == "Latest weeks by group" and attack[-3] == "Milestones in full"
+    assert attack[-2:] == [coverage_notes.HEADING, glossary.HEADING]
     assert "Method notes" in attack and "Names that match no group or area" in attack

@@ -33,10 +33,9 @@ def product_words(table: pd.DataFrame) -> str:
 def notes(table: pd.DataFrame, focus_groups: tuple[str, ...]) -> list[str]:
     """The coverage section's sentences about the aggregated data used."""
     unit = "week" if table.attrs.get("frequency") == "week" else "month"
-    source = table.attrs.get("source", "")
     sentences = [
-        f"Event data: ACLED's aggregated data ({product_words(table)}; "
-        f"{source.rsplit('/', 1)[-1]}), counts of events and deaths per area and {unit}, not "
+        f"Event data: ACLED's aggregated data ({product_words(table)}), counts of events and "
+        f"deaths per area and {unit}, not "
         "single events: it names no actor, so the groups section uses UCDP's battle deaths by "
         "group, and types, targets and the deadliest events are not shown. Weekly and monthly "
         "files are never combined."
@@ -53,8 +52,8 @@ def notes(table: pd.DataFrame, focus_groups: tuple[str, ...]) -> list[str]:
             )
     if focus_groups:
         sentences.append(
-            "focus_groups cannot be applied to aggregated data (it names no actor): every "
-            "event of the file is counted."
+            "The focus groups asked for cannot be applied to aggregated data (it names no "
+            "actor): every event of the file is counted."
         )
     sentences.append(yearly_sentence(table))
     sentences.append(rates_sentence())

@@ -1,14 +1,16 @@
 """The appendix of the attack-trends report, one function per section: what the brief leaves
-out (the datasets, the names that match nothing, the zones per year, the method, the tables in
-full). Each is a function of the run's inputs, its series and the parameters, like the brief's
-sections (analysis.reports.attack_sections)."""
+out (the names that match nothing, the zones per year, the method, the tables in full), then
+its data coverage (the datasets this edition did not read, and what each covers) and the words
+it uses. Each is a function of the run's inputs, its series and the parameters, like the
+brief's sections (analysis.reports.attack_sections)."""
 
 from __future__ import annotations
 
 from analysis.analyses import geoshift
 from analysis.analyses.milestones import milestone_table
+from analysis.reports import attack_coverage, glossary
 from analysis.reports import attack_sentences as say
-from analysis.reports.attack_context import milestones_missing, sahel_all_dyads, sahel_missing
+from analysis.reports.attack_context import milestones_missing, sahel_all_pairs, sahel_missing
 from analysis.reports.attack_data import AttackInputs, AttackSeries
 from analysis.reports.attack_params import AttackTrendsParameters
 from analysis.reports.attack_sections import (
@@ -20,16 +22,17 @@ from analysis.reports.attack_sections import (
 )
 from analysis.reports.attack_tables import latest_by, renamed, report_table
 from analysis.reports.attack_where import shift_missing
+from analysis.reports.coverage_notes import coverage_section
 from analysis.reports.parts import NoData, Section, Text, section
-from analysis.tables.coverage import coverage_table
+from analysis.tables.coverage import coverage_table, status_for_readers
 from analysis.tables.events import annual_coverage
 
 DATASETS_PARAGRAPH = (
     "Event data (ACLED, UCDP GED) lists individual incidents; UCDP's Battle-Related Deaths "
     "(BRD) counts deaths per government-versus-group pair and year in state-based conflict "
     "only; Our World in Data's series (from UCDP GED) counts all organised violence per "
-    "country and year. Files are read from `data/raw/` first (`make data`), then, on "
-    "development machines, from `../shared/data`."
+    "country and year. Each dataset's publisher and licence are under Data sources and "
+    "licences; the table below says which this edition read."
 )
 METHOD_CENSUS = (
     "**Census or selection.** An event source says what it is (its declaration): ACLED's "
@@ -78,7 +81,8 @@ METHOD_SIGNAL = (
 METHOD_CHANGE_POINTS = (
     "**Change points.** Found by penalised segmentation (PELT): the series is cut into segments "
     "of constant rate, with a quasi-Poisson cost (Poisson deviance divided by the series' "
-    "over-dispersion) and a penalty of 2·ln(n) per break (`analysis/analyses/changepoints.py`). "
+    "over-dispersion) and a penalty of 2·ln(n) per break (PELT: R. Killick, P. Fearnhead and "
+    "I. A. Eckley, Journal of the American Statistical Association 107(500), 2012). "
     "The event series comes from a census of events only; the annual series from UCDP via OWID. "
     "A break is reported only when the mean after it against the mean before is a large or "
     "moderate increase or a large decrease by ACLED Trendfinder's levels; for an event series "
@@ -86,7 +90,7 @@ METHOD_CHANGE_POINTS = (
     "events to compare). The breaks left out are listed under the figure."
 )
 METHOD_VERDICT = (
-    "**Verdict on the claim.** The claim (defenceweb-2019) is tested part by part on the first "
+    "**Verdict on the claim.** The claim ({source}) is tested part by part on the first "
     "and last windows of whole years the data covers: the north's share of deaths falls, the "
     "centre's rises, the south's rises, each by at least 5 percentage points (this project's "
     "rule: a smaller move is no clear change). Every part holds: supported; some: partly "
@@ -103,9 +107,23 @@ METHOD_DATA_THROUGH = (
 )
 
 
+#: The coverage notes' lead when this edition read every dataset its parts need.
+ALL_READ = (
+    "This edition read all the data its figures and findings need; the table below lists every "
+    "dataset the report can use and whether this edition read it."
+)
+
+
 def coverage_in_full(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
-    """Data coverage in full: the kinds of data, the sources not used and why, the datasets
-    the report can use and what each covers."""
+    """Data coverage: the datasets this edition did not read (why, what the report leaves out,
+    where each publisher offers it), the kinds of data, the event sources not used and why, the
+    datasets the report can use and what each covers; the files and commands go to the build's
+    log."""
+    unread = attack_coverage.unread(d, p)
+    bullets = [u.key for u in unread]
+    # an absent event source shown as a coverage note is not said again among those not used
+    repeated = {note for key, note in d.selection.absent.items() if key in bullets}
+    status, problems = status_for_readers(d.status, attack_coverage.read_keys(d))
     loaded = {d.selection.dataset: d.selection.counted}
     coverages = {d.selection.dataset: d.coverage}
     if d.owid is not None:
@@ -118,13 +136,19 @@ def coverage_in_full(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters
     sources += [d.sources.owid] * (d.owid is not None) + [d.sources.brd] * (d.brd is not None)
     return section(
         "appendix-coverage",
+        *(coverage_section("appendix-coverage", unread).blocks if unread else [Text(ALL_READ)]),
         Text(DATASETS_PARAGRAPH),
-        *(Text("Not used: {note}", {"note": note}) for note in d.selection.notes),
-        # the register's entries and the files on the machine: every dataset read is named
+        *(
+            Text("Not used: {note}", {"note": note})
+            for note in d.selection.notes
+            if note not in repeated
+        ),
+        # the register's entries: every dataset the report can use, and whether it was read
         report_table(
             "datasets",
-            d.status,
-            "Datasets the report can use, and how to get the missing ones",
+            status,
+            "Datasets the report can use: which this edition read, and where each publisher "
+            "offers them",
             None,
         ),
         report_table(
@@ -133,6 +157,12 @@ def coverage_in_full(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters
             f"What each dataset covers for {d.country} in the period, and the last day of its data",
             "; ".join(sources),
         ),
+        build_hints=[
+            *d.selection.build_hints,
+            # an absent event source's hint is already among the selection's
+            *(u.build_hint for u in unread if u.build_hint and u.key not in d.selection.absent),
+            *problems,
+        ],
     )
 
 
@@ -148,7 +178,12 @@ def latest_groups(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -
     if not d.declared.actors:
         return section(
             "appendix-latest-groups",
-            NoData(say.no_actors_latest(d.declared), say.GET_EVENTS, slug="latest-groups"),
+            NoData(
+                say.no_actors_latest(d.declared),
+                say.GET_EVENTS,
+                slug="latest-groups",
+                build_hint=say.GET_EVENTS_HINT,
+            ),
         )
     return section(
         "appendix-latest-groups",
@@ -173,35 +208,36 @@ def sahel_per_year(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) 
         return section("appendix-sahel", renamed(sahel_missing(d, p), "sahel"))
     shown = s.sahel_wide.reset_index()
     shown["year"] = shown["year"].astype(str)
-    every_dyad = sahel_all_dyads(d)
+    every_pair = sahel_all_pairs(d)
     return section(
         "appendix-sahel",
         report_table("sahel", shown, "Deaths per year by country (OWID from UCDP)", d.sources.owid),
-        Text(SAHEL_ALL_DYADS) if len(every_dyad) else None,
+        Text(SAHEL_ALL_PAIRS) if len(every_pair) else None,
         *(Text("{text}", {"text": t}) for t in other_governments(d)),
         report_table(
             "sahel-brd-all",
-            every_dyad,
-            "State-based battle-related deaths over the period (UCDP BRD): every dyad UCDP "
-            "places in the country, in full, and of those its own government's",
+            every_pair,
+            "State-based battle-related deaths over the period (UCDP BRD): every "
+            "government-versus-group pair UCDP places in the country, in full, and of those its "
+            "own government's",
             d.sources.brd,
         )
-        if len(every_dyad)
+        if len(every_pair)
         else None,
     )
 
 
-SAHEL_ALL_DYADS = (
-    "UCDP's battle-related deaths are counted per dyad (a government against a group) and year, "
-    "and a dyad counts in full in every country where it fought. A country's total over every "
-    "dyad placed there therefore also holds the dyads of other governments that fought partly "
-    "there; the brief compares each country's own government's dyads, and the totals over "
-    "every dyad are here."
+SAHEL_ALL_PAIRS = (
+    "UCDP's battle-related deaths are counted per government-versus-group pair and year, and a "
+    "pair counts in full in every country where it fought. A country's total over every pair "
+    "placed there therefore also holds the pairs of other governments that fought partly "
+    "there; the brief compares each country's own government's pairs, and the totals over "
+    "every pair are here."
 )
 
 
 def other_governments(d: AttackInputs) -> list[str]:
-    """Per country, the battle deaths of other governments' dyads its all-dyads total holds, by
+    """Per country, the battle deaths of other governments' pairs its all-pairs total holds, by
     government, largest first (none: nothing said)."""
     sentences = []
     for country, frame in d.sahel_brd.items():
@@ -213,18 +249,18 @@ def other_governments(d: AttackInputs) -> list[str]:
         by_side = others.groupby("side_a")["deaths_best"].sum().sort_values(ascending=False)
         listed = ", ".join(f"{side} {int(deaths):,}" for side, deaths in by_side.items())
         sentences.append(
-            f"{country}: {int(frame['deaths_best'].sum()):,} over every dyad placed there, of "
-            f"which {int(by_side.sum()):,} in dyads of other governments ({listed})."
+            f"{country}: {int(frame['deaths_best'].sum()):,} over every pair placed there, of "
+            f"which {int(by_side.sum()):,} in the pairs of other governments ({listed})."
         )
     return sentences
 
 
 def unmatched(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
-    """The actor names that resolve to no group, and the area names that match no area."""
+    """The actor names that match no group, and the area names that match no area."""
     names = d.unresolved
     if d.brd is not None and len(d.brd):
-        # a BRD row is a dyad-year: 'Government of Mali: 32 events' was 32 dyad-years
-        names = names.rename(columns={"events": "events (dyad-years in UCDP BRD)"})
+        # a BRD row is a pair and year: 'Government of Mali: 32 events' was 32 such rows
+        names = names.rename(columns={"events": UNRESOLVED_EVENTS})
     areas = [
         report_table(
             f"unmatched-{level}",
@@ -243,11 +279,16 @@ def unmatched(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Se
         report_table(
             "unresolved",
             names.head(UNRESOLVED_LISTED),
-            "Actor names that resolve to no group in groups.csv (kept in the data, listed here)",
+            "Actor names that match no group of the curated groups table (kept in the data, "
+            "listed here)",
             (d.sources.events, d.sources.curated),
         ),
         *areas,
     )
+
+
+#: The header of the unmatched names' counts when UCDP's battle deaths are among the data.
+UNRESOLVED_EVENTS = "events (government-versus-group years in UCDP's battle deaths)"
 
 
 def zones_per_year(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
@@ -288,10 +329,11 @@ def method(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Secti
                 METHOD_LATEST,
                 METHOD_SIGNAL,
                 METHOD_CHANGE_POINTS,
-                METHOD_VERDICT,
-                METHOD_DATA_THROUGH,
             )
         ),
+        # the claim's source is a value, so that the page links it to its reference
+        Text(METHOD_VERDICT, {"source": say.GEOGRAPHIC_CLAIM_SOURCE}),
+        Text(METHOD_DATA_THROUGH),
     )
 
 
@@ -324,3 +366,28 @@ def milestones_in_full(d: AttackInputs, s: AttackSeries, p: AttackTrendsParamete
             d.sources.curated,
         ),
     )
+
+
+#: The words the glossary explains, in the order a reader meets them.
+GLOSSARY_TERMS: tuple[str, ...] = (
+    "data-through",
+    "event-data",
+    "acled",
+    "ucdp",
+    "ged-brd",
+    "owid",
+    "conflict-deaths",
+    "battle-related-deaths",
+    "government-group-pair",
+    "estimates",
+    "curated-tables",
+    "types-of-violence",
+    "regions-cercles",
+    "change-point",
+    "milestone",
+)
+
+
+def words(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
+    """Words used in this report: the terms of GLOSSARY_TERMS in plain words."""
+    return glossary.section("appendix-glossary", GLOSSARY_TERMS)

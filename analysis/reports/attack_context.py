@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis.figures import events as fe
 from analysis.reports import attack_sentences as say
+from analysis.reports.attack_coverage import unread_part
 from analysis.reports.attack_data import AttackInputs, AttackSeries
 from analysis.reports.attack_params import AttackTrendsParameters
 from analysis.reports.attack_tables import (
@@ -20,7 +21,11 @@ from analysis.reports.brief import (
     milestone_brief_missing,
 )
 from analysis.reports.parts import Chart, NoData, Section, Table, section
-from analysis.tables.coverage import HOW_TO_GET
+
+#: The Sahel tables' headers (a row of UCDP BRD is one government-versus-group pair in a year).
+OWN_DEATHS = "battle deaths, own government against armed groups"
+EVERY_PAIR_DEATHS = "battle deaths, every government-versus-group pair placed there"
+PAIR_YEARS = "government-versus-group years"
 
 
 def sahel(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
@@ -44,10 +49,11 @@ def sahel(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Sectio
         chart,
         report_table(
             "sahel-brd",
-            sahel_own_dyads(d),
-            "State-based battle-related deaths over the period (UCDP BRD) in the dyads of each "
-            "country's own government: the like-with-like comparison (every dyad that fought "
-            "in the country, also where it fought elsewhere: appendix)",
+            sahel_own_pairs(d),
+            "State-based battle-related deaths over the period (UCDP BRD) in the fighting of each "
+            "country's own government against armed groups: the like-with-like comparison (every "
+            "government-versus-group pair that fought in the country, also where it fought "
+            "elsewhere: appendix)",
             d.sources.brd,
         )
         if any(f is not None for f in d.sahel_brd.values())
@@ -55,10 +61,11 @@ def sahel(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Sectio
     )
 
 
-def sahel_own_dyads(d: AttackInputs) -> pd.DataFrame:
-    """Per country, the battle deaths of its own government's dyads: a dyad counts in every
-    country it fought in, so the all-dyads totals are not comparable (Niger's held the
-    Government of Nigeria's war on JAS and IS: 6,209 of its 9,417 in BRD 24.1)."""
+def sahel_own_pairs(d: AttackInputs) -> pd.DataFrame:
+    """Per country, the battle deaths of its own government's government-versus-group pairs: a
+    pair counts in every country it fought in, so the all-pairs totals are not comparable
+    (Niger's held the Government of Nigeria's war on JAS and IS: 6,209 of its 9,417 in BRD
+    24.1)."""
     rows = []
     for country, frame in d.sahel_brd.items():
         if frame is None:
@@ -67,16 +74,16 @@ def sahel_own_dyads(d: AttackInputs) -> pd.DataFrame:
         rows.append(
             {
                 "country": country,
-                "battle deaths, own government's dyads": int(own["deaths_best"].sum()),
-                "dyad-years": len(own),
+                OWN_DEATHS: int(own["deaths_best"].sum()),
+                PAIR_YEARS: len(own),
             }
         )
     return pd.DataFrame(rows)
 
 
-def sahel_all_dyads(d: AttackInputs) -> pd.DataFrame:
-    """Per country, the battle deaths of every dyad UCDP places there, with the part of its
-    own government's dyads (the appendix's table)."""
+def sahel_all_pairs(d: AttackInputs) -> pd.DataFrame:
+    """Per country, the battle deaths of every government-versus-group pair UCDP places there,
+    with the part of its own government's pairs (the appendix's table)."""
     rows = []
     for country, frame in d.sahel_brd.items():
         if frame is None:
@@ -85,9 +92,9 @@ def sahel_all_dyads(d: AttackInputs) -> pd.DataFrame:
         rows.append(
             {
                 "country": country,
-                "battle deaths, every dyad placed there": int(frame["deaths_best"].sum()),
-                "of which its own government's dyads": int(own["deaths_best"].sum()),
-                "dyad-years": len(frame),
+                EVERY_PAIR_DEATHS: int(frame["deaths_best"].sum()),
+                "of which its own government's pairs": int(own["deaths_best"].sum()),
+                PAIR_YEARS: len(frame),
             }
         )
     return pd.DataFrame(rows)
@@ -101,7 +108,7 @@ def sahel_missing(d: AttackInputs, p: AttackTrendsParameters) -> NoData:
             IN_FILES_NOT_PERIOD,
             slug="sahel-comparison",
         )
-    return NoData("the Sahel series (OWID)", HOW_TO_GET["owid"], slug="sahel-comparison")
+    return unread_part(("owid",), "the Sahel series", slug="sahel-comparison")
 
 
 def claims(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
@@ -113,8 +120,8 @@ def claims(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Secti
             NoData(
                 f"claims about {d.country} in the curated sources (the claims tested here are "
                 "about Mali)",
-                f"A claim about {d.country}, quoted from a source in data/curated/sources.csv, "
-                "would fill it.",
+                f"A claim about {d.country}, quoted from a source of the curated tables, would "
+                "fill it.",
                 slug="claims",
             ),
         )
@@ -163,7 +170,7 @@ def milestones_missing(d: AttackInputs, slug: str) -> NoData:
     return NoData(
         "milestones of the chosen kinds in the period"
         + ("" if d.country == "Mali" else f" that concern {d.country}"),
-        f"add them to data/curated/milestones.csv, with {d.country} in their countries",
+        f"A milestone dated in the period with {d.country} among its countries would fill it.",
         slug=slug,
     )
 

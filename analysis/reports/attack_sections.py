@@ -23,6 +23,7 @@ from analysis.core.vocab import COVERAGE_NAMES
 from analysis.figures import events as fe
 from analysis.reports import aggregated_trends
 from analysis.reports import attack_sentences as say
+from analysis.reports.attack_coverage import unread_part
 from analysis.reports.attack_data import AttackInputs, AttackSeries
 from analysis.reports.attack_params import AttackTrendsParameters
 from analysis.reports.attack_tables import (
@@ -35,11 +36,16 @@ from analysis.reports.attack_tables import (
 )
 from analysis.reports.brief import without_columns
 from analysis.reports.parts import Chart, NoData, Section, Table, Text, section
-from analysis.tables.coverage import HOW_TO_GET, coverage_sentences
+from analysis.tables.coverage import coverage_sentences
 from analysis.tables.events import annual_coverage, publisher_types
 
 #: What fills a gap that only a census of events can fill.
 FILL_WITH_CENSUS = (
+    "Event data that lists every attack (ACLED's or UCDP's) would fill it; why this edition "
+    "has none, and where their publishers offer them: appendix, data coverage."
+)
+#: The same, for whoever builds the report (the build's log).
+FILL_WITH_CENSUS_HINT = (
     "Event data that lists every attack fills it: an ACLED export of the country in "
     "data/raw/acled/, or UCDP GED in data/raw/ucdp-ged/ (make data)."
 )
@@ -49,7 +55,7 @@ def events_missing(d: AttackInputs) -> NoData:
     """What a part drawn from events shows when the period has none (or only a selection)."""
     if not d.census:
         return census_missing(d, f"counts of events in {d.country}", None)
-    return NoData(f"events for {d.country} in the period", HOW_TO_GET["ucdp-ged"])
+    return NoData(f"events for {d.country} in the period", IN_FILES_NOT_PERIOD)
 
 
 def census_missing(d: AttackInputs, what: str, slug: str | None) -> NoData:
@@ -58,6 +64,7 @@ def census_missing(d: AttackInputs, what: str, slug: str | None) -> NoData:
         f"{what}: the {d.name} lists {d.declared.selection}, not every attack",
         FILL_WITH_CENSUS,
         slug=slug,
+        build_hint=FILL_WITH_CENSUS_HINT,
     )
 
 
@@ -96,8 +103,8 @@ def event_sentence(d: AttackInputs) -> Text:
     if d.census:
         return Text("Event data in this report: **{source}**, {n} {what}, {span}.", values)
     return Text(
-        "Event data that lists every attack: none on this machine. The **{source}**, {n} "
-        "{what} ({span}), is shown as a timeline, not counted.",
+        "Event data that lists every attack: none in this edition (why: appendix, data "
+        "coverage). The **{source}**, {n} {what} ({span}), is shown as a timeline, not counted.",
         values,
     )
 
@@ -170,7 +177,7 @@ def latest(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Secti
     else:
         regions = NoData(
             f"events for {d.country} in the last weeks the data covers",
-            HOW_TO_GET["ucdp-ged"],
+            IN_FILES_NOT_PERIOD,
             slug="latest-regions",
         )
     return section("latest", *sentences, regions)
@@ -259,9 +266,7 @@ def ucdp_trend(d: AttackInputs) -> Chart | NoData:
             IN_FILES_NOT_PERIOD,
             slug="national-trend-ucdp",
         )
-    return NoData(
-        "UCDP-based national series (OWID, BRD)", HOW_TO_GET["owid"], slug="national-trend-ucdp"
-    )
+    return unread_part(("owid", "ucdp-brd"), "UCDP's national series", slug="national-trend-ucdp")
 
 
 def event_trend(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Chart | NoData:
@@ -308,11 +313,7 @@ def battle_deaths_by_group(d: AttackInputs, p: AttackTrendsParameters) -> tuple[
             ),
         )
     if by_group is None:
-        return (
-            NoData(
-                "UCDP battle deaths by group", HOW_TO_GET["ucdp-brd"], slug="group-battle-deaths"
-            ),
-        )
+        return (unread_part(("ucdp-brd",), "UCDP battle deaths by group", "group-battle-deaths"),)
     labels, keys = {}, {}
     for name, ids in zip(d.brd["side_b"], d.brd["group_ids"], strict=True):
         affiliation = d.groups.loc[ids[0], "affiliation"] if len(ids) else None
@@ -342,8 +343,9 @@ def battle_deaths_by_group(d: AttackInputs, p: AttackTrendsParameters) -> tuple[
     return figure, report_table(
         "brd-by-group",
         table,
-        "Battle-related deaths in dyads involving each group over the period (UCDP BRD), share "
-        "in %: the dead of both sides of the fighting, not those the group killed",
+        "Battle-related deaths in the fighting between each group and a government over the "
+        "period (UCDP BRD), share in %: the dead of both sides of the fighting, not those the "
+        "group killed",
         d.sources.brd,
     )
 
@@ -354,7 +356,12 @@ def events_by_group(d: AttackInputs, s: AttackSeries) -> Chart | NoData | None:
     if not d.census:
         return census_missing(d, "events per year by group", "events-by-group")
     if not d.declared.actors:
-        return NoData(say.no_actors(d.declared), say.GET_EVENTS, slug="events-by-group")
+        return NoData(
+            say.no_actors(d.declared),
+            say.GET_EVENTS,
+            slug="events-by-group",
+            build_hint=say.GET_EVENTS_HINT,
+        )
     by_group = trends.split(d.events, "group", "year")
     if not len(by_group):
         return None
@@ -376,19 +383,20 @@ def events_by_group(d: AttackInputs, s: AttackSeries) -> Chart | NoData | None:
     )
 
 
-#: How many of the actor names that resolve to no group the appendix lists.
+#: How many of the actor names that match no group the appendix lists.
 UNRESOLVED_LISTED = 25
 
 
 def unresolved_sentence(d: AttackInputs) -> str:
-    """Whether every actor name resolved to a group (the names that did not: appendix)."""
+    """Whether every actor name matched a group of the curated groups table (the names that
+    did not: appendix)."""
     # the names the appendix lists, as the report has always counted them (at most 25)
     unresolved = len(d.unresolved.head(UNRESOLVED_LISTED))
     if not unresolved:
-        return "Every actor name in the data resolves to a group in groups.csv."
+        return "Every actor name in the data matches a group of the curated groups table."
     return (
-        f"{unresolved} actor names resolve to no group in groups.csv; they stay in the data "
-        "and are listed in the appendix."
+        f"{unresolved} actor names match no group of the curated groups table; they stay in "
+        "the data and are listed in the appendix."
     )
 
 
@@ -401,9 +409,7 @@ def types(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Sectio
         return section("types", census_missing(d, "events, deaths and lethality by type", "types"))
     if not len(events):
         if not d.declared.event_rows:
-            return section(
-                "types", NoData(say.no_single_events(d.declared), say.GET_EVENTS, slug="types")
-            )
+            return section("types", no_single_events(d, "types"))
         return section("types", renamed(events_missing(d), "types"), left_out_table(d))
     typed = events.assign(event_type=publisher_types(events, d.declared))
     targets = (
@@ -434,6 +440,13 @@ def types(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Sectio
             d.sources.events,
         ),
         left_out_table(d),
+    )
+
+
+def no_single_events(d: AttackInputs, slug: str) -> NoData:
+    """The note of a part that needs single events, from a source that gives only totals."""
+    return NoData(
+        say.no_single_events(d.declared), say.GET_EVENTS, slug=slug, build_hint=say.GET_EVENTS_HINT
     )
 
 
@@ -569,11 +582,13 @@ def event_breaks(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) ->
 
 def annual_breaks(d: AttackInputs, s: AttackSeries) -> tuple[Any, ...]:
     """UCDP's annual death series and its breaks, or why there is none."""
+    if s.owid_series is None and d.owid is None:
+        return (unread_part(("owid",), "an annual death series", "change-points-annual"),)
     if s.owid_series is None:
         return (
             NoData(
                 f"an annual death series (OWID) for {d.country} in the period",
-                HOW_TO_GET["owid"] if d.owid is None else IN_FILES_NOT_PERIOD,
+                IN_FILES_NOT_PERIOD,
                 slug="change-points-annual",
             ),
         )
@@ -607,8 +622,13 @@ def deadliest_table(d: AttackInputs, p: AttackTrendsParameters) -> Any:
     top = trends.deadliest(d.events, p.top_n)
     if not len(top):
         if not d.declared.event_rows:
-            return NoData(say.no_single_events(d.declared), say.GET_EVENTS, slug="deadliest")
-        return NoData("events with a death figure", HOW_TO_GET["ucdp-ged"], slug="deadliest")
+            return no_single_events(d, "deadliest")
+        return NoData(
+            "events with a death figure",
+            "None of the events the data read lists for this country and period gives a death "
+            "figure.",
+            slug="deadliest",
+        )
     actors = "actors as recorded" if d.census else "perpetrators as recorded"
     shown = pd.DataFrame(
         {

@@ -46,8 +46,13 @@ MALI_ZONES = (
     "so events in Ménaka count in Gao and those in Taoudénit in Tombouctou; every name that "
     "matches no area is listed below the maps."
 )
-#: How to get event rows where the source gives only totals per area and period.
+#: What would give event rows where the source gives only totals per area and period.
 GET_EVENTS = (
+    "An edition built with event-level data (ACLED's event exports or UCDP's GED, which list "
+    "single events) would show it."
+)
+#: The same, for whoever builds the report (the build's log).
+GET_EVENTS_HINT = (
     "put an ACLED export (events) in data/raw/acled/ or a UCDP GED file in data/raw/ucdp-ged/; "
     "event-level data is then used instead"
 )
@@ -56,10 +61,11 @@ GET_EVENTS = (
 # --- key findings and the checked lines ---------------------------------------------------
 
 
-def owid_finding(owid: pd.DataFrame | None, country: str) -> str:
-    """The national death toll: last year against first, and the deadliest year."""
+def owid_finding(owid: pd.DataFrame | None, country: str) -> str | None:
+    """The national death toll: last year against first, and the deadliest year; None when
+    this edition was built without the series (the appendix's data coverage says so)."""
     if owid is None:
-        return "The UCDP-based national series (OWID) is missing on this machine; run make data."
+        return None
     if not len(owid):
         return f"The UCDP-based national series (OWID) has no year for {country} in the period."
     by_year = owid.set_index("year")["deaths_best"]
@@ -78,17 +84,18 @@ def battle_deaths_by_group(brd: pd.DataFrame | None) -> pd.Series | None:
 
 
 def own_government(brd: pd.DataFrame | None, country: str) -> pd.DataFrame | None:
-    """The dyad-years of the country's own government (side_a 'Government of <country>'): a
-    dyad that also fought elsewhere counts in full in every country it fought in, so only these
-    compare like with like across countries."""
+    """The rows (UCDP's pairs and years) of the country's own government (side_a 'Government
+    of <country>'): a government-versus-group pair that also fought elsewhere counts in full in
+    every country it fought in, so only these compare like with like across countries."""
     if brd is None:
         return None
     return brd[brd["side_a"] == f"Government of {country}"]
 
 
 def brd_finding(brd: pd.DataFrame | None, country: str) -> str | None:
-    """The top group's share of UCDP's battle deaths in the dyads of the country's own
-    government: deaths in dyads involving the group (both sides' dead), not deaths it caused."""
+    """The top group's share of UCDP's battle deaths in the fighting of the country's own
+    government: deaths in its fighting with the group (both sides' dead), not deaths the group
+    caused."""
     own = own_government(brd, country)
     by_group = battle_deaths_by_group(own)
     if by_group is None:
@@ -96,25 +103,32 @@ def brd_finding(brd: pd.DataFrame | None, country: str) -> str | None:
     top_group, total = by_group.index[0], int(by_group.sum())
     return (
         f"{by_group.iloc[0] / total:.0%} of the {total:,} battle-related deaths UCDP recorded in "
-        f"the dyads of the Government of {country} from {own['year'].min()} to "
-        f"{own['year'].max()} ({by_group.iloc[0]:,}) were in dyads involving {top_group}; "
-        "they count the dead of both sides, not those one side killed."
+        f"the fighting between the Government of {country} and armed groups from "
+        f"{own['year'].min()} to {own['year'].max()} ({by_group.iloc[0]:,}) were in its "
+        f"fighting with {top_group}; they count the dead of both sides, not those one side "
+        "killed."
     )
 
 
 def no_census_finding(
     country: str, chronology: str, incidents: int, annual_last: int | None
 ) -> str:
-    """The first key finding when no event data that lists every attack is on this machine."""
-    annual = (
-        f"UCDP's annual series (Our World in Data, UCDP BRD), which end in {annual_last}"
+    """The first key finding when the brief has no event data that lists every attack: what
+    its counts and trends come from instead, UCDP's annual series to ``annual_last`` (None:
+    this edition has none either); why: the appendix's data coverage."""
+    missing = (
+        f"this edition has no event data that lists every attack in {country} (ACLED or UCDP "
+        "GED; appendix, data coverage)"
+    )
+    lead = (
+        "The counts and trends of this brief come from UCDP's annual series (Our World in "
+        f"Data, UCDP BRD), which end in {annual_last}: {missing}."
         if annual_last
-        else "UCDP's annual series (Our World in Data, UCDP BRD), missing on this machine"
+        else f"This brief counts nothing: {missing}, nor UCDP's annual series for the period."
     )
     return (
-        f"No event data that lists every attack in {country} (an ACLED export or UCDP GED) is on "
-        f"this machine: the counts and trends of this brief come from {annual}. The {chronology} "
-        f"({incidents:,} major incidents) is a selection, shown as a timeline, not counted."
+        f"{lead} The {chronology} ({incidents:,} major incidents) is a selection, shown as a "
+        "timeline, not counted."
     )
 
 
@@ -130,15 +144,16 @@ def quoted_claim() -> str:
     return f"The claim ({GEOGRAPHIC_CLAIM_SOURCE}: \u201c{GEOGRAPHIC_CLAIM}\u201d)"
 
 
-def annual_break_finding(breaks: Sequence[ChangePoint], country: str, method: str) -> str | None:
-    """The first break of the annual death series, or None when it has none."""
+def annual_break_finding(breaks: Sequence[ChangePoint], country: str) -> str | None:
+    """The first break of the annual death series, or None when it has none (the method:
+    appendix, method notes)."""
     if not breaks:
         return None
     first = breaks[0]
     return (
         f"UCDP's annual death series for {country} breaks {first.direction} in "
         f"{first.date.year}: from {first.mean_before:,.0f} to {first.mean_after:,.0f} deaths a "
-        f"year on average ({method} change-point method)."
+        "year on average (a lasting break in the series; method: appendix)."
     )
 
 
@@ -483,8 +498,9 @@ def report_lede(country: str, sahel_countries: Sequence[str]) -> str:
         f"How much armed violence has {country} seen, by whom, of what kind, where, and when "
         "did the pattern change?",
         "This report reads UCDP's conflict-death and battle-death series and event data that "
-        "lists every attack (ACLED or UCDP GED, when they are on this machine; otherwise it "
-        f"shows the curated chronology of major incidents as a timeline){maps}.",
+        "lists every attack (ACLED or UCDP GED where this edition could read them, otherwise "
+        "the curated chronology of major incidents, shown as a timeline; the appendix's data "
+        f"coverage says which){maps}.",
         "It shows the low-high uncertainty band wherever a dataset gives one and says where "
         "each dataset's coverage ends.",
     ]

@@ -20,8 +20,9 @@ from analysis.tables.events import Coverage
 
 #: Headers a reader sees instead of a table's own column names (else spaces for underscores).
 HEADERS = {"deaths_best": "deaths (best)"}
-#: How to get data that is on this machine but has nothing for the chosen parameters.
-IN_FILES_NOT_PERIOD = "the files on this machine have no rows for it: choose other dates"
+#: Why a part is empty when this edition read its data but the data has nothing for the
+#: report's country and period.
+IN_FILES_NOT_PERIOD = "The data read has no rows for this country and period."
 
 
 def report_table(

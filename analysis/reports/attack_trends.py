@@ -57,7 +57,6 @@ SECTIONS: tuple[Builder, ...] = (
     context.sahel,
     context.claims,
     context.timeline,
-    appendix.coverage_in_full,
     appendix.latest_groups,
     appendix.deadliest_in_full,
     appendix.incidents_in_full,
@@ -66,6 +65,8 @@ SECTIONS: tuple[Builder, ...] = (
     appendix.zones_per_year,
     appendix.method,
     appendix.milestones_in_full,
+    appendix.coverage_in_full,
+    appendix.words,
 )
 
 
@@ -147,14 +148,15 @@ def key_findings(
     country = inputs.country
     findings: list[str | None] = []
     if not inputs.census:
-        last_year = int(inputs.owid["year"].max()) if _has_rows(inputs.owid) else None
+        annual = [f for f in (inputs.owid, inputs.brd) if _has_rows(f)]
+        last_year = int(annual[0]["year"].max()) if annual else None
         findings.append(say.no_census_finding(country, inputs.name, len(inputs.events), last_year))
     findings += [say.owid_finding(inputs.owid, country), say.brd_finding(inputs.brd, country)]
     findings.append(series.latest_finding)
     if country == "Mali" and inputs.census:
         findings.append(say.shift_finding(series.verdict, series.n_events, inputs.sources.events))
     findings += [
-        say.annual_break_finding(series.owid_breaks, country, params.change_point_method),
+        say.annual_break_finding(series.owid_breaks, country),
         say.overtook_finding(series.sahel_common, country),
     ]
     return tuple(f for f in findings if f)[:6]

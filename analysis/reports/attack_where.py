@@ -6,7 +6,6 @@ it names cercles and gives single events with coordinates.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from analysis.analyses import geoshift
@@ -14,22 +13,25 @@ from analysis.analyses.areas import AreaCounts
 from analysis.figures import events as fe
 from analysis.figures import maps
 from analysis.reports import attack_sentences as say
+from analysis.reports.attack_coverage import unread_part
 from analysis.reports.attack_data import AttackInputs, AttackSeries
 from analysis.reports.attack_params import AttackTrendsParameters
 from analysis.reports.attack_sections import census_missing
+from analysis.reports.attack_tables import IN_FILES_NOT_PERIOD
 from analysis.reports.parts import Chart, NoData, Section, Text, section
-from analysis.tables.coverage import HOW_TO_GET
 
 #: What would give a report on another country its maps.
 OTHER_BOUNDARIES = (
-    "Boundary files of {country}'s regions and provinces (geoBoundaries ADM1 and ADM2) would "
-    "fill it, with a reader for them: the project reads Mali's boundaries only."
+    "The boundaries of {country}'s regions and provinces (geoBoundaries ADM1 and ADM2) would "
+    "fill it: the project maps Mali's boundaries only."
 )
 #: What would give a report on another country a claim about where its violence moved.
 OTHER_CLAIM = (
-    "A claim about where {country}'s violence moved, quoted from a source in "
-    "data/curated/sources.csv, and a zoning of its regions like Mali's would fill it."
+    "A claim about where {country}'s violence moved, quoted from a source of the curated "
+    "tables, and a zoning of its regions like Mali's would fill it."
 )
+#: Where the boundaries come from, in words (the files read are the manifest's).
+BOUNDARIES_SOURCE = "the 2015 boundaries of OCHA Mali and DNCT, through geoBoundaries"
 
 
 def where(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Section:
@@ -70,18 +72,14 @@ def where(d: AttackInputs, s: AttackSeries, p: AttackTrendsParameters) -> Sectio
 def region_map(d: AttackInputs, s: AttackSeries) -> tuple[Any, ...]:
     """The boundaries used, the map of events and deaths per region and its notes."""
     counts = s.region_counts
+    if "adm1" not in d.boundaries:
+        return (unread_part(("geoboundaries-adm1",), "maps per region", "map-regions"),)
     if counts is None:
-        return (
-            NoData(
-                "Mali region boundaries or events",
-                HOW_TO_GET["geoboundaries-adm1"],
-                slug="map-regions",
-            ),
-        )
-    files = ", ".join(Path(b.attrs["source"]).name for b in d.boundaries.values())
+        return (NoData("events to map per region", IN_FILES_NOT_PERIOD, slug="map-regions"),)
     sentence = (
         f"Boundaries: {len(d.boundaries['adm1'])} regions and "
-        f"{len(d.boundaries['adm2']) if 'adm2' in d.boundaries else 'no'} cercles ({files})."
+        f"{len(d.boundaries['adm2']) if 'adm2' in d.boundaries else 'no'} cercles "
+        f"({BOUNDARIES_SOURCE})."
     )
     return (
         Text("{text}", {"text": sentence}),
@@ -101,11 +99,16 @@ def cercle_maps(d: AttackInputs, s: AttackSeries) -> tuple[Any, ...]:
     """The map per cercle (where the source names cercles) and the events at their points
     (where it gives single events with coordinates)."""
     if not d.declared.gives("admin2"):
-        cercles: Any = NoData(say.no_cercles(d.declared), say.GET_EVENTS, slug="map-cercles")
-    elif s.cercle_counts is None:
-        cercles = NoData(
-            "Mali cercle boundaries or events", HOW_TO_GET["geoboundaries-adm2"], slug="map-cercles"
+        cercles: Any = NoData(
+            say.no_cercles(d.declared),
+            say.GET_EVENTS,
+            slug="map-cercles",
+            build_hint=say.GET_EVENTS_HINT,
         )
+    elif "adm2" not in d.boundaries:
+        cercles = unread_part(("geoboundaries-adm2",), "maps per cercle", "map-cercles")
+    elif s.cercle_counts is None:
+        cercles = NoData("events to map per cercle", IN_FILES_NOT_PERIOD, slug="map-cercles")
     else:
         cercles = map_chart(
             "map-cercles",
@@ -116,12 +119,18 @@ def cercle_maps(d: AttackInputs, s: AttackSeries) -> tuple[Any, ...]:
             (d.sources.events, d.sources.adm2),
         )
     if not d.declared.event_rows:
-        points: Any = NoData(say.no_single_events(d.declared), say.GET_EVENTS, slug="map-points")
+        points: Any = NoData(
+            say.no_single_events(d.declared),
+            say.GET_EVENTS,
+            slug="map-points",
+            build_hint=say.GET_EVENTS_HINT,
+        )
     elif not d.declared.gives("coordinates"):
         points = NoData(
             f"points on a map: {d.declared.reason('coordinates')}",
             say.GET_EVENTS,
             slug="map-points",
+            build_hint=say.GET_EVENTS_HINT,
         )
     elif isinstance(cercles, Chart):
         level = "adm1" if "adm1" in d.boundaries else "adm2"
@@ -171,7 +180,10 @@ def shift_missing(d: AttackInputs, s: AttackSeries) -> NoData | None:
     if placed.sum():
         return None
     return NoData(
-        f"events placed in a zone of {d.country}", HOW_TO_GET["ucdp-ged"], slug="geographic-shift"
+        f"events placed in a zone of {d.country}",
+        "No event the data read lists for this country and period names a region or gives "
+        "coordinates.",
+        slug="geographic-shift",
     )
 
 

@@ -49,12 +49,8 @@ class Unread:
 def offered(key: str) -> str:
     """Where a dataset's publisher offers it, and under which licence, in one sentence:
     'Uppsala Conflict Data Program, Uppsala University offers it at https://... (licence: CC BY
-    4.0 ...).'"""
-    source = register.entry(key)
-    access = f" ({source.access})" if source.access else ""
-    where = f" at {source.url}{access}" if source.url else access
-    licence = f" (licence: {source.licence})" if source.licence else ""
-    return f"{source.publisher} offers it{where}{licence}."
+    4.0 ...).' (the register's, which the tables layer also uses)."""
+    return register.offered(key)
 
 
 def missing_part(unread: Unread, what: str = "") -> NoData:

@@ -65,6 +65,36 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "sources: a selection, so its counts show what the sources reported, not how much "
         "violence there was.",
     ),
+    "acled": (
+        "ACLED",
+        "The Armed Conflict Location & Event Data project, which records political violence "
+        "and protests worldwide, event by event, and publishes them to registered users; its "
+        "aggregated files count events and deaths per area and week or month.",
+    ),
+    "ged-brd": (
+        "UCDP GED and UCDP BRD",
+        "UCDP's Georeferenced Event Dataset (GED) lists each event of organised violence with "
+        "its date, place and deaths. Its Battle-Related Deaths Dataset (BRD) gives, per year, "
+        "the battle-related deaths of each government-versus-group pair.",
+    ),
+    "owid": (
+        "Our World in Data (OWID)",
+        "An online publication (Global Change Data Lab) that republishes UCDP's deaths from "
+        "organised violence per country and year; the reports read UCDP's yearly totals "
+        "through it.",
+    ),
+    "types-of-violence": (
+        "State-based, non-state and one-sided violence",
+        "UCDP's three types of organised violence: fighting in which at least one side is a "
+        "government (state-based conflict), fighting between armed groups (non-state "
+        "conflict), and killings of civilians by an armed group or a government (one-sided "
+        "violence).",
+    ),
+    "regions-cercles": (
+        "Region, cercle",
+        "Mali's first and second levels of administration. The maps use the boundaries of "
+        "2015, before Ménaka and Taoudénit became regions.",
+    ),
     "change-point": (
         "Change point",
         "A month or year from which a series' average level shifted and stayed shifted. A "

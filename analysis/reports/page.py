@@ -586,8 +586,12 @@ def show_block(block: Block) -> None:
 
 def show(report: Report, key: str) -> None:
     """Put the report's section ``key`` on the page: its prose, figures, tables and no-data
-    notes, in order, each figure and table with its data link."""
-    for block in report.sections[key].blocks:
+    notes, in order, each figure and table with its data link; the section's build hints go
+    to standard error (the build's log), as a no-data note's do."""
+    shown = report.sections[key]
+    for hint in shown.build_hints:
+        print(hint, file=sys.stderr)
+    for block in shown.blocks:
         show_block(block)
 
 

@@ -8,7 +8,7 @@ page. Nothing here draws or displays.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -84,10 +84,13 @@ Block = Text | Table | NoData | Chart
 
 @dataclass(frozen=True)
 class Section:
-    """One section of a report: its key and its blocks, in reading order."""
+    """One section of a report: its key and its blocks, in reading order. ``build_hints``
+    are for whoever builds the report (a file that could not be read, a command that fetches
+    one): printed to the build's log when the section is shown, never on the page."""
 
     key: str
     blocks: tuple[Block, ...] = ()
+    build_hints: tuple[str, ...] = ()
 
     def charts(self) -> list[Chart]:
         """The section's figures."""
@@ -98,9 +101,9 @@ class Section:
         return [b for b in self.blocks if isinstance(b, Table)]
 
 
-def section(key: str, *blocks: Block | None) -> Section:
+def section(key: str, *blocks: Block | None, build_hints: Sequence[str] = ()) -> Section:
     """A section of the blocks given, in order; ``None`` (a part that does not apply) is left out."""
-    return Section(key, tuple(b for b in blocks if b is not None))
+    return Section(key, tuple(b for b in blocks if b is not None), tuple(build_hints))
 
 
 @dataclass(frozen=True)

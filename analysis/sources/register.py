@@ -477,11 +477,14 @@ REGISTER: dict[str, Dataset] = {
         ),
         Dataset(
             key="curated-events",
-            title="Curated chronology of major incidents (data/curated/events.csv)",
-            short="curated chronology of major incidents (data/curated/events.csv)",
+            title="Curated chronology of major incidents (this project)",
+            short="curated chronology of major incidents",
             publisher="Mali extremism reports (this project)",
             licence="MIT, with the project; each row cites its sources",
-            citation="See data/curated/sources.csv for each row's sources.",
+            citation=(
+                "Compiled by hand from published sources; every event names its sources "
+                "(References)."
+            ),
             url="",
             how_to_get="part of the project (data/curated/events.csv)",
             order=1,
@@ -695,6 +698,17 @@ _AS_EVENTS: dict[str, str] = {"curated": "curated-events"}
 def event_source(key: str) -> Dataset:
     """The record that names a dataset read as event data."""
     return entry(_AS_EVENTS.get(key, key))
+
+
+def offered(key: str) -> str:
+    """Where a dataset's publisher offers it, and under which licence, in one sentence for
+    readers: 'Uppsala Conflict Data Program, Uppsala University offers it at https://...
+    (licence: CC BY 4.0 ...).'"""
+    source = entry(key)
+    access = f" ({source.access})" if source.access else ""
+    where = f" at {source.url}{access}" if source.url else access
+    licence = f" (licence: {source.licence})" if source.licence else ""
+    return f"{source.publisher} offers it{where}{licence}."
 
 
 def source_line(key: str, version: str = "") -> str:

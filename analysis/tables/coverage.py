@@ -6,13 +6,17 @@ rows, whatever the other files there), then a UCDP GED file that has events for 
 and period (event-level data wins over aggregates), then ACLED's aggregated data in
 data/raw/acled (weekly or HDX monthly counts per area: no actors, no single events), then the
 curated chronology (always present), and records why each better source was not used (HDX's
-demonstrations product is never taken: it counts protests, not political violence). A file
+demonstrations product is never taken: it counts protests, not political violence): in words
+for readers (``notes``, which name no file, folder or command) and, for whoever builds the
+report, the files tried, what was wrong with them and how to get the missing ones
+(``build_hints``, for the build's log). A file
 tried and not used is not recorded as read (analysis.core.origins.held). The selection holds
 the canonical tables every source yields (event rows, or totals per area and period), the
 source's declaration of what it gives (analysis.sources.declaration) and, apart, the rows that
 are not attacks (ACLED's protests, riots and strategic developments: ``left_out``).
 ``dataset_status`` lists every dataset with where its file is and how to get it when it is
-missing; ``coverage_table`` describes the loaded frames, with the first and last day each
+missing, ``status_for_readers`` the same for readers (read or not, and where each publisher
+offers it); ``coverage_table`` describes the loaded frames, with the first and last day each
 covers (``Coverage``, see analysis.tables.events).
 
 ``report_end`` applies the rule of a period that follows the run: an end date given relative
@@ -24,7 +28,7 @@ written out is kept as asked, and the periods after the data's coverage are miss
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -97,6 +101,11 @@ class EventSelection:
     notes: list[str] = field(default_factory=list)
     #: the event rows that are not attacks, left out of ``events`` (None: the source has none)
     left_out: pd.DataFrame | None = None
+    #: the better sources "auto" found absent, each with its note (also in ``notes``)
+    absent: dict[str, str] = field(default_factory=dict)
+    #: what the notes leave out for readers, for whoever builds the report: the files tried,
+    #: what was wrong with them, and how to get the missing ones (printed to the build's log)
+    build_hints: list[str] = field(default_factory=list)
 
     @property
     def counted(self) -> pd.DataFrame:
@@ -116,6 +125,18 @@ class EventSelection:
             dates.max().date() if dates is not None else None,
             "the first and last event",
         )
+
+
+@dataclass
+class PassedOver:
+    """Why "auto" did not use the better event sources: ``notes`` for readers (no file name,
+    no command), ``absent`` the sources not available (each with its note, also in
+    ``notes``), ``build_hints`` for whoever builds the report (the files tried, what was wrong
+    with them, how to get the missing ones)."""
+
+    notes: list[str] = field(default_factory=list)
+    absent: dict[str, str] = field(default_factory=dict)
+    build_hints: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -241,16 +262,17 @@ def political_violence(table: pd.DataFrame) -> pd.DataFrame:
     return kept
 
 
-def selection(dataset: str, frame: pd.DataFrame, notes: list[str] | None = None) -> EventSelection:
+def selection(dataset: str, frame: pd.DataFrame, why: PassedOver | None = None) -> EventSelection:
     """A loaded source as the canonical tables with its declaration: a source that gives only
-    totals per area and period yields no event rows, and its totals of political violence."""
+    totals per area and period yields no event rows, and its totals of political violence;
+    ``why`` says why better sources were not used (and what the loader left out)."""
     declared = declaration_of(dataset, frame)
+    why = why or PassedOver()
+    said = {"notes": why.notes, "absent": why.absent, "build_hints": why.build_hints}
     if declared.event_rows:
         attacks, others = attacks_and_others(declared, frame)
-        return EventSelection(dataset, attacks, declared, notes=notes or [], left_out=others)
-    return EventSelection(
-        dataset, empty_events(), declared, political_violence(frame), notes=notes or []
-    )
+        return EventSelection(dataset, attacks, declared, left_out=others, **said)
+    return EventSelection(dataset, empty_events(), declared, political_violence(frame), **said)
 
 
 def select_events(
@@ -272,61 +294,128 @@ def select_events(
         )
     if data_source != "auto":
         frame = load(data_source, country=country, start=start, end=end, resolve=resolve)
-        return selection(data_source, frame, list(frame.attrs.get("notes", [])))
-    # a file that cannot be read is named and passed over, never the end of the report
-    notes = [f"{problem}; skipped." for problem in unreadable_acled_files()]
+        plain, hints = _plain_notes(frame, TITLES[data_source])
+        return selection(data_source, frame, PassedOver(plain, {}, hints))
+    # a file that cannot be read is passed over, never the end of the report; readers read that
+    # it could not be read, the build's log which file and why
+    unreadable = unreadable_acled_files()
+    said = PassedOver(
+        [UNREADABLE_NOTE] if unreadable else [], {}, [f"{p}; skipped." for p in unreadable]
+    )
     for name in AUTO_ORDER:
-        try:
-            exports = acled_folder().exports if name == "acled" else ()
-            if exports:
-                # the export that holds the country's rows, whatever the others beside it
-                choice = choose_export(exports, canonical_country(country) or country)
-                path = choice.chosen
-                notes += [f"{TITLES[name]}: {note}." for note in choice.passed_over]
-            else:
-                path = locate(name)
-            # a file tried and not used is not listed as read: its origin is kept only if used
-            with origins.held() as tried:
-                frame = load(name, path, country=country, start=start, end=end, resolve=resolve)
-        except NoExportForCountry as exc:
-            notes.append(f"{TITLES[name]}: {str(exc).split(': ', 1)[-1]}.")
-            continue
-        except DatasetMissingError:
-            notes.append(f"{TITLES[name]}: not on this machine; {HOW_TO_GET[name]}.")
-            continue
-        except EventDataError as exc:
-            if not any(str(exc).split(": ", 1)[-1] in note for note in notes):
-                notes.append(f"{TITLES[name]}: {exc}; skipped.")
-            continue
-        if frame.attrs.get("product") == "demonstrations":
-            # the report counts political violence: protests are not attacks
-            notes.append(
-                f"{TITLES[name]}: {path.name} is HDX's demonstrations product: it counts "
-                "demonstrations, not political violence; put HDX's political violence file in "
-                "data/raw/acled/."
-            )
-            continue
-        if len(frame):
-            origins.keep(tried)
-            notes += frame.attrs.get("notes", [])  # what the reader left out or collapsed
-            if declaration_of(name, frame).event_rows and aggregated_files():
-                notes.append(
-                    f"{TITLES['acled-aggregated']}: {aggregated_files()[0].name} is also on this "
-                    f"machine, but event-level data ({TITLES[name]}) is used: it has single "
-                    "events and their actors, which counts per area and period lack."
-                )
-            return selection(name, frame, notes)
-        # what the file holds, read apart: a file not used is not recorded as read
-        with origins.held():
-            everything = load(name, path, resolve=resolve)
-        covered = ", ".join(sorted(everything["country"].dropna().unique())[:6]) or "no country"
-        notes.append(
-            f"{TITLES[name]}: the file {path.name} has no events for {country} in the period "
-            f"(it covers {covered}); not used. For {country}, {HOW_TO_GET[name]} with the global "
-            "file."
-        )
+        found = _try_source(name, said, country, start, end, resolve)
+        if found is not None:
+            return selection(name, found, said)
     curated = load("curated", country=country, start=start, end=end, resolve=resolve)
-    return selection("curated", curated, notes)
+    return selection("curated", curated, said)
+
+
+def _plain_notes(frame: pd.DataFrame, title: str) -> tuple[list[str], list[str]]:
+    """The loader's notes on what it left out or collapsed, for readers: a note that names the
+    file read names the dataset instead (``title``), and goes as it is to the build hints."""
+    source = str(frame.attrs.get("source", ""))
+    prefixes = [f"{p}: " for p in dict.fromkeys((source, config.display_path(source))) if source]
+    plain, hints = [], []
+    for note in frame.attrs.get("notes", []):
+        prefix = next((p for p in prefixes if note.startswith(p)), None)
+        if prefix is None:
+            plain.append(note)
+            continue
+        plain.append(f"{title}: {note[len(prefix) :]}")
+        hints.append(note)
+    return plain, hints
+
+
+#: What readers read of a file of ACLED's data that cannot be read (the build's log names it).
+UNREADABLE_NOTE = (
+    "ACLED's data: a file could not be read (damaged, or not in a layout ACLED publishes); "
+    "it was skipped."
+)
+
+
+def _try_source(
+    name: str,
+    said: PassedOver,
+    country: str,
+    start: date | str | None,
+    end: date | str | None,
+    resolve: Resolve | None,
+) -> pd.DataFrame | None:
+    """The rows of the event source ``name`` for "auto", or None when it is absent, unreadable
+    or holds nothing for the country and period; why not goes to ``said`` (its notes for
+    readers, its build hints for the build's log)."""
+    title = TITLES[name]
+    try:
+        exports = acled_folder().exports if name == "acled" else ()
+        if exports:
+            # the export that holds the country's rows, whatever the others beside it
+            choice = choose_export(exports, canonical_country(country) or country)
+            path = choice.chosen
+            said.notes += [f"{title}: {note}." for note in choice.passed_over_plain]
+            said.build_hints += [f"{title}: {note}." for note in choice.passed_over]
+        else:
+            path = locate(name)
+        # a file tried and not used is not listed as read: its origin is kept only if used
+        with origins.held() as tried:
+            frame = load(name, path, country=country, start=start, end=end, resolve=resolve)
+    except NoExportForCountry as exc:
+        said.notes.append(
+            f"{title}: the exports available to this edition hold no events for {country}; "
+            "not used."
+        )
+        said.build_hints.append(f"{title}: {str(exc).split(': ', 1)[-1]}.")
+        return None
+    except DatasetMissingError:
+        note = f"{title}: not available when this edition was built; {register.offered(name)}"
+        said.notes.append(note)
+        said.absent[name] = note
+        said.build_hints.append(f"{title}: {HOW_TO_GET[name]}.")
+        return None
+    except EventDataError as exc:
+        if not any(str(exc).split(": ", 1)[-1] in hint for hint in said.build_hints):
+            said.notes.append(f"{title}: its file could not be read; skipped.")
+            said.build_hints.append(f"{title}: {exc}; skipped.")
+        return None
+    if frame.attrs.get("product") == "demonstrations":
+        # the report counts political violence: protests are not attacks
+        said.notes.append(
+            f"{title}: the file available is HDX's demonstrations product: it counts "
+            "demonstrations, not political violence; HDX's political violence file would be "
+            "needed."
+        )
+        said.build_hints.append(
+            f"{title}: {path.name} is HDX's demonstrations product; put HDX's political "
+            "violence file in data/raw/acled/."
+        )
+        return None
+    if len(frame):
+        origins.keep(tried)
+        # what the reader left out or collapsed, naming the dataset, not the file
+        plain, hints = _plain_notes(frame, title)
+        said.notes += plain
+        said.build_hints += hints
+        if declaration_of(name, frame).event_rows and aggregated_files():
+            said.notes.append(
+                f"{TITLES['acled-aggregated']} is also available to this edition, but "
+                f"event-level data ({title}) is used: it has single events and their actors, "
+                "which counts per area and period lack."
+            )
+        return frame
+    # what the file holds, read apart: a file not used is not recorded as read
+    with origins.held():
+        everything = load(name, path, resolve=resolve)
+    covered = ", ".join(sorted(everything["country"].dropna().unique())[:6]) or "no country"
+    publisher = register.entry(name)
+    said.notes.append(
+        f"{title}: the file available has no events for {country} in the period (it covers "
+        f"{covered}); not used. The global file from {publisher.publisher} ({publisher.url}) "
+        f"would cover {country}."
+    )
+    said.build_hints.append(
+        f"{title}: {path.name} has no events for {country}; {HOW_TO_GET[name]} with the global "
+        "file."
+    )
+    return None
 
 
 def dataset_status(country: str = "Mali") -> pd.DataFrame:
@@ -393,7 +482,7 @@ def coverage_table(
         rows.append(
             {
                 "dataset": TITLES.get(name, name),
-                "unit": "dyad-year"
+                "unit": "government-versus-group pair and year"
                 if name == "ucdp-brd"
                 else "country-year"
                 if annual
@@ -476,13 +565,46 @@ def _present(name: str, path: Path) -> dict:
     if sidecar:
         origin = sidecar.get("mirrored_from") or sidecar.get("url", "")
         where += f", fetched {str(sidecar.get('accessed', ''))[:10]} from {origin}"
-    return {"dataset": TITLES[name], "status": "present", "file": path.name, "where": where,
-            "how to get it": ""}  # fmt: skip
+    return {"key": name, "dataset": TITLES[name], "status": "present", "file": path.name,
+            "where": where, "how to get it": ""}  # fmt: skip
 
 
 def _missing(name: str) -> dict:
-    return {"dataset": TITLES[name], "status": "missing", "file": "", "where": "",
+    return {"key": name, "dataset": TITLES[name], "status": "missing", "file": "", "where": "",
             "how to get it": HOW_TO_GET.get(name, "")}  # fmt: skip
+
+
+#: The status of a dataset in readers' words (``dataset_status`` says it for the machine).
+STATUS_WORDS = {
+    "present": "available, not used",
+    "missing": "not available when this edition was built",
+    "cannot be read": "could not be read",
+}
+
+
+def status_for_readers(
+    status: pd.DataFrame, read: Collection[str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """``dataset_status`` for readers: each dataset, whether this edition read it (``read``:
+    register keys), and where its publisher offers it; and, for whoever builds the report, what
+    was wrong with each file present that could not be used (its build hints: a missing file's
+    is the report's to give, where the report needs it). Which file was read, and from which
+    folder, is the manifest's (its origins)."""
+    rows, hints = [], []
+    for row in status.to_dict("records"):
+        words = "read" if row["key"] in read else STATUS_WORDS.get(row["status"], row["status"])
+        rows.append(
+            {
+                "dataset": row["dataset"],
+                "status": words,
+                "where the publisher offers it": register.offered(
+                    register.event_source(row["key"]).key
+                ),
+            }
+        )
+        if row["how to get it"] and row["status"] not in ("present", "missing"):
+            hints.append(f"{row['dataset']}: {row['status']}: {row['how to get it']}")
+    return pd.DataFrame(rows, columns=["dataset", "status", "where the publisher offers it"]), hints
 
 
 def _where(path: Path) -> str:

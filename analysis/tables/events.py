@@ -424,6 +424,8 @@ class ExportChoice:
 
     chosen: Path
     passed_over: tuple[str, ...] = ()
+    #: the same, for readers: no file name (the export read is named by its source line)
+    passed_over_plain: tuple[str, ...] = ()
 
 
 def choose_export(exports: Iterable[Path], country: str) -> ExportChoice:
@@ -431,12 +433,13 @@ def choose_export(exports: Iterable[Path], country: str) -> ExportChoice:
     per-country files side by side, or one file of several countries): among several, the one
     whose data reaches furthest, then the one with more of the country's rows; a file that
     cannot be read is passed over with its problem. NoExportForCountry when none holds it."""
-    holding, passed, held = [], [], []
+    holding, passed, held, plain = [], [], [], []
     for path in exports:
         try:
             countries = acled.countries_in(path)
         except EventDataError as exc:
             passed.append(f"{_display(path)}: {exc}; skipped")
+            plain.append("an export that could not be read was skipped")
             continue
         rows, last = countries.get(country, (0, None))
         if rows:
@@ -459,7 +462,11 @@ def choose_export(exports: Iterable[Path], country: str) -> ExportChoice:
             f"{name} also holds {rows:,} events for {country}{reaches}: not used, "
             f"{holding[0][2]} reaches further or holds more"
         )
-    return ExportChoice(chosen, tuple(passed))
+        plain.append(
+            f"another export also holds {rows:,} events for {country}{reaches}: not used, the "
+            "export read reaches further or holds more"
+        )
+    return ExportChoice(chosen, tuple(passed), tuple(plain))
 
 
 def locate(dataset: str, path: str | Path | None = None, country: str | None = None) -> Path:
